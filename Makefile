@@ -1,0 +1,129 @@
+# glasstls — one hand-written Makefile.
+#
+#   make            build/libglass.a and build/glass
+#   make test       every CUnit suite, the command-line tests, every NIST vector
+#   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make debug      build/debug/glass with -O0 -g3 (for gdb)
+#   make labs       build/labs/glass: the lab build, with the insecure switches
+#   make demo       the main job on a built-in default
+#   make bench      glasstls beside OpenSSL, as ratios
+#   make install PREFIX=/usr/local
+#   make clean
+#
+# Missing Debian packages are installed by scripts/deps.sh (as root), or it
+# prints the one apt-get line to run.
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+PREFIX  ?= /usr/local
+LAB     ?=
+PKGS    := gmp libsodium cunit
+
+WARN     := -std=c11 -Wall -Wextra -Wpedantic
+CPPFLAGS := -I. -Iapps -I$(BUILD)/gen -D_POSIX_C_SOURCE=200809L \
+            -DGLASS_DATADIR='"$(PREFIX)/share/glasstls"' $(if $(LAB),-DGLASS_LAB_BUILD)
+# Evaluated when a recipe runs, i.e. after the deps check has had its say.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs gmp libsodium 2>/dev/null)
+CUNIT_LIBS = $(shell pkg-config --libs cunit 2>/dev/null)
+CFLAGS_ALL = $(WARN) $(OPT) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
+
+LAYERS   := common sha hmac aes rsa dh asn1 ca protocol
+LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
+APP_SRC  := $(wildcard apps/*.c)
+TEST_SRC := $(wildcard tests/*.c)
+CMD_NAMES   := $(patsubst apps/cmd_%.c,%,$(wildcard apps/cmd_*.c))
+VEC_NAMES   := $(patsubst apps/vec_%.c,%,$(wildcard apps/vec_*.c))
+SUITE_NAMES := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
+SPEED_NAMES := $(patsubst apps/speed_%.c,%,$(filter-out apps/speed_util.c,$(wildcard apps/speed_*.c)))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+GEN      := $(BUILD)/gen/commands.inc $(BUILD)/gen/vec_handlers.inc $(BUILD)/gen/suites.inc \
+            $(BUILD)/gen/speed.inc
+DEPS_OK  := $(BUILD)/.deps-ok
+
+.PHONY: all test asan debug labs demo bench install clean deps lab-check FORCE
+all: $(BUILD)/libglass.a $(BUILD)/glass
+
+$(DEPS_OK):
+	@mkdir -p $(BUILD)
+	sh scripts/deps.sh
+	@touch $@
+
+deps:
+	sh scripts/deps.sh
+
+# The generated tables: rewritten only when the list of files changes.
+$(BUILD)/gen/commands.inc: FORCE
+	@mkdir -p $(@D)
+	@printf '$(foreach n,$(CMD_NAMES),GLASS_COMMAND($(n))\n)' | sed 's/^ //' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+$(BUILD)/gen/vec_handlers.inc: FORCE
+	@mkdir -p $(@D)
+	@printf '$(foreach n,$(VEC_NAMES),VEC_HANDLER($(n))\n)' | sed 's/^ //' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+$(BUILD)/gen/suites.inc: FORCE
+	@mkdir -p $(@D)
+	@printf '$(foreach n,$(SUITE_NAMES),GLASS_SUITE($(n))\n)' | sed 's/^ //' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+
+$(BUILD)/gen/speed.inc: FORCE
+	@mkdir -p $(@D)
+	@printf '$(foreach n,$(SPEED_NAMES),SPEED_FAMILY($(n))\n)' | sed 's/^ //' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_OK) $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libglass.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/glass: $(APP_OBJ) $(BUILD)/libglass.a
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJ) $(BUILD)/libglass.a $(PKG_LIBS) -lm
+
+$(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/libglass.a
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libglass.a $(CUNIT_LIBS) $(PKG_LIBS) -lm
+
+test: all $(BUILD)/glass-tests
+	sh scripts/run-tests.sh $(BUILD)
+
+SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan:
+	$(MAKE) BUILD=build/asan OPT="$(SAN)" test
+
+debug:
+	$(MAKE) BUILD=build/debug OPT="-O0 -g3 -fno-omit-frame-pointer" all
+
+labs:
+	$(MAKE) BUILD=build/labs LAB=1 all
+
+lab-check: labs all
+	sh scripts/lab-check.sh
+
+demo: all
+	sh scripts/demo.sh $(BUILD)
+
+bench: all
+	sh scripts/bench.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/glasstls \
+	    $(DESTDIR)$(PREFIX)/share/glasstls
+	install -m 755 $(BUILD)/glass $(DESTDIR)$(PREFIX)/bin/glass
+	install -m 644 $(BUILD)/libglass.a $(DESTDIR)$(PREFIX)/lib/libglass.a
+	for d in $(LAYERS); do for h in $$d/*.h $$d/*.def; do [ -f "$$h" ] || continue; \
+	    install -d $(DESTDIR)$(PREFIX)/include/glasstls/$$d; \
+	    install -m 644 $$h $(DESTDIR)$(PREFIX)/include/glasstls/$$d/; done; done
+	cp -R vectors $(DESTDIR)$(PREFIX)/share/glasstls/
+
+clean:
+	rm -rf build
+
+FORCE:
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,114 @@
+/*
+ * aes.h — AES-256 (FIPS 197, 2001; updated 2023) and its modes of operation
+ * (NIST SP 800-38A: ECB, CBC, CTR; SP 800-38D: GCM).
+ *
+ * SYNOPSIS
+ *     aes256_ctx c;
+ *     aes256_init(&c, key, 32);                       KeyExpansion (§5.2)
+ *     aes256_encrypt_block(&c, in, out);              Cipher (§5.1)
+ *     aes256_decrypt_block(&c, in, out);              InvCipher (§5.3)
+ *     aes256_cbc_encrypt_pkcs7(&c, iv, in, len, out, cap, &out_len);
+ *     aes256_cbc_decrypt_pkcs7(&c, iv, in, len, out, cap, &out_len);
+ *     aes256_ctr_xor(&c, counter, in, len, out);
+ *     aes256_gcm_encrypt(&c, iv, iv_len, aad, aad_len, in, len, out, tag, tag_len);
+ *     aes256_clear(&c);                               wipes the round keys
+ *
+ * DESCRIPTION
+ *     aes_ref.c is the reference cipher: SubBytes, ShiftRows, MixColumns and
+ *     AddRoundKey on a 4x4 state, exactly as FIPS 197 §5 writes them.
+ *     aes_fast.c is the table-driven variant (four 1 KiB T-tables combining
+ *     SubBytes, ShiftRows and MixColumns) that the modes use by default.
+ *     Both pass every vector (aes_internal.h reaches each directly).
+ *
+ * CONSTANT TIME
+ *     | implementation | CT  | what leaks                                    |
+ *     | aes_ref.c      | no  | S-box look-ups are indexed by key-dependent bytes |
+ *     | aes_fast.c     | no  | T-table look-ups are indexed by key-dependent bytes |
+ *     | PKCS#7 check   | yes | one error for every bad padding, no early exit |
+ *     | GCM tag check  | yes | glass_ct_equal                                 |
+ *     Table-indexed AES leaks through the cache (Bernstein 2005; Osvik,
+ *     Shamir, Tromer 2006).  Real libraries use AES-NI or bitslicing.
+ */
+#ifndef GLASS_AES_H
+#define GLASS_AES_H
+
+#include "common/common.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AES_BLOCK_LEN    16
+#define AES256_KEY_LEN   32
+#define AES256_ROUNDS    14     /* Nr for Nk = 8 (FIPS 197 §5, Table 4) */
+#define AES_GCM_IV_LEN   12     /* the recommended GCM IV length */
+#define AES_GCM_TAG_LEN  16
+
+typedef struct aes256_ctx {
+    /* The key schedule w[0..59] (FIPS 197 §5.2), one 32-bit word per column,
+     * and the equivalent inverse-cipher schedule dw (§5.3.5) for decryption. */
+    uint32_t w[4 * (AES256_ROUNDS + 1)];
+    uint32_t dw[4 * (AES256_ROUNDS + 1)];
+    const glass_tracer *trace;  /* NULL: no trace; else the reference cipher
+                                   emits every step of every round */
+} aes256_ctx;
+
+/* KeyExpansion.  key_len must be 32 (GLASS_ERR_AES_KEY_LENGTH). */
+glass_err aes256_init(aes256_ctx *ctx, const uint8_t *key, size_t key_len);
+/* Routes single-block encryption/decryption through the reference cipher
+ * and emits trace events for the state after every step of every round, in
+ * the layout of FIPS 197 Appendix C.3 ("round[ 1].s_box ..."). */
+void aes256_set_trace(aes256_ctx *ctx, const glass_tracer *trace);
+void aes256_encrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN],
+                          uint8_t out[AES_BLOCK_LEN]);
+void aes256_decrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN],
+                          uint8_t out[AES_BLOCK_LEN]);
+void aes256_clear(aes256_ctx *ctx);
+
+/* ECB (SP 800-38A §6.1): len a multiple of 16 (GLASS_ERR_AES_NOT_BLOCKS).
+ * in and out may be the same buffer. */
+glass_err aes256_ecb_encrypt(const aes256_ctx *ctx, const uint8_t *in, size_t len, uint8_t *out);
+glass_err aes256_ecb_decrypt(const aes256_ctx *ctx, const uint8_t *in, size_t len, uint8_t *out);
+
+/* CBC (SP 800-38A §6.2) without padding: len a multiple of 16.  in == out
+ * allowed. */
+glass_err aes256_cbc_encrypt(const aes256_ctx *ctx, const uint8_t iv[AES_BLOCK_LEN],
+                             const uint8_t *in, size_t len, uint8_t *out);
+glass_err aes256_cbc_decrypt(const aes256_ctx *ctx, const uint8_t iv[AES_BLOCK_LEN],
+                             const uint8_t *in, size_t len, uint8_t *out);
+
+/* CBC with PKCS#7 padding (RFC 5652 §6.3): always adds 1..16 bytes, so
+ * *out_len = (len / 16 + 1) * 16, which must fit in out_cap. */
+glass_err aes256_cbc_encrypt_pkcs7(const aes256_ctx *ctx, const uint8_t iv[AES_BLOCK_LEN],
+                                   const uint8_t *in, size_t len,
+                                   uint8_t *out, size_t out_cap, size_t *out_len);
+/* Decrypts and removes the padding.  The padding check runs in constant time
+ * and every kind of bad padding gives the one error GLASS_ERR_AES_PADDING
+ * (a padding oracle needs only to tell good from bad).  out_cap >= len. */
+glass_err aes256_cbc_decrypt_pkcs7(const aes256_ctx *ctx, const uint8_t iv[AES_BLOCK_LEN],
+                                   const uint8_t *in, size_t len,
+                                   uint8_t *out, size_t out_cap, size_t *out_len);
+/* The padding check alone, for buf[0..len) (len a positive multiple of 16):
+ * on success *data_len is len minus the padding.  CT: yes. */
+glass_err pkcs7_unpad(const uint8_t *buf, size_t len, size_t *data_len);
+
+/* CTR (SP 800-38A §6.5): XORs the keystream E(counter), E(counter+1), ...
+ * into in; the 128-bit big-endian counter block is advanced in place past
+ * the blocks used, so consecutive calls continue the stream when len is a
+ * multiple of 16.  Any len. */
+glass_err aes256_ctr_xor(const aes256_ctx *ctx, uint8_t counter[AES_BLOCK_LEN],
+                         const uint8_t *in, size_t len, uint8_t *out);
+
+/* GCM (SP 800-38D §7.1, §7.2).  Any IV length >= 1 byte (12 is the fast
+ * path, §7.1 step 2); tag_len 4..16 (GLASS_ERR_AES_TAG_LENGTH).  Decryption
+ * compares the tag in constant time and, on a mismatch, returns
+ * GLASS_ERR_AES_TAG and wipes out[] so no unauthenticated plaintext escapes. */
+glass_err aes256_gcm_encrypt(const aes256_ctx *ctx, const uint8_t *iv, size_t iv_len,
+                             const uint8_t *aad, size_t aad_len,
+                             const uint8_t *in, size_t len, uint8_t *out,
+                             uint8_t *tag, size_t tag_len);
+glass_err aes256_gcm_decrypt(const aes256_ctx *ctx, const uint8_t *iv, size_t iv_len,
+                             const uint8_t *aad, size_t aad_len,
+                             const uint8_t *in, size_t len,
+                             const uint8_t *tag, size_t tag_len, uint8_t *out);
+
+#endif

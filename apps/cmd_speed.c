@@ -1,0 +1,81 @@
+/*
+ * cmd_speed.c — `glass speed [-seconds N] ALGORITHM...`: benchmarks.
+ *
+ * Each family of algorithms is measured by its own apps/speed_*.c (see
+ * speed.h); this file only finds the one that knows a name.  Figures are
+ * printed in the layout of `openssl speed` so the two can be laid side by
+ * side; `make bench` does exactly that, in one run, and prints ratios.
+ */
+#include "apps.h"
+#include "speed.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SPEED_FAMILY(name) extern const struct speed_family speed_##name;
+#include "speed.inc"
+#undef SPEED_FAMILY
+
+static const struct speed_family *const families[] = {
+#define SPEED_FAMILY(name) &speed_##name,
+#include "speed.inc"
+#undef SPEED_FAMILY
+    NULL
+};
+
+static void list_names(FILE *f)
+{
+    for (size_t i = 0; families[i] != NULL; i++) {
+        fprintf(f, "  %-10s", families[i]->name);
+        for (size_t j = 0; families[i]->names[j] != NULL; j++)
+            fprintf(f, " %s", families[i]->names[j]);
+        fprintf(f, "\n");
+    }
+}
+
+static int run(int argc, char **argv)
+{
+    if (app_wants_help(argc, argv)) {
+        printf("usage: glass speed [-seconds N] ALGORITHM...\n\n"
+               "Measures glasstls's own implementations and prints the figures in the\n"
+               "layout of `openssl speed` (`make bench` runs both and prints ratios).\n"
+               "With no algorithm, measures all of them.  Algorithms:\n");
+        list_names(stdout);
+        printf("\nexample:\n  glass speed -seconds 1 sha256 aes-256-cbc\n");
+        return 0;
+    }
+    double seconds = 1.0;
+    int first = 1;
+    if (argc >= 3 && (strcmp(argv[1], "-seconds") == 0 || strcmp(argv[1], "--seconds") == 0)) {
+        char *end = NULL;
+        seconds = strtod(argv[2], &end);
+        if (end == argv[2] || *end != '\0' || !(seconds > 0) || seconds > 60)
+            return app_error("speed", "-seconds: '%s' is not a number from 0 to 60", argv[2]);
+        first = 3;
+    }
+    int status = 0;
+    if (first >= argc) {
+        for (size_t i = 0; families[i] != NULL; i++)
+            for (size_t j = 0; families[i]->names[j] != NULL; j++)
+                status |= families[i]->run(families[i]->names[j], seconds) != 0;
+        return status;
+    }
+    for (int a = first; a < argc; a++) {
+        const struct speed_family *fam = NULL;
+        for (size_t i = 0; families[i] != NULL && fam == NULL; i++)
+            for (size_t j = 0; families[i]->names[j] != NULL; j++)
+                if (strcmp(families[i]->names[j], argv[a]) == 0)
+                    fam = families[i];
+        if (fam == NULL) {
+            app_error("speed", "unknown algorithm '%s'; known ones:", argv[a]);
+            list_names(stderr);
+            return 1;
+        }
+        status |= fam->run(argv[a], seconds) != 0;
+    }
+    return status;
+}
+
+const struct glass_command cmd_speed = {
+    "speed", "measure the speed of algorithms (like openssl speed)", run
+};

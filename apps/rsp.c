@@ -1,0 +1,198 @@
+/*
+ * rsp.c — the NIST CAVP .rsp/.fax parser (see rsp.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "rsp.h"
+
+#include "common/common.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define RSP_MAX_FILE (64u * 1024 * 1024)
+
+static char *trim(char *s)
+{
+    while (*s != '\0' && isspace((unsigned char)*s))
+        s++;
+    char *end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        end--;
+    *end = '\0';
+    return s;
+}
+
+/* Splits "name = value" (or a bare "name") into a field. */
+static void split_field(char *text, rsp_field *f, size_t line)
+{
+    char *eq = strchr(text, '=');
+    if (eq != NULL) {
+        *eq = '\0';
+        f->name = trim(text);
+        f->value = trim(eq + 1);
+    } else {
+        f->name = trim(text);
+        f->value = text + strlen(text); /* "" */
+    }
+    f->line = line;
+}
+
+/* See rsp.h. */
+int rsp_load(const char *path, rsp_file *out, char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    glass_err ge = glass_read_file(path, RSP_MAX_FILE, &data, &len);
+    if (ge != GLASS_OK) {
+        snprintf(err, err_len, "%s: %s", path, glass_strerror(ge));
+        return -1;
+    }
+    if (memchr(data, '\0', len) != NULL) {
+        snprintf(err, err_len, "%s: not a text file (NUL byte)", path);
+        free(data);
+        return -1;
+    }
+    out->path = strdup(path);
+
+    /* Pass 1: count lines to size the arrays generously. */
+    size_t nlines = 1;
+    for (size_t i = 0; i < len; i++)
+        if (data[i] == '\n')
+            nlines++;
+
+    /* Every record and section holds at least one line, so nlines entries
+     * of each is enough and no array ever moves: pointers into them stay
+     * valid. */
+    rsp_field *fields = calloc(nlines, sizeof *fields);
+    out->sections = calloc(nlines, sizeof *out->sections);
+    out->records = calloc(nlines, sizeof *out->records);
+    char *header = calloc(1, len + 1);
+    size_t header_len = 0;
+    if (fields == NULL || header == NULL || out->path == NULL || out->sections == NULL ||
+        out->records == NULL)
+        goto nomem;
+
+    /* Pass 2: classify each line.  Fields are stored in file order in one
+     * array; sections and records are runs of it. */
+    size_t nf = 0;
+    int in_record = 0, in_section = 0, seen_data = 0;
+    size_t line_no = 0;
+    char *p = (char *)data;
+    char *end = p + len;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            nl = end;
+        *nl = '\0';
+        line_no++;
+        char *line = trim(p);
+        p = nl + 1;
+        if (line[0] == '\0') {
+            in_record = 0;
+            in_section = 0;
+            continue;
+        }
+        if (line[0] == '#') {
+            if (!seen_data) {
+                size_t l = strlen(line);
+                memcpy(header + header_len, line, l);
+                header_len += l;
+                header[header_len++] = '\n';
+            }
+            continue;
+        }
+        seen_data = 1;
+        if (line[0] == '[') {
+            char *close = strrchr(line, ']');
+            if (close == NULL) {
+                snprintf(err, err_len, "%s:%zu: section line without ']'", path, line_no);
+                goto fail;
+            }
+            *close = '\0';
+            in_record = 0;
+            if (!in_section) {
+                out->sections[out->nsections].fields = &fields[nf];
+                out->sections[out->nsections].nfields = 0;
+                out->nsections++;
+                in_section = 1;
+            }
+            split_field(line + 1, &fields[nf++], line_no);
+            out->sections[out->nsections - 1].nfields++;
+            continue;
+        }
+        in_section = 0;
+        if (!in_record) {
+            rsp_record *r = &out->records[out->nrecords++];
+            r->fields = &fields[nf];
+            r->nfields = 0;
+            r->line = line_no;
+            r->section = out->nsections == 0 ? NULL : &out->sections[out->nsections - 1];
+            in_record = 1;
+        }
+        split_field(line, &fields[nf++], line_no);
+        out->records[out->nrecords - 1].nfields++;
+    }
+    header[header_len] = '\0';
+    out->header = header;
+    out->raw_ = (char *)data;
+    out->fields_ = fields;
+    return 0;
+nomem:
+    snprintf(err, err_len, "%s: out of memory", path);
+fail:
+    free(fields);
+    free(header);
+    free(out->records);
+    free(out->sections);
+    free(out->path);
+    free(data);
+    memset(out, 0, sizeof *out);
+    return -1;
+}
+
+/* See rsp.h. */
+void rsp_free(rsp_file *f)
+{
+    if (f == NULL || f->path == NULL)
+        return;
+    free(f->fields_);
+    free(f->raw_);
+    free(f->sections);
+    free(f->records);
+    free(f->header);
+    free(f->path);
+    memset(f, 0, sizeof *f);
+}
+
+/* See rsp.h. */
+const char *rsp_get(const rsp_record *r, const char *name)
+{
+    for (size_t i = 0; i < r->nfields; i++)
+        if (strcasecmp(r->fields[i].name, name) == 0)
+            return r->fields[i].value;
+    return NULL;
+}
+
+/* See rsp.h. */
+size_t rsp_line(const rsp_record *r, const char *name)
+{
+    for (size_t i = 0; i < r->nfields; i++)
+        if (strcasecmp(r->fields[i].name, name) == 0)
+            return r->fields[i].line;
+    return r->line;
+}
+
+/* See rsp.h. */
+const char *rsp_section_get(const rsp_record *r, const char *name)
+{
+    if (r->section == NULL)
+        return NULL;
+    for (size_t i = 0; i < r->section->nfields; i++)
+        if (strcasecmp(r->section->fields[i].name, name) == 0)
+            return r->section->fields[i].value;
+    return NULL;
+}

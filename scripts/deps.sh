@@ -1,0 +1,33 @@
+#!/bin/sh
+# deps.sh — make sure the Debian packages glasstls needs are installed.
+#
+# Build: build-essential, pkg-config, libgmp-dev, libsodium-dev, libcunit1-dev.
+# Tests: openssl (the oracle and the real peer), gdb (the gdb-script test).
+# Run as root, it installs what is missing with apt-get.  Otherwise it prints
+# the one apt-get line a person must run, and fails.
+set -u
+need=""
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+for p in build-essential pkg-config libgmp-dev libsodium-dev libcunit1-dev openssl gdb; do
+    have_pkg "$p" || need="$need $p"
+done
+# pkg-config is the build's own test: all three libraries must be found.
+if [ -z "$need" ] && pkg-config --exists gmp libsodium cunit 2>/dev/null; then
+    exit 0
+fi
+[ -n "$need" ] || need=" libgmp-dev libsodium-dev libcunit1-dev pkg-config"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps.sh: installing:$need"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null 2>&1 || true
+    if apt-get install -y -qq --no-install-recommends $need >/dev/null 2>&1 ||
+       { apt-get update && apt-get install -y --no-install-recommends $need; }; then
+        pkg-config --exists gmp libsodium cunit && exit 0
+    fi
+    echo "deps.sh: apt-get could not install:$need" >&2
+    exit 1
+fi
+echo "deps.sh: missing packages:$need" >&2
+echo "deps.sh: run this as root, then make again:" >&2
+echo "    apt-get install -y$need" >&2
+exit 1

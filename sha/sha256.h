@@ -1,0 +1,73 @@
+/*
+ * sha256.h — SHA-256 (FIPS 180-4, August 2015).
+ *
+ * SYNOPSIS
+ *     sha256_ctx c;
+ *     sha256_init(&c);
+ *     sha256_update(&c, data, len);      any number of times, any lengths
+ *     sha256_final(&c, digest);          32 bytes out; the context is wiped
+ *   or, in one call:
+ *     sha256(data, len, digest);
+ *
+ * DESCRIPTION
+ *     SHA-256 pads the message to a multiple of 512 bits (§5.1.1), splits it
+ *     into 64-byte blocks (§5.2.1) and runs the compression function of
+ *     §6.2.2 on each, starting from the initial hash value H(0) of §5.3.3.
+ *
+ *     Two implementations of the compression function sit side by side and
+ *     pass the same vectors: sha256_ref.c follows §6.2.2 step by step, and
+ *     sha256_fast.c is the unrolled version the program uses by default
+ *     (see sha256_internal.h to call either directly).
+ *
+ *     If ctx->trace is set (sha256_set_trace), the reference compression
+ *     function emits one trace event per step: the message schedule W0..W63
+ *     and the working variables a..h after each of the 64 rounds, laid out
+ *     like the standard's worked example for "abc".  Tracing is off by default
+ *     and costs one pointer test per block.
+ *
+ * CONSTANT TIME
+ *     CT: yes — only additions, rotations and bitwise logic on 32-bit words;
+ *     no table look-up or branch depends on the data.
+ *
+ * SECURITY CONSIDERATIONS
+ *     SHA-256(key || message) is NOT a MAC: anyone who sees it can compute
+ *     SHA-256(key || message || padding || more) without the key (length
+ *     extension).  Use HMAC (hmac/hmac.h).
+ */
+#ifndef GLASS_SHA256_H
+#define GLASS_SHA256_H
+
+#include "common/common.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHA256_BLOCK_LEN  64
+#define SHA256_DIGEST_LEN 32
+
+typedef struct sha256_ctx {
+    uint32_t H[8];                      /* the intermediate hash value H(i) */
+    uint8_t block[SHA256_BLOCK_LEN];    /* bytes waiting for a full block */
+    size_t block_len;                   /* how many of them */
+    uint64_t total_len;                 /* message length so far, in bytes */
+    const glass_tracer *trace;          /* NULL: no trace events */
+} sha256_ctx;
+
+/* Sets H to H(0) (FIPS 180-4 §5.3.3) and the length to 0.  Tracing off. */
+void sha256_init(sha256_ctx *ctx);
+
+/* Routes this context through the reference compression function and emits
+ * trace events for every round of every block (NULL turns tracing off). */
+void sha256_set_trace(sha256_ctx *ctx, const glass_tracer *trace);
+
+/* Absorbs len bytes. */
+void sha256_update(sha256_ctx *ctx, const void *data, size_t len);
+
+/* Pads (§5.1.1), processes the last block(s), writes the 32-byte digest
+ * (§6.2.2 step 4: H0..H7 big-endian) and wipes the context. */
+void sha256_final(sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_LEN]);
+
+/* One call: the digest of data[0..len). */
+void sha256(const void *data, size_t len, uint8_t digest[SHA256_DIGEST_LEN]);
+
+#endif
