@@ -12,6 +12,29 @@
  *
  * Group ids follow the TLS NamedGroup registry where one exists (RFC 7919:
  * ffdhe2048 = 0x0100, ffdhe3072 = 0x0101, ffdhe4096 = 0x0102).
+ *
+ * DESCRIPTION
+ *     Each party picks a secret x and publishes y = g^x mod p; each raises
+ *     the other's y to its own x and both reach Z = g^(x_a x_b) mod p.
+ *     Read dh/groups.c for the groups and the private-key sizes, dh/dh.c
+ *     for the rest.
+ *
+ * STANDARDS
+ *     NIST SP 800-56A Rev. 3 (§5.6.1.1.4 key pairs, §5.6.2.3.1 public-key
+ *     validation, §5.7.1.1 the DH primitive); RFC 7919 (ffdhe groups,
+ *     §5.1 peer check, §5.2 short exponents); RFC 3526 (MODP groups 14, 15);
+ *     RFC 5246 §8.1.2 (TLS 1.2 pre_master_secret).
+ *
+ * CONSTANT TIME
+ *     dh_generate, dh_compute_shared   mostly: mpz_powm_sec on x; the
+ *                                      export of Z measures its length
+ *     dh_check_public, _fast           no (public values only)
+ *     dh_strip_leading_zeros           no, by RFC 5246's design (Raccoon)
+ *
+ * SECURITY CONSIDERATIONS
+ *     Always validate the peer's y (dh_compute_shared does).  Prefer the
+ *     fixed-length Z; strip zeros only where TLS 1.2 requires it.  GMP does
+ *     not wipe its scratch memory; dh_keypair_clear wipes x itself.
  */
 #ifndef GLASS_DH_H
 #define GLASS_DH_H
@@ -27,7 +50,7 @@ typedef struct dh_group {
     uint16_t tls_id;        /* TLS NamedGroup value, 0 if none */
     mpz_t p, q, g;          /* q = (p-1)/2 for the safe-prime groups */
     size_t p_len;           /* length of p in bytes */
-    unsigned x_bits;        /* private-key size used (see dh.c for the choice) */
+    unsigned x_bits;        /* private-key size used (see dh/groups.c for the choice) */
     int safe_prime;         /* 1 when p = 2q + 1 */
 } dh_group;
 
@@ -37,20 +60,27 @@ typedef struct dh_keypair {
 } dh_keypair;
 
 /* The named groups: "ffdhe2048", "ffdhe3072", "ffdhe4096", "modp14", "modp15".
- * NULL for an unknown name.  The groups are built once and live until exit. */
+ * NULL for an unknown name.  The groups are built once and live until exit.
+ * dh_group_by_tls_id looks a group up by its TLS NamedGroup value (0x0100,
+ * 0x0101, 0x0102); NULL for 0 or any other value. */
 const dh_group *dh_group_by_name(const char *name);
 const dh_group *dh_group_by_tls_id(uint16_t id);
 
 /* An arbitrary group (p, q, g) as the NIST files give it; dh_group_clear
- * frees it.  Checks 1 < g < p-1. */
+ * frees it.  Checks 1 < g < p-1, and also that p is odd, q > 1 divides
+ * p - 1 and g^q = 1 mod p; GLASS_ERR_DH_GROUP otherwise (grp is then left
+ * zeroed, and dh_group_clear on it does nothing).  Sets name "custom", x_bits = |q| and safe_prime when p = 2q+1.
+ * Never call dh_group_clear on a named group. */
 glass_err dh_group_init_custom(dh_group *grp, const mpz_t p, const mpz_t q, const mpz_t g);
 void dh_group_clear(dh_group *grp);
 
+/* Initialises x and y to 0; dh_keypair_clear wipes x and frees both. */
 void dh_keypair_init(dh_keypair *kp);
 void dh_keypair_clear(dh_keypair *kp);
 
 /* SP 800-56A §5.6.1.1.4: x uniform in [1, 2^N - 1] ∩ [1, q-1] with N =
- * grp->x_bits; y = g^x mod p with mpz_powm_sec. */
+ * grp->x_bits; y = g^x mod p with mpz_powm_sec.  kp must have been
+ * initialised with dh_keypair_init.  GLASS_ERR_RANDOM if the RBG fails. */
 glass_err dh_generate(const dh_group *grp, dh_keypair *kp);
 
 /* SP 800-56A §5.6.2.3.1, full public-key validation: 2 <= y <= p-2
@@ -63,11 +93,14 @@ glass_err dh_check_public_fast(const dh_group *grp, const mpz_t y);
 
 /* Z = peer_y^x mod p as a fixed-length big-endian string of grp->p_len
  * bytes (SP 800-56A §5.7.1.1); checks peer_y first and rejects Z = 1.
- * out_len must be >= grp->p_len. */
+ * out_len must be >= grp->p_len.  The check is dh_check_public_fast (so its
+ * errors); GLASS_ERR_BUFFER_TOO_SMALL for a short out, GLASS_ERR_ARG if
+ * kp->x is not in [1, q-1], GLASS_ERR_DH_SHARED_ONE for Z = 1. */
 glass_err dh_compute_shared(const dh_group *grp, const dh_keypair *kp, const mpz_t peer_y,
                             uint8_t *out, size_t out_len);
 /* TLS 1.2 form (RFC 5246 §8.1.2): leading zero bytes stripped.  Moves the
- * bytes down in place and returns the new length. */
+ * bytes down in place, zeroes the vacated tail, and returns the new length
+ * (0 for an all-zero input). */
 size_t dh_strip_leading_zeros(uint8_t *z, size_t len);
 
 #endif

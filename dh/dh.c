@@ -1,0 +1,370 @@
+/*
+ * dh.c — finite-field Diffie–Hellman: key pairs, public-key validation and
+ * the shared secret (NIST SP 800-56A Rev. 3, RFC 7919, RFC 5246).
+ *
+ * Read in this order:
+ *   1. dh_group_init_custom   a group (p, q, g) as the NIST files give it
+ *   2. dh_generate            SP 800-56A §5.6.1.1.4, x by "testing candidates"
+ *   3. dh_check_public        SP 800-56A §5.6.2.3.1, full public-key validation
+ *   4. dh_check_public_fast   the same answer via a Legendre symbol
+ *   5. dh_compute_shared      SP 800-56A §5.7.1.1, the FFC DH primitive
+ *   6. dh_strip_leading_zeros RFC 5246 §8.1.2, the TLS 1.2 pre_master_secret
+ *
+ * The named groups live in groups.c.
+ *
+ * Constant-time status:
+ *   dh_generate, dh_compute_shared  CT: mostly — the exponentiation with the
+ *       secret x is mpz_powm_sec (a fixed sequence of operations for the
+ *       exponent's size), the Z = 1 test is on a public-length value; but
+ *       the export of Z measures its bit length (mpz_sizeinbase), and GMP's
+ *       own scratch memory is not wiped.
+ *   dh_check_public(_fast)  CT: no — works on public values only.
+ *   dh_strip_leading_zeros  CT: no — by design of RFC 5246 (see below).
+ */
+#include "dh/dh.h"
+
+#include <string.h>
+
+/* Overwrites the limbs of an mpz that held a secret, then frees it.  GMP has
+ * no wiping clear of its own. */
+static void mpz_wipe_clear(mpz_t z)
+{
+    size_t n = mpz_size(z);
+    if (n > 0) {
+        mp_limb_t *limbs = mpz_limbs_modify(z, (mp_size_t)n);
+        glass_wipe(limbs, n * sizeof(mp_limb_t));
+    }
+    mpz_clear(z);
+}
+
+/* See dh.h.  The checks are those a receiver of domain parameters can make
+ * cheaply (SP 800-56A §5.5.2 asks for assurance of their validity; the NIST
+ * files come from a trusted source, so we only check their consistency):
+ * p odd and > 3, 1 < g < p-1, q > 1 divides p-1, and g^q ≡ 1 mod p (g
+ * generates the subgroup of order q). */
+glass_err dh_group_init_custom(dh_group *grp, const mpz_t p, const mpz_t q, const mpz_t g)
+{
+    glass_err err = GLASS_ERR_DH_GROUP;
+    mpz_t t;
+    if (grp == NULL)
+        return GLASS_ERR_ARG;
+    memset(grp, 0, sizeof *grp);
+    mpz_init(grp->p);
+    mpz_init(grp->q);
+    mpz_init(grp->g);
+    mpz_init(t);
+
+    /* 1. p odd and greater than 3 (mpz_powm_sec needs an odd modulus). */
+    if (mpz_cmp_ui(p, 3) <= 0 || mpz_even_p(p))
+        goto cleanup;
+    /* 2. 1 < g < p - 1. */
+    mpz_sub_ui(t, p, 1);
+    if (mpz_cmp_ui(g, 1) <= 0 || mpz_cmp(g, t) >= 0)
+        goto cleanup;
+    /* 3. q > 1 and q | p - 1. */
+    if (mpz_cmp_ui(q, 1) <= 0 || !mpz_divisible_p(t, q))
+        goto cleanup;
+    /* 4. g^q ≡ 1 mod p: g lies in the order-q subgroup. */
+    mpz_powm(t, g, q, p);
+    if (mpz_cmp_ui(t, 1) != 0)
+        goto cleanup;
+
+    mpz_set(grp->p, p);
+    mpz_set(grp->q, q);
+    mpz_set(grp->g, g);
+    grp->name = "custom";
+    grp->tls_id = 0;
+    grp->p_len = (mpz_sizeinbase(p, 2) + 7) / 8;
+    /* With no security-strength table for an arbitrary group, take N = |q|:
+     * then min(2^N, q) = q and x ranges over the whole of [1, q-1]. */
+    grp->x_bits = (unsigned)mpz_sizeinbase(q, 2);
+    mpz_mul_2exp(t, q, 1);
+    mpz_add_ui(t, t, 1);
+    grp->safe_prime = mpz_cmp(t, p) == 0;
+    err = GLASS_OK;
+
+cleanup:
+    mpz_clear(t);
+    if (err != GLASS_OK) {
+        mpz_clear(grp->p);
+        mpz_clear(grp->q);
+        mpz_clear(grp->g);
+        memset(grp, 0, sizeof *grp);    /* p_len = 0: dh_group_clear is a no-op */
+    }
+    return err;
+}
+
+/* See dh.h.  A group that was never set up (p_len 0) holds nothing. */
+void dh_group_clear(dh_group *grp)
+{
+    if (grp == NULL || grp->p_len == 0)
+        return;
+    mpz_clear(grp->p);
+    mpz_clear(grp->q);
+    mpz_clear(grp->g);
+    memset(grp, 0, sizeof *grp);
+}
+
+/* See dh.h. */
+void dh_keypair_init(dh_keypair *kp)
+{
+    mpz_init(kp->x);
+    mpz_init(kp->y);
+}
+
+/* See dh.h.  The private exponent is wiped before it is freed. */
+void dh_keypair_clear(dh_keypair *kp)
+{
+    if (kp == NULL)
+        return;
+    mpz_wipe_clear(kp->x);
+    mpz_clear(kp->y);
+}
+
+/* See dh.h.  SP 800-56A Rev. 3 §5.6.1.1.4, "Using the testing candidates
+ * method", with N = grp->x_bits:
+ *
+ *   1. M = min(2^N, q)
+ *   2. c = N random bits from the RBG
+ *   3. if c > M - 2, go back to step 2
+ *   4. x = c + 1                     (so 1 <= x <= M - 1, uniformly)
+ *   5. y = g^x mod p                 (§5.6.1.1: the public key)
+ *
+ * Rejection rather than "c mod (M-1)" keeps x exactly uniform.  For the
+ * named groups M = 2^N, so step 3 almost never repeats; for a custom group
+ * M = q and each try succeeds with probability above 1/2.  We give up after
+ * 128 tries, which a working RBG fails with probability below 2^-128. */
+glass_err dh_generate(const dh_group *grp, dh_keypair *kp)
+{
+    glass_err err = GLASS_ERR_INTERNAL;
+    uint8_t buf[1024];
+    mpz_t M, c;
+    if (grp == NULL || kp == NULL)
+        return GLASS_ERR_ARG;
+    unsigned N = grp->x_bits;
+    size_t nbytes = (N + 7) / 8;
+    if (N < 2 || nbytes > sizeof buf)
+        return GLASS_ERR_DH_GROUP;
+    mpz_init(M);
+    mpz_init(c);
+
+    /* 1. M = min(2^N, q). */
+    mpz_setbit(M, N);
+    if (mpz_cmp(grp->q, M) < 0)
+        mpz_set(M, grp->q);
+    mpz_sub_ui(M, M, 2);                        /* from here on M holds M - 2 */
+
+    for (int tries = 0; tries < 128; tries++) {
+        /* 2. c: N random bits (the top byte masked down to N bits). */
+        err = glass_random(buf, nbytes);
+        if (err != GLASS_OK)
+            goto cleanup;
+        if (N % 8 != 0)
+            buf[0] &= (uint8_t)((1u << (N % 8)) - 1u);
+        mpz_import(c, nbytes, 1, 1, 1, 0, buf);
+        /* 3. Reject c > M - 2. */
+        if (mpz_cmp(c, M) > 0) {
+            err = GLASS_ERR_INTERNAL;
+            continue;
+        }
+        /* 4. x = c + 1. */
+        mpz_add_ui(kp->x, c, 1);
+        /* 5. y = g^x mod p, with the side-channel-silent exponentiation. */
+        mpz_powm_sec(kp->y, grp->g, kp->x, grp->p);
+        err = GLASS_OK;
+        break;
+    }
+
+cleanup:
+    glass_wipe(buf, sizeof buf);
+    mpz_wipe_clear(c);
+    mpz_clear(M);
+    return err;
+}
+
+/* The range check shared by both validations: SP 800-56A §5.6.2.3.1 step 1,
+ * 2 <= y <= p - 2.  It shuts out 0 (which would make Z = 0), 1 (Z = 1 for
+ * every x), p - 1 (the element of order 2: Z is 1 or p - 1, leaking the low
+ * bit of x) and anything not reduced mod p (p, p + 1, ... are 0, 1, ... in
+ * disguise). */
+static glass_err check_range(const dh_group *grp, const mpz_t y)
+{
+    mpz_t pm2;
+    glass_err err = GLASS_OK;
+    /* 1a. y >= 2 (also refuses negative values). */
+    if (mpz_cmp_ui(y, 2) < 0)
+        return GLASS_ERR_DH_PUB_TOO_SMALL;
+    /* 1b. y <= p - 2. */
+    mpz_init(pm2);
+    mpz_sub_ui(pm2, grp->p, 2);
+    if (mpz_cmp(y, pm2) > 0)
+        err = GLASS_ERR_DH_PUB_TOO_LARGE;
+    mpz_clear(pm2);
+    return err;
+}
+
+/* See dh.h.  SP 800-56A Rev. 3 §5.6.2.3.1, FFC full public-key validation:
+ *
+ *   1. 2 <= y <= p - 2
+ *   2. y^q ≡ 1 (mod p)
+ *
+ * Step 2 proves y lies in the subgroup of prime order q.  Without it a peer
+ * can send an element of small order r (any r dividing (p-1)/q) and learn
+ * x mod r from the shared secret: the small-subgroup attack (Lim–Lee 1997),
+ * which against a static key and a non-safe prime recovers x piece by piece.
+ * mpz_powm, not _sec: y and q are public. */
+glass_err dh_check_public(const dh_group *grp, const mpz_t y)
+{
+    glass_err err;
+    mpz_t t;
+    if (grp == NULL)
+        return GLASS_ERR_ARG;
+    /* 1. Range. */
+    err = check_range(grp, y);
+    if (err != GLASS_OK)
+        return err;
+    /* 2. Subgroup membership: y^q mod p = 1. */
+    mpz_init(t);
+    mpz_powm(t, y, grp->q, grp->p);
+    if (mpz_cmp_ui(t, 1) != 0)
+        err = GLASS_ERR_DH_PUB_SUBGROUP;
+    mpz_clear(t);
+    return err;
+}
+
+/* See dh.h.  Why a Legendre symbol answers the same question for a safe
+ * prime p = 2q + 1 (q prime):
+ *
+ *   The multiplicative group mod p is cyclic of order p - 1 = 2q, so its
+ *   subgroups have orders 1, 2, q and 2q.  The subgroup of order q is
+ *   exactly the set of squares (the quadratic residues): there are (p-1)/2
+ *   = q of them and they form a subgroup.  Euler's criterion says
+ *
+ *       y^((p-1)/2) = y^q ≡ (y/p)   (mod p),
+ *
+ *   the Legendre symbol, +1 for a residue and -1 for a non-residue.  So
+ *   "y^q ≡ 1" and "(y/p) = 1" are the same test.  mpz_legendre computes the
+ *   symbol by quadratic reciprocity, a gcd-like algorithm that runs in
+ *   near-linear time in the size of p, instead of a 2047-bit exponentiation
+ *   (hundreds of times slower).  This is the cheap check RFC 7919 §5.1
+ *   promises to peers of its safe-prime groups.
+ *
+ *   Why p - 1 still needs the range check: p - 1 ≡ -1 has order 2, the only
+ *   element of order 2.  In a safe-prime group p ≡ 3 (mod 4), so -1 is a
+ *   non-residue and the symbol would refuse it too; but the range check
+ *   names the real fault (a value outside 2..p-2) with the same error as the
+ *   full check, and it is the check that keeps out 1, which *is* a residue
+ *   (it is the identity, order 1) and would pass any subgroup test.
+ *
+ * For a group that is not a safe prime the subgroup of order q is much
+ * smaller than the set of residues, so this falls back to the full check. */
+glass_err dh_check_public_fast(const dh_group *grp, const mpz_t y)
+{
+    glass_err err;
+    if (grp == NULL)
+        return GLASS_ERR_ARG;
+    if (!grp->safe_prime)
+        return dh_check_public(grp, y);
+    /* 1. Range. */
+    err = check_range(grp, y);
+    if (err != GLASS_OK)
+        return err;
+    /* 2. Euler's criterion: y^q ≡ (y/p) mod p. */
+    if (mpz_legendre(y, grp->p) != 1)
+        return GLASS_ERR_DH_PUB_SUBGROUP;
+    return GLASS_OK;
+}
+
+/* See dh.h.  SP 800-56A Rev. 3 §5.7.1.1, the FFC DH primitive:
+ *
+ *   1. z = y_peer^x mod p
+ *   2. if z = 1, output an error
+ *   3. Z = z as a byte string of exactly ceil(|p| / 8) bytes (the
+ *      integer-to-byte-string conversion of Appendix C.1, leading zero
+ *      bytes kept)
+ *
+ * preceded by validation of y_peer (§5.6.2.3.1; the Legendre form for safe
+ * primes, the full exponentiation otherwise).
+ *
+ * Why the length is fixed: the KDFs of SP 800-56C hash Z as given, so both
+ * parties must agree on its exact bytes, and a fixed length is the one
+ * encoding that never depends on the secret.  A Z whose length varies with
+ * its value makes every later step (the hash, the PRF) take a different
+ * time for about 1 in 256 secrets — the leak the Raccoon attack exploits in
+ * TLS 1.2 (see dh_strip_leading_zeros). */
+glass_err dh_compute_shared(const dh_group *grp, const dh_keypair *kp, const mpz_t peer_y,
+                            uint8_t *out, size_t out_len)
+{
+    glass_err err;
+    mpz_t z;
+    if (grp == NULL || kp == NULL || out == NULL)
+        return GLASS_ERR_ARG;
+    if (out_len < grp->p_len)
+        return GLASS_ERR_BUFFER_TOO_SMALL;
+    /* mpz_powm_sec needs x > 0; a valid private key is in [1, q-1]. */
+    if (mpz_sgn(kp->x) <= 0 || mpz_cmp(kp->x, grp->q) >= 0)
+        return GLASS_ERR_ARG;
+
+    /* 0. Validate the peer's public key. */
+    err = dh_check_public_fast(grp, peer_y);
+    if (err != GLASS_OK)
+        return err;
+
+    mpz_init(z);
+    /* 1. z = y_peer^x mod p. */
+    mpz_powm_sec(z, peer_y, kp->x, grp->p);
+    /* 2. z = 1 is refused (cannot happen after validation with x in
+     *    [1, q-1], but the standard asks for the check, and it guards
+     *    against a faulty exponentiation). */
+    if (mpz_cmp_ui(z, 1) == 0) {
+        err = GLASS_ERR_DH_SHARED_ONE;
+        goto cleanup;
+    }
+    /* 3. Big-endian, left-padded with zeros to p_len bytes:
+     *      Z = 00 .. 00 || z   (p_len bytes in all) */
+    {
+        size_t zlen = (mpz_sizeinbase(z, 2) + 7) / 8;
+        size_t written = 0;
+        memset(out, 0, grp->p_len - zlen);
+        mpz_export(out + (grp->p_len - zlen), &written, 1, 1, 1, 0, z);
+        if (written != zlen) {
+            glass_wipe(out, grp->p_len);
+            err = GLASS_ERR_INTERNAL;
+            goto cleanup;
+        }
+    }
+    err = GLASS_OK;
+
+cleanup:
+    mpz_wipe_clear(z);
+    return err;
+}
+
+/* See dh.h.  RFC 5246 §8.1.2: "Leading bytes of Z that contain all zero bits
+ * are stripped before it is used as the pre_master_secret."
+ *
+ * TLS 1.2 (and SSL 3.0 before it) wants this form, so interoperating with a
+ * real TLS 1.2 peer needs it — but it is a known weakness: the stripped
+ * secret is then hashed by the PRF, and HMAC hashes a key longer than the
+ * block size first, so a Z with a leading zero byte takes measurably less
+ * time.  The Raccoon attack (Merget et al., 2020) uses exactly that timing
+ * difference to learn whether the top byte of g^(xy) is zero and, with many
+ * sessions against a reused DH key, solves a hidden-number problem for the
+ * secret.  TLS 1.3 (RFC 8446 §7.4.1) keeps Z at full length, as SP 800-56A
+ * does; dh_compute_shared returns that form, and only the TLS 1.2 profile
+ * should call this function.
+ *
+ * CT: no (the loop stops at the first non-zero byte); that is the point. */
+size_t dh_strip_leading_zeros(uint8_t *z, size_t len)
+{
+    size_t i = 0;
+    if (z == NULL)
+        return 0;
+    while (i < len && z[i] == 0)
+        i++;
+    if (i > 0 && i < len)
+        memmove(z, z + i, len - i);
+    if (i > 0)
+        memset(z + (len - i), 0, i);  /* do not leave a copy behind */
+    return len - i;
+}

@@ -1,0 +1,28 @@
+# dh.sh — sourced by scripts/bench.sh: finite-field Diffie–Hellman key
+# agreement, `glass speed` beside `openssl speed`, in the same run.
+# One op = derive the shared secret from a pre-generated key pair (peer check
+# included), in both programs; both use 225/275-bit private exponents for
+# ffdhe2048/ffdhe3072 (see dh/groups.c).  The two programs take turns, three
+# rounds, and the best figure of each is kept, so that a burst of load on a
+# shared machine does not land on one side only.
+echo "== ffdh key agreement (op/s, best of 3 alternating runs; ratio = glass / openssl)"
+dh_glass=""
+dh_ossl=""
+for dh_round in 1 2 3; do
+    dh_glass="$dh_glass
+$("$GLASS" speed -seconds "$SECONDS_PER" ffdh2048 ffdh3072 2>&1)"
+    dh_ossl="$dh_ossl
+$(openssl speed -seconds "$SECONDS_PER" ffdh2048 ffdh3072 2>/dev/null)"
+done
+echo "$dh_glass" | grep 'private exponent' | sort -u | sed 's/^ */  glass: /'
+for dh_bits in 2048 3072; do
+    dh_g=$(echo "$dh_glass" | awk -v b="$dh_bits" '$1 == b && $3 == "ffdh" && $5 > m { m = $5 } END { if (m) print m }')
+    dh_o=$(echo "$dh_ossl" | awk -v b="$dh_bits" '$1 == b && $3 == "ffdh" && $5 > m { m = $5 } END { if (m) print m }')
+    if [ -n "$dh_g" ] && [ -n "$dh_o" ]; then
+        printf '  ffdh%s   glass %10s   openssl %10s   ratio %s\n' "$dh_bits" "$dh_g" "$dh_o" \
+            "$(awk -v g="$dh_g" -v o="$dh_o" 'BEGIN { printf "%.2f", g / o }')"
+    else
+        echo "  ffdh$dh_bits   (no figure: glass '${dh_g:-?}', openssl '${dh_o:-?}')"
+    fi
+done
+unset dh_glass dh_ossl dh_round dh_bits dh_g dh_o
