@@ -23,7 +23,13 @@
  *     function emits one trace event per step: the message schedule W0..W63
  *     and the working variables a..h after each of the 64 rounds, laid out
  *     like the standard's worked example for "abc".  Tracing is off by default
- *     and costs one pointer test per block.
+ *     and costs one pointer test per block.  The events, per block:
+ *       "sha256.block"  64 bytes: the message block M(i) (§5.2.1)
+ *       "sha256.W"      256 bytes: W0..W63, each word big-endian (§6.2.2 step 1)
+ *       "sha256.round"  33 bytes, 64 times: the round number t (one byte), then
+ *                       a, b, c, d, e, f, g, h after round t, big-endian (step 3)
+ *       "sha256.H"      32 bytes: the intermediate hash value H(i) (step 4)
+ *     A tracer whose fn is NULL selects the reference function silently.
  *
  * CONSTANT TIME
  *     CT: yes — only additions, rotations and bitwise logic on 32-bit words;

@@ -1,0 +1,135 @@
+/*
+ * sha256.c — SHA-256 around the compression function: buffering, padding,
+ * the digest (FIPS 180-4, August 2015).
+ *
+ * Read in this order:
+ *   1. sha256_init(): H(0) of §5.3.3;
+ *   2. sha256_update(): parse the message into 512-bit blocks (§5.2.1) and
+ *      compress each one (§6.2.2) as soon as it is complete;
+ *   3. sha256_final(): padding (§5.1.1) and the digest (§6.2.2, last line).
+ * The compression function itself is in sha256_ref.c (step by step, with
+ * trace events) and sha256_fast.c (unrolled, the default).
+ *
+ * CT: yes — the work done depends only on the message length.
+ */
+#include "sha/sha256_internal.h"
+
+#include <string.h>
+
+/* See sha256.h.  FIPS 180-4 §5.3.3. */
+void sha256_init(sha256_ctx *ctx)
+{
+    memcpy(ctx->H, sha256_H0, sizeof ctx->H);
+    memset(ctx->block, 0, sizeof ctx->block);
+    ctx->block_len = 0;
+    ctx->total_len = 0;
+    ctx->trace = NULL;
+}
+
+/* See sha256.h. */
+void sha256_set_trace(sha256_ctx *ctx, const glass_tracer *trace)
+{
+    ctx->trace = trace;
+}
+
+/* Compresses n whole blocks: the reference function when tracing, so every
+ * step can be shown, else the fast one. */
+static void compress(sha256_ctx *ctx, const uint8_t *blocks, size_t n)
+{
+    if (ctx->trace != NULL) {
+        for (size_t i = 0; i < n; i++)
+            sha256_compress_ref(ctx->H, blocks + i * SHA256_BLOCK_LEN, ctx->trace);
+    } else {
+        sha256_compress_fast(ctx->H, blocks, n);
+    }
+}
+
+/* See sha256.h.  FIPS 180-4 §5.2.1: the message is parsed into N 512-bit
+ * blocks M(1)..M(N); a block is compressed once all its 64 bytes are here. */
+void sha256_update(sha256_ctx *ctx, const void *data, size_t len)
+{
+    const uint8_t *in = data;
+    ctx->total_len += len;
+
+    /* 1. Top up a partly filled block first. */
+    if (ctx->block_len > 0) {
+        size_t take = SHA256_BLOCK_LEN - ctx->block_len;
+        if (take > len)
+            take = len;
+        memcpy(ctx->block + ctx->block_len, in, take);
+        ctx->block_len += take;
+        in += take;
+        len -= take;
+        if (ctx->block_len < SHA256_BLOCK_LEN)
+            return;
+        compress(ctx, ctx->block, 1);
+        ctx->block_len = 0;
+    }
+
+    /* 2. Whole blocks straight from the caller's buffer, no copy. */
+    size_t n = len / SHA256_BLOCK_LEN;
+    if (n > 0) {
+        compress(ctx, in, n);
+        in += n * SHA256_BLOCK_LEN;
+        len -= n * SHA256_BLOCK_LEN;
+    }
+
+    /* 3. Keep the tail for later. */
+    if (len > 0) {
+        memcpy(ctx->block, in, len);
+        ctx->block_len = len;
+    }
+}
+
+/* See sha256.h. */
+void sha256_final(sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_LEN])
+{
+    /* FIPS 180-4 §5.1.1: append the bit "1", then k zero bits with
+     * l + 1 + k = 448 mod 512, then l (the length in bits) as a 64-bit
+     * big-endian number.  In bytes:
+     *
+     *     message || 80 || 00 .. 00 || l (8 bytes, big-endian)
+     *     \______________________________________________/
+     *                   a multiple of 64 bytes
+     */
+    uint64_t l = ctx->total_len * 8;
+    size_t n = ctx->block_len;
+
+    /* 1. The "1" bit, as the byte 0x80 (messages here are whole bytes). */
+    ctx->block[n++] = 0x80;
+
+    /* 2. If the 8 length bytes no longer fit, zero-fill and compress this
+     *    block; the length goes in one more block. */
+    if (n > SHA256_BLOCK_LEN - 8) {
+        memset(ctx->block + n, 0, SHA256_BLOCK_LEN - n);
+        compress(ctx, ctx->block, 1);
+        n = 0;
+    }
+
+    /* 3. The k zero bits, then l. */
+    memset(ctx->block + n, 0, SHA256_BLOCK_LEN - 8 - n);
+    for (int i = 0; i < 8; i++)
+        ctx->block[SHA256_BLOCK_LEN - 1 - i] = (uint8_t)(l >> (8 * i));
+    compress(ctx, ctx->block, 1);
+
+    /* 4. FIPS 180-4 §6.2.2: the digest is H0(N) || H1(N) || ... || H7(N),
+     *    each word big-endian. */
+    for (int j = 0; j < 8; j++) {
+        digest[4 * j] = (uint8_t)(ctx->H[j] >> 24);
+        digest[4 * j + 1] = (uint8_t)(ctx->H[j] >> 16);
+        digest[4 * j + 2] = (uint8_t)(ctx->H[j] >> 8);
+        digest[4 * j + 3] = (uint8_t)ctx->H[j];
+    }
+
+    /* 5. The context held the message (maybe a key, in HMAC): wipe it. */
+    sha256_wipe(ctx, sizeof *ctx);
+}
+
+/* See sha256.h. */
+void sha256(const void *data, size_t len, uint8_t digest[SHA256_DIGEST_LEN])
+{
+    sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, data, len);
+    sha256_final(&ctx, digest);
+}
