@@ -19,6 +19,45 @@
  * Key sizes: keys glasstls makes are 2048..8192 bits
  * (RSA_MIN_BITS..RSA_MAX_BITS); keys it loads or verifies with may be as
  * small as RSA_MIN_BITS_LOADED (1024), which the NIST vectors use.
+ *
+ * DESCRIPTION
+ *     rsa.c holds the keys, their checks and the two primitives (the private
+ *     one with CRT, blinding and a fault check); rsa_keygen.c the key
+ *     generation and Miller–Rabin; rsa_pad.c the padding schemes.  Read them
+ *     in that order.  rsa_internal.h exposes the pieces tests and the NIST
+ *     vector runner need (explicit-salt PSS, the raw primitives, Miller–Rabin).
+ *
+ * ERRORS (each its own glass_err)
+ *     GLASS_ERR_RSA_MODULUS_SIZE   n too small/large/even, or bad keygen size
+ *     GLASS_ERR_RSA_EXPONENT       e even, e <= 1 or e >= n
+ *     GLASS_ERR_RSA_KEY_PRIMES / _KEY_INCONSISTENT (n != p q) / _KEY_D_RANGE /
+ *     _KEY_D (e d != 1 mod lcm) / _KEY_CRT            rsa_check_private
+ *     GLASS_ERR_RSA_REPRESENTATIVE a signature or ciphertext >= n
+ *     GLASS_ERR_RSA_SIG_LENGTH / _CT_LENGTH           input not k bytes
+ *     GLASS_ERR_RSA_VERIFY         signature does not match
+ *     GLASS_ERR_RSA_DECRYPT        any padding failure (one error, on purpose)
+ *     GLASS_ERR_RSA_MESSAGE_TOO_LONG, GLASS_ERR_RSA_SALT_LENGTH
+ *     GLASS_ERR_RSA_FAULT          the private result failed s^e = m
+ *
+ * CONSTANT TIME
+ *     private operation   partly — mpz_powm_sec for both CRT halves (CT: yes);
+ *                         the rest is GMP's ordinary arithmetic on blinded
+ *                         values
+ *     OAEP, PKCS#1 v1.5   yes up to the final result: masks, no early exit,
+ *       decryption        a constant-time copy of the message
+ *     verification        EM compared whole with glass_ct_equal (public data)
+ *     key generation      no (sieve, candidate counts); Miller–Rabin uses
+ *                         mpz_powm_sec
+ *     public operation    no (mpz_powm; everything in it is public)
+ *
+ * SECURITY CONSIDERATIONS
+ *     A key holds a pointer to its blinding state: never copy an
+ *     rsa_private_key struct (copy its numbers into another initialised key),
+ *     and do not use one key from two threads at once.  rsa_generate builds
+ *     its table of small primes on first use: make the first call from one
+ *     thread.
+ *     RSAES-PKCS1-v1_5 is kept for teaching; a protocol that uses it must not
+ *     reveal whether decryption failed (Bleichenbacher 1998): use OAEP.
  */
 #ifndef GLASS_RSA_H
 #define GLASS_RSA_H
@@ -47,6 +86,12 @@ typedef struct rsa_private_key {
     size_t k;
     const glass_tracer *trace;  /* NULL: silent; else the private operation
                                    emits EM, blinding, m1, m2, h, s, check */
+    struct rsa_blinding *blinding;  /* the blinding pair (r^e, r^-1) kept
+                                   between private operations and refreshed
+                                   by squaring (rsa.c); owned by the key,
+                                   made by rsa_private_init.  A key is
+                                   therefore not to be used by two threads
+                                   at once. */
 } rsa_private_key;
 
 void rsa_public_init(rsa_public_key *key);
@@ -54,11 +99,21 @@ void rsa_public_clear(rsa_public_key *key);
 void rsa_private_init(rsa_private_key *key);
 void rsa_private_clear(rsa_private_key *key);   /* overwrites every limb */
 
+/* For a key loaded as (n, e, d, p, q) only: computes the CRT values
+ * dP = d mod (p-1), dQ = d mod (q-1), qInv = q^-1 mod p (RFC 8017 §3.2) and
+ * sets key->k.  Call rsa_check_private afterwards.  GLASS_ERR_RSA_KEY_PRIMES
+ * if p or q is missing or they have no inverse. */
+glass_err rsa_private_set_crt(rsa_private_key *key);
+
 /* Fills pub with (n, e) of priv. */
 void rsa_public_from_private(rsa_public_key *pub, const rsa_private_key *priv);
 
 /* Generates a key of `bits` (2048..8192, even) with public exponent e (odd,
- * > 1; normally 65537). */
+ * > 1; normally 65537): FIPS 186-5 §A.1.3 with our Miller–Rabin (rounds of
+ * Table B.1), |p - q| > 2^(bits/2 - 100), d = e^-1 mod lcm(p-1, q-1) >
+ * 2^(bits/2), the CRT values; then rsa_check_private and one private
+ * operation as a pairwise test.  GLASS_ERR_RSA_MODULUS_SIZE,
+ * GLASS_ERR_RSA_EXPONENT, GLASS_ERR_RANDOM, GLASS_ERR_RSA_KEYGEN. */
 glass_err rsa_generate(rsa_private_key *key, unsigned bits, unsigned long e);
 
 /* Checks a loaded key: sizes, e odd > 1, n = p*q, e*d = 1 mod lcm(p-1,q-1),
@@ -67,7 +122,11 @@ glass_err rsa_check_private(rsa_private_key *key);
 /* Checks n (RSA_MIN_BITS_LOADED..RSA_MAX_BITS bits, odd) and e; sets key->k. */
 glass_err rsa_check_public(rsa_public_key *key);
 
-/* RSASSA-PKCS1-v1_5 with SHA-256.  sig has key->k bytes. */
+/* RSASSA-PKCS1-v1_5 with SHA-256.  sig has k bytes.  The _digest forms take
+ * the SHA-256 of the message instead of the message.  Verification rebuilds
+ * the expected EM and compares all k bytes: GLASS_ERR_RSA_SIG_LENGTH,
+ * GLASS_ERR_RSA_REPRESENTATIVE, GLASS_ERR_RSA_VERIFY.  Signing may return
+ * GLASS_ERR_RSA_FAULT (nothing is written to sig then). */
 glass_err rsa_pkcs1v15_sign(const rsa_private_key *key, const uint8_t *msg, size_t msg_len,
                             uint8_t *sig);
 glass_err rsa_pkcs1v15_sign_digest(const rsa_private_key *key, const uint8_t digest[32],
@@ -77,14 +136,20 @@ glass_err rsa_pkcs1v15_verify(const rsa_public_key *key, const uint8_t *msg, siz
 glass_err rsa_pkcs1v15_verify_digest(const rsa_public_key *key, const uint8_t digest[32],
                                      const uint8_t *sig, size_t sig_len);
 
-/* RSASSA-PSS with SHA-256 and MGF1-SHA-256, any salt length that fits. */
+/* RSASSA-PSS with SHA-256 and MGF1-SHA-256, any salt length that fits
+ * (0..emLen - 34; GLASS_ERR_RSA_SALT_LENGTH beyond).  The salt is random;
+ * the verifier must be told its length (32 is the usual choice). */
 glass_err rsa_pss_sign(const rsa_private_key *key, const uint8_t *msg, size_t msg_len,
                        size_t salt_len, uint8_t *sig);
 glass_err rsa_pss_verify(const rsa_public_key *key, const uint8_t *msg, size_t msg_len,
                          size_t salt_len, const uint8_t *sig, size_t sig_len);
 
-/* RSAES-OAEP with SHA-256 and MGF1-SHA-256.  out has key->k bytes for
- * encryption; for decryption out_cap >= k and *out_len is set. */
+/* RSAES-OAEP with SHA-256 and MGF1-SHA-256.  out has k bytes for
+ * encryption (message at most k - 66 bytes, else
+ * GLASS_ERR_RSA_MESSAGE_TOO_LONG); for decryption out_cap >= k (else
+ * GLASS_ERR_BUFFER_TOO_SMALL, so that the buffer size never depends on the
+ * message) and *out_len is set.  Every padding failure is
+ * GLASS_ERR_RSA_DECRYPT; ct_len != k is GLASS_ERR_RSA_CT_LENGTH. */
 glass_err rsa_oaep_encrypt(const rsa_public_key *key, const uint8_t *label, size_t label_len,
                            const uint8_t *msg, size_t msg_len, uint8_t *out);
 glass_err rsa_oaep_decrypt(const rsa_private_key *key, const uint8_t *label, size_t label_len,
@@ -92,13 +157,16 @@ glass_err rsa_oaep_decrypt(const rsa_private_key *key, const uint8_t *label, siz
                            uint8_t *out, size_t out_cap, size_t *out_len);
 
 /* RSAES-PKCS1-v1_5 (kept for the Bleichenbacher lesson and the comparison
- * with TLS's RSA key transport). */
+ * with TLS's RSA key transport).  Message at most k - 11 bytes; decryption as
+ * for OAEP: out_cap >= k, one error for every padding failure. */
 glass_err rsa_pkcs1v15_encrypt(const rsa_public_key *key, const uint8_t *msg, size_t msg_len,
                                uint8_t *out);
 glass_err rsa_pkcs1v15_decrypt(const rsa_private_key *key, const uint8_t *ct, size_t ct_len,
                                uint8_t *out, size_t out_cap, size_t *out_len);
 
-/* I2OSP / OS2IP (RFC 8017 §4.1, §4.2). */
+/* I2OSP / OS2IP (RFC 8017 §4.1, §4.2): x as exactly out_len big-endian
+ * bytes (GLASS_ERR_LENGTH if it does not fit, GLASS_ERR_RSA_REPRESENTATIVE if
+ * negative); and bytes back to an integer. */
 glass_err rsa_i2osp(const mpz_t x, uint8_t *out, size_t out_len);
 void rsa_os2ip(mpz_t x, const uint8_t *in, size_t len);
 

@@ -1,0 +1,64 @@
+/*
+ * rsa_internal.h — RSA pieces that only the other rsa/ files, the tests and
+ * the vector runner need.  Not part of the public API.
+ */
+#ifndef GLASS_RSA_INTERNAL_H
+#define GLASS_RSA_INTERNAL_H
+
+#include "rsa/rsa.h"
+
+/* ---- primitives (rsa.c) -------------------------------------------------- */
+
+/* Overwrites every allocated limb of x with zeros, then mpz_clear()s it. */
+void rsa_mpz_wipe_clear(mpz_t x);
+
+/* Checks (n, e) as a public key may be used: RSA_MIN_BITS_LOADED..RSA_MAX_BITS
+ * bits, n odd, e odd, 1 < e < n.  On success *k is the length of n in bytes. */
+glass_err rsa_public_params_ok(const mpz_t n, const mpz_t e, size_t *k);
+
+/* RSAEP / RSAVP1 (RFC 8017 §5.1.1, §5.2.2): c = m^e mod n, after checking
+ * 0 <= m < n (GLASS_ERR_RSA_REPRESENTATIVE).  Uses mpz_powm: all public. */
+glass_err rsa_public_op(const mpz_t n, const mpz_t e, const mpz_t m, mpz_t c);
+
+/* RSADP / RSASP1 (RFC 8017 §5.1.2, §5.2.1) with CRT, base blinding and the
+ * check s^e = m before the result is released (GLASS_ERR_RSA_FAULT).
+ * Checks 0 <= m < n and that n = p q.  With key->trace set, emits the events
+ * EM, blinding, m1, m2, h, s, check (in that order). */
+glass_err rsa_private_op(const rsa_private_key *key, const mpz_t m, mpz_t s);
+
+/* ---- primes (rsa_keygen.c) ------------------------------------------------ */
+
+/* One Miller–Rabin round with base b (FIPS 186-5 §B.3.1 steps 4.2..4.7):
+ * 1 if w is a strong probable prime to base b, 0 if b witnesses that w is
+ * composite.  w odd > 3, 1 < b < w-1. */
+int rsa_miller_rabin_base(const mpz_t w, const mpz_t b);
+
+/* FIPS 186-5 §B.3.1: `iterations` rounds with random bases in [2, w-2].
+ * 1 = probably prime, 0 = composite, -1 = the random generator failed.
+ * Small w (< 4) and even w are answered directly. */
+int rsa_miller_rabin(const mpz_t w, unsigned iterations);
+
+/* The rounds FIPS 186-5 Table B.1 asks for a prime of `prime_bits` bits
+ * (M-R tests only): 1024 -> 5, 1536 -> 4, 2048 and more -> 4. */
+unsigned rsa_mr_rounds(unsigned prime_bits);
+
+/* ---- encodings (rsa_pad.c) ----------------------------------------------- */
+
+/* EMSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §9.2) from the digest H:
+ *     EM = 00 01 FF..FF 00 || DigestInfo(SHA-256) || H       (emLen bytes) */
+glass_err rsa_emsa_pkcs1v15_encode(const uint8_t H[32], uint8_t *EM, size_t emLen);
+
+/* EMSA-PSS-ENCODE (RFC 8017 §9.1.1) with SHA-256 and an explicit salt, so the
+ * output is reproducible (NIST SigGenPSS, tests).  emBits = modBits - 1. */
+glass_err rsa_emsa_pss_encode(const uint8_t mHash[32], const uint8_t *salt, size_t sLen,
+                              size_t emBits, uint8_t *EM);
+
+/* RSASSA-PSS-SIGN (RFC 8017 §8.1.1) with the salt given rather than drawn. */
+glass_err rsa_pss_sign_with_salt(const rsa_private_key *key, const uint8_t *msg,
+                                 size_t msg_len, const uint8_t *salt, size_t salt_len,
+                                 uint8_t *sig);
+
+/* MGF1 with SHA-256 (RFC 8017 §B.2.1): mask[0..mask_len) from seed. */
+void rsa_mgf1_sha256(const uint8_t *seed, size_t seed_len, uint8_t *mask, size_t mask_len);
+
+#endif
