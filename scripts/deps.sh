@@ -2,13 +2,14 @@
 # deps.sh — make sure the Debian packages glasstls needs are installed.
 #
 # Build: build-essential, pkg-config, libgmp-dev, libsodium-dev, libcunit1-dev.
-# Tests: openssl (the oracle and the real peer), gdb (the gdb-script test).
+# Tests: openssl (the oracle and the real peer), gdb (the gdb-script test),
+# python3 (a man-in-the-middle proxy in the network tests, gdb pretty-printers).
 # Run as root, it installs what is missing with apt-get.  Otherwise it prints
 # the one apt-get line a person must run, and fails.
 set -u
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-for p in build-essential pkg-config libgmp-dev libsodium-dev libcunit1-dev openssl gdb; do
+for p in build-essential pkg-config libgmp-dev libsodium-dev libcunit1-dev openssl gdb python3; do
     have_pkg "$p" || need="$need $p"
 done
 # pkg-config is the build's own test: all three libraries must be found.

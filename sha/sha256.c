@@ -49,6 +49,9 @@ static void compress(sha256_ctx *ctx, const uint8_t *blocks, size_t n)
 void sha256_update(sha256_ctx *ctx, const void *data, size_t len)
 {
     const uint8_t *in = data;
+    /* Nothing to absorb (data may then be NULL, which memcpy may not see). */
+    if (len == 0)
+        return;
     ctx->total_len += len;
 
     /* 1. Top up a partly filled block first. */

@@ -329,6 +329,21 @@ static void test_distinct_messages_differ(void)
     }
 }
 
+/* An empty update, even with a NULL pointer, changes nothing: the digest is
+ * that of the empty message (FIPS 180-4 example: e3b0c442...b855). */
+static void test_empty_update_null(void)
+{
+    sha256_ctx c;
+    uint8_t d[32], expected[32];
+    sha256("", 0, expected);
+    sha256_init(&c);
+    sha256_update(&c, NULL, 0);
+    sha256_final(&c, d);
+    CU_ASSERT(memcmp(d, expected, 32) == 0);
+    CU_ASSERT_EQUAL(expected[0], 0xe3);
+    CU_ASSERT_EQUAL(expected[31], 0x55);
+}
+
 void suite_sha(void)
 {
     CU_pSuite s = tu_suite("sha");
@@ -342,4 +357,5 @@ void suite_sha(void)
     TU_ADD(s, test_padding_boundaries);
     TU_ADD(s, test_final_wipes_context);
     TU_ADD(s, test_distinct_messages_differ);
+    TU_ADD(s, test_empty_update_null);
 }
