@@ -1,0 +1,427 @@
+/*
+ * ca.h — keys on disk, X.509 v3 certificates, PKCS#10 requests, CRLs, chain
+ * verification and a small certificate authority.
+ *
+ * SYNOPSIS
+ *     Key files (RFC 8017 App. A.1, RFC 5208/5958 PKCS#8, RFC 8018 PBES2):
+ *         key_load_private(data, len, password, &key);     PEM or DER, any form
+ *         key_save_private_pem(&key, password, iters, &pem, &len);
+ *         key_encode_private(&key, KEY_FORMAT_PKCS1, ...);
+ *         key_load_public / key_encode_public              SPKI or RSAPublicKey
+ *     Certificates (RFC 5280):
+ *         x509_parse(&c, der, len);  x509_free(&c);
+ *         x509_load_pem_file(path, &certs, &n);
+ *         x509_verify_chain(chain, n, anchors, n_anchors, crl, purpose, now, &i);
+ *         x509_check_host(&c, "localhost");
+ *     Requests (RFC 2986):
+ *         csr_create(&key, "/C=BR/CN=alice", &der, &len);
+ *         csr_parse_and_verify(der, len, &info);
+ *     CRLs (RFC 5280 §5):  x509_crl_parse(&crl, der, len);  x509_crl_free(&crl);
+ *     The authority (a directory it owns):
+ *         ca_init(dir, "/CN=Root", password, now);
+ *         ca_open(&ca, dir, password);
+ *         ca_sign_request(ca, csr, len, CA_PROFILE_SERVER, days, san, now, &der, &len);
+ *         ca_revoke(ca, serial, len, now);  ca_crl_current(ca, now, &der, &len);
+ *         ca_close(ca);
+ *
+ * DESCRIPTION
+ *     Everything here is built on asn1/asn1.h (DER, Base64, PEM) and the RSA
+ *     primitives of rsa/rsa.h.  Signatures are sha256WithRSAEncryption
+ *     (RSASSA-PKCS1-v1_5 with SHA-256, RFC 8017 §8.2) throughout.
+ *
+ *     Files in ca/:
+ *         keyfile.c   PKCS#1, PKCS#8, encrypted PKCS#8 (PBES2), SPKI
+ *         name.c      Names: "/C=BR/CN=x" <-> DER Name, printable forms
+ *         x509.c      certificate parsing, building, signing
+ *         csr.c       PKCS#10 requests
+ *         crl.c       X.509 v2 CRLs
+ *         verify.c    RFC 5280 §6 path validation (a simple profile)
+ *         authority.c the CA directory, its index, log and lock
+ *
+ * STANDARDS
+ *     RFC 5280 (X.509 v3 profile), RFC 2986 (PKCS#10), RFC 5208 / RFC 5958
+ *     (PKCS#8), RFC 8018 (PBES2, PBKDF2), RFC 8017 (RSA), RFC 7468 (PEM).
+ *
+ * CONSTANT TIME
+ *     Parsing and verification handle public data and are not constant time.
+ *     Private keys are only decoded (not computed on) here; the buffers that
+ *     held them are wiped.  The PBES2 decryption relies on the AES module's
+ *     constant-time padding check and reports every failure the same way
+ *     (GLASS_ERR_KEY_PASSWORD), so a wrong password and a damaged file look
+ *     alike.
+ *
+ * SECURITY CONSIDERATIONS
+ *     Every key loaded is checked with rsa_check_private().  The CA signs a
+ *     request only after checking its self-signature.  Chain verification
+ *     fails closed: an unknown critical extension is an error.
+ */
+#ifndef GLASS_CA_H
+#define GLASS_CA_H
+
+#include "common/common.h"
+#include "rsa/rsa.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ======================================================================
+ * Key files
+ * ====================================================================== */
+
+/* PBKDF2 iteration count used when none is given (RFC 8018 §4.2 asks for
+ * "at least 1000"; today's advice is far more). */
+#define KEY_DEFAULT_ITERATIONS 100000u
+
+enum key_format {
+    KEY_FORMAT_PKCS1,           /* RSAPrivateKey, "RSA PRIVATE KEY" (RFC 8017 A.1.2) */
+    KEY_FORMAT_PKCS8,           /* PrivateKeyInfo, "PRIVATE KEY" (RFC 5208 §5) */
+    KEY_FORMAT_PKCS8_ENCRYPTED  /* EncryptedPrivateKeyInfo, "ENCRYPTED PRIVATE KEY" */
+};
+
+/* Loads an RSA private key from data[0..len): PEM ("RSA PRIVATE KEY",
+ * "PRIVATE KEY", "ENCRYPTED PRIVATE KEY") or DER of any of the three.  key
+ * must have been rsa_private_init'ed.  An encrypted key needs password
+ * (NULL: GLASS_ERR_KEY_PASSWORD); PBES2 with PBKDF2-HMAC-SHA256 and
+ * AES-256-CBC is supported, anything else is GLASS_ERR_KEY_ENCRYPTION.  A
+ * wrong password and a corrupted ciphertext both give GLASS_ERR_KEY_PASSWORD.
+ * The key is checked with rsa_check_private() before it is returned. */
+glass_err key_load_private(const uint8_t *data, size_t len, const char *password,
+                           rsa_private_key *key);
+
+/* 1 if data holds an encrypted private key (PEM label "ENCRYPTED PRIVATE
+ * KEY" or the DER of an EncryptedPrivateKeyInfo), else 0.  Lets a command
+ * ask for a password only when it needs one. */
+int key_is_encrypted(const uint8_t *data, size_t len);
+
+/* Encodes a private key as DER in the given format.  For
+ * KEY_FORMAT_PKCS8_ENCRYPTED, password must be non-NULL and iterations >= 1
+ * (0 means KEY_DEFAULT_ITERATIONS); a fresh random salt and IV are used.
+ * *der is malloc'd; the caller wipes and frees it. */
+glass_err key_encode_private(const rsa_private_key *key, enum key_format format,
+                             const char *password, uint32_t iterations,
+                             uint8_t **der, size_t *der_len);
+
+/* Same, as PEM text with the matching label (NUL-terminated, *len excludes
+ * the NUL). */
+glass_err key_encode_private_pem(const rsa_private_key *key, enum key_format format,
+                                 const char *password, uint32_t iterations,
+                                 uint8_t **pem, size_t *len);
+
+/* The usual case: password NULL writes a plain PKCS#8 "PRIVATE KEY",
+ * otherwise an "ENCRYPTED PRIVATE KEY" (PBES2, PBKDF2-HMAC-SHA256 with
+ * `iterations` (0: the default), AES-256-CBC). */
+glass_err key_save_private_pem(const rsa_private_key *key, const char *password,
+                               uint32_t iterations, uint8_t **pem, size_t *len);
+
+/* Loads an RSA public key: PEM "PUBLIC KEY" (SubjectPublicKeyInfo) or
+ * "RSA PUBLIC KEY" (RSAPublicKey), or the DER of either.  pub must have been
+ * rsa_public_init'ed; it is checked with rsa_check_public(). */
+glass_err key_load_public(const uint8_t *data, size_t len, rsa_public_key *pub);
+
+/* Encodes a public key: spki = 1 gives SubjectPublicKeyInfo (RFC 5280
+ * §4.1.2.7, label "PUBLIC KEY"), spki = 0 an RSAPublicKey (RFC 8017 A.1.1,
+ * "RSA PUBLIC KEY").  *der malloc'd. */
+glass_err key_encode_public(const rsa_public_key *pub, int spki, uint8_t **der, size_t *der_len);
+
+/* ======================================================================
+ * Names
+ * ====================================================================== */
+
+/* Longest printable name we produce ("/C=BR/O=.../CN=..."), with the NUL. */
+#define X509_NAME_STR_MAX 512
+
+/* Parses OpenSSL's "/C=BR/ST=SP/L=City/O=Org/OU=Unit/CN=alice/emailAddress=a@b"
+ * syntax ("\/" escapes a slash) into a DER Name (RFC 5280 §4.1.2.4).  Only
+ * the attributes named are accepted (GLASS_ERR_SUBJECT_SYNTAX otherwise).
+ * C is a PrintableString of 2 letters, emailAddress an IA5String, the rest
+ * UTF8String.  *der is malloc'd. */
+glass_err x509_name_from_string(const char *subject, uint8_t **der, size_t *der_len);
+
+/* Renders a DER Name as "/C=BR/CN=alice" (slashes in values escaped as
+ * "\/").  GLASS_ERR_BUFFER_TOO_SMALL if it does not fit in cap. */
+glass_err x509_name_to_string(const uint8_t *der, size_t len, char *out, size_t cap);
+
+/* ======================================================================
+ * Certificates
+ * ====================================================================== */
+
+/* keyUsage bits (RFC 5280 §4.2.1.3), as flags: bit i of the BIT STRING is
+ * (1u << i). */
+#define X509_KU_DIGITAL_SIGNATURE  (1u << 0)
+#define X509_KU_NON_REPUDIATION    (1u << 1)
+#define X509_KU_KEY_ENCIPHERMENT   (1u << 2)
+#define X509_KU_DATA_ENCIPHERMENT  (1u << 3)
+#define X509_KU_KEY_AGREEMENT      (1u << 4)
+#define X509_KU_KEY_CERT_SIGN      (1u << 5)
+#define X509_KU_CRL_SIGN           (1u << 6)
+#define X509_KU_ENCIPHER_ONLY      (1u << 7)
+#define X509_KU_DECIPHER_ONLY      (1u << 8)
+
+/* extendedKeyUsage purposes we recognise (RFC 5280 §4.2.1.12). */
+#define X509_EKU_SERVER (1u << 0)   /* id-kp-serverAuth */
+#define X509_EKU_CLIENT (1u << 1)   /* id-kp-clientAuth */
+#define X509_EKU_ANY    (1u << 2)   /* anyExtendedKeyUsage */
+#define X509_EKU_OTHER  (1u << 3)   /* some purpose we do not know */
+
+#define X509_MAX_SAN       16       /* SAN entries of each kind we keep (the
+                                       rest are ignored by x509_check_host) */
+#define X509_SAN_DNS_MAX   254      /* a DNS name and its NUL */
+#define X509_SERIAL_MAX    20       /* RFC 5280 §4.1.2.2: at most 20 octets */
+#define X509_KEYID_MAX     64
+
+typedef struct x509_cert {
+    uint8_t *der;               /* the whole Certificate (owned) */
+    size_t der_len;
+    const uint8_t *tbs;         /* tbsCertificate, header included (in der) */
+    size_t tbs_len;
+    int version;                /* 1, 2 or 3 */
+    uint8_t serial[X509_SERIAL_MAX + 1];  /* INTEGER contents, as encoded */
+    size_t serial_len;
+    const uint8_t *issuer_der;  /* the issuer Name, header included (in der) */
+    size_t issuer_len;
+    const uint8_t *subject_der;
+    size_t subject_len;
+    char issuer[X509_NAME_STR_MAX];   /* "/C=BR/CN=Root" */
+    char subject[X509_NAME_STR_MAX];
+    int64_t not_before;         /* seconds since 1970-01-01T00:00:00Z */
+    int64_t not_after;
+    const uint8_t *spki_der;    /* SubjectPublicKeyInfo, header included */
+    size_t spki_len;
+    rsa_public_key pub;
+    /* extensions (RFC 5280 §4.2) */
+    int has_basic_constraints;
+    int is_ca;                  /* basicConstraints cA */
+    int path_len;               /* pathLenConstraint, -1 if absent */
+    int has_key_usage;
+    unsigned key_usage;         /* X509_KU_* */
+    int has_ext_key_usage;
+    unsigned ext_key_usage;     /* X509_EKU_* */
+    size_t n_san_dns;
+    char san_dns[X509_MAX_SAN][X509_SAN_DNS_MAX];
+    size_t n_san_ip;
+    uint8_t san_ip[X509_MAX_SAN][16];
+    size_t san_ip_len[X509_MAX_SAN];   /* 4 (IPv4) or 16 (IPv6) */
+    uint8_t ski[X509_KEYID_MAX];       /* subjectKeyIdentifier */
+    size_t ski_len;                    /* 0 if absent */
+    uint8_t aki[X509_KEYID_MAX];       /* authorityKeyIdentifier keyIdentifier */
+    size_t aki_len;
+    int unknown_critical;       /* 1 if a critical extension we do not
+                                   process is present (verify refuses it) */
+    /* signatureAlgorithm and signatureValue */
+    int sig_alg_ok;             /* 1 if sha256WithRSAEncryption */
+    const uint8_t *sig;         /* in der */
+    size_t sig_len;
+} x509_cert;
+
+/* Parses a DER Certificate strictly (RFC 5280 §4.1): every length checked,
+ * no trailing bytes, v3 extensions decoded.  On success c owns a copy of
+ * der; free it with x509_free.  Errors: GLASS_ERR_DER_* for bad encoding,
+ * GLASS_ERR_X509_PARSE for well-formed DER that is not a certificate we
+ * accept (e.g. a non-RSA key).  On failure c needs no x509_free. */
+glass_err x509_parse(x509_cert *c, const uint8_t *der, size_t len);
+
+/* Releases what x509_parse allocated; c may then be reused. */
+void x509_free(x509_cert *c);
+
+/* Parses every "CERTIFICATE" block of a PEM buffer (or one DER certificate)
+ * into a malloc'd array; *n >= 1 on success.  Free each with x509_free and
+ * the array with x509_free_all. */
+glass_err x509_load_pem(const uint8_t *data, size_t len, x509_cert **certs, size_t *n);
+glass_err x509_load_pem_file(const char *path, x509_cert **certs, size_t *n);
+void x509_free_all(x509_cert *certs, size_t n);
+
+/* Copies the subject's commonName (the last CN) into out as a C string.
+ * GLASS_ERR_X509_NAME if the subject has no CN. */
+glass_err x509_subject_cn(const x509_cert *c, char *out, size_t cap);
+
+/* RFC 6125 style host check, simplified: host matches a SAN dNSName exactly
+ * (ASCII case-insensitive, no wildcards), or host is an IPv4/IPv6 literal
+ * equal to a SAN iPAddress.  The CN is not consulted (RFC 6125 §6.4.4 keeps
+ * it only as a fallback we do not need).  GLASS_ERR_X509_NAME on a mismatch. */
+glass_err x509_check_host(const x509_cert *c, const char *host);
+
+/* Checks that c's signature verifies with issuer_pub (sha256WithRSAEncryption).
+ * GLASS_ERR_X509_SIGNATURE if not. */
+glass_err x509_check_signature(const x509_cert *c, const rsa_public_key *issuer_pub);
+
+/* SHA-256 of the DER certificate (what `openssl x509 -fingerprint -sha256`
+ * shows). */
+void x509_fingerprint(const x509_cert *c, uint8_t out[32]);
+
+/* Writes a human-readable dump, in the spirit of `openssl x509 -text`, to a
+ * FILE* (declared void* to keep stdio out of this header). */
+void x509_print_text(void *file, const x509_cert *c);
+
+/* ---- CRLs (RFC 5280 §5) ---- */
+
+typedef struct x509_crl_entry {
+    uint8_t serial[X509_SERIAL_MAX + 1];
+    size_t serial_len;
+    int64_t revocation_date;
+} x509_crl_entry;
+
+typedef struct x509_crl {
+    uint8_t *der;               /* owned */
+    size_t der_len;
+    const uint8_t *tbs;
+    size_t tbs_len;
+    const uint8_t *issuer_der;
+    size_t issuer_len;
+    char issuer[X509_NAME_STR_MAX];
+    int64_t this_update;
+    int64_t next_update;        /* 0 if absent */
+    x509_crl_entry *revoked;    /* malloc'd array */
+    size_t n_revoked;
+    int sig_alg_ok;
+    const uint8_t *sig;
+    size_t sig_len;
+} x509_crl;
+
+/* Parses a DER CertificateList (v1 or v2) strictly.  Free with x509_crl_free. */
+glass_err x509_crl_parse(x509_crl *crl, const uint8_t *der, size_t len);
+/* Loads a PEM "X509 CRL" (or DER) from a buffer or a file. */
+glass_err x509_crl_load(const uint8_t *data, size_t len, x509_crl *crl);
+glass_err x509_crl_load_file(const char *path, x509_crl *crl);
+void x509_crl_free(x509_crl *crl);
+/* 1 if serial (INTEGER contents as in x509_cert.serial) is listed. */
+int x509_crl_contains(const x509_crl *crl, const uint8_t *serial, size_t serial_len);
+
+/* ---- chain verification (RFC 5280 §6, a simple profile) ---- */
+
+enum x509_purpose { X509_PURPOSE_ANY, X509_PURPOSE_SERVER, X509_PURPOSE_CLIENT };
+
+/* Verifies chain[0] (the leaf), chain[1], ... up to one of the anchors (the
+ * last certificate of the chain may itself be an anchor, or be issued by
+ * one).  For each certificate, in order: issuer name chains to the next
+ * (GLASS_ERR_X509_ISSUER, or GLASS_ERR_X509_UNKNOWN_CA when no anchor
+ * matches), signature (GLASS_ERR_X509_SIGNATURE), validity at `now`
+ * (GLASS_ERR_X509_EXPIRED / GLASS_ERR_X509_NOT_YET_VALID), the issuer's
+ * basicConstraints cA (GLASS_ERR_X509_NOT_CA), path length
+ * (GLASS_ERR_X509_PATH_LEN), the issuer's keyUsage keyCertSign
+ * (GLASS_ERR_X509_KEY_USAGE), unknown critical extensions
+ * (GLASS_ERR_X509_CRITICAL_EXT), revocation by crl when one is given and it
+ * names the certificate's issuer (GLASS_ERR_X509_REVOKED; a CRL with a bad
+ * signature, or past its nextUpdate, is GLASS_ERR_X509_CRL; a CRL of some
+ * other issuer is ignored), and for the leaf the purpose: extendedKeyUsage
+ * and keyUsage (GLASS_ERR_X509_PURPOSE / GLASS_ERR_X509_KEY_USAGE).  A
+ * certificate that is itself one of the anchors is trusted as it stands.
+ * On failure *failed_index (if not NULL) is the index in chain of the
+ * certificate that failed (n for the anchor itself). */
+glass_err x509_verify_chain(const x509_cert *chain, size_t n,
+                            const x509_cert *anchors, size_t n_anchors,
+                            const x509_crl *crl, enum x509_purpose purpose,
+                            int64_t now, size_t *failed_index);
+
+/* ======================================================================
+ * PKCS#10 certificate requests (RFC 2986)
+ * ====================================================================== */
+
+typedef struct csr_info {
+    uint8_t *subject_der;       /* the Name, header included (malloc'd) */
+    size_t subject_len;
+    char subject[X509_NAME_STR_MAX];
+    uint8_t *spki_der;          /* SubjectPublicKeyInfo (malloc'd) */
+    size_t spki_len;
+    rsa_public_key pub;
+} csr_info;
+
+/* Builds and signs a CertificationRequest for key with the subject given in
+ * "/C=BR/CN=alice" form.  *der malloc'd. */
+glass_err csr_create(const rsa_private_key *key, const char *subject,
+                     uint8_t **der, size_t *der_len);
+
+/* Parses a DER CertificationRequest and checks its self-signature
+ * (GLASS_ERR_CSR_SIGNATURE).  On success free out with csr_info_free. */
+glass_err csr_parse_and_verify(const uint8_t *der, size_t len, csr_info *out);
+
+/* Accepts PEM ("CERTIFICATE REQUEST" or "NEW CERTIFICATE REQUEST") or DER. */
+glass_err csr_load(const uint8_t *data, size_t len, csr_info *out);
+void csr_info_free(csr_info *info);
+
+/* ======================================================================
+ * The certificate authority
+ *
+ * A CA lives in a directory it owns:
+ *     ca.pem        the self-signed root certificate
+ *     ca.key        its private key, encrypted PKCS#8 (mode 0600)
+ *     index.txt     one line per certificate issued, tab-separated like
+ *                   OpenSSL's: status (V/R), expiry, revocation date,
+ *                   serial (hex), "unknown", subject
+ *     issuance.log  one line per certificate: serial, SHA-256 of the DER,
+ *                   and the CA's RSA signature over that hash (hex)
+ *     certs/SERIAL.pem  a copy of each certificate issued
+ *     lock          an fcntl() write lock on it is held (bounded wait,
+ *                   CA_LOCK_WAIT_MS) around every update; the kernel drops
+ *                   it if the holder dies, so a crash never wedges the CA
+ *
+ * The lock serialises processes.  fcntl() locks belong to a process, so
+ * threads of one process must not call the updating functions on the same
+ * directory at the same time (a single-threaded server loop is fine).
+ * ====================================================================== */
+
+enum ca_profile {
+    CA_PROFILE_SERVER,  /* digitalSignature, keyEncipherment; serverAuth; SAN */
+    CA_PROFILE_CLIENT   /* digitalSignature; clientAuth */
+};
+
+#define CA_DEFAULT_DAYS      365u
+#define CA_ROOT_DEFAULT_DAYS 3650u
+#define CA_LOCK_WAIT_MS      10000u
+
+typedef struct glass_ca glass_ca;
+
+/* Creates a new CA in dir (created if missing; GLASS_ERR_CA_EXISTS if it
+ * already holds a ca.pem): a 2048-bit key, a self-signed root valid
+ * CA_ROOT_DEFAULT_DAYS from now (basicConstraints CA:TRUE critical,
+ * keyUsage keyCertSign+cRLSign critical, SKI), the encrypted key, an empty
+ * index and log. */
+glass_err ca_init(const char *dir, const char *subject, const char *password, int64_t now);
+/* Same with a chosen key size and root lifetime. */
+glass_err ca_init_ex(const char *dir, const char *subject, const char *password,
+                     unsigned bits, unsigned days, int64_t now);
+
+/* Opens the CA: loads ca.pem and decrypts ca.key with password (NULL: open
+ * without the key, enough for ca_certificate and ca_list; signing then
+ * fails with GLASS_ERR_KEY_PASSWORD).  GLASS_ERR_CA_DIR if files are missing. */
+glass_err ca_open(glass_ca **ca, const char *dir, const char *password);
+void ca_close(glass_ca *ca);
+
+/* The CA's own certificate (valid until ca_close). */
+const x509_cert *ca_certificate(const glass_ca *ca);
+
+/* Checks the request's self-signature, then issues a certificate for its
+ * subject and key: profile's extensions, `days` of validity from now
+ * (0: CA_DEFAULT_DAYS), SAN from san ("DNS:a,IP:1.2.3.4", may be NULL),
+ * a random positive 16-byte serial.  The index, log and certs/ copy are
+ * updated under the lock, each file atomically.  *cert_der malloc'd. */
+glass_err ca_sign_request(glass_ca *ca, const uint8_t *csr_der, size_t len,
+                          enum ca_profile profile, unsigned days, const char *san,
+                          int64_t now, uint8_t **cert_der, size_t *cert_len);
+
+/* Marks the certificate with this serial (big-endian bytes, leading zeros
+ * ignored) as revoked at `now` in the index.  GLASS_ERR_CA_SERIAL if the CA
+ * never issued it. */
+glass_err ca_revoke(glass_ca *ca, const uint8_t *serial, size_t serial_len, int64_t now);
+
+/* Builds and signs an X.509 v2 CRL listing every revoked certificate,
+ * thisUpdate = now, nextUpdate = now + 30 days, with AKI and cRLNumber. */
+glass_err ca_crl_current(glass_ca *ca, int64_t now, uint8_t **der, size_t *len);
+
+/* One entry of the index. */
+typedef struct ca_entry {
+    char status;                /* 'V' valid, 'R' revoked */
+    int64_t not_after;
+    int64_t revoked_at;         /* 0 if not revoked */
+    uint8_t serial[X509_SERIAL_MAX];
+    size_t serial_len;
+    char subject[X509_NAME_STR_MAX];
+} ca_entry;
+
+/* Reads the index into a malloc'd array (free with free()). */
+glass_err ca_list(glass_ca *ca, ca_entry **entries, size_t *n);
+
+/* 1 if the CA's index says this serial is revoked (for a server that checks
+ * its own CA's records directly), else 0. */
+int ca_is_revoked(glass_ca *ca, const uint8_t *serial, size_t serial_len);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * ca_internal.h — what the files of ca/ share and tests may reach, but
+ * applications need not see.
+ */
+#ifndef GLASS_CA_INTERNAL_H
+#define GLASS_CA_INTERNAL_H
+
+#include "ca/ca.h"
+#include "asn1/asn1.h"
+
+/* name.c: the last commonName of a DER Name (GLASS_ERR_X509_NAME if none). */
+glass_err name_common_name(const uint8_t *der, size_t len, char *out, size_t cap);
+/* name.c: 1 if two DER Names are equal (byte comparison). */
+int name_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
+
+/* keyfile.c: parses a SubjectPublicKeyInfo carrying an RSA key and checks it
+ * with rsa_check_public (GLASS_ERR_KEY_ALGORITHM for another algorithm). */
+glass_err key_parse_spki(const uint8_t *der, size_t len, rsa_public_key *pub);
+
+/* x509.c: reads AlgorithmIdentifier; *ok = 1 if it is
+ * sha256WithRSAEncryption with NULL (or absent) parameters. */
+glass_err sig_alg_read(der_reader *r, int *ok);
+/* x509.c: appends AlgorithmIdentifier { sha256WithRSAEncryption, NULL }. */
+void sig_alg_put(der_buf *b);
+/* x509.c: signs tbs[0..tbs_len) with key and appends signatureAlgorithm and
+ * the signature BIT STRING, then wraps everything written since `start` (the
+ * tbs itself, already in b) in the outer SEQUENCE. */
+glass_err sign_and_wrap(der_buf *b, size_t start, const rsa_private_key *key);
+/* x509.c: verifies a sha256WithRSAEncryption signature over tbs. */
+glass_err sig_verify(const rsa_public_key *pub, const uint8_t *tbs, size_t tbs_len,
+                     const uint8_t *sig, size_t sig_len);
+
+/* x509.c: the key identifier of a public key: the leftmost 160 bits of the
+ * SHA-256 of the subjectPublicKey bits (RFC 7093 §2, method 1). */
+glass_err key_identifier(const rsa_public_key *pub, uint8_t out[20]);
+
+/* What a certificate to be issued looks like. */
+enum x509_kind { X509_KIND_ROOT, X509_KIND_SERVER, X509_KIND_CLIENT };
+
+typedef struct x509_template {
+    enum x509_kind kind;
+    const uint8_t *serial;              /* positive, big-endian magnitude */
+    size_t serial_len;
+    const uint8_t *issuer_der;          /* issuer Name */
+    size_t issuer_len;
+    const uint8_t *subject_der;         /* subject Name */
+    size_t subject_len;
+    int64_t not_before;
+    int64_t not_after;
+    const rsa_public_key *subject_pub;
+    const uint8_t *aki;                 /* issuer's key identifier (or NULL) */
+    size_t aki_len;
+    const char *san;                    /* "DNS:a,IP:1.2.3.4" or NULL */
+} x509_template;
+
+/* x509.c: builds a v3 certificate from t and signs it with issuer_key.
+ * GLASS_ERR_ARG for a malformed san. */
+glass_err x509_build(const x509_template *t, const rsa_private_key *issuer_key,
+                     uint8_t **der, size_t *der_len);
+
+/* crl.c: builds and signs a v2 CRL. */
+glass_err crl_build(const x509_cert *issuer, const rsa_private_key *key,
+                    const x509_crl_entry *entries, size_t n, uint64_t crl_number,
+                    int64_t this_update, int64_t next_update, uint8_t **der, size_t *der_len);
+
+#endif

@@ -1,0 +1,675 @@
+/*
+ * keyfile.c — RSA keys on disk: PKCS#1, PKCS#8, encrypted PKCS#8 (PBES2),
+ * SubjectPublicKeyInfo.
+ *
+ * The structures, outermost first (DER; see ca.h for the PEM labels):
+ *
+ *   EncryptedPrivateKeyInfo ::= SEQUENCE {             RFC 5958 §3
+ *       encryptionAlgorithm  AlgorithmIdentifier {      PBES2, RFC 8018 A.4
+ *           id-PBES2, PBES2-params ::= SEQUENCE {
+ *               keyDerivationFunc {id-PBKDF2, PBKDF2-params ::= SEQUENCE {
+ *                   salt OCTET STRING, iterationCount INTEGER,
+ *                   keyLength INTEGER OPTIONAL,
+ *                   prf AlgorithmIdentifier DEFAULT hmacWithSHA1 } }
+ *               encryptionScheme {aes256-CBC, iv OCTET STRING (16)} } }
+ *       encryptedData        OCTET STRING }  = AES-256-CBC(PrivateKeyInfo)
+ *
+ *   PrivateKeyInfo ::= SEQUENCE {                        RFC 5208 §5
+ *       version 0, privateKeyAlgorithm {rsaEncryption, NULL},
+ *       privateKey OCTET STRING (RSAPrivateKey),
+ *       attributes [0] IMPLICIT ... OPTIONAL }
+ *
+ *   RSAPrivateKey ::= SEQUENCE {                         RFC 8017 A.1.2
+ *       version 0, n, e, d, p, q, dP, dQ, qInv }
+ *
+ *   SubjectPublicKeyInfo ::= SEQUENCE {                  RFC 5280 §4.1.2.7
+ *       algorithm {rsaEncryption, NULL}, subjectPublicKey BIT STRING
+ *       (RSAPublicKey ::= SEQUENCE { n, e }, RFC 8017 A.1.1) }
+ *
+ * Read in this order: the RSAPrivateKey codec, PrivateKeyInfo, then PBES2
+ * (pbes2_decrypt / pbes2_encrypt), then key_load_private, which tries each
+ * form in turn.
+ *
+ * CT: the key bytes are only parsed and copied here, never computed on.
+ * PBES2 decryption reports every failure after the key derivation — bad
+ * padding, bad inner DER, an inconsistent key — as the one error
+ * GLASS_ERR_KEY_PASSWORD, so the file cannot be used as a padding oracle
+ * to learn anything but "wrong".  Every buffer that held key material is
+ * wiped.
+ */
+#include "ca/ca.h"
+#include "ca/ca_internal.h"
+
+#include "aes/aes.h"
+#include "asn1/asn1.h"
+#include "hmac/hmac.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounds on what we accept from a file: the iteration count costs time,
+ * so a hostile file must not be able to ask for a week of PBKDF2. */
+#define PBKDF2_MAX_ITERATIONS 10000000u
+#define PBES2_SALT_LEN        16
+
+static void free_wiped(uint8_t *p, size_t len)
+{
+    if (p != NULL) {
+        glass_wipe(p, len);
+        free(p);
+    }
+}
+
+/* ---- RSAPrivateKey (RFC 8017 A.1.2) -------------------------------------- */
+
+static glass_err parse_rsa_private(const uint8_t *der, size_t len, rsa_private_key *key)
+{
+    der_elem seq;
+    long version;
+    glass_err err = der_parse_one(der, len, DER_SEQUENCE, &seq);
+    if (err != GLASS_OK)
+        return err;
+    der_reader r = der_enter(&seq);
+    /* version 0 is two-prime; 1 (multi-prime) we do not support. */
+    if ((err = der_read_long(&r, &version)) != GLASS_OK)
+        return err;
+    if (version != 0)
+        return GLASS_ERR_KEY_FORMAT;
+    mpz_ptr fields[8] = {key->n, key->e, key->d, key->p, key->q, key->dP, key->dQ, key->qInv};
+    for (int i = 0; i < 8; i++)
+        if ((err = der_read_mpz(&r, fields[i])) != GLASS_OK)
+            return err;
+    return der_finish(&r);
+}
+
+static void put_rsa_private(der_buf *b, const rsa_private_key *key)
+{
+    size_t at = der_begin(b);
+    der_put_uint(b, 0);
+    der_put_mpz(b, key->n);
+    der_put_mpz(b, key->e);
+    der_put_mpz(b, key->d);
+    der_put_mpz(b, key->p);
+    der_put_mpz(b, key->q);
+    der_put_mpz(b, key->dP);
+    der_put_mpz(b, key->dQ);
+    der_put_mpz(b, key->qInv);
+    der_end(b, at, DER_SEQUENCE);
+}
+
+/* AlgorithmIdentifier { rsaEncryption, NULL } (RFC 8017 A.1 / RFC 3279 §2.3.1). */
+static void put_rsa_algorithm(der_buf *b)
+{
+    size_t at = der_begin(b);
+    der_put_oid(b, OID_RSA_ENCRYPTION.der, OID_RSA_ENCRYPTION.len);
+    der_put_null(b);
+    der_end(b, at, DER_SEQUENCE);
+}
+
+/* Reads AlgorithmIdentifier and requires rsaEncryption with absent or NULL
+ * parameters. */
+static glass_err read_rsa_algorithm(der_reader *r)
+{
+    der_elem alg;
+    const uint8_t *oid;
+    size_t oid_len;
+    glass_err err = der_read(r, DER_SEQUENCE, &alg);
+    if (err != GLASS_OK)
+        return err;
+    der_reader a = der_enter(&alg);
+    if ((err = der_read_oid(&a, &oid, &oid_len)) != GLASS_OK)
+        return err;
+    if (!der_oid_eq(oid, oid_len, &OID_RSA_ENCRYPTION))
+        return GLASS_ERR_KEY_ALGORITHM;
+    if (!der_at_end(&a) && (err = der_read_null(&a)) != GLASS_OK)
+        return err;
+    return der_finish(&a);
+}
+
+/* ---- PrivateKeyInfo (RFC 5208 §5, RFC 5958 §2) --------------------------- */
+
+static glass_err parse_pkcs8(const uint8_t *der, size_t len, rsa_private_key *key)
+{
+    der_elem seq, inner;
+    long version;
+    glass_err err = der_parse_one(der, len, DER_SEQUENCE, &seq);
+    if (err != GLASS_OK)
+        return err;
+    der_reader r = der_enter(&seq);
+    /* 1. version: 0 (RFC 5208), or 1 (RFC 5958 OneAsymmetricKey). */
+    if ((err = der_read_long(&r, &version)) != GLASS_OK)
+        return err;
+    if (version != 0 && version != 1)
+        return GLASS_ERR_KEY_FORMAT;
+    /* 2. the algorithm, 3. the key itself as an OCTET STRING. */
+    if ((err = read_rsa_algorithm(&r)) != GLASS_OK)
+        return err;
+    if ((err = der_read(&r, DER_OCTET_STRING, &inner)) != GLASS_OK)
+        return err;
+    /* 4. attributes [0] and publicKey [1] are optional; we skip them. */
+    while (!der_at_end(&r)) {
+        der_elem extra;
+        if ((err = der_read_any(&r, &extra)) != GLASS_OK)
+            return err;
+        if ((extra.tag & 0xc0) != DER_CLASS_CONTEXT)
+            return GLASS_ERR_DER_TAG;
+    }
+    return parse_rsa_private(inner.val, inner.len, key);
+}
+
+static glass_err encode_pkcs8(const rsa_private_key *key, uint8_t **der, size_t *len)
+{
+    der_buf inner, b;
+    uint8_t *pk = NULL;
+    size_t pk_len = 0;
+    der_buf_init(&inner);
+    der_buf_init(&b);
+    put_rsa_private(&inner, key);
+    glass_err err = der_buf_take(&inner, &pk, &pk_len);
+    if (err != GLASS_OK)
+        return err;
+    size_t at = der_begin(&b);
+    der_put_uint(&b, 0);
+    put_rsa_algorithm(&b);
+    der_put_octets(&b, pk, pk_len);
+    der_end(&b, at, DER_SEQUENCE);
+    free_wiped(pk, pk_len);
+    return der_buf_take(&b, der, len);
+}
+
+/* ---- PBES2 (RFC 8018 §6.2) ------------------------------------------------ */
+
+typedef struct pbes2_params {
+    const uint8_t *salt;
+    size_t salt_len;
+    uint32_t iterations;
+    const uint8_t *iv;
+} pbes2_params;
+
+/* Reads PBES2-params (RFC 8018 A.4) and insists on PBKDF2 with
+ * hmacWithSHA256 and aes256-CBC: GLASS_ERR_KEY_ENCRYPTION for any other
+ * (valid but unsupported) choice. */
+static glass_err read_pbes2_params(der_reader *r, pbes2_params *pp)
+{
+    der_elem params, kdf, kdf_params, enc, prf;
+    const uint8_t *oid, *iv;
+    size_t oid_len, iv_len;
+    long iters;
+    int present;
+    glass_err err;
+
+    if ((err = der_read(r, DER_SEQUENCE, &params)) != GLASS_OK)
+        return err;
+    der_reader p = der_enter(&params);
+
+    /* 1. keyDerivationFunc: id-PBKDF2 with PBKDF2-params (A.2). */
+    if ((err = der_read(&p, DER_SEQUENCE, &kdf)) != GLASS_OK)
+        return err;
+    der_reader k = der_enter(&kdf);
+    if ((err = der_read_oid(&k, &oid, &oid_len)) != GLASS_OK)
+        return err;
+    if (!der_oid_eq(oid, oid_len, &OID_PBKDF2))
+        return GLASS_ERR_KEY_ENCRYPTION;
+    if ((err = der_read(&k, DER_SEQUENCE, &kdf_params)) != GLASS_OK)
+        return err;
+    if ((err = der_finish(&k)) != GLASS_OK)
+        return err;
+    der_reader kp = der_enter(&kdf_params);
+    /*    salt: the "specified" choice, an OCTET STRING. */
+    if ((err = der_read_octets(&kp, &pp->salt, &pp->salt_len)) != GLASS_OK)
+        return err;
+    if ((err = der_read_long(&kp, &iters)) != GLASS_OK)
+        return err;
+    if (iters < 1 || (unsigned long)iters > PBKDF2_MAX_ITERATIONS)
+        return GLASS_ERR_KEY_ENCRYPTION;
+    pp->iterations = (uint32_t)iters;
+    /*    keyLength OPTIONAL: if present it must be AES-256's 32. */
+    if (der_peek_tag(&kp) == DER_INTEGER) {
+        long key_len;
+        if ((err = der_read_long(&kp, &key_len)) != GLASS_OK)
+            return err;
+        if (key_len != AES256_KEY_LEN)
+            return GLASS_ERR_KEY_ENCRYPTION;
+    }
+    /*    prf DEFAULT hmacWithSHA1: we require hmacWithSHA256 (so absent,
+     *    which means SHA-1, is unsupported). */
+    if ((err = der_read_optional(&kp, DER_SEQUENCE, &prf, &present)) != GLASS_OK)
+        return err;
+    if (!present)
+        return GLASS_ERR_KEY_ENCRYPTION;
+    der_reader pr = der_enter(&prf);
+    if ((err = der_read_oid(&pr, &oid, &oid_len)) != GLASS_OK)
+        return err;
+    if (!der_oid_eq(oid, oid_len, &OID_HMAC_SHA256))
+        return GLASS_ERR_KEY_ENCRYPTION;
+    if (!der_at_end(&pr) && (err = der_read_null(&pr)) != GLASS_OK)
+        return err;
+    if ((err = der_finish(&pr)) != GLASS_OK || (err = der_finish(&kp)) != GLASS_OK)
+        return err;
+
+    /* 2. encryptionScheme: aes256-CBC with a 16-byte IV (RFC 8018 B.2.5
+     *    points to NIST's AES OIDs; the parameter is the IV). */
+    if ((err = der_read(&p, DER_SEQUENCE, &enc)) != GLASS_OK)
+        return err;
+    der_reader e = der_enter(&enc);
+    if ((err = der_read_oid(&e, &oid, &oid_len)) != GLASS_OK)
+        return err;
+    if (!der_oid_eq(oid, oid_len, &OID_AES256_CBC))
+        return GLASS_ERR_KEY_ENCRYPTION;
+    if ((err = der_read_octets(&e, &iv, &iv_len)) != GLASS_OK)
+        return err;
+    if (iv_len != AES_BLOCK_LEN)
+        return GLASS_ERR_DER_VALUE;
+    pp->iv = iv;
+    if ((err = der_finish(&e)) != GLASS_OK)
+        return err;
+    return der_finish(&p);
+}
+
+/* Decrypts an EncryptedPrivateKeyInfo into a PrivateKeyInfo and loads it. */
+static glass_err load_encrypted(const uint8_t *der, size_t len, const char *password,
+                                rsa_private_key *key)
+{
+    der_elem seq, alg, data;
+    const uint8_t *oid;
+    size_t oid_len;
+    pbes2_params pp;
+    uint8_t dk[AES256_KEY_LEN];
+    uint8_t *plain = NULL;
+    size_t plain_len = 0, plain_cap = 0;
+    aes256_ctx aes;
+    glass_err err;
+
+    memset(&aes, 0, sizeof aes);
+    if ((err = der_parse_one(der, len, DER_SEQUENCE, &seq)) != GLASS_OK)
+        return err;
+    der_reader r = der_enter(&seq);
+    if ((err = der_read(&r, DER_SEQUENCE, &alg)) != GLASS_OK)
+        return err;
+    der_reader a = der_enter(&alg);
+    if ((err = der_read_oid(&a, &oid, &oid_len)) != GLASS_OK)
+        return err;
+    if (!der_oid_eq(oid, oid_len, &OID_PBES2))
+        return GLASS_ERR_KEY_ENCRYPTION;
+    if ((err = read_pbes2_params(&a, &pp)) != GLASS_OK)
+        return err;
+    if ((err = der_finish(&a)) != GLASS_OK)
+        return err;
+    if ((err = der_read(&r, DER_OCTET_STRING, &data)) != GLASS_OK)
+        return err;
+    if ((err = der_finish(&r)) != GLASS_OK)
+        return err;
+    if (password == NULL)
+        return GLASS_ERR_KEY_PASSWORD;
+
+    /* 1. DK = PBKDF2(P, S, c, dkLen = 32)  (RFC 8018 §6.2.2 steps 2-3). */
+    err = pbkdf2_hmac_sha256((const uint8_t *)password, strlen(password), pp.salt,
+                             pp.salt_len, pp.iterations, dk, sizeof dk);
+    if (err != GLASS_OK)
+        goto cleanup;
+    /* 2. M = AES-256-CBC-Decrypt(DK, IV, C), padding removed (step 4-5). */
+    if (data.len == 0 || data.len % AES_BLOCK_LEN != 0) {
+        err = GLASS_ERR_KEY_PASSWORD;
+        goto cleanup;
+    }
+    plain_cap = data.len;
+    plain = malloc(plain_cap);
+    if (plain == NULL) {
+        err = GLASS_ERR_NOMEM;
+        goto cleanup;
+    }
+    if ((err = aes256_init(&aes, dk, sizeof dk)) != GLASS_OK)
+        goto cleanup;
+    err = aes256_cbc_decrypt_pkcs7(&aes, pp.iv, data.val, data.len, plain, plain_cap, &plain_len);
+    /* 3. Anything wrong from here on — padding, inner DER, the key's own
+     *    consistency — most likely means a wrong password; say only that. */
+    if (err == GLASS_OK)
+        err = parse_pkcs8(plain, plain_len, key);
+    if (err == GLASS_OK)
+        err = rsa_check_private(key);
+    if (err != GLASS_OK && err != GLASS_ERR_NOMEM)
+        err = GLASS_ERR_KEY_PASSWORD;
+cleanup:
+    glass_wipe(dk, sizeof dk);
+    aes256_clear(&aes);
+    free_wiped(plain, plain_cap);
+    return err;
+}
+
+/* Builds an EncryptedPrivateKeyInfo around PrivateKeyInfo bytes. */
+static glass_err pbes2_encrypt(const uint8_t *pki, size_t pki_len, const char *password,
+                               uint32_t iterations, uint8_t **der, size_t *der_len)
+{
+    uint8_t salt[PBES2_SALT_LEN], iv[AES_BLOCK_LEN], dk[AES256_KEY_LEN];
+    aes256_ctx aes;
+    size_t ct_cap = (pki_len / AES_BLOCK_LEN + 1) * AES_BLOCK_LEN, ct_len = 0;
+    uint8_t *ct = malloc(ct_cap);
+    der_buf b;
+    glass_err err;
+
+    memset(&aes, 0, sizeof aes);
+    der_buf_init(&b);
+    if (ct == NULL)
+        return GLASS_ERR_NOMEM;
+    /* 1. A fresh salt (RFC 8018 §4.1) and IV for every file. */
+    if ((err = glass_random(salt, sizeof salt)) != GLASS_OK)
+        goto cleanup;
+    if ((err = glass_random(iv, sizeof iv)) != GLASS_OK)
+        goto cleanup;
+    /* 2. DK = PBKDF2-HMAC-SHA256(P, S, c, 32); 3. C = AES-256-CBC(DK, IV, M || pad). */
+    err = pbkdf2_hmac_sha256((const uint8_t *)password, strlen(password), salt, sizeof salt,
+                             iterations, dk, sizeof dk);
+    if (err != GLASS_OK)
+        goto cleanup;
+    if ((err = aes256_init(&aes, dk, sizeof dk)) != GLASS_OK)
+        goto cleanup;
+    err = aes256_cbc_encrypt_pkcs7(&aes, iv, pki, pki_len, ct, ct_cap, &ct_len);
+    if (err != GLASS_OK)
+        goto cleanup;
+
+    /* 4. The DER, as in the diagram at the top. */
+    size_t top = der_begin(&b);
+    size_t alg = der_begin(&b);
+    der_put_oid(&b, OID_PBES2.der, OID_PBES2.len);
+    size_t params = der_begin(&b);
+    size_t kdf = der_begin(&b);
+    der_put_oid(&b, OID_PBKDF2.der, OID_PBKDF2.len);
+    size_t kdfp = der_begin(&b);
+    der_put_octets(&b, salt, sizeof salt);
+    der_put_uint(&b, iterations);
+    size_t prf = der_begin(&b);
+    der_put_oid(&b, OID_HMAC_SHA256.der, OID_HMAC_SHA256.len);
+    der_put_null(&b);
+    der_end(&b, prf, DER_SEQUENCE);
+    der_end(&b, kdfp, DER_SEQUENCE);
+    der_end(&b, kdf, DER_SEQUENCE);
+    size_t enc = der_begin(&b);
+    der_put_oid(&b, OID_AES256_CBC.der, OID_AES256_CBC.len);
+    der_put_octets(&b, iv, sizeof iv);
+    der_end(&b, enc, DER_SEQUENCE);
+    der_end(&b, params, DER_SEQUENCE);
+    der_end(&b, alg, DER_SEQUENCE);
+    der_put_octets(&b, ct, ct_len);
+    der_end(&b, top, DER_SEQUENCE);
+    err = der_buf_take(&b, der, der_len);
+cleanup:
+    glass_wipe(dk, sizeof dk);
+    aes256_clear(&aes);
+    der_buf_free(&b);
+    free_wiped(ct, ct_cap);
+    return err;
+}
+
+/* ---- the public functions -------------------------------------------------- */
+
+/* Classifies DER by shape: an EncryptedPrivateKeyInfo starts with a
+ * SEQUENCE (the AlgorithmIdentifier), the other two with an INTEGER. */
+static int der_is_encrypted(const uint8_t *der, size_t len)
+{
+    der_elem seq;
+    if (der_parse_one(der, len, DER_SEQUENCE, &seq) != GLASS_OK)
+        return 0;
+    der_reader r = der_enter(&seq);
+    return der_peek_tag(&r) == DER_SEQUENCE;
+}
+
+/* Finds the first PEM block whose label is one of `labels` (a file may
+ * hold a certificate and its key together); other blocks are skipped.  The
+ * error is that of the first block when none matches. */
+static glass_err pem_find(const uint8_t *data, size_t len, const char *const *labels,
+                          char label[PEM_LABEL_MAX], uint8_t **der, size_t *der_len)
+{
+    size_t off = 0;
+    glass_err first = GLASS_ERR_PEM;
+    int blocks = 0;
+    while (off < len && pem_detect(data + off, len - off)) {
+        size_t used = 0;
+        glass_err err = pem_decode((const char *)data + off, len - off, NULL, label, der, der_len,
+                                   &used);
+        if (blocks++ == 0)
+            first = err;
+        if (err != GLASS_OK) {
+            /* a broken block of one of our labels is reported as such */
+            for (size_t i = 0; labels[i] != NULL; i++)
+                if (strcmp(label, labels[i]) == 0)
+                    return err;
+            return first;
+        }
+        for (size_t i = 0; labels[i] != NULL; i++)
+            if (strcmp(label, labels[i]) == 0)
+                return GLASS_OK;
+        free_wiped(*der, *der_len);
+        *der = NULL;
+        off += used;
+    }
+    return first == GLASS_OK ? GLASS_ERR_PEM_LABEL : first;
+}
+
+static const char *const private_labels[] = {PEM_ENCRYPTED_KEY, PEM_PRIVATE_KEY,
+                                             PEM_RSA_PRIVATE_KEY, NULL};
+static const char *const public_labels[] = {PEM_PUBLIC_KEY, PEM_RSA_PUBLIC_KEY, NULL};
+
+/* See ca.h. */
+int key_is_encrypted(const uint8_t *data, size_t len)
+{
+    char label[PEM_LABEL_MAX];
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    if (pem_detect(data, len)) {
+        label[0] = '\0';
+        glass_err err = pem_find(data, len, private_labels, label, &der, &der_len);
+        free_wiped(der, der_len);
+        /* A legacy "Proc-Type: 4,ENCRYPTED" key is refused by the loader
+         * whatever the password, so it does not count as one to ask for. */
+        return err == GLASS_OK && strcmp(label, PEM_ENCRYPTED_KEY) == 0;
+    }
+    return der_is_encrypted(data, len);
+}
+
+/* See ca.h. */
+glass_err key_load_private(const uint8_t *data, size_t len, const char *password,
+                           rsa_private_key *key)
+{
+    char label[PEM_LABEL_MAX];
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    glass_err err;
+
+    if (data == NULL || key == NULL)
+        return GLASS_ERR_ARG;
+    /* 1. PEM or DER?  PEM's label says which structure is inside. */
+    if (pem_detect(data, len)) {
+        err = pem_find(data, len, private_labels, label, &der, &der_len);
+        if (err != GLASS_OK)
+            return err;
+        if (strcmp(label, PEM_ENCRYPTED_KEY) == 0)
+            err = load_encrypted(der, der_len, password, key);
+        else if (strcmp(label, PEM_PRIVATE_KEY) == 0)
+            err = parse_pkcs8(der, der_len, key);
+        else if (strcmp(label, PEM_RSA_PRIVATE_KEY) == 0)
+            err = parse_rsa_private(der, der_len, key);
+        else
+            err = GLASS_ERR_PEM_LABEL;
+    } else if (der_is_encrypted(data, len)) {
+        err = load_encrypted(data, len, password, key);
+    } else {
+        /* 2. DER without a label: PKCS#8 has an AlgorithmIdentifier after
+         *    the version, PKCS#1 an INTEGER (n). */
+        err = parse_pkcs8(data, len, key);
+        if (err == GLASS_ERR_DER_TAG || err == GLASS_ERR_KEY_FORMAT) {
+            /* Not shaped like PKCS#8: PKCS#1's verdict is the one to report,
+             * and a tag that fits neither means "not a key file". */
+            err = parse_rsa_private(data, len, key);
+            if (err == GLASS_ERR_DER_TAG)
+                err = GLASS_ERR_KEY_FORMAT;
+        }
+    }
+    /* 3. Whatever the form, the numbers must make a consistent key. */
+    if (err == GLASS_OK)
+        err = rsa_check_private(key);
+    free_wiped(der, der_len);
+    return err;
+}
+
+/* See ca.h. */
+glass_err key_encode_private(const rsa_private_key *key, enum key_format format,
+                             const char *password, uint32_t iterations,
+                             uint8_t **der, size_t *der_len)
+{
+    der_buf b;
+    uint8_t *pki = NULL;
+    size_t pki_len = 0;
+    glass_err err;
+
+    if (key == NULL || der == NULL || der_len == NULL)
+        return GLASS_ERR_ARG;
+    switch (format) {
+    case KEY_FORMAT_PKCS1:
+        der_buf_init(&b);
+        put_rsa_private(&b, key);
+        return der_buf_take(&b, der, der_len);
+    case KEY_FORMAT_PKCS8:
+        return encode_pkcs8(key, der, der_len);
+    case KEY_FORMAT_PKCS8_ENCRYPTED:
+        if (password == NULL || password[0] == '\0')
+            return GLASS_ERR_ARG;
+        if (iterations == 0)
+            iterations = KEY_DEFAULT_ITERATIONS;
+        if ((err = encode_pkcs8(key, &pki, &pki_len)) != GLASS_OK)
+            return err;
+        err = pbes2_encrypt(pki, pki_len, password, iterations, der, der_len);
+        free_wiped(pki, pki_len);
+        return err;
+    }
+    return GLASS_ERR_ARG;
+}
+
+/* See ca.h. */
+glass_err key_encode_private_pem(const rsa_private_key *key, enum key_format format,
+                                 const char *password, uint32_t iterations,
+                                 uint8_t **pem, size_t *len)
+{
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    const char *label = format == KEY_FORMAT_PKCS1   ? PEM_RSA_PRIVATE_KEY
+                        : format == KEY_FORMAT_PKCS8 ? PEM_PRIVATE_KEY
+                                                     : PEM_ENCRYPTED_KEY;
+    glass_err err = key_encode_private(key, format, password, iterations, &der, &der_len);
+    if (err != GLASS_OK)
+        return err;
+    err = pem_encode(label, der, der_len, (char **)pem, len);
+    free_wiped(der, der_len);
+    return err;
+}
+
+/* See ca.h. */
+glass_err key_save_private_pem(const rsa_private_key *key, const char *password,
+                               uint32_t iterations, uint8_t **pem, size_t *len)
+{
+    return key_encode_private_pem(key,
+                                  password != NULL ? KEY_FORMAT_PKCS8_ENCRYPTED : KEY_FORMAT_PKCS8,
+                                  password, iterations, pem, len);
+}
+
+/* RSAPublicKey ::= SEQUENCE { modulus, publicExponent } (RFC 8017 A.1.1). */
+static glass_err parse_rsa_public(const uint8_t *der, size_t len, rsa_public_key *pub)
+{
+    der_elem seq;
+    glass_err err = der_parse_one(der, len, DER_SEQUENCE, &seq);
+    if (err != GLASS_OK)
+        return err;
+    der_reader r = der_enter(&seq);
+    if ((err = der_read_mpz(&r, pub->n)) != GLASS_OK || (err = der_read_mpz(&r, pub->e)) != GLASS_OK)
+        return err;
+    return der_finish(&r);
+}
+
+/* Parses a SubjectPublicKeyInfo holding an RSA key (RFC 5280 §4.1.2.7,
+ * RFC 3279 §2.3.1), without the key checks. */
+static glass_err parse_spki(const uint8_t *der, size_t len, rsa_public_key *pub)
+{
+    der_elem seq;
+    const uint8_t *bits;
+    size_t bits_len;
+    unsigned unused;
+    glass_err err = der_parse_one(der, len, DER_SEQUENCE, &seq);
+    if (err != GLASS_OK)
+        return err;
+    der_reader r = der_enter(&seq);
+    if ((err = read_rsa_algorithm(&r)) != GLASS_OK)
+        return err;
+    if ((err = der_read_bit_string(&r, &bits, &bits_len, &unused)) != GLASS_OK)
+        return err;
+    if (unused != 0)
+        return GLASS_ERR_DER_VALUE;
+    if ((err = der_finish(&r)) != GLASS_OK)
+        return err;
+    return parse_rsa_public(bits, bits_len, pub);
+}
+
+/* See ca_internal.h. */
+glass_err key_parse_spki(const uint8_t *der, size_t len, rsa_public_key *pub)
+{
+    glass_err err = parse_spki(der, len, pub);
+    if (err == GLASS_OK)
+        err = rsa_check_public(pub);
+    return err;
+}
+
+/* See ca.h. */
+glass_err key_load_public(const uint8_t *data, size_t len, rsa_public_key *pub)
+{
+    char label[PEM_LABEL_MAX];
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    glass_err err;
+    if (data == NULL || pub == NULL)
+        return GLASS_ERR_ARG;
+    if (pem_detect(data, len)) {
+        err = pem_find(data, len, public_labels, label, &der, &der_len);
+        if (err != GLASS_OK)
+            return err;
+        if (strcmp(label, PEM_PUBLIC_KEY) == 0)
+            err = parse_spki(der, der_len, pub);
+        else if (strcmp(label, PEM_RSA_PUBLIC_KEY) == 0)
+            err = parse_rsa_public(der, der_len, pub);
+        else
+            err = GLASS_ERR_PEM_LABEL;
+    } else {
+        err = parse_spki(data, len, pub);
+        if (err == GLASS_ERR_DER_TAG) {
+            err = parse_rsa_public(data, len, pub);
+            if (err == GLASS_ERR_DER_TAG)
+                err = GLASS_ERR_KEY_FORMAT;
+        }
+    }
+    if (err == GLASS_OK)
+        err = rsa_check_public(pub);
+    free(der);
+    return err;
+}
+
+/* See ca.h. */
+glass_err key_encode_public(const rsa_public_key *pub, int spki, uint8_t **der, size_t *der_len)
+{
+    der_buf inner, b;
+    uint8_t *rpk = NULL;
+    size_t rpk_len = 0;
+    glass_err err;
+    der_buf_init(&inner);
+    size_t at = der_begin(&inner);
+    der_put_mpz(&inner, pub->n);
+    der_put_mpz(&inner, pub->e);
+    der_end(&inner, at, DER_SEQUENCE);
+    if (!spki)
+        return der_buf_take(&inner, der, der_len);
+    if ((err = der_buf_take(&inner, &rpk, &rpk_len)) != GLASS_OK)
+        return err;
+    der_buf_init(&b);
+    at = der_begin(&b);
+    put_rsa_algorithm(&b);
+    der_put_bit_string(&b, rpk, rpk_len, 0);
+    der_end(&b, at, DER_SEQUENCE);
+    free(rpk);
+    return der_buf_take(&b, der, der_len);
+}
