@@ -1,0 +1,115 @@
+/*
+ * keysched.c — the glass key schedule (docs/PROTOCOL.md §5): from the
+ * Diffie–Hellman shared secret to the four record keys and the Finished
+ * values, all through the TLS 1.2 PRF with SHA-256 (RFC 5246 §5).
+ *
+ *   Z                  = (peer's Y)^x mod p, p_len bytes      SP 800-56A §5.7.1.1
+ *   pre_master_secret  = Z with leading zero bytes stripped     RFC 5246 §8.1.2
+ *   session_hash       = SHA-256(ClientHello .. ClientKeyExchange)  RFC 7627 §3
+ *   master_secret      = PRF(pre_master_secret, "extended master secret",
+ *                            session_hash)[0..47]                RFC 7627 §4
+ *   key_block          = PRF(master_secret, "key expansion",
+ *                            server_random || client_random)[0..127]  RFC 5246 §6.3
+ *                      = client_write_MAC_key[32] || server_write_MAC_key[32] ||
+ *                        client_write_key[32]     || server_write_key[32]
+ *   verify_data        = PRF(master_secret, "client finished" | "server finished",
+ *                            SHA-256(handshake messages))[0..11]  RFC 5246 §7.4.9
+ *
+ * TLS's key_block also yields two IVs; glass has none, because every record
+ * carries a fresh random IV (RFC 5246 §6.2.3.2 does the same for TLS 1.2).
+ *
+ * Read in the order above.  CT: yes (HMAC-SHA256 and mpz_powm_sec); the DH
+ * private exponent is drawn by rejection sampling, which leaks only how many
+ * candidates were rejected — independent of the value finally kept.
+ */
+#include "protocol/protocol_internal.h"
+
+#include <string.h>
+
+/* See protocol_internal.h. */
+glass_err glass_ks_dh_generate(const dh_group *grp, glass_random_fn rnd, void *rnd_arg,
+                               dh_keypair *kp)
+{
+    uint8_t buf[1024];
+    glass_err err = GLASS_ERR_RANDOM;
+    mpz_t c, M_minus_2;
+    size_t N = grp->x_bits;
+    size_t nbytes = (N + 7) / 8;
+
+    if (N == 0 || nbytes > sizeof buf)
+        return GLASS_ERR_DH_GROUP;
+    mpz_inits(c, M_minus_2, NULL);
+    /* M = min(2^N, q). */
+    mpz_setbit(M_minus_2, N);
+    if (mpz_cmp(M_minus_2, grp->q) > 0)
+        mpz_set(M_minus_2, grp->q);
+    mpz_sub_ui(M_minus_2, M_minus_2, 2);
+
+    /* SP 800-56A §5.6.1.1.4 (testing candidates), a bounded number of tries:
+     * 1. c = N random bits;  2. if c > M - 2, try again;  3. x = c + 1,
+     * so x is uniform in [1, M - 1]. */
+    for (int tries = 0; tries < 64; tries++) {
+        err = rnd(rnd_arg, buf, nbytes);
+        if (err != GLASS_OK)
+            goto cleanup;
+        if (N % 8 != 0)
+            buf[0] &= (uint8_t)((1u << (N % 8)) - 1);
+        mpz_import(c, nbytes, 1, 1, 1, 0, buf);
+        if (mpz_cmp(c, M_minus_2) <= 0) {
+            err = GLASS_OK;
+            break;
+        }
+        err = GLASS_ERR_RANDOM;
+    }
+    if (err != GLASS_OK)
+        goto cleanup;
+    mpz_add_ui(kp->x, c, 1);
+    /* 4. y = g^x mod p, in constant time: x is the secret. */
+    mpz_powm_sec(kp->y, grp->g, kp->x, grp->p);
+
+cleanup:
+    glass_wipe(buf, sizeof buf);
+    /* Overwrite the candidate's limbs before freeing them. */
+    mpz_set_ui(c, 0);
+    mpz_clears(c, M_minus_2, NULL);
+    return err;
+}
+
+/* See protocol_internal.h. */
+glass_err glass_ks_master_secret(const uint8_t *pms, size_t pms_len,
+                                 const uint8_t session_hash[SHA256_DIGEST_LEN],
+                                 uint8_t master_secret[TLS12_MASTER_SECRET_LEN])
+{
+    /* RFC 7627 §4: bind the master secret to the whole handshake so far, not
+     * only to the two randoms (which a man in the middle can replay in a
+     * second session: the triple handshake attack). */
+    return tls12_extended_master_secret(pms, pms_len, session_hash, SHA256_DIGEST_LEN,
+                                        master_secret);
+}
+
+/* See protocol_internal.h. */
+glass_err glass_ks_keys(const uint8_t master_secret[TLS12_MASTER_SECRET_LEN],
+                        const uint8_t client_random[GLASS_RANDOM_LEN],
+                        const uint8_t server_random[GLASS_RANDOM_LEN],
+                        uint8_t key_block[GLASS_KEY_BLOCK_LEN], glass_keys *keys)
+{
+    /* RFC 5246 §6.3: note the seed order, server_random first. */
+    glass_err err = tls12_key_block(master_secret, server_random, client_random, key_block,
+                                    GLASS_KEY_BLOCK_LEN);
+    if (err != GLASS_OK)
+        return err;
+    memcpy(keys->client_write_MAC_key, key_block, 32);
+    memcpy(keys->server_write_MAC_key, key_block + 32, 32);
+    memcpy(keys->client_write_key, key_block + 64, 32);
+    memcpy(keys->server_write_key, key_block + 96, 32);
+    return GLASS_OK;
+}
+
+/* See protocol_internal.h. */
+glass_err glass_ks_verify_data(const uint8_t master_secret[TLS12_MASTER_SECRET_LEN],
+                               const char *label, const uint8_t hash[SHA256_DIGEST_LEN],
+                               uint8_t verify_data[GLASS_VERIFY_DATA_LEN])
+{
+    return tls12_prf_sha256(master_secret, TLS12_MASTER_SECRET_LEN, label, hash,
+                            SHA256_DIGEST_LEN, verify_data, GLASS_VERIFY_DATA_LEN);
+}

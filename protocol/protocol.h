@@ -1,0 +1,475 @@
+/*
+ * protocol.h — the glass protocol: a sans-I/O handshake and record engine,
+ * its message dissector, and the application messages carried on top.
+ *
+ * SYNOPSIS
+ *     glass_config cfg = {0};
+ *     cfg.role = GLASS_ROLE_CLIENT;  cfg.now = time(NULL);
+ *     cfg.anchors = &ca_der;  cfg.n_anchors = 1;
+ *     cfg.chain = my_chain;   cfg.n_chain = 1;   cfg.key = &my_key;
+ *     cfg.server_name = "localhost";
+ *     glass_engine *e;
+ *     glass_engine_new(&e, &cfg);
+ *     glass_engine_start(e);                         client: queues ClientHello
+ *     loop:
+ *         glass_engine_output(e, &p, &n);            bytes to send (may be 0)
+ *         ...send p[0..n)...;  glass_engine_consume_output(e, sent);
+ *         ...receive buf[0..len)...;  glass_engine_feed(e, buf, len);
+ *         while (glass_engine_next_event(e, &ev)) ...handle ev...;
+ *     glass_engine_send_app(e, bytes, len);          after HANDSHAKE_DONE
+ *     glass_engine_close(e);                         queues close_notify
+ *     (or glass_engine_abort(e, reason);             queues a fatal alert)
+ *     glass_engine_free(e);
+ *
+ * DESCRIPTION
+ *     The engine is a state machine: network bytes in (glass_engine_feed),
+ *     network bytes out (glass_engine_output) and events out
+ *     (glass_engine_next_event).  It owns no socket, reads no file or clock,
+ *     keeps no global state: randomness, the current time, the trust anchors
+ *     and its own certificate and key all come in through glass_config.  So
+ *     two engines can run back to back in one process (tests, the
+ *     walkthrough, gdb), or each at one end of a TCP connection.
+ *
+ *     The handshake mirrors TLS 1.2 with TLS_DHE_RSA_WITH_AES_256_CBC_SHA256
+ *     (RFC 5246), plus the extended master secret (RFC 7627) and
+ *     encrypt-then-MAC (RFC 7366), legacy removed.  docs/PROTOCOL.md gives
+ *     every byte:
+ *
+ *         Client                                   Server
+ *         ClientHello                 -->
+ *                                     <--  ServerHello
+ *                                     <--  Certificate
+ *                                     <--  ServerKeyExchange
+ *                                     <--  CertificateRequest
+ *                                     <--  ServerHelloDone
+ *         Certificate (empty when enrolling)  -->
+ *         ClientKeyExchange           -->
+ *         CertificateVerify (absent when enrolling) -->
+ *         Finished (protected)        -->
+ *                                     <--  Finished (protected)
+ *         application data / EnrollRequest   <-->
+ *
+ *     Any failure queues one fatal alert (in the output), emits
+ *     GLASS_EV_ALERT_SENT then GLASS_EV_CLOSED, and puts the engine in the
+ *     terminal state GLASS_STATE_ERROR: nothing after a failure is processed.
+ *
+ * TRACE EVENTS (through cfg.trace; the engine never prints anything)
+ *     Names are fixed strings, so a tool can match on them:
+ *     "state"                    explain = the new state's name, no bytes
+ *     "send NAME" / "recv NAME"  a handshake message, its full bytes
+ *                                (4-byte header + body); NAME is one of
+ *                                ClientHello ServerHello Certificate
+ *                                ServerKeyExchange CertificateRequest
+ *                                ServerHelloDone ClientKeyExchange
+ *                                CertificateVerify Finished EnrollRequest
+ *                                EnrollResponse
+ *     "send Alert" / "recv Alert"            the 2 alert bytes
+ *     "send application_data" / "recv application_data"   the plaintext
+ *     "send record" / "recv record"          a whole record as on the wire
+ *     "derive dh_x"              own DH private exponent (secret!)
+ *     "derive dh_y"              own DH public value, p_len bytes
+ *     "derive Z"                 DH shared secret, p_len bytes
+ *     "derive pre_master_secret" Z with leading zeros stripped
+ *     "derive session_hash"      SHA-256 of ClientHello..ClientKeyExchange
+ *     "derive master_secret"     48 bytes (RFC 7627 §4)
+ *     "derive key_block"         128 bytes (RFC 5246 §6.3)
+ *     "derive client_write_MAC_key" "derive server_write_MAC_key"
+ *     "derive client_write_key"     "derive server_write_key"
+ *     "derive handshake_hash CertificateVerify"   the digest signed
+ *     "derive handshake_hash client Finished"      hash under client verify_data
+ *     "derive handshake_hash server Finished"      hash under server verify_data
+ *     "derive client verify_data" "derive server verify_data"   12 bytes each
+ *     "derive record IV"         the random IV of a record being sent
+ *     "derive record MAC"        the MAC of a record sent or received
+ *     "check peer certificate"   the peer's chain verified (bytes: its leaf)
+ *     "check ServerKeyExchange signature"   (bytes: the signature)
+ *     "check peer DH public value"          (bytes: the value)
+ *     "check CertificateVerify"             (bytes: the signature)
+ *     "check Finished"           the peer's verify_data matched
+ *
+ * CONSTANT TIME
+ *     record MAC check     CT: yes — glass_ct_equal, before any decryption
+ *     CBC padding check    CT: yes — mask arithmetic over the last block
+ *     Finished check       CT: yes — glass_ct_equal
+ *     DH, RSA              as dh/dh.h and rsa/rsa.h say (powm_sec)
+ *     message parsing      CT: no  — public data only
+ *
+ * SECURITY CONSIDERATIONS
+ *     A client that is given no server_name cannot check whom it talks to;
+ *     glass_engine_new refuses a client config without one.  Seeded
+ *     randomness (cfg.random over a glass_drbg) makes every key predictable:
+ *     for golden tests and classroom walkthroughs only.
+ */
+#ifndef GLASS_PROTOCOL_H
+#define GLASS_PROTOCOL_H
+
+#include "common/common.h"
+#include "rsa/rsa.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- wire constants (docs/PROTOCOL.md §2, §3) ---------------------------- */
+
+#define GLASS_VERSION            0x4701u /* "G", 1: in every record header */
+#define GLASS_RECORD_HEADER_LEN  5       /* type(1) version(2) length(2) */
+#define GLASS_MAX_PLAINTEXT      16384   /* 2^14, as TLS (RFC 5246 §6.2.1) */
+#define GLASS_RECORD_IV_LEN      16
+#define GLASS_RECORD_MAC_LEN     32
+/* Largest protected fragment: IV + (plaintext + 1..16 bytes of padding) + MAC. */
+#define GLASS_MAX_FRAGMENT (GLASS_RECORD_IV_LEN + GLASS_MAX_PLAINTEXT + 16 + GLASS_RECORD_MAC_LEN)
+#define GLASS_RANDOM_LEN         32
+#define GLASS_VERIFY_DATA_LEN    12
+#define GLASS_HS_HEADER_LEN      4       /* msg_type(1) length(3) */
+
+/* Record content types: TLS's numbers (RFC 5246 §6.2.1); no change_cipher_spec. */
+enum glass_content_type {
+    GLASS_CT_ALERT = 21,
+    GLASS_CT_HANDSHAKE = 22,
+    GLASS_CT_APPLICATION = 23
+};
+
+/* Handshake message types: TLS's numbers (RFC 5246 §7.4) plus two for
+ * enrollment in a range TLS leaves unassigned. */
+enum glass_hs_type {
+    GLASS_HS_CLIENT_HELLO = 1,
+    GLASS_HS_SERVER_HELLO = 2,
+    GLASS_HS_CERTIFICATE = 11,
+    GLASS_HS_SERVER_KEY_EXCHANGE = 12,
+    GLASS_HS_CERTIFICATE_REQUEST = 13,
+    GLASS_HS_SERVER_HELLO_DONE = 14,
+    GLASS_HS_CERTIFICATE_VERIFY = 15,
+    GLASS_HS_CLIENT_KEY_EXCHANGE = 16,
+    GLASS_HS_FINISHED = 20,
+    GLASS_HS_ENROLL_REQUEST = 64,
+    GLASS_HS_ENROLL_RESPONSE = 65
+};
+
+/* The one cipher suite (TLS's code point for the same algorithms). */
+#define GLASS_SUITE_DHE_RSA_AES256_CBC_SHA256 0x006Bu
+/* Groups: RFC 7919 NamedGroup values. */
+#define GLASS_GROUP_FFDHE2048 0x0100u
+#define GLASS_GROUP_FFDHE3072 0x0101u
+/* Signature algorithm in CertificateRequest: rsa_pkcs1_sha256 (RFC 5246 §7.4.1.4.1). */
+#define GLASS_SIGALG_RSA_PKCS1_SHA256 0x0401u
+
+/* Alert descriptions: TLS's codes (RFC 5246 §7.2), plus access_denied used
+ * for a refused enrollment. */
+enum glass_alert {
+    GLASS_ALERT_CLOSE_NOTIFY = 0,
+    GLASS_ALERT_UNEXPECTED_MESSAGE = 10,
+    GLASS_ALERT_BAD_RECORD_MAC = 20,
+    GLASS_ALERT_RECORD_OVERFLOW = 22,
+    GLASS_ALERT_HANDSHAKE_FAILURE = 40,
+    GLASS_ALERT_BAD_CERTIFICATE = 42,
+    GLASS_ALERT_UNSUPPORTED_CERTIFICATE = 43,
+    GLASS_ALERT_CERTIFICATE_REVOKED = 44,
+    GLASS_ALERT_CERTIFICATE_EXPIRED = 45,
+    GLASS_ALERT_CERTIFICATE_UNKNOWN = 46,
+    GLASS_ALERT_ILLEGAL_PARAMETER = 47,
+    GLASS_ALERT_UNKNOWN_CA = 48,
+    GLASS_ALERT_ACCESS_DENIED = 49,
+    GLASS_ALERT_DECODE_ERROR = 50,
+    GLASS_ALERT_DECRYPT_ERROR = 51,
+    GLASS_ALERT_PROTOCOL_VERSION = 70,
+    GLASS_ALERT_INTERNAL_ERROR = 80
+};
+#define GLASS_ALERT_LEVEL_WARNING 1
+#define GLASS_ALERT_LEVEL_FATAL   2
+
+/* "close_notify", "bad_record_mac", ...; "unknown" for other codes. */
+const char *glass_alert_name(unsigned code);
+
+/* The alert a failure is reported with (e.g. GLASS_ERR_PROTO_BAD_MAC ->
+ * bad_record_mac, GLASS_ERR_X509_EXPIRED -> certificate_expired). */
+uint8_t glass_alert_for_error(glass_err err);
+
+/* ---- configuration -------------------------------------------------------- */
+
+typedef enum glass_role {
+    GLASS_ROLE_CLIENT = 0,
+    GLASS_ROLE_SERVER = 1
+} glass_role;
+
+/* A DER object (certificate, CRL) held by the caller. */
+typedef struct glass_blob {
+    const uint8_t *der;
+    size_t len;
+} glass_blob;
+
+/* Fills buf with len random bytes; returns GLASS_OK or an error. */
+typedef glass_err (*glass_random_fn)(void *arg, uint8_t *buf, size_t len);
+
+/* A ready-made glass_random_fn over a glass_drbg (arg is the glass_drbg *):
+ * two engines each handed their own stream replay a handshake byte for byte. */
+glass_err glass_random_from_drbg(void *arg, uint8_t *buf, size_t len);
+
+#define GLASS_MAX_GROUPS 4
+
+/* Everything the engine needs from outside.  glass_engine_new copies the
+ * struct itself; everything it points to (anchors, CRL, chain, key, names,
+ * tracer) must stay valid until glass_engine_free. */
+typedef struct glass_config {
+    glass_role role;
+    glass_random_fn random;     /* NULL: glass_random() */
+    void *random_arg;
+    int64_t now;                /* seconds since 1970 (UTC): certificate validity */
+
+    const glass_blob *anchors;  /* trust anchors (DER), at least one */
+    size_t n_anchors;
+    glass_blob crl;             /* optional CRL (DER) of the anchor; len 0: none */
+
+    const glass_blob *chain;    /* own chain (DER), leaf first; 0 entries for
+                                   an enrolling client (no certificate yet) */
+    size_t n_chain;
+    const rsa_private_key *key; /* own key; NULL exactly when n_chain is 0 */
+
+    const char *server_name;    /* client: the name the server's certificate
+                                   must carry (x509_check_host); required */
+    uint16_t groups[GLASS_MAX_GROUPS];  /* preference order; n_groups 0 means
+                                   { ffdhe2048, ffdhe3072 } */
+    size_t n_groups;
+    int allow_enroll;           /* server: 1 lets a client without a certificate
+                                   finish the handshake, but only to enroll */
+    const glass_tracer *trace;  /* NULL: silent */
+} glass_config;
+
+/* ---- the engine ------------------------------------------------------------- */
+
+/* The handshake states, one per message awaited (RFC 5246 §7.3 figure 1).
+ * gdb prints these names; glass_engine_state_name gives them as strings. */
+typedef enum glass_state {
+    GLASS_STATE_START = 0,                /* before glass_engine_start */
+    /* client */
+    GLASS_STATE_C_WAIT_SERVER_HELLO,
+    GLASS_STATE_C_WAIT_CERTIFICATE,
+    GLASS_STATE_C_WAIT_SERVER_KEY_EXCHANGE,
+    GLASS_STATE_C_WAIT_CERTIFICATE_REQUEST,
+    GLASS_STATE_C_WAIT_SERVER_HELLO_DONE,
+    GLASS_STATE_C_WAIT_FINISHED,
+    GLASS_STATE_C_ENROLL_READY,           /* server-authenticated only: may enroll */
+    GLASS_STATE_C_WAIT_ENROLL_RESPONSE,
+    GLASS_STATE_C_ENROLL_DONE,            /* answered; the server closes next */
+    /* server */
+    GLASS_STATE_S_WAIT_CLIENT_HELLO,
+    GLASS_STATE_S_WAIT_CERTIFICATE,
+    GLASS_STATE_S_WAIT_CLIENT_KEY_EXCHANGE,
+    GLASS_STATE_S_WAIT_CERTIFICATE_VERIFY,
+    GLASS_STATE_S_WAIT_FINISHED,
+    GLASS_STATE_S_WAIT_ENROLL_REQUEST,    /* client unauthenticated: only enrollment */
+    GLASS_STATE_S_WAIT_ENROLL_REPLY,      /* the application must answer */
+    /* both */
+    GLASS_STATE_APPLICATION,              /* mutually authenticated: app data */
+    GLASS_STATE_CLOSED,                   /* close_notify sent or received */
+    GLASS_STATE_ERROR                     /* a fatal alert was sent or received */
+} glass_state;
+
+typedef enum glass_event_type {
+    GLASS_EV_NONE = 0,
+    GLASS_EV_HANDSHAKE_DONE,   /* peer_name = peer's subject CN ("" for an
+                                  enrolling client); authenticated = 1 when
+                                  the peer presented a certificate */
+    GLASS_EV_APP_MESSAGE,      /* data[0..len) = one application record's bytes;
+                                  peer_name = the peer's CN */
+    GLASS_EV_ENROLL_REQUEST,   /* server: peer_name = requested name,
+                                  data = PKCS#10 DER, code = one-time code;
+                                  answer with glass_engine_enroll_reply or
+                                  glass_engine_enroll_refuse */
+    GLASS_EV_ENROLL_RESULT,    /* client: enroll_ok = 1 and data = certificate
+                                  DER, or enroll_ok = 0 and data = the reason */
+    GLASS_EV_ALERT_SENT,       /* alert = code, err = the failure behind it */
+    GLASS_EV_ALERT_RECEIVED,   /* alert = code */
+    GLASS_EV_CLOSED            /* the connection is over; err = GLASS_OK after
+                                  close_notify, else the failure */
+} glass_event_type;
+
+#define GLASS_MAX_NAME 255
+
+/* One event.  Pointers stay valid until the next call of
+ * glass_engine_next_event or glass_engine_free. */
+typedef struct glass_event {
+    glass_event_type type;
+    const uint8_t *data;
+    size_t len;
+    char peer_name[GLASS_MAX_NAME + 1];
+    int authenticated;
+    const uint8_t *code;
+    size_t code_len;
+    int enroll_ok;
+    uint8_t alert;
+    glass_err err;
+} glass_event;
+
+typedef struct glass_engine glass_engine;
+
+/* Checks the config (GLASS_ERR_ARG for a missing anchor, a client without
+ * server_name, a key without a chain or the reverse, a server without a
+ * certificate, an unknown group) and allocates an engine in
+ * GLASS_STATE_START. */
+glass_err glass_engine_new(glass_engine **out, const glass_config *cfg);
+
+/* Client: queues ClientHello.  Server: starts waiting for it.
+ * GLASS_ERR_PROTO_STATE if called twice. */
+glass_err glass_engine_start(glass_engine *e);
+
+/* Consumes len network bytes (any split: partial records are kept until
+ * complete).  May queue output and events.  Returns GLASS_OK, or the error
+ * that ended the connection (the alert is then queued and the engine is in
+ * GLASS_STATE_ERROR); after the end, GLASS_ERR_PROTO_CLOSED. */
+glass_err glass_engine_feed(glass_engine *e, const uint8_t *bytes, size_t len);
+
+/* The bytes waiting to be sent: *ptr, *len (len 0 when none).  The pointer
+ * stays valid until the next call that changes the engine. */
+void glass_engine_output(glass_engine *e, const uint8_t **ptr, size_t *len);
+/* Marks the first n waiting bytes as sent (n <= the waiting length). */
+void glass_engine_consume_output(glass_engine *e, size_t n);
+
+/* Takes the oldest event into *ev; returns 1, or 0 (ev->type GLASS_EV_NONE)
+ * when there is none. */
+int glass_engine_next_event(glass_engine *e, glass_event *ev);
+
+/* Queues one protected application record of len bytes (1..GLASS_MAX_PLAINTEXT;
+ * GLASS_ERR_PROTO_RECORD_OVERFLOW above).  Only in GLASS_STATE_APPLICATION
+ * (GLASS_ERR_PROTO_STATE otherwise). */
+glass_err glass_engine_send_app(glass_engine *e, const uint8_t *bytes, size_t len);
+
+/* Client in GLASS_STATE_C_ENROLL_READY: queues EnrollRequest(name, csr, code).
+ * name 1..255 bytes, code 1..255 bytes, csr 1..65535 bytes. */
+glass_err glass_engine_enroll(glass_engine *e, const char *name, const uint8_t *csr,
+                              size_t csr_len, const uint8_t *code, size_t code_len);
+
+/* Server in GLASS_STATE_S_WAIT_ENROLL_REPLY: queues EnrollResponse(issued,
+ * cert) then close_notify. */
+glass_err glass_engine_enroll_reply(glass_engine *e, const uint8_t *cert_der, size_t len);
+
+/* Server in GLASS_STATE_S_WAIT_ENROLL_REPLY: queues EnrollResponse(refused,
+ * reason) then a fatal access_denied alert. */
+glass_err glass_engine_enroll_refuse(glass_engine *e, const char *reason);
+
+/* Queues close_notify (once; emits GLASS_EV_ALERT_SENT and GLASS_EV_CLOSED)
+ * and moves to GLASS_STATE_CLOSED.  GLASS_OK if already closed,
+ * GLASS_ERR_PROTO_CLOSED after a fatal error. */
+glass_err glass_engine_close(glass_engine *e);
+
+/* Ends the connection with a fatal alert chosen by the application, e.g.
+ * a server that learns after the handshake that the client's certificate
+ * has been revoked: glass_engine_abort(e, GLASS_ERR_X509_REVOKED) sends
+ * certificate_revoked where glass_engine_close would send close_notify.
+ * The alert is glass_alert_for_error(reason) (protected once the write keys
+ * are on); then, as for any failure inside the engine, GLASS_EV_ALERT_SENT
+ * (err = reason) and GLASS_EV_CLOSED, and GLASS_STATE_ERROR with
+ * glass_engine_error = reason.  Any state after glass_engine_start.
+ * GLASS_ERR_ARG for reason GLASS_OK, GLASS_ERR_PROTO_STATE before
+ * glass_engine_start, GLASS_ERR_PROTO_CLOSED once the connection is over. */
+glass_err glass_engine_abort(glass_engine *e, glass_err reason);
+
+/* Wipes every key and secret and frees the engine.  NULL is fine. */
+void glass_engine_free(glass_engine *e);
+
+glass_state glass_engine_state(const glass_engine *e);
+/* "C_WAIT_SERVER_HELLO", "APPLICATION", ... */
+const char *glass_engine_state_name(const glass_engine *e);
+const char *glass_state_name(glass_state s);
+/* The error that ended the connection (GLASS_OK while it is alive or after
+ * a clean close). */
+glass_err glass_engine_error(const glass_engine *e);
+/* What was negotiated, from ServerHello on (sent by a server, received by
+ * a client); 0 before.  The suite is GLASS_SUITE_DHE_RSA_AES256_CBC_SHA256,
+ * the group a GLASS_GROUP_* value (dh_group_by_tls_id gives its name and
+ * the length of p). */
+uint16_t glass_engine_suite(const glass_engine *e);
+uint16_t glass_engine_group(const glass_engine *e);
+/* The peer's leaf certificate DER once received (NULL, 0 before / none). */
+void glass_engine_peer_cert(const glass_engine *e, const uint8_t **der, size_t *len);
+
+/* For gdb (`call glass_engine_dump(e)`): prints the role, state, sequence
+ * numbers, buffered byte counts and the negotiated group to stderr. */
+void glass_engine_dump(const glass_engine *e);
+
+/* ---- the dissector ---------------------------------------------------------- */
+
+/* Called once per field, in order: offset and len within the bytes given,
+ * field a dotted name ("ClientHello.random"), meaning one line of prose.
+ * For each message a first call covers the whole message with field = the
+ * message name and meaning = its TLS 1.2 counterpart (RFC 5246 section) and
+ * what differs. */
+typedef void (*glass_dissect_fn)(void *arg, size_t offset, size_t len, const char *field,
+                                 const char *meaning);
+
+/* Dissects one handshake message (4-byte header + body), as the "send X" /
+ * "recv X" trace events carry it.  GLASS_ERR_PROTO_DECODE if it does not parse
+ * (fields up to the fault are still reported). */
+glass_err glass_dissect_handshake(const uint8_t *msg, size_t len, glass_dissect_fn cb, void *arg);
+
+/* Dissects one record as on the wire: the header, then for a plaintext
+ * record its content (handshake message, alert), for a protected record its
+ * IV, ciphertext and MAC.  `is_protected` says which. */
+glass_err glass_dissect_record(const uint8_t *rec, size_t len, int is_protected,
+                               glass_dissect_fn cb, void *arg);
+
+/* Either a record (bytes 1..2 equal GLASS_VERSION) or a handshake message.
+ * A record is taken as plaintext when it is a 2-byte alert or a handshake
+ * record whose message length fills it exactly, else as protected. */
+glass_err glass_dissect(const uint8_t *bytes, size_t len, glass_dissect_fn cb, void *arg);
+
+/* ---- application messages (the chat relay; docs/PROTOCOL.md §8) ------------ */
+
+/* Types 1..15 chat; 16..31 are kept for page fetch, 32..47 for the
+ * key-value store. */
+enum glass_app_type {
+    GLASS_APP_SEND_TO = 1,     /* to, text: please deliver text to client `to` */
+    GLASS_APP_DELIVER = 2,     /* from, text: a message relayed from `from` */
+    GLASS_APP_WHO = 3,         /* (empty): who is connected? */
+    GLASS_APP_WHO_LIST = 4,    /* names: the connected clients */
+    GLASS_APP_ERROR = 5,       /* code, text: e.g. no such client */
+    GLASS_APP_BYE = 6          /* (empty): I am leaving */
+};
+
+/* Error codes in GLASS_APP_ERROR. */
+enum glass_app_error {
+    GLASS_APP_ERR_NO_SUCH_CLIENT = 1,
+    GLASS_APP_ERR_BAD_MESSAGE = 2,
+    GLASS_APP_ERR_TOO_LONG = 3
+};
+
+#define GLASS_APP_MAX_NAMES 256
+
+/* A decoded application message.  Pointers point into the decoded buffer
+ * (no copies); names are 1..255 bytes with no NUL byte. */
+typedef struct glass_app_msg {
+    uint8_t type;
+    const uint8_t *name;        /* SEND_TO: to; DELIVER: from */
+    size_t name_len;
+    const uint8_t *text;        /* SEND_TO, DELIVER, ERROR */
+    size_t text_len;
+    uint16_t code;              /* ERROR */
+    size_t n_names;             /* WHO_LIST */
+    const uint8_t *names[GLASS_APP_MAX_NAMES];
+    size_t name_lens[GLASS_APP_MAX_NAMES];
+} glass_app_msg;
+
+/* Encoders: write into out[0..cap), set *out_len.  GLASS_ERR_ARG for a name
+ * of 0 or > 255 bytes or with a NUL, GLASS_ERR_PROTO_RECORD_OVERFLOW when
+ * the message would exceed GLASS_MAX_PLAINTEXT, GLASS_ERR_BUFFER_TOO_SMALL. */
+glass_err glass_app_encode_send_to(uint8_t *out, size_t cap, size_t *out_len, const char *to,
+                                   const uint8_t *text, size_t text_len);
+glass_err glass_app_encode_deliver(uint8_t *out, size_t cap, size_t *out_len, const char *from,
+                                   const uint8_t *text, size_t text_len);
+glass_err glass_app_encode_who(uint8_t *out, size_t cap, size_t *out_len);
+glass_err glass_app_encode_who_list(uint8_t *out, size_t cap, size_t *out_len,
+                                    const char *const *names, size_t n_names);
+glass_err glass_app_encode_error(uint8_t *out, size_t cap, size_t *out_len, uint16_t code,
+                                 const char *text);
+glass_err glass_app_encode_bye(uint8_t *out, size_t cap, size_t *out_len);
+
+/* Decodes one message; GLASS_ERR_PROTO_DECODE for an unknown type, a length
+ * that runs past the end, trailing bytes or a bad name. */
+glass_err glass_app_decode(const uint8_t *in, size_t len, glass_app_msg *msg);
+
+/* "SendTo", "Deliver", "Who", "WhoList", "Error", "Bye"; "unknown". */
+const char *glass_app_type_name(unsigned type);
+
+/* Dissects one application message like glass_dissect_handshake. */
+glass_err glass_dissect_app(const uint8_t *msg, size_t len, glass_dissect_fn cb, void *arg);
+
+#endif

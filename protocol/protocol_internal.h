@@ -1,0 +1,245 @@
+/*
+ * protocol_internal.h — the pieces under the engine, for the engine itself
+ * and for the tests: a growable byte buffer, the handshake messages as plain
+ * structs with their encoders and decoders (messages.c), the record layer
+ * (record.c) and the key schedule (keysched.c).  Applications use only
+ * protocol.h.
+ */
+#ifndef GLASS_PROTOCOL_INTERNAL_H
+#define GLASS_PROTOCOL_INTERNAL_H
+
+#include "protocol/protocol.h"
+#include "aes/aes.h"
+#include "dh/dh.h"
+#include "hmac/hmac.h"
+#include "sha/sha256.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- a growable byte buffer (messages.c) ------------------------------------ */
+
+/* Bytes p[0..len) of a malloc'd array of cap bytes.  An allocation failure
+ * sets `failed`; later appends do nothing, and the caller checks once. */
+typedef struct glass_buf {
+    uint8_t *p;
+    size_t len;
+    size_t cap;
+    int failed;
+} glass_buf;
+
+void glass_buf_put(glass_buf *b, const void *data, size_t len);
+void glass_buf_u8(glass_buf *b, unsigned v);
+void glass_buf_u16(glass_buf *b, unsigned v);
+void glass_buf_u24(glass_buf *b, size_t v);
+/* Removes the first n bytes. */
+void glass_buf_drop(glass_buf *b, size_t n);
+/* Wipes and frees. */
+void glass_buf_free(glass_buf *b);
+
+/* A reader over in[0..len): every get checks the length first and, on a
+ * short input, sets `bad` and yields zeros / NULL. */
+typedef struct glass_reader {
+    const uint8_t *p;
+    size_t len;
+    size_t off;
+    int bad;
+} glass_reader;
+
+unsigned glass_get_u8(glass_reader *r);
+unsigned glass_get_u16(glass_reader *r);
+size_t glass_get_u24(glass_reader *r);
+const uint8_t *glass_get_bytes(glass_reader *r, size_t n);
+
+/* ---- handshake messages (messages.c; docs/PROTOCOL.md §4) ------------------- */
+
+#define GLASS_MAX_LIST  64      /* entries in ClientHello's suite and group lists */
+#define GLASS_MAX_CHAIN 8       /* certificates in a Certificate message */
+
+typedef struct glass_client_hello {
+    uint16_t version;
+    uint8_t random[GLASS_RANDOM_LEN];
+    size_t n_suites;
+    uint16_t suites[GLASS_MAX_LIST];
+    size_t n_groups;
+    uint16_t groups[GLASS_MAX_LIST];
+} glass_client_hello;
+
+typedef struct glass_server_hello {
+    uint16_t version;
+    uint8_t random[GLASS_RANDOM_LEN];
+    uint16_t suite;
+    uint16_t group;
+} glass_server_hello;
+
+typedef struct glass_certificate_msg {
+    size_t n;
+    const uint8_t *der[GLASS_MAX_CHAIN];
+    size_t len[GLASS_MAX_CHAIN];
+} glass_certificate_msg;
+
+typedef struct glass_server_key_exchange {
+    uint16_t group;
+    const uint8_t *Ys;
+    size_t Ys_len;
+    const uint8_t *signature;
+    size_t signature_len;
+} glass_server_key_exchange;
+
+typedef struct glass_certificate_request {
+    size_t n_sigalgs;
+    uint16_t sigalgs[GLASS_MAX_LIST];
+} glass_certificate_request;
+
+typedef struct glass_client_key_exchange {
+    const uint8_t *Yc;
+    size_t Yc_len;
+} glass_client_key_exchange;
+
+typedef struct glass_certificate_verify {
+    const uint8_t *signature;
+    size_t signature_len;
+} glass_certificate_verify;
+
+typedef struct glass_finished {
+    uint8_t verify_data[GLASS_VERIFY_DATA_LEN];
+} glass_finished;
+
+typedef struct glass_enroll_request {
+    const uint8_t *name;
+    size_t name_len;
+    const uint8_t *csr;
+    size_t csr_len;
+    const uint8_t *code;
+    size_t code_len;
+} glass_enroll_request;
+
+#define GLASS_ENROLL_ISSUED  0
+#define GLASS_ENROLL_REFUSED 1
+
+typedef struct glass_enroll_response {
+    uint8_t status;
+    const uint8_t *data;    /* certificate DER, or the reason (UTF-8) */
+    size_t len;
+} glass_enroll_response;
+
+/* Encoders append the whole message (4-byte header + body) to b.
+ * GLASS_ERR_ARG when a field does not fit its length prefix,
+ * GLASS_ERR_NOMEM when b could not grow. */
+glass_err glass_encode_client_hello(glass_buf *b, const glass_client_hello *m);
+glass_err glass_encode_server_hello(glass_buf *b, const glass_server_hello *m);
+glass_err glass_encode_certificate(glass_buf *b, const glass_certificate_msg *m);
+glass_err glass_encode_server_key_exchange(glass_buf *b, const glass_server_key_exchange *m);
+glass_err glass_encode_certificate_request(glass_buf *b, const glass_certificate_request *m);
+glass_err glass_encode_server_hello_done(glass_buf *b);
+glass_err glass_encode_client_key_exchange(glass_buf *b, const glass_client_key_exchange *m);
+glass_err glass_encode_certificate_verify(glass_buf *b, const glass_certificate_verify *m);
+glass_err glass_encode_finished(glass_buf *b, const glass_finished *m);
+glass_err glass_encode_enroll_request(glass_buf *b, const glass_enroll_request *m);
+glass_err glass_encode_enroll_response(glass_buf *b, const glass_enroll_response *m);
+
+/* The bytes ServerKeyExchange's signature covers (docs/PROTOCOL.md §4.4):
+ * client_random || server_random || group(2) || Ys_len(2) || Ys. */
+glass_err glass_ske_signed_bytes(glass_buf *b, const uint8_t client_random[GLASS_RANDOM_LEN],
+                                 const uint8_t server_random[GLASS_RANDOM_LEN],
+                                 uint16_t group, const uint8_t *Ys, size_t Ys_len);
+
+/* Decoders read a body (the bytes after the 4-byte header); the struct
+ * points into it.  GLASS_ERR_PROTO_DECODE for a length that runs past the
+ * end, trailing bytes, an empty or oversized list. */
+glass_err glass_decode_client_hello(const uint8_t *body, size_t len, glass_client_hello *m);
+glass_err glass_decode_server_hello(const uint8_t *body, size_t len, glass_server_hello *m);
+glass_err glass_decode_certificate(const uint8_t *body, size_t len, glass_certificate_msg *m);
+glass_err glass_decode_server_key_exchange(const uint8_t *body, size_t len,
+                                           glass_server_key_exchange *m);
+glass_err glass_decode_certificate_request(const uint8_t *body, size_t len,
+                                           glass_certificate_request *m);
+glass_err glass_decode_server_hello_done(const uint8_t *body, size_t len);
+glass_err glass_decode_client_key_exchange(const uint8_t *body, size_t len,
+                                           glass_client_key_exchange *m);
+glass_err glass_decode_certificate_verify(const uint8_t *body, size_t len,
+                                          glass_certificate_verify *m);
+glass_err glass_decode_finished(const uint8_t *body, size_t len, glass_finished *m);
+glass_err glass_decode_enroll_request(const uint8_t *body, size_t len, glass_enroll_request *m);
+glass_err glass_decode_enroll_response(const uint8_t *body, size_t len,
+                                       glass_enroll_response *m);
+
+/* "ClientHello", ...; NULL for a type glass does not define. */
+const char *glass_hs_type_name(unsigned type);
+
+/* ---- the record layer (record.c; docs/PROTOCOL.md §3) ------------------------ */
+
+/* One direction of the connection.  Before `active`, records travel in
+ * plaintext; after, each is protected with these keys and the next
+ * sequence number. */
+typedef struct glass_direction {
+    int active;
+    uint8_t mac_key[HMAC_SHA256_LEN];
+    aes256_ctx aes;
+    uint64_t seq;
+} glass_direction;
+
+/* Turns protection on with the given keys; seq starts at 0. */
+glass_err glass_direction_activate(glass_direction *d, const uint8_t mac_key[HMAC_SHA256_LEN],
+                                   const uint8_t enc_key[AES256_KEY_LEN]);
+void glass_direction_clear(glass_direction *d);
+
+/* Appends one record of `type` carrying pt[0..len) (1..GLASS_MAX_PLAINTEXT)
+ * to out: plaintext if d is not active, else
+ *   header || IV || AES-256-CBC(pt || padding) || HMAC(header || seq || IV || ct).
+ * The IV comes from rnd.  Traces "derive record IV", "derive record MAC" and
+ * "send record". */
+glass_err glass_record_seal(glass_direction *d, uint8_t type, const uint8_t *pt, size_t len,
+                            glass_random_fn rnd, void *rnd_arg, const glass_tracer *trace,
+                            glass_buf *out);
+
+/* Checks a record header (the first 5 bytes of hdr): content type
+ * (GLASS_ERR_PROTO_UNEXPECTED), version (GLASS_ERR_PROTO_VERSION), length
+ * (GLASS_ERR_PROTO_RECORD_OVERFLOW above the limit for a plaintext or a
+ * protected record, GLASS_ERR_PROTO_DECODE for 0).  *fragment_len is set. */
+glass_err glass_record_check_header(const uint8_t hdr[GLASS_RECORD_HEADER_LEN], int is_protected,
+                                    size_t *fragment_len);
+
+/* Opens one whole record rec[0..rec_len) (header checked already): plaintext
+ * if d is not active, else verify the MAC in constant time
+ * (GLASS_ERR_PROTO_BAD_MAC), only then decrypt and check the padding in
+ * constant time (GLASS_ERR_PROTO_BAD_MAC as well).  pt needs room for
+ * GLASS_MAX_FRAGMENT bytes.  Traces "derive record MAC". */
+glass_err glass_record_open(glass_direction *d, const uint8_t *rec, size_t rec_len,
+                            const glass_tracer *trace, uint8_t *pt, size_t *pt_len);
+
+/* ---- the key schedule (keysched.c; docs/PROTOCOL.md §5) ---------------------- */
+
+#define GLASS_KEY_BLOCK_LEN 128
+
+typedef struct glass_keys {
+    uint8_t client_write_MAC_key[32];
+    uint8_t server_write_MAC_key[32];
+    uint8_t client_write_key[32];
+    uint8_t server_write_key[32];
+} glass_keys;
+
+/* SP 800-56A §5.6.1.1.4 with randomness from rnd: x uniform in
+ * [1, min(2^x_bits, q) - 1], y = g^x mod p.  (dh_generate does the same from
+ * glass_random(); the engine needs its own stream for reproducibility.) */
+glass_err glass_ks_dh_generate(const dh_group *grp, glass_random_fn rnd, void *rnd_arg,
+                               dh_keypair *kp);
+
+/* RFC 7627 §4 master secret from the pre-master secret and session hash. */
+glass_err glass_ks_master_secret(const uint8_t *pms, size_t pms_len,
+                                 const uint8_t session_hash[SHA256_DIGEST_LEN],
+                                 uint8_t master_secret[TLS12_MASTER_SECRET_LEN]);
+
+/* RFC 5246 §6.3 key_block, split into the four keys (no IVs). */
+glass_err glass_ks_keys(const uint8_t master_secret[TLS12_MASTER_SECRET_LEN],
+                        const uint8_t client_random[GLASS_RANDOM_LEN],
+                        const uint8_t server_random[GLASS_RANDOM_LEN],
+                        uint8_t key_block[GLASS_KEY_BLOCK_LEN], glass_keys *keys);
+
+/* RFC 5246 §7.4.9: verify_data = PRF(master_secret, label, hash)[0..11],
+ * label "client finished" or "server finished". */
+glass_err glass_ks_verify_data(const uint8_t master_secret[TLS12_MASTER_SECRET_LEN],
+                               const char *label, const uint8_t hash[SHA256_DIGEST_LEN],
+                               uint8_t verify_data[GLASS_VERIFY_DATA_LEN]);
+
+#endif
