@@ -12,6 +12,7 @@
  *   glass ca crl    --dir D -out crl.pem -pass SRC
  */
 #include "apps.h"
+#include "net.h"
 #include "password.h"
 
 #include "asn1/asn1.h"
@@ -336,6 +337,9 @@ static int do_crl(const struct ca_args *a)
 static int run(int argc, char **argv)
 {
     struct ca_args a;
+    /* Enrollment codes belong to the server side of the model (apps/ca_enroll.c). */
+    if (argc >= 2 && strcmp(argv[1], "enroll-code") == 0)
+        return ca_enroll_code_main(argc - 1, argv + 1);
     if (argc < 2 || app_wants_help(argc, argv)) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 1 : 0;
@@ -355,7 +359,7 @@ static int run(int argc, char **argv)
         return do_revoke(&a);
     if (strcmp(sub, "crl") == 0)
         return do_crl(&a);
-    return app_error("ca", "unknown subcommand '%s' (init, sign, issue, list, revoke, crl)", sub);
+    return app_error("ca", "unknown subcommand '%s' (init, sign, issue, list, revoke, crl, enroll-code)", sub);
 }
 
 const struct glass_command cmd_ca = {"ca", "certificate authority: init, sign, issue, list, revoke, crl", run};

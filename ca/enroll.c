@@ -1,0 +1,389 @@
+/*
+ * enroll.c — the one-time enrollment-code store (see enroll.h).
+ *
+ * Read in this order: the code's alphabet (Crockford's Base32, chosen
+ * because it has no look-alike letters and reads aloud well), the file
+ * format and its parser, the lock, then enroll_code_create and
+ * enroll_code_redeem, each a short numbered list of steps.
+ *
+ * The store keeps SHA-256(code) (FIPS 180-4 §6.2) rather than the code: the
+ * code has 100 bits of entropy, so a stolen enroll.txt gives no way back to
+ * a usable code, and no salt is needed (there is nothing to brute-force).
+ *
+ * Redeeming is check-then-mark under one lock, with the file rewritten
+ * atomically (common.h glass_write_file_atomic): two clients racing with the
+ * same code see, in order, "unused" then "already used" — never both
+ * "unused".
+ *
+ * CT: the stored hashes are compared with glass_ct_equal; the rest handles
+ * public data (names, times).
+ */
+#include "ca/enroll.h"
+#include "sha/sha256.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Crockford's Base32: digits then letters without I, L, O, U. */
+static const char b32[33] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+#define ENROLL_FILE_MAX (16u * 1024u * 1024u)
+#define PATH_MAX_LEN 4096
+
+/* See enroll.h. */
+int enroll_name_valid(const char *name)
+{
+    if (name == NULL)
+        return 0;
+    size_t n = strlen(name);
+    if (n == 0 || n > ENROLL_NAME_MAX || name[0] == '.' || name[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* Normalises a code as typed into its ENROLL_CODE_CHARS Base32 characters:
+ * upper case, dashes and spaces dropped, O->0, I/L->1.  Returns 0 if what
+ * remains is not exactly a code. */
+static int normalise_code(const char *in, char out[ENROLL_CODE_CHARS + 1])
+{
+    size_t n = 0;
+    for (const char *p = in; *p != '\0'; p++) {
+        char c = *p;
+        if (c == '-' || c == ' ')
+            continue;
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (c == 'O')
+            c = '0';
+        if (c == 'I' || c == 'L')
+            c = '1';
+        if (strchr(b32, c) == NULL || c == '\0')
+            return 0;
+        if (n == ENROLL_CODE_CHARS)
+            return 0;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return n == ENROLL_CODE_CHARS;
+}
+
+static void code_hash(const char norm[ENROLL_CODE_CHARS + 1], uint8_t h[SHA256_DIGEST_LEN])
+{
+    sha256(norm, ENROLL_CODE_CHARS, h);
+}
+
+/* ---- the file ------------------------------------------------------------- */
+
+typedef struct enroll_entry {
+    char status;                         /* 'U' or 'X' */
+    int64_t expires;
+    int64_t used_at;
+    uint8_t hash[SHA256_DIGEST_LEN];
+    char name[ENROLL_NAME_MAX + 1];
+} enroll_entry;
+
+/* Parses one line "S\tEXPIRES\tUSED_AT\tHASH\tNAME".  Returns 0 on success. */
+static int parse_line(const char *line, enroll_entry *e)
+{
+    char hex[2 * SHA256_DIGEST_LEN + 2];
+    long long expires = 0, used = 0;
+    char status = 0;
+    int consumed = 0;
+    if (sscanf(line, "%c\t%lld\t%lld\t%65[0-9a-f]\t%n", &status, &expires, &used, hex,
+               &consumed) != 4 || consumed <= 0)
+        return -1;
+    if (status != 'U' && status != 'X')
+        return -1;
+    size_t hlen = 0;
+    if (strlen(hex) != 2 * SHA256_DIGEST_LEN ||
+        glass_hex_decode(e->hash, sizeof e->hash, &hlen, hex) != GLASS_OK)
+        return -1;
+    const char *name = line + consumed;
+    if (!enroll_name_valid(name))
+        return -1;
+    e->status = status;
+    e->expires = expires;
+    e->used_at = used;
+    strcpy(e->name, name);
+    return 0;
+}
+
+/* Reads dir/enroll.txt into a malloc'd array (a missing file is empty). */
+static glass_err load_entries(const char *path, enroll_entry **out, size_t *n_out)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    *out = NULL;
+    *n_out = 0;
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT)
+        return GLASS_OK;
+    glass_err err = glass_read_file(path, ENROLL_FILE_MAX, &data, &len);
+    if (err != GLASS_OK)
+        return err;
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += data[i] == '\n';
+    enroll_entry *v = calloc(lines, sizeof *v);
+    if (v == NULL) {
+        err = GLASS_ERR_NOMEM;
+        goto cleanup;
+    }
+    size_t n = 0;
+    char *save = NULL;
+    for (char *line = strtok_r((char *)data, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        if (parse_line(line, &v[n]) != 0) {
+            err = GLASS_ERR_CA_DB;
+            goto cleanup;
+        }
+        n++;
+    }
+    *out = v;
+    *n_out = n;
+    v = NULL;
+cleanup:
+    free(v);
+    free(data);
+    return err;
+}
+
+static glass_err save_entries(const char *path, const enroll_entry *v, size_t n)
+{
+    /* Each line: 1 + 1 + 20 + 1 + 20 + 1 + 64 + 1 + 64 + 1 < 200 bytes. */
+    size_t cap = 128 + n * 200;
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        return GLASS_ERR_NOMEM;
+    size_t len = (size_t)snprintf(buf, cap,
+                                  "# glass enrollment codes: status expires used_at sha256(code) name\n");
+    for (size_t i = 0; i < n; i++) {
+        char hex[2 * SHA256_DIGEST_LEN + 1];
+        glass_hex_encode(hex, sizeof hex, v[i].hash, sizeof v[i].hash);
+        len += (size_t)snprintf(buf + len, cap - len, "%c\t%lld\t%lld\t%s\t%s\n", v[i].status,
+                                (long long)v[i].expires, (long long)v[i].used_at, hex,
+                                v[i].name);
+    }
+    glass_err err = glass_write_file_atomic(path, (const uint8_t *)buf, len, 0600);
+    free(buf);
+    return err;
+}
+
+/* ---- the lock ------------------------------------------------------------- */
+
+/* Takes an fcntl(2) write lock on dir/enroll.lock, retrying for at most
+ * ENROLL_LOCK_WAIT_MS.  The kernel drops it if the process dies, so a crash
+ * never leaves the store locked.  Returns the descriptor to unlock_store. */
+static glass_err lock_store(const char *dir, int *fd_out)
+{
+    char path[PATH_MAX_LEN];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, ENROLL_LOCK_FILE) >= sizeof path)
+        return GLASS_ERR_ARG;
+    int fd = open(path, O_RDWR | O_CREAT, 0600);
+    if (fd < 0)
+        return GLASS_ERR_FILE_OPEN;
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    for (unsigned waited = 0;; waited += 10) {
+        if (fcntl(fd, F_SETLK, &fl) == 0)
+            break;
+        if (waited >= ENROLL_LOCK_WAIT_MS || (errno != EACCES && errno != EAGAIN && errno != EINTR)) {
+            close(fd);
+            return GLASS_ERR_CA_LOCK;
+        }
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    *fd_out = fd;
+    return GLASS_OK;
+}
+
+static void unlock_store(int fd)
+{
+    /* Closing the descriptor releases the process's locks on the file. */
+    close(fd);
+}
+
+static glass_err store_path(const char *dir, char *path, size_t cap)
+{
+    char probe[PATH_MAX_LEN];
+    struct stat st;
+    if ((size_t)snprintf(probe, sizeof probe, "%s/ca.pem", dir) >= sizeof probe)
+        return GLASS_ERR_ARG;
+    if (stat(probe, &st) != 0)
+        return GLASS_ERR_CA_DIR;
+    if ((size_t)snprintf(path, cap, "%s/%s", dir, ENROLL_FILE) >= cap)
+        return GLASS_ERR_ARG;
+    return GLASS_OK;
+}
+
+/* ---- create and redeem ------------------------------------------------------ */
+
+/* See enroll.h. */
+glass_err enroll_code_create(const char *dir, const char *name, int64_t now,
+                             uint32_t seconds, char code[ENROLL_CODE_STR_MAX])
+{
+    char path[PATH_MAX_LEN];
+    uint8_t rnd[ENROLL_CODE_CHARS];
+    char norm[ENROLL_CODE_CHARS + 1];
+    enroll_entry *v = NULL;
+    size_t n = 0;
+    int lock = -1;
+    glass_err err;
+    if (dir == NULL || code == NULL || !enroll_name_valid(name) ||
+        seconds > ENROLL_CODE_MAX_SECONDS)
+        return GLASS_ERR_ARG;
+    if (seconds == 0)
+        seconds = ENROLL_CODE_DEFAULT_SECONDS;
+    err = store_path(dir, path, sizeof path);
+    if (err != GLASS_OK)
+        return err;
+
+    /* 1. Draw 20 random bytes and keep 5 bits of each: 100 bits, each
+     *    character uniform over the 32 symbols (32 divides 256). */
+    err = glass_random(rnd, sizeof rnd);
+    if (err != GLASS_OK)
+        goto cleanup;
+    for (size_t i = 0; i < ENROLL_CODE_CHARS; i++)
+        norm[i] = b32[rnd[i] & 31u];
+    norm[ENROLL_CODE_CHARS] = '\0';
+
+    /* 2. Under the lock, append (status U, expiry, SHA-256 of the code, name). */
+    err = lock_store(dir, &lock);
+    if (err != GLASS_OK)
+        goto cleanup;
+    err = load_entries(path, &v, &n);
+    if (err != GLASS_OK)
+        goto cleanup;
+    enroll_entry *grown = realloc(v, (n + 1) * sizeof *v);
+    if (grown == NULL) {
+        err = GLASS_ERR_NOMEM;
+        goto cleanup;
+    }
+    v = grown;
+    memset(&v[n], 0, sizeof v[n]);
+    v[n].status = 'U';
+    v[n].expires = now + (int64_t)seconds;
+    v[n].used_at = 0;
+    code_hash(norm, v[n].hash);
+    strcpy(v[n].name, name);
+    err = save_entries(path, v, n + 1);
+    if (err != GLASS_OK)
+        goto cleanup;
+
+    /* 3. Hand the code out in groups of four: XXXX-XXXX-XXXX-XXXX-XXXX. */
+    size_t o = 0;
+    for (size_t i = 0; i < ENROLL_CODE_CHARS; i++) {
+        if (i > 0 && i % 4 == 0)
+            code[o++] = '-';
+        code[o++] = norm[i];
+    }
+    code[o] = '\0';
+cleanup:
+    if (lock >= 0)
+        unlock_store(lock);
+    free(v);
+    glass_wipe(rnd, sizeof rnd);
+    glass_wipe(norm, sizeof norm);
+    return err;
+}
+
+/* See enroll.h. */
+glass_err enroll_code_redeem(const char *dir, const char *name, const char *code,
+                             int64_t now, const char **why)
+{
+    char path[PATH_MAX_LEN];
+    char norm[ENROLL_CODE_CHARS + 1];
+    uint8_t h[SHA256_DIGEST_LEN];
+    enroll_entry *v = NULL;
+    size_t n = 0;
+    int lock = -1;
+    const char *reason = "unknown code";
+    glass_err err;
+    if (why != NULL)
+        *why = "invalid arguments";
+    if (dir == NULL || code == NULL || name == NULL)
+        return GLASS_ERR_ARG;
+    err = store_path(dir, path, sizeof path);
+    if (err != GLASS_OK)
+        return err;
+
+    /* 1. A code that is not 20 Base32 characters cannot be one of ours. */
+    if (!enroll_name_valid(name)) {
+        reason = "invalid name";
+        err = GLASS_ERR_ENROLL_CODE;
+        goto cleanup;
+    }
+    if (!normalise_code(code, norm)) {
+        reason = "malformed code";
+        err = GLASS_ERR_ENROLL_CODE;
+        goto cleanup;
+    }
+    code_hash(norm, h);
+
+    /* 2. Under the lock, find the entry whose hash matches (every entry is
+     *    compared, each in constant time). */
+    err = lock_store(dir, &lock);
+    if (err != GLASS_OK)
+        goto cleanup;
+    err = load_entries(path, &v, &n);
+    if (err != GLASS_OK)
+        goto cleanup;
+    size_t found = n;
+    for (size_t i = 0; i < n; i++)
+        if (glass_ct_equal(v[i].hash, h, sizeof h) && found == n)
+            found = i;
+    err = GLASS_ERR_ENROLL_CODE;
+    if (found == n)
+        goto cleanup;
+
+    /* 3. It must be for this name, unused and unexpired. */
+    if (strcmp(v[found].name, name) != 0) {
+        reason = "code issued for another name";
+        goto cleanup;
+    }
+    if (v[found].status != 'U') {
+        reason = "code already used";
+        goto cleanup;
+    }
+    if (now >= v[found].expires) {
+        reason = "code expired";
+        goto cleanup;
+    }
+
+    /* 4. Mark it used and rewrite the file atomically before answering:
+     *    if the write fails, the code is not accepted. */
+    v[found].status = 'X';
+    v[found].used_at = now;
+    err = save_entries(path, v, n);
+    if (err != GLASS_OK) {
+        reason = "cannot update the code store";
+        goto cleanup;
+    }
+    reason = "accepted";
+cleanup:
+    if (lock >= 0)
+        unlock_store(lock);
+    free(v);
+    glass_wipe(norm, sizeof norm);
+    if (why != NULL)
+        *why = reason;
+    return err;
+}
