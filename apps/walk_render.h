@@ -1,0 +1,81 @@
+/*
+ * walk_render.h — how `glass walkthrough` writes what it narrates: text for
+ * a terminal, JSON for tools, or one self-contained HTML page.
+ *
+ * The walkthrough (apps/cmd_walkthrough.c) never prints directly: it calls
+ * these functions with what happened, in order — a message with its fields,
+ * a derived value with its inputs, a note — and the renderer lays it out.
+ * Everything is streamed, so `--step` can pause after each message.
+ *
+ * The field annotations handed to wk_field come from the engine's dissector
+ * (glass_dissect_*), the derived values from the engine's trace events; the
+ * renderer adds layout only, never content.
+ */
+#ifndef GLASS_WALK_RENDER_H
+#define GLASS_WALK_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum wk_format { WK_TEXT, WK_JSON, WK_HTML } wk_format;
+
+typedef struct wk_out {
+    FILE *f;
+    wk_format fmt;
+    int colour;             /* text only: ANSI colours (stdout is a tty) */
+    int step;               /* text only: wait for Enter after each message */
+    FILE *step_in;          /* where Enter is read from */
+    unsigned n_items;       /* items written so far (JSON commas) */
+    unsigned n_fields;      /* fields of the open message (JSON commas) */
+    unsigned n_messages;    /* messages so far, for numbering */
+    int in_message;
+} wk_out;
+
+/* One input of a derivation: a name, and either bytes or a line of text. */
+typedef struct wk_input {
+    const char *name;
+    const uint8_t *bytes;
+    size_t len;
+    const char *text;       /* used when bytes is NULL */
+} wk_input;
+
+#define WK_MAX_INPUTS 6
+
+typedef struct wk_derivation {
+    const char *side;       /* "client", "server" or "" */
+    const char *name;       /* "master_secret" */
+    const char *cite;       /* "RFC 7627 §4" */
+    const char *function;   /* "PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]" */
+    const char *explain;    /* the engine's own explanation from the trace event */
+    wk_input inputs[WK_MAX_INPUTS];
+    size_t n_inputs;
+    const uint8_t *result;
+    size_t result_len;
+    const char *command;    /* a command line that recomputes it, or NULL */
+    int check;              /* 1: recomputed here and equal; -1: differs; 0: not recomputed */
+    const char *check_how;  /* what the recomputation was */
+} wk_derivation;
+
+/* Starts the document.  title: one line; banner: NULL or a warning shown
+ * before everything (the seeded-mode notice); the parameters line says what
+ * was run (e.g. "mutual authentication, seed 1"). */
+void wk_begin(wk_out *o, const char *title, const char *banner, const char *params,
+              long seed, int seeded);
+/* A heading with a paragraph of prose. */
+void wk_section(wk_out *o, const char *title, const char *text);
+/* A handshake message or record: from_client says the arrow's direction. */
+void wk_message_begin(wk_out *o, int from_client, const char *kind, const char *name,
+                      const char *purpose, const char *tls, const uint8_t *bytes, size_t len);
+/* One field of the open message (from the dissector). */
+void wk_field(wk_out *o, size_t offset, const uint8_t *bytes, size_t len, const char *field,
+              const char *meaning);
+/* Closes the message; with --step, waits for Enter. */
+void wk_message_end(wk_out *o);
+void wk_derive(wk_out *o, const wk_derivation *d);
+/* A short line: a check passed, a state change, an event. */
+void wk_note(wk_out *o, const char *side, const char *kind, const char *text);
+/* Ends the document (closes the JSON object / the HTML page). */
+void wk_end(wk_out *o, int ok, const char *summary);
+
+#endif
