@@ -29,8 +29,11 @@
  *
  * Revocation: each new connection's engine gets the CA's current CRL
  * (rebuilt whenever the CA's index.txt changes), so a revoked client
- * certificate fails the handshake with certificate_revoked; after the
- * handshake the index itself is consulted too (ca_is_revoked).
+ * certificate fails the handshake with certificate_revoked.  When the
+ * handshake ends the index itself is consulted too (ca_is_revoked), and
+ * while clients are connected the index is watched (at most once a second):
+ * a change rebuilds the CRL, and a session whose certificate it now lists
+ * is ended with a fatal certificate_revoked alert (glass_engine_abort).
  *
  * CT: not applicable here; the engine and the primitives state theirs.
  */
@@ -106,6 +109,8 @@ typedef struct conn {
     int dead;                   /* to be removed at the end of the turn */
     char addr[64];
     char name[GLASS_MAX_NAME + 1];
+    uint8_t serial[X509_SERIAL_MAX + 1];  /* the client certificate's, once ready */
+    size_t serial_len;
     net_tracer tr;
     glass_tracer tracer;
 } conn;
@@ -130,6 +135,7 @@ typedef struct server {
     struct pollfd *pfds;
     unsigned long next_id;
     int64_t accept_pause_until; /* after EMFILE: let descriptors free up */
+    int64_t next_revocation_check;
 } server;
 
 /* ---- logging ---------------------------------------------------------------- */
@@ -805,6 +811,16 @@ cleanup:
 
 /* ---- engine events ------------------------------------------------------------------ */
 
+/* Ends a session whose certificate the CA has revoked: a fatal
+ * certificate_revoked alert (RFC 5246 §7.2.2), not close_notify, so the
+ * client learns why. */
+static void revoke_session(server *s, conn *c, const char *when)
+{
+    logf_(s, c, "refused %s: certificate revoked (%s)", c->name, when);
+    glass_engine_abort(c->eng, GLASS_ERR_X509_REVOKED);
+    conn_closing(c);
+}
+
 static void on_handshake_done(server *s, conn *c, const glass_event *ev)
 {
     if (!ev->authenticated) {
@@ -813,35 +829,35 @@ static void on_handshake_done(server *s, conn *c, const glass_event *ev)
         return;
     }
     snprintf(c->name, sizeof c->name, "%s", ev->peer_name);
-    /* The CRL the engine checked was built when the connection arrived;
-     * the index is the latest word on revocation. */
     const uint8_t *der = NULL;
     size_t der_len = 0;
     x509_cert peer;
-    int have_peer = 0;
     glass_engine_peer_cert(c->eng, &der, &der_len);
-    if (der != NULL && x509_parse(&peer, der, der_len) == GLASS_OK)
-        have_peer = 1;
-    if (have_peer && ca_is_revoked(s->ca, peer.serial, peer.serial_len)) {
-        logf_(s, c, "refused %s: certificate revoked (CA index)", c->name);
-        glass_engine_close(c->eng);
+    if (der == NULL || x509_parse(&peer, der, der_len) != GLASS_OK) {
+        glass_engine_abort(c->eng, GLASS_ERR_PROTO_BAD_CERT);
         conn_closing(c);
+        return;
+    }
+    memcpy(c->serial, peer.serial, peer.serial_len);
+    c->serial_len = peer.serial_len;
+    /* The CRL the engine checked was built when the connection arrived;
+     * the index is the latest word on revocation. */
+    if (ca_is_revoked(s->ca, c->serial, c->serial_len)) {
+        revoke_session(s, c, "at the handshake");
         x509_free(&peer);
         return;
     }
     c->phase = PHASE_READY;
     c->idle_deadline = net_now_ms() + (int64_t)s->o.idle_timeout * 1000;
     logf_(s, c, "handshake ok: %s", c->name);
-    if (s->o.verbose && have_peer) {
-        logf_(s, c,
-              "  suite DHE_RSA_WITH_AES_256_CBC_SHA256 (0x%04X), group %s (%zu-bit), "
-              "server key RSA-%zu, client key RSA-%zu",
-              GLASS_SUITE_DHE_RSA_AES256_CBC_SHA256, net_group_name(c->tr.dh_len),
-              c->tr.dh_len * 8, s->key.k * 8, peer.pub.k * 8);
+    if (s->o.verbose) {
+        char session[128];
+        net_describe_session(c->eng, session, sizeof session);
+        logf_(s, c, "  %s, server key RSA-%zu, client key RSA-%zu", session, s->key.k * 8,
+              peer.pub.k * 8);
         logf_(s, c, "  peer subject %s, issuer %s", peer.subject, peer.issuer);
     }
-    if (have_peer)
-        x509_free(&peer);
+    x509_free(&peer);
 }
 
 static void on_events(server *s, conn *c)
@@ -916,6 +932,34 @@ static void on_readable(server *s, conn *c)
     (void)glass_engine_feed(c->eng, buf, (size_t)r);
     glass_wipe(buf, (size_t)r);
     on_events(s, c);
+}
+
+/* Once a second at most: when the CA's index has changed (a `glass ca
+ * revoke` in another process), the CRL is rebuilt and every connected
+ * client is checked against it, so a revocation also ends the sessions
+ * already open. */
+static void check_revocations(server *s, int64_t now)
+{
+    x509_crl crl;
+    if (now < s->next_revocation_check)
+        return;
+    s->next_revocation_check = now + 1000;
+    crl_ref *before = s->crl;
+    refresh_crl(s, 0);
+    if (s->crl == before || x509_crl_parse(&crl, s->crl->der, s->crl->len) != GLASS_OK)
+        return;
+    for (size_t i = 0; i < s->n_conns; i++) {
+        conn *c = s->conns[i];
+        if (c->dead || c->phase != PHASE_READY)
+            continue;
+        if (x509_crl_contains(&crl, c->serial, c->serial_len)) {
+            revoke_session(s, c, "while connected");
+            on_events(s, c);
+            if (conn_flush(c) != 0)
+                c->dead = 1;
+        }
+    }
+    x509_crl_free(&crl);
 }
 
 static void check_timeouts(server *s, int64_t now)
@@ -1009,7 +1053,8 @@ static int serve(server *s)
         /* 3. New connections. */
         if (s->pfds[0].revents & POLLIN)
             accept_new(s);
-        /* 4. Deadlines, then forget the dead. */
+        /* 4. Revocations, deadlines, then forget the dead. */
+        check_revocations(s, net_now_ms());
         check_timeouts(s, net_now_ms());
         sweep(s);
     }

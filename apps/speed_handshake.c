@@ -119,33 +119,32 @@ static glass_err back_to_back(glass_engine *client, glass_engine *server)
     return GLASS_ERR_PROTO_HANDSHAKE;
 }
 
+/* One side's config: the bench's CA, its own certificate and key, the one
+ * group measured. */
+static void bench_config(glass_config *cfg, glass_role role, const struct hs_bench *b,
+                         const glass_blob *chain, const rsa_private_key *key, int64_t now)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->role = role;
+    cfg->now = now;
+    cfg->anchors = &b->anchor;
+    cfg->n_anchors = 1;
+    cfg->chain = chain;
+    cfg->n_chain = 1;
+    cfg->key = key;
+    cfg->groups[0] = b->group;
+    cfg->n_groups = 1;
+}
+
 static void one_handshake(void *arg)
 {
     struct hs_bench *b = arg;
     glass_engine *c = NULL, *s = NULL;
     glass_config cc, sc;
-    memset(&cc, 0, sizeof cc);
-    memset(&sc, 0, sizeof sc);
     int64_t now = (int64_t)time(NULL);
-    cc.role = GLASS_ROLE_CLIENT;
-    cc.now = now;
-    cc.anchors = &b->anchor;
-    cc.n_anchors = 1;
-    cc.chain = &b->client_chain;
-    cc.n_chain = 1;
-    cc.key = &b->client_key;
+    bench_config(&cc, GLASS_ROLE_CLIENT, b, &b->client_chain, &b->client_key, now);
     cc.server_name = "localhost";
-    cc.groups[0] = b->group;
-    cc.n_groups = 1;
-    sc.role = GLASS_ROLE_SERVER;
-    sc.now = now;
-    sc.anchors = &b->anchor;
-    sc.n_anchors = 1;
-    sc.chain = &b->server_chain;
-    sc.n_chain = 1;
-    sc.key = &b->server_key;
-    sc.groups[0] = b->group;
-    sc.n_groups = 1;
+    bench_config(&sc, GLASS_ROLE_SERVER, b, &b->server_chain, &b->server_key, now);
     glass_err err = glass_engine_new(&c, &cc);
     if (err == GLASS_OK)
         err = glass_engine_new(&s, &sc);

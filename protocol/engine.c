@@ -9,7 +9,8 @@
  *      plain switch over the state, which calls the handler named after
  *      the message it expects (recv_ServerHello, recv_ClientKeyExchange...).
  *   3. The client's handlers in handshake order, then the server's.
- *   4. fail(): every error ends here — one alert, two events, state ERROR.
+ *   4. fail(): every error ends here — one alert, two events, state ERROR;
+ *      glass_engine_abort lets the application take the same way out.
  *
  * Which records are protected.  Glass has no ChangeCipherSpec: each side
  * turns its write protection on just before sending its Finished, and its

@@ -158,7 +158,7 @@ static glass_err finish_message(glass_buf *b, size_t body_at)
         return GLASS_ERR_NOMEM;
     size_t n = b->len - body_at;
     /* The body must fit one record with its 4-byte header (docs/PROTOCOL.md
-     * §4.1: a handshake message never spans records). */
+     * §3.1: a handshake message never spans records). */
     if (n > GLASS_MAX_PLAINTEXT - GLASS_HS_HEADER_LEN)
         return GLASS_ERR_ARG;
     b->p[body_at - 3] = (uint8_t)(n >> 16);
@@ -224,15 +224,22 @@ static void get_u16_list(glass_reader *r, uint16_t *xs, size_t *n)
         xs[i] = (uint16_t)glass_get_u16(r);
 }
 
+/* Both hellos open with  uint16 version;  opaque random[32];  */
+static void get_version_random(glass_reader *r, uint16_t *version,
+                               uint8_t random[GLASS_RANDOM_LEN])
+{
+    *version = (uint16_t)glass_get_u16(r);
+    const uint8_t *p = glass_get_bytes(r, GLASS_RANDOM_LEN);
+    if (p != NULL)
+        memcpy(random, p, GLASS_RANDOM_LEN);
+}
+
 /* See protocol_internal.h. */
 glass_err glass_decode_client_hello(const uint8_t *body, size_t len, glass_client_hello *m)
 {
     glass_reader r = {body, len, 0, 0};
     memset(m, 0, sizeof *m);
-    m->version = (uint16_t)glass_get_u16(&r);
-    const uint8_t *random = glass_get_bytes(&r, GLASS_RANDOM_LEN);
-    if (random != NULL)
-        memcpy(m->random, random, GLASS_RANDOM_LEN);
+    get_version_random(&r, &m->version, m->random);
     get_u16_list(&r, m->suites, &m->n_suites);
     get_u16_list(&r, m->groups, &m->n_groups);
     return reader_done(&r);
@@ -259,10 +266,7 @@ glass_err glass_decode_server_hello(const uint8_t *body, size_t len, glass_serve
 {
     glass_reader r = {body, len, 0, 0};
     memset(m, 0, sizeof *m);
-    m->version = (uint16_t)glass_get_u16(&r);
-    const uint8_t *random = glass_get_bytes(&r, GLASS_RANDOM_LEN);
-    if (random != NULL)
-        memcpy(m->random, random, GLASS_RANDOM_LEN);
+    get_version_random(&r, &m->version, m->random);
     m->suite = (uint16_t)glass_get_u16(&r);
     m->group = (uint16_t)glass_get_u16(&r);
     return reader_done(&r);

@@ -150,6 +150,7 @@ enum glass_hs_type {
 /* Groups: RFC 7919 NamedGroup values. */
 #define GLASS_GROUP_FFDHE2048 0x0100u
 #define GLASS_GROUP_FFDHE3072 0x0101u
+#define GLASS_GROUP_FFDHE4096 0x0102u   /* only when configured */
 /* Signature algorithm in CertificateRequest: rsa_pkcs1_sha256 (RFC 5246 §7.4.1.4.1). */
 #define GLASS_SIGALG_RSA_PKCS1_SHA256 0x0401u
 
@@ -176,6 +177,10 @@ enum glass_alert {
 };
 #define GLASS_ALERT_LEVEL_WARNING 1
 #define GLASS_ALERT_LEVEL_FATAL   2
+
+/* "ClientHello", "ServerKeyExchange", ... (the names of enum glass_hs_type,
+ * as the trace events use them); NULL for a type glass does not define. */
+const char *glass_hs_type_name(unsigned type);
 
 /* "close_notify", "bad_record_mac", ...; "unknown" for other codes. */
 const char *glass_alert_name(unsigned code);
@@ -412,7 +417,7 @@ glass_err glass_dissect_record(const uint8_t *rec, size_t len, int is_protected,
  * record whose message length fills it exactly, else as protected. */
 glass_err glass_dissect(const uint8_t *bytes, size_t len, glass_dissect_fn cb, void *arg);
 
-/* ---- application messages (the chat relay; docs/PROTOCOL.md §8) ------------ */
+/* ---- application messages (the chat relay; docs/PROTOCOL.md §7) ------------ */
 
 /* Types 1..15 chat; 16..31 are kept for page fetch, 32..47 for the
  * key-value store. */

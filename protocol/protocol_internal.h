@@ -164,8 +164,7 @@ glass_err glass_decode_enroll_request(const uint8_t *body, size_t len, glass_enr
 glass_err glass_decode_enroll_response(const uint8_t *body, size_t len,
                                        glass_enroll_response *m);
 
-/* "ClientHello", ...; NULL for a type glass does not define. */
-const char *glass_hs_type_name(unsigned type);
+/* glass_hs_type_name is public: protocol.h. */
 
 /* ---- the record layer (record.c; docs/PROTOCOL.md §3) ------------------------ */
 

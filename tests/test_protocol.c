@@ -244,6 +244,17 @@ static void pair_init(pair *p)
     p->scfg.trace = &p->strace;
 }
 
+/* The fixtures, then pair_init; 0 (and a failed assertion) without them. */
+static int pair_setup(pair *p)
+{
+    if (!fixtures()) {
+        CU_FAIL("fixtures missing");
+        return 0;
+    }
+    pair_init(p);
+    return 1;
+}
+
 static int pair_start(pair *p)
 {
     if (glass_engine_new(&p->c, &p->ccfg) != GLASS_OK)
@@ -340,11 +351,8 @@ static void test_handshake_mutual(void)
     uint8_t msg[256];
     size_t n;
     glass_app_msg m;
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     CU_ASSERT_FATAL(pair_start(&p));
     pump(&p);
     CU_ASSERT_EQUAL(glass_engine_state(p.c), GLASS_STATE_APPLICATION);
@@ -405,11 +413,8 @@ static void test_handshake_mutual(void)
 static void test_handshake_byte_by_byte(void)
 {
     pair p;
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     p.ccfg.groups[0] = GLASS_GROUP_FFDHE3072;
     p.ccfg.n_groups = 1;
     CU_ASSERT_FATAL(pair_start(&p));
@@ -540,11 +545,8 @@ static void test_enroll(void)
 static void test_reject_no_client_cert(void)
 {
     pair p;
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     p.ccfg.chain = NULL;
     p.ccfg.n_chain = 0;
     p.ccfg.key = NULL;
@@ -561,11 +563,8 @@ static void run_cert_case(int which, int victim_is_server, int alert, int64_t se
                           const char *server_name)
 {
     pair p;
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     if (victim_is_server)
         p.ccfg.chain = &fx.cert[which];
     else if (which >= 0)
@@ -610,11 +609,8 @@ static void test_reject_server_as_client_cert(void)
 {
     /* The server's own certificate (serverAuth) presented as a client's. */
     pair p;
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     p.ccfg.chain = &fx.cert[FX_SERVER];
     p.ccfg.key = &fx.server_key;
     CU_ASSERT_FATAL(pair_start(&p));
@@ -644,6 +640,68 @@ static void test_reject_client_revoked(void)
     CU_ASSERT_FATAL(pair_start(&p));
     pump(&p);
     assert_rejected(&p, 1, GLASS_ALERT_CERTIFICATE_REVOKED);
+    pair_free(&p);
+}
+
+/* What was negotiated, through the getters; then the server ends the
+ * session with a fatal alert of its choosing (a certificate revoked after
+ * the handshake) rather than close_notify. */
+static void test_negotiated_and_abort(void)
+{
+    pair p;
+    if (!pair_setup(&p))
+        return;
+    p.scfg.groups[0] = GLASS_GROUP_FFDHE3072;
+    p.scfg.groups[1] = GLASS_GROUP_FFDHE2048;
+    p.scfg.n_groups = 2;
+    TU_ASSERT_ERR(glass_engine_new(&p.s, &p.scfg), GLASS_OK);
+    TU_ASSERT_ERR(glass_engine_abort(p.s, GLASS_ERR_X509_REVOKED), GLASS_ERR_PROTO_STATE);
+    glass_engine_free(p.s);
+    p.s = NULL;
+    CU_ASSERT_FATAL(pair_start(&p));
+    /* Only ClientHello has been sent: nothing is negotiated yet. */
+    CU_ASSERT_EQUAL(glass_engine_suite(p.c), 0);
+    CU_ASSERT_EQUAL(glass_engine_group(p.c), 0);
+    pump(&p);
+    CU_ASSERT_EQUAL_FATAL(glass_engine_state(p.s), GLASS_STATE_APPLICATION);
+    /* The server's preference wins among the groups both offer. */
+    CU_ASSERT_EQUAL(glass_engine_suite(p.c), GLASS_SUITE_DHE_RSA_AES256_CBC_SHA256);
+    CU_ASSERT_EQUAL(glass_engine_suite(p.s), GLASS_SUITE_DHE_RSA_AES256_CBC_SHA256);
+    CU_ASSERT_EQUAL(glass_engine_group(p.c), GLASS_GROUP_FFDHE3072);
+    CU_ASSERT_EQUAL(glass_engine_group(p.s), GLASS_GROUP_FFDHE3072);
+
+    TU_ASSERT_ERR(glass_engine_abort(p.s, GLASS_OK), GLASS_ERR_ARG);
+    TU_ASSERT_ERR(glass_engine_abort(p.s, GLASS_ERR_X509_REVOKED), GLASS_OK);
+    CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_ERROR);
+    TU_ASSERT_ERR(glass_engine_error(p.s), GLASS_ERR_X509_REVOKED);
+    /* The alert is a protected record: the client opens it. */
+    pump(&p);
+    assert_rejected(&p, 1, GLASS_ALERT_CERTIFICATE_REVOKED);
+    CU_ASSERT_EQUAL(p.sl.closed_err, GLASS_ERR_X509_REVOKED);
+    CU_ASSERT_EQUAL(glass_engine_state(p.c), GLASS_STATE_ERROR);
+    TU_ASSERT_ERR(glass_engine_error(p.c), GLASS_ERR_PROTO_ALERT);
+    /* Once over, nothing more. */
+    TU_ASSERT_ERR(glass_engine_abort(p.s, GLASS_ERR_X509_REVOKED), GLASS_ERR_PROTO_CLOSED);
+    TU_ASSERT_ERR(glass_engine_abort(p.c, GLASS_ERR_X509_REVOKED), GLASS_ERR_PROTO_CLOSED);
+    TU_ASSERT_ERR(glass_engine_close(p.s), GLASS_ERR_PROTO_CLOSED);
+    pair_free(&p);
+}
+
+/* ffdhe4096 is not offered by default but works when both sides have it. */
+static void test_handshake_ffdhe4096(void)
+{
+    pair p;
+    if (!pair_setup(&p))
+        return;
+    p.ccfg.groups[0] = GLASS_GROUP_FFDHE4096;
+    p.ccfg.n_groups = 1;
+    p.scfg.groups[0] = GLASS_GROUP_FFDHE4096;
+    p.scfg.n_groups = 1;
+    CU_ASSERT_FATAL(pair_start(&p));
+    pump(&p);
+    CU_ASSERT_EQUAL(glass_engine_state(p.c), GLASS_STATE_APPLICATION);
+    CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_APPLICATION);
+    CU_ASSERT_EQUAL(glass_engine_group(p.c), GLASS_GROUP_FFDHE4096);
     pair_free(&p);
 }
 
@@ -721,11 +779,8 @@ static void tamper_filter(void *arg, int dir, size_t index, uint8_t *rec, size_t
 static void run_tamper(tamper *t, int app_records, int victim_is_server, int alert)
 {
     pair p;
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     p.filter = tamper_filter;
     p.filter_arg = t;
     CU_ASSERT_FATAL(pair_start(&p));
@@ -750,87 +805,61 @@ static void run_tamper(tamper *t, int app_records, int victim_is_server, int ale
     pair_free(&p);
 }
 
+/* One tampering: `action` on record `index` of direction `dir` (0 client
+ * -> server, 1 back), at byte `offset` for T_FLIP; the rest as run_tamper. */
+static void tamper_once(int dir, size_t index, size_t offset, int action, int app_records,
+                        int victim_is_server, int alert)
+{
+    static tamper t;            /* static: held[] is a whole record */
+    memset(&t, 0, sizeof t);
+    t.dir = dir;
+    t.index = index;
+    t.offset = offset;
+    t.action = action;
+    run_tamper(&t, app_records, victim_is_server, alert);
+}
+
 static void test_reject_tampered_ske(void)
 {
     /* Server records: 0 ServerHello, 1 Certificate, 2 ServerKeyExchange.
      * Byte 5+4+2+2+10 is inside dh_Ys: the signature no longer matches. */
-    static tamper t;
-    memset(&t, 0, sizeof t);
-    t.dir = 1;
-    t.index = 2;
-    t.offset = 23;
-    t.action = T_FLIP;
-    run_tamper(&t, 0, 0, GLASS_ALERT_DECRYPT_ERROR);
+    tamper_once(1, 2, 23, T_FLIP, 0, 0, GLASS_ALERT_DECRYPT_ERROR);
 }
 
 static void test_reject_flipped_record_bit(void)
 {
-    static tamper t;
-    memset(&t, 0, sizeof t);
-    t.dir = 0;
-    t.index = 0;
-    t.offset = GLASS_RECORD_HEADER_LEN + 20;      /* in the ciphertext */
-    t.action = T_FLIP;
-    run_tamper(&t, 1, 1, GLASS_ALERT_BAD_RECORD_MAC);
-    memset(&t, 0, sizeof t);
-    t.dir = 0;
-    t.offset = 0;                                 /* the header's type: 23 -> 22 */
-    t.action = T_FLIP;
-    run_tamper(&t, 1, 1, GLASS_ALERT_BAD_RECORD_MAC);
+    /* A byte of the ciphertext, then the header's type (23 -> 22). */
+    tamper_once(0, 0, GLASS_RECORD_HEADER_LEN + 20, T_FLIP, 1, 1, GLASS_ALERT_BAD_RECORD_MAC);
+    tamper_once(0, 0, 0, T_FLIP, 1, 1, GLASS_ALERT_BAD_RECORD_MAC);
 }
 
 static void test_reject_flipped_finished(void)
 {
     /* Client records: 0 ClientHello, 1 Certificate, 2 ClientKeyExchange,
      * 3 CertificateVerify, 4 Finished (protected). */
-    static tamper t;
-    memset(&t, 0, sizeof t);
-    t.dir = 0;
-    t.index = 4;
-    t.offset = GLASS_RECORD_HEADER_LEN + 30;
-    t.action = T_FLIP;
-    run_tamper(&t, 0, 1, GLASS_ALERT_BAD_RECORD_MAC);
+    tamper_once(0, 4, GLASS_RECORD_HEADER_LEN + 30, T_FLIP, 0, 1, GLASS_ALERT_BAD_RECORD_MAC);
 }
 
 static void test_reject_replayed_record(void)
 {
-    static tamper t;
-    memset(&t, 0, sizeof t);
-    t.dir = 0;
-    t.index = 0;
-    t.action = T_REPLAY;
-    run_tamper(&t, 2, 1, GLASS_ALERT_BAD_RECORD_MAC);
+    tamper_once(0, 0, 0, T_REPLAY, 2, 1, GLASS_ALERT_BAD_RECORD_MAC);
 }
 
 static void test_reject_reordered_records(void)
 {
-    static tamper t;
-    memset(&t, 0, sizeof t);
-    t.dir = 0;
-    t.index = 0;
-    t.action = T_SWAP;
-    run_tamper(&t, 2, 1, GLASS_ALERT_BAD_RECORD_MAC);
+    tamper_once(0, 0, 0, T_SWAP, 2, 1, GLASS_ALERT_BAD_RECORD_MAC);
 }
 
 static void test_reject_truncated_handshake(void)
 {
-    static tamper t;
-    memset(&t, 0, sizeof t);
-    t.dir = 0;
-    t.index = 0;                                  /* ClientHello */
-    t.action = T_TRUNCATE;
-    run_tamper(&t, 0, 1, GLASS_ALERT_DECODE_ERROR);
+    /* Record 0 of the client: ClientHello. */
+    tamper_once(0, 0, 0, T_TRUNCATE, 0, 1, GLASS_ALERT_DECODE_ERROR);
 }
 
 static void test_reject_out_of_order(void)
 {
     /* Drop the server's Certificate: ServerKeyExchange arrives instead. */
-    static tamper t;
-    memset(&t, 0, sizeof t);
-    t.dir = 1;
-    t.index = 1;
-    t.action = T_DROP;
-    run_tamper(&t, 0, 0, GLASS_ALERT_UNEXPECTED_MESSAGE);
+    tamper_once(1, 1, 0, T_DROP, 0, 0, GLASS_ALERT_UNEXPECTED_MESSAGE);
 }
 
 /* Yc = 0, 1 and p-1 (SP 800-56A §5.6.2.3.1): illegal_parameter. */
@@ -906,11 +935,8 @@ static void test_reject_bad_dh_server(void)
 {
     pair p;
     uint8_t randoms[64];
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     p.filter = sr_capture;
     p.filter_arg = randoms;
     CU_ASSERT_FATAL(pair_start(&p));
@@ -924,11 +950,8 @@ static void test_reject_bad_dh_server(void)
 static void feed_server_raw(const uint8_t *bytes, size_t len, int alert, glass_err expect)
 {
     pair p;
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     CU_ASSERT_FATAL(glass_engine_new(&p.s, &p.scfg) == GLASS_OK);
     TU_ASSERT_ERR(glass_engine_start(p.s), GLASS_OK);
     TU_ASSERT_ERR(glass_engine_feed(p.s, bytes, len), expect);
@@ -996,11 +1019,8 @@ static void test_reject_app_in_enroll_session(void)
     glass_direction w;
     glass_buf rec = {0};
     uint8_t seed = 9;
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     p.ccfg.chain = NULL;
     p.ccfg.n_chain = 0;
     p.ccfg.key = NULL;
@@ -1029,11 +1049,8 @@ static void test_reject_protected_overflow(void)
 {
     pair p;
     uint8_t hdr[5] = {GLASS_CT_APPLICATION, 0x47, 0x01, 0, 0};
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     CU_ASSERT_FATAL(pair_start(&p));
     pump(&p);
     CU_ASSERT_EQUAL_FATAL(glass_engine_state(p.s), GLASS_STATE_APPLICATION);
@@ -1288,11 +1305,8 @@ static void test_dissect(void)
     pair p;
     dissect_check d = {0, 0};
     glass_tracer t = {dissect_trace, &d};
-    if (!fixtures()) {
-        CU_FAIL("fixtures missing");
+    if (!pair_setup(&p))
         return;
-    }
-    pair_init(&p);
     p.ccfg.trace = &t;
     p.scfg.trace = &t;
     CU_ASSERT_FATAL(pair_start(&p));
@@ -1390,5 +1404,7 @@ void suite_protocol(void)
     TU_ADD(s, test_reject_record_overflow);
     TU_ADD(s, test_reject_protected_overflow);
     TU_ADD(s, test_reject_client_revoked);
+    TU_ADD(s, test_negotiated_and_abort);
+    TU_ADD(s, test_handshake_ffdhe4096);
     TU_ADD(s, test_reject_app_in_enroll_session);
 }

@@ -41,6 +41,8 @@ grep -q "server subject /CN=localhost" "$T/alice.out" || fail "--verbose did not
 grep -q "relay alice -> bob" "$T/server.log" || fail "the server did not log the relay"
 grep -q "handshake ok: alice" "$T/server.log" || fail "the server did not log alice's handshake"
 grep -q "peer subject /CN=alice" "$T/server.log" || fail "server --verbose did not show alice's subject"
+grep -q "suite DHE_RSA_WITH_AES_256_CBC_SHA256 (0x006B), group ffdhe2048 (2048-bit DH)" \
+    "$T/server.log" || fail "server --verbose did not show the suite and group"
 # Nothing meant for bob reached alice.
 grep -q "^\[" "$T/alice.out" && { cat "$T/alice.out"; fail "alice received a message"; }
 

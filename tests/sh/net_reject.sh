@@ -4,7 +4,8 @@
 #   a server certificate from another CA      client sends unknown_ca
 #   a client certificate from another CA      server sends unknown_ca
 #   an expired client certificate             server sends certificate_expired
-#   a revoked client certificate              server sends certificate_revoked
+#   a revoked client certificate              server sends certificate_revoked,
+#                                             also to a session already open
 #   a man in the middle replacing g^y         client sends decrypt_error
 #   garbage bytes, a truncated ClientHello    server sends an alert, serves on
 #   a client that sends nothing               closed at --handshake-timeout,
@@ -26,15 +27,23 @@ S2=$SERVER_PID
 for n in alice bob carol; do enroll "$T/ca" $n "$P1" "$T/$n"; done
 enroll "$T/ca2" mallory "$P2" "$T/mallory"
 
-# bob listens on server 1 for the whole test: nothing refused may reach him.
 gate() {
     while [ ! -f "$1" ] && [ -d "$T" ]; do sleep 0.1; done
 }
-gate "$T/stop-bob" | timeout 600 "$GLASS" client chat --server "127.0.0.1:$P1" --id "$T/bob" \
-    -pass "$PW" --wait 1 >"$T/bob.out" 2>"$T/bob.err" &
-BOB=$!
-NET_PIDS="$NET_PIDS $BOB"
-wait_for "$T/bob.out" "^connected to" 60 || fail "bob did not connect"
+# connected ID PORT TAG: a chat client in the background, its input held open
+# until $T/stop-TAG exists, output in $T/TAG.out and $T/TAG.err; returns once
+# it is connected, with its pid in CHAT_PID.
+connected() {
+    gate "$T/stop-$3" | timeout 600 "$GLASS" client chat --server "127.0.0.1:$2" --id "$1" \
+        -pass "$PW" --wait 1 >"$T/$3.out" 2>"$T/$3.err" &
+    CHAT_PID=$!
+    NET_PIDS="$NET_PIDS $CHAT_PID"
+    wait_for "$T/$3.out" "^connected to" 60 || fail "$3 did not connect"
+}
+
+# bob listens on server 1 for the whole test: nothing refused may reach him.
+connected "$T/bob" "$P1" bob
+BOB=$CHAT_PID
 
 # refused ID PORT ALERT WHAT: a chat that must fail with ALERT and deliver nothing.
 refused() {
@@ -93,12 +102,27 @@ cp "$T/alice/key.pem" "$T/alice/ca.pem" "$T/alice-old/"
 refused "$T/alice-old" "$P1" "certificate_expired" "expired client certificate"
 grep -q "alert sent: certificate_expired" "$T/s1.log" || fail "server 1 did not send certificate_expired"
 
-# 4. A revoked client certificate: carol, revoked with `glass ca revoke`.
+# 4. A revoked client certificate: carol, revoked with `glass ca revoke` while
+#    she is connected.  The open session ends with a fatal certificate_revoked
+#    (not close_notify); a new connection is refused in the handshake.
+connected "$T/carol" "$P1" carol
+CAROL=$CHAT_PID
 serial=$(openssl x509 -in "$T/carol/cert.pem" -noout -serial | sed 's/^serial=//')
 "$GLASS" ca revoke --dir "$T/ca" -pass "$PW" "$serial" >"$T/revoke.log" 2>&1 ||
     { cat "$T/revoke.log"; fail "glass ca revoke $serial"; }
-refused "$T/carol" "$P1" "certificate_revoked" "revoked client certificate"
+wait_for "$T/s1.log" "refused carol: certificate revoked (while connected)" 20 ||
+    fail "server 1 did not end carol's open session"
+wait_for "$T/carol.err" "certificate_revoked" 20 || fail "carol was not told certificate_revoked"
+touch "$T/stop-carol"
+wait "$CAROL"
+st=$?
+[ $st -eq 1 ] || { cat "$T/carol.out" "$T/carol.err"; fail "carol's session: exit $st, expected 1"; }
+grep -q "the server sent alert certificate_revoked" "$T/carol.err" ||
+    { cat "$T/carol.err"; fail "carol was not told certificate_revoked"; }
 grep -q "alert sent: certificate_revoked" "$T/s1.log" || fail "server 1 did not send certificate_revoked"
+refused "$T/carol" "$P1" "certificate_revoked" "revoked client certificate"
+[ "$(grep -c "alert sent: certificate_revoked" "$T/s1.log")" -ge 2 ] ||
+    fail "server 1 did not refuse carol's new handshake with certificate_revoked"
 
 # 5. A man in the middle who replaces the server's g^y in ServerKeyExchange
 #    by 2 (a valid group element: only the signature can catch it).
@@ -180,11 +204,8 @@ grep -q "timeout: no complete handshake within 6 s" "$T/s3.log" || fail "server 
 
 # 9. An authenticated client that stays silent: closed with close_notify
 #    after --idle-timeout (3 s); the client sees an orderly close.
-gate "$T/stop-idle" | timeout 60 "$GLASS" client chat --server "127.0.0.1:$P3" --id "$T/bob" \
-    -pass "$PW" --wait 1 >"$T/idle.out" 2>"$T/idle.err" &
-IDLE=$!
-NET_PIDS="$NET_PIDS $IDLE"
-wait_for "$T/idle.out" "^connected to" 60 || fail "the idle client did not connect"
+connected "$T/bob" "$P3" idle
+IDLE=$CHAT_PID
 wait_for "$T/idle.out" "the server closed the connection" 20 || fail "the idle client was not closed"
 touch "$T/stop-idle"
 wait "$IDLE" || { cat "$T/idle.err"; fail "the idle client exited non-zero"; }
