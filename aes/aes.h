@@ -1,6 +1,6 @@
 /*
- * aes.h — AES-256 (FIPS 197, 2001; updated 2023) and its modes of operation
- * (NIST SP 800-38A: ECB, CBC, CTR; SP 800-38D: GCM).
+ * aes.h — AES-256 (FIPS 197) and its modes of operation (NIST SP 800-38A:
+ * ECB, CBC, CTR; SP 800-38D: GCM).
  *
  * SYNOPSIS
  *     aes256_ctx c;
@@ -11,6 +11,7 @@
  *     aes256_cbc_decrypt_pkcs7(&c, iv, in, len, out, cap, &out_len);
  *     aes256_ctr_xor(&c, counter, in, len, out);
  *     aes256_gcm_encrypt(&c, iv, iv_len, aad, aad_len, in, len, out, tag, tag_len);
+ *     aes256_gcm_decrypt(&c, iv, iv_len, aad, aad_len, in, len, tag, tag_len, out);
  *     aes256_clear(&c);                               wipes the round keys
  *
  * DESCRIPTION
@@ -19,13 +20,47 @@
  *     aes_fast.c is the table-driven variant (four 1 KiB T-tables combining
  *     SubBytes, ShiftRows and MixColumns) that the modes use by default.
  *     Both pass every vector (aes_internal.h reaches each directly).
+ *     modes.c holds ECB, CBC (with and without PKCS#7 padding) and CTR;
+ *     gcm.c holds GCM, its GHASH multiplication done bit by bit
+ *     (SP 800-38D §6.3, Algorithm 1) for reference and four bits at a time
+ *     with a per-key table for speed.
+ *
+ * STANDARDS
+ *     FIPS 197, Advanced Encryption Standard (November 2001); section and
+ *     figure numbers here are those of that edition (the 2023 update,
+ *     FIPS 197-upd1, numbers its figures and tables differently).
+ *     NIST SP 800-38A (December 2001): §6.1 ECB, §6.2 CBC, §6.5 CTR.
+ *     NIST SP 800-38D (November 2007): §7.1 GCM-AE, §7.2 GCM-AD.
+ *     RFC 5652 (September 2009) §6.3: the PKCS#7 padding.
+ *
+ * CAVEATS
+ *     AES-256 only: aes256_init refuses any key that is not 32 bytes.
+ *     ECB encrypts equal blocks to equal blocks and is here for the labs.
+ *     CBC and CTR do not authenticate: a change to the ciphertext changes
+ *     the plaintext without any error.  aes256_ctr_xor continues a stream
+ *     across calls only when each len is a multiple of 16.  GCM takes its
+ *     input in one call (no streaming) and accepts any tag length from 4
+ *     to 16 bytes, more than the lengths SP 800-38D §5.2.1.2 lists: use 16.
+ *
+ * SECURITY CONSIDERATIONS
+ *     Never reuse a (key, IV) pair in CTR or GCM: two messages under the
+ *     same counter blocks XOR to the XOR of their plaintexts, and a
+ *     repeated GCM IV also reveals the hash key H and so allows forgeries.
+ *     A CBC IV must be unpredictable.  Where a CBC padding error can be
+ *     told apart from a MAC error, an attacker decrypts byte by byte
+ *     (Vaudenay 2002): hence one error for every bad padding, checked in
+ *     constant time, and MAC-then-encrypt avoided in the protocol.  Call
+ *     aes256_clear when a key is no longer needed.
  *
  * CONSTANT TIME
- *     | implementation | CT  | what leaks                                    |
- *     | aes_ref.c      | no  | S-box look-ups are indexed by key-dependent bytes |
- *     | aes_fast.c     | no  | T-table look-ups are indexed by key-dependent bytes |
- *     | PKCS#7 check   | yes | one error for every bad padding, no early exit |
- *     | GCM tag check  | yes | glass_ct_equal                                 |
+ *     | implementation | CT  | what leaks
+ *     | aes_ref.c      | no  | S-box look-ups indexed by key-dependent bytes
+ *     | aes_fast.c     | no  | T-table look-ups indexed by key-dependent bytes
+ *     | gcm.c (GHASH)  | no  | table look-ups indexed by data ^ state, a cache
+ *     |                |     | channel on the hash key H
+ *     | modes.c        | —   | nothing of their own; the block cipher's leaks
+ *     | pkcs7_unpad    | yes | only len; one error for every bad padding
+ *     | GCM tag check  | yes | glass_ct_equal
  *     Table-indexed AES leaks through the cache (Bernstein 2005; Osvik,
  *     Shamir, Tromer 2006).  Real libraries use AES-NI or bitslicing.
  */
@@ -39,7 +74,7 @@
 
 #define AES_BLOCK_LEN    16
 #define AES256_KEY_LEN   32
-#define AES256_ROUNDS    14     /* Nr for Nk = 8 (FIPS 197 §5, Table 4) */
+#define AES256_ROUNDS    14     /* Nr for Nk = 8 (FIPS 197 §5, Figure 4) */
 #define AES_GCM_IV_LEN   12     /* the recommended GCM IV length */
 #define AES_GCM_TAG_LEN  16
 

@@ -22,10 +22,12 @@
  *     here accepts exactly one encoding of each value:
  *       - tags in the low-tag-number form (one byte: class, constructed bit,
  *         number < 31; X.690 §8.1.2.2); we never need the long form;
- *       - the definite length form only (§8.1.3.2): the indefinite form 0x80
- *         is BER, not DER (§10.1), and is refused (GLASS_ERR_DER_INDEFINITE);
- *       - the shortest length encoding (§10.1): 0..127 in one byte, else
- *         0x81..0x84 followed by no leading zero byte (GLASS_ERR_DER_LENGTH);
+ *       - the definite length form only (§8.1.3.3): the indefinite form, a
+ *         length octet 0x80 (§8.1.3.6), is BER, not DER (§10.1), and is
+ *         refused (GLASS_ERR_DER_INDEFINITE);
+ *       - the shortest length encoding (§10.1): 0..127 in one byte (the
+ *         short form, §8.1.3.4), else 0x81..0x84 followed by no leading zero
+ *         byte (the long form, §8.1.3.5; GLASS_ERR_DER_LENGTH);
  *       - every length checked against what remains of the input BEFORE it
  *         is used (GLASS_ERR_DER_TRUNCATED);
  *       - INTEGERs in the fewest octets (§8.3.2, GLASS_ERR_DER_INTEGER);
@@ -37,10 +39,38 @@
  *     header in front of the contents.  Errors (only running out of memory)
  *     are sticky and reported once by der_buf_take.
  *
+ * STANDARDS
+ *     ITU-T X.690 (02/2021), BER and DER: §8.1 the element, §8.1.2 tags,
+ *     §8.1.3 lengths, §8.3 INTEGER, §8.19 OBJECT IDENTIFIER, §10 and §11
+ *     DER's restrictions.  ITU-T X.680 (02/2021) §8.4: the universal tag
+ *     numbers.  RFC 5280 (May 2008) §4.1.2.5: certificate times.
+ *     RFC 4648 (October 2006) §4: Base64.  RFC 7468 (April 2015): PEM.
+ *
+ * CAVEATS
+ *     Only the low-tag-number form (tag numbers 0..30), lengths below 2^32,
+ *     and the string types X.509 uses.  Times are whole seconds, UTC only;
+ *     UTCTime years are 1950..2049.  The decoder points into the caller's
+ *     buffer (der_elem.val): keep the buffer alive while using the elements.
+ *     OIDs are compared as encoded bytes; der_oid_name knows only the table
+ *     in asn1/oid.c.
+ *
+ * SECURITY CONSIDERATIONS
+ *     Everything here parses input an attacker may have written: every
+ *     length is checked against what remains before it is used, and one
+ *     value has one encoding (DER), so a signature over the bytes covers
+ *     exactly one meaning.  A lax parser that accepted two encodings of a
+ *     certificate field has let forged certificates through in other
+ *     libraries (BER lengths, non-minimal INTEGERs).  Buffers that may hold
+ *     private keys (der_buf, Base64 and PEM scratch) are wiped on free.
+ *
  * CONSTANT TIME
- *     CT: no — parsing branches on the bytes it reads.  Private keys pass
- *     through these functions; what leaks is their encoded lengths, which
- *     the file size already shows.
+ *     | file   | CT  | what leaks
+ *     | der.c  | no  | it branches on every byte it reads; for a private key
+ *     |        |     | that shows the encoded lengths (the file size does too)
+ *     |        |     | and, through the INTEGER checks, a leading byte's range
+ *     | pem.c  | no  | each Base64 character's class (letter, digit, symbol)
+ *     |        |     | through branches, besides the length
+ *     | oid.c  | —   | public constants only
  */
 #ifndef GLASS_ASN1_H
 #define GLASS_ASN1_H
@@ -140,6 +170,7 @@ glass_err der_read_null(der_reader *r);
  * non-empty, base-128 subidentifiers without 0x80 padding, last byte
  * ends a subidentifier). */
 glass_err der_read_oid(der_reader *r, const uint8_t **oid, size_t *len);
+/* The same encoding check on OID contents already in hand. */
 glass_err der_check_oid(const uint8_t *v, size_t len);
 /* BIT STRING: *unused = the count of unused bits in the last byte (0..7),
  * which must be zero bits (DER, §11.2.1). */
@@ -149,6 +180,8 @@ glass_err der_read_octets(der_reader *r, const uint8_t **v, size_t *len);
 /* UTCTime (YYMMDDHHMMSSZ, years 1950..2049 per RFC 5280 §4.1.2.5.1) or
  * GeneralizedTime (YYYYMMDDHHMMSSZ) to seconds since the epoch. */
 glass_err der_read_time(der_reader *r, int64_t *t);
+/* The same on contents already read, tag DER_UTC_TIME or
+ * DER_GENERALIZED_TIME. */
 glass_err der_parse_time(uint8_t tag, const uint8_t *v, size_t len, int64_t *t);
 
 /* Days-from-civil and back (proleptic Gregorian, UTC). */
@@ -177,18 +210,24 @@ size_t der_begin(der_buf *b);
  * element with this tag. */
 void der_end(der_buf *b, size_t start, uint8_t tag);
 
+/* Appends bytes as they are (an element already encoded). */
 void der_put_raw(der_buf *b, const void *p, size_t len);
+/* Appends one primitive element: tag, the DER length of len, then v. */
 void der_put_tlv(der_buf *b, uint8_t tag, const void *v, size_t len);
 /* An INTEGER from an unsigned big-endian magnitude (leading zeros dropped,
  * 0x00 prepended when the top bit is set). */
 void der_put_integer_unsigned(der_buf *b, const uint8_t *mag, size_t len);
+/* An INTEGER from an unsigned value. */
 void der_put_uint(der_buf *b, uint64_t v);
 void der_put_mpz(der_buf *b, const mpz_t x);    /* x >= 0 */
+/* BOOLEAN (0xFF for any non-zero v, §11.1) and NULL. */
 void der_put_bool(der_buf *b, int v);
 void der_put_null(der_buf *b);
 /* oid: the contents octets (see asn1/oid.c's table). */
 void der_put_oid(der_buf *b, const uint8_t *oid, size_t len);
+/* BIT STRING: the unused-bits count (0..7), then the bytes. */
 void der_put_bit_string(der_buf *b, const uint8_t *bits, size_t len, unsigned unused);
+/* OCTET STRING. */
 void der_put_octets(der_buf *b, const uint8_t *v, size_t len);
 /* UTCTime for 1950..2049, GeneralizedTime otherwise (RFC 5280 §4.1.2.5). */
 void der_put_time(der_buf *b, int64_t t);

@@ -22,8 +22,11 @@
  * key encryption; RFC 7468 §2 says its textual encoding "does *not* define
  * or permit headers", so we refuse them, with an error that says so.
  *
- * CT: no — table-free but data-dependent branches; the Base64 of a private
- * key leaks only its length this way.
+ * CT: no — table-free, but decoding branches on each character's class
+ * (letter, digit, '+', '/', '=', white space), so the timing of decoding a
+ * private key's PEM can reveal something of its characters, not only its
+ * length.  Constant-time Base64 exists (e.g. with masks instead of branches);
+ * we keep the readable form and say so.
  */
 #include "asn1/asn1.h"
 

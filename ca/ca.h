@@ -3,7 +3,7 @@
  * verification and a small certificate authority.
  *
  * SYNOPSIS
- *     Key files (RFC 8017 App. A.1, RFC 5208/5958 PKCS#8, RFC 8018 PBES2):
+ *     Key files (RFC 8017 §A.1, RFC 5208/5958 PKCS#8, RFC 8018 §6.2 PBES2):
  *         key_load_private(data, len, password, &key);     PEM or DER, any form
  *         key_save_private_pem(&key, password, iters, &pem, &len);
  *         key_encode_private(&key, KEY_FORMAT_PKCS1, ...);
@@ -39,21 +39,47 @@
  *         authority.c the CA directory, its index, log and lock
  *
  * STANDARDS
- *     RFC 5280 (X.509 v3 profile), RFC 2986 (PKCS#10), RFC 5208 / RFC 5958
- *     (PKCS#8), RFC 8018 (PBES2, PBKDF2), RFC 8017 (RSA), RFC 7468 (PEM).
+ *     RFC 5280 (May 2008): §4.1 certificates, §4.2 extensions, §5 CRLs, §6
+ *     path validation.  RFC 2986 (November 2000): PKCS#10 requests.
+ *     RFC 5208 (May 2008) §5 and RFC 5958 (August 2010) §2: PKCS#8
+ *     PrivateKeyInfo; RFC 5208 §6: EncryptedPrivateKeyInfo.  RFC 8018
+ *     (January 2017): §5.2 PBKDF2, §6.2 PBES2.  RFC 8017 (November 2016):
+ *     §A.1 the RSA key syntax, §8.2 the signatures.  RFC 7468 (April 2015):
+ *     PEM labels.  RFC 6125 (March 2011) §6.4: host names.
  *
- * CONSTANT TIME
- *     Parsing and verification handle public data and are not constant time.
- *     Private keys are only decoded (not computed on) here; the buffers that
- *     held them are wiped.  The PBES2 decryption relies on the AES module's
- *     constant-time padding check and reports every failure the same way
- *     (GLASS_ERR_KEY_PASSWORD), so a wrong password and a damaged file look
- *     alike.
+ * CAVEATS
+ *     A simple profile, enough for a classroom CA and not for the Web PKI:
+ *     RSA keys and sha256WithRSAEncryption only; no name constraints, no
+ *     policies, no wildcard names, no AIA fetching or OCSP; one CRL at a
+ *     time, from the certificate's own issuer.  At most X509_MAX_SAN names
+ *     of each kind are kept.  Names use only C, ST, L, O, OU, CN and
+ *     emailAddress.  Times are seconds since 1970 and are passed in (now),
+ *     never read from the clock here.  The CA serialises processes with a
+ *     lock file, not threads (see "The certificate authority" below).
  *
  * SECURITY CONSIDERATIONS
  *     Every key loaded is checked with rsa_check_private().  The CA signs a
  *     request only after checking its self-signature.  Chain verification
- *     fails closed: an unknown critical extension is an error.
+ *     fails closed: an unknown critical extension is an error, and a leaf
+ *     must carry the purpose asked for.  The CA key lives encrypted (PBES2,
+ *     KEY_DEFAULT_ITERATIONS of PBKDF2) in a 0600 file, and every file of
+ *     the CA is replaced atomically under the lock.  Serials are 16 random
+ *     bytes, so a certificate's serial cannot be predicted (a chosen-prefix
+ *     collision needs a predictable prefix).
+ *
+ * CONSTANT TIME
+ *     | file        | CT  | what leaks
+ *     | keyfile.c   | —   | key bytes are parsed and copied, never computed
+ *     |             |     | on; every PBES2 failure after the key derivation
+ *     |             |     | is the one error GLASS_ERR_KEY_PASSWORD (no
+ *     |             |     | padding oracle); buffers with key bytes wiped
+ *     | x509.c, csr.c, crl.c, verify.c, name.c
+ *     |             | no  | nothing secret: certificates, requests, CRLs
+ *     |             |     | and names are public
+ *     | authority.c | —   | the CA key is used only through rsa/ (blinded,
+ *     |             |     | mpz_powm_sec)
+ *     Parsing a private key (asn1/der.c, asn1/pem.c) branches on its bytes:
+ *     see asn1.h for what that shows.
  */
 #ifndef GLASS_CA_H
 #define GLASS_CA_H
@@ -73,7 +99,7 @@
 #define KEY_DEFAULT_ITERATIONS 100000u
 
 enum key_format {
-    KEY_FORMAT_PKCS1,           /* RSAPrivateKey, "RSA PRIVATE KEY" (RFC 8017 A.1.2) */
+    KEY_FORMAT_PKCS1,           /* RSAPrivateKey, "RSA PRIVATE KEY" (RFC 8017 §A.1.2) */
     KEY_FORMAT_PKCS8,           /* PrivateKeyInfo, "PRIVATE KEY" (RFC 5208 §5) */
     KEY_FORMAT_PKCS8_ENCRYPTED  /* EncryptedPrivateKeyInfo, "ENCRYPTED PRIVATE KEY" */
 };
@@ -119,7 +145,7 @@ glass_err key_save_private_pem(const rsa_private_key *key, const char *password,
 glass_err key_load_public(const uint8_t *data, size_t len, rsa_public_key *pub);
 
 /* Encodes a public key: spki = 1 gives SubjectPublicKeyInfo (RFC 5280
- * §4.1.2.7, label "PUBLIC KEY"), spki = 0 an RSAPublicKey (RFC 8017 A.1.1,
+ * §4.1.2.7, label "PUBLIC KEY"), spki = 0 an RSAPublicKey (RFC 8017 §A.1.1,
  * "RSA PUBLIC KEY").  *der malloc'd. */
 glass_err key_encode_public(const rsa_public_key *pub, int spki, uint8_t **der, size_t *der_len);
 

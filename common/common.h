@@ -1,19 +1,57 @@
 /*
  * common.h — what every layer of glasstls stands on.
  *
- * Read this header first.  It holds:
- *   - glass_err, the one error type, and glass_strerror();
- *   - hex encoding and decoding;
- *   - glass_ct_equal(), the constant-time comparison, and glass_wipe();
- *   - glass_random(), the one source of randomness in the whole program, and
- *     its seeded, deterministic mode for walkthroughs and golden tests;
- *   - trace events: (name, explanation, bytes) triples that primitives and the
- *     protocol emit, and that an application renders, or ignores;
- *   - small file helpers: read a whole file, write a file atomically.
+ * SYNOPSIS
+ *     glass_err e = some_call(...);
+ *     if (e != GLASS_OK)
+ *         fprintf(stderr, "%s\n", glass_strerror(e));
+ *     glass_hex_encode(out, cap, bytes, len);   glass_hex_decode(...);
+ *     if (glass_ct_equal(mac, expected, 32)) ...          constant time
+ *     glass_wipe(secret, len);                            not optimised away
+ *     glass_random(buf, len);                             the one RNG
+ *     glass_read_file(path, max, &data, &len);
+ *     glass_write_file_atomic(path, data, len, 0600);
  *
- * Constant-time status:
- *   glass_ct_equal   CT: yes — time depends only on the length
- *   glass_hex_*      CT: no  — never used on secrets by the protocol
+ * DESCRIPTION
+ *     Read this header first.  It holds:
+ *       - glass_err, the one error type, and glass_strerror();
+ *       - hex encoding and decoding;
+ *       - glass_ct_equal(), the constant-time comparison, and glass_wipe();
+ *       - glass_random(), the one source of randomness in the whole program,
+ *         and its seeded, deterministic mode for walkthroughs and golden
+ *         tests;
+ *       - trace events: (name, explanation, bytes) triples that primitives
+ *         and the protocol emit, and that an application renders, or ignores;
+ *       - small file helpers: read a whole file, write a file atomically.
+ *
+ * STANDARDS
+ *     None of its own.  Hex is the Base16 alphabet of RFC 4648 §8 (either
+ *     case accepted on input, lower case written).  The randomness is
+ *     libsodium's randombytes_buf(), which reads the kernel's CSPRNG
+ *     (getrandom(2)).
+ *
+ * CAVEATS
+ *     Seeded mode (glass_random_seed) makes every "random" byte predictable:
+ *     it exists so that a lesson replays byte for byte, and must never be
+ *     used for a key that protects anything.  glass_ct_mask_lt is correct
+ *     only for inputs below 2^31.  glass_hex_print and glass_trace_print
+ *     take a FILE* declared as void*, so the compiler cannot check it.
+ *
+ * SECURITY CONSIDERATIONS
+ *     Compare MACs, tags and Finished values only with glass_ct_equal, never
+ *     memcmp.  Wipe every buffer that held a secret with glass_wipe before
+ *     it is freed or goes out of scope.  glass_write_file_atomic takes the
+ *     file's mode at creation (0600 for keys), so a key is never readable
+ *     by others even for an instant.
+ *
+ * CONSTANT TIME
+ *     | function              | CT  | what leaks
+ *     | glass_ct_equal        | yes | only len (volatile reads, no early exit)
+ *     | glass_ct_mask_eq, _lt | yes | nothing (branch-free arithmetic)
+ *     | glass_wipe            | yes | only len
+ *     | glass_hex_*           | no  | each digit's range, through branches; the
+ *     |                       |     | protocol never decodes a secret from hex
+ *     | glass_random          | —   | libsodium's CSPRNG; nothing of its output
  */
 #ifndef GLASS_COMMON_H
 #define GLASS_COMMON_H

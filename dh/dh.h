@@ -20,21 +20,41 @@
  *     for the rest.
  *
  * STANDARDS
- *     NIST SP 800-56A Rev. 3 (§5.6.1.1.4 key pairs, §5.6.2.3.1 public-key
- *     validation, §5.7.1.1 the DH primitive); RFC 7919 (ffdhe groups,
- *     §5.1 peer check, §5.2 short exponents); RFC 3526 (MODP groups 14, 15);
- *     RFC 5246 §8.1.2 (TLS 1.2 pre_master_secret).
+ *     NIST SP 800-56A Rev. 3 (April 2018): §5.6.1.1.4 key pairs by testing
+ *     candidates, §5.6.2.3.1 full public-key validation, §5.7.1.1 the FFC DH
+ *     primitive.  RFC 7919 (August 2016): the ffdhe groups, §5.1 the peer's
+ *     public key check, §5.2 short exponents, Appendix A the groups and
+ *     their exponent sizes.  RFC 3526 (May 2003): MODP groups 14 (§3) and
+ *     15 (§4).  RFC 5246 (August 2008) §8.1.2: the TLS 1.2
+ *     pre_master_secret, leading zeros stripped.
  *
- * CONSTANT TIME
- *     dh_generate, dh_compute_shared   mostly: mpz_powm_sec on x; the
- *                                      export of Z measures its length
- *     dh_check_public, _fast           no (public values only)
- *     dh_strip_leading_zeros           no, by RFC 5246's design (Raccoon)
+ * CAVEATS
+ *     Finite-field groups only (no elliptic curves).  Private keys are short
+ *     exponents (225 to 325 bits, chosen from the group's strength; see
+ *     dh/groups.c), as RFC 7919 §5.2 allows; custom groups use |q| bits.
+ *     The named groups are built on first use (under pthread_once, so any
+ *     thread may be first) and never freed.
  *
  * SECURITY CONSIDERATIONS
- *     Always validate the peer's y (dh_compute_shared does).  Prefer the
- *     fixed-length Z; strip zeros only where TLS 1.2 requires it.  GMP does
- *     not wipe its scratch memory; dh_keypair_clear wipes x itself.
+ *     Always validate the peer's y (dh_compute_shared does): a y of 1, 0,
+ *     p-1, or outside the subgroup of order q confines Z to a few values.
+ *     Unauthenticated DH is open to a man in the middle: the protocol signs
+ *     the server's parameters.  Prefer the fixed-length Z; strip zeros only
+ *     where TLS 1.2 requires it, because the stripped length is a timing
+ *     channel (the Raccoon attack, 2020).  GMP does not wipe its scratch
+ *     memory; dh_keypair_clear wipes x itself.  Use a fresh x for every
+ *     connection: that is what makes the session keys forward-secret.
+ *
+ * CONSTANT TIME
+ *     | function                     | CT     | what leaks
+ *     | dh_generate                  | mostly | mpz_powm_sec on x (a fixed
+ *     |                              |        | sequence for x's size)
+ *     | dh_compute_shared            | mostly | the same; the export of Z
+ *     |                              |        | measures its bit length
+ *     | dh_check_public, _fast       | no     | nothing secret: y is public
+ *     | dh_strip_leading_zeros       | no     | Z's leading zero bytes, by
+ *     |                              |        | RFC 5246's design (Raccoon)
+ *     | groups.c                     | —      | public constants only
  */
 #ifndef GLASS_DH_H
 #define GLASS_DH_H

@@ -4,12 +4,13 @@
  *
  *     HMAC(K, text) = H((K0 XOR opad) || H((K0 XOR ipad) || text))
  *
- * Read hmac_sha256_init() first: it is FIPS 198-1 §4 steps 1 to 5 (make K0,
- * XOR it with ipad, start the inner hash) and, ahead of time, the outer
- * hash's first block (steps 7-8), so a context can be copied after init and
- * reused for many messages under one key (PBKDF2 and the TLS PRF do that).
- * hmac_sha256_update() is step 6 as data arrives; hmac_sha256_final() ends
- * step 6 and does steps 7 to 9.
+ * Read hmac_sha256_init() first: it is FIPS 198-1 §4 steps 1 to 4 (make K0,
+ * XOR it with ipad) and the start of steps 5-6 (the inner hash absorbs
+ * K0 XOR ipad); it also does step 7 ahead of time (K0 XOR opad into the outer
+ * hash), so a context can be copied after init and reused for many messages
+ * under one key (PBKDF2 and the TLS PRF do that).  hmac_sha256_update() is
+ * step 5, appending the text, which the inner hash absorbs as it arrives;
+ * hmac_sha256_final() ends step 6 and does steps 8 and 9.
  *
  * CT: yes — the steps and their lengths depend only on the key's and the
  * message's lengths, never on their values.
@@ -22,7 +23,7 @@
 #define IPAD 0x36
 #define OPAD 0x5c
 
-/* See hmac.h.  FIPS 198-1 §4, steps 1-5 (and the start of 7-8). */
+/* See hmac.h.  FIPS 198-1 §4, steps 1-4, the start of 5-6, and step 7. */
 void hmac_sha256_init(hmac_sha256_ctx *ctx, const uint8_t *key, size_t key_len)
 {
     uint8_t K0[SHA256_BLOCK_LEN];

@@ -20,8 +20,36 @@
  *     where K0 is the key hashed if longer than the block, then zero-padded
  *     to 64 bytes.  Everything else in this header is HMAC applied in a loop.
  *
+ * STANDARDS
+ *     FIPS 198-1, The Keyed-Hash Message Authentication Code (July 2008),
+ *     §4; RFC 2104 (February 1997), the same construction.
+ *     RFC 5869 (May 2010), HKDF: §2.2 Extract, §2.3 Expand.
+ *     RFC 8018 (January 2017), PKCS #5 v2.1: §5.2 PBKDF2.
+ *     RFC 5246 (August 2008), TLS 1.2: §5 the PRF, §6.3 the key block,
+ *     §8.1 the master secret.  RFC 7627 (September 2015) §4, the extended
+ *     master secret.
+ *
+ * CAVEATS
+ *     SHA-256 is the only hash.  The HKDF output is capped at 255 * 32 =
+ *     8160 bytes (RFC 5869 §2.3).  tls12_prf_sha256 takes the label as a
+ *     C string, as every TLS label is ASCII.  hmac_sha256_update cannot
+ *     fail and returns nothing; so does hkdf_sha256_extract.
+ *
+ * SECURITY CONSIDERATIONS
+ *     Compare MACs with glass_ct_equal(), never memcmp.  A key shorter than
+ *     32 bytes gives HMAC-SHA256 less than its full strength: use a random
+ *     key of 32 bytes.  PBKDF2 is only as slow as its iteration
+ *     count: glasstls writes keys with 100000 (ca.h's
+ *     KEY_DEFAULT_ITERATIONS).  The contexts hold keyed state and are wiped
+ *     by hmac_sha256_final; the KDFs wipe their intermediate blocks.
+ *
  * CONSTANT TIME
- *     CT: yes — inherits SHA-256's.  Compare MACs with glass_ct_equal().
+ *     | implementation | CT  | what leaks
+ *     | hmac.c         | yes | the key's and message's lengths only
+ *     | hkdf.c         | yes | the lengths; the loop count is set by okm_len
+ *     | pbkdf2.c       | yes | the lengths and the iteration count
+ *     | tls12_prf.c    | yes | the lengths; the loop count is set by out_len
+ *     All inherit SHA-256's: no data-dependent branch or look-up.
  */
 #ifndef GLASS_HMAC_H
 #define GLASS_HMAC_H
@@ -41,12 +69,16 @@ typedef struct hmac_sha256_ctx {
     sha256_ctx outer;       /* H((K0 ^ opad) || ...) primed with its key block */
 } hmac_sha256_ctx;
 
-/* FIPS 198-1 §4 steps 1-5: K0, then K0 ^ ipad into the inner hash and
- * K0 ^ opad into the outer hash.  Any key length, including 0. */
+/* FIPS 198-1 §4 steps 1-4: K0, then K0 ^ ipad into the inner hash; and
+ * step 7 ahead of time: K0 ^ opad into the outer hash.  Any key length,
+ * including 0. */
 void hmac_sha256_init(hmac_sha256_ctx *ctx, const uint8_t *key, size_t key_len);
+/* FIPS 198-1 §4 step 5: appends len bytes of the text. */
 void hmac_sha256_update(hmac_sha256_ctx *ctx, const void *data, size_t len);
-/* FIPS 198-1 §4 steps 6-9; wipes the context. */
+/* FIPS 198-1 §4 steps 6, 8 and 9 (step 7 was done by init): writes the
+ * 32-byte MAC and wipes the context. */
 void hmac_sha256_final(hmac_sha256_ctx *ctx, uint8_t mac[HMAC_SHA256_LEN]);
+/* One call: the MAC of data[0..len) under key[0..key_len). */
 void hmac_sha256(const uint8_t *key, size_t key_len, const void *data, size_t len,
                  uint8_t mac[HMAC_SHA256_LEN]);
 
@@ -57,6 +89,7 @@ void hkdf_sha256_extract(const uint8_t *salt, size_t salt_len, const uint8_t *ik
  * GLASS_ERR_KDF_LENGTH. */
 glass_err hkdf_sha256_expand(const uint8_t *prk, size_t prk_len, const uint8_t *info,
                              size_t info_len, uint8_t *okm, size_t okm_len);
+/* Extract then Expand in one call (RFC 5869 §2); same errors as expand. */
 glass_err hkdf_sha256(const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
                       const uint8_t *info, size_t info_len, uint8_t *okm, size_t okm_len);
 

@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *     rsa_private_key k;  rsa_private_init(&k);
- *     rsa_generate(&k, 2048, 65537);                     FIPS 186-5 A.1.3
+ *     rsa_generate(&k, 2048, 65537);                     FIPS 186-5 §A.1.3
  *     rsa_public_key pub; rsa_public_init(&pub);
  *     rsa_public_from_private(&pub, &k);
  *     rsa_pkcs1v15_sign(&k, msg, len, sig);              RFC 8017 §8.2.1
@@ -39,16 +39,23 @@
  *     GLASS_ERR_RSA_MESSAGE_TOO_LONG, GLASS_ERR_RSA_SALT_LENGTH
  *     GLASS_ERR_RSA_FAULT          the private result failed s^e = m
  *
- * CONSTANT TIME
- *     private operation   partly — mpz_powm_sec for both CRT halves (CT: yes);
- *                         the rest is GMP's ordinary arithmetic on blinded
- *                         values
- *     OAEP, PKCS#1 v1.5   yes up to the final result: masks, no early exit,
- *       decryption        a constant-time copy of the message
- *     verification        EM compared whole with glass_ct_equal (public data)
- *     key generation      no (sieve, candidate counts); Miller–Rabin uses
- *                         mpz_powm_sec
- *     public operation    no (mpz_powm; everything in it is public)
+ * STANDARDS
+ *     RFC 8017, PKCS #1 v2.2 (November 2016): §3.1-§3.2 keys (the CRT form
+ *     of §3.2), §4.1 I2OSP, §4.2 OS2IP, §5.1.2 RSADP and §5.2.1 RSASP1 (the
+ *     private primitive, with CRT), §7.1 RSAES-OAEP, §7.2 RSAES-PKCS1-v1_5,
+ *     §8.1 RSASSA-PSS, §8.2 RSASSA-PKCS1-v1_5, §9.1 EMSA-PSS,
+ *     §9.2 EMSA-PKCS1-v1_5, §B.2.1 MGF1.
+ *     FIPS 186-5, Digital Signature Standard (February 2023): §A.1.1 the
+ *     key-pair criteria, §A.1.3 random probable primes, §B.3.1 Miller–Rabin
+ *     and Table B.1 its number of rounds.
+ *
+ * CAVEATS
+ *     SHA-256 is the only hash, for signatures, for OAEP's label hash and
+ *     for MGF1.  Keys have two primes (no multi-prime keys).  The PSS
+ *     verifier must be told the salt length; it does not recover it.  GMP
+ *     allocates and does not wipe its scratch memory: rsa_private_clear
+ *     overwrites the key's own limbs, but copies GMP made on the way may
+ *     stay in freed memory.
  *
  * SECURITY CONSIDERATIONS
  *     A key holds a pointer to its blinding state: never copy an
@@ -56,8 +63,27 @@
  *     and do not use one key from two threads at once.  rsa_generate builds
  *     its table of small primes on first use: make the first call from one
  *     thread.
+ *     The private operation is blinded (Kocher 1996) and its result checked
+ *     against the public key before it leaves (a CRT fault would otherwise
+ *     give away a factor of n: Boneh, DeMillo, Lipton 1997).
  *     RSAES-PKCS1-v1_5 is kept for teaching; a protocol that uses it must not
  *     reveal whether decryption failed (Bleichenbacher 1998): use OAEP.
+ *
+ * CONSTANT TIME
+ *     | part                  | CT      | what leaks
+ *     | rsa.c private op      | partly  | mpz_powm_sec for both CRT halves
+ *     |                       |         | (CT: yes); the reductions, Garner's
+ *     |                       |         | step and the blinding use ordinary GMP
+ *     |                       |         | calls on blinded values, whose time
+ *     |                       |         | may follow their sizes
+ *     | rsa.c public op       | no      | mpz_powm; everything in it is public
+ *     | rsa_pad.c OAEP and    | yes     | nothing up to the final success or
+ *     |   v1.5 decryption     |         | failure: masks, no early exit, a
+ *     |                       |         | constant-time copy of the message
+ *     | rsa_pad.c signatures  | no      | the encodings are public; EM is
+ *     |                       |         | compared whole with glass_ct_equal
+ *     | rsa_keygen.c          | no      | the sieve and the number of candidates
+ *     |                       |         | tried; Miller–Rabin uses mpz_powm_sec
  */
 #ifndef GLASS_RSA_H
 #define GLASS_RSA_H

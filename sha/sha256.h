@@ -31,14 +31,30 @@
  *       "sha256.H"      32 bytes: the intermediate hash value H(i) (step 4)
  *     A tracer whose fn is NULL selects the reference function silently.
  *
- * CONSTANT TIME
- *     CT: yes — only additions, rotations and bitwise logic on 32-bit words;
- *     no table look-up or branch depends on the data.
+ * STANDARDS
+ *     FIPS 180-4, Secure Hash Standard (August 2015): §5.1.1 padding,
+ *     §5.2.1 parsing into blocks, §5.3.3 the initial hash value, §4.1.2 and
+ *     §4.2.2 the functions and constants K, §6.2.2 the hash computation.
+ *
+ * CAVEATS
+ *     Messages are counted in bytes, so a message of a length that is not
+ *     a whole number of bytes (allowed by the standard, used by a few NIST
+ *     bit-oriented vectors) cannot be hashed.  The 64-bit length field
+ *     limits a message to 2^64 - 1 bits, as the standard does.  The context
+ *     holds no secret of its own, but sha256_final wipes it anyway because
+ *     HMAC and the KDFs keep keyed state in it.
  *
  * SECURITY CONSIDERATIONS
  *     SHA-256(key || message) is NOT a MAC: anyone who sees it can compute
  *     SHA-256(key || message || padding || more) without the key (length
  *     extension).  Use HMAC (hmac/hmac.h).
+ *
+ * CONSTANT TIME
+ *     | implementation | CT  | what leaks
+ *     | sha256.c       | yes | the message length only (buffering, padding)
+ *     | sha256_ref.c   | yes | nothing: additions, rotations, bitwise logic
+ *     | sha256_fast.c  | yes | nothing: the same operations, unrolled
+ *     No table look-up or branch depends on the data.
  */
 #ifndef GLASS_SHA256_H
 #define GLASS_SHA256_H
