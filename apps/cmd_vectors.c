@@ -245,8 +245,9 @@ static void run_dir(const char *dir, struct totals *t)
     free(names);
 }
 
-/* Where the vectors are when no file is named: $GLASS_VECTORS, ./vectors, or
- * the vectors/ folder next to the build/ folder holding this program. */
+/* Where the vectors are when no file is named: $GLASS_VECTORS, ./vectors,
+ * the vectors/ folder next to the build/ folder holding this program, or,
+ * once installed, PREFIX/share/glasstls/vectors. */
 static int default_dir(char *out, size_t cap)
 {
     const char *env = getenv("GLASS_VECTORS");
@@ -269,6 +270,10 @@ static int default_dir(char *out, size_t cap)
                 break;
             *slash = '\0';
             snprintf(out, cap, "%s/vectors", exe);
+            if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+                return 0;
+            /* Installed: PREFIX/bin/glass with PREFIX/share/glasstls/vectors. */
+            snprintf(out, cap, "%s/share/glasstls/vectors", exe);
             if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
                 return 0;
         }
