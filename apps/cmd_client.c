@@ -1,12 +1,17 @@
 /*
- * cmd_client.c — `glass client enroll | chat | bench`: the glass client over TCP.
+ * cmd_client.c — `glass client enroll | chat | get | bench`: the glass client
+ * over TCP.
  *
  *   enroll  makes an RSA-2048 key and a PKCS#10 request for /CN=NAME, runs a
  *           server-authenticated handshake, sends the request with the
  *           one-time code, and keeps the certificate it gets back;
  *   chat    connects with mutual authentication and relays messages:
  *           `/to NAME message`, `/who`, `/quit`; it prints what arrives as
- *           "[alice] hello";
+ *           "[alice] hello"; it also fetches pages (`/get PATH`) and keeps
+ *           keys in the client's own store on the server (`/put`, `/getkey`,
+ *           `/del`, `/keys`);
+ *   get     fetches one page with HTTP/1.1 GET over the glass channel and
+ *           writes its body (docs/PROTOCOL.md §7.1);
  *   bench   repeats full handshakes for a while and prints handshakes/s,
  *           the figure `openssl s_time -new` gives for TLS.
  *
@@ -21,7 +26,11 @@
  * each written with glass_write_file_atomic().
  *
  * Read in this order: the identity files, `drive` (the engine over a socket
- * until something happens), then enroll, chat and bench.
+ * until something happens), then enroll, chat, get and bench.
+ *
+ * In the lab build only, --insecure skips the check of the server's
+ * certificate, as many hand-written HTTPS clients do (docs/labs/05); the
+ * normal build refuses the switch.
  *
  * CT: not applicable here; the engine and the primitives state theirs.
  */
@@ -32,6 +41,9 @@
 #include "ca/ca.h"
 #include "ca/enroll.h"
 #include "protocol/protocol.h"
+#ifdef GLASS_LAB_BUILD
+#include "lab_common.h"
+#endif
 
 #include <errno.h>
 #include <poll.h>
@@ -47,6 +59,8 @@
 #define CLIENT_LINE_MAX        (GLASS_MAX_PLAINTEXT)
 #define CLIENT_PATH_MAX        4096
 #define CLIENT_DEFAULT_WAIT_MS 1000
+#define CLIENT_FETCH_MAX       ((1u << 20) + 16384u)  /* a 1 MiB body and its header */
+#define CLIENT_FETCH_MS        60000
 
 /* ---- options shared by the three subcommands ------------------------------ */
 
@@ -58,6 +72,10 @@ struct client_opts {
     const char *out;
     const char *id;
     const char *pass;
+    const char *output;         /* get: -o FILE */
+    const char *path;           /* get: the page */
+    const char *request;        /* get: --request FILE, a whole request of one's own */
+    int insecure;               /* lab build only: skip the server certificate check */
     int trace;
     int verbose;
     int batch;
@@ -90,6 +108,8 @@ static void usage(FILE *f)
             "                           [--out DIR] -pass SRC [-iter N] [--trace] [--verbose]\n"
             "       glass client chat --server HOST:PORT --id DIR -pass SRC [--batch]\n"
             "                         [--wait S] [--trace] [--verbose]\n"
+            "       glass client get --server HOST:PORT --id DIR -pass SRC PATH [-o FILE]\n"
+            "                        [--request FILE]\n"
             "       glass client bench --server HOST:PORT --id DIR -pass SRC [--time S] [--new]\n\n"
             "enroll  makes an RSA-2048 key (saved encrypted with the password), a request\n"
             "        for /CN=NAME, and has the server's CA sign it, using the one-time\n"
@@ -101,21 +121,39 @@ static void usage(FILE *f)
             "        standard input when it is not a terminal, or with --batch):\n"
             "            /to NAME message    send a message to NAME through the server\n"
             "            /who                list the connected clients\n"
+            "            /get PATH           fetch a page the server publishes (HTTP/1.1\n"
+            "                                GET) and print the whole response\n"
+            "            /put KEY VALUE      keep VALUE under KEY in your own store\n"
+            "            /getkey KEY         print it (also /kv get KEY)\n"
+            "            /del KEY            forget it\n"
+            "            /keys               list your keys\n"
             "            /quit               leave\n"
             "        Messages arrive as \"[NAME] text\".  In batch mode, after the end of\n"
             "        input the client waits up to --wait S seconds (default 1) for\n"
-            "        answers: it leaves as soon as every /who is answered, unless it\n"
+            "        answers: it leaves as soon as every request is answered, unless it\n"
             "        sent a /to (answered only on failure), then it waits all S.\n"
+            "get     fetches PATH (e.g. /index.html) with HTTP/1.1 GET over the glass\n"
+            "        channel and writes the body to standard output, or with -o FILE\n"
+            "        to FILE (atomically: all of it or nothing).  A status other than\n"
+            "        200 is an error: exit 1, nothing written.  --request FILE sends\n"
+            "        FILE's bytes as the request, as they are (write your own HTTP),\n"
+            "        and writes the whole response, status line and header included.\n"
             "bench   repeats full mutually-authenticated handshakes for --time S seconds\n"
             "        (default 5) and prints handshakes per second (like `openssl s_time\n"
             "        -new`).\n\n"
             "  --trace    print every handshake step with its bytes and their meaning\n"
-            "  --verbose  print the group, suite, key sizes and the server's subject\n\n"
+            "  --verbose  print the group, suite, key sizes and the server's subject\n"
+#ifdef GLASS_LAB_BUILD
+            "  --insecure LAB BUILD ONLY: do not check the server's certificate (lab 5)\n"
+#endif
+            "\n"
             "example:\n"
             "  glass client enroll --server 127.0.0.1:4433 --name alice \\\n"
             "      --code 7K2M-QX4D-9HJB-TR3W-P6NC --ca myca/ca.pem -pass pass:alicepw\n"
             "  printf '/to bob hello\\n/who\\n' | \\\n"
-            "      glass client chat --server 127.0.0.1:4433 --id alice -pass pass:alicepw\n",
+            "      glass client chat --server 127.0.0.1:4433 --id alice -pass pass:alicepw\n"
+            "  glass client get --server 127.0.0.1:4433 --id alice -pass pass:alicepw \\\n"
+            "      /index.html -o index.html\n",
             KEY_DEFAULT_ITERATIONS);
 }
 
@@ -138,6 +176,19 @@ static int parse_args(const char *sub, int argc, char **argv, struct client_opts
             takes = 0;
         } else if (strcmp(a, "--new") == 0 || strcmp(a, "-new") == 0) {
             takes = 0;          /* every bench handshake is a full one */
+        } else if (strcmp(a, "--insecure") == 0 || strcmp(a, "-insecure") == 0) {
+#ifdef GLASS_LAB_BUILD
+            o->insecure = 1;
+            takes = 0;
+#else
+            /* Skipping the server's certificate check is a lab exercise
+             * (docs/labs/05-certificates.md), never an option of the real
+             * client. */
+            return app_error(CMD, "only in the lab build (make labs)");
+#endif
+        } else if (strcmp(sub, "get") == 0 && a[0] != '-' && o->path == NULL) {
+            o->path = a;
+            takes = 0;
         } else if (v == NULL) {
             return app_error(CMD, "%s: %s needs a value (see --help)", sub, a);
         } else if (strcmp(a, "--server") == 0 || strcmp(a, "-connect") == 0) {
@@ -153,6 +204,10 @@ static int parse_args(const char *sub, int argc, char **argv, struct client_opts
                 return 1;
         } else if (strcmp(a, "--out") == 0) {
             o->out = v;
+        } else if (strcmp(sub, "get") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "-out") == 0)) {
+            o->output = v;
+        } else if (strcmp(sub, "get") == 0 && strcmp(a, "--request") == 0) {
+            o->request = v;
         } else if (strcmp(a, "--id") == 0) {
             o->id = v;
         } else if (strcmp(a, "-pass") == 0 || strcmp(a, "--pass") == 0) {
@@ -175,6 +230,11 @@ static int parse_args(const char *sub, int argc, char **argv, struct client_opts
     }
     if (o->server == NULL)
         return app_error(CMD, "%s: --server HOST:PORT is required", sub);
+#ifdef GLASS_LAB_BUILD
+    if (o->insecure)
+        lab_insecure_banner("glass client --insecure: the server's certificate is NOT checked; "
+                            "anyone in the middle can read and change everything");
+#endif
     if (net_parse_hostport(o->server, o->host, sizeof o->host, &o->port) != GLASS_OK)
         return app_error(CMD, "%s: --server: '%s' is not HOST:PORT", sub, o->server);
     return 0;
@@ -209,6 +269,9 @@ static glass_err conn_open(client_conn *c, const struct client_opts *o, glass_co
     cfg->now = net_wall_time();
     cfg->server_name = o->host;
     cfg->trace = o->trace ? &c->tracer : NULL;
+#ifdef GLASS_LAB_BUILD
+    cfg->insecure_skip_verify = o->insecure;
+#endif
     glass_err err = net_connect(o->host, o->port, CLIENT_CONNECT_MS, &c->fd);
     if (err != GLASS_OK)
         return err;
@@ -682,8 +745,62 @@ static int chat_handshake_handler(client_conn *c, const glass_event *ev, void *a
     return ev->type == GLASS_EV_HANDSHAKE_DONE ? 1 : 0;
 }
 
+/* What the user has sent that may still be answered. */
+struct chat_pending {
+    int who;                    /* /who sent, WhoList not yet received */
+    int sent_to;                /* a /to was sent (answered only if it fails) */
+    int kv;                     /* key-value requests not yet answered */
+    int fetch;                  /* /get sent, the last piece not yet received */
+    uint8_t *resp;              /* the response being received (pieces so far) */
+    size_t resp_len;
+    int resp_overflow;          /* more than CLIENT_FETCH_MAX: dropped */
+};
+
+/* Prints HTTP text received from the network: lines kept, CR dropped,
+ * other control characters replaced as in print_safe. */
+static void print_http(FILE *f, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned ch = p[i];
+        if (ch == '\r')
+            continue;
+        fputc(ch == '\n' || ch == '\t' ? (int)ch : ch < 0x20 || ch == 0x7f ? '?' : (int)ch, f);
+    }
+    if (n > 0 && p[n - 1] != '\n')
+        fputc('\n', f);
+}
+
+/* Appends a FetchResponse piece to the response being received.  Returns 1
+ * when the response is complete. */
+static int fetch_append(struct chat_pending *pend, const glass_app_msg *m)
+{
+    if (!pend->resp_overflow) {
+        if (m->text_len > CLIENT_FETCH_MAX - pend->resp_len) {
+            pend->resp_overflow = 1;
+        } else if (m->text_len > 0) {
+            uint8_t *r = realloc(pend->resp, pend->resp_len + m->text_len);
+            if (r == NULL) {
+                pend->resp_overflow = 1;
+            } else {
+                pend->resp = r;
+                memcpy(r + pend->resp_len, m->text, m->text_len);
+                pend->resp_len += m->text_len;
+            }
+        }
+    }
+    return m->last;
+}
+
+static void fetch_reset(struct chat_pending *pend)
+{
+    free(pend->resp);
+    pend->resp = NULL;
+    pend->resp_len = 0;
+    pend->resp_overflow = 0;
+}
+
 /* Prints one message from the server. */
-static void chat_show(const uint8_t *data, size_t len, int *who_pending)
+static void chat_show(const uint8_t *data, size_t len, struct chat_pending *pend)
 {
     glass_app_msg m;
     if (glass_app_decode(data, len, &m) != GLASS_OK) {
@@ -699,16 +816,49 @@ static void chat_show(const uint8_t *data, size_t len, int *who_pending)
         putchar('\n');
         break;
     case GLASS_APP_WHO_LIST:
-        if (*who_pending > 0)
-            (*who_pending)--;
-        printf("* connected:");
+    case GLASS_APP_KV_KEYS:
+        if (m.type == GLASS_APP_WHO_LIST && pend->who > 0)
+            pend->who--;
+        if (m.type == GLASS_APP_KV_KEYS && pend->kv > 0)
+            pend->kv--;
+        printf(m.type == GLASS_APP_WHO_LIST ? "* connected:" : "* keys:");
         for (size_t i = 0; i < m.n_names; i++) {
             putchar(' ');
             print_safe(stdout, m.names[i], m.name_lens[i]);
         }
         putchar('\n');
         break;
+    case GLASS_APP_KV_VALUE:
+    case GLASS_APP_KV_DONE:
+        if (pend->kv > 0)
+            pend->kv--;
+        printf(m.type == GLASS_APP_KV_DONE ? "* ok " : "* ");
+        print_safe(stdout, m.name, m.name_len);
+        if (m.type == GLASS_APP_KV_VALUE) {
+            printf(" = ");
+            print_safe(stdout, m.text, m.text_len);
+        }
+        putchar('\n');
+        break;
+    case GLASS_APP_FETCH_RESPONSE:
+        if (!fetch_append(pend, &m))
+            break;
+        if (pend->fetch > 0)
+            pend->fetch--;
+        if (pend->resp_overflow)
+            printf("! the response was longer than %u bytes: dropped\n", CLIENT_FETCH_MAX);
+        else
+            print_http(stdout, pend->resp, pend->resp_len);
+        fetch_reset(pend);
+        break;
     case GLASS_APP_ERROR:
+        /* The key-value errors and busy answer a request of ours. */
+        if ((m.code == GLASS_APP_ERR_NO_SUCH_KEY || m.code == GLASS_APP_ERR_LIMIT ||
+             m.code == GLASS_APP_ERR_STORAGE) && pend->kv > 0)
+            pend->kv--;
+        else if ((m.code == GLASS_APP_ERR_BUSY || m.code == GLASS_APP_ERR_STORAGE) &&
+                 pend->fetch > 0)
+            pend->fetch--;
         printf("! ");
         print_safe(stdout, m.text, m.text_len);
         putchar('\n');
@@ -720,18 +870,55 @@ static void chat_show(const uint8_t *data, size_t len, int *who_pending)
     fflush(stdout);
 }
 
-/* What the user has sent that may still be answered. */
-struct chat_pending {
-    int who;                    /* /who sent, WhoList not yet received */
-    int sent_to;                /* a /to was sent (answered only if it fails) */
-};
+/* The request text of GET path (RFC 9112 §3): bytes not allowed in a
+ * request-target (space, controls, non-ASCII) are percent-encoded
+ * (RFC 3986 §2.1); the rest, '%' included, go as typed. */
+static glass_err fetch_request_text(const char *host, const char *path, char *out, size_t cap,
+                                    size_t *out_len)
+{
+    size_t n = 0;
+    int w = snprintf(out, cap, "GET ");
+    if (w < 0 || (size_t)w >= cap)
+        return GLASS_ERR_BUFFER_TOO_SMALL;
+    n = (size_t)w;
+    for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++) {
+        if (n + 4 >= cap)
+            return GLASS_ERR_BUFFER_TOO_SMALL;
+        if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+            n += (size_t)snprintf(out + n, cap - n, "%%%02X", *p);
+        else
+            out[n++] = (char)*p;
+    }
+    w = snprintf(out + n, cap - n, " HTTP/1.1\r\nHost: %s\r\n\r\n", host);
+    if (w < 0 || (size_t)w >= cap - n)
+        return GLASS_ERR_BUFFER_TOO_SMALL;
+    *out_len = n + (size_t)w;
+    return GLASS_OK;
+}
+
+/* Splits "/cmd ARG REST": *arg is the first word, *rest what follows it
+ * (NULL when nothing does). */
+static void split_words(char *args, char **arg, char **rest)
+{
+    while (*args == ' ')
+        args++;
+    *arg = args;
+    char *sp = strchr(args, ' ');
+    *rest = NULL;
+    if (sp != NULL) {
+        *sp = '\0';
+        *rest = sp + 1;
+    }
+}
 
 /* One line typed by the user.  Returns 1 for /quit. */
-static int chat_line(client_conn *c, char *line, struct chat_pending *pend)
+static int chat_line(client_conn *c, const struct client_opts *o, char *line,
+                     struct chat_pending *pend)
 {
     uint8_t *msg = NULL;
     size_t len = 0;
     glass_err err = GLASS_OK;
+    char *arg = NULL, *rest = NULL;
     size_t n = strlen(line);
     while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
         line[--n] = '\0';
@@ -742,24 +929,73 @@ static int chat_line(client_conn *c, char *line, struct chat_pending *pend)
     msg = malloc(GLASS_MAX_PLAINTEXT);
     if (msg == NULL)
         return 0;
+    /* "/kv get K" is "/getkey K", and so on. */
+    if (strncmp(line, "/kv ", 4) == 0) {
+        static const char *const alias[][2] = {
+            {"get ", "/getkey "}, {"put ", "/put "}, {"del ", "/del "}, {"keys", "/keys"}};
+        char *sub = line + 4;
+        while (*sub == ' ')
+            sub++;
+        for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++) {
+            size_t k = strlen(alias[i][0]);
+            /* "get ", "put ", "del " take arguments; "keys" none. */
+            int whole = alias[i][0][k - 1] != ' ';
+            if (strncmp(sub, alias[i][0], k) == 0 && (!whole || sub[k] == '\0')) {
+                size_t pre = strlen(alias[i][1]);
+                memmove(line + pre, sub + k, strlen(sub + k) + 1);
+                memcpy(line, alias[i][1], pre);
+                break;
+            }
+        }
+    }
     if (strcmp(line, "/who") == 0) {
         err = glass_app_encode_who(msg, GLASS_MAX_PLAINTEXT, &len);
         pend->who++;
     } else if (strncmp(line, "/to ", 4) == 0) {
-        char *name = line + 4;
-        while (*name == ' ')
-            name++;
-        char *text = strchr(name, ' ');
-        if (text == NULL) {
+        split_words(line + 4, &arg, &rest);
+        if (rest == NULL) {
             app_error(CMD, "chat: /to needs a name and a message: /to NAME message");
             goto cleanup;
         }
-        *text++ = '\0';
-        err = glass_app_encode_send_to(msg, GLASS_MAX_PLAINTEXT, &len, name,
-                                       (const uint8_t *)text, strlen(text));
+        err = glass_app_encode_send_to(msg, GLASS_MAX_PLAINTEXT, &len, arg,
+                                       (const uint8_t *)rest, strlen(rest));
         pend->sent_to = 1;
+    } else if (strncmp(line, "/get ", 5) == 0) {
+        char *req = malloc(GLASS_MAX_PLAINTEXT);
+        split_words(line + 5, &arg, &rest);
+        size_t req_len = 0;
+        err = req == NULL ? GLASS_ERR_NOMEM
+                          : fetch_request_text(o->host, arg, req, GLASS_MAX_PLAINTEXT, &req_len);
+        if (err == GLASS_OK)
+            err = glass_app_encode_fetch_request(msg, GLASS_MAX_PLAINTEXT, &len,
+                                                 (const uint8_t *)req, req_len);
+        free(req);
+        pend->fetch++;
+    } else if (strncmp(line, "/put ", 5) == 0) {
+        split_words(line + 5, &arg, &rest);
+        if (rest == NULL || *arg == '\0') {
+            app_error(CMD, "chat: /put needs a key and a value: /put KEY VALUE");
+            goto cleanup;
+        }
+        err = glass_app_encode_kv_put(msg, GLASS_MAX_PLAINTEXT, &len, arg,
+                                      (const uint8_t *)rest, strlen(rest));
+        pend->kv++;
+    } else if (strncmp(line, "/getkey ", 8) == 0 || strncmp(line, "/del ", 5) == 0) {
+        int del = line[1] == 'd';
+        split_words(line + (del ? 5 : 8), &arg, &rest);
+        if (rest != NULL || *arg == '\0') {
+            app_error(CMD, "chat: %s needs one key", del ? "/del" : "/getkey");
+            goto cleanup;
+        }
+        err = del ? glass_app_encode_kv_delete(msg, GLASS_MAX_PLAINTEXT, &len, arg)
+                  : glass_app_encode_kv_get(msg, GLASS_MAX_PLAINTEXT, &len, arg);
+        pend->kv++;
+    } else if (strcmp(line, "/keys") == 0) {
+        err = glass_app_encode_kv_list(msg, GLASS_MAX_PLAINTEXT, &len);
+        pend->kv++;
     } else {
-        app_error(CMD, "chat: unknown command '%.40s': use /to NAME message, /who or /quit",
+        app_error(CMD, "chat: unknown command '%.40s': use /to, /who, /get, /put, /getkey, "
+                       "/del, /keys or /quit",
                   line);
         goto cleanup;
     }
@@ -783,7 +1019,8 @@ static int do_chat(int argc, char **argv)
     size_t line_len = 0;
     int rc = 1, quitting = 0, stdin_open = 1;
     int64_t quit_at = 0;
-    struct chat_pending pend = {0, 0};
+    struct chat_pending pend;
+    memset(&pend, 0, sizeof pend);
     memset(&o, 0, sizeof o);
     memset(&c, 0, sizeof c);
     memset(&cfg, 0, sizeof cfg);
@@ -828,7 +1065,7 @@ static int do_chat(int argc, char **argv)
             if (note_event(&c, &ev))
                 continue;
             if (ev.type == GLASS_EV_APP_MESSAGE)
-                chat_show(ev.data, ev.len, &pend.who);
+                chat_show(ev.data, ev.len, &pend);
         }
         if (net_engine_flush(c.fd, c.eng) != 0)
             c.eof = 1;
@@ -838,7 +1075,8 @@ static int do_chat(int argc, char **argv)
         /* After the input: leave at the deadline, or sooner once every
          * /who is answered if no /to is outstanding (a /to is answered
          * only when it fails, so after one the whole wait is spent). */
-        if (quitting && (now >= quit_at || (!stdin_open && pend.who == 0 && !pend.sent_to)))
+        if (quitting && (now >= quit_at || (!stdin_open && pend.who == 0 && pend.kv == 0 && pend.fetch == 0 &&
+                          !pend.sent_to)))
             break;
         struct pollfd p[2] = {
             {c.fd, (short)(POLLIN | (net_engine_pending(c.eng) ? POLLOUT : 0)), 0},
@@ -864,7 +1102,7 @@ static int do_chat(int argc, char **argv)
                 quit_at = net_now_ms() + (o.batch ? o.wait_ms : 0);
                 if (line_len > 0) {
                     line[line_len] = '\0';
-                    (void)chat_line(&c, line, &pend);
+                    (void)chat_line(&c, &o, line, &pend);
                     line_len = 0;
                 }
                 continue;
@@ -875,7 +1113,7 @@ static int do_chat(int argc, char **argv)
                 if (line[i] != '\n')
                     continue;
                 line[i] = '\0';
-                if (chat_line(&c, line + start, &pend)) {
+                if (chat_line(&c, &o, line + start, &pend)) {
                     quitting = 1;
                     quit_at = net_now_ms();
                 }
@@ -910,10 +1148,222 @@ cleanup:
     if (c.eng != NULL || c.fd >= 0)
         conn_close(&c);
     identity_free(&id);
+    fetch_reset(&pend);
     if (line != NULL) {
         glass_wipe(line, CLIENT_LINE_MAX + 1);
         free(line);
     }
+    return rc;
+}
+
+/* ---- get ------------------------------------------------------------------------------ */
+
+struct get_state {
+    struct chat_pending pend;   /* the response, piece by piece */
+    int done;
+    char error[256];            /* an Error message instead of a response */
+};
+
+static int get_handler(client_conn *c, const glass_event *ev, void *arg)
+{
+    struct get_state *st = arg;
+    glass_app_msg m;
+    (void)c;
+    if (ev->type != GLASS_EV_APP_MESSAGE || glass_app_decode(ev->data, ev->len, &m) != GLASS_OK)
+        return 0;
+    if (m.type == GLASS_APP_ERROR) {
+        size_t n = m.text_len < sizeof st->error - 1 ? m.text_len : sizeof st->error - 1;
+        for (size_t i = 0; i < n; i++)
+            st->error[i] = m.text[i] < 0x20 || m.text[i] == 0x7f ? '?' : (char)m.text[i];
+        st->error[n] = '\0';
+        return -1;
+    }
+    if (m.type == GLASS_APP_FETCH_RESPONSE && fetch_append(&st->pend, &m)) {
+        st->done = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Splits an HTTP/1.1 response (RFC 9112 §4, §6): the status code, the
+ * reason phrase, and the body, whose size must equal Content-Length. */
+static int parse_response(const uint8_t *resp, size_t len, int *status, char *reason,
+                          size_t reason_cap, const uint8_t **body, size_t *body_len)
+{
+    const uint8_t *end = NULL;
+    for (size_t i = 0; i + 4 <= len && end == NULL; i++)
+        if (memcmp(resp + i, "\r\n\r\n", 4) == 0)
+            end = resp + i;
+    if (end == NULL || len < 13 || memcmp(resp, "HTTP/1.", 7) != 0 || resp[8] != ' ')
+        return -1;
+    /* 1. status-line = HTTP-version SP status-code SP [reason-phrase] CRLF */
+    if (resp[9] < '1' || resp[9] > '5' || resp[10] < '0' || resp[10] > '9' || resp[11] < '0' ||
+        resp[11] > '9' || resp[12] != ' ')
+        return -1;
+    *status = (resp[9] - '0') * 100 + (resp[10] - '0') * 10 + (resp[11] - '0');
+    size_t r = 0;
+    for (const uint8_t *p = resp + 13; p < end && *p != '\r' && r + 1 < reason_cap; p++)
+        reason[r++] = *p < 0x20 || *p == 0x7f ? '?' : (char)*p;
+    reason[r] = '\0';
+    /* 2. Content-Length, among the header fields. */
+    long long clen = -1;
+    const uint8_t *f = resp;
+    while (f < end) {
+        const uint8_t *eol = f;
+        while (eol < end && *eol != '\r')
+            eol++;
+        static const char cl[] = "content-length:";
+        size_t k = sizeof cl - 1;
+        if ((size_t)(eol - f) > k) {
+            size_t i = 0;
+            while (i < k && (f[i] | 0x20) == (uint8_t)cl[i])
+                i++;
+            if (i == k) {
+                const uint8_t *v = f + k;
+                while (v < eol && *v == ' ')
+                    v++;
+                clen = 0;
+                for (; v < eol && *v >= '0' && *v <= '9' && clen <= (long long)len; v++)
+                    clen = clen * 10 + (*v - '0');
+            }
+        }
+        f = eol + 2;
+    }
+    *body = end + 4;
+    *body_len = len - (size_t)(end + 4 - resp);
+    if (clen < 0 || (unsigned long long)clen != *body_len)
+        return -1;
+    return 0;
+}
+
+static int do_get(int argc, char **argv)
+{
+    struct client_opts o;
+    identity id;
+    client_conn c;
+    glass_config cfg;
+    struct get_state st;
+    char *req = NULL;
+    uint8_t *msg = NULL;
+    size_t req_len = 0, msg_len = 0;
+    int rc = 1;
+    memset(&o, 0, sizeof o);
+    memset(&c, 0, sizeof c);
+    memset(&st, 0, sizeof st);
+    c.fd = -1;
+    if (parse_args("get", argc, argv, &o) != 0)
+        return 1;
+    if (o.id == NULL || (o.path == NULL) == (o.request == NULL))
+        return app_error(CMD, "get: --id DIR and a PATH (or --request FILE) are required "
+                              "(see --help)");
+    if (identity_load("get", o.id, o.pass, &id) != 0)
+        return 1;
+    net_install_signals();
+    req = malloc(GLASS_MAX_PLAINTEXT);
+    msg = malloc(GLASS_MAX_PLAINTEXT);
+    if (req == NULL || msg == NULL) {
+        app_error(CMD, "get: out of memory");
+        goto cleanup;
+    }
+    /* 1. The request, as it would cross a TCP connection to a web server
+     *    (or, with --request, exactly the bytes of FILE). */
+    glass_err err;
+    if (o.request != NULL) {
+        uint8_t *data = NULL;
+        err = glass_read_file(o.request, GLASS_MAX_PLAINTEXT - 3, &data, &req_len);
+        if (err != GLASS_OK) {
+            app_error(CMD, "get: --request %s: %s", o.request, glass_strerror(err));
+            goto cleanup;
+        }
+        if (req_len > 0)
+            memcpy(req, data, req_len);
+        free(data);
+    } else {
+        err = fetch_request_text(o.host, o.path, req, GLASS_MAX_PLAINTEXT, &req_len);
+    }
+    if (err == GLASS_OK)
+        err = glass_app_encode_fetch_request(msg, GLASS_MAX_PLAINTEXT, &msg_len,
+                                             (const uint8_t *)req, req_len);
+    if (err != GLASS_OK) {
+        app_error(CMD, "get: %s", o.request != NULL ? "the request file is empty"
+                                                    : "the path is too long for one request");
+        goto cleanup;
+    }
+    /* 2. The mutually authenticated handshake, the request, the pieces of
+     *    the response until the last. */
+    identity_config(&id, &cfg);
+    err = conn_open(&c, &o, &cfg);
+    if (err != GLASS_OK) {
+        app_error(CMD, "get: cannot connect to %s: %s", o.server,
+                  err == GLASS_ERR_IO ? strerror(errno) : glass_strerror(err));
+        goto cleanup;
+    }
+    if (!drive(&c, net_now_ms() + CLIENT_HANDSHAKE_MS, chat_handshake_handler, NULL)) {
+        conn_report("get", &c, "handshake");
+        goto cleanup;
+    }
+    if (o.verbose)
+        print_verbose(&c, &id.key);
+    err = glass_engine_send_app(c.eng, msg, msg_len);
+    if (err != GLASS_OK) {
+        app_error(CMD, "get: cannot send: %s", glass_strerror(err));
+        goto cleanup;
+    }
+    if (!drive(&c, net_now_ms() + CLIENT_FETCH_MS, get_handler, &st)) {
+        if (st.error[0] != '\0')
+            app_error(CMD, "get: the server answered: %s", st.error);
+        else
+            conn_report("get", &c, "fetch");
+        goto cleanup;
+    }
+    conn_goodbye(&c);
+
+    /* 3. The response: a 200 gives its body (to -o FILE, written
+     *    atomically, or to standard output); anything else is an error.
+     *    With --request, the whole response is written, whatever it says. */
+    if (o.request != NULL && !st.pend.resp_overflow) {
+        if (o.output != NULL)
+            err = glass_write_file_atomic(o.output, st.pend.resp, st.pend.resp_len, 0644);
+        else if (st.pend.resp_len > 0 &&
+                 fwrite(st.pend.resp, 1, st.pend.resp_len, stdout) != st.pend.resp_len)
+            err = GLASS_ERR_IO;
+        if (err != GLASS_OK)
+            app_error(CMD, "get: cannot write the response: %s", glass_strerror(err));
+        rc = err == GLASS_OK ? 0 : 1;
+        goto cleanup;
+    }
+    int status = 0;
+    char reason[64];
+    const uint8_t *body = NULL;
+    size_t body_len = 0;
+    if (st.pend.resp_overflow ||
+        parse_response(st.pend.resp, st.pend.resp_len, &status, reason, sizeof reason, &body,
+                       &body_len) != 0) {
+        app_error(CMD, "get: %s: the response is not a complete HTTP/1.1 response", o.path);
+        goto cleanup;
+    }
+    if (status != 200) {
+        app_error(CMD, "get: %s: %d %s", o.path, status, reason);
+        goto cleanup;
+    }
+    if (o.output != NULL) {
+        err = glass_write_file_atomic(o.output, body, body_len, 0644);
+        if (err != GLASS_OK) {
+            app_error(CMD, "get: %s: %s", o.output, glass_strerror(err));
+            goto cleanup;
+        }
+    } else if (body_len > 0 && fwrite(body, 1, body_len, stdout) != body_len) {
+        app_error(CMD, "get: cannot write to standard output");
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    if (c.eng != NULL || c.fd >= 0)
+        conn_close(&c);
+    identity_free(&id);
+    fetch_reset(&st.pend);
+    free(req);
+    free(msg);
     return rc;
 }
 
@@ -974,14 +1424,16 @@ static int run(int argc, char **argv)
         return 0;
     }
     if (argc < 2)
-        return app_error(CMD, "a subcommand is needed: enroll, chat or bench (see --help)");
+        return app_error(CMD, "a subcommand is needed: enroll, chat, get or bench (see --help)");
     if (strcmp(argv[1], "enroll") == 0)
         return do_enroll(argc - 1, argv + 1);
     if (strcmp(argv[1], "chat") == 0)
         return do_chat(argc - 1, argv + 1);
     if (strcmp(argv[1], "bench") == 0)
         return do_bench(argc - 1, argv + 1);
-    return app_error(CMD, "unknown subcommand '%s': use enroll, chat or bench", argv[1]);
+    if (strcmp(argv[1], "get") == 0)
+        return do_get(argc - 1, argv + 1);
+    return app_error(CMD, "unknown subcommand '%s': use enroll, chat, get or bench", argv[1]);
 }
 
-const struct glass_command cmd_client = {"client", "enroll with, chat through, or benchmark a glass server", run};
+const struct glass_command cmd_client = {"client", "enroll with, chat through, fetch from, or benchmark a glass server", run};

@@ -13,7 +13,10 @@
  *   1. server_setup: open the CA (its key signs enrollment requests), load or
  *      issue the server's own key and certificate, build the CRL;
  *   2. serve: the poll loop — accept, read/feed, events, write, timeouts;
- *   3. on_event: what each engine event means for the relay;
+ *   3. on_event: what each engine event means for the relay, and on_app:
+ *      the relay, page fetch (http_handle, http_serve_file: a small
+ *      HTTP/1.1 server for the files under --www) and the per-client
+ *      key-value store (on_kv);
  *   4. on_enroll: the enrollment checks, in order;
  *   5. server_shutdown: close_notify to everyone on SIGINT/SIGTERM.
  *
@@ -23,6 +26,11 @@
  *     the engine keeps at most one partial record per client;
  *   - bytes queued towards a client that does not read are capped at
  *     SERVER_MAX_PENDING_OUT; past that the client is dropped;
+ *   - a page is at most SERVER_WWW_MAX_FILE bytes, one response at a time
+ *     per client, sent a piece at a time as the socket drains
+ *     (fetch_pump), so it never counts against that cap;
+ *   - a key-value store holds at most KV_MAX_KEYS keys of KV_KEY_MAX
+ *     characters and values of KV_VALUE_MAX bytes per client name;
  *   - a handshake (and an enrollment) must finish within
  *     --handshake-timeout seconds; an established client that stays silent
  *     for --idle-timeout seconds is closed.
@@ -37,6 +45,9 @@
  *
  * CT: not applicable here; the engine and the primitives state theirs.
  */
+/* realpath(3) is an X/Open function: ask for it (POSIX.1-2008 + XSI). */
+#define _XOPEN_SOURCE 700
+
 #include "apps.h"
 #include "net.h"
 #include "password.h"
@@ -46,10 +57,13 @@
 #include "protocol/protocol.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -70,6 +84,12 @@
 #define SERVER_SHUTDOWN_MS           2000
 #define SERVER_CERT_DAYS             365u
 #define SERVER_PATH_MAX              4096
+#define SERVER_WWW_MAX_FILE          (1u << 20)   /* largest page served */
+#define SERVER_FETCH_LOW_WATER       (64u * 1024u)
+#define KV_KEY_MAX                   64
+#define KV_VALUE_MAX                 4096
+#define KV_MAX_KEYS                  64
+#define KV_FILE_MAX                  (1u << 20)
 
 struct server_opts {
     const char *dir;
@@ -79,6 +99,7 @@ struct server_opts {
     unsigned long max_clients;
     unsigned long hs_timeout;
     unsigned long idle_timeout;
+    const char *www;
     int trace;
     int verbose;
 };
@@ -113,7 +134,24 @@ typedef struct conn {
     size_t serial_len;
     net_tracer tr;
     glass_tracer tracer;
+    uint8_t *resp;              /* the HTTP response being sent, if any */
+    size_t resp_len;
+    size_t resp_off;            /* bytes of it already sent */
+    int resp_status;
 } conn;
+
+/* One client's key-value store, kept sorted by key. */
+typedef struct kv_entry {
+    char key[KV_KEY_MAX + 1];
+    uint8_t *value;
+    size_t len;
+} kv_entry;
+
+typedef struct kv_store {
+    char owner[GLASS_MAX_NAME + 1];     /* the CN of the client's certificate */
+    kv_entry e[KV_MAX_KEYS];
+    size_t n;
+} kv_store;
 
 typedef struct server {
     struct server_opts o;
@@ -136,6 +174,10 @@ typedef struct server {
     unsigned long next_id;
     int64_t accept_pause_until; /* after EMFILE: let descriptors free up */
     int64_t next_revocation_check;
+    char www[PATH_MAX];         /* the published directory, resolved */
+    int have_www;
+    kv_store **kv;              /* the stores opened so far */
+    size_t n_kv;
 } server;
 
 /* ---- logging ---------------------------------------------------------------- */
@@ -172,21 +214,26 @@ static void logf_(const server *s, const conn *c, const char *fmt, ...)
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: glass server --dir DIR -pass SRC [--port N] [--bind ADDR] [--trace]\n"
-            "                    [--verbose] [--max-clients N] [--handshake-timeout S]\n"
-            "                    [--idle-timeout S]\n\n"
+            "usage: glass server --dir DIR -pass SRC [--port N] [--bind ADDR] [--www WWW]\n"
+            "                    [--trace] [--verbose] [--max-clients N]\n"
+            "                    [--handshake-timeout S] [--idle-timeout S]\n\n"
             "Runs the glass relay: clients enroll with a one-time code (the CA in DIR\n"
             "signs their key), then connect with mutual authentication and send each\n"
             "other messages through the server.  DIR is a CA made by `glass ca init`;\n"
             "the server's own key and certificate are DIR/server.key and\n"
-            "DIR/server.pem, issued from the CA on first start.  SIGINT or SIGTERM\n"
-            "closes every session with close_notify and exits 0.\n\n"
+            "DIR/server.pem, issued from the CA on first start.  Clients may also\n"
+            "fetch the files under WWW with HTTP/1.1 GET (at most 1 MiB each; no path\n"
+            "may lead outside WWW) and keep up to 64 keys of their own in a key-value\n"
+            "store, saved in DIR/kv/NAME.txt.  SIGINT or SIGTERM closes every session\n"
+            "with close_notify and exits 0.\n\n"
             "options:\n"
             "  --dir DIR              the CA directory\n"
             "  -pass SRC              password of the CA key (pass:, env:, file:, fd:, stdin)\n"
             "  --port N               TCP port (default %u; 0 picks a free one and\n"
             "                         prints \"listening on ADDR:PORT\")\n"
             "  --bind ADDR            address to listen on (default 127.0.0.1)\n"
+            "  --www WWW              the directory of pages to publish (default\n"
+            "                         DIR/www when it exists; otherwise none)\n"
             "  --trace                print every handshake step with its bytes\n"
             "  --verbose              print group, suite, key sizes and peer subject\n"
             "  --max-clients N        connections at once (default %u)\n"
@@ -194,7 +241,7 @@ static void usage(FILE *f)
             "  --idle-timeout S       seconds of silence before a close (default %u)\n\n"
             "example:\n"
             "  glass ca init --dir myca -subj /CN=Class-CA -pass pass:secret\n"
-            "  glass server --dir myca -pass pass:secret --port 4433\n",
+            "  glass server --dir myca -pass pass:secret --port 4433 --www site\n",
             SERVER_DEFAULT_PORT, SERVER_DEFAULT_MAX_CLIENTS, SERVER_DEFAULT_HS_TIMEOUT,
             SERVER_DEFAULT_IDLE_TIMEOUT);
 }
@@ -223,6 +270,8 @@ static int parse_args(int argc, char **argv, struct server_opts *o)
         } else if (strcmp(a, "-pass") == 0 || strcmp(a, "--pass") == 0 ||
                    strcmp(a, "-passin") == 0) {
             o->pass = v;
+        } else if (strcmp(a, "--www") == 0 || strcmp(a, "-WWW") == 0) {
+            o->www = v;
         } else if (strcmp(a, "--bind") == 0 || strcmp(a, "-bind") == 0) {
             o->bind = v;
         } else if (strcmp(a, "--port") == 0 || strcmp(a, "-port") == 0 ||
@@ -426,6 +475,25 @@ static void raise_fd_limit(unsigned long want)
     (void)setrlimit(RLIMIT_NOFILE, &rl);
 }
 
+/* --www, or DIR/www when it exists. */
+static int setup_www(server *s)
+{
+    char def[SERVER_PATH_MAX];
+    struct stat st;
+    const char *www = s->o.www;
+    if (www == NULL) {
+        if (path_join(def, sizeof def, s->o.dir, "www") != 0 || stat(def, &st) != 0 ||
+            !S_ISDIR(st.st_mode))
+            return 0;
+        www = def;
+    }
+    if (realpath(www, s->www) == NULL || stat(s->www, &st) != 0 || !S_ISDIR(st.st_mode))
+        return app_error(CMD, "--www: %s is not a directory", www);
+    s->have_www = 1;
+    logf_(s, NULL, "publishing %s", s->www);
+    return 0;
+}
+
 static int server_setup(server *s)
 {
     char *password = NULL;
@@ -452,7 +520,11 @@ static int server_setup(server *s)
         app_error(CMD, "cannot build the CA's CRL");
         goto cleanup;
     }
-    /* 4. The listening socket. */
+    /* 4. The published directory, resolved once: every page path is
+     *    checked against this resolved form (http_serve_file). */
+    if (setup_www(s) != 0)
+        goto cleanup;
+    /* 5. The listening socket. */
     raise_fd_limit(s->o.max_clients);
     uint16_t bound = 0;
     err = net_listen(s->o.bind, (uint16_t)s->o.port, 512, &s->lfd, &bound);
@@ -476,6 +548,7 @@ static void conn_free(server *s, conn *c)
         close(c->fd);
     glass_engine_free(c->eng);
     crl_release(c->crl);
+    free(c->resp);
     free(c);
 }
 
@@ -699,6 +772,643 @@ static void on_who(server *s, conn *c)
     free(out);
 }
 
+/* ---- page fetch: HTTP/1.1 GET of the files under --www (PROTOCOL.md §7.1) ------- */
+
+/* The reason phrases of the status codes we send (RFC 9110 §15). */
+static const char *http_reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 500: return "Internal Server Error";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+    }
+}
+
+/* Content-Type by extension (RFC 9110 §8.3); anything else is opaque bytes. */
+static const char *http_content_type(const char *path)
+{
+    static const char *const table[][2] = {
+        {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
+        {".txt", "text/plain; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"}, {".json", "application/json"},
+        {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"}, {".svg", "image/svg+xml"}, {".pem", "application/x-pem-file"},
+    };
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (dot != NULL && (slash == NULL || dot > slash))
+        for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+            if (strcasecmp(dot, table[i][0]) == 0)
+                return table[i][1];
+    return "application/octet-stream";
+}
+
+/* A whole response, status line to body, into c->resp (malloc'd). */
+static int http_respond(conn *c, int status, const char *type, const uint8_t *body,
+                        size_t body_len)
+{
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\n"
+                     "Server: glass\r\n"
+                     "Content-Type: %s\r\n"
+                     "Content-Length: %zu\r\n"
+                     "%s"
+                     "\r\n",
+                     status, http_reason(status), type, body_len,
+                     status == 405 ? "Allow: GET\r\n" : "");
+    if (n < 0 || (size_t)n >= sizeof head)
+        return -1;
+    c->resp = malloc((size_t)n + body_len + 1);
+    if (c->resp == NULL)
+        return -1;
+    memcpy(c->resp, head, (size_t)n);
+    if (body_len > 0)
+        memcpy(c->resp + n, body, body_len);
+    c->resp_len = (size_t)n + body_len;
+    c->resp_off = 0;
+    c->resp_status = status;
+    return 0;
+}
+
+/* An error response: a one-line text/plain body saying why. */
+static int http_error(conn *c, int status, const char *why)
+{
+    char body[256];
+    int n = snprintf(body, sizeof body, "%d %s: %s\n", status, http_reason(status), why);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= sizeof body)
+        n = (int)sizeof body - 1;
+    return http_respond(c, status, "text/plain; charset=utf-8", (const uint8_t *)body,
+                        (size_t)n);
+}
+
+static int hex_digit(int ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* Decodes %XX escapes (RFC 3986 §2.1) of in[0..len) into out (cap bytes
+ * with the NUL).  -1 on a bad escape, a %00 (a NUL would cut the path
+ * short for the C library), or no room. */
+static int percent_decode(const char *in, size_t len, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        int ch = (unsigned char)in[i];
+        if (ch == '%') {
+            if (i + 2 >= len)
+                return -1;
+            int h = hex_digit((unsigned char)in[i + 1]);
+            int l = hex_digit((unsigned char)in[i + 2]);
+            if (h < 0 || l < 0)
+                return -1;
+            ch = h * 16 + l;
+            i += 2;
+            if (ch == 0)
+                return -1;
+        }
+        if (o + 1 >= cap)
+            return -1;
+        out[o++] = (char)ch;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+/* 1 if the resolved path is dir itself or lies under it. */
+static int path_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Finds the file a decoded request path names under the published
+ * directory and answers it: 200 with its bytes, or 403/404/500. */
+static int http_serve_file(server *s, conn *c, const char *path)
+{
+    char joined[SERVER_PATH_MAX], real[PATH_MAX], index[SERVER_PATH_MAX];
+    struct stat st;
+    uint8_t *body = NULL;
+    int fd = -1, rc;
+
+    /* 1. Text checks first, before the file system is asked anything: a
+     *    ".." segment climbs out (RFC 3986 §5.2.4 would remove it against
+     *    the directory above), and a second "/" makes an absolute path. */
+    if (path[1] == '/')
+        return http_error(c, 403, "absolute paths are refused");
+    for (const char *p = path; p != NULL; p = strchr(p + 1, '/')) {
+        const char *seg = p + 1;
+        if (strncmp(seg, "..", 2) == 0 && (seg[2] == '/' || seg[2] == '\0'))
+            return http_error(c, 403, "'..' is refused");
+    }
+    if (!s->have_www)
+        return http_error(c, 404, "this server publishes no pages");
+    if (snprintf(joined, sizeof joined, "%s%s", s->www, path) >= (int)sizeof joined)
+        return http_error(c, 404, "no such page");
+
+    /* 2. Where the path really leads.  The text check above cannot see
+     *    symbolic links: www/notes -> /etc passes it, and only the resolved
+     *    path shows where it ends.  realpath(3) follows every link, then
+     *    the result must be --www's own resolved path or lie under it (the
+     *    prefix must end at a '/': "/srv/www2" is not under "/srv/www"). */
+    if (realpath(joined, real) == NULL)
+        return http_error(c, errno == EACCES ? 403 : 404,
+                          errno == EACCES ? "not readable" : "no such page");
+    if (!path_within(real, s->www))
+        return http_error(c, 403, "the path leads outside the published directory");
+    if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (snprintf(index, sizeof index, "%s/index.html", real) >= (int)sizeof index ||
+            realpath(index, real) == NULL)
+            return http_error(c, 404, "a directory without index.html");
+        if (!path_within(real, s->www))
+            return http_error(c, 403, "the path leads outside the published directory");
+    }
+
+    /* 3. Open what was checked (O_NOFOLLOW: the resolved path has no link
+     *    left, so one appearing now is a race and is refused), then a
+     *    regular file of at most SERVER_WWW_MAX_FILE bytes. */
+    fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return http_error(c, errno == ENOENT ? 404 : 403, "cannot open the file");
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = http_error(c, 403, "not a regular file");
+        goto cleanup;
+    }
+    /* 413 Content Too Large is about a request's content (RFC 9110
+     * §15.5.14); a file too large to serve is the server's own failure. */
+    if (st.st_size > (off_t)SERVER_WWW_MAX_FILE) {
+        rc = http_error(c, 500, "file larger than the 1 MiB this server sends");
+        goto cleanup;
+    }
+    size_t size = (size_t)st.st_size, got = 0;
+    body = malloc(size + 1);
+    if (body == NULL) {
+        rc = http_error(c, 500, "out of memory");
+        goto cleanup;
+    }
+    while (got < size) {
+        ssize_t r = read(fd, body + got, size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    if (got != size) {
+        rc = http_error(c, 500, "the file changed while being read");
+        goto cleanup;
+    }
+    rc = http_respond(c, 200, http_content_type(real), body, size);
+cleanup:
+    if (fd >= 0)
+        close(fd);
+    free(body);
+    return rc;
+}
+
+/* 1 if name[0..n) is an HTTP token (RFC 9110 §5.6.2). */
+static int http_token(const char *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        if (ch <= 0x20 || ch >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", ch) != NULL)
+            return 0;
+    }
+    return 1;
+}
+
+/* Parses one HTTP/1.1 request (RFC 9112) and prepares the response in
+ * c->resp.  path_out gets the target, for the log. */
+static int http_handle(server *s, conn *c, const uint8_t *req, size_t len, char *path_out,
+                       size_t path_cap)
+{
+    char text[GLASS_MAX_PLAINTEXT + 1];
+    char target[SERVER_PATH_MAX], path[SERVER_PATH_MAX];
+    snprintf(path_out, path_cap, "?");
+    /* 1. The header ends at the first empty line, and there is no body:
+     *    the request must end right there (RFC 9112 §2.1). */
+    if (len >= sizeof text || memchr(req, 0, len) != NULL)
+        return http_error(c, 400, "not an HTTP request");
+    memcpy(text, req, len);
+    text[len] = '\0';
+    char *end = strstr(text, "\r\n\r\n");
+    if (end == NULL)
+        return http_error(c, 400, "the header does not end with an empty line");
+    if ((size_t)(end + 4 - text) != len)
+        return http_error(c, 400, "a request body is not accepted");
+    end[2] = '\0';
+    /* Lines end in CRLF; a bare CR or LF is refused (RFC 9112 §2.2 allows
+     * recipients to, and it closes the door to request smuggling). */
+    for (const char *p = text; *p != '\0'; p++)
+        if ((*p == '\r' && p[1] != '\n') || (*p == '\n' && (p == text || p[-1] != '\r')))
+            return http_error(c, 400, "a bare CR or LF in the header");
+
+    /* 2. request-line = method SP request-target SP HTTP-version CRLF
+     *    (RFC 9112 §3), single spaces. */
+    char *line_end = strstr(text, "\r\n");
+    *line_end = '\0';
+    char *sp1 = strchr(text, ' ');
+    char *sp2 = sp1 != NULL ? strchr(sp1 + 1, ' ') : NULL;
+    if (sp1 == NULL || sp2 == NULL || strchr(sp2 + 1, ' ') != NULL || sp2 == sp1 + 1)
+        return http_error(c, 400, "the request line is not METHOD TARGET VERSION");
+    *sp1 = '\0';
+    *sp2 = '\0';
+    const char *method = text, *version = sp2 + 1;
+    snprintf(path_out, path_cap, "%.32s %.200s", method, sp1 + 1);
+    if (snprintf(target, sizeof target, "%s", sp1 + 1) >= (int)sizeof target)
+        return http_error(c, 400, "the target is too long");
+    if (!http_token(method, strlen(method)))
+        return http_error(c, 400, "bad method");
+    /* HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3). */
+    if (strlen(version) != 8 || strncmp(version, "HTTP/", 5) != 0 || version[6] != '.' ||
+        version[5] < '0' || version[5] > '9' || version[7] < '0' || version[7] > '9')
+        return http_error(c, 400, "bad HTTP version");
+    int http11 = strcmp(version, "HTTP/1.1") == 0;
+    if (!http11 && strcmp(version, "HTTP/1.0") != 0)
+        return http_error(c, 505, "only HTTP/1.1 (and 1.0) are spoken here");
+
+    /* 3. Header fields: field-name ":" OWS field-value OWS, no space before
+     *    the colon (RFC 9112 §5.1).  HTTP/1.1 needs exactly one Host
+     *    (§3.2); a body (Content-Length > 0, Transfer-Encoding) is refused. */
+    int hosts = 0;
+    for (char *f = line_end + 2; *f != '\0';) {
+        char *eol = strstr(f, "\r\n");
+        *eol = '\0';
+        char *colon = strchr(f, ':');
+        if (colon == NULL || !http_token(f, (size_t)(colon - f)))
+            return http_error(c, 400, "a header field is not NAME: VALUE");
+        *colon = '\0';
+        const char *value = colon + 1;
+        while (*value == ' ' || *value == '\t')
+            value++;
+        if (strcasecmp(f, "Host") == 0)
+            hosts++;
+        else if (strcasecmp(f, "Transfer-Encoding") == 0 ||
+                 (strcasecmp(f, "Content-Length") == 0 && strspn(value, "0") != strlen(value)))
+            return http_error(c, 400, "a request body is not accepted");
+        f = eol + 2;
+    }
+    if (http11 && hosts != 1)
+        return http_error(c, 400, "HTTP/1.1 needs exactly one Host field");
+    if (strcmp(method, "GET") != 0)
+        return http_error(c, 405, "only GET is served");
+
+    /* 4. The target: origin-form, an absolute path and perhaps a query
+     *    (RFC 9112 §3.2.1).  The query is ignored; the path is
+     *    percent-decoded, so "%2e%2e" is seen as the ".." it means. */
+    if (target[0] != '/')
+        return http_error(c, 400, "the target must start with '/'");
+    target[strcspn(target, "?")] = '\0';
+    if (strchr(target, '#') != NULL)
+        return http_error(c, 400, "a fragment is not sent to a server");
+    if (percent_decode(target, strlen(target), path, sizeof path) != 0)
+        return http_error(c, 400, "a bad %XX escape in the path");
+    return http_serve_file(s, c, path);
+}
+
+/* Sends the next pieces of the response being sent, while the socket
+ * keeps up: at most SERVER_FETCH_LOW_WATER bytes queued at once, so a
+ * large page never makes the client's queue reach SERVER_MAX_PENDING_OUT. */
+static void fetch_pump(server *s, conn *c)
+{
+    uint8_t *msg = NULL;
+    while (!c->dead && c->resp != NULL && conn_pending(c) < SERVER_FETCH_LOW_WATER) {
+        size_t n = c->resp_len - c->resp_off;
+        unsigned last = n <= GLASS_APP_FETCH_PIECE;
+        if (!last)
+            n = GLASS_APP_FETCH_PIECE;
+        size_t len = 0;
+        if (msg == NULL && (msg = malloc(GLASS_MAX_PLAINTEXT)) == NULL)
+            return;
+        if (glass_app_encode_fetch_response(msg, GLASS_MAX_PLAINTEXT, &len, last,
+                                            c->resp + c->resp_off, n) != GLASS_OK)
+            last = 1;
+        else
+            send_app(s, c, msg, len);
+        c->resp_off += n;
+        if (last) {
+            free(c->resp);
+            c->resp = NULL;
+        }
+    }
+    free(msg);
+}
+
+static void on_fetch(server *s, conn *c, const glass_app_msg *m)
+{
+    char what[256];
+    if (c->resp != NULL) {
+        send_error(s, c, GLASS_APP_ERR_BUSY, "the previous response is still being sent");
+        return;
+    }
+    if (http_handle(s, c, m->text, m->text_len, what, sizeof what) != 0) {
+        send_error(s, c, GLASS_APP_ERR_STORAGE, "cannot build the response");
+        return;
+    }
+    logf_(s, c, "fetch %s: %.200s -> %d (%zu bytes)", c->name, what, c->resp_status,
+          c->resp_len);
+    fetch_pump(s, c);
+}
+
+/* ---- the key-value store (PROTOCOL.md §7.2) ---------------------------------------- */
+
+/* 1 if key is 1..KV_KEY_MAX of A-Z a-z 0-9 . _ - (it is written to a file,
+ * one per line, so no space or newline). */
+static int kv_key_valid(const uint8_t *key, size_t len)
+{
+    if (len == 0 || len > KV_KEY_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = key[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '_' || ch == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+static int kv_path(const server *s, const char *owner, char *out, size_t cap)
+{
+    return (size_t)snprintf(out, cap, "%s/kv/%s.txt", s->o.dir, owner) < cap ? 0 : -1;
+}
+
+/* Where key is, or where it would go (entries are kept sorted). */
+static size_t kv_find(const kv_store *st, const char *key, int *found)
+{
+    size_t i = 0;
+    *found = 0;
+    for (; i < st->n; i++) {
+        int cmp = strcmp(st->e[i].key, key);
+        if (cmp == 0)
+            *found = 1;
+        if (cmp >= 0)
+            break;
+    }
+    return i;
+}
+
+static void kv_store_free(kv_store *st)
+{
+    for (size_t i = 0; i < st->n; i++)
+        free(st->e[i].value);
+    free(st);
+}
+
+/* Reads D/kv/OWNER.txt: lines "KEY HEX(VALUE)".  A missing file is an
+ * empty store; a damaged one is refused (rather than overwritten). */
+static glass_err kv_load(const server *s, kv_store *st)
+{
+    char path[SERVER_PATH_MAX];
+    uint8_t *data = NULL;
+    size_t len = 0;
+    struct stat sb;
+    if (kv_path(s, st->owner, path, sizeof path) != 0)
+        return GLASS_ERR_ARG;
+    if (stat(path, &sb) != 0)
+        return errno == ENOENT ? GLASS_OK : GLASS_ERR_IO;
+    glass_err err = glass_read_file(path, KV_FILE_MAX, &data, &len);
+    if (err != GLASS_OK)
+        return err;
+    char *text = malloc(len + 1);
+    if (text == NULL) {
+        free(data);
+        return GLASS_ERR_NOMEM;
+    }
+    memcpy(text, data, len);
+    text[len] = '\0';
+    free(data);
+    for (char *line = text; *line != '\0' && err == GLASS_OK;) {
+        char *nl = strchr(line, '\n');
+        if (nl == NULL) {
+            err = GLASS_ERR_IO;
+            break;
+        }
+        *nl = '\0';
+        char *sp = strchr(line, ' ');
+        int found;
+        if (sp == NULL || st->n == KV_MAX_KEYS) {
+            err = GLASS_ERR_IO;
+            break;
+        }
+        *sp = '\0';
+        size_t at = kv_find(st, line, &found);
+        if (found || !kv_key_valid((const uint8_t *)line, strlen(line))) {
+            err = GLASS_ERR_IO;
+            break;
+        }
+        kv_entry e;
+        memset(&e, 0, sizeof e);
+        snprintf(e.key, sizeof e.key, "%s", line);
+        err = glass_hex_decode_alloc(&e.value, &e.len, sp + 1);
+        if (err == GLASS_OK && e.len > KV_VALUE_MAX) {
+            free(e.value);
+            err = GLASS_ERR_IO;
+        }
+        if (err != GLASS_OK)
+            break;
+        memmove(&st->e[at + 1], &st->e[at], (st->n - at) * sizeof st->e[0]);
+        st->e[at] = e;
+        st->n++;
+        line = nl + 1;
+    }
+    free(text);
+    return err;
+}
+
+/* Writes the whole store to D/kv/OWNER.txt, atomically: a crash leaves the
+ * old file or the new one. */
+static glass_err kv_save(const server *s, const kv_store *st)
+{
+    char path[SERVER_PATH_MAX];
+    size_t cap = 1, len = 0;
+    for (size_t i = 0; i < st->n; i++)
+        cap += strlen(st->e[i].key) + 2 + 2 * st->e[i].len + 1;
+    if (snprintf(path, sizeof path, "%s/kv", s->o.dir) >= (int)sizeof path)
+        return GLASS_ERR_ARG;
+    if (mkdir(path, 0700) != 0 && errno != EEXIST)
+        return GLASS_ERR_IO;
+    if (kv_path(s, st->owner, path, sizeof path) != 0)
+        return GLASS_ERR_ARG;
+    char *text = malloc(cap);
+    if (text == NULL)
+        return GLASS_ERR_NOMEM;
+    for (size_t i = 0; i < st->n; i++) {
+        len += (size_t)snprintf(text + len, cap - len, "%s ", st->e[i].key);
+        glass_hex_encode(text + len, cap - len, st->e[i].value, st->e[i].len);
+        len += 2 * st->e[i].len;
+        text[len++] = '\n';
+    }
+    glass_err err = glass_write_file_atomic(path, (const uint8_t *)text, len, 0600);
+    free(text);
+    return err;
+}
+
+/* The store of the client named owner: found, or loaded on first use. */
+static kv_store *kv_open(server *s, const char *owner, const char **why)
+{
+    for (size_t i = 0; i < s->n_kv; i++)
+        if (strcmp(s->kv[i]->owner, owner) == 0)
+            return s->kv[i];
+    /* The owner's name becomes a file name: the enrollment alphabet, not
+     * starting with '.', so no "..", no '/'. */
+    if (!enroll_name_valid(owner)) {
+        *why = "the key-value store needs a client name of A-Z a-z 0-9 . _ -";
+        return NULL;
+    }
+    kv_store *st = calloc(1, sizeof *st);
+    kv_store **v = realloc(s->kv, (s->n_kv + 1) * sizeof *v);
+    if (v != NULL)
+        s->kv = v;
+    if (st == NULL || v == NULL) {
+        free(st);
+        *why = "out of memory";
+        return NULL;
+    }
+    snprintf(st->owner, sizeof st->owner, "%s", owner);
+    glass_err err = kv_load(s, st);
+    if (err != GLASS_OK) {
+        logf_(s, NULL, "kv/%s.txt is damaged or unreadable (%s): not touched", owner,
+              glass_strerror(err));
+        kv_store_free(st);
+        *why = "the server cannot read this client's store";
+        return NULL;
+    }
+    s->kv[s->n_kv++] = st;
+    return st;
+}
+
+static void on_kv(server *s, conn *c, const glass_app_msg *m)
+{
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    char key[KV_KEY_MAX + 1] = "";
+    const char *why = NULL;
+    int found = 0;
+    glass_err err = GLASS_OK;
+
+    /* 1. Whose store: the CN of this session's certificate, never a name
+     *    taken from the message. */
+    kv_store *st = kv_open(s, c->name, &why);
+    if (st == NULL) {
+        send_error(s, c, GLASS_APP_ERR_STORAGE, why);
+        return;
+    }
+    /* 2. The key, if the message has one. */
+    if (m->type != GLASS_APP_KV_LIST) {
+        if (!kv_key_valid(m->name, m->name_len)) {
+            send_error(s, c, GLASS_APP_ERR_LIMIT,
+                       "a key is 1 to 64 characters of A-Z a-z 0-9 . _ -");
+            return;
+        }
+        memcpy(key, m->name, m->name_len);
+        key[m->name_len] = '\0';
+    }
+    size_t at = kv_find(st, key, &found);
+    out = malloc(GLASS_MAX_PLAINTEXT);
+    if (out == NULL)
+        return;
+    switch (m->type) {
+    case GLASS_APP_KV_PUT: {
+        /* 3. Put: the limits, then the change, then the file; if the file
+         *    cannot be written the change is undone. */
+        if (m->text_len > KV_VALUE_MAX) {
+            send_error(s, c, GLASS_APP_ERR_LIMIT, "a value is at most 4096 bytes");
+            goto cleanup;
+        }
+        if (!found && st->n == KV_MAX_KEYS) {
+            send_error(s, c, GLASS_APP_ERR_LIMIT, "at most 64 keys per client");
+            goto cleanup;
+        }
+        uint8_t *value = malloc(m->text_len + 1);
+        if (value == NULL)
+            goto cleanup;
+        if (m->text_len > 0)
+            memcpy(value, m->text, m->text_len);
+        kv_entry old = found ? st->e[at] : (kv_entry){{0}, NULL, 0};
+        if (!found) {
+            memmove(&st->e[at + 1], &st->e[at], (st->n - at) * sizeof st->e[0]);
+            st->n++;
+            snprintf(st->e[at].key, sizeof st->e[at].key, "%s", key);
+        }
+        st->e[at].value = value;
+        st->e[at].len = m->text_len;
+        err = kv_save(s, st);
+        if (err != GLASS_OK) {
+            free(value);
+            if (found) {
+                st->e[at] = old;
+            } else {
+                memmove(&st->e[at], &st->e[at + 1], (st->n - at - 1) * sizeof st->e[0]);
+                st->n--;
+            }
+            break;
+        }
+        free(old.value);
+        err = glass_app_encode_kv_done(out, GLASS_MAX_PLAINTEXT, &out_len, key);
+        logf_(s, c, "kv %s: put %s (%zu bytes)", c->name, key, m->text_len);
+        break;
+    }
+    case GLASS_APP_KV_GET:
+        if (!found) {
+            send_error(s, c, GLASS_APP_ERR_NO_SUCH_KEY, "no such key");
+            goto cleanup;
+        }
+        err = glass_app_encode_kv_value(out, GLASS_MAX_PLAINTEXT, &out_len, key,
+                                        st->e[at].value, st->e[at].len);
+        break;
+    case GLASS_APP_KV_DELETE: {
+        if (!found) {
+            send_error(s, c, GLASS_APP_ERR_NO_SUCH_KEY, "no such key");
+            goto cleanup;
+        }
+        kv_entry old = st->e[at];
+        memmove(&st->e[at], &st->e[at + 1], (st->n - at - 1) * sizeof st->e[0]);
+        st->n--;
+        err = kv_save(s, st);
+        if (err != GLASS_OK) {
+            memmove(&st->e[at + 1], &st->e[at], (st->n - at) * sizeof st->e[0]);
+            st->e[at] = old;
+            st->n++;
+            break;
+        }
+        free(old.value);
+        err = glass_app_encode_kv_done(out, GLASS_MAX_PLAINTEXT, &out_len, key);
+        logf_(s, c, "kv %s: delete %s", c->name, key);
+        break;
+    }
+    default: {
+        const char *keys[KV_MAX_KEYS];
+        for (size_t i = 0; i < st->n; i++)
+            keys[i] = st->e[i].key;
+        err = glass_app_encode_kv_keys(out, GLASS_MAX_PLAINTEXT, &out_len, keys, st->n);
+        break;
+    }
+    }
+    if (err != GLASS_OK) {
+        logf_(s, c, "kv %s: %s", c->name, glass_strerror(err));
+        send_error(s, c, GLASS_APP_ERR_STORAGE, "the server could not store the change");
+        goto cleanup;
+    }
+    send_app(s, c, out, out_len);
+cleanup:
+    free(out);
+}
+
 static void on_app(server *s, conn *c, const uint8_t *data, size_t len)
 {
     glass_app_msg m;
@@ -719,8 +1429,19 @@ static void on_app(server *s, conn *c, const uint8_t *data, size_t len)
         glass_engine_close(c->eng);
         conn_closing(c);
         break;
+    case GLASS_APP_FETCH_REQUEST:
+        on_fetch(s, c, &m);
+        break;
+    case GLASS_APP_KV_PUT:
+    case GLASS_APP_KV_GET:
+    case GLASS_APP_KV_DELETE:
+    case GLASS_APP_KV_LIST:
+        on_kv(s, c, &m);
+        break;
     default:
-        send_error(s, c, GLASS_APP_ERR_BAD_MESSAGE, "a client may send SendTo, Who or Bye");
+        send_error(s, c, GLASS_APP_ERR_BAD_MESSAGE,
+                   "a client may send SendTo, Who, Bye, FetchRequest, KvPut, KvGet, "
+                   "KvDelete or KvList");
         break;
     }
 }
@@ -1049,6 +1770,9 @@ static int serve(server *s)
                 logf_(s, c, "close: write failed");
                 c->dead = 1;
             }
+            /* A page being sent: its next pieces, as the socket drains. */
+            if (!c->dead && c->resp != NULL && c->phase == PHASE_READY)
+                fetch_pump(s, c);
         }
         /* 3. New connections. */
         if (s->pfds[0].revents & POLLIN)
@@ -1133,6 +1857,9 @@ cleanup:
         conn_free(&s, s.conns[i]);
     free(s.conns);
     free(s.pfds);
+    for (size_t i = 0; i < s.n_kv; i++)
+        kv_store_free(s.kv[i]);
+    free(s.kv);
     if (s.lfd >= 0)
         close(s.lfd);
     crl_release(s.crl);

@@ -1,20 +1,33 @@
 /*
  * appmsg.c — the application messages carried in glass application-data
- * records: the chat relay (docs/PROTOCOL.md §7).
+ * records: the chat relay, page fetch and the key-value store
+ * (docs/PROTOCOL.md §7).
  *
- * One message per record.  Each starts with a type byte; names are
- * opaque name<1..255> (a one-byte length, no NUL byte), texts
+ * One message per record.  Each starts with a type byte; names (and keys)
+ * are opaque name<1..255> (a one-byte length, no NUL byte), texts
  * opaque text<0..2^16-1>:
  *
- *     SendTo   01 || to || text            client -> server
- *     Deliver  02 || from || text          server -> client
- *     Who      03                          client -> server
- *     WhoList  04 || count(2) || name*     server -> client
- *     Error    05 || code(2) || text       server -> client
- *     Bye      06                          either
+ *     SendTo         01 || to || text            client -> server
+ *     Deliver        02 || from || text          server -> client
+ *     Who            03                          client -> server
+ *     WhoList        04 || count(2) || name*     server -> client
+ *     Error          05 || code(2) || text       server -> client
+ *     Bye            06                          either
+ *     FetchRequest   10 || request               client -> server
+ *     FetchResponse  11 || last(1) || piece      server -> client
+ *     KvPut          20 || key || value          client -> server
+ *     KvGet          21 || key                   client -> server
+ *     KvDelete       22 || key                   client -> server
+ *     KvList         23                          client -> server
+ *     KvValue        24 || key || value          server -> client
+ *     KvDone         25 || key                   server -> client
+ *     KvKeys         26 || count(2) || key*      server -> client
  *
- * The sender's name is never in SendTo: the server takes it from the
- * client certificate's CN.  Read the encoders, then glass_app_decode.
+ * (type bytes in hex: 0x10 = 16, 0x20 = 32.)  The sender's name is never
+ * in a message: the server takes it from the client certificate's CN, for
+ * the relay as for the key-value store.  An HTTP/1.1 response may be far
+ * longer than a record, so it travels in pieces; the request must fit in
+ * one.  Read the encoders, then glass_app_decode.
  *
  * CT: no — application messages are not secret from their endpoints.
  */
@@ -155,6 +168,102 @@ glass_err glass_app_encode_bye(uint8_t *out, size_t cap, size_t *out_len)
     return w_finish(&w, out_len);
 }
 
+/* See protocol.h. */
+glass_err glass_app_encode_fetch_request(uint8_t *out, size_t cap, size_t *out_len,
+                                         const uint8_t *request, size_t request_len)
+{
+    if (request == NULL || request_len == 0)
+        return GLASS_ERR_ARG;
+    if (request_len > GLASS_MAX_PLAINTEXT)
+        return GLASS_ERR_PROTO_RECORD_OVERFLOW;
+    app_writer w = {out, cap, 0, 0};
+    w_u8(&w, GLASS_APP_FETCH_REQUEST);
+    w_u16(&w, (unsigned)request_len);
+    w_put(&w, request, request_len);
+    return w_finish(&w, out_len);
+}
+
+/* See protocol.h. */
+glass_err glass_app_encode_fetch_response(uint8_t *out, size_t cap, size_t *out_len,
+                                          unsigned last, const uint8_t *piece,
+                                          size_t piece_len)
+{
+    if (last > 1 || (piece == NULL && piece_len > 0))
+        return GLASS_ERR_ARG;
+    if (piece_len > GLASS_APP_FETCH_PIECE)
+        return GLASS_ERR_PROTO_RECORD_OVERFLOW;
+    app_writer w = {out, cap, 0, 0};
+    w_u8(&w, GLASS_APP_FETCH_RESPONSE);
+    w_u8(&w, last);
+    w_u16(&w, (unsigned)piece_len);
+    w_put(&w, piece, piece_len);
+    return w_finish(&w, out_len);
+}
+
+/* A message that is only a type byte and a key. */
+static glass_err encode_key_only(uint8_t *out, size_t cap, size_t *out_len, unsigned type,
+                                 const char *key)
+{
+    app_writer w = {out, cap, 0, 0};
+    w_u8(&w, type);
+    glass_err err = w_name(&w, key);
+    if (err != GLASS_OK)
+        return err;
+    return w_finish(&w, out_len);
+}
+
+/* See protocol.h. */
+glass_err glass_app_encode_kv_put(uint8_t *out, size_t cap, size_t *out_len, const char *key,
+                                  const uint8_t *value, size_t value_len)
+{
+    return encode_name_text(out, cap, out_len, GLASS_APP_KV_PUT, key, value, value_len);
+}
+
+/* See protocol.h. */
+glass_err glass_app_encode_kv_get(uint8_t *out, size_t cap, size_t *out_len, const char *key)
+{
+    return encode_key_only(out, cap, out_len, GLASS_APP_KV_GET, key);
+}
+
+/* See protocol.h. */
+glass_err glass_app_encode_kv_delete(uint8_t *out, size_t cap, size_t *out_len,
+                                     const char *key)
+{
+    return encode_key_only(out, cap, out_len, GLASS_APP_KV_DELETE, key);
+}
+
+/* See protocol.h. */
+glass_err glass_app_encode_kv_list(uint8_t *out, size_t cap, size_t *out_len)
+{
+    app_writer w = {out, cap, 0, 0};
+    w_u8(&w, GLASS_APP_KV_LIST);
+    return w_finish(&w, out_len);
+}
+
+/* See protocol.h. */
+glass_err glass_app_encode_kv_value(uint8_t *out, size_t cap, size_t *out_len, const char *key,
+                                    const uint8_t *value, size_t value_len)
+{
+    return encode_name_text(out, cap, out_len, GLASS_APP_KV_VALUE, key, value, value_len);
+}
+
+/* See protocol.h. */
+glass_err glass_app_encode_kv_done(uint8_t *out, size_t cap, size_t *out_len, const char *key)
+{
+    return encode_key_only(out, cap, out_len, GLASS_APP_KV_DONE, key);
+}
+
+/* See protocol.h. */
+glass_err glass_app_encode_kv_keys(uint8_t *out, size_t cap, size_t *out_len,
+                                   const char *const *keys, size_t n_keys)
+{
+    glass_err err = glass_app_encode_who_list(out, cap, out_len, keys, n_keys);
+    /* The same layout as WhoList (count, then names); only the type differs. */
+    if (err == GLASS_OK)
+        out[0] = GLASS_APP_KV_KEYS;
+    return err;
+}
+
 /* Reads name<1..255> with no NUL byte. */
 static void get_name(glass_reader *r, const uint8_t **name, size_t *len)
 {
@@ -181,7 +290,33 @@ glass_err glass_app_decode(const uint8_t *in, size_t len, glass_app_msg *msg)
         break;
     case GLASS_APP_WHO:
     case GLASS_APP_BYE:
+    case GLASS_APP_KV_LIST:
         break;
+    case GLASS_APP_FETCH_REQUEST:
+        msg->text_len = glass_get_u16(&r);
+        msg->text = glass_get_bytes(&r, msg->text_len);
+        if (msg->text_len == 0)
+            return GLASS_ERR_PROTO_DECODE;
+        break;
+    case GLASS_APP_FETCH_RESPONSE:
+        msg->last = (uint8_t)glass_get_u8(&r);
+        if (msg->last > 1)
+            return GLASS_ERR_PROTO_DECODE;
+        msg->text_len = glass_get_u16(&r);
+        msg->text = glass_get_bytes(&r, msg->text_len);
+        break;
+    case GLASS_APP_KV_PUT:
+    case GLASS_APP_KV_VALUE:
+        get_name(&r, &msg->name, &msg->name_len);
+        msg->text_len = glass_get_u16(&r);
+        msg->text = glass_get_bytes(&r, msg->text_len);
+        break;
+    case GLASS_APP_KV_GET:
+    case GLASS_APP_KV_DELETE:
+    case GLASS_APP_KV_DONE:
+        get_name(&r, &msg->name, &msg->name_len);
+        break;
+    case GLASS_APP_KV_KEYS:
     case GLASS_APP_WHO_LIST:
         msg->n_names = glass_get_u16(&r);
         if (msg->n_names > GLASS_APP_MAX_NAMES)
@@ -212,6 +347,15 @@ const char *glass_app_type_name(unsigned type)
     case GLASS_APP_WHO_LIST: return "WhoList";
     case GLASS_APP_ERROR: return "Error";
     case GLASS_APP_BYE: return "Bye";
+    case GLASS_APP_FETCH_REQUEST: return "FetchRequest";
+    case GLASS_APP_FETCH_RESPONSE: return "FetchResponse";
+    case GLASS_APP_KV_PUT: return "KvPut";
+    case GLASS_APP_KV_GET: return "KvGet";
+    case GLASS_APP_KV_DELETE: return "KvDelete";
+    case GLASS_APP_KV_LIST: return "KvList";
+    case GLASS_APP_KV_VALUE: return "KvValue";
+    case GLASS_APP_KV_DONE: return "KvDone";
+    case GLASS_APP_KV_KEYS: return "KvKeys";
     default: return "unknown";
     }
 }

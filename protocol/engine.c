@@ -517,13 +517,27 @@ static glass_err check_peer_chain(glass_engine *e, const glass_certificate_msg *
         if (err != GLASS_OK)
             goto cleanup;
     }
+#ifdef GLASS_LAB_BUILD
+    /* Lab build only: the client that skips verification (docs/labs/05).
+     * It still takes the leaf's public key for the ServerKeyExchange
+     * signature, so it talks securely to whoever showed the certificate,
+     * which is exactly the flaw: it never asks who that is. */
+    int skip = purpose == X509_PURPOSE_SERVER && e->cfg.insecure_skip_verify;
+    if (skip)
+        glass_trace(e->cfg.trace, "check peer certificate",
+                    "SKIPPED (--insecure): chain and name not verified", NULL, 0);
+#else
+    int skip = 0;
+#endif
     /* RFC 5280 §6 path validation, with the purpose's extendedKeyUsage. */
-    err = x509_verify_chain(chain, m->n, e->anchors, e->n_anchors, e->have_crl ? &e->crl : NULL,
-                            purpose, e->cfg.now, &failed_index);
+    if (!skip)
+        err = x509_verify_chain(chain, m->n, e->anchors, e->n_anchors,
+                                e->have_crl ? &e->crl : NULL, purpose, e->cfg.now,
+                                &failed_index);
     if (err != GLASS_OK)
         goto cleanup;
     /* The server's name must be in its certificate (RFC 6125). */
-    if (purpose == X509_PURPOSE_SERVER) {
+    if (purpose == X509_PURPOSE_SERVER && !skip) {
         err = x509_check_host(&chain[0], e->cfg.server_name);
         if (err != GLASS_OK)
             goto cleanup;
@@ -536,11 +550,12 @@ static glass_err check_peer_chain(glass_engine *e, const glass_certificate_msg *
     e->peer_cert = chain[0];
     e->have_peer_cert = 1;
     memset(&chain[0], 0, sizeof chain[0]);
-    glass_trace(e->cfg.trace, "check peer certificate",
-                purpose == X509_PURPOSE_SERVER
-                    ? "server chain verified to the trust anchor; serverAuth; name matches"
-                    : "client chain verified to the trust anchor; clientAuth",
-                m->der[0], m->len[0]);
+    if (!skip)
+        glass_trace(e->cfg.trace, "check peer certificate",
+                    purpose == X509_PURPOSE_SERVER
+                        ? "server chain verified to the trust anchor; serverAuth; name matches"
+                        : "client chain verified to the trust anchor; clientAuth",
+                    m->der[0], m->len[0]);
 cleanup:
     for (size_t i = 0; i < parsed; i++)
         if (!(e->have_peer_cert && i == 0))

@@ -237,6 +237,13 @@ typedef struct glass_config {
     int allow_enroll;           /* server: 1 lets a client without a certificate
                                    finish the handshake, but only to enroll */
     const glass_tracer *trace;  /* NULL: silent */
+    int insecure_skip_verify;   /* lab build only (docs/labs/05): a client
+                                   accepts any server chain and name, as a
+                                   client that skips verification does.  The
+                                   field is always here, so the API is the
+                                   same in every build, but only an engine
+                                   compiled with -DGLASS_LAB_BUILD (make labs)
+                                   honours it; the normal build ignores it. */
 } glass_config;
 
 /* ---- the engine ------------------------------------------------------------- */
@@ -417,38 +424,58 @@ glass_err glass_dissect_record(const uint8_t *rec, size_t len, int is_protected,
  * record whose message length fills it exactly, else as protected. */
 glass_err glass_dissect(const uint8_t *bytes, size_t len, glass_dissect_fn cb, void *arg);
 
-/* ---- application messages (the chat relay; docs/PROTOCOL.md §7) ------------ */
+/* ---- application messages (chat, page fetch, key-value; docs/PROTOCOL.md §7) */
 
-/* Types 1..15 chat; 16..31 are kept for page fetch, 32..47 for the
- * key-value store. */
+/* Types 1..15 chat; 16..31 page fetch, 32..47 the key-value store. */
 enum glass_app_type {
     GLASS_APP_SEND_TO = 1,     /* to, text: please deliver text to client `to` */
     GLASS_APP_DELIVER = 2,     /* from, text: a message relayed from `from` */
     GLASS_APP_WHO = 3,         /* (empty): who is connected? */
     GLASS_APP_WHO_LIST = 4,    /* names: the connected clients */
     GLASS_APP_ERROR = 5,       /* code, text: e.g. no such client */
-    GLASS_APP_BYE = 6          /* (empty): I am leaving */
+    GLASS_APP_BYE = 6,         /* (empty): I am leaving */
+    /* page fetch (16..31) */
+    GLASS_APP_FETCH_REQUEST = 16,  /* text: an HTTP/1.1 request, whole */
+    GLASS_APP_FETCH_RESPONSE = 17, /* last, text: a piece of the HTTP/1.1 response */
+    /* the key-value store (32..47); name = the key in each */
+    GLASS_APP_KV_PUT = 32,     /* key, text: store text under key */
+    GLASS_APP_KV_GET = 33,     /* key: what is stored under key? */
+    GLASS_APP_KV_DELETE = 34,  /* key: forget key */
+    GLASS_APP_KV_LIST = 35,    /* (empty): which keys are stored? */
+    GLASS_APP_KV_VALUE = 36,   /* key, text: the answer to KvGet */
+    GLASS_APP_KV_DONE = 37,    /* key: KvPut or KvDelete succeeded */
+    GLASS_APP_KV_KEYS = 38     /* names: the answer to KvList */
 };
 
 /* Error codes in GLASS_APP_ERROR. */
 enum glass_app_error {
     GLASS_APP_ERR_NO_SUCH_CLIENT = 1,
     GLASS_APP_ERR_BAD_MESSAGE = 2,
-    GLASS_APP_ERR_TOO_LONG = 3
+    GLASS_APP_ERR_TOO_LONG = 3,
+    GLASS_APP_ERR_NO_SUCH_KEY = 4,  /* KvGet, KvDelete of a key not stored */
+    GLASS_APP_ERR_LIMIT = 5,        /* a key-value limit: key, value or count */
+    GLASS_APP_ERR_STORAGE = 6,      /* the server could not keep the store */
+    GLASS_APP_ERR_BUSY = 7          /* a FetchRequest while a response is still sent */
 };
 
 #define GLASS_APP_MAX_NAMES 256
+
+/* Most response bytes one FetchResponse carries: the record limit less the
+ * type, `last` and length bytes. */
+#define GLASS_APP_FETCH_PIECE (GLASS_MAX_PLAINTEXT - 4)
 
 /* A decoded application message.  Pointers point into the decoded buffer
  * (no copies); names are 1..255 bytes with no NUL byte. */
 typedef struct glass_app_msg {
     uint8_t type;
-    const uint8_t *name;        /* SEND_TO: to; DELIVER: from */
+    const uint8_t *name;        /* SEND_TO: to; DELIVER: from; KV_*: the key */
     size_t name_len;
-    const uint8_t *text;        /* SEND_TO, DELIVER, ERROR */
+    const uint8_t *text;        /* SEND_TO, DELIVER, ERROR; FETCH_*: the HTTP
+                                   bytes; KV_PUT, KV_VALUE: the value */
     size_t text_len;
     uint16_t code;              /* ERROR */
-    size_t n_names;             /* WHO_LIST */
+    uint8_t last;               /* FETCH_RESPONSE: 1 on the final piece */
+    size_t n_names;             /* WHO_LIST; KV_KEYS: the keys */
     const uint8_t *names[GLASS_APP_MAX_NAMES];
     size_t name_lens[GLASS_APP_MAX_NAMES];
 } glass_app_msg;
@@ -467,11 +494,38 @@ glass_err glass_app_encode_error(uint8_t *out, size_t cap, size_t *out_len, uint
                                  const char *text);
 glass_err glass_app_encode_bye(uint8_t *out, size_t cap, size_t *out_len);
 
+/* Page fetch.  A FetchRequest carries one whole HTTP/1.1 request (1 byte up
+ * to what fits in a record); the response comes back cut into
+ * FetchResponse pieces of at most GLASS_APP_FETCH_PIECE bytes, the final
+ * one with last = 1 (GLASS_ERR_ARG for an empty request or last not 0/1). */
+glass_err glass_app_encode_fetch_request(uint8_t *out, size_t cap, size_t *out_len,
+                                         const uint8_t *request, size_t request_len);
+glass_err glass_app_encode_fetch_response(uint8_t *out, size_t cap, size_t *out_len,
+                                          unsigned last, const uint8_t *piece,
+                                          size_t piece_len);
+
+/* The key-value store.  Keys are encoded like names (1..255 bytes, no NUL);
+ * values are opaque<0..2^16-1>.  KvKeys lists at most GLASS_APP_MAX_NAMES
+ * keys. */
+glass_err glass_app_encode_kv_put(uint8_t *out, size_t cap, size_t *out_len, const char *key,
+                                  const uint8_t *value, size_t value_len);
+glass_err glass_app_encode_kv_get(uint8_t *out, size_t cap, size_t *out_len, const char *key);
+glass_err glass_app_encode_kv_delete(uint8_t *out, size_t cap, size_t *out_len,
+                                     const char *key);
+glass_err glass_app_encode_kv_list(uint8_t *out, size_t cap, size_t *out_len);
+glass_err glass_app_encode_kv_value(uint8_t *out, size_t cap, size_t *out_len, const char *key,
+                                    const uint8_t *value, size_t value_len);
+glass_err glass_app_encode_kv_done(uint8_t *out, size_t cap, size_t *out_len, const char *key);
+glass_err glass_app_encode_kv_keys(uint8_t *out, size_t cap, size_t *out_len,
+                                   const char *const *keys, size_t n_keys);
+
 /* Decodes one message; GLASS_ERR_PROTO_DECODE for an unknown type, a length
  * that runs past the end, trailing bytes or a bad name. */
 glass_err glass_app_decode(const uint8_t *in, size_t len, glass_app_msg *msg);
 
-/* "SendTo", "Deliver", "Who", "WhoList", "Error", "Bye"; "unknown". */
+/* "SendTo", "Deliver", "Who", "WhoList", "Error", "Bye", "FetchRequest",
+ * "FetchResponse", "KvPut", "KvGet", "KvDelete", "KvList", "KvValue",
+ * "KvDone", "KvKeys"; "unknown". */
 const char *glass_app_type_name(unsigned type);
 
 /* Dissects one application message like glass_dissect_handshake. */

@@ -3,7 +3,8 @@
 # temporary directory, in a few seconds, with no input:
 #   a CA, the server (which hosts it), alice and bob enrolling with one-time
 #   codes, both connecting with mutual authentication, a conversation
-#   through the relay, one handshake traced byte by byte, the server's log,
+#   through the relay, a page fetched over the channel and a key-value store,
+#   one handshake traced byte by byte, the server's log,
 #   a clean stop — then the NIST vector summary.
 # Everything started here is stopped on exit (trap), whatever happens.
 set -u
@@ -58,7 +59,8 @@ step "1. A certificate authority (glass ca init)"
 echo "    ca/ca.pem   the root certificate (self-signed)"
 echo "    ca/ca.key   its RSA-2048 key, encrypted with the password"
 
-step "2. The server: hosts the CA, listens on 127.0.0.1 (port 0 = any free port)"
+step "2. The server: hosts the CA, publishes ca/www, listens on 127.0.0.1 (port 0 = any free port)"
+mkdir ca/www && printf '<h1>Hello from the glass server</h1>\n' >ca/www/index.html
 "$GLASS" server --dir ca -pass "$PW" --port 0 --verbose >server.log 2>&1 &
 SERVER=$!
 PIDS="$PIDS $SERVER"
@@ -100,15 +102,24 @@ indent <alice.out
 echo "  bob's terminal:"
 indent <bob.out
 
-step "5. One handshake, step by step (glass client chat --trace --verbose)"
+step "5. A page over the channel (HTTP/1.1 GET) and alice's own key-value store"
+"$GLASS" client get --server "127.0.0.1:$PORT" --id alice -pass "$PW" /index.html -o page.html ||
+    die "glass client get failed"
+echo "    glass client get ... /index.html -o page.html  ->  $(cat page.html)"
+printf '%s\n' "/put color blue" "/getkey color" "/keys" "/get /missing.html" |
+    "$GLASS" client chat --server "127.0.0.1:$PORT" --id alice -pass "$PW" --wait 3 >kv.out 2>&1
+indent <kv.out
+grep -q "^\* color = blue" kv.out || die "the key-value store did not answer"
+
+step "6. One handshake, step by step (glass client chat --trace --verbose)"
 "$GLASS" client chat --server "127.0.0.1:$PORT" --id alice -pass "$PW" --trace --verbose \
     --batch --wait 0 </dev/null >trace.out 2>&1 || { cat trace.out; die "traced handshake failed"; }
 cat trace.out
 
-step "6. The server's log: one line per event"
+step "7. The server's log: one line per event"
 indent <server.log
 
-step "7. Stop: SIGTERM closes every session with close_notify, exit status 0"
+step "8. Stop: SIGTERM closes every session with close_notify, exit status 0"
 kill -TERM "$SERVER"
 wait "$SERVER"
 st=$?
@@ -121,7 +132,7 @@ done
 grep -q "^\[alice\] Hello Bob" bob.out || die "bob did not receive alice's message"
 grep -q "^\[bob\] Hi Alice" alice.out || die "alice did not receive bob's reply"
 
-step "8. The primitives underneath: every NIST test vector"
+step "9. The primitives underneath: every NIST test vector"
 cd "$ROOT" || exit 1
 "$GLASS" vectors 2>&1 | tail -n 1
 exit 0

@@ -1241,6 +1241,134 @@ static void test_appmsg(void)
     CU_ASSERT_STRING_EQUAL(glass_app_type_name(GLASS_APP_DELIVER), "Deliver");
 }
 
+/* Page fetch (docs/PROTOCOL.md §7.1): round trips, the example bytes, the
+ * largest piece, and every truncation refused. */
+static void test_appmsg_fetch(void)
+{
+    static const char req[] = "GET /a HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    uint8_t *buf = malloc(GLASS_MAX_PLAINTEXT + 16);
+    uint8_t *piece = malloc(GLASS_APP_FETCH_PIECE + 1);
+    size_t n, ex_len;
+    glass_app_msg m;
+    CU_ASSERT_FATAL(buf != NULL && piece != NULL);
+
+    /* 1. FetchRequest: the example of §7.1, byte for byte. */
+    TU_ASSERT_ERR(glass_app_encode_fetch_request(buf, 512, &n, (const uint8_t *)req,
+                                                 strlen(req)),
+                  GLASS_OK);
+    uint8_t *ex = tu_hex("100024474554202f6120485454502f312e310d0a486f73743a206c6f63616c686f"
+                         "73740d0a0d0a",
+                         &ex_len);
+    CU_ASSERT(ex != NULL && n == ex_len && memcmp(buf, ex, n) == 0);
+    free(ex);
+    TU_ASSERT_ERR(glass_app_decode(buf, n, &m), GLASS_OK);
+    CU_ASSERT(m.type == GLASS_APP_FETCH_REQUEST && m.text_len == strlen(req) &&
+              memcmp(m.text, req, m.text_len) == 0);
+    for (size_t cut = 0; cut < n; cut++)
+        TU_ASSERT_ERR(glass_app_decode(buf, cut, &m), GLASS_ERR_PROTO_DECODE);
+    TU_ASSERT_ERR(glass_app_encode_fetch_request(buf, 512, &n, (const uint8_t *)req, 0),
+                  GLASS_ERR_ARG);
+    static const uint8_t empty_req[] = {GLASS_APP_FETCH_REQUEST, 0, 0};
+    TU_ASSERT_ERR(glass_app_decode(empty_req, sizeof empty_req, &m), GLASS_ERR_PROTO_DECODE);
+
+    /* 2. FetchResponse: the largest piece still fits one record. */
+    memset(piece, 'x', GLASS_APP_FETCH_PIECE + 1);
+    TU_ASSERT_ERR(glass_app_encode_fetch_response(buf, GLASS_MAX_PLAINTEXT + 16, &n, 1, piece,
+                                                  GLASS_APP_FETCH_PIECE),
+                  GLASS_OK);
+    CU_ASSERT_EQUAL(n, GLASS_MAX_PLAINTEXT);
+    TU_ASSERT_ERR(glass_app_decode(buf, n, &m), GLASS_OK);
+    CU_ASSERT(m.type == GLASS_APP_FETCH_RESPONSE && m.last == 1 &&
+              m.text_len == GLASS_APP_FETCH_PIECE && m.text[0] == 'x');
+    TU_ASSERT_ERR(glass_app_encode_fetch_response(buf, GLASS_MAX_PLAINTEXT + 16, &n, 0, piece,
+                                                  GLASS_APP_FETCH_PIECE + 1),
+                  GLASS_ERR_PROTO_RECORD_OVERFLOW);
+    TU_ASSERT_ERR(glass_app_encode_fetch_response(buf, 512, &n, 2, piece, 1), GLASS_ERR_ARG);
+    TU_ASSERT_ERR(glass_app_encode_fetch_response(buf, 512, &n, 0, NULL, 0), GLASS_OK);
+    CU_ASSERT(n == 4 && buf[1] == 0);
+    TU_ASSERT_ERR(glass_app_decode(buf, n, &m), GLASS_OK);
+    CU_ASSERT(m.last == 0 && m.text_len == 0);
+
+    /* 3. Bad lengths: a length past the end, trailing bytes, last = 2. */
+    static const uint8_t long_len[] = {GLASS_APP_FETCH_RESPONSE, 1, 0, 3, 'a', 'b'};
+    TU_ASSERT_ERR(glass_app_decode(long_len, sizeof long_len, &m), GLASS_ERR_PROTO_DECODE);
+    static const uint8_t trailing[] = {GLASS_APP_FETCH_RESPONSE, 1, 0, 1, 'a', 'b'};
+    TU_ASSERT_ERR(glass_app_decode(trailing, sizeof trailing, &m), GLASS_ERR_PROTO_DECODE);
+    static const uint8_t bad_last[] = {GLASS_APP_FETCH_RESPONSE, 2, 0, 1, 'a'};
+    TU_ASSERT_ERR(glass_app_decode(bad_last, sizeof bad_last, &m), GLASS_ERR_PROTO_DECODE);
+    CU_ASSERT_STRING_EQUAL(glass_app_type_name(GLASS_APP_FETCH_RESPONSE), "FetchResponse");
+    free(buf);
+    free(piece);
+}
+
+/* The key-value store (docs/PROTOCOL.md §7.2): each message round trips,
+ * the example bytes, truncations and bad lengths refused. */
+static void test_appmsg_kv(void)
+{
+    uint8_t buf[1024];
+    size_t n, ex_len;
+    glass_app_msg m;
+
+    /* 1. KvPut("color", "blue") and KvDone("color"): the examples. */
+    TU_ASSERT_ERR(glass_app_encode_kv_put(buf, sizeof buf, &n, "color", (const uint8_t *)"blue", 4),
+                  GLASS_OK);
+    uint8_t *ex = tu_hex("2005636f6c6f720004626c7565", &ex_len);
+    CU_ASSERT(ex != NULL && n == ex_len && memcmp(buf, ex, n) == 0);
+    free(ex);
+    TU_ASSERT_ERR(glass_app_decode(buf, n, &m), GLASS_OK);
+    CU_ASSERT(m.type == GLASS_APP_KV_PUT && m.name_len == 5 && memcmp(m.name, "color", 5) == 0 &&
+              m.text_len == 4 && memcmp(m.text, "blue", 4) == 0);
+    for (size_t cut = 0; cut < n; cut++)
+        TU_ASSERT_ERR(glass_app_decode(buf, cut, &m), GLASS_ERR_PROTO_DECODE);
+    TU_ASSERT_ERR(glass_app_encode_kv_done(buf, sizeof buf, &n, "color"), GLASS_OK);
+    ex = tu_hex("2505636f6c6f72", &ex_len);
+    CU_ASSERT(ex != NULL && n == ex_len && memcmp(buf, ex, n) == 0);
+    free(ex);
+
+    /* 2. The others round trip. */
+    TU_ASSERT_ERR(glass_app_encode_kv_get(buf, sizeof buf, &n, "k"), GLASS_OK);
+    TU_ASSERT_ERR(glass_app_decode(buf, n, &m), GLASS_OK);
+    CU_ASSERT(m.type == GLASS_APP_KV_GET && n == 3 && m.name_len == 1 && m.name[0] == 'k');
+    TU_ASSERT_ERR(glass_app_encode_kv_delete(buf, sizeof buf, &n, "k"), GLASS_OK);
+    TU_ASSERT_ERR(glass_app_decode(buf, n, &m), GLASS_OK);
+    CU_ASSERT_EQUAL(m.type, GLASS_APP_KV_DELETE);
+    TU_ASSERT_ERR(glass_app_encode_kv_list(buf, sizeof buf, &n), GLASS_OK);
+    TU_ASSERT_ERR(glass_app_decode(buf, n, &m), GLASS_OK);
+    CU_ASSERT(m.type == GLASS_APP_KV_LIST && n == 1);
+    TU_ASSERT_ERR(glass_app_encode_kv_value(buf, sizeof buf, &n, "k", NULL, 0), GLASS_OK);
+    TU_ASSERT_ERR(glass_app_decode(buf, n, &m), GLASS_OK);
+    CU_ASSERT(m.type == GLASS_APP_KV_VALUE && m.text_len == 0);
+    const char *keys[] = {"a", "bb"};
+    TU_ASSERT_ERR(glass_app_encode_kv_keys(buf, sizeof buf, &n, keys, 2), GLASS_OK);
+    CU_ASSERT(n == 1 + 2 + 2 + 3 && buf[0] == GLASS_APP_KV_KEYS);
+    TU_ASSERT_ERR(glass_app_decode(buf, n, &m), GLASS_OK);
+    CU_ASSERT(m.type == GLASS_APP_KV_KEYS && m.n_names == 2 && m.name_lens[1] == 2 &&
+              memcmp(m.names[1], "bb", 2) == 0);
+    for (size_t cut = 0; cut < n; cut++)
+        TU_ASSERT_ERR(glass_app_decode(buf, cut, &m), GLASS_ERR_PROTO_DECODE);
+    TU_ASSERT_ERR(glass_app_encode_kv_keys(buf, sizeof buf, &n, keys, GLASS_APP_MAX_NAMES + 1),
+                  GLASS_ERR_ARG);
+
+    /* 3. Bad keys and bad lengths. */
+    TU_ASSERT_ERR(glass_app_encode_kv_get(buf, sizeof buf, &n, ""), GLASS_ERR_ARG);
+    TU_ASSERT_ERR(glass_app_encode_kv_put(buf, 8, &n, "color", (const uint8_t *)"blue", 4),
+                  GLASS_ERR_BUFFER_TOO_SMALL);
+    static const uint8_t zero_key[] = {GLASS_APP_KV_GET, 0};
+    TU_ASSERT_ERR(glass_app_decode(zero_key, sizeof zero_key, &m), GLASS_ERR_PROTO_DECODE);
+    static const uint8_t key_past_end[] = {GLASS_APP_KV_DELETE, 3, 'a', 'b'};
+    TU_ASSERT_ERR(glass_app_decode(key_past_end, sizeof key_past_end, &m), GLASS_ERR_PROTO_DECODE);
+    static const uint8_t list_trailing[] = {GLASS_APP_KV_LIST, 0};
+    TU_ASSERT_ERR(glass_app_decode(list_trailing, sizeof list_trailing, &m),
+                  GLASS_ERR_PROTO_DECODE);
+    static const uint8_t value_short[] = {GLASS_APP_KV_VALUE, 1, 'k', 0, 5, 'v'};
+    TU_ASSERT_ERR(glass_app_decode(value_short, sizeof value_short, &m), GLASS_ERR_PROTO_DECODE);
+    static const uint8_t too_many[] = {GLASS_APP_KV_KEYS, 0x01, 0x01};
+    TU_ASSERT_ERR(glass_app_decode(too_many, sizeof too_many, &m), GLASS_ERR_PROTO_DECODE);
+    static const uint8_t reserved[] = {18};
+    TU_ASSERT_ERR(glass_app_decode(reserved, sizeof reserved, &m), GLASS_ERR_PROTO_DECODE);
+    CU_ASSERT_STRING_EQUAL(glass_app_type_name(GLASS_APP_KV_KEYS), "KvKeys");
+}
+
 /* The dissector reports contiguous fields covering every byte of every
  * message of a real handshake (seen through the trace). */
 typedef struct cover {
@@ -1378,6 +1506,8 @@ void suite_protocol(void)
     TU_ADD(s, test_record_bad_padding);
     TU_ADD(s, test_messages_round_trip);
     TU_ADD(s, test_appmsg);
+    TU_ADD(s, test_appmsg_fetch);
+    TU_ADD(s, test_appmsg_kv);
     TU_ADD(s, test_config_checks);
     TU_ADD(s, test_handshake_mutual);
     TU_ADD(s, test_handshake_byte_by_byte);

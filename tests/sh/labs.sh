@@ -26,6 +26,7 @@ refuses lab fs-record --kx rsa --out x --key-out y
 refuses lab dh-mitm
 refuses mitm --listen 127.0.0.1:0 --connect 127.0.0.1:1 --ca ca.pem
 refuses mitm --help --ca-out x
+refuses client enroll --insecure --server 127.0.0.1:1 --name a --code C --ca ca.pem -pass pass:x
 
 # --help still explains where the commands are (exit 0).
 "$GLASS" lab --help | grep -q 'only in the lab build' || fail "glass lab --help"
@@ -36,4 +37,4 @@ for s in 'INSECURE LAB MODE' 'insecure-verify' 'padding-oracle' 'ATTACK: byte' \
          'fs-decrypt' 'rsa-forge-e3'; do
     if LC_ALL=C grep -aq -- "$s" "$GLASS"; then fail "the normal binary contains '$s'"; fi
 done
-echo "labs: the normal build refuses 12 lab-only invocations and contains no lab code"
+echo "labs: the normal build refuses 13 lab-only invocations and contains no lab code"

@@ -114,6 +114,11 @@ expect_error "chat with an empty identity" "$GLASS" client chat --server 127.0.0
 expect_error "enroll without --code" "$GLASS" client enroll --server 127.0.0.1:1 --name a --ca x -pass pass:x
 expect_error "enroll with a bad name" "$GLASS" client enroll --server 127.0.0.1:1 --name 'a/b' --code C --ca x -pass pass:x
 expect_error "bench with a bad --time" "$GLASS" client bench --server 127.0.0.1:1 --id "$T" --time x
+expect_error "get without a path" "$GLASS" client get --server 127.0.0.1:1 --id "$T" -pass pass:x
+expect_error "get without --id" "$GLASS" client get --server 127.0.0.1:1 /index.html
+expect_error "get with -o and no file" "$GLASS" client get --server 127.0.0.1:1 --id "$T" /a -o
+expect_error "get with an empty identity" "$GLASS" client get --server 127.0.0.1:1 --id "$T" -pass pass:x /a
+expect_error "server with --www and no value" "$GLASS" server --dir "$T" --www
 expect_error "enroll-code without --dir" "$GLASS" ca enroll-code alice
 expect_error "enroll-code in a non-CA directory" "$GLASS" ca enroll-code --dir "$T" alice
 expect_error "enroll-code with a bad name" "$GLASS" ca enroll-code --dir "$T" 'al ice'
