@@ -14,16 +14,24 @@
  *     aes256_gcm_decrypt(&c, iv, iv_len, aad, aad_len, in, len, tag, tag_len, out);
  *     aes256_clear(&c);                               wipes the round keys
  *
+ *     aes256_ct_init(&c, key, 32);                    KeyExpansion, constant time
+ *     aes256_gcm_encrypt_ct(&c, iv, iv_len, aad, aad_len, in, len, out, tag, tag_len);
+ *     aes256_gcm_decrypt_ct(&c, iv, iv_len, aad, aad_len, in, len, tag, tag_len, out);
+ *
  * DESCRIPTION
  *     aes_ref.c is the reference cipher: SubBytes, ShiftRows, MixColumns and
  *     AddRoundKey on a 4x4 state, exactly as FIPS 197 §5 writes them.
  *     aes_fast.c is the table-driven variant (four 1 KiB T-tables combining
  *     SubBytes, ShiftRows and MixColumns) that the modes use by default.
- *     Both pass every vector (aes_internal.h reaches each directly).
+ *     aes_ct.c is the constant-time variant: the S-box computed as the
+ *     affine map of a^254 in GF(2^8), no table at all; aes256_ct_init is
+ *     its KeyExpansion.  All three pass every vector (aes_internal.h
+ *     reaches each directly).
  *     modes.c holds ECB, CBC (with and without PKCS#7 padding) and CTR;
  *     gcm.c holds GCM, its GHASH multiplication done bit by bit
  *     (SP 800-38D §6.3, Algorithm 1) for reference and four bits at a time
- *     with a per-key table for speed.
+ *     with a per-key table for speed, and bit by bit with masks (no secret
+ *     branch) for constant time; aes256_gcm_*_ct use that one with aes_ct.c.
  *
  * STANDARDS
  *     FIPS 197, Advanced Encryption Standard (November 2001); section and
@@ -56,13 +64,23 @@
  *     | implementation | CT  | what leaks
  *     | aes_ref.c      | no  | S-box look-ups indexed by key-dependent bytes
  *     | aes_fast.c     | no  | T-table look-ups indexed by key-dependent bytes
- *     | gcm.c (GHASH)  | no  | table look-ups indexed by data ^ state, a cache
- *     |                |     | channel on the hash key H
+ *     | aes256_init    | no  | SubWord looks up the S-box at key bytes
+ *     | aes_ct.c       | yes | nothing: S-box computed (a^254, affine map),
+ *     |                |     | fixed loops; aes256_ct_init likewise.  About
+ *     |                |     | 40x slower than aes_fast.c
+ *     | gcm_mult_table | no  | table look-ups indexed by data ^ state, a cache
+ *     | (GHASH default)|     | channel on the hash key H
+ *     | gcm_mult_ct    | yes | nothing: Algorithm 1 with masks, ~3x slower
+ *     | gcm_mult_ref   | no  | branches on the bits of X and V (reference)
+ *     | aes256_gcm_*_ct| yes | aes_ct.c + gcm_mult_ct, constant-time tag check
  *     | modes.c        | —   | nothing of their own; the block cipher's leaks
  *     | pkcs7_unpad    | yes | only len; one error for every bad padding
  *     | GCM tag check  | yes | glass_ct_equal
  *     Table-indexed AES leaks through the cache (Bernstein 2005; Osvik,
  *     Shamir, Tromer 2006).  Real libraries use AES-NI or bitslicing.
+ *     The default functions (aes256_init, the modes, aes256_gcm_encrypt)
+ *     use the table-driven code; for a key that must resist a co-located
+ *     attacker use aes256_ct_init and aes256_gcm_*_ct.
  */
 #ifndef GLASS_AES_H
 #define GLASS_AES_H
@@ -98,6 +116,12 @@ void aes256_encrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN]
 void aes256_decrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN],
                           uint8_t out[AES_BLOCK_LEN]);
 void aes256_clear(aes256_ctx *ctx);
+
+/* KeyExpansion (FIPS 197 §5.2) and the dw schedule (§5.3.5) computed
+ * without any table look-up or branch on the key (aes_ct.c): the same
+ * w and dw as aes256_init, so the context serves every function here.
+ * key_len must be 32 (GLASS_ERR_AES_KEY_LENGTH).  CT: yes. */
+glass_err aes256_ct_init(aes256_ctx *ctx, const uint8_t *key, size_t key_len);
 
 /* ECB (SP 800-38A §6.1): len a multiple of 16 (GLASS_ERR_AES_NOT_BLOCKS).
  * in and out may be the same buffer. */
@@ -145,5 +169,17 @@ glass_err aes256_gcm_decrypt(const aes256_ctx *ctx, const uint8_t *iv, size_t iv
                              const uint8_t *aad, size_t aad_len,
                              const uint8_t *in, size_t len,
                              const uint8_t *tag, size_t tag_len, uint8_t *out);
+
+/* GCM as above over the constant-time cipher (aes_ct.c) and the constant-
+ * time GHASH multiplication (gcm_mult_ct); same arguments, same errors,
+ * same output.  Pair with aes256_ct_init.  CT: yes (about 40x slower). */
+glass_err aes256_gcm_encrypt_ct(const aes256_ctx *ctx, const uint8_t *iv, size_t iv_len,
+                                const uint8_t *aad, size_t aad_len,
+                                const uint8_t *in, size_t len, uint8_t *out,
+                                uint8_t *tag, size_t tag_len);
+glass_err aes256_gcm_decrypt_ct(const aes256_ctx *ctx, const uint8_t *iv, size_t iv_len,
+                                const uint8_t *aad, size_t aad_len,
+                                const uint8_t *in, size_t len,
+                                const uint8_t *tag, size_t tag_len, uint8_t *out);
 
 #endif

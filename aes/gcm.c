@@ -7,8 +7,10 @@
  *   2. the same multiplication four bits at a time with a 16-entry table per
  *      key (Shoup's method, which McGrew and Viega's GCM specification
  *      recommends for software): gcm_table_init, gcm_mult;
- *   3. GHASH (§6.4, Algorithm 2) and GCTR (§6.5, Algorithm 3);
- *   4. GCM-AE (§7.1, Algorithm 4) and GCM-AD (§7.2, Algorithm 5).
+ *   3. the same multiplication in constant time: Algorithm 1 again, bit by
+ *      bit, with both of its ifs turned into masks: gcm_mult_ct;
+ *   4. GHASH (§6.4, Algorithm 2) and GCTR (§6.5, Algorithm 3);
+ *   5. GCM-AE (§7.1, Algorithm 4) and GCM-AD (§7.2, Algorithm 5).
  *
  * Bit order.  GCM numbers the bits of a block from the left: bit 0 is the
  * top bit of byte 0, and it is the coefficient of x^0.  So "multiply by x"
@@ -23,9 +25,17 @@
  * it with the received one in constant time, and only then decrypts; on a
  * mismatch out[] is wiped and nothing of the plaintext is released.
  *
- * CT: no — the GHASH table is indexed by nibbles of data XOR previous
- * state (a cache-timing channel on H, the hash key), and the block cipher
- * is table-driven (aes_fast.c).  The tag comparison is constant time.
+ * CT, per multiplication:
+ *   gcm_mult_ref   no  — branches on the bits of X and of V (= H . x^i);
+ *   gcm_mult_table no  — the table is indexed by nibbles of data XOR
+ *                        previous state, a cache-timing channel on H;
+ *   gcm_mult_ct    yes — the same 128 steps for every input, each bit of X
+ *                        and each carry widened to an all-0/all-1 mask.
+ *                        It costs 128 masked steps per block instead of 32
+ *                        table steps.
+ * aes256_gcm_encrypt/decrypt (table GHASH, aes_fast.c): CT: no.
+ * aes256_gcm_encrypt_ct/decrypt_ct (gcm_mult_ct, aes_ct.c): CT: yes.
+ * The tag comparison is constant time in both.
  */
 #include "aes/aes.h"
 #include "aes/aes_internal.h"
@@ -155,24 +165,88 @@ void gcm_mult_table(const uint8_t X[16], const uint8_t H[16], uint8_t Z[16])
     memcpy(Z, tmp, 16);
 }
 
-/* ---- 3. GHASH (§6.4) and GCTR (§6.5) ---------------------------------------- */
+/* ---- 3. constant time: Algorithm 1 with masks ------------------------------ */
+
+/* Z = X . H, the 128 steps of Algorithm 1 on two 64-bit halves.  Where
+ * gcm_mult_ref says "if x_i = 1" and "if LSB(V) = 1", this takes the bit
+ * (0 or 1) and turns it into a mask, 0 - bit (all zeros or all ones), so
+ * every input runs the same instructions on the same addresses (times_x
+ * already reduces under a mask). */
+static gf128 gf128_mult_ct(const uint8_t X[16], gf128 H)
+{
+    gf128 Z = {0, 0};
+    gf128 V = H;
+    for (int i = 0; i < 128; i++) {
+        /* 1. Z = Z XOR (V AND mask), mask all ones iff bit i of X is set. */
+        uint64_t x_i = (uint64_t)((X[i / 8] >> (7 - i % 8)) & 1);
+        uint64_t mask = 0 - x_i;
+        Z.hi ^= V.hi & mask;
+        Z.lo ^= V.lo & mask;
+        /* 2. V = V . x: shift right, XOR R under the mask of the lost bit. */
+        V = times_x(V);
+    }
+    return Z;
+}
+
+/* See aes_internal.h. */
+void gcm_mult_ct(const uint8_t X[16], const uint8_t Y[16], uint8_t Z[16])
+{
+    gf128 H = {load_be64(Y), load_be64(Y + 8)};
+    gf128 R = gf128_mult_ct(X, H);
+    store_be64(Z, R.hi);
+    store_be64(Z + 8, R.lo);
+}
+
+/* ---- 4. GHASH (§6.4) and GCTR (§6.5) ---------------------------------------- */
+
+/* The hash key in the form the chosen multiplication wants: the 4-bit table
+ * of M[n] = n . H, or H itself for gcm_mult_ct.  kind is public. */
+typedef struct ghash_key {
+    gcm_ghash kind;
+    gcm_table t;
+    gf128 H;
+} ghash_key;
+
+static void ghash_key_init(ghash_key *k, gcm_ghash kind, const uint8_t H[16])
+{
+    memset(k, 0, sizeof *k);
+    k->kind = kind;
+    if (kind == GCM_GHASH_CT) {
+        k->H.hi = load_be64(H);
+        k->H.lo = load_be64(H + 8);
+    } else {
+        gcm_table_init(&k->t, H);
+    }
+}
+
+/* Y = Y . H by the chosen method. */
+static void ghash_mult(uint8_t Y[16], const ghash_key *k)
+{
+    if (k->kind == GCM_GHASH_CT) {
+        gf128 Z = gf128_mult_ct(Y, k->H);
+        store_be64(Y, Z.hi);
+        store_be64(Y + 8, Z.lo);
+    } else {
+        gcm_mult(Y, &k->t);
+    }
+}
 
 /* GHASH over data || 0^v (zero-padded to whole blocks), continuing from Y:
  * Y_i = (Y_{i-1} XOR X_i) . H. */
-static void ghash_update(uint8_t Y[16], const gcm_table *t, const uint8_t *data, size_t len)
+static void ghash_update(uint8_t Y[16], const ghash_key *t, const uint8_t *data, size_t len)
 {
     while (len > 0) {
         size_t n = len < 16 ? len : 16;
         for (size_t i = 0; i < n; i++)
             Y[i] ^= data[i];
-        gcm_mult(Y, t);
+        ghash_mult(Y, t);
         data += n;
         len -= n;
     }
 }
 
 /* Appends the block [len(A)]_64 || [len(C)]_64 (lengths in bits). */
-static void ghash_lengths(uint8_t Y[16], const gcm_table *t, uint64_t a_len, uint64_t c_len)
+static void ghash_lengths(uint8_t Y[16], const ghash_key *t, uint64_t a_len, uint64_t c_len)
 {
     uint8_t block[16];
     store_be64(block, a_len * 8);
@@ -208,12 +282,12 @@ static void gctr(aes_block_fn CIPH, const aes256_ctx *ctx, const uint8_t ICB[16]
 }
 
 /* Steps 1 and 2 shared by §7.1 and §7.2: H = CIPH_K(0^128); the table; J0. */
-static void gcm_setup(aes_block_fn CIPH, const aes256_ctx *ctx, const uint8_t *iv,
-                      size_t iv_len, gcm_table *t, uint8_t J0[16])
+static void gcm_setup(aes_block_fn CIPH, gcm_ghash GHASH, const aes256_ctx *ctx,
+                      const uint8_t *iv, size_t iv_len, ghash_key *t, uint8_t J0[16])
 {
     uint8_t H[16] = {0};
     CIPH(ctx, H, H);
-    gcm_table_init(t, H);
+    ghash_key_init(t, GHASH, H);
     if (iv_len == 12) {
         /* J0 = IV || 0^31 || 1 */
         memcpy(J0, iv, 12);
@@ -232,7 +306,7 @@ static void gcm_setup(aes_block_fn CIPH, const aes256_ctx *ctx, const uint8_t *i
 
 /* Steps 5 and 6 (§7.1): S = GHASH_H(A || 0^v || C || 0^u || [len(A)] || [len(C)]),
  * T = MSB_t(GCTR_K(J0, S)); full 16-byte T written. */
-static void gcm_tag(aes_block_fn CIPH, const aes256_ctx *ctx, const gcm_table *t,
+static void gcm_tag(aes_block_fn CIPH, const aes256_ctx *ctx, const ghash_key *t,
                     const uint8_t J0[16],
                     const uint8_t *aad, size_t aad_len, const uint8_t *C, size_t c_len,
                     uint8_t T[16])
@@ -263,21 +337,22 @@ static glass_err gcm_check_args(const aes256_ctx *ctx, const uint8_t *iv, size_t
     return GLASS_OK;
 }
 
-/* ---- 4. GCM-AE (§7.1) and GCM-AD (§7.2) ------------------------------------ */
+/* ---- 5. GCM-AE (§7.1) and GCM-AD (§7.2) ------------------------------------ */
 
 /* See aes_internal.h.  SP 800-38D §7.1, Algorithm 4. */
-glass_err aes256_gcm_encrypt_with(aes_block_fn CIPH, const aes256_ctx *ctx, const uint8_t *iv, size_t iv_len,
-                             const uint8_t *aad, size_t aad_len,
-                             const uint8_t *in, size_t len, uint8_t *out,
-                             uint8_t *tag, size_t tag_len)
+glass_err aes256_gcm_encrypt_with_ghash(aes_block_fn CIPH, gcm_ghash GHASH,
+                                        const aes256_ctx *ctx, const uint8_t *iv,
+                                        size_t iv_len, const uint8_t *aad, size_t aad_len,
+                                        const uint8_t *in, size_t len, uint8_t *out,
+                                        uint8_t *tag, size_t tag_len)
 {
     glass_err err = gcm_check_args(ctx, iv, iv_len, aad, aad_len, in, len, out, tag, tag_len);
     if (err != GLASS_OK)
         return err;
-    gcm_table t;
+    ghash_key t;
     uint8_t J0[16], ICB[16], T[16];
     /* 1-2. H, the table, J0. */
-    gcm_setup(CIPH, ctx, iv, iv_len, &t, J0);
+    gcm_setup(CIPH, GHASH, ctx, iv, iv_len, &t, J0);
     /* 3. C = GCTR_K(inc32(J0), P). */
     memcpy(ICB, J0, 16);
     inc32(ICB);
@@ -291,18 +366,19 @@ glass_err aes256_gcm_encrypt_with(aes_block_fn CIPH, const aes256_ctx *ctx, cons
 }
 
 /* See aes_internal.h.  SP 800-38D §7.2, Algorithm 5. */
-glass_err aes256_gcm_decrypt_with(aes_block_fn CIPH, const aes256_ctx *ctx, const uint8_t *iv, size_t iv_len,
-                             const uint8_t *aad, size_t aad_len,
-                             const uint8_t *in, size_t len,
-                             const uint8_t *tag, size_t tag_len, uint8_t *out)
+glass_err aes256_gcm_decrypt_with_ghash(aes_block_fn CIPH, gcm_ghash GHASH,
+                                        const aes256_ctx *ctx, const uint8_t *iv,
+                                        size_t iv_len, const uint8_t *aad, size_t aad_len,
+                                        const uint8_t *in, size_t len,
+                                        const uint8_t *tag, size_t tag_len, uint8_t *out)
 {
     glass_err err = gcm_check_args(ctx, iv, iv_len, aad, aad_len, in, len, out, tag, tag_len);
     if (err != GLASS_OK)
         return err;
-    gcm_table t;
+    ghash_key t;
     uint8_t J0[16], ICB[16], T[16];
     /* 1-3. (Lengths checked above.)  H, the table, J0. */
-    gcm_setup(CIPH, ctx, iv, iv_len, &t, J0);
+    gcm_setup(CIPH, GHASH, ctx, iv, iv_len, &t, J0);
     /* 5-7. T' = MSB_t(GCTR_K(J0, S)) over the ciphertext as received. */
     gcm_tag(CIPH, ctx, &t, J0, aad, aad_len, in, len, T);
     /* 8. T' == T?  Compared in constant time: an early exit would show a
@@ -324,6 +400,26 @@ cleanup:
     return err;
 }
 
+/* See aes_internal.h: the table GHASH. */
+glass_err aes256_gcm_encrypt_with(aes_block_fn CIPH, const aes256_ctx *ctx, const uint8_t *iv,
+                                  size_t iv_len, const uint8_t *aad, size_t aad_len,
+                                  const uint8_t *in, size_t len, uint8_t *out,
+                                  uint8_t *tag, size_t tag_len)
+{
+    return aes256_gcm_encrypt_with_ghash(CIPH, GCM_GHASH_TABLE, ctx, iv, iv_len, aad, aad_len,
+                                         in, len, out, tag, tag_len);
+}
+
+/* See aes_internal.h: the table GHASH. */
+glass_err aes256_gcm_decrypt_with(aes_block_fn CIPH, const aes256_ctx *ctx, const uint8_t *iv,
+                                  size_t iv_len, const uint8_t *aad, size_t aad_len,
+                                  const uint8_t *in, size_t len,
+                                  const uint8_t *tag, size_t tag_len, uint8_t *out)
+{
+    return aes256_gcm_decrypt_with_ghash(CIPH, GCM_GHASH_TABLE, ctx, iv, iv_len, aad, aad_len,
+                                         in, len, tag, tag_len, out);
+}
+
 /* See aes.h: GCM over the table-driven cipher. */
 glass_err aes256_gcm_encrypt(const aes256_ctx *ctx, const uint8_t *iv, size_t iv_len,
                              const uint8_t *aad, size_t aad_len,
@@ -342,4 +438,24 @@ glass_err aes256_gcm_decrypt(const aes256_ctx *ctx, const uint8_t *iv, size_t iv
 {
     return aes256_gcm_decrypt_with(aes256_fast_encrypt_block, ctx, iv, iv_len, aad, aad_len,
                                    in, len, tag, tag_len, out);
+}
+
+/* See aes.h: GCM over aes_ct.c and gcm_mult_ct. */
+glass_err aes256_gcm_encrypt_ct(const aes256_ctx *ctx, const uint8_t *iv, size_t iv_len,
+                                const uint8_t *aad, size_t aad_len,
+                                const uint8_t *in, size_t len, uint8_t *out,
+                                uint8_t *tag, size_t tag_len)
+{
+    return aes256_gcm_encrypt_with_ghash(aes256_ct_encrypt_block, GCM_GHASH_CT, ctx, iv, iv_len,
+                                         aad, aad_len, in, len, out, tag, tag_len);
+}
+
+/* See aes.h. */
+glass_err aes256_gcm_decrypt_ct(const aes256_ctx *ctx, const uint8_t *iv, size_t iv_len,
+                                const uint8_t *aad, size_t aad_len,
+                                const uint8_t *in, size_t len,
+                                const uint8_t *tag, size_t tag_len, uint8_t *out)
+{
+    return aes256_gcm_decrypt_with_ghash(aes256_ct_encrypt_block, GCM_GHASH_CT, ctx, iv, iv_len,
+                                         aad, aad_len, in, len, tag, tag_len, out);
 }

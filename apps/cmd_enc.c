@@ -12,6 +12,11 @@
  * decryption fails (openssl may have written part of the output already);
  * and -aes-256-gcm works (openssl enc refuses AEAD ciphers): the 16-byte
  * tag follows the ciphertext, and -d checks it before releasing anything.
+ *
+ * -impl ct (GCM only) runs the constant-time path: the key schedule from
+ * aes256_ct_init, the cipher of aes_ct.c and GHASH by gcm_mult_ct; the
+ * output is the same bytes, slower.  ECB, CBC and CTR (aes/modes.c) run
+ * over the table cipher only, so -impl ct with them is refused.
  */
 #include "apps.h"
 #include "aes/aes.h"
@@ -26,7 +31,8 @@ enum cipher { C_NONE, C_ECB, C_CBC, C_CTR, C_GCM };
 static void usage(void)
 {
     printf("usage: glass enc -aes-256-ecb|-aes-256-cbc|-aes-256-ctr|-aes-256-gcm\n"
-           "                 [-e|-d] -K HEX [-iv HEX] [-nopad] [-aad HEX] [-in FILE] [-out FILE]\n"
+           "                 [-e|-d] -K HEX [-iv HEX] [-nopad] [-aad HEX] [-impl fast|ct]\n"
+           "                 [-in FILE] [-out FILE]\n"
            "       glass enc --trace [-e|-d] -K HEX [-in FILE]\n\n"
            "Encrypts (-e, the default) or decrypts (-d) FILE (standard input if no -in)\n"
            "with AES-256 and writes raw bytes to -out (standard output if none), byte for\n"
@@ -36,6 +42,9 @@ static void usage(void)
            "              any length (12 recommended) for gcm; not used by ecb\n"
            "  -nopad      no PKCS#7 padding (ecb, cbc): the input must be whole blocks\n"
            "  -aad HEX    gcm only: additional authenticated data\n"
+           "  -impl fast|ct  gcm only: fast (the default) uses table look-ups, which leak\n"
+           "              the key through cache timing; ct uses the constant-time AES\n"
+           "              and GHASH (same output, about 40 times slower)\n"
            "gcm writes the 16-byte tag after the ciphertext; -d checks and removes it.\n"
            "--trace encrypts (or with -d decrypts) exactly one 16-byte block with the\n"
            "reference cipher and prints the state after every step of every round, in\n"
@@ -43,6 +52,8 @@ static void usage(void)
            "examples:\n"
            "  glass enc -aes-256-cbc -e -K $(openssl rand -hex 32) -iv $(openssl rand -hex 16) \\\n"
            "      -in notes.txt -out notes.enc\n"
+           "  glass enc -aes-256-gcm -impl ct -K $(openssl rand -hex 32) -iv $(openssl rand -hex 12) \\\n"
+           "      -in notes.txt -out notes.gcm\n"
            "  printf '\\000\\021\\042\\063\\104\\125\\146\\167\\210\\231\\252\\273\\314\\335\\356\\377' |\n"
            "      glass enc --trace -K 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
 }
@@ -103,8 +114,8 @@ static int run(int argc, char **argv)
         return 0;
     }
     enum cipher cipher = C_NONE;
-    int decrypt = 0, nopad = 0, trace = 0, status = 1;
-    const char *key_hex = NULL, *iv_hex = NULL, *aad_hex = NULL;
+    int decrypt = 0, nopad = 0, trace = 0, use_ct = 0, status = 1;
+    const char *key_hex = NULL, *iv_hex = NULL, *aad_hex = NULL, *impl = NULL;
     const char *in_path = "-", *out_path = NULL;
     uint8_t *key = NULL, *iv = NULL, *aad = NULL, *in = NULL, *out = NULL;
     size_t key_len = 0, iv_len = 0, aad_len = 0, in_len = 0, out_len = 0, out_cap = 0;
@@ -131,7 +142,8 @@ static int run(int argc, char **argv)
         else if (strcmp(a, "--trace") == 0 || strcmp(a, "-trace") == 0)
             trace = 1;
         else if ((strcmp(a, "-K") == 0 || strcmp(a, "-iv") == 0 || strcmp(a, "-in") == 0 ||
-                  strcmp(a, "-out") == 0 || strcmp(a, "-aad") == 0) && !has_value)
+                  strcmp(a, "-out") == 0 || strcmp(a, "-aad") == 0 ||
+                  strcmp(a, "-impl") == 0) && !has_value)
             return app_error("enc", "%s needs a value (see glass enc --help)", a);
         else if (strcmp(a, "-K") == 0)
             key_hex = argv[++i];
@@ -139,12 +151,25 @@ static int run(int argc, char **argv)
             iv_hex = argv[++i];
         else if (strcmp(a, "-aad") == 0)
             aad_hex = argv[++i];
+        else if (strcmp(a, "-impl") == 0)
+            impl = argv[++i];
         else if (strcmp(a, "-in") == 0)
             in_path = argv[++i];
         else if (strcmp(a, "-out") == 0)
             out_path = argv[++i];
         else
             return app_error("enc", "unknown option '%s' (see glass enc --help)", a);
+    }
+
+    /* 0. Which implementation. */
+    if (impl != NULL) {
+        if (strcmp(impl, "ct") == 0)
+            use_ct = 1;
+        else if (strcmp(impl, "fast") != 0)
+            return app_error("enc", "-impl: '%s' is not fast or ct", impl);
+        if (use_ct && (trace || cipher != C_GCM))
+            return app_error("enc", "-impl ct is for -aes-256-gcm only (ECB, CBC and CTR run "
+                                    "over the table cipher)");
     }
 
     /* 1. The key and IV: present, valid hex, the right length. */
@@ -186,7 +211,7 @@ static int run(int argc, char **argv)
         if (app_hex_arg("enc", "-aad", aad_hex, &aad, &aad_len) != 0)
             goto cleanup;
     }
-    if (aes256_init(&c, key, key_len) != GLASS_OK) {
+    if ((use_ct ? aes256_ct_init(&c, key, key_len) : aes256_init(&c, key, key_len)) != GLASS_OK) {
         app_error("enc", "cannot set up the key");
         goto cleanup;
     }
@@ -253,16 +278,20 @@ static int run(int argc, char **argv)
     }
     case C_GCM:
         if (!decrypt) {
-            err = aes256_gcm_encrypt(&c, iv, iv_len, aad, aad_len, in, in_len, out,
-                                     out + in_len, AES_GCM_TAG_LEN);
+            err = use_ct ? aes256_gcm_encrypt_ct(&c, iv, iv_len, aad, aad_len, in, in_len, out,
+                                                 out + in_len, AES_GCM_TAG_LEN)
+                         : aes256_gcm_encrypt(&c, iv, iv_len, aad, aad_len, in, in_len, out,
+                                              out + in_len, AES_GCM_TAG_LEN);
             out_len = in_len + AES_GCM_TAG_LEN;
         } else if (in_len < AES_GCM_TAG_LEN) {
             app_error("enc", "bad decrypt: input is shorter than the 16-byte GCM tag");
             goto cleanup;
         } else {
             out_len = in_len - AES_GCM_TAG_LEN;
-            err = aes256_gcm_decrypt(&c, iv, iv_len, aad, aad_len, in, out_len, in + out_len,
-                                     AES_GCM_TAG_LEN, out);
+            err = use_ct ? aes256_gcm_decrypt_ct(&c, iv, iv_len, aad, aad_len, in, out_len,
+                                                 in + out_len, AES_GCM_TAG_LEN, out)
+                         : aes256_gcm_decrypt(&c, iv, iv_len, aad, aad_len, in, out_len,
+                                              in + out_len, AES_GCM_TAG_LEN, out);
         }
         break;
     default:

@@ -9,9 +9,11 @@
  * and a refusal counts as a pass).  Lengths that are not whole bytes and
  * key sizes other than 256 bits are skipped with their reason.
  *
- * Every case runs twice, over the table-driven block cipher (aes_fast.c, what
- * aes256_gcm_* use) and over the reference one (aes_ref.c), and passes only
- * if both are right.
+ * Every case runs three times and passes only if all three are right:
+ *   1. aes_fast.c + the 4-bit GHASH table (what aes256_gcm_encrypt uses);
+ *   2. aes_ref.c + the 4-bit GHASH table;
+ *   3. aes_ct.c + gcm_mult_ct, over a schedule from aes256_ct_init (what
+ *      aes256_gcm_encrypt_ct uses): the constant-time path end to end.
  */
 #include "apps.h"
 #include "aes/aes.h"
@@ -76,36 +78,53 @@ static void run(vec_run *r, const rsp_file *f)
                           vec_count(rec));
             goto next_record;
         }
-        aes256_ctx c;
+        aes256_ctx c, cc;
         aes256_init(&c, key, key_len);
+        aes256_ct_init(&cc, key, key_len);
         out = malloc(ct_len + 1);
         if (out == NULL) {
             vec_malformed(r, rec->line, "out of memory");
             aes256_clear(&c);
+            aes256_clear(&cc);
             goto next_record;
         }
+        static const struct {
+            aes_block_fn CIPH;
+            gcm_ghash GHASH;
+            const char *which;
+        } impls[3] = {
+            {aes256_fast_encrypt_block, GCM_GHASH_TABLE, ""},
+            {aes256_ref_encrypt_block, GCM_GHASH_TABLE, " (aes_ref.c)"},
+            {aes256_ct_encrypt_block, GCM_GHASH_CT, " (aes_ct.c, ct GHASH)"},
+        };
         int ok = 1;
-        for (int im = 0; im < 2 && ok; im++) {
-            aes_block_fn CIPH = im == 0 ? aes256_fast_encrypt_block : aes256_ref_encrypt_block;
-            const char *which = im == 0 ? "" : " (aes_ref.c)";
-            char field[32];
+        for (int im = 0; im < 3 && ok; im++) {
+            aes_block_fn CIPH = impls[im].CIPH;
+            gcm_ghash GHASH = impls[im].GHASH;
+            const char *which = impls[im].which;
+            const aes256_ctx *ctx = im == 2 ? &cc : &c;
+            char field[48];
             if (!decrypt) {
                 uint8_t got_tag[16];
-                glass_err err = aes256_gcm_encrypt_with(CIPH, &c, iv, iv_len, aad, aad_len, pt,
-                                                        pt_len, out, got_tag, tag_len);
+                glass_err err = aes256_gcm_encrypt_with_ghash(CIPH, GHASH, ctx, iv, iv_len, aad,
+                                                              aad_len, pt, pt_len, out, got_tag,
+                                                              tag_len);
                 ok = 0;
                 snprintf(field, sizeof field, "%s%s", "CT", which);
                 if (err != GLASS_OK)
                     vec_fail(r, rec, field, "success", glass_err_name(err));
                 else if (ct_len > 0 && memcmp(out, ct, ct_len) != 0)
                     vec_fail_bytes(r, rec, field, ct, ct_len, out, ct_len);
-                else if (memcmp(got_tag, tag, tag_len) != 0)
-                    vec_fail_bytes(r, rec, "Tag", tag, tag_len, got_tag, tag_len);
+                else if (memcmp(got_tag, tag, tag_len) != 0) {
+                    snprintf(field, sizeof field, "%s%s", "Tag", which);
+                    vec_fail_bytes(r, rec, field, tag, tag_len, got_tag, tag_len);
+                }
                 else
                     ok = 1;
             } else {
-                glass_err err = aes256_gcm_decrypt_with(CIPH, &c, iv, iv_len, aad, aad_len, ct,
-                                                        ct_len, tag, tag_len, out);
+                glass_err err = aes256_gcm_decrypt_with_ghash(CIPH, GHASH, ctx, iv, iv_len, aad,
+                                                              aad_len, ct, ct_len, tag, tag_len,
+                                                              out);
                 ok = 0;
                 snprintf(field, sizeof field, "%s%s", "PT", which);
                 if (expect_fail && err != GLASS_ERR_AES_TAG)
@@ -121,6 +140,7 @@ static void run(vec_run *r, const rsp_file *f)
         if (ok)
             vec_pass(r);
         aes256_clear(&c);
+        aes256_clear(&cc);
     next_record:
         free(key);
         free(iv);

@@ -1,9 +1,11 @@
 /*
  * test_aes.c — AES-256 and its modes: the FIPS 197 worked examples through
- * both ciphers, the round trace, KeyExpansion, agreement of the reference
- * and table-driven ciphers, in-place operation, round trips at every length
- * 0..100, each kind of bad PKCS#7 padding, CTR counter carry, GCM tag
- * failures, and GHASH's table against its bit-by-bit definition.
+ * all three ciphers (reference, table-driven, constant-time), the round
+ * trace, KeyExpansion (table and constant-time), agreement of the three
+ * ciphers on random keys and blocks, in-place operation, round trips at
+ * every length 0..100, each kind of bad PKCS#7 padding, CTR counter carry,
+ * GCM tag failures, GHASH's table and constant-time multiplications against
+ * the bit-by-bit definition, and the constant-time GCM against the default.
  *
  * Random inputs come from glass_drbg seeded with SEED (197), one stream per
  * test, so a failure replays exactly.
@@ -27,14 +29,14 @@ typedef void (*block_fn)(const aes256_ctx *, const uint8_t *, uint8_t *);
 static void test_fips197_c3_both_ciphers(void)
 {
     uint8_t *key = tu_hex(C3_KEY, NULL), *pt = tu_hex(C3_PT, NULL), *ct = tu_hex(C3_CT, NULL);
-    const block_fn enc[3] = {aes256_ref_encrypt_block, aes256_fast_encrypt_block,
-                             aes256_encrypt_block};
-    const block_fn dec[3] = {aes256_ref_decrypt_block, aes256_fast_decrypt_block,
-                             aes256_decrypt_block};
+    const block_fn enc[4] = {aes256_ref_encrypt_block, aes256_fast_encrypt_block,
+                             aes256_encrypt_block, aes256_ct_encrypt_block};
+    const block_fn dec[4] = {aes256_ref_decrypt_block, aes256_fast_decrypt_block,
+                             aes256_decrypt_block, aes256_ct_decrypt_block};
     aes256_ctx c;
     uint8_t out[16];
     TU_ASSERT_ERR(aes256_init(&c, key, 32), GLASS_OK);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         enc[i](&c, pt, out);
         CU_ASSERT(memcmp(out, ct, 16) == 0);
         dec[i](&c, ct, out);
@@ -71,6 +73,39 @@ static void test_fips197_a3_key_expansion(void)
     for (size_t i = 0; i < 60; i++)
         CU_ASSERT_EQUAL(c.w[i], 0u);          /* aes256_clear wipes the schedule */
     free(key);
+}
+
+/* FIPS 197 Appendix C.3 through aes_ct.c alone, its context from
+ * aes256_ct_init; and aes256_ct_init against aes256_init on A.3's key. */
+static void test_fips197_c3_ct(void)
+{
+    uint8_t *key = tu_hex(C3_KEY, NULL), *pt = tu_hex(C3_PT, NULL), *ct = tu_hex(C3_CT, NULL);
+    uint8_t *a3 = tu_hex("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+                         NULL);
+    aes256_ctx c, d;
+    uint8_t out[16];
+    TU_ASSERT_ERR(aes256_ct_init(&c, key, 32), GLASS_OK);
+    aes256_ct_encrypt_block(&c, pt, out);
+    CU_ASSERT(memcmp(out, ct, 16) == 0);
+    aes256_ct_decrypt_block(&c, ct, out);
+    CU_ASSERT(memcmp(out, pt, 16) == 0);
+    TU_ASSERT_ERR(aes256_ct_init(&c, a3, 32), GLASS_OK);
+    CU_ASSERT_EQUAL(c.w[8], 0x9ba35411u);
+    CU_ASSERT_EQUAL(c.w[12], 0xa8b09c1au);
+    CU_ASSERT_EQUAL(c.w[59], 0x706c631eu);
+    TU_ASSERT_ERR(aes256_init(&d, a3, 32), GLASS_OK);
+    CU_ASSERT(memcmp(c.w, d.w, sizeof c.w) == 0);
+    CU_ASSERT(memcmp(c.dw, d.dw, sizeof c.dw) == 0);
+    TU_ASSERT_ERR(aes256_ct_init(&c, key, 31), GLASS_ERR_AES_KEY_LENGTH);
+    TU_ASSERT_ERR(aes256_ct_init(&c, key, 33), GLASS_ERR_AES_KEY_LENGTH);
+    TU_ASSERT_ERR(aes256_ct_init(NULL, key, 32), GLASS_ERR_ARG);
+    TU_ASSERT_ERR(aes256_ct_init(&c, NULL, 32), GLASS_ERR_ARG);
+    aes256_clear(&c);
+    aes256_clear(&d);
+    free(key);
+    free(pt);
+    free(ct);
+    free(a3);
 }
 
 static void test_key_length(void)
@@ -173,6 +208,33 @@ static void test_ref_and_fast_agree(void)
         CU_ASSERT(memcmp(back, in, 16) == 0);
         aes256_fast_decrypt_block(&c, a, back);
         CU_ASSERT(memcmp(back, in, 16) == 0);
+    }
+}
+
+/* aes_ct.c against aes_ref.c on random keys and blocks: the schedule from
+ * aes256_ct_init, both directions, in place too. */
+static void test_ct_and_ref_agree(void)
+{
+    glass_drbg d;
+    glass_drbg_init(&d, SEED, 7);
+    for (int n = 0; n < 300; n++) {
+        uint8_t key[32], in[16], a[16], b[16];
+        aes256_ctx c, r;
+        glass_drbg_fill(&d, key, sizeof key);
+        glass_drbg_fill(&d, in, sizeof in);
+        aes256_init(&r, key, 32);
+        aes256_ct_init(&c, key, 32);
+        CU_ASSERT(memcmp(c.w, r.w, sizeof c.w) == 0);
+        CU_ASSERT(memcmp(c.dw, r.dw, sizeof c.dw) == 0);
+        aes256_ref_encrypt_block(&r, in, a);
+        aes256_ct_encrypt_block(&c, in, b);
+        CU_ASSERT(memcmp(a, b, 16) == 0);
+        aes256_ref_decrypt_block(&r, in, a);
+        memcpy(b, in, 16);
+        aes256_ct_decrypt_block(&c, b, b);
+        CU_ASSERT(memcmp(a, b, 16) == 0);
+        aes256_ct_encrypt_block(&c, b, b);
+        CU_ASSERT(memcmp(b, in, 16) == 0);
     }
 }
 
@@ -454,6 +516,67 @@ static void test_ghash_table_matches_definition(void)
     }
 }
 
+/* gcm_mult_ct against the definition and the table on random inputs, and
+ * on the edge values 0, 1 and all-ones. */
+static void test_ghash_ct_matches_definition(void)
+{
+    glass_drbg d;
+    uint8_t X[16], H[16], a[16], b[16], c[16];
+    uint8_t zero[16] = {0}, one[16] = {0x80}, ones[16];
+    memset(ones, 0xff, 16);
+    glass_drbg_init(&d, SEED, 8);
+    for (int n = 0; n < 300; n++) {
+        glass_drbg_fill(&d, X, 16);
+        glass_drbg_fill(&d, H, 16);
+        gcm_mult_ref(X, H, a);
+        gcm_mult_table(X, H, b);
+        gcm_mult_ct(X, H, c);
+        CU_ASSERT(memcmp(a, c, 16) == 0);
+        CU_ASSERT(memcmp(b, c, 16) == 0);
+        gcm_mult_ct(one, H, c);
+        CU_ASSERT(memcmp(c, H, 16) == 0);
+        gcm_mult_ct(zero, H, c);
+        CU_ASSERT(memcmp(c, zero, 16) == 0);
+        gcm_mult_ref(ones, H, a);
+        gcm_mult_ct(ones, H, c);
+        CU_ASSERT(memcmp(a, c, 16) == 0);
+    }
+}
+
+/* aes256_gcm_*_ct against aes256_gcm_*: same ciphertext and tag for random
+ * keys, IV lengths, AAD and message lengths; a flipped tag bit refused. */
+static void test_gcm_ct_agrees(void)
+{
+    glass_drbg d;
+    uint8_t key[32], iv[20], aad[40], msg[70], c1[70], c2[70], back[70], t1[16], t2[16];
+    glass_drbg_init(&d, SEED, 9);
+    for (int n = 0; n < 40; n++) {
+        aes256_ctx c, k;
+        size_t ivl = 1 + (size_t)(n % 20), aadl = (size_t)(n * 7 % 41), len = (size_t)(n * 13 % 71);
+        glass_drbg_fill(&d, key, sizeof key);
+        glass_drbg_fill(&d, iv, sizeof iv);
+        glass_drbg_fill(&d, aad, sizeof aad);
+        glass_drbg_fill(&d, msg, sizeof msg);
+        aes256_init(&c, key, 32);
+        aes256_ct_init(&k, key, 32);
+        TU_ASSERT_ERR(aes256_gcm_encrypt(&c, iv, ivl, aad, aadl, msg, len, c1, t1, 16), GLASS_OK);
+        TU_ASSERT_ERR(aes256_gcm_encrypt_ct(&k, iv, ivl, aad, aadl, msg, len, c2, t2, 16),
+                      GLASS_OK);
+        CU_ASSERT(len == 0 || memcmp(c1, c2, len) == 0);
+        CU_ASSERT(memcmp(t1, t2, 16) == 0);
+        TU_ASSERT_ERR(aes256_gcm_decrypt_ct(&k, iv, ivl, aad, aadl, c2, len, t2, 16, back),
+                      GLASS_OK);
+        CU_ASSERT(len == 0 || memcmp(back, msg, len) == 0);
+        t2[n % 16] ^= 0x04;
+        TU_ASSERT_ERR(aes256_gcm_decrypt_ct(&k, iv, ivl, aad, aadl, c2, len, t2, 16, back),
+                      GLASS_ERR_AES_TAG);
+        TU_ASSERT_ERR(aes256_gcm_encrypt_ct(&k, iv, 0, aad, aadl, msg, len, c2, t2, 16),
+                      GLASS_ERR_AES_IV_LENGTH);
+        aes256_clear(&c);
+        aes256_clear(&k);
+    }
+}
+
 static void test_bad_lengths(void)
 {
     aes256_ctx c;
@@ -482,14 +605,18 @@ void suite_aes(void)
     CU_pSuite s = tu_suite("aes");
     TU_ADD(s, test_fips197_c3_both_ciphers);
     TU_ADD(s, test_fips197_a3_key_expansion);
+    TU_ADD(s, test_fips197_c3_ct);
     TU_ADD(s, test_key_length);
     TU_ADD(s, test_trace_matches_appendix_c3);
     TU_ADD(s, test_ref_and_fast_agree);
+    TU_ADD(s, test_ct_and_ref_agree);
     TU_ADD(s, test_in_place);
     TU_ADD(s, test_round_trips_every_length);
     TU_ADD(s, test_padding_errors);
     TU_ADD(s, test_ctr_counter);
     TU_ADD(s, test_gcm_tag_failures);
     TU_ADD(s, test_ghash_table_matches_definition);
+    TU_ADD(s, test_ghash_ct_matches_definition);
+    TU_ADD(s, test_gcm_ct_agrees);
     TU_ADD(s, test_bad_lengths);
 }

@@ -36,4 +36,23 @@ for aes_alg in aes-256-ecb aes-256-cbc aes-256-ctr aes-256-gcm; do
     done
 done
 echo "  target: >= 0.50 vs portable OpenSSL for aes-256-cbc and aes-256-ctr at 16384 bytes"
-unset aes_alg aes_label aes_o aes_p aes_g aes_col aes_size aes_gv aes_ov aes_pv
+# The price of constant time: aes_ct.c (S-box computed as affine(a^254), no
+# tables) and, for GCM, gcm_mult_ct, beside the table-driven defaults, both
+# measured by glass in the same run.  ratio = ct / table.
+echo "== AES-256 constant-time variants vs the table-driven defaults (glass only)"
+printf '  %-12s %8s %12s %12s %7s\n' algorithm bytes table ct ratio
+for aes_alg in aes-256-ctr aes-256-gcm; do
+    aes_label=$(echo "$aes_alg" | tr 'a-z' 'A-Z')
+    aes_g=$("$GLASS" speed -seconds "$SECONDS_PER" "$aes_alg" 2>&1 | grep "^$aes_label ")
+    aes_c=$("$GLASS" speed -seconds "$SECONDS_PER" "$aes_alg-ct" 2>&1 | grep "^$aes_label-CT ")
+    aes_col=2
+    for aes_size in 16 64 256 1024 8192 16384; do
+        aes_gv=$(echo "$aes_g" | awk -v c=$aes_col '{ sub(/k$/, "", $c); print $c }')
+        aes_cv=$(echo "$aes_c" | awk -v c=$aes_col '{ sub(/k$/, "", $c); print $c }')
+        awk -v a="$aes_alg" -v s="$aes_size" -v g="${aes_gv:-0}" -v c="${aes_cv:-0}" 'BEGIN {
+                r = (g > 0) ? sprintf("%.3f", c / g) : "?";
+                printf "  %-12s %8s %12.0f %12.0f %7s\n", a, s, g, c, r }'
+        aes_col=$((aes_col + 1))
+    done
+done
+unset aes_alg aes_label aes_o aes_p aes_g aes_c aes_col aes_size aes_gv aes_ov aes_pv aes_cv
