@@ -337,37 +337,6 @@ static void on_field(void *arg, size_t offset, size_t len, const char *field,
     }
 }
 
-/* The fields of an application message the dissector does not lay out
- * byte by byte (page fetch, key-value store: docs/PROTOCOL.md §7.1, §7.2),
- * from glass_app_decode, on one line. */
-static void trace_app_summary(FILE *f, const char *prefix, const uint8_t *bytes, size_t len)
-{
-    glass_app_msg m;
-    if (glass_app_decode(bytes, len, &m) != GLASS_OK) {
-        fprintf(f, "%s    (not an application message glass knows)\n", prefix);
-        return;
-    }
-    fprintf(f, "%s    %s:", prefix, glass_app_type_name(m.type));
-    if (m.name != NULL) {
-        /* From the network: no control character reaches the terminal. */
-        fprintf(f, " key \"");
-        for (size_t i = 0; i < m.name_len; i++)
-            fputc(m.name[i] < 0x20 || m.name[i] == 0x7f ? '?' : m.name[i], f);
-        fputc('"', f);
-    }
-    if (m.type == GLASS_APP_FETCH_RESPONSE)
-        fprintf(f, " last %u,", m.last);
-    if (m.text != NULL || m.type == GLASS_APP_FETCH_RESPONSE || m.type == GLASS_APP_KV_PUT ||
-        m.type == GLASS_APP_KV_VALUE)
-        fprintf(f, " %zu bytes of %s", m.text_len,
-                m.type == GLASS_APP_FETCH_REQUEST    ? "HTTP/1.1 request"
-                : m.type == GLASS_APP_FETCH_RESPONSE ? "HTTP/1.1 response"
-                                                     : "value");
-    if (m.type == GLASS_APP_KV_KEYS)
-        fprintf(f, " %zu keys", m.n_names);
-    fputc('\n', f);
-}
-
 /* See net.h. */
 void net_trace_event(void *arg, const char *name, const char *explain, const uint8_t *bytes,
                      size_t len)
@@ -394,7 +363,7 @@ void net_trace_event(void *arg, const char *name, const char *explain, const uin
                strcmp(name, "recv application_data") == 0) {
         fprintf(f, "%s%s %s (%zu bytes)\n", t->prefix, name[0] == 's' ? ">>" : "<<", name, len);
         if (bytes != NULL && glass_dissect_app(bytes, len, on_field, &d) != GLASS_OK)
-            trace_app_summary(f, t->prefix, bytes, len);
+            fprintf(f, "%s    (malformed: the fault is annotated above)\n", t->prefix);
     } else if (strncmp(name, "send ", 5) == 0 || strncmp(name, "recv ", 5) == 0) {
         int is_alert = strcmp(name + 5, "Alert") == 0;
         fprintf(f, "%s%s %s (%zu bytes)%s%s\n", t->prefix, name[0] == 's' ? ">>" : "<<", name,
