@@ -408,7 +408,8 @@ static int walk(const uint8_t *base, const uint8_t *p, size_t len, int depth, co
     size_t next = 0;
     der_reader_init(&r, p, len);
     if (depth > 64) {
-        printf("        (nesting deeper than 64 levels: stopping)\n");
+        fprintf(stderr, "glass asn1parse: %s: nesting deeper than 64 levels: stopping\n",
+                in_path);
         return 1;
     }
     while (!der_at_end(&r)) {

@@ -21,7 +21,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -127,6 +129,33 @@ static int open_ca(const struct ca_args *a, int with_key, glass_ca **ca)
     return 0;
 }
 
+/* Refuses an output path that cannot be written, before any work is done
+ * for it (a key generated, a certificate signed and recorded): its directory
+ * must exist and be writable, and the path itself must not be a directory.
+ * NULL and "-" mean standard output.  Returns 1 (after printing why) or 0. */
+static int check_output(const char *cmd, const char *flag, const char *path)
+{
+    struct stat st;
+    if (path == NULL || strcmp(path, "-") == 0)
+        return 0;
+    if (path[0] == '\0')
+        return app_error(cmd, "%s needs a file name", flag);
+    const char *slash = strrchr(path, '/');
+    char *dir = slash == NULL ? strdup(".")
+              : slash == path ? strdup("/")
+                              : strndup(path, (size_t)(slash - path));
+    if (dir == NULL)
+        return app_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
+    int dir_ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK) == 0;
+    free(dir);
+    if (!dir_ok)
+        return app_error(cmd, "%s %s: its directory does not exist or is not writable", flag,
+                         path);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return app_error(cmd, "%s '%s': is a directory, not a file name", flag, path);
+    return 0;
+}
+
 static int write_cert(const char *path, const uint8_t *der, size_t len)
 {
     char *pem = NULL;
@@ -139,11 +168,26 @@ static int write_cert(const char *path, const uint8_t *der, size_t len)
     return rc;
 }
 
+/* Parses --subj once before any work, so a bad name is reported by itself
+ * (and no directory or key is made for it).  Returns 1 (after printing) or 0. */
+static int check_subject(const char *subj)
+{
+    uint8_t *name = NULL;
+    size_t name_len = 0;
+    glass_err err = x509_name_from_string(subj, &name, &name_len);
+    free(name);
+    if (err != GLASS_OK)
+        return app_error("ca", "--subj '%s': %s", subj, glass_strerror(err));
+    return 0;
+}
+
 static int do_init(const struct ca_args *a)
 {
     char *pw = NULL;
     if (a->subj == NULL)
         return app_error("ca", "init needs --subj NAME");
+    if (check_subject(a->subj) != 0)
+        return 1;
     glass_err err = app_password_get(a->pass, "Enter a pass phrase for the new CA key", 1, &pw);
     if (err != GLASS_OK)
         return app_error("ca", "-pass %s: %s", a->pass ? a->pass : "(terminal prompt)",
@@ -166,6 +210,8 @@ static int do_sign(const struct ca_args *a)
     int rc = 1;
     if (a->in == NULL || a->out == NULL || a->profile < 0)
         return app_error("ca", "sign needs -in REQ, -out CERT and --profile server|client");
+    if (check_output("ca", "-out", a->out) != 0)
+        return 1;
     glass_err err = glass_read_file(a->in, 1u << 20, &data, &data_len);
     if (err != GLASS_OK)
         return app_error("ca", "%s: %s", a->in, glass_strerror(err));
@@ -209,6 +255,9 @@ static int do_issue(const struct ca_args *a)
     glass_err err;
     if (a->subj == NULL || a->out == NULL || a->keyout == NULL || a->profile < 0)
         return app_error("ca", "issue needs --subj, --profile, -out CERT and -keyout KEY");
+    if (check_subject(a->subj) != 0 || check_output("ca", "-out", a->out) != 0 ||
+        check_output("ca", "-keyout", a->keyout) != 0)
+        return 1;
     rsa_private_init(&key);
     /* 1. Open the CA first, so a wrong password costs no key generation. */
     if (open_ca(a, 1, &ca) != 0)
@@ -235,6 +284,8 @@ static int do_issue(const struct ca_args *a)
     if (app_write_output("ca", a->keyout, key_pem, key_pem_len, 0600) != 0)
         goto cleanup;
     rc = write_cert(a->out, cert, cert_len);
+    if (rc != 0)
+        remove(a->keyout);  /* no key left behind without its certificate */
 cleanup:
     ca_close(ca);
     rsa_private_clear(&key);
@@ -319,6 +370,8 @@ static int do_crl(const struct ca_args *a)
     int rc = 1;
     if (a->out == NULL)
         return app_error("ca", "crl needs -out FILE");
+    if (check_output("ca", "-out", a->out) != 0)
+        return 1;
     if (open_ca(a, 1, &ca) != 0)
         return 1;
     glass_err err = ca_crl_current(ca, (int64_t)time(NULL), &der, &len);
@@ -340,9 +393,12 @@ static int run(int argc, char **argv)
     /* Enrollment codes belong to the server side of the model (apps/ca_enroll.c). */
     if (argc >= 2 && strcmp(argv[1], "enroll-code") == 0)
         return ca_enroll_code_main(argc - 1, argv + 1);
-    if (argc < 2 || app_wants_help(argc, argv)) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 1 : 0;
+    if (argc < 2)
+        return app_error("ca", "give a subcommand: init, sign, issue, list, revoke or crl "
+                               "(see glass ca --help)");
+    if (app_wants_help(argc, argv)) {
+        usage(stdout);
+        return 0;
     }
     const char *sub = argv[1];
     if (parse_args(argc, argv, &a) != 0)

@@ -76,10 +76,10 @@ static int run(int argc, char **argv)
     }
     if (bits % 2 != 0)
         return app_error(cmd, "-bits must be even");
-    if (traditional && encrypt)
-        return app_error(cmd, "-traditional keys cannot be encrypted here; use PKCS#8 (-aes256)");
     if (pass_src != NULL && !encrypt)
         encrypt = 1;    /* a password was asked for: honour it */
+    if (traditional && encrypt)
+        return app_error(cmd, "-traditional keys cannot be encrypted here; use PKCS#8 (-aes256)");
 
     rsa_private_init(&key);
     if (encrypt) {

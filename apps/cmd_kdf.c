@@ -91,7 +91,8 @@ static int usage(void)
            "  hkdf      RFC 5869: key:/hexkey: (input keying material), salt:/hexsalt:,\n"
            "            info:/hexinfo:, mode:EXTRACT_AND_EXPAND|EXTRACT_ONLY|EXPAND_ONLY;\n"
            "            at most 8160 bytes (255 x 32)\n"
-           "  pbkdf2    RFC 8018 5.2: pass:/hexpass:, salt:/hexsalt:, iter:N (default 2048)\n"
+           "  pbkdf2    RFC 8018 5.2: pass:/hexpass:, salt:/hexsalt:, iter:N (default 2048,\n"
+           "            at most 10000000)\n"
            "  tls1-prf  RFC 5246 5, P_SHA256: secret:/hexsecret:, seed:/hexseed: (the\n"
            "            label is the start of the seed, as in OpenSSL)\n"
            "Repeated info: or seed: values are appended.  Output: colon-separated\n"
@@ -205,7 +206,7 @@ static int run(int argc, char **argv)
             } else if (IS("seed") || IS("hexseed")) {
                 r = param_take(&seed, "-kdfopt hexseed", v, IS("hexseed"), 1);
             } else if (IS("iter")) {
-                r = app_uint_arg("kdf", "-kdfopt iter", v, 1, 0xfffffffful, &iter);
+                r = app_uint_arg("kdf", "-kdfopt iter", v, 1, 10000000, &iter);
             } else if (IS("mode")) {
                 if (strcasecmp(v, "EXTRACT_AND_EXPAND") == 0)
                     mode = EXTRACT_AND_EXPAND;

@@ -46,8 +46,10 @@ static int run(int argc, char **argv)
     }
     double seconds = 1.0;
     int first = 1;
-    if (argc >= 3 && (strcmp(argv[1], "-seconds") == 0 || strcmp(argv[1], "--seconds") == 0)) {
+    if (argc >= 2 && (strcmp(argv[1], "-seconds") == 0 || strcmp(argv[1], "--seconds") == 0)) {
         char *end = NULL;
+        if (argc < 3)
+            return app_error("speed", "-seconds needs a number from 0 to 60");
         seconds = strtod(argv[2], &end);
         if (end == argv[2] || *end != '\0' || !(seconds > 0) || seconds > 60)
             return app_error("speed", "-seconds: '%s' is not a number from 0 to 60", argv[2]);
@@ -67,9 +69,8 @@ static int run(int argc, char **argv)
                 if (strcmp(families[i]->names[j], argv[a]) == 0)
                     fam = families[i];
         if (fam == NULL) {
-            app_error("speed", "unknown algorithm '%s'; known ones:", argv[a]);
-            list_names(stderr);
-            return 1;
+            return app_error("speed", "unknown algorithm '%s' (glass speed --help lists them)",
+                             argv[a]);
         }
         status |= fam->run(argv[a], seconds) != 0;
     }

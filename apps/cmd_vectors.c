@@ -233,7 +233,8 @@ static void run_dir(const char *dir, struct totals *t)
         names[n++] = p;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 0)
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode))
@@ -316,6 +317,8 @@ static int run(int argc, char **argv)
             run_file(argv[i], &t);
         }
     }
+    if (t.errors == 0 && t.passed + t.failed + t.skipped == 0)
+        return app_error("vectors", "no test cases found (no .rsp or .fax file with records)");
     if (t.errors > 0)
         printf("%d file(s) could not be run\n", t.errors);
     printf("vectors: %lu passed, %lu failed, %lu skipped\n", t.passed, t.failed, t.skipped);

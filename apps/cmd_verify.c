@@ -41,7 +41,7 @@ static int run(int argc, char **argv)
     x509_cert *anchors = NULL, *extra = NULL;
     size_t n_anchors = 0, n_extra = 0;
     x509_crl crl;
-    int have_crl = 0, first_file = 0, rc = 0;
+    int have_crl = 0, crl_check = 0, first_file = 0, rc = 0;
 
     if (app_wants_help(argc, argv)) {
         printf("usage: glass verify -CAfile FILE [-CRLfile FILE] [-crl_check]\n"
@@ -68,7 +68,7 @@ static int run(int argc, char **argv)
         else if (strcmp(a, "-untrusted") == 0 && v)
             untrusted = argv[++i];
         else if (strcmp(a, "-crl_check") == 0)
-            continue;   /* implied by -CRLfile */
+            crl_check = 1;  /* implied by -CRLfile; alone it has no CRL to check */
         else if (strcmp(a, "-purpose") == 0 && v) {
             const char *p = argv[++i];
             if (strcmp(p, "sslserver") == 0)
@@ -95,6 +95,8 @@ static int run(int argc, char **argv)
         return app_error(cmd, "-CAfile FILE is required (see glass verify --help)");
     if (first_file >= argc)
         return app_error(cmd, "no certificate file given");
+    if (crl_check && crlfile == NULL)
+        return app_error(cmd, "-crl_check needs -CRLfile FILE (no CRL to check against)");
     glass_err err = x509_load_pem_file(cafile, &anchors, &n_anchors);
     if (err != GLASS_OK)
         return app_error(cmd, "%s: %s", cafile, glass_strerror(err));

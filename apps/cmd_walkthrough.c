@@ -122,8 +122,11 @@ static int run(int argc, char **argv)
         o.step = 1;
         o.step_in = stdin;
     }
-    if (save != NULL && mkdir(save, 0755) != 0 && errno != EEXIST)
-        return app_error(cmd, "--save: cannot create directory %s", save);
+    if (save != NULL && mkdir(save, 0755) != 0) {
+        struct stat st;
+        if (errno != EEXIST || stat(save, &st) != 0 || !S_ISDIR(st.st_mode))
+            return app_error(cmd, "--save: cannot create directory %s", save);
+    }
 
     if (seeded)
         glass_random_seed((uint64_t)seed);

@@ -188,6 +188,9 @@ int app_load_private_key(const char *cmd, const char *path, const char *passin,
         if (err != GLASS_OK) {
             glass_wipe(data, len);
             free(data);
+            if (passin == NULL && err == GLASS_ERR_PASSWORD_SOURCE)
+                return app_error(cmd, "%s: encrypted, and no terminal to ask at: %s", path,
+                                 glass_strerror(err));
             return app_error(cmd, "%s: %s", passin != NULL ? passin : "(terminal prompt)",
                              glass_strerror(err));
         }
