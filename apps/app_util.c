@@ -4,6 +4,8 @@
 #include "apps.h"
 
 #include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,5 +59,29 @@ int app_uint_arg(const char *cmd, const char *flag, const char *text,
         return 1;
     }
     *out = v;
+    return 0;
+}
+
+/* See apps.h. */
+int app_check_output(const char *cmd, const char *flag, const char *path)
+{
+    struct stat st;
+    if (path == NULL || strcmp(path, "-") == 0)
+        return 0;
+    if (path[0] == '\0')
+        return app_error(cmd, "%s needs a file name", flag);
+    const char *slash = strrchr(path, '/');
+    char *dir = slash == NULL ? strdup(".")
+              : slash == path ? strdup("/")
+                              : strndup(path, (size_t)(slash - path));
+    if (dir == NULL)
+        return app_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
+    int dir_ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK) == 0;
+    free(dir);
+    if (!dir_ok)
+        return app_error(cmd, "%s %s: its directory does not exist or is not writable", flag,
+                         path);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return app_error(cmd, "%s '%s': is a directory, not a file name", flag, path);
     return 0;
 }

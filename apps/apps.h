@@ -53,6 +53,15 @@ int app_hex_arg(const char *cmd, const char *flag, const char *hex, uint8_t **ou
 int app_uint_arg(const char *cmd, const char *flag, const char *text,
                  unsigned long min, unsigned long max, unsigned long *out);
 
+/* Refuses an output path that cannot be written, before any work is done
+ * for it (a key generated, a certificate signed and recorded in a CA's
+ * index): its directory must exist and be writable, and the path itself must
+ * not be a directory.  NULL and "-" mean standard output and pass.  flag
+ * names the option in the message ("-out").  Returns 1 after printing one
+ * line "glass CMD: ..." saying why, else 0.  A check, not a promise: the
+ * write itself can still fail (a full disk), and must be checked too. */
+int app_check_output(const char *cmd, const char *flag, const char *path);
+
 /* ---- NIST vector handlers ---------------------------------------------- */
 
 typedef struct vec_run {

@@ -21,9 +21,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -129,31 +127,24 @@ static int open_ca(const struct ca_args *a, int with_key, glass_ca **ca)
     return 0;
 }
 
-/* Refuses an output path that cannot be written, before any work is done
- * for it (a key generated, a certificate signed and recorded): its directory
- * must exist and be writable, and the path itself must not be a directory.
- * NULL and "-" mean standard output.  Returns 1 (after printing why) or 0. */
-static int check_output(const char *cmd, const char *flag, const char *path)
+/* Reports err from a call on the open CA.  When the CA names the file at
+ * fault (a corrupt index.txt or crlnumber), the message names it, as
+ * "DIR/FILE: ..."; otherwise it is "WHAT: ..." (just the error when what
+ * is NULL). */
+static int ca_fail(const struct ca_args *a, const glass_ca *ca, const char *what, glass_err err)
 {
-    struct stat st;
-    if (path == NULL || strcmp(path, "-") == 0)
-        return 0;
-    if (path[0] == '\0')
-        return app_error(cmd, "%s needs a file name", flag);
-    const char *slash = strrchr(path, '/');
-    char *dir = slash == NULL ? strdup(".")
-              : slash == path ? strdup("/")
-                              : strndup(path, (size_t)(slash - path));
-    if (dir == NULL)
-        return app_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
-    int dir_ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK) == 0;
-    free(dir);
-    if (!dir_ok)
-        return app_error(cmd, "%s %s: its directory does not exist or is not writable", flag,
-                         path);
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return app_error(cmd, "%s '%s': is a directory, not a file name", flag, path);
-    return 0;
+    const char *file = ca_error_file(ca);
+    if (file == NULL || (err != GLASS_ERR_CA_DB && err != GLASS_ERR_CA_DIR))
+        return what != NULL ? app_error("ca", "%s: %s", what, glass_strerror(err))
+                            : app_error("ca", "%s", glass_strerror(err));
+    if (err == GLASS_ERR_CA_DIR)
+        return app_error("ca", "%s/%s: missing or unreadable (%s)", a->dir, file,
+                         glass_strerror(err));
+    if (strcmp(file, "crlnumber") == 0)
+        return app_error("ca", "%s/%s: %s (it must hold the next CRL number, in decimal, "
+                               "that can still be increased; RFC 5280 §5.2.3)",
+                         a->dir, file, glass_strerror(err));
+    return app_error("ca", "%s/%s: %s", a->dir, file, glass_strerror(err));
 }
 
 static int write_cert(const char *path, const uint8_t *der, size_t len)
@@ -210,7 +201,7 @@ static int do_sign(const struct ca_args *a)
     int rc = 1;
     if (a->in == NULL || a->out == NULL || a->profile < 0)
         return app_error("ca", "sign needs -in REQ, -out CERT and --profile server|client");
-    if (check_output("ca", "-out", a->out) != 0)
+    if (app_check_output("ca", "-out", a->out) != 0)
         return 1;
     glass_err err = glass_read_file(a->in, 1u << 20, &data, &data_len);
     if (err != GLASS_OK)
@@ -232,7 +223,7 @@ static int do_sign(const struct ca_args *a)
                           (enum ca_profile)a->profile, (unsigned)a->days, a->san,
                           (int64_t)time(NULL), &cert, &cert_len);
     if (err != GLASS_OK) {
-        app_error("ca", "%s: %s", a->in, glass_strerror(err));
+        ca_fail(a, ca, a->in, err);
         goto cleanup;
     }
     rc = write_cert(a->out, cert, cert_len);
@@ -255,8 +246,8 @@ static int do_issue(const struct ca_args *a)
     glass_err err;
     if (a->subj == NULL || a->out == NULL || a->keyout == NULL || a->profile < 0)
         return app_error("ca", "issue needs --subj, --profile, -out CERT and -keyout KEY");
-    if (check_subject(a->subj) != 0 || check_output("ca", "-out", a->out) != 0 ||
-        check_output("ca", "-keyout", a->keyout) != 0)
+    if (check_subject(a->subj) != 0 || app_check_output("ca", "-out", a->out) != 0 ||
+        app_check_output("ca", "-keyout", a->keyout) != 0)
         return 1;
     rsa_private_init(&key);
     /* 1. Open the CA first, so a wrong password costs no key generation. */
@@ -274,7 +265,7 @@ static int do_issue(const struct ca_args *a)
         (err = csr_create(&key, a->subj, &csr, &csr_len)) != GLASS_OK ||
         (err = ca_sign_request(ca, csr, csr_len, (enum ca_profile)a->profile, (unsigned)a->days,
                                a->san, (int64_t)time(NULL), &cert, &cert_len)) != GLASS_OK) {
-        app_error("ca", "%s", glass_strerror(err));
+        ca_fail(a, ca, NULL, err);
         goto cleanup;
     }
     if ((err = key_save_private_pem(&key, kpw, 0, &key_pem, &key_pem_len)) != GLASS_OK) {
@@ -308,8 +299,9 @@ static int do_list(const struct ca_args *a)
         return 1;
     glass_err err = ca_list(ca, &e, &n);
     if (err != GLASS_OK) {
+        ca_fail(a, ca, a->dir, err);
         ca_close(ca);
-        return app_error("ca", "%s: %s", a->dir, glass_strerror(err));
+        return 1;
     }
     printf("%-6s %-10s %-10s %-32s %s\n", "status", "expires", "revoked", "serial", "subject");
     for (size_t i = 0; i < n; i++) {
@@ -328,6 +320,37 @@ static int do_list(const struct ca_args *a)
     free(e);
     ca_close(ca);
     return 0;
+}
+
+/* The revocation date of serial from the index, as "YYYY-MM-DD HH:MM:SS
+ * UTC" ("an earlier date" if the index cannot say). */
+static void revoked_date(glass_ca *ca, const uint8_t *serial, size_t len, char *out, size_t cap)
+{
+    ca_entry *e = NULL;
+    size_t n = 0;
+    snprintf(out, cap, "an earlier date");
+    if (ca_list(ca, &e, &n) != GLASS_OK)
+        return;
+    /* Serials compare as numbers: leading zero bytes do not count. */
+    while (len > 1 && serial[0] == 0) {
+        serial++;
+        len--;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *es = e[i].serial;
+        size_t el = e[i].serial_len;
+        while (el > 1 && es[0] == 0) {
+            es++;
+            el--;
+        }
+        if (e[i].status == 'R' && el == len && memcmp(es, serial, len) == 0) {
+            int y, mo, d, h, mi, sec;
+            der_time_to_civil(e[i].revoked_at, &y, &mo, &d, &h, &mi, &sec);
+            snprintf(out, cap, "%04d-%02d-%02d %02d:%02d:%02d UTC", y, mo, d, h, mi, sec);
+            break;
+        }
+    }
+    free(e);
 }
 
 static int do_revoke(const struct ca_args *a)
@@ -353,9 +376,19 @@ static int do_revoke(const struct ca_args *a)
     if (open_ca(a, 1, &ca) != 0)
         return 1;
     glass_err err = ca_revoke(ca, serial, len, (int64_t)time(NULL));
+    if (err == GLASS_ERR_CA_ALREADY_REVOKED) {
+        /* Refused, as `openssl ca -revoke` refuses; say since when. */
+        char when[32];
+        revoked_date(ca, serial, len, when, sizeof when);
+        ca_close(ca);
+        return app_error("ca", "%s: already revoked on %s", a->serial, when);
+    }
+    if (err != GLASS_OK) {
+        ca_fail(a, ca, a->serial, err);
+        ca_close(ca);
+        return 1;
+    }
     ca_close(ca);
-    if (err != GLASS_OK)
-        return app_error("ca", "%s: %s", a->serial, glass_strerror(err));
     printf("Revoked %s\n", s);
     return 0;
 }
@@ -370,7 +403,7 @@ static int do_crl(const struct ca_args *a)
     int rc = 1;
     if (a->out == NULL)
         return app_error("ca", "crl needs -out FILE");
-    if (check_output("ca", "-out", a->out) != 0)
+    if (app_check_output("ca", "-out", a->out) != 0)
         return 1;
     if (open_ca(a, 1, &ca) != 0)
         return 1;
@@ -378,7 +411,7 @@ static int do_crl(const struct ca_args *a)
     if (err == GLASS_OK)
         err = pem_encode(PEM_X509_CRL, der, len, &pem, &pem_len);
     if (err != GLASS_OK)
-        app_error("ca", "%s", glass_strerror(err));
+        ca_fail(a, ca, a->dir, err);
     else
         rc = app_write_output("ca", a->out, pem, pem_len, 0644);
     ca_close(ca);

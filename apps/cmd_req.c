@@ -11,8 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static void usage(void)
 {
@@ -29,33 +27,6 @@ static void usage(void)
            "  glass genrsa -out alice.key\n"
            "  glass req -new -key alice.key -subj \"/C=BR/O=School/CN=alice\" -out alice.csr\n"
            "  openssl req -in alice.csr -noout -verify\n");
-}
-
-/* Refuses an output path that cannot be written, before any work is done
- * for it (a key generated, a certificate signed and recorded): its directory
- * must exist and be writable, and the path itself must not be a directory.
- * NULL and "-" mean standard output.  Returns 1 (after printing why) or 0. */
-static int check_output(const char *cmd, const char *flag, const char *path)
-{
-    struct stat st;
-    if (path == NULL || strcmp(path, "-") == 0)
-        return 0;
-    if (path[0] == '\0')
-        return app_error(cmd, "%s needs a file name", flag);
-    const char *slash = strrchr(path, '/');
-    char *dir = slash == NULL ? strdup(".")
-              : slash == path ? strdup("/")
-                              : strndup(path, (size_t)(slash - path));
-    if (dir == NULL)
-        return app_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
-    int dir_ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK) == 0;
-    free(dir);
-    if (!dir_ok)
-        return app_error(cmd, "%s %s: its directory does not exist or is not writable", flag,
-                         path);
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return app_error(cmd, "%s '%s': is a directory, not a file name", flag, path);
-    return 0;
 }
 
 /* -newkey rsa:BITS: generates the key and writes it to keyout first, so the
@@ -177,8 +148,8 @@ static int run(int argc, char **argv)
             app_error(cmd, "-subj '%s': %s", subj, glass_strerror(name_err));
             goto cleanup;
         }
-        if (check_output(cmd, "-out", out) != 0 ||
-            (newkey != NULL && check_output(cmd, "-keyout", keyout) != 0))
+        if (app_check_output(cmd, "-out", out) != 0 ||
+            (newkey != NULL && app_check_output(cmd, "-keyout", keyout) != 0))
             goto cleanup;
         if (newkey != NULL) {
             if (new_key(cmd, newkey, keyout, passout, nodes, &key) != 0)

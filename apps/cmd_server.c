@@ -10,8 +10,9 @@
  * malicious peer only ever costs its own buffers and its own timeouts.
  *
  * Read in this order:
- *   1. server_setup: open the CA (its key signs enrollment requests), load or
- *      issue the server's own key and certificate, build the CRL;
+ *   1. server_setup: check the options, open the CA (its key signs
+ *      enrollment requests), listen, load or issue the server's own key and
+ *      certificate, build the CRL;
  *   2. serve: the poll loop — accept, read/feed, events, write, timeouts;
  *   3. on_event: what each engine event means for the relay, and on_app:
  *      the relay, page fetch (http_handle, http_serve_file: a small
@@ -67,6 +68,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <time.h>
@@ -494,15 +496,40 @@ static int setup_www(server *s)
     return 0;
 }
 
+/* --bind must name an address of this machine to listen on: a numeric IPv4
+ * or IPv6 address, or a host name that resolves. */
+static int check_bind(const char *bind)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    int rc = bind[0] == '\0' ? EAI_NONAME : getaddrinfo(bind, NULL, &hints, &res);
+    if (res != NULL)
+        freeaddrinfo(res);
+    if (rc != 0)
+        return app_error(CMD, "--bind '%s': not an address to listen on (%s); give an IPv4 "
+                              "or IPv6 address such as 127.0.0.1",
+                         bind, gai_strerror(rc));
+    return 0;
+}
+
 static int server_setup(server *s)
 {
     char *password = NULL;
     int rc = 1;
-    glass_err err = app_password_get(s->o.pass, "Enter pass phrase for the CA key", 0,
-                                     &password);
+    glass_err err;
+    /* 1. The options, before anything else: a mistyped --bind or --www
+     *    must not cost a server key, a certificate and an index entry.
+     *    The published directory is resolved once: every page path is
+     *    checked against this resolved form (http_serve_file). */
+    if (check_bind(s->o.bind) != 0 || setup_www(s) != 0)
+        return 1;
+    err = app_password_get(s->o.pass, "Enter pass phrase for the CA key", 0, &password);
     if (err != GLASS_OK)
         return app_error(CMD, "-pass: %s", glass_strerror(err));
-    /* 1. The CA, unlocked: it signs enrollment requests. */
+    /* 2. The CA, unlocked: it signs enrollment requests. */
     err = ca_open(&s->ca, s->o.dir, password);
     if (err != GLASS_OK) {
         app_error(CMD, "%s: %s", s->o.dir, glass_strerror(err));
@@ -511,28 +538,28 @@ static int server_setup(server *s)
     const x509_cert *cacert = ca_certificate(s->ca);
     s->anchor.der = cacert->der;
     s->anchor.len = cacert->der_len;
-    /* 2. Our own key and certificate (issued on first start). */
+    /* 3. The listening socket, also before anything is issued: an address
+     *    in use or not on this machine is reported with nothing written.
+     *    Connections that arrive meanwhile wait in the backlog. */
+    raise_fd_limit(s->o.max_clients);
+    uint16_t bound = 0;
+    errno = 0;
+    err = net_listen(s->o.bind, (uint16_t)s->o.port, 512, &s->lfd, &bound);
+    if (err != GLASS_OK) {
+        app_error(CMD, "cannot listen on %s:%lu: %s", s->o.bind, s->o.port,
+                  errno != 0 ? strerror(errno) : glass_strerror(err));
+        goto cleanup;
+    }
+    s->port = bound;
+    /* 4. Our own key and certificate (issued on first start). */
     if (load_server_identity(s, password) != 0)
         goto cleanup;
-    /* 3. The CRL the engines check client certificates against. */
+    /* 5. The CRL the engines check client certificates against. */
     refresh_crl(s, 1);
     if (s->crl == NULL) {
         app_error(CMD, "cannot build the CA's CRL");
         goto cleanup;
     }
-    /* 4. The published directory, resolved once: every page path is
-     *    checked against this resolved form (http_serve_file). */
-    if (setup_www(s) != 0)
-        goto cleanup;
-    /* 5. The listening socket. */
-    raise_fd_limit(s->o.max_clients);
-    uint16_t bound = 0;
-    err = net_listen(s->o.bind, (uint16_t)s->o.port, 512, &s->lfd, &bound);
-    if (err != GLASS_OK) {
-        app_error(CMD, "cannot listen on %s:%lu: %s", s->o.bind, s->o.port, strerror(errno));
-        goto cleanup;
-    }
-    s->port = bound;
     rc = 0;
 cleanup:
     app_password_free(password);

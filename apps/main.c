@@ -54,7 +54,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < ncommands; i++)
         if (strcmp(commands[i]->name, name) == 0)
             return commands[i]->run(argc - 1, argv + 1);
-    fprintf(stderr, "glass: unknown command '%s'\n\n", name);
-    usage(stderr);
+    /* One line, like every other error: the list is one --help away. */
+    fprintf(stderr, "glass: unknown command '%s' (glass --help lists them)\n", name);
     return 1;
 }

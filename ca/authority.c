@@ -51,6 +51,7 @@ struct glass_ca {
     x509_cert cert;
     rsa_private_key key;
     int have_key;
+    const char *bad_file;       /* for ca_error_file */
 };
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -253,6 +254,14 @@ fail:
     return err;
 }
 
+/* index_read for an open CA, noting the file for ca_error_file. */
+static glass_err ca_index_read(glass_ca *ca, ca_entry **entries, size_t *n)
+{
+    glass_err err = index_read(ca->dir, entries, n);
+    ca->bad_file = err == GLASS_OK || err == GLASS_ERR_NOMEM ? NULL : "index.txt";
+    return err;
+}
+
 /* Writes the whole index (atomically). */
 static glass_err index_write(const char *dir, const ca_entry *e, size_t n)
 {
@@ -302,6 +311,54 @@ glass_err ca_init(const char *dir, const char *subject, const char *password, in
     return ca_init_ex(dir, subject, password, 2048, CA_ROOT_DEFAULT_DAYS, now);
 }
 
+/* What ca_init_ex has made so far, so that a failure removes exactly that:
+ * the directory if it did not exist, certs/ and the lock file likewise, and
+ * each file that was not there before it was written.
+ *
+ * Why undo rather than build in DIR.tmp.XXXXXX and rename(2) it into place:
+ * rename can replace only an empty directory, and DIR may well exist already
+ * with something in it (`--dir .`, or a directory made for the CA with
+ * other files beside), which must keep working.  Readers are safe either
+ * way: ca.pem is written last and its presence is what marks a finished CA
+ * (ca_open refuses a directory without it), so a half-built directory is
+ * never taken for a CA while the undo list is still being run. */
+struct init_undo {
+    int dir, certs, lock;
+    const char *files[5];
+    size_t n_files;
+};
+
+static void init_undo_run(const char *dir, const struct init_undo *u)
+{
+    char *p;
+    for (size_t i = u->n_files; i-- > 0;) {
+        if ((p = path_join(dir, u->files[i])) != NULL)
+            unlink(p);
+        free(p);
+    }
+    if (u->certs && (p = path_join(dir, "certs")) != NULL) {
+        rmdir(p);
+        free(p);
+    }
+    if (u->lock && (p = path_join(dir, "lock")) != NULL) {
+        unlink(p);
+        free(p);
+    }
+    if (u->dir)
+        rmdir(dir);
+}
+
+/* Writes one file of a new CA, noting it for the undo list if it is new. */
+static glass_err init_write(const char *dir, const char *name, const void *data, size_t len,
+                            unsigned mode, struct init_undo *u)
+{
+    int existed = file_exists(dir, name);
+    glass_err err = write_in(dir, name, data, len, mode);
+    if (err == GLASS_OK && !existed)
+        u->files[u->n_files++] = name;
+    return err;
+}
+
 /* See ca.h. */
 glass_err ca_init_ex(const char *dir, const char *subject, const char *password,
                      unsigned bits, unsigned days, int64_t now)
@@ -313,34 +370,33 @@ glass_err ca_init_ex(const char *dir, const char *subject, const char *password,
     size_t name_len = 0, cert_len = 0, key_pem_len = 0;
     char *cert_pem = NULL;
     size_t cert_pem_len = 0;
+    struct init_undo undo;
     int lock = -1;
     glass_err err;
 
-    if (dir == NULL || subject == NULL || password == NULL || password[0] == '\0' || days == 0)
+    if (dir == NULL || dir[0] == '\0' || subject == NULL || password == NULL ||
+        password[0] == '\0' || days == 0)
         return GLASS_ERR_ARG;
+    memset(&undo, 0, sizeof undo);
     rsa_private_init(&key);
     rsa_public_init(&pub);
 
-    /* 1. The directory: created if missing, refused if it already is a CA. */
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        err = GLASS_ERR_CA_DIR;
-        goto cleanup;
-    }
-    if ((lock = lock_take(dir, &err)) < 0)
+    /* 1. Everything that can fail without touching the disk comes first:
+     *    the subject, an existing CA (checked again under the lock), the key,
+     *    the self-signed root and both PEM encodings.  A failure here leaves
+     *    the file system exactly as it was. */
+    if ((err = x509_name_from_string(subject, &name, &name_len)) != GLASS_OK)
         goto cleanup;
     if (file_exists(dir, "ca.pem") || file_exists(dir, "ca.key")) {
         err = GLASS_ERR_CA_EXISTS;
         goto cleanup;
     }
-    if ((err = x509_name_from_string(subject, &name, &name_len)) != GLASS_OK)
-        goto cleanup;
-
-    /* 2. The key and the self-signed root: issuer = subject, AKI = SKI. */
     if ((err = rsa_generate(&key, bits, RSA_DEFAULT_E)) != GLASS_OK)
         goto cleanup;
     rsa_public_from_private(&pub, &key);
     if ((err = random_serial(serial)) != GLASS_OK)
         goto cleanup;
+    /*    The root: issuer = subject, AKI = SKI. */
     x509_template t;
     memset(&t, 0, sizeof t);
     t.kind = X509_KIND_ROOT;
@@ -360,6 +416,26 @@ glass_err ca_init_ex(const char *dir, const char *subject, const char *password,
     if ((err = key_save_private_pem(&key, password, 0, &key_pem, &key_pem_len)) != GLASS_OK)
         goto cleanup;
 
+    /* 2. The directory: created if missing, refused if it already is a CA
+     *    (a second `ca init` may have finished while we made the key). */
+    if (mkdir(dir, 0700) == 0) {
+        undo.dir = 1;
+    } else if (errno != EEXIST) {
+        err = GLASS_ERR_CA_DIR;
+        goto cleanup;
+    }
+    undo.lock = !file_exists(dir, "lock");
+    if ((lock = lock_take(dir, &err)) < 0)
+        goto cleanup;
+    if (file_exists(dir, "ca.pem") || file_exists(dir, "ca.key")) {
+        /* Another CA was made here meanwhile: the directory and its lock
+         * are that CA's now. */
+        undo.dir = 0;
+        undo.lock = 0;
+        err = GLASS_ERR_CA_EXISTS;
+        goto cleanup;
+    }
+
     /* 3. The files; ca.pem last, since its presence marks a finished CA. */
     {
         char *certs = path_join(dir, "certs");
@@ -367,20 +443,27 @@ glass_err ca_init_ex(const char *dir, const char *subject, const char *password,
             err = GLASS_ERR_NOMEM;
             goto cleanup;
         }
+        struct stat st;
         int rc = mkdir(certs, 0755);
+        if (rc == 0)
+            undo.certs = 1;
+        else if (errno == EEXIST && stat(certs, &st) == 0 && S_ISDIR(st.st_mode))
+            rc = 0;
         free(certs);
-        if (rc != 0 && errno != EEXIST) {
+        if (rc != 0) {
             err = GLASS_ERR_CA_DIR;
             goto cleanup;
         }
     }
-    if ((err = write_in(dir, "ca.key", key_pem, key_pem_len, 0600)) != GLASS_OK ||
-        (err = write_in(dir, "index.txt", "", 0, 0644)) != GLASS_OK ||
-        (err = write_in(dir, "issuance.log", "", 0, 0644)) != GLASS_OK ||
-        (err = write_in(dir, "crlnumber", "1\n", 2, 0644)) != GLASS_OK ||
-        (err = write_in(dir, "ca.pem", cert_pem, cert_pem_len, 0644)) != GLASS_OK)
+    if ((err = init_write(dir, "ca.key", key_pem, key_pem_len, 0600, &undo)) != GLASS_OK ||
+        (err = init_write(dir, "index.txt", "", 0, 0644, &undo)) != GLASS_OK ||
+        (err = init_write(dir, "issuance.log", "", 0, 0644, &undo)) != GLASS_OK ||
+        (err = init_write(dir, "crlnumber", "1\n", 2, 0644, &undo)) != GLASS_OK ||
+        (err = init_write(dir, "ca.pem", cert_pem, cert_pem_len, 0644, &undo)) != GLASS_OK)
         goto cleanup;
 cleanup:
+    if (err != GLASS_OK)
+        init_undo_run(dir, &undo);
     lock_release(lock);
     rsa_private_clear(&key);
     rsa_public_clear(&pub);
@@ -473,6 +556,12 @@ void ca_close(glass_ca *ca)
 const x509_cert *ca_certificate(const glass_ca *ca)
 {
     return &ca->cert;
+}
+
+/* See ca.h. */
+const char *ca_error_file(const glass_ca *ca)
+{
+    return ca != NULL ? ca->bad_file : NULL;
 }
 
 /* ---- issuing ------------------------------------------------------------------------ */
@@ -572,9 +661,10 @@ glass_err ca_sign_request(glass_ca *ca, const uint8_t *csr_der, size_t len,
     }
 
     /* 2. Under the lock: a serial not yet in the index, the certificate. */
+    ca->bad_file = NULL;
     if ((lock = lock_take(ca->dir, &err)) < 0)
         goto cleanup;
-    if ((err = index_read(ca->dir, &entries, &n)) != GLASS_OK)
+    if ((err = ca_index_read(ca, &entries, &n)) != GLASS_OK)
         goto cleanup;
     for (int tries = 0;; tries++) {
         int clash = 0;
@@ -660,18 +750,23 @@ glass_err ca_revoke(glass_ca *ca, const uint8_t *serial, size_t serial_len, int6
     glass_err err;
     if (ca == NULL || serial == NULL || serial_len == 0)
         return GLASS_ERR_ARG;
+    ca->bad_file = NULL;
     if ((lock = lock_take(ca->dir, &err)) < 0)
         return err;
-    if ((err = index_read(ca->dir, &entries, &n)) != GLASS_OK)
+    if ((err = ca_index_read(ca, &entries, &n)) != GLASS_OK)
         goto cleanup;
     err = GLASS_ERR_CA_SERIAL;
     for (size_t i = 0; i < n; i++)
         if (serial_equal(entries[i].serial, entries[i].serial_len, serial, serial_len)) {
-            /* Revoking twice keeps the first date. */
-            if (entries[i].status != 'R') {
-                entries[i].status = 'R';
-                entries[i].revoked_at = now;
+            /* Revoking twice is refused, as `openssl ca -revoke` does, and
+             * the index is left alone: the first date is the one the CRL
+             * carries (its revocationDate, RFC 5280 §5.1.2.6, does not move). */
+            if (entries[i].status == 'R') {
+                err = GLASS_ERR_CA_ALREADY_REVOKED;
+                break;
             }
+            entries[i].status = 'R';
+            entries[i].revoked_at = now;
             err = index_write(ca->dir, entries, n);
             break;
         }
@@ -679,6 +774,32 @@ cleanup:
     lock_release(lock);
     free(entries);
     return err;
+}
+
+/* Reads D/crlnumber: the decimal number of the next CRL, 1 or more, and
+ * less than the largest uint64_t (whose successor could not be written);
+ * one optional newline after it and nothing else.  GLASS_ERR_CA_DB for
+ * anything else. */
+static glass_err crl_number_parse(const uint8_t *text, size_t len, uint64_t *number)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+    if (len > 0 && text[len - 1] == '\n')
+        len--;
+    if (len == 0)
+        return GLASS_ERR_CA_DB;
+    for (i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return GLASS_ERR_CA_DB;
+        unsigned digit = (unsigned)(text[i] - '0');
+        if (v > (UINT64_MAX - digit) / 10)
+            return GLASS_ERR_CA_DB;     /* more than 64 bits */
+        v = v * 10 + digit;
+    }
+    if (v == 0 || v == UINT64_MAX)
+        return GLASS_ERR_CA_DB;
+    *number = v;
+    return GLASS_OK;
 }
 
 /* See ca.h. */
@@ -689,16 +810,17 @@ glass_err ca_crl_current(glass_ca *ca, int64_t now, uint8_t **der, size_t *len)
     size_t n = 0, nr = 0;
     uint8_t *num_text = NULL;
     size_t num_len = 0;
-    unsigned long long number = 1;
+    uint64_t number = 0;
     int lock;
     glass_err err;
     if (ca == NULL || der == NULL || len == NULL)
         return GLASS_ERR_ARG;
     if (!ca->have_key)
         return GLASS_ERR_KEY_PASSWORD;
+    ca->bad_file = NULL;
     if ((lock = lock_take(ca->dir, &err)) < 0)
         return err;
-    if ((err = index_read(ca->dir, &entries, &n)) != GLASS_OK)
+    if ((err = ca_index_read(ca, &entries, &n)) != GLASS_OK)
         goto cleanup;
     revoked = calloc(n ? n : 1, sizeof *revoked);
     if (revoked == NULL) {
@@ -712,17 +834,23 @@ glass_err ca_crl_current(glass_ca *ca, int64_t now, uint8_t **der, size_t *len)
             revoked[nr].revocation_date = entries[i].revoked_at;
             nr++;
         }
-    /* cRLNumber: "a monotonically increasing sequence number" (§5.2.3). */
-    if (read_in(ca->dir, "crlnumber", &num_text, &num_len) == GLASS_OK) {
-        char *end = NULL;
-        number = strtoull((char *)num_text, &end, 10);
-        if (end == (char *)num_text || number == 0)
-            number = 1;
+    /* cRLNumber: "a monotonically increasing sequence number" (RFC 5280
+     * §5.2.3).  So a number that cannot be read is an error, never a
+     * restart at 1 (a relying party would take the new CRL for an old one),
+     * and the largest number is the last one: it is never wrapped. */
+    if ((err = read_in(ca->dir, "crlnumber", &num_text, &num_len)) != GLASS_OK) {
+        err = err == GLASS_ERR_FILE_OPEN ? GLASS_ERR_CA_DIR : err;
+        ca->bad_file = "crlnumber";
+        goto cleanup;
+    }
+    if ((err = crl_number_parse(num_text, num_len, &number)) != GLASS_OK) {
+        ca->bad_file = "crlnumber";
+        goto cleanup;
     }
     err = crl_build(&ca->cert, &ca->key, revoked, nr, number, now, now + 30 * 86400, der, len);
     if (err == GLASS_OK) {
         char next[32];
-        int k = snprintf(next, sizeof next, "%llu\n", number + 1);
+        int k = snprintf(next, sizeof next, "%llu\n", (unsigned long long)(number + 1));
         err = write_in(ca->dir, "crlnumber", next, (size_t)k, 0644);
     }
 cleanup:
@@ -738,7 +866,7 @@ glass_err ca_list(glass_ca *ca, ca_entry **entries, size_t *n)
 {
     if (ca == NULL || entries == NULL || n == NULL)
         return GLASS_ERR_ARG;
-    return index_read(ca->dir, entries, n);
+    return ca_index_read(ca, entries, n);
 }
 
 /* See ca.h. */
@@ -747,7 +875,7 @@ int ca_is_revoked(glass_ca *ca, const uint8_t *serial, size_t serial_len)
     ca_entry *entries = NULL;
     size_t n = 0;
     int revoked = 0;
-    if (ca == NULL || index_read(ca->dir, &entries, &n) != GLASS_OK)
+    if (ca == NULL || ca_index_read(ca, &entries, &n) != GLASS_OK)
         return 0;
     for (size_t i = 0; i < n; i++)
         if (entries[i].status == 'R' &&

@@ -329,9 +329,15 @@ enum x509_purpose { X509_PURPOSE_ANY, X509_PURPOSE_SERVER, X509_PURPOSE_CLIENT }
  * names the certificate's issuer (GLASS_ERR_X509_REVOKED; a CRL with a bad
  * signature, or past its nextUpdate, is GLASS_ERR_X509_CRL; a CRL of some
  * other issuer is ignored), and for the leaf the purpose: extendedKeyUsage
- * and keyUsage (GLASS_ERR_X509_PURPOSE / GLASS_ERR_X509_KEY_USAGE).  A
- * certificate that is itself one of the anchors is trusted as it stands.
- * On failure *failed_index (if not NULL) is the index in chain of the
+ * and keyUsage (GLASS_ERR_X509_PURPOSE / GLASS_ERR_X509_KEY_USAGE).
+ * Only a self-signed anchor ends a path, as with `openssl verify` without
+ * -partial_chain: a self-signed certificate that is itself one of the
+ * anchors is trusted as it stands (its validity and the leaf's purpose are
+ * still checked); any other certificate that is also an anchor is checked
+ * like the rest, and an anchor that is not self-signed is walked through
+ * like an intermediate, to its own issuer among the anchors
+ * (GLASS_ERR_X509_UNKNOWN_CA, failed index n, when there is none).  On
+ * failure *failed_index (if not NULL) is the index in chain of the
  * certificate that failed (n for the anchor itself). */
 glass_err x509_verify_chain(const x509_cert *chain, size_t n,
                             const x509_cert *anchors, size_t n_anchors,
@@ -400,7 +406,9 @@ typedef struct glass_ca glass_ca;
  * already holds a ca.pem): a 2048-bit key, a self-signed root valid
  * CA_ROOT_DEFAULT_DAYS from now (basicConstraints CA:TRUE critical,
  * keyUsage keyCertSign+cRLSign critical, SKI), the encrypted key, an empty
- * index and log. */
+ * index and log.  The subject, the key and the root are all made before
+ * anything is written; on any failure whatever this call created (the
+ * directory itself included) is removed again. */
 glass_err ca_init(const char *dir, const char *subject, const char *password, int64_t now);
 /* Same with a chosen key size and root lifetime. */
 glass_err ca_init_ex(const char *dir, const char *subject, const char *password,
@@ -415,6 +423,11 @@ void ca_close(glass_ca *ca);
 /* The CA's own certificate (valid until ca_close). */
 const x509_cert *ca_certificate(const glass_ca *ca);
 
+/* After a call on ca failed with GLASS_ERR_CA_DB or GLASS_ERR_CA_DIR: the
+ * name, within the CA directory, of the file at fault ("index.txt",
+ * "crlnumber"), so that a message can name it; NULL when no one file is. */
+const char *ca_error_file(const glass_ca *ca);
+
 /* Checks the request's self-signature, then issues a certificate for its
  * subject and key: profile's extensions, `days` of validity from now
  * (0: CA_DEFAULT_DAYS), SAN from san ("DNS:a,IP:1.2.3.4", may be NULL),
@@ -426,11 +439,16 @@ glass_err ca_sign_request(glass_ca *ca, const uint8_t *csr_der, size_t len,
 
 /* Marks the certificate with this serial (big-endian bytes, leading zeros
  * ignored) as revoked at `now` in the index.  GLASS_ERR_CA_SERIAL if the CA
- * never issued it. */
+ * never issued it; GLASS_ERR_CA_ALREADY_REVOKED (index unchanged, the first
+ * date kept: ca_list shows it) if it is revoked already. */
 glass_err ca_revoke(glass_ca *ca, const uint8_t *serial, size_t serial_len, int64_t now);
 
 /* Builds and signs an X.509 v2 CRL listing every revoked certificate,
- * thisUpdate = now, nextUpdate = now + 30 days, with AKI and cRLNumber. */
+ * thisUpdate = now, nextUpdate = now + 30 days, with AKI and cRLNumber.
+ * The number comes from D/crlnumber and is then increased; a file that does
+ * not hold a decimal number from 1 to 2^64 - 2 is GLASS_ERR_CA_DB (a missing
+ * one GLASS_ERR_CA_DIR), never a restart at 1 (RFC 5280 §5.2.3: CRL numbers
+ * only increase). */
 glass_err ca_crl_current(glass_ca *ca, int64_t now, uint8_t **der, size_t *len);
 
 /* One entry of the index. */

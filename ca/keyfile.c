@@ -402,15 +402,39 @@ cleanup:
 
 /* ---- the public functions -------------------------------------------------- */
 
-/* Classifies DER by shape: an EncryptedPrivateKeyInfo starts with a
- * SEQUENCE (the AlgorithmIdentifier), the other two with an INTEGER. */
-static int der_is_encrypted(const uint8_t *der, size_t len)
+/* Recognises an EncryptedPrivateKeyInfo that we can decrypt by its whole
+ * outer shape, not by its first byte or two (RFC 5958 §3, RFC 8018 A.4):
+ *
+ *     30 ..  SEQUENCE                       EncryptedPrivateKeyInfo
+ *        30 ..  SEQUENCE                    encryptionAlgorithm
+ *           06 09 2A 86 48 86 F7 0D 01 05 0D    id-PBES2 (1.2.840.113549.1.5.13)
+ *           30 ..  PBES2-params             (read by load_encrypted)
+ *        04 ..  OCTET STRING                encryptedData
+ *
+ * and nothing after it.  A certificate also opens with SEQUENCE { SEQUENCE
+ * ... }, and must not be taken for an encrypted key (which would ask for a
+ * password to open it): its inner SEQUENCE starts with [0] or an INTEGER,
+ * and a BIT STRING, not an OCTET STRING, follows.
+ * Returns ENC_PBES2 for the shape above, ENC_OTHER for the same shape with
+ * another algorithm (PBES1, PKCS#12 PBE: encrypted, but not in a way we
+ * read), ENC_NONE for anything else. */
+enum enc_shape { ENC_NONE, ENC_PBES2, ENC_OTHER };
+
+static enum enc_shape der_is_encrypted(const uint8_t *der, size_t len)
 {
-    der_elem seq;
+    der_elem seq, alg, data;
+    const uint8_t *oid;
+    size_t oid_len;
     if (der_parse_one(der, len, DER_SEQUENCE, &seq) != GLASS_OK)
-        return 0;
+        return ENC_NONE;
     der_reader r = der_enter(&seq);
-    return der_peek_tag(&r) == DER_SEQUENCE;
+    if (der_read(&r, DER_SEQUENCE, &alg) != GLASS_OK ||
+        der_read(&r, DER_OCTET_STRING, &data) != GLASS_OK || der_finish(&r) != GLASS_OK)
+        return ENC_NONE;
+    der_reader a = der_enter(&alg);
+    if (der_read_oid(&a, &oid, &oid_len) != GLASS_OK)
+        return ENC_NONE;
+    return der_oid_eq(oid, oid_len, &OID_PBES2) ? ENC_PBES2 : ENC_OTHER;
 }
 
 /* Finds the first PEM block whose label is one of `labels` (a file may
@@ -463,7 +487,7 @@ int key_is_encrypted(const uint8_t *data, size_t len)
          * whatever the password, so it does not count as one to ask for. */
         return err == GLASS_OK && strcmp(label, PEM_ENCRYPTED_KEY) == 0;
     }
-    return der_is_encrypted(data, len);
+    return der_is_encrypted(data, len) == ENC_PBES2;
 }
 
 /* See ca.h. */
@@ -473,6 +497,7 @@ glass_err key_load_private(const uint8_t *data, size_t len, const char *password
     char label[PEM_LABEL_MAX];
     uint8_t *der = NULL;
     size_t der_len = 0;
+    enum enc_shape shape;
     glass_err err;
 
     if (data == NULL || key == NULL)
@@ -490,8 +515,10 @@ glass_err key_load_private(const uint8_t *data, size_t len, const char *password
             err = parse_rsa_private(der, der_len, key);
         else
             err = GLASS_ERR_PEM_LABEL;
-    } else if (der_is_encrypted(data, len)) {
+    } else if ((shape = der_is_encrypted(data, len)) == ENC_PBES2) {
         err = load_encrypted(data, len, password, key);
+    } else if (shape == ENC_OTHER) {
+        err = GLASS_ERR_KEY_ENCRYPTION;
     } else {
         /* 2. DER without a label: PKCS#8 has an AlgorithmIdentifier after
          *    the version, PKCS#1 an INTEGER (n). */

@@ -7,8 +7,10 @@
  * things and lets each error name the certificate that failed.  For each
  * certificate (§6.1.3 "basic certificate processing"):
  *
+ *   0. if it is itself a self-signed anchor, it is trusted as it stands;
  *   1. find its issuer: the next certificate in the chain whose subject is
- *      this one's issuer, else an anchor with that subject;
+ *      this one's issuer, else an anchor with that subject (when that
+ *      anchor is not self-signed, it is walked next, like an intermediate);
  *   2. the signature verifies with the issuer's public key     (§6.1.3 a.1);
  *   3. the validity period includes `now`                       (§6.1.3 a.2);
  *   4. it is not revoked, by the CRL when one is given         (§6.1.3 a.3);
@@ -17,6 +19,16 @@
  *      keyCertSign (§6.1.4 n), and pathLenConstraint not exceeded (§6.1.4 l, m);
  * and finally for the leaf (§6.1.5, and RFC 5280 §4.2.1.12 for the
  * purpose): extendedKeyUsage and keyUsage allow what it is used for.
+ *
+ * Which anchors end a path.  RFC 5280 §6.1.1 (d) lets any name and key be
+ * a trust anchor; OpenSSL's default is narrower, and we follow it so that
+ * `glass verify` and `openssl verify` agree: a path ends only at a
+ * self-signed certificate from the CA file (self-issued, its key identifiers
+ * agreeing).  A server's own certificate copied into the CA file therefore
+ * does not vouch for itself (OpenSSL error 20, "unable to get local issuer
+ * certificate"), nor does an intermediate there end a path (error 2) — the
+ * walk goes on from it to its own issuer, which must be in the CA file too.
+ * Ending early needs `openssl verify -partial_chain`, which we do not offer.
  *
  * What we leave out: name constraints, policies, and building paths from a
  * pool of untrusted certificates — the protocol sends the chain in order.
@@ -43,6 +55,14 @@ static int issued_by(const x509_cert *c, const x509_cert *issuer)
         (c->aki_len != issuer->ski_len || memcmp(c->aki, issuer->ski, c->aki_len) != 0))
         return 0;
     return 1;
+}
+
+/* Self-signed in OpenSSL's sense: issued by itself by name and key
+ * identifier.  Its signature is not checked: an anchor is trusted because
+ * it is in the CA file, not because of what it says about itself. */
+static int self_signed(const x509_cert *c)
+{
+    return issued_by(c, c);
 }
 
 static glass_err check_validity(const x509_cert *c, int64_t now)
@@ -128,36 +148,48 @@ glass_err x509_verify_chain(const x509_cert *chain, size_t n, const x509_cert *a
         err = GLASS_ERR_ARG;
         goto done;
     }
-    for (at = 0; at < n; at++) {
-        const x509_cert *c = &chain[at];
+    /* The path is chain[0..n-1], then, when the top of the chain is issued by
+     * an anchor that is not self-signed (an intermediate in the CA file),
+     * that anchor and its own issuer, and so on until a self-signed anchor.
+     * `depth` counts along the path (0 = the leaf); `at`, the index that an
+     * error names, is depth within the chain and n past it.  The bound stops
+     * a loop of anchors that issued each other. */
+    const x509_cert *c = &chain[0];
+    for (size_t depth = 0; depth < n + n_anchors; depth++) {
         const x509_cert *issuer = NULL;
-        size_t issuer_index = at + 1;
+        int issuer_is_anchor = 0;
+        at = depth < n ? depth : n;
 
-        /* 0. A certificate that is itself an anchor ends the walk: it is
-         *    trusted as it stands (only its validity is still checked). */
-        for (size_t a = 0; a < n_anchors; a++)
+        /* 0. A self-signed certificate that is itself an anchor ends the
+         *    walk: it is trusted as it stands (only its validity and, for a
+         *    leaf, its purpose are still checked).  One that is not
+         *    self-signed goes on like any other, to find its issuer. */
+        for (size_t a = 0; a < n_anchors && self_signed(c); a++)
             if (same_cert(c, &anchors[a])) {
                 if ((err = check_validity(c, now)) != GLASS_OK)
                     goto done;
-                if (at == 0 && (err = check_purpose(c, purpose)) != GLASS_OK)
+                if (depth == 0 && (err = check_purpose(c, purpose)) != GLASS_OK)
                     goto done;
                 err = GLASS_OK;
                 goto done;
             }
 
-        /* 1. The issuer: next in the chain, else an anchor. */
-        if (at + 1 < n && issued_by(c, &chain[at + 1])) {
-            issuer = &chain[at + 1];
+        /* 1. The issuer: next in the chain, else an anchor, a self-signed
+         *    one first (it ends the path here). */
+        if (depth + 1 < n && issued_by(c, &chain[depth + 1])) {
+            issuer = &chain[depth + 1];
         } else {
-            for (size_t a = 0; a < n_anchors && issuer == NULL; a++)
-                if (issued_by(c, &anchors[a]))
-                    issuer = &anchors[a];
-            issuer_index = n;
+            for (int pass = 0; pass < 2 && issuer == NULL; pass++)
+                for (size_t a = 0; a < n_anchors && issuer == NULL; a++)
+                    if (issued_by(c, &anchors[a]) && (pass == 1 || self_signed(&anchors[a])))
+                        issuer = &anchors[a];
+            issuer_is_anchor = 1;
             if (issuer == NULL) {
-                err = at + 1 < n ? GLASS_ERR_X509_ISSUER : GLASS_ERR_X509_UNKNOWN_CA;
+                err = depth + 1 < n ? GLASS_ERR_X509_ISSUER : GLASS_ERR_X509_UNKNOWN_CA;
                 goto done;
             }
         }
+        size_t issuer_index = issuer_is_anchor ? n : depth + 1;
 
         /* 2. signature, 3. validity, 4. revocation, 5. critical extensions. */
         if ((err = x509_check_signature(c, &issuer->pub)) != GLASS_OK)
@@ -173,19 +205,20 @@ glass_err x509_verify_chain(const x509_cert *chain, size_t n, const x509_cert *a
         /* 5'. An intermediate must itself be a CA (§6.1.4 k) — it is
          *     checked as an issuer in step 6 of the step below it. */
 
-        /* 6. the issuer's right to issue (the error names the issuer). */
-        if ((err = check_issuer(issuer, at, issuer_index == n)) != GLASS_OK) {
+        /* 6. the issuer's right to issue (the error names the issuer);
+         *    below it on the path are `depth` CA certificates. */
+        if ((err = check_issuer(issuer, depth, issuer_is_anchor)) != GLASS_OK) {
             at = issuer_index;
             goto done;
         }
 
         /* 7. The leaf's purpose. */
-        if (at == 0 && (err = check_purpose(c, purpose)) != GLASS_OK)
+        if (depth == 0 && (err = check_purpose(c, purpose)) != GLASS_OK)
             goto done;
 
-        if (issuer_index == n) {
-            /* Reached an anchor: it must be valid now as well, and carry no
-             * critical extension we cannot process. */
+        if (issuer_is_anchor && self_signed(issuer)) {
+            /* Reached a self-signed anchor: it must be valid now as well,
+             * and carry no critical extension we cannot process. */
             at = n;
             if ((err = check_validity(issuer, now)) != GLASS_OK)
                 goto done;
@@ -196,9 +229,11 @@ glass_err x509_verify_chain(const x509_cert *chain, size_t n, const x509_cert *a
             err = GLASS_OK;
             goto done;
         }
+        c = issuer;
     }
-    /* Ran off the end of the chain without meeting an anchor (cannot happen:
-     * the last certificate either finds an anchor or fails in step 1). */
+    /* Went round anchors that issue one another without meeting a
+     * self-signed one. */
+    at = n;
     err = GLASS_ERR_X509_UNKNOWN_CA;
 done:
     if (err != GLASS_OK && failed_index != NULL)

@@ -197,6 +197,31 @@ static void test_key_bad_files(void)
     rsa_private_init(&k);
     TU_ASSERT_ERR(key_load_private((const uint8_t *)pem, strlen(pem), NULL, &k), GLASS_ERR_PEM_LABEL);
     rsa_private_clear(&k);
+    /* a DER certificate (SEQUENCE { SEQUENCE ... } like an
+     * EncryptedPrivateKeyInfo) is not a key, and not an encrypted one to
+     * ask a password for (RFC 5958 §3: the algorithm must be an OID,
+     * encryptedData an OCTET STRING) */
+    x509_cert root;
+    make_root(&root, "/CN=Not A Key", &root_key);
+    CU_ASSERT_EQUAL(key_is_encrypted(root.der, root.der_len), 0);
+    rsa_private_init(&k);
+    TU_ASSERT_ERR(key_load_private(root.der, root.der_len, "pw", &k), GLASS_ERR_KEY_FORMAT);
+    rsa_private_clear(&k);
+    x509_free(&root);
+    /* a real one (PBES2) is recognised in DER */
+    TU_ASSERT_ERR(key_encode_private(&leaf_key, KEY_FORMAT_PKCS8_ENCRYPTED, "pw", 1, &der, &len),
+                  GLASS_OK);
+    CU_ASSERT_EQUAL(key_is_encrypted(der, len), 1);
+    /* the same shape with another algorithm (pbeWithSHA1AndDES-CBC,
+     * 1.2.840.113549.1.5.10): encrypted, in a scheme we do not read */
+    static const uint8_t pbes1[] = {0x30, 0x14, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48,
+                                    0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0a, 0x30, 0x00, 0x04,
+                                    0x03, 0x01, 0x02, 0x03};
+    CU_ASSERT_EQUAL(key_is_encrypted(pbes1, sizeof pbes1), 0);
+    rsa_private_init(&k);
+    TU_ASSERT_ERR(key_load_private(pbes1, sizeof pbes1, "pw", &k), GLASS_ERR_KEY_ENCRYPTION);
+    rsa_private_clear(&k);
+    free(der);
     /* public keys: SPKI and RSAPublicKey */
     rsa_public_key pub;
     for (int spki = 0; spki < 2; spki++) {
@@ -397,6 +422,62 @@ static void test_verify_purpose(void)
     x509_free(&root);
 }
 
+/* Which certificates of the CA file end a path: a self-signed one only, as
+ * `openssl verify` without -partial_chain (RFC 5280 §6.1.1 (d) would allow
+ * any; OpenSSL's default, which we follow, does not). */
+static void test_verify_anchor_self_signed(void)
+{
+    x509_cert root, mid, leaf, srv, chain[2];
+    make_root(&root, "/CN=Root", &root_key);
+    make_cert(&mid, X509_KIND_ROOT, "/CN=Mid", &other_key, "/CN=Root", &root_key, NOW - DAY,
+              NOW + 50 * DAY, NULL);
+    make_cert(&leaf, X509_KIND_CLIENT, "/CN=alice", &leaf_key, "/CN=Mid", &other_key,
+              NOW - DAY, NOW + DAY, NULL);
+    make_cert(&srv, X509_KIND_SERVER, "/CN=localhost", &leaf_key, "/CN=Root", &root_key,
+              NOW - DAY, NOW + DAY, "DNS:localhost");
+    size_t failed = 99;
+    /* a server certificate in the CA file does not vouch for itself
+     * (openssl: error 20, unable to get local issuer certificate) */
+    TU_ASSERT_ERR(x509_verify_chain(&srv, 1, &srv, 1, NULL, X509_PURPOSE_SERVER, NOW, &failed),
+                  GLASS_ERR_X509_UNKNOWN_CA);
+    CU_ASSERT_EQUAL(failed, 0);
+    /* ... but with its root beside it, it verifies through the root */
+    x509_cert both[2] = {srv, root};
+    TU_ASSERT_ERR(x509_verify_chain(&srv, 1, both, 2, NULL, X509_PURPOSE_SERVER, NOW, &failed),
+                  GLASS_OK);
+    /* a self-signed root verifies as itself (openssl verify -CAfile ca.pem ca.pem) */
+    TU_ASSERT_ERR(x509_verify_chain(&root, 1, &root, 1, NULL, X509_PURPOSE_ANY, NOW, &failed),
+                  GLASS_OK);
+    /* an intermediate alone in the CA file ends no path (openssl: error 2);
+     * the failure names the anchor (index n) */
+    failed = 99;
+    TU_ASSERT_ERR(x509_verify_chain(&leaf, 1, &mid, 1, NULL, X509_PURPOSE_CLIENT, NOW, &failed),
+                  GLASS_ERR_X509_UNKNOWN_CA);
+    CU_ASSERT_EQUAL(failed, 1);
+    TU_ASSERT_ERR(x509_verify_chain(&mid, 1, &mid, 1, NULL, X509_PURPOSE_ANY, NOW, &failed),
+                  GLASS_ERR_X509_UNKNOWN_CA);
+    /* with its root in the CA file too, the walk goes through it */
+    x509_cert bundle[2] = {mid, root};
+    TU_ASSERT_ERR(x509_verify_chain(&leaf, 1, bundle, 2, NULL, X509_PURPOSE_CLIENT, NOW, &failed),
+                  GLASS_OK);
+    /* ... and the intermediate is checked on the way: past its notAfter */
+    TU_ASSERT_ERR(x509_verify_chain(&leaf, 1, bundle, 2, NULL, X509_PURPOSE_ANY, NOW + 60 * DAY,
+                                    &failed),
+                  GLASS_ERR_X509_EXPIRED);
+    /* the usual form: the intermediate sent in the chain, the root trusted */
+    chain[0] = leaf;
+    chain[1] = mid;
+    TU_ASSERT_ERR(x509_verify_chain(chain, 2, &root, 1, NULL, X509_PURPOSE_CLIENT, NOW, &failed),
+                  GLASS_OK);
+    TU_ASSERT_ERR(x509_verify_chain(chain, 2, &mid, 1, NULL, X509_PURPOSE_CLIENT, NOW, &failed),
+                  GLASS_ERR_X509_UNKNOWN_CA);
+    CU_ASSERT_EQUAL(failed, 1);
+    x509_free(&srv);
+    x509_free(&leaf);
+    x509_free(&mid);
+    x509_free(&root);
+}
+
 static void test_verify_revoked(void)
 {
     x509_cert root, other, leaf, leaf2;
@@ -592,6 +673,16 @@ static void test_ca_directory(void)
     TU_ASSERT_ERR(ca_revoke(ca, junk, sizeof junk, NOW), GLASS_ERR_CA_SERIAL);
     TU_ASSERT_ERR(ca_revoke(ca, c.serial, c.serial_len, NOW + 1), GLASS_OK);
     CU_ASSERT_EQUAL(ca_is_revoked(ca, c.serial, c.serial_len), 1);
+    /* revoking again is refused (as `openssl ca -revoke` does) and keeps
+     * the first date, which the CRL carries */
+    TU_ASSERT_ERR(ca_revoke(ca, c.serial, c.serial_len, NOW + 50), GLASS_ERR_CA_ALREADY_REVOKED);
+    TU_ASSERT_ERR(ca_list(ca, &entries, &n), GLASS_OK);
+    CU_ASSERT_EQUAL(n, 1);
+    if (n == 1) {
+        CU_ASSERT_EQUAL(entries[0].status, 'R');
+        CU_ASSERT_EQUAL(entries[0].revoked_at, NOW + 1);
+    }
+    free(entries);
     uint8_t *crl_der = NULL;
     size_t crl_len = 0;
     x509_crl crl;
@@ -629,6 +720,129 @@ static void test_ca_directory(void)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* Writes text to DIR/NAME (replacing it). */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int file_is(const char *dir, const char *name, const char *text)
+{
+    char path[160], buf[64] = "";
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    return strcmp(buf, text) == 0;
+}
+
+static void rm_rf(const char *dir)
+{
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+/* RFC 5280 §5.2.3: "CRL numbers ... monotonically increasing".  A crlnumber
+ * file that cannot be read as such is an error, never a restart at 1, and
+ * the last number is never wrapped to 0. */
+static void test_ca_crl_number(void)
+{
+    char dir[] = "/tmp/glass-ca-crlnum-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char cadir[64];
+    snprintf(cadir, sizeof cadir, "%s/ca", dir);
+    TU_ASSERT_ERR(ca_init(cadir, "/CN=CRL Number Root", "pw", NOW), GLASS_OK);
+    glass_ca *ca = NULL;
+    TU_ASSERT_ERR(ca_open(&ca, cadir, "pw"), GLASS_OK);
+    uint8_t *der = NULL;
+    size_t len = 0;
+    static const char *const corrupt[] = {"zzzz\n", "0\n", "\n", "", "-1\n", " 5\n", "5 \n",
+                                          "5\n\n", "12abc\n", "18446744073709551615\n",
+                                          "18446744073709551616\n",
+                                          "99999999999999999999999999\n"};
+    for (size_t i = 0; i < sizeof corrupt / sizeof corrupt[0]; i++) {
+        put_file(cadir, "crlnumber", corrupt[i]);
+        TU_ASSERT_ERR(ca_crl_current(ca, NOW, &der, &len), GLASS_ERR_CA_DB);
+        CU_ASSERT_PTR_NOT_NULL(ca_error_file(ca));
+        if (ca_error_file(ca) != NULL)
+            CU_ASSERT_STRING_EQUAL(ca_error_file(ca), "crlnumber");
+        /* the file is left as it was, for a person to look at */
+        CU_ASSERT(file_is(cadir, "crlnumber", corrupt[i]));
+    }
+    /* the last usable number is used, and then nothing more */
+    put_file(cadir, "crlnumber", "18446744073709551614\n");
+    TU_ASSERT_ERR(ca_crl_current(ca, NOW, &der, &len), GLASS_OK);
+    free(der);
+    der = NULL;
+    CU_ASSERT(file_is(cadir, "crlnumber", "18446744073709551615\n"));
+    TU_ASSERT_ERR(ca_crl_current(ca, NOW, &der, &len), GLASS_ERR_CA_DB);
+    CU_ASSERT(file_is(cadir, "crlnumber", "18446744073709551615\n"));
+    /* a missing file is an incomplete CA directory, not number 1 */
+    char path[160];
+    snprintf(path, sizeof path, "%s/crlnumber", cadir);
+    CU_ASSERT_EQUAL(unlink(path), 0);
+    TU_ASSERT_ERR(ca_crl_current(ca, NOW, &der, &len), GLASS_ERR_CA_DIR);
+    CU_ASSERT_PTR_NOT_NULL(ca_error_file(ca));
+    /* an ordinary number counts up (without a final newline too) */
+    put_file(cadir, "crlnumber", "41");
+    TU_ASSERT_ERR(ca_crl_current(ca, NOW, &der, &len), GLASS_OK);
+    free(der);
+    CU_ASSERT(file_is(cadir, "crlnumber", "42\n"));
+    CU_ASSERT_PTR_NULL(ca_error_file(ca));
+    ca_close(ca);
+    rm_rf(dir);
+}
+
+/* ca_init_ex validates and builds everything before it writes, and a
+ * failure leaves behind no directory or file that it created. */
+static void test_ca_init_failure_leaves_nothing(void)
+{
+    char dir[] = "/tmp/glass-ca-init-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char cadir[64];
+    struct stat st;
+    snprintf(cadir, sizeof cadir, "%s/ca", dir);
+    /* a bad subject, a key size out of range: no directory appears */
+    TU_ASSERT_ERR(ca_init_ex(cadir, "garbage", "pw", 2048, 10, NOW), GLASS_ERR_SUBJECT_SYNTAX);
+    CU_ASSERT_NOT_EQUAL(stat(cadir, &st), 0);
+    TU_ASSERT_ERR(ca_init_ex(cadir, "/CN=x", "pw", 1000, 10, NOW), GLASS_ERR_RSA_MODULUS_SIZE);
+    CU_ASSERT_NOT_EQUAL(stat(cadir, &st), 0);
+    TU_ASSERT_ERR(ca_init_ex(cadir, "/CN=x", "", 2048, 10, NOW), GLASS_ERR_ARG);
+    CU_ASSERT_NOT_EQUAL(stat(cadir, &st), 0);
+    /* a write that fails half-way (index.txt is a directory, so it cannot
+     * be replaced by a file): what was written before it is removed again,
+     * and the directory, which existed, is left as it was */
+    CU_ASSERT_EQUAL_FATAL(mkdir(cadir, 0700), 0);
+    char blocker[96];
+    snprintf(blocker, sizeof blocker, "%s/index.txt", cadir);
+    CU_ASSERT_EQUAL_FATAL(mkdir(blocker, 0700), 0);
+    TU_ASSERT_ERR(ca_init_ex(cadir, "/CN=x", "pw", 2048, 10, NOW), GLASS_ERR_FILE_WRITE);
+    static const char *const gone[] = {"ca.key", "ca.pem", "issuance.log", "crlnumber", "lock",
+                                       "certs"};
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/%s", cadir, gone[i]);
+        if (stat(path, &st) == 0)
+            fprintf(stderr, "\n  %s was left behind\n", path);
+        CU_ASSERT_NOT_EQUAL(stat(path, &st), 0);
+    }
+    CU_ASSERT(stat(blocker, &st) == 0 && S_ISDIR(st.st_mode));
+    /* once the obstacle is gone, the same call succeeds */
+    CU_ASSERT_EQUAL(rmdir(blocker), 0);
+    TU_ASSERT_ERR(ca_init_ex(cadir, "/CN=x", "pw", 2048, 10, NOW), GLASS_OK);
+    TU_ASSERT_ERR(ca_init_ex(cadir, "/CN=x", "pw", 2048, 10, NOW), GLASS_ERR_CA_EXISTS);
+    rm_rf(dir);
+}
+
 void suite_ca(void)
 {
     CU_pSuite s = CU_add_suite("ca", keys_init, keys_clear);
@@ -648,7 +862,10 @@ void suite_ca(void)
     TU_ADD(s, test_verify_validity);
     TU_ADD(s, test_verify_issuer_not_ca);
     TU_ADD(s, test_verify_purpose);
+    TU_ADD(s, test_verify_anchor_self_signed);
     TU_ADD(s, test_verify_revoked);
     TU_ADD(s, test_parsers_hostile_input);
     TU_ADD(s, test_ca_directory);
+    TU_ADD(s, test_ca_crl_number);
+    TU_ADD(s, test_ca_init_failure_leaves_nothing);
 }

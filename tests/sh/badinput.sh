@@ -76,7 +76,8 @@ bad() {
         fail "$what: sanitizer report:"; head -n 5 "$T/err"
     fi
     [ "$(wc -l < "$T/err")" -eq 1 ] || fail "$what: stderr is not one line: $(head -c 300 "$T/err")"
-    head -n 1 "$T/err" | grep -q '^glass ' || fail "$what: stderr does not start 'glass ': $(head -c 200 "$T/err")"
+    # "glass CMD: ...", or "glass: ..." for no such CMD
+    head -n 1 "$T/err" | grep -q '^glass[ :]' || fail "$what: stderr does not start 'glass ': $(head -c 200 "$T/err")"
     if ! cmp -s "$T/before" "$T/after"; then
         fail "$what: left files behind: $(comm -13 "$T/before" "$T/after" | tr '\n' ' ')"
         comm -13 "$T/before" "$T/after" | while read -r p; do rm -rf "$p"; done
@@ -236,6 +237,42 @@ bad ca sign --dir ca -in r.csr -out o.out --profile client --san IP:999.1.1.1 -p
 bad ca revoke --dir ca_binidx "$serial" -pass pass:pw
 bad ca revoke --dir ca 01 -pass pass:pw
 bad ca crl --dir ca_badidx -out o.out -pass pass:pw
+
+# ---- the exact line for cases found by an earlier sweep --------------------------
+# says TEXT: the last case's one stderr line contains TEXT.
+says() {
+    grep -qF -- "$1" "$T/err" || fail "last case: stderr '$(head -c 300 "$T/err")' lacks '$1'"
+}
+bad bogus
+says "glass: unknown command 'bogus' (glass --help lists them)"
+bad ''
+says "glass: unknown command '' (glass --help lists them)"
+# a DER certificate is not an encrypted key: no password is asked for
+bad pkey -in cert.der -inform DER
+says "glass pkey: cert.der: unrecognised key format"
+# revoking twice is refused, with the date of the first revocation
+bad ca revoke --dir ca "$serial" -pass pass:pw
+says "glass ca: $serial: already revoked on $(date -u +%Y-)"
+# RFC 5280 §5.2.3: the CRL number never restarts at 1 and never wraps
+cp -r ca ca_crlnum
+for n in zzzz 18446744073709551615 0 '' 99999999999999999999999; do
+    printf '%s\n' "$n" > ca_crlnum/crlnumber
+    bad ca crl --dir ca_crlnum -out o.out -pass pass:pw
+    says "glass ca: ca_crlnum/crlnumber: CA database is corrupted"
+    [ "$(cat ca_crlnum/crlnumber)" = "$n" ] || fail "crlnumber '$n' was rewritten"
+done
+rm ca_crlnum/crlnumber
+bad ca crl --dir ca_crlnum -out o.out -pass pass:pw
+says "glass ca: ca_crlnum/crlnumber: missing or unreadable"
+# a CA whose files cannot all be written leaves nothing of itself behind (here
+# index.txt is a directory, which a file cannot replace)
+mkdir -p pre/index.txt
+bad ca init --dir pre --subj /CN=x -pass pass:pw
+# the server checks its options before it issues itself a key and certificate
+bad server --dir ca -pass pass:pw --bind bogus --port 0
+says "glass server: --bind 'bogus': not an address to listen on"
+bad server --dir ca -pass pass:pw --www missing --port 0
+says "glass server: --www: missing is not a directory"
 
 echo "badinput.sh: $cases cases, $fails failed"
 [ "$fails" -eq 0 ]

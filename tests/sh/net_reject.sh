@@ -11,6 +11,8 @@
 #   a client that sends nothing               closed at --handshake-timeout,
 #                                             while another client is served
 #   an authenticated client that stays idle   close_notify at --idle-timeout
+# and, before any of that, server options that are wrong (--bind, --www, a
+# port in use): one line, exit 1, and nothing issued into the CA directory.
 NET_LIB_ONLY=1
 . "$ROOT/tests/sh/net_lib.sh"
 command -v bash >/dev/null || fail "bash is needed (for /dev/tcp)"
@@ -21,6 +23,28 @@ make_ca "$T/ca2" "/CN=Other CA"
 start_server "$T/ca" "$T/s1.log" --handshake-timeout 60
 P1=$PORT
 S1=$SERVER_PID
+
+# 0. Wrong options are found before the server issues its own key and
+#    certificate: a fresh CA directory stays exactly as `ca init` left it
+#    (no server.key, server.pem, certs/ entry or index line).
+make_ca "$T/ca3" "/CN=Options CA"
+(cd "$T/ca3" && find . -type f | sort | xargs cat | cksum) >"$T/ca3.before"
+badopt() {  # badopt MESSAGE OPTIONS...
+    msg=$1
+    shift
+    timeout 60 "$GLASS" server --dir "$T/ca3" -pass "$PW" "$@" >"$T/opt.out" 2>"$T/opt.err"
+    st=$?
+    [ $st -eq 1 ] || { cat "$T/opt.err"; fail "server $*: exit $st, expected 1"; }
+    [ "$(wc -l <"$T/opt.err")" -eq 1 ] || { cat "$T/opt.err"; fail "server $*: stderr is not one line"; }
+    grep -qF -- "$msg" "$T/opt.err" || { cat "$T/opt.err"; fail "server $*: no '$msg'"; }
+    (cd "$T/ca3" && find . -type f | sort | xargs cat | cksum) >"$T/ca3.after"
+    cmp -s "$T/ca3.before" "$T/ca3.after" || { ls -R "$T/ca3"; fail "server $*: wrote into the CA directory"; }
+}
+badopt "glass server: --bind 'bogus': not an address to listen on" --bind bogus --port 0
+badopt "glass server: --bind '': not an address to listen on" --bind '' --port 0
+badopt "glass server: --www: $T/missing is not a directory" --www "$T/missing" --port 0
+badopt "glass server: --www: $T/ca3/ca.pem is not a directory" --www "$T/ca3/ca.pem" --port 0
+badopt "glass server: cannot listen on 127.0.0.1:$P1: Address already in use" --port "$P1"
 start_server "$T/ca2" "$T/s2.log" --handshake-timeout 60
 P2=$PORT
 S2=$SERVER_PID

@@ -3,7 +3,8 @@
 # verify and openssl verify judging the same OpenSSL-made certificates:
 # expired, not yet valid (both with -attime), issuer not a CA, path length
 # exceeded, issuer without keyCertSign, wrong extendedKeyUsage, an unknown
-# critical extension, an unknown CA; plus malformed DER given to asn1parse
+# critical extension, an unknown CA, a CA file whose certificate is not
+# self-signed (no -partial_chain); plus malformed DER given to asn1parse
 # and x509 (truncated, trailing bytes, indefinite and non-minimal lengths,
 # non-minimal INTEGER), legacy PEM headers and bad password sources.  Each
 # failure must be one line naming the check, exit status 1.
@@ -97,6 +98,19 @@ both_fail critical-ext "critical extension" -CAfile root.pem crit.pem -- -CAfile
 
 # ---- unknown CA --------------------------------------------------------------------
 both_fail unknown-ca "unknown CA" -CAfile kuroot.pem good.pem -- -CAfile kuroot.pem good.pem
+
+# ---- which certificates of -CAfile end a path: self-signed ones only ---------------
+# (OpenSSL's default, without -partial_chain: error 20 for a leaf that is its
+# own "anchor", error 2 for an intermediate alone in the CA file)
+both_fail self-anchored-leaf "certificate 0 (/CN=thing) failed the trust anchor check: unable to get local issuer" \
+    -CAfile good.pem good.pem -- -CAfile good.pem good.pem
+both_fail intermediate-alone "certificate 1 (the trust anchor) failed the trust anchor check" \
+    -CAfile int.pem v2.pem -- -CAfile int.pem v2.pem
+openssl verify -CAfile root.pem root.pem > /dev/null 2>&1 || fail "openssl does not take a root as itself"
+[ "$("$GLASS" verify -CAfile root.pem root.pem)" = "root.pem: OK" ] || fail "a self-signed root in -CAfile does not verify as itself"
+cat good.pem root.pem > leaf-and-root.pem
+[ "$("$GLASS" verify -CAfile leaf-and-root.pem good.pem)" = "good.pem: OK" ] ||
+    fail "a leaf whose root is also in -CAfile does not verify"
 
 # ---- malformed DER ----------------------------------------------------------------
 openssl x509 -in good.pem -outform DER -out good.der
