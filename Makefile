@@ -132,3 +132,44 @@ clean:
 FORCE:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- fuzzing (tests/fuzz/README.md) --------------------------------------
+#
+#   make fuzz                 build every harness, run each for FUZZ_SECONDS
+#   make fuzz-build           only build them (build/fuzz/fuzz_NAME)
+#   make fuzz FUZZ_ONLY=der   one harness
+#
+# clang only: libFuzzer, with ASan and UBSan.  The library is compiled again
+# into build/fuzz/obj with the same sanitizers (coverage too), so nothing
+# here touches the other build directories.
+FUZZ_CC      ?= clang
+FUZZ_DIR     := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_ONLY    ?=
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Wpedantic -O1 -g $(FUZZ_SAN) -I. -Iapps -D_POSIX_C_SOURCE=200809L \
+                -DGLASS_FUZZ_ROOT='"$(CURDIR)"'
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/apps/rsp.o
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_ONLY)
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/libglass-fuzz.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_engine.h \
+                    tests/fuzz/fuzz_record_keys.h $(FUZZ_DIR)/libglass-fuzz.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_DIR)/libglass-fuzz.a $(PKG_LIBS) -lm -o $@
+
+-include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)

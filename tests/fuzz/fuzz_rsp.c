@@ -1,0 +1,51 @@
+/*
+ * fuzz_rsp.c — the NIST .rsp parser (apps/rsp.c).  rsp_load reads a path,
+ * so the input is written to a file of this process first; then every
+ * field of every record and section is read back.
+ */
+#include "fuzz.h"
+#include "rsp.h"
+
+#include <unistd.h>
+
+static char path[64];
+
+static void remove_file(void)
+{
+    (void)remove(path);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (path[0] == '\0') {
+        snprintf(path, sizeof path, "/tmp/glass-fuzz-rsp-%ld.rsp", (long)getpid());
+        atexit(remove_file);
+    }
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return 0;
+    if (size > 0 && fwrite(data, 1, size, f) != size) {
+        fclose(f);
+        return 0;
+    }
+    fclose(f);
+    rsp_file rf;
+    char err[256];
+    if (rsp_load(path, &rf, err, sizeof err) == 0) {
+        for (size_t i = 0; i < rf.nrecords; i++) {
+            const rsp_record *r = &rf.records[i];
+            for (size_t j = 0; j < r->nfields; j++) {
+                if (rsp_get(r, r->fields[j].name) == NULL)
+                    abort();    /* a field of the record must be found */
+                (void)rsp_line(r, r->fields[j].name);
+            }
+            if (r->section != NULL)
+                for (size_t j = 0; j < r->section->nfields; j++)
+                    (void)rsp_section_get(r, r->section->fields[j].name);
+        }
+        rsp_free(&rf);
+    } else if (memchr(err, '\0', sizeof err) == NULL) {
+        abort();
+    }
+    return 0;
+}
