@@ -200,7 +200,7 @@ static int parse_args(const char *sub, int argc, char **argv, struct client_opts
         } else if (strcmp(a, "--ca") == 0 || strcmp(a, "-CAfile") == 0) {
             o->ca = v;
         } else if (strcmp(a, "-iter") == 0 || strcmp(a, "--iter") == 0) {
-            if (app_uint_arg(CMD, a, v, 1, 10000000, &o->iter))
+            if (app_uint_arg(CMD, a, v, 1, KEY_MAX_ITERATIONS, &o->iter))
                 return 1;
         } else if (strcmp(a, "--out") == 0) {
             o->out = v;

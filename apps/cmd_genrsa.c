@@ -63,7 +63,7 @@ static int run(int argc, char **argv)
         } else if ((strcmp(a, "-pass") == 0 || strcmp(a, "-passout") == 0) && has_value) {
             pass_src = argv[++i];
         } else if (strcmp(a, "-iter") == 0 && has_value) {
-            if (app_uint_arg(cmd, a, argv[++i], 1, 10000000, &iter))
+            if (app_uint_arg(cmd, a, argv[++i], 1, KEY_MAX_ITERATIONS, &iter))
                 return 1;
         } else if (strcmp(a, "-aes256") == 0 || strcmp(a, "-aes-256-cbc") == 0) {
             encrypt = 1;

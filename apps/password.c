@@ -305,7 +305,7 @@ int app_key_tool(const char *cmd, int argc, char **argv)
             if ((outder = app_format_arg(cmd, a, argv[++i])) < 0)
                 return 1;
         } else if (strcmp(a, "-iter") == 0 && v) {
-            if (app_uint_arg(cmd, a, argv[++i], 1, 10000000, &iter))
+            if (app_uint_arg(cmd, a, argv[++i], 1, KEY_MAX_ITERATIONS, &iter))
                 return 1;
         } else if (strcmp(a, "-pubin") == 0)
             pubin = 1;

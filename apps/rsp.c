@@ -70,7 +70,9 @@ int rsp_load(const char *path, rsp_file *out, char *err, size_t err_len)
     rsp_field *fields = calloc(nlines, sizeof *fields);
     out->sections = calloc(nlines, sizeof *out->sections);
     out->records = calloc(nlines, sizeof *out->records);
-    char *header = calloc(1, len + 1);
+    /* The header holds each leading comment line plus a '\n': at most len
+     * bytes, one more if the file ends without a newline, and the NUL. */
+    char *header = calloc(1, len + 2);
     size_t header_len = 0;
     if (fields == NULL || header == NULL || out->path == NULL || out->sections == NULL ||
         out->records == NULL)

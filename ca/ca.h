@@ -97,6 +97,10 @@
 /* PBKDF2 iteration count used when none is given (RFC 8018 §4.2 asks for
  * "at least 1000"; today's advice is far more). */
 #define KEY_DEFAULT_ITERATIONS 100000u
+/* The most PBKDF2 iterations an encrypted key may ask for, when we write one
+ * and when we read one: the count comes from the file, so a hostile file
+ * could otherwise make loading it cost seconds (1 000 000 is about 0.35 s). */
+#define KEY_MAX_ITERATIONS 1000000u
 
 enum key_format {
     KEY_FORMAT_PKCS1,           /* RSAPrivateKey, "RSA PRIVATE KEY" (RFC 8017 §A.1.2) */

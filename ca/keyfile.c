@@ -48,8 +48,9 @@
 #include <string.h>
 
 /* Bounds on what we accept from a file: the iteration count costs time,
- * so a hostile file must not be able to ask for a week of PBKDF2. */
-#define PBKDF2_MAX_ITERATIONS 10000000u
+ * so a hostile file must not be able to ask for seconds of PBKDF2 (see
+ * KEY_MAX_ITERATIONS in ca.h). */
+#define PBKDF2_MAX_ITERATIONS KEY_MAX_ITERATIONS
 #define PBES2_SALT_LEN        16
 
 static void free_wiped(uint8_t *p, size_t len)
