@@ -10,6 +10,11 @@
 
 #include "aes/aes.h"
 
+/* aes_ref.c: the S-box (FIPS 197 §5.1.1, Figure 7) and its inverse (§5.3.2,
+ * Figure 14), shared with aes_fast.c's last round. */
+extern const uint8_t aes_sbox[256];
+extern const uint8_t aes_inv_sbox[256];
+
 /* aes_ref.c: Cipher (FIPS 197 §5.1) and InvCipher (§5.3) on a state[4][4],
  * emitting trace events when ctx->trace is set. */
 void aes256_ref_encrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN],

@@ -38,10 +38,11 @@
 
 /* ---- 1. the S-box and its inverse (§5.1.1 Figure 7, §5.3.2 Figure 14) ---- */
 
-/* sbox[x] = the affine transformation (§5.1.1) of the
+/* aes_sbox[x] = the affine transformation (§5.1.1) of the
  * multiplicative inverse of x in GF(2^8), 0 mapping to 0 before the affine
- * step.  The table is the one printed as Figure 7. */
-static const uint8_t sbox[256] = {
+ * step.  The table is the one printed as Figure 7.  aes_fast.c uses these
+ * two tables too (declared in aes_internal.h). */
+const uint8_t aes_sbox[256] = {
     0x63, 0x7c, 0x77, 0x7b, 0xf2, 0x6b, 0x6f, 0xc5, 0x30, 0x01, 0x67, 0x2b, 0xfe, 0xd7, 0xab, 0x76,
     0xca, 0x82, 0xc9, 0x7d, 0xfa, 0x59, 0x47, 0xf0, 0xad, 0xd4, 0xa2, 0xaf, 0x9c, 0xa4, 0x72, 0xc0,
     0xb7, 0xfd, 0x93, 0x26, 0x36, 0x3f, 0xf7, 0xcc, 0x34, 0xa5, 0xe5, 0xf1, 0x71, 0xd8, 0x31, 0x15,
@@ -60,7 +61,7 @@ static const uint8_t sbox[256] = {
     0x8c, 0xa1, 0x89, 0x0d, 0xbf, 0xe6, 0x42, 0x68, 0x41, 0x99, 0x2d, 0x0f, 0xb0, 0x54, 0xbb, 0x16,
 };
 
-static const uint8_t inv_sbox[256] = {
+const uint8_t aes_inv_sbox[256] = {
     0x52, 0x09, 0x6a, 0xd5, 0x30, 0x36, 0xa5, 0x38, 0xbf, 0x40, 0xa3, 0x9e, 0x81, 0xf3, 0xd7, 0xfb,
     0x7c, 0xe3, 0x39, 0x82, 0x9b, 0x2f, 0xff, 0x87, 0x34, 0x8e, 0x43, 0x44, 0xc4, 0xde, 0xe9, 0xcb,
     0x54, 0x7b, 0x94, 0x32, 0xa6, 0xc2, 0x23, 0x3d, 0xee, 0x4c, 0x95, 0x0b, 0x42, 0xfa, 0xc3, 0x4e,
@@ -128,8 +129,8 @@ static inline uint32_t RotWord(uint32_t w)
 /* SubWord: the S-box applied to each of the four bytes (§5.2). */
 static inline uint32_t SubWord(uint32_t w)
 {
-    return word(sbox[byte_of(w, 0)], sbox[byte_of(w, 1)], sbox[byte_of(w, 2)],
-                sbox[byte_of(w, 3)]);
+    return word(aes_sbox[byte_of(w, 0)], aes_sbox[byte_of(w, 1)], aes_sbox[byte_of(w, 2)],
+                aes_sbox[byte_of(w, 3)]);
 }
 
 /* Rcon[i] = [x^(i-1), {00}, {00}, {00}] (§5.2); AES-256 uses i = 1..7. */
@@ -264,7 +265,7 @@ static inline void SubBytes(uint8_t state[4][Nb])
 {
     for (int r = 0; r < 4; r++)
         for (int c = 0; c < Nb; c++)
-            state[r][c] = sbox[state[r][c]];
+            state[r][c] = aes_sbox[state[r][c]];
 }
 
 /* ShiftRows (§5.1.2): row r rotates left by r places,
@@ -371,7 +372,7 @@ static inline void InvSubBytes(uint8_t state[4][Nb])
 {
     for (int r = 0; r < 4; r++)
         for (int c = 0; c < Nb; c++)
-            state[r][c] = inv_sbox[state[r][c]];
+            state[r][c] = aes_inv_sbox[state[r][c]];
 }
 
 /* InvMixColumns (§5.3.3): each column times
