@@ -80,8 +80,9 @@ static inline uint32_t schedule(uint32_t W[16], unsigned i)
 }
 
 /* FIPS 180-4 §4.2.2: the constants K0..K63 once more, as this file's own
- * table: with the table visible here and every index a constant, the compiler
- * puts each K_t into its instruction as an immediate instead of loading it.
+ * table: with the table visible here, rounds 0..15 (every index a constant)
+ * get each K_t as an immediate inside their instruction instead of a load;
+ * rounds 16..63 read K_t through the loop's pointer K, one load per round.
  * Any slip in this copy would make the two compression functions disagree,
  * which tests/test_sha.c checks on every vector and 500 random blocks. */
 static const uint32_t Kc[64] = {
