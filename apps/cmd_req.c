@@ -1,6 +1,17 @@
 /*
  * cmd_req.c — `glass req`: make a PKCS#10 certificate request (RFC 2986)
- * from a key and a subject, or inspect and verify one.
+ * from a key and a subject, or a self-signed certificate (-x509, RFC 5280),
+ * or inspect and verify a request.  The flags are openssl req's, so a
+ * course's own line runs with glass in place of openssl:
+ *
+ *   glass req -x509 -new -nodes -key ca.key -sha256 -days 365 \
+ *       -subj "/C=BR/O=Course/CN=Course CA" -out ca.pem
+ *   glass req -newkey rsa:2048 -nodes -keyout k.pem -x509 -subj /CN=x -out c.pem
+ *   glass req -new -key k.pem -subj /CN=localhost -out k.csr
+ *
+ * A -x509 certificate carries what OpenSSL's default configuration gives it
+ * (its v3_ca section: subjectKeyIdentifier = hash, authorityKeyIdentifier =
+ * keyid:always, basicConstraints = critical, CA:TRUE), then each -addext.
  */
 #include "apps.h"
 #include "password.h"
@@ -11,22 +22,30 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void usage(void)
 {
     printf("usage: glass req -new -key FILE [-passin SRC] -subj /C=../O=../CN=.. [-out FILE]\n"
-           "                 [-outform PEM|DER]\n"
+           "                 [-outform PEM|DER] [-x509 [-days N] [-set_serial N] [-addext EXT]..]\n"
            "       glass req -new -newkey rsa:BITS -keyout FILE [-passout SRC | -nodes] -subj ..\n"
            "       glass req -in FILE [-verify] [-text] [-subject] [-noout] [-pubkey]\n"
            "  -new      create a request signed with -key (proof that you hold the key)\n"
+           "  -x509     a self-signed certificate instead of a request (valid -days N, default\n"
+           "            30; CA:TRUE unless an -addext says otherwise)\n"
+           "  -addext   one extension, OpenSSL's syntax: \"basicConstraints=critical,CA:TRUE\",\n"
+           "            \"keyUsage=digitalSignature\", \"extendedKeyUsage=serverAuth\",\n"
+           "            \"subjectAltName=DNS:localhost,IP:127.0.0.1\"\n"
            "  -subj     OpenSSL's one-line name: C, ST, L, O, OU, CN, emailAddress; \\/ escapes /\n"
            "  -newkey   make a fresh key too, written to -keyout (mode 0600), encrypted\n"
            "            with -passout SRC (PBES2), unencrypted with -nodes\n"
            "  -verify   check a request's self-signature\n"
+           "  -sha256   the only digest there is; -days without -x509 is ignored, with a note\n"
            "example:\n"
            "  glass genrsa -out alice.key\n"
            "  glass req -new -key alice.key -subj \"/C=BR/O=School/CN=alice\" -out alice.csr\n"
-           "  openssl req -in alice.csr -noout -verify\n");
+           "  openssl req -in alice.csr -noout -verify\n"
+           "  glass req -x509 -new -key ca.key -days 365 -subj /CN=Course\\ CA -out ca.pem\n");
 }
 
 /* -newkey rsa:BITS: generates the key and writes it to keyout first, so the
@@ -65,181 +84,280 @@ static int new_key(const char *cmd, const char *spec, const char *keyout, const 
     return rc;
 }
 
-static int run(int argc, char **argv)
+struct req_args {
+    const char *key_path, *passin, *subj, *out, *in, *newkey, *keyout, *passout, *serial;
+    int nodes, new_req, x509, outder, verify, text, noout, subject, pubkey;
+    unsigned long days;
+    int days_given;
+    x509_ext_set ext;
+    int addext;
+};
+
+/* Reads the flags; returns 1 (after a message) on a bad one. */
+static int parse_args(int argc, char **argv, struct req_args *a)
 {
     const char *cmd = "req";
-    const char *key_path = NULL, *passin = NULL, *subj = NULL, *out = NULL, *in = NULL;
-    const char *newkey = NULL, *keyout = NULL, *passout = NULL;
-    int nodes = 0;
-    int new_req = 0, outder = 0, verify = 0, text = 0, noout = 0, subject = 0, pubkey = 0;
-    int rc = 1;
-    rsa_private_key key;
-    uint8_t *der = NULL, *data = NULL;
-    size_t der_len = 0, data_len = 0;
+    char why[256];
+    memset(a, 0, sizeof *a);
+    a->days = 30;
+    /* OpenSSL's default v3_ca section, for -x509. */
+    x509_ext_init(&a->ext);
+    if (x509_ext_add(&a->ext, "subjectKeyIdentifier=hash", NULL, 0) != GLASS_OK ||
+        x509_ext_add(&a->ext, "authorityKeyIdentifier=keyid:always,issuer", NULL, 0) != GLASS_OK ||
+        x509_ext_add(&a->ext, "basicConstraints=critical,CA:true", NULL, 0) != GLASS_OK)
+        return app_error(cmd, "internal: default extensions");
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        int v = i + 1 < argc;
+        if (strcmp(o, "-new") == 0)
+            a->new_req = 1;
+        else if (strcmp(o, "-x509") == 0)
+            a->x509 = 1;
+        else if (strcmp(o, "-key") == 0 && v)
+            a->key_path = argv[++i];
+        else if (strcmp(o, "-passin") == 0 && v)
+            a->passin = argv[++i];
+        else if (strcmp(o, "-newkey") == 0 && v)
+            a->newkey = argv[++i];
+        else if (strcmp(o, "-keyout") == 0 && v)
+            a->keyout = argv[++i];
+        else if (strcmp(o, "-passout") == 0 && v)
+            a->passout = argv[++i];
+        else if (strcmp(o, "-nodes") == 0 || strcmp(o, "-noenc") == 0)
+            a->nodes = 1;
+        else if (strcmp(o, "-subj") == 0 && v)
+            a->subj = argv[++i];
+        else if (strcmp(o, "-out") == 0 && v)
+            a->out = argv[++i];
+        else if (strcmp(o, "-in") == 0 && v)
+            a->in = argv[++i];
+        else if (strcmp(o, "-set_serial") == 0 && v)
+            a->serial = argv[++i];
+        else if (strcmp(o, "-days") == 0 && v) {
+            if (app_uint_arg(cmd, o, argv[++i], 1, 36500, &a->days))
+                return 1;
+            a->days_given = 1;
+        } else if (strcmp(o, "-addext") == 0 && v) {
+            if (x509_ext_add(&a->ext, argv[++i], why, sizeof why) != GLASS_OK)
+                return app_error(cmd, "-addext '%s': %s", argv[i], why);
+            a->addext = 1;
+        } else if (strcmp(o, "-outform") == 0 && v) {
+            if ((a->outder = app_format_arg(cmd, o, argv[++i])) < 0)
+                return 1;
+        } else if (strcmp(o, "-inform") == 0 && v) {
+            if (app_format_arg(cmd, o, argv[++i]) < 0)
+                return 1;
+        } else if (strcmp(o, "-verify") == 0)
+            a->verify = 1;
+        else if (strcmp(o, "-text") == 0)
+            a->text = 1;
+        else if (strcmp(o, "-noout") == 0)
+            a->noout = 1;
+        else if (strcmp(o, "-subject") == 0)
+            a->subject = 1;
+        else if (strcmp(o, "-pubkey") == 0)
+            a->pubkey = 1;
+        else if (strcmp(o, "-sha256") != 0)    /* the only digest there is */
+            return app_error(cmd, "unknown or incomplete option '%s' (see glass req --help)", o);
+    }
+    if (a->x509 && a->in == NULL)
+        a->new_req = 1;     /* openssl req -x509 implies -new */
+    return 0;
+}
+
+/* -x509: the self-signed certificate for key and the subject. */
+static int make_self_signed(const struct req_args *a, const rsa_private_key *key,
+                            const uint8_t *name, size_t name_len)
+{
+    const char *cmd = "req";
+    uint8_t serial[X509_SERIAL_MAX];
+    size_t serial_len = 0;
+    uint8_t *der = NULL;
+    size_t der_len = 0;
     char *pem = NULL;
     size_t pem_len = 0;
-    csr_info info;
-    int have_info = 0;
+    rsa_public_key pub;
+    int rc = 1;
+    glass_err err = a->serial != NULL ? x509_serial_parse(a->serial, serial, &serial_len)
+                                      : x509_serial_random(serial, &serial_len);
+    if (err != GLASS_OK)
+        return app_error(cmd, "-set_serial %s: a positive number of at most 20 octets "
+                         "(decimal, or hex after 0x)", a->serial ? a->serial : "");
+    rsa_public_init(&pub);
+    rsa_public_from_private(&pub, key);
+    int64_t now = (int64_t)time(NULL);
+    x509_sign_params p = {serial, serial_len, NULL, name, name_len, &pub,
+                          now, now + (int64_t)a->days * 86400, &a->ext};
+    err = x509_sign(&p, key, &der, &der_len);
+    if (err == GLASS_OK && !a->outder)
+        err = pem_encode(PEM_CERTIFICATE, der, der_len, &pem, &pem_len);
+    if (err != GLASS_OK)
+        app_error(cmd, "-x509: %s", glass_strerror(err));
+    else
+        rc = a->outder ? app_write_output(cmd, a->out, der, der_len, 0644)
+                       : app_write_output(cmd, a->out, pem, pem_len, 0644);
+    rsa_public_clear(&pub);
+    free(der);
+    free(pem);
+    return rc;
+}
 
-    if (app_wants_help(argc, argv)) {
-        usage();
-        return 0;
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int v = i + 1 < argc;
-        if (strcmp(a, "-new") == 0)
-            new_req = 1;
-        else if (strcmp(a, "-key") == 0 && v)
-            key_path = argv[++i];
-        else if (strcmp(a, "-passin") == 0 && v)
-            passin = argv[++i];
-        else if (strcmp(a, "-newkey") == 0 && v)
-            newkey = argv[++i];
-        else if (strcmp(a, "-keyout") == 0 && v)
-            keyout = argv[++i];
-        else if (strcmp(a, "-passout") == 0 && v)
-            passout = argv[++i];
-        else if (strcmp(a, "-nodes") == 0 || strcmp(a, "-noenc") == 0)
-            nodes = 1;
-        else if (strcmp(a, "-subj") == 0 && v)
-            subj = argv[++i];
-        else if (strcmp(a, "-out") == 0 && v)
-            out = argv[++i];
-        else if (strcmp(a, "-in") == 0 && v)
-            in = argv[++i];
-        else if (strcmp(a, "-outform") == 0 && v) {
-            if ((outder = app_format_arg(cmd, a, argv[++i])) < 0)
-                return 1;
-        } else if (strcmp(a, "-inform") == 0 && v) {
-            if (app_format_arg(cmd, a, argv[++i]) < 0)
-                return 1;
-        } else if (strcmp(a, "-verify") == 0)
-            verify = 1;
-        else if (strcmp(a, "-text") == 0)
-            text = 1;
-        else if (strcmp(a, "-noout") == 0)
-            noout = 1;
-        else if (strcmp(a, "-subject") == 0)
-            subject = 1;
-        else if (strcmp(a, "-pubkey") == 0)
-            pubkey = 1;
-        else if (strcmp(a, "-sha256") == 0)
-            continue;   /* the only digest there is */
-        else
-            return app_error(cmd, "unknown or incomplete option '%s' (see glass req --help)", a);
-    }
-    rsa_private_init(&key);
-    memset(&info, 0, sizeof info);
-
-    if (new_req) {
-        /* Create: key + subject -> signed CertificationRequest. */
-        if ((key_path == NULL) == (newkey == NULL) || subj == NULL) {
-            app_error(cmd, "-new needs -subj NAME and one of -key FILE or -newkey rsa:BITS");
-            goto cleanup;
-        }
-        /* Check the subject and the output paths first, so that nothing is
-         * written (no -keyout key) when the request cannot be. */
-        uint8_t *name = NULL;
-        size_t name_len = 0;
-        glass_err name_err = x509_name_from_string(subj, &name, &name_len);
-        free(name);
-        if (name_err != GLASS_OK) {
-            app_error(cmd, "-subj '%s': %s", subj, glass_strerror(name_err));
-            goto cleanup;
-        }
-        if (app_check_output(cmd, "-out", out) != 0 ||
-            (newkey != NULL && app_check_output(cmd, "-keyout", keyout) != 0))
-            goto cleanup;
-        if (newkey != NULL) {
-            if (new_key(cmd, newkey, keyout, passout, nodes, &key) != 0)
-                goto cleanup;
-        } else if (app_load_private_key(cmd, key_path, passin, &key) != 0) {
-            goto cleanup;
-        }
-        glass_err err = csr_create(&key, subj, &der, &der_len);
-        if (err != GLASS_OK) {
-            app_error(cmd, "%s", glass_strerror(err));
-            goto cleanup;
-        }
-    } else {
-        if (in == NULL) {
-            app_error(cmd, "give -new (to create) or -in FILE (to inspect)");
-            goto cleanup;
-        }
-        glass_err err = glass_read_file(in, 1u << 20, &data, &data_len);
-        if (err != GLASS_OK) {
-            app_error(cmd, "%s: %s", in, glass_strerror(err));
-            goto cleanup;
-        }
-        if (pem_detect(data, data_len)) {
-            char label[PEM_LABEL_MAX];
-            err = pem_decode((const char *)data, data_len, NULL, label, &der, &der_len, NULL);
-            if (err == GLASS_OK && strcmp(label, PEM_CERTIFICATE_REQUEST) != 0 &&
-                strcmp(label, "NEW CERTIFICATE REQUEST") != 0)
-                err = GLASS_ERR_PEM_LABEL;
-        } else {
-            der = malloc(data_len ? data_len : 1);
-            err = der == NULL ? GLASS_ERR_NOMEM : GLASS_OK;
-            if (der != NULL) {
-                memcpy(der, data, data_len);
-                der_len = data_len;
-            }
-        }
-        if (err != GLASS_OK) {
-            app_error(cmd, "%s: %s", in, glass_strerror(err));
-            goto cleanup;
-        }
-    }
-
-    /* Parse (and so verify) what we have. */
-    glass_err err = csr_parse_and_verify(der, der_len, &info);
+/* -new (and -x509): key + subject -> a request in *der, or the
+ * certificate written out (then *der stays NULL).  Returns 1 on failure. */
+static int create(const struct req_args *a, rsa_private_key *key, uint8_t **der, size_t *der_len)
+{
+    const char *cmd = "req";
+    uint8_t *name = NULL;
+    size_t name_len = 0;
+    int rc = 1;
+    if ((a->key_path == NULL) == (a->newkey == NULL) || a->subj == NULL)
+        return app_error(cmd, "-new needs -subj NAME and one of -key FILE or -newkey rsa:BITS");
+    if (!a->x509 && a->days_given)
+        fprintf(stderr, "Ignoring -days without -x509; not generating a certificate\n");
+    if (!a->x509 && (a->addext || a->serial != NULL))
+        return app_error(cmd, "%s needs -x509 (the requests made here carry no extensions: "
+                         "give them when signing, with glass x509 -req -extfile)",
+                         a->addext ? "-addext" : "-set_serial");
+    /* Check the subject and the output paths first, so that nothing is
+     * written (no -keyout key) when the request cannot be. */
+    glass_err err = x509_name_from_string(a->subj, &name, &name_len);
     if (err != GLASS_OK) {
-        app_error(cmd, "%s: %s", in != NULL ? in : "request", glass_strerror(err));
+        free(name);
+        return app_error(cmd, "-subj '%s': %s", a->subj, glass_strerror(err));
+    }
+    if (app_check_output(cmd, "-out", a->out) != 0 ||
+        (a->newkey != NULL && app_check_output(cmd, "-keyout", a->keyout) != 0))
+        goto cleanup;
+    if (a->newkey != NULL) {
+        if (new_key(cmd, a->newkey, a->keyout, a->passout, a->nodes, key) != 0)
+            goto cleanup;
+    } else if (app_load_private_key(cmd, a->key_path, a->passin, key) != 0) {
         goto cleanup;
     }
-    have_info = 1;
-    if (verify)
+    if (a->x509) {
+        rc = make_self_signed(a, key, name, name_len);
+        goto cleanup;
+    }
+    if ((err = csr_create(key, a->subj, der, der_len)) != GLASS_OK) {
+        app_error(cmd, "%s", glass_strerror(err));
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    free(name);
+    return rc;
+}
+
+/* -in FILE: the request's DER, from PEM or DER. */
+static int load_request(const char *in, uint8_t **der, size_t *der_len)
+{
+    uint8_t *data = NULL;
+    size_t data_len = 0;
+    glass_err err = glass_read_file(in, 1u << 20, &data, &data_len);
+    if (err == GLASS_OK && pem_detect(data, data_len)) {
+        char label[PEM_LABEL_MAX];
+        err = pem_decode((const char *)data, data_len, NULL, label, der, der_len, NULL);
+        if (err == GLASS_OK && strcmp(label, PEM_CERTIFICATE_REQUEST) != 0 &&
+            strcmp(label, "NEW CERTIFICATE REQUEST") != 0) {
+            free(*der);
+            *der = NULL;
+            err = GLASS_ERR_PEM_LABEL;
+        }
+    } else if (err == GLASS_OK) {
+        *der = data;
+        *der_len = data_len;
+        data = NULL;
+    }
+    free(data);
+    if (err != GLASS_OK)
+        return app_error("req", "%s: %s", in, glass_strerror(err));
+    return 0;
+}
+
+/* What -verify, -subject, -text and -pubkey print about a request. */
+static void show(const struct req_args *a, const csr_info *info)
+{
+    if (a->verify)
         fprintf(stderr, "Certificate request self-signature verify OK\n");
-    if (subject)
-        printf("subject=%s\n", info.subject);
-    if (text) {
+    if (a->subject)
+        printf("subject=%s\n", info->subject);
+    if (a->text)
         printf("Certificate Request:\n    Data:\n        Version: 1 (0x0)\n"
                "        Subject: %s\n        Subject Public Key Info:\n"
                "            Public Key Algorithm: rsaEncryption\n"
                "                Public-Key: (%zu bit)\n"
                "    Signature Algorithm: sha256WithRSAEncryption (self-signature valid)\n",
-               info.subject, mpz_sizeinbase(info.pub.n, 2));
-    }
-    if (pubkey) {
+               info->subject, mpz_sizeinbase(info->pub.n, 2));
+    if (a->pubkey) {
         char *pub_pem = NULL;
         size_t pub_len = 0;
-        if (pem_encode(PEM_PUBLIC_KEY, info.spki_der, info.spki_len, &pub_pem, &pub_len) ==
+        if (pem_encode(PEM_PUBLIC_KEY, info->spki_der, info->spki_len, &pub_pem, &pub_len) ==
             GLASS_OK)
             fwrite(pub_pem, 1, pub_len, stdout);
         free(pub_pem);
     }
-    if (noout) {
-        rc = 0;
-        goto cleanup;
+}
+
+static int run(int argc, char **argv)
+{
+    const char *cmd = "req";
+    struct req_args a;
+    rsa_private_key key;
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    char *pem = NULL;
+    size_t pem_len = 0;
+    csr_info info;
+    int rc = 1, have_info = 0;
+
+    if (app_wants_help(argc, argv)) {
+        usage();
+        return 0;
     }
-    if (outder) {
-        rc = app_write_output(cmd, out, der, der_len, 0644);
-    } else {
-        if ((err = pem_encode(PEM_CERTIFICATE_REQUEST, der, der_len, &pem, &pem_len)) != GLASS_OK) {
-            app_error(cmd, "%s", glass_strerror(err));
+    if (parse_args(argc, argv, &a) != 0)
+        return 1;
+    rsa_private_init(&key);
+    memset(&info, 0, sizeof info);
+    if (a.new_req) {
+        if (create(&a, &key, &der, &der_len) != 0)
+            goto cleanup;
+        if (a.x509) {
+            rc = 0;     /* the certificate is written */
             goto cleanup;
         }
-        rc = app_write_output(cmd, out, pem, pem_len, 0644);
+    } else if (a.in == NULL) {
+        app_error(cmd, "give -new (to create), -x509 (a self-signed certificate) or -in FILE "
+                  "(to inspect)");
+        goto cleanup;
+    } else if (load_request(a.in, &der, &der_len) != 0) {
+        goto cleanup;
+    }
+
+    /* Parse (and so verify) what we have. */
+    glass_err err = csr_parse_and_verify(der, der_len, &info);
+    if (err != GLASS_OK) {
+        app_error(cmd, "%s: %s", a.in != NULL ? a.in : "request", glass_strerror(err));
+        goto cleanup;
+    }
+    have_info = 1;
+    show(&a, &info);
+    if (a.noout) {
+        rc = 0;
+    } else if (a.outder) {
+        rc = app_write_output(cmd, a.out, der, der_len, 0644);
+    } else if ((err = pem_encode(PEM_CERTIFICATE_REQUEST, der, der_len, &pem, &pem_len)) !=
+               GLASS_OK) {
+        app_error(cmd, "%s", glass_strerror(err));
+    } else {
+        rc = app_write_output(cmd, a.out, pem, pem_len, 0644);
     }
 cleanup:
     if (have_info)
         csr_info_free(&info);
     rsa_private_clear(&key);
     free(der);
-    free(data);
     free(pem);
     return rc;
 }
 
-const struct glass_command cmd_req = {"req", "create or verify a PKCS#10 certificate request", run};
+const struct glass_command cmd_req = {"req", "make a request or a self-signed certificate (-x509)", run};

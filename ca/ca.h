@@ -32,7 +32,10 @@
  *     Files in ca/:
  *         keyfile.c   PKCS#1, PKCS#8, encrypted PKCS#8 (PBES2), SPKI
  *         name.c      Names: "/C=BR/CN=x" <-> DER Name, printable forms
- *         x509.c      certificate parsing, building, signing
+ *         x509.c      certificate parsing, the text dump
+ *         x509_build.c building and signing certificates
+ *         x509_ext.c  extensions in OpenSSL's configuration syntax
+ *         serial.c    serial numbers: random, -set_serial, serial files
  *         csr.c       PKCS#10 requests
  *         crl.c       X.509 v2 CRLs
  *         verify.c    RFC 5280 §6 path validation (a simple profile)
@@ -281,6 +284,97 @@ void x509_fingerprint(const x509_cert *c, uint8_t out[32]);
 /* Writes a human-readable dump, in the spirit of `openssl x509 -text`, to a
  * FILE* (declared void* to keep stdio out of this header). */
 void x509_print_text(void *file, const x509_cert *c);
+
+/* ---- issuing certificates the way `openssl req -x509` and `openssl x509
+ *      -req` do (x509_build.c, x509_ext.c) ---- */
+
+/* The extensions a certificate will carry, chosen by a CA profile or written
+ * in OpenSSL's extension syntax (x509v3_config(5)), from -addext or an
+ * -extfile:
+ *     basicConstraints       = critical, CA:TRUE, pathlen:0
+ *     keyUsage               = critical, digitalSignature, keyEncipherment
+ *     extendedKeyUsage       = serverAuth, clientAuth
+ *     subjectAltName         = DNS:localhost, IP:127.0.0.1   (or @section)
+ *     subjectKeyIdentifier   = hash
+ *     authorityKeyIdentifier = keyid:always, issuer
+ * They are written in the order they were first given. */
+enum x509_ext_kind {
+    X509_EXT_SKI, X509_EXT_AKI, X509_EXT_BC, X509_EXT_KU, X509_EXT_EKU, X509_EXT_SAN,
+    X509_EXT_KINDS
+};
+#define X509_EXT_SAN_MAX 1024
+
+/* More extendedKeyUsage purposes, for writing (RFC 5280 §4.2.1.12). */
+#define X509_EKU_CODE_SIGNING (1u << 4)
+#define X509_EKU_EMAIL        (1u << 5)
+#define X509_EKU_TIME_STAMP   (1u << 6)
+#define X509_EKU_OCSP_SIGNING (1u << 7)
+
+typedef struct x509_ext_set {
+    unsigned char order[X509_EXT_KINDS];  /* the kinds present, in order */
+    size_t n;                             /* how many; 0 makes a v1 certificate */
+    unsigned critical;                    /* bit (1 << kind) for each critical one */
+    int ca;                               /* basicConstraints cA */
+    int path_len;                         /* -1: no pathLenConstraint */
+    unsigned key_usage;                   /* X509_KU_* */
+    unsigned ext_key_usage;               /* X509_EKU_* */
+    char san[X509_EXT_SAN_MAX];           /* "DNS:a,IP:1.2.3.4" */
+} x509_ext_set;
+
+/* An empty set (no extensions). */
+void x509_ext_init(x509_ext_set *s);
+
+/* Adds one "name = value" line (OpenSSL syntax, see above); a kind given
+ * twice replaces the first.  A value of the form @section can only come
+ * through x509_ext_load.  On GLASS_ERR_ARG, why (if not NULL) says what
+ * was wrong in a few words. */
+glass_err x509_ext_add(x509_ext_set *s, const char *line, char *why, size_t why_cap);
+
+/* Adds the extensions of one section of an OpenSSL-style configuration
+ * file (what `openssl x509 -extfile F -extensions S` reads).  section NULL
+ * means the section named by "extensions = S" in the file's opening
+ * (unnamed) part, or else that opening part itself.  "subjectAltName =
+ * @alt_names" takes DNS.1 = ..., IP.1 = ... lines from [alt_names].
+ * GLASS_ERR_FILE_OPEN / GLASS_ERR_IO for the file, GLASS_ERR_ARG with why
+ * ("line 7: unknown extension 'nsComment'") for its contents. */
+glass_err x509_ext_load(x509_ext_set *s, const char *path, const char *section,
+                        char *why, size_t why_cap);
+
+/* What one certificate will say: serial, issuer, subject, dates, key and
+ * extensions.  issuer NULL makes a self-signed certificate (issuer name =
+ * subject, the authority key identifier is the subject's own). */
+typedef struct x509_sign_params {
+    const uint8_t *serial;              /* positive, big-endian magnitude */
+    size_t serial_len;                  /* 1..X509_SERIAL_MAX */
+    const x509_cert *issuer;            /* NULL: self-signed */
+    const uint8_t *subject_der;         /* the subject Name, header included */
+    size_t subject_len;
+    const rsa_public_key *subject_pub;
+    int64_t not_before, not_after;
+    const x509_ext_set *ext;            /* NULL or empty: a v1 certificate */
+} x509_sign_params;
+
+/* Builds and signs (sha256WithRSAEncryption) the certificate.  The key
+ * must be the issuer's (GLASS_ERR_ARG if it does not match issuer's public
+ * key, or subject_pub for a self-signed one).  *der malloc'd. */
+glass_err x509_sign(const x509_sign_params *p, const rsa_private_key *issuer_key,
+                    uint8_t **der, size_t *der_len);
+
+/* ---- serial numbers (serial.c) ---- */
+
+/* A random positive serial of 159 bits in 20 octets, as OpenSSL makes. */
+glass_err x509_serial_random(uint8_t serial[X509_SERIAL_MAX], size_t *len);
+/* -set_serial N: decimal, or hex after "0x"; positive, at most 20 octets
+ * once encoded.  GLASS_ERR_ARG otherwise. */
+glass_err x509_serial_parse(const char *text, uint8_t serial[X509_SERIAL_MAX], size_t *len);
+/* The serial after the one in the serial file `path` (one line of hex, as
+ * OpenSSL's ca.srl).  A missing file is GLASS_ERR_FILE_OPEN, or with create
+ * = 1 (-CAcreateserial) a random serial; a file that does not hold a
+ * serial is GLASS_ERR_CA_DB.  Nothing is written: see x509_serial_save. */
+glass_err x509_serial_next(const char *path, int create, uint8_t serial[X509_SERIAL_MAX],
+                           size_t *len);
+/* Writes the serial used to the serial file, atomically ("0A1B..\n"). */
+glass_err x509_serial_save(const char *path, const uint8_t *serial, size_t len);
 
 /* ---- CRLs (RFC 5280 §5) ---- */
 

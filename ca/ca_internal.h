@@ -51,9 +51,11 @@ typedef struct x509_template {
     const uint8_t *aki;                 /* issuer's key identifier (or NULL) */
     size_t aki_len;
     const char *san;                    /* "DNS:a,IP:1.2.3.4" or NULL */
+    const x509_ext_set *ext;            /* when not NULL, these extensions
+                                           instead of the kind's */
 } x509_template;
 
-/* x509.c: builds a v3 certificate from t and signs it with issuer_key.
+/* x509_build.c: builds a certificate from t (v3; v1 when t->ext is empty) and signs it with issuer_key.
  * GLASS_ERR_ARG for a malformed san. */
 glass_err x509_build(const x509_template *t, const rsa_private_key *issuer_key,
                      uint8_t **der, size_t *der_len);
