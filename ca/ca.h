@@ -36,6 +36,8 @@
  *         x509_build.c building and signing certificates
  *         x509_ext.c  extensions in OpenSSL's configuration syntax
  *         serial.c    serial numbers: random, -set_serial, serial files
+ *         pkcs12.c    PKCS#12 files; pkcs12_mac.c their MAC, pbes2.c their
+ *                     encryption
  *         csr.c       PKCS#10 requests
  *         crl.c       X.509 v2 CRLs
  *         verify.c    RFC 5280 §6 path validation (a simple profile)
@@ -467,6 +469,47 @@ glass_err csr_parse_and_verify(const uint8_t *der, size_t len, csr_info *out);
 /* Accepts PEM ("CERTIFICATE REQUEST" or "NEW CERTIFICATE REQUEST") or DER. */
 glass_err csr_load(const uint8_t *data, size_t len, csr_info *out);
 void csr_info_free(csr_info *info);
+
+/* ======================================================================
+ * PKCS#12 files (RFC 7292), as browsers import them (pkcs12.c,
+ * pkcs12_mac.c, pbes2.c)
+ * ====================================================================== */
+
+/* OpenSSL 3's counts: PBKDF2 for the bags and the MAC's derivation. */
+#define PKCS12_DEFAULT_ITERATIONS 2048u
+#define PKCS12_MAX_CERTS          32u
+#define PKCS12_NAME_MAX           128u
+
+typedef struct pkcs12_contents {
+    rsa_private_key key;        /* valid when have_key */
+    int have_key;
+    x509_cert *certs;           /* the key's own certificate first, when found */
+    size_t n_certs;
+    char name[PKCS12_NAME_MAX]; /* friendlyName of the key or its certificate */
+    char info[2048];            /* one line per layer, for -info */
+} pkcs12_contents;
+
+/* Writes a PFX: the certificate (with friendlyName `name` when not NULL and
+ * a localKeyID tying it to the key) and the `extra` ones (a chain) in a
+ * PBES2-encrypted SafeContents, the key in a pkcs8ShroudedKeyBag
+ * (encrypted PKCS#8, PBES2), and an HMAC-SHA256 MAC over it all; every
+ * password-based step uses `password` with `iterations` (0: the default).
+ * The key must be the certificate's (GLASS_ERR_ARG).  *der malloc'd. */
+glass_err pkcs12_create(const rsa_private_key *key, const x509_cert *cert,
+                        const x509_cert *extra, size_t n_extra, const char *name,
+                        const char *password, uint32_t iterations, uint8_t **der, size_t *len);
+
+/* Reads a PFX: checks the MAC first (GLASS_ERR_KEY_PASSWORD: wrong
+ * password or an altered file), then decrypts every bag.  Schemes other
+ * than PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, and MACs other than
+ * HMAC-SHA256, are GLASS_ERR_KEY_ENCRYPTION (out->info says which);
+ * anything not PKCS#12 is GLASS_ERR_DER_* or GLASS_ERR_X509_PARSE.  out
+ * must have been pkcs12_contents_init'ed; free it with
+ * pkcs12_contents_free, on success or failure. */
+glass_err pkcs12_parse(const uint8_t *der, size_t len, const char *password,
+                       pkcs12_contents *out);
+void pkcs12_contents_init(pkcs12_contents *c);
+void pkcs12_contents_free(pkcs12_contents *c);
 
 /* ======================================================================
  * The certificate authority

@@ -65,4 +65,39 @@ glass_err crl_build(const x509_cert *issuer, const rsa_private_key *key,
                     const x509_crl_entry *entries, size_t n, uint64_t crl_number,
                     int64_t this_update, int64_t next_update, uint8_t **der, size_t *der_len);
 
+/* pbes2.c: PBES2 (RFC 8018 §6.2) over any content, for PKCS#12.
+ * pbes2_content_encrypt appends the AlgorithmIdentifier to alg and returns the
+ * ciphertext (*ct malloc'd).  pbes2_content_decrypt reads alg (an
+ * AlgorithmIdentifier element) and returns the plaintext (*pt malloc'd;
+ * wipe and free it): GLASS_ERR_KEY_ENCRYPTION for a scheme other than
+ * PBKDF2-HMAC-SHA256 + AES-256-CBC, GLASS_ERR_KEY_PASSWORD for a wrong
+ * password.  pbes2_content_describe writes what -info shows ("PBES2, PBKDF2,
+ * AES-256-CBC, Iteration 2048, PRF hmacWithSHA256", or why it is not one
+ * we read). */
+glass_err pbes2_content_encrypt(der_buf *alg, const char *password, uint32_t iterations,
+                        const uint8_t *in, size_t len, uint8_t **ct, size_t *ct_len);
+glass_err pbes2_content_decrypt(const der_elem *alg, const char *password, const uint8_t *ct,
+                        size_t ct_len, uint8_t **pt, size_t *pt_len);
+glass_err pbes2_content_describe(const der_elem *alg, char *out, size_t cap);
+
+/* pkcs12_mac.c: RFC 7292 Appendix B.2 with SHA-256 (id 1 key, 2 IV, 3 MAC). */
+glass_err pkcs12_kdf(uint8_t id, const char *password, const uint8_t *salt, size_t salt_len,
+                     uint32_t iterations, uint8_t *out, size_t out_len);
+
+typedef struct p12_mac_info {
+    int sha256;             /* the MAC's digest is SHA-256 */
+    long iterations;
+    size_t salt_len, mac_len;
+} p12_mac_info;
+
+/* pkcs12_mac.c: appends MacData for content (RFC 7292 §4: HMAC-SHA256, an
+ * 8-byte random salt). */
+glass_err p12_mac_put(der_buf *b, const char *password, uint32_t iterations,
+                      const uint8_t *content, size_t len);
+/* pkcs12_mac.c: checks MacData (the SEQUENCE element) over content:
+ * GLASS_ERR_KEY_PASSWORD if the MAC differs (wrong password or altered
+ * file), GLASS_ERR_KEY_ENCRYPTION for a MAC other than HMAC-SHA256. */
+glass_err p12_mac_check(const der_elem *mac_data, const char *password, const uint8_t *content,
+                        size_t len, p12_mac_info *info);
+
 #endif
