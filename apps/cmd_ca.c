@@ -3,6 +3,8 @@
  * (ca/authority.c does the work; this file reads arguments and files).
  *
  *   glass ca init   --dir D --subj NAME -pass SRC [--bits N] [--days N]
+ *                   [--key FILE [--keypass SRC]]
+ *   glass ca log    --dir D [--verify]
  *   glass ca sign   --dir D -in req.pem -out cert.pem --profile server|client
  *                   [--days N] [--san DNS:..,IP:..] -pass SRC
  *   glass ca issue  --dir D --subj NAME --profile server|client [--san ...]
@@ -27,9 +29,10 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: glass ca SUBCOMMAND --dir DIR [options]   (-pass SRC: the CA key's password)\n"
-            "  init    --subj NAME -pass SRC [--bits N] [--days N]\n"
+            "  init    --subj NAME -pass SRC [--bits N] [--days N] [--key FILE [--keypass SRC]]\n"
             "          create DIR/ca.pem (self-signed root), DIR/ca.key (encrypted),\n"
-            "          DIR/index.txt and DIR/issuance.log\n"
+            "          DIR/index.txt and DIR/issuance.log; --key: around an existing key\n"
+            "          (--keypass: that file's password, if other than -pass)\n"
             "  sign    -in REQ -out CERT --profile server|client [--days N] [--san LIST] -pass SRC\n"
             "          check a PKCS#10 request's self-signature and issue a certificate\n"
             "  issue   --subj NAME --profile server|client [--san LIST] -out CERT -keyout KEY\n"
@@ -39,6 +42,8 @@ static void usage(FILE *f)
             "  list    print the index: status, expiry, serial, subject\n"
             "  revoke  SERIAL -pass SRC     (hex, as `openssl x509 -noout -serial` prints it)\n"
             "  crl     -out CRL -pass SRC   (an X.509 v2 CRL of every revoked certificate)\n"
+            "  log     [--verify]   print the issuance log; --verify checks every line: the\n"
+            "          CA's signature, certs/SERIAL.pem's SHA-256, and that index.txt agrees\n"
             "  LIST is like DNS:localhost,IP:127.0.0.1; server certificates get DNS:<CN> when\n"
             "  no --san is given.  SRC: pass:TEXT env:VAR file:PATH fd:N stdin.\n"
             "example:\n"
@@ -49,8 +54,9 @@ static void usage(FILE *f)
 }
 
 struct ca_args {
-    const char *dir, *subj, *pass, *passout, *in, *out, *keyout, *san, *serial;
+    const char *dir, *subj, *pass, *passout, *in, *out, *keyout, *san, *serial, *key, *keypass;
     int profile;            /* -1 unset */
+    int verify;
     unsigned long days, bits;
 };
 
@@ -83,6 +89,12 @@ static int parse_args(int argc, char **argv, struct ca_args *a)
             a->keyout = argv[++i];
         else if (strcmp(o, "-san") == 0 && v)
             a->san = argv[++i];
+        else if (strcmp(o, "-key") == 0 && v)
+            a->key = argv[++i];
+        else if (strcmp(o, "-keypass") == 0 && v)
+            a->keypass = argv[++i];
+        else if (strcmp(o, "-verify") == 0)
+            a->verify = 1;
         else if (strcmp(o, "-profile") == 0 && v) {
             const char *p = argv[++i];
             if (strcmp(p, "server") == 0)
@@ -183,8 +195,16 @@ static int do_init(const struct ca_args *a)
     if (err != GLASS_OK)
         return app_error("ca", "-pass %s: %s", a->pass ? a->pass : "(terminal prompt)",
                          glass_strerror(err));
-    err = ca_init_ex(a->dir, a->subj, pw, (unsigned)a->bits,
-                     a->days ? (unsigned)a->days : CA_ROOT_DEFAULT_DAYS, (int64_t)time(NULL));
+    rsa_private_key key;
+    rsa_private_init(&key);
+    if (a->key != NULL &&
+        app_load_private_key("ca", a->key, a->keypass != NULL ? a->keypass : a->pass, &key) != 0) {
+        app_password_free(pw);
+        return 1;
+    }
+    err = ca_init_key(a->dir, a->subj, pw, a->key != NULL ? &key : NULL, (unsigned)a->bits,
+                      a->days ? (unsigned)a->days : CA_ROOT_DEFAULT_DAYS, (int64_t)time(NULL));
+    rsa_private_clear(&key);
     app_password_free(pw);
     if (err != GLASS_OK)
         return app_error("ca", "%s: %s", a->dir, glass_strerror(err));
@@ -420,6 +440,42 @@ static int do_crl(const struct ca_args *a)
     return rc;
 }
 
+/* log: the issuance log, line by line; --verify checks it (ca/ca_log.c). */
+static int do_log(const struct ca_args *a)
+{
+    glass_ca *ca = NULL;
+    size_t entries = 0, problems = 0;
+    if (open_ca(a, 0, &ca) != 0)
+        return 1;
+    if (!a->verify) {
+        uint8_t *data = NULL;
+        size_t len = 0;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/issuance.log", a->dir);
+        glass_err err = glass_read_file(path, 64u << 20, &data, &len);
+        ca_close(ca);
+        if (err != GLASS_OK)
+            return app_error("ca", "%s: %s", path, glass_strerror(err));
+        fwrite(data, 1, len, stdout);
+        free(data);
+        return 0;
+    }
+    glass_err err = ca_log_verify(ca, stdout, &entries, &problems);
+    if (err != GLASS_OK) {
+        int rc = ca_fail(a, ca, a->dir, err);
+        ca_close(ca);
+        return rc;
+    }
+    ca_close(ca);
+    if (problems > 0)
+        return app_error("ca", "%s: issuance log: %zu problem%s in %zu line%s (listed above)",
+                         a->dir, problems, problems == 1 ? "" : "s", entries,
+                         entries == 1 ? "" : "s");
+    printf("issuance log OK: %zu certificate%s, each signed by the CA, stored and in the index\n",
+           entries, entries == 1 ? "" : "s");
+    return 0;
+}
+
 static int run(int argc, char **argv)
 {
     struct ca_args a;
@@ -427,7 +483,7 @@ static int run(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "enroll-code") == 0)
         return ca_enroll_code_main(argc - 1, argv + 1);
     if (argc < 2)
-        return app_error("ca", "give a subcommand: init, sign, issue, list, revoke or crl "
+        return app_error("ca", "give a subcommand: init, sign, issue, list, revoke, crl or log "
                                "(see glass ca --help)");
     if (app_wants_help(argc, argv)) {
         usage(stdout);
@@ -446,9 +502,11 @@ static int run(int argc, char **argv)
         return do_list(&a);
     if (strcmp(sub, "revoke") == 0)
         return do_revoke(&a);
+    if (strcmp(sub, "log") == 0)
+        return do_log(&a);
     if (strcmp(sub, "crl") == 0)
         return do_crl(&a);
-    return app_error("ca", "unknown subcommand '%s' (init, sign, issue, list, revoke, crl, enroll-code)", sub);
+    return app_error("ca", "unknown subcommand '%s' (init, sign, issue, list, revoke, crl, log, enroll-code)", sub);
 }
 
 const struct glass_command cmd_ca = {"ca", "certificate authority: init, sign, issue, list, revoke, crl", run};

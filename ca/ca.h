@@ -41,7 +41,10 @@
  *         csr.c       PKCS#10 requests
  *         crl.c       X.509 v2 CRLs
  *         verify.c    RFC 5280 §6 path validation (a simple profile)
- *         authority.c the CA directory, its index, log and lock
+ *         authority.c the CA directory: init, open, issuing
+ *         ca_store.c  its files, lock and index
+ *         ca_revoke.c revoking, CRLs, reading the index
+ *         ca_log.c    checking the issuance log
  *
  * STANDARDS
  *     RFC 5280 (May 2008): §4.1 certificates, §4.2 extensions, §5 CRLs, §6
@@ -555,6 +558,11 @@ glass_err ca_init(const char *dir, const char *subject, const char *password, in
 glass_err ca_init_ex(const char *dir, const char *subject, const char *password,
                      unsigned bits, unsigned days, int64_t now);
 
+/* Same around an existing key (`glass ca init --key FILE`): key is copied
+ * and checked with rsa_check_private; bits is ignored when key is given. */
+glass_err ca_init_key(const char *dir, const char *subject, const char *password,
+                      const rsa_private_key *key, unsigned bits, unsigned days, int64_t now);
+
 /* Opens the CA: loads ca.pem and decrypts ca.key with password (NULL: open
  * without the key, enough for ca_certificate and ca_list; signing then
  * fails with GLASS_ERR_KEY_PASSWORD).  GLASS_ERR_CA_DIR if files are missing. */
@@ -604,6 +612,16 @@ typedef struct ca_entry {
 
 /* Reads the index into a malloc'd array (free with free()). */
 glass_err ca_list(glass_ca *ca, ca_entry **entries, size_t *n);
+
+/* Checks every line of issuance.log (ca_log.c): the CA's signature over
+ * the logged SHA-256, that certs/SERIAL.pem has that hash, that serial and
+ * the CA's signature, that index.txt has one entry agreeing with it, and
+ * that every index entry has a log line.  Each problem is printed as one
+ * line to file (a FILE*, stdout if NULL).  *entries: log lines read;
+ * *problems: how many problems (0: the log, index and certificates agree).
+ * Errors only for a log or index that cannot be read (GLASS_ERR_CA_DIR,
+ * GLASS_ERR_CA_DB; ca_error_file names it). */
+glass_err ca_log_verify(glass_ca *ca, void *file, size_t *entries, size_t *problems);
 
 /* 1 if the CA's index says this serial is revoked (for a server that checks
  * its own CA's records directly), else 0. */

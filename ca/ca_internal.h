@@ -100,4 +100,40 @@ glass_err p12_mac_put(der_buf *b, const char *password, uint32_t iterations,
 glass_err p12_mac_check(const der_elem *mac_data, const char *password, const uint8_t *content,
                         size_t len, p12_mac_info *info);
 
+/* ---- the CA directory (ca_store.c; authority.c, ca_revoke.c, ca_log.c) ---- */
+
+struct glass_ca {
+    char *dir;
+    x509_cert cert;
+    rsa_private_key key;
+    int have_key;
+    const char *bad_file;       /* for ca_error_file */
+};
+
+/* "dir/name", malloc'd (NULL when out of memory). */
+char *ca_path_join(const char *dir, const char *name);
+/* 1 if dir/name exists. */
+int ca_file_exists(const char *dir, const char *name);
+/* Reads dir/name whole (at most 64 MiB). */
+glass_err ca_read_in(const char *dir, const char *name, uint8_t **data, size_t *len);
+/* Replaces dir/name atomically. */
+glass_err ca_write_in(const char *dir, const char *name, const void *data, size_t len,
+                      unsigned mode);
+/* 2*len upper-case hex digits and a NUL. */
+void ca_hex_upper(const uint8_t *p, size_t len, char *out);
+/* The index's dates: YYMMDDHHMMSSZ, or YYYYMMDDHHMMSSZ from 2050 on. */
+void ca_format_time(int64_t t, char out[20]);
+int ca_parse_time(const char *text, int64_t *t);
+/* 1 if two serials are the same number (leading zero bytes ignored). */
+int ca_serial_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
+/* The exclusive lock on dir/lock (bounded wait, CA_LOCK_WAIT_MS): returns
+ * the descriptor to give ca_lock_release, or -1 with *err set. */
+int ca_lock_take(const char *dir, glass_err *err);
+void ca_lock_release(int fd);
+/* index.txt to and from entries; ca_index_read_open also notes index.txt
+ * as the file at fault (ca_error_file) when it cannot be read. */
+glass_err ca_index_load(const char *dir, ca_entry **entries, size_t *n);
+glass_err ca_index_read_open(glass_ca *ca, ca_entry **entries, size_t *n);
+glass_err ca_index_save(const char *dir, const ca_entry *e, size_t n);
+
 #endif
