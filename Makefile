@@ -120,6 +120,8 @@ install: all
 	    install -d $(DESTDIR)$(PREFIX)/include/glasstls/$$d; \
 	    install -m 644 $$h $(DESTDIR)$(PREFIX)/include/glasstls/$$d/; done; done
 	cp -R vectors $(DESTDIR)$(PREFIX)/share/glasstls/
+	install -d $(DESTDIR)$(PREFIX)/share/glasstls/wireshark
+	install -m 644 tools/wireshark/glass.lua $(DESTDIR)$(PREFIX)/share/glasstls/wireshark/glass.lua
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man3 \
 	    $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
