@@ -5,7 +5,7 @@
  * For every element it prints where it starts, its header bytes (the tag
  * octet and the length octets, X.690 §8.1), what the tag means, its length,
  * and — when the structure is one we know (a certificate, a request, a CRL,
- * a key) — the field's name from the standard ("tbsCertificate",
+ * a key, a PKCS#12 file) — the field's name from the standard ("tbsCertificate",
  * "subjectPublicKeyInfo", "modulus").  The names come from small schema
  * tables below, one per ASN.1 definition, matched against the elements as
  * they come; OPTIONAL fields are skipped when their tag does not appear.
@@ -226,6 +226,100 @@ static const schema epki_top = S(epki_top_f);
 static const field spki_top_f[] = {
     {"SubjectPublicKeyInfo (RFC 5280 §4.1.2.7)", DER_SEQUENCE, 0, &spki, NULL}};
 static const schema spki_top = S(spki_top_f);
+
+/* PKCS#12 (RFC 7292 §4): the PFX, its AuthenticatedSafe of ContentInfos
+ * (RFC 5652 §3), plain or encrypted (§8), their SafeBags and attributes.
+ * A bag's value is a CertBag, an EncryptedPrivateKeyInfo or a
+ * PrivateKeyInfo depending on bagId: one schema holds the fields of all
+ * three, told apart by their first tags (OID, SEQUENCE, INTEGER). */
+static const field p12_attr_f[] = {
+    {"attrId", DER_OID, 0, NULL, NULL},
+    {"attrValues", DER_SET, 0, NULL, NULL},
+};
+static const schema p12_attr = S(p12_attr_f);
+static const field p12_attrs_f[] = {{"Attribute", DER_SEQUENCE, 0, &p12_attr, NULL}};
+static const schema p12_attrs = SOF(p12_attrs_f);
+static const field p12_certval_f[] = {
+    {"certValue: the certificate's DER (RFC 7292 §4.2.3)", DER_OCTET_STRING, 0, NULL, &cert_top}};
+static const schema p12_certval = S(p12_certval_f);
+static const field p12_bag_any_f[] = {
+    {"certId (CertBag)", DER_OID, 1, NULL, NULL},
+    {"certValue [0] EXPLICIT", DER_CONTEXT_CONS(0), 1, &p12_certval, NULL},
+    {"version (PrivateKeyInfo, an unencrypted keyBag)", DER_INTEGER, 1, NULL, NULL},
+    {"encryptionAlgorithm (EncryptedPrivateKeyInfo, RFC 5958 §3)", DER_SEQUENCE, 1, &encalg, NULL},
+    {"encryptedData (AES-256-CBC of a PrivateKeyInfo)", DER_OCTET_STRING, 1, NULL, NULL},
+};
+static const schema p12_bag_any = S(p12_bag_any_f);
+static const field p12_bagval_f[] = {
+    {"CertBag or EncryptedPrivateKeyInfo (as bagId says)", DER_SEQUENCE, 0, &p12_bag_any, NULL}};
+static const schema p12_bagval = S(p12_bagval_f);
+static const field p12_safebag_f[] = {
+    {"bagId", DER_OID, 0, NULL, NULL},
+    {"bagValue [0] EXPLICIT", DER_CONTEXT_CONS(0), 0, &p12_bagval, NULL},
+    {"bagAttributes (friendlyName, localKeyID)", DER_SET, 1, &p12_attrs, NULL},
+};
+static const schema p12_safebag = S(p12_safebag_f);
+static const field p12_safe_f[] = {{"SafeBag (RFC 7292 §4.2)", DER_SEQUENCE, 0, &p12_safebag, NULL}};
+static const schema p12_safe = SOF(p12_safe_f);
+static const field p12_safe_top_f[] = {
+    {"SafeContents: SEQUENCE OF SafeBag", DER_SEQUENCE, 0, &p12_safe, NULL}};
+static const schema p12_safe_top = S(p12_safe_top_f);
+static const field p12_eci_f[] = {
+    {"contentType (data)", DER_OID, 0, NULL, NULL},
+    {"contentEncryptionAlgorithm", DER_SEQUENCE, 0, &encalg, NULL},
+    {"encryptedContent [0] IMPLICIT: PBES2 ciphertext of a SafeContents", DER_CONTEXT_PRIM(0), 0,
+     NULL, NULL},
+};
+static const schema p12_eci = S(p12_eci_f);
+static const field p12_encdata_f[] = {
+    {"version", DER_INTEGER, 0, NULL, NULL},
+    {"encryptedContentInfo", DER_SEQUENCE, 0, &p12_eci, NULL},
+};
+static const schema p12_encdata = S(p12_encdata_f);
+static const field p12_content_f[] = {
+    {"data: holds a SafeContents", DER_OCTET_STRING, 1, NULL, &p12_safe_top},
+    {"EncryptedData (RFC 5652 §8)", DER_SEQUENCE, 1, &p12_encdata, NULL},
+};
+static const schema p12_content = S(p12_content_f);
+static const field p12_ci_f[] = {
+    {"contentType", DER_OID, 0, NULL, NULL},
+    {"content [0] EXPLICIT", DER_CONTEXT_CONS(0), 0, &p12_content, NULL},
+};
+static const schema p12_ci = S(p12_ci_f);
+static const field p12_authsafe_f[] = {{"ContentInfo (RFC 5652 §3)", DER_SEQUENCE, 0, &p12_ci, NULL}};
+static const schema p12_authsafe = SOF(p12_authsafe_f);
+static const field p12_authsafe_top_f[] = {
+    {"AuthenticatedSafe: SEQUENCE OF ContentInfo (RFC 7292 §4.1)", DER_SEQUENCE, 0, &p12_authsafe,
+     NULL}};
+static const schema p12_authsafe_top = S(p12_authsafe_top_f);
+static const field p12_octets_f[] = {
+    {"the AuthenticatedSafe's DER: the bytes the MAC covers", DER_OCTET_STRING, 0, NULL,
+     &p12_authsafe_top}};
+static const schema p12_octets = S(p12_octets_f);
+static const field p12_outer_ci_f[] = {
+    {"contentType (data: password integrity mode)", DER_OID, 0, NULL, NULL},
+    {"content [0] EXPLICIT", DER_CONTEXT_CONS(0), 0, &p12_octets, NULL},
+};
+static const schema p12_outer_ci = S(p12_outer_ci_f);
+static const field p12_digestinfo_f[] = {
+    {"digestAlgorithm", DER_SEQUENCE, 0, &algid, NULL},
+    {"digest: HMAC-SHA256 of the AuthenticatedSafe", DER_OCTET_STRING, 0, NULL, NULL},
+};
+static const schema p12_digestinfo = S(p12_digestinfo_f);
+static const field p12_mac_f[] = {
+    {"mac (DigestInfo)", DER_SEQUENCE, 0, &p12_digestinfo, NULL},
+    {"macSalt (for the MAC key, RFC 7292 App. B)", DER_OCTET_STRING, 0, NULL, NULL},
+    {"iterations", DER_INTEGER, 1, NULL, NULL},
+};
+static const schema p12_mac = S(p12_mac_f);
+static const field pfx_f[] = {
+    {"version (v3)", DER_INTEGER, 0, NULL, NULL},
+    {"authSafe (ContentInfo)", DER_SEQUENCE, 0, &p12_outer_ci, NULL},
+    {"macData (MacData)", DER_SEQUENCE, 1, &p12_mac, NULL},
+};
+static const schema pfx = S(pfx_f);
+static const field pfx_top_f[] = {{"PFX, a PKCS#12 file (RFC 7292 §4)", DER_SEQUENCE, 0, &pfx, NULL}};
+static const schema pfx_top = S(pfx_top_f);
 
 /* ---- printing ---------------------------------------------------------- */
 
@@ -497,6 +591,8 @@ static const schema *schema_guess(const uint8_t *der, size_t len)
         return NULL;
     }
     if (first.tag == DER_INTEGER) {
+        if (first.len == 1 && first.val[0] == 3)
+            return &pfx_top;    /* PFX version 3; keys have version 0 (or 1) */
         if (der_read_any(&r, &second) != GLASS_OK)
             return &rsapub_top;
         if (second.tag == DER_SEQUENCE)
@@ -520,7 +616,7 @@ static int run(int argc, char **argv)
         printf("usage: glass asn1parse -in FILE [-inform PEM|DER]\n"
                "  prints every DER element: offset, depth, header bytes (tag, length), the\n"
                "  tag, the length, the field's name in the standard when the structure is\n"
-               "  known (certificate, request, CRL, keys), and the value\n"
+               "  known (certificate, request, CRL, keys, PKCS#12), and the value\n"
                "example:\n"
                "  glass asn1parse -in ca/ca.pem\n"
                "  openssl asn1parse -in ca/ca.pem      (the same bytes, fewer words)\n");
