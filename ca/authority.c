@@ -114,6 +114,24 @@ static glass_err init_write(const char *dir, const char *name, const void *data,
     return err;
 }
 
+/* The new CA's key: a copy of the one given, checked again as every key
+ * we use is (rsa_check_private), or a new one of `bits` bits. */
+static glass_err init_key(rsa_private_key *key, const rsa_private_key *given, unsigned bits)
+{
+    if (given == NULL)
+        return rsa_generate(key, bits, RSA_DEFAULT_E);
+    mpz_set(key->n, given->n);
+    mpz_set(key->e, given->e);
+    mpz_set(key->d, given->d);
+    mpz_set(key->p, given->p);
+    mpz_set(key->q, given->q);
+    mpz_set(key->dP, given->dP);
+    mpz_set(key->dQ, given->dQ);
+    mpz_set(key->qInv, given->qInv);
+    key->k = given->k;
+    return rsa_check_private(key);
+}
+
 /* See ca.h. */
 glass_err ca_init_ex(const char *dir, const char *subject, const char *password,
                      unsigned bits, unsigned days, int64_t now)
@@ -153,25 +171,7 @@ glass_err ca_init_key(const char *dir, const char *subject, const char *password
         err = GLASS_ERR_CA_EXISTS;
         goto cleanup;
     }
-    /*    The key: the one given (checked again, as every key we use), or a
-     *    new one. */
-    if (given != NULL) {
-        mpz_set(key.n, given->n);
-        mpz_set(key.e, given->e);
-        mpz_set(key.d, given->d);
-        mpz_set(key.p, given->p);
-        mpz_set(key.q, given->q);
-        mpz_set(key.dP, given->dP);
-        mpz_set(key.dQ, given->dQ);
-        mpz_set(key.qInv, given->qInv);
-        key.k = given->k;
-        err = GLASS_OK;
-    } else {
-        err = rsa_generate(&key, bits, RSA_DEFAULT_E);
-    }
-    if (err == GLASS_OK && given != NULL)
-        err = rsa_check_private(&key);
-    if (err != GLASS_OK)
+    if ((err = init_key(&key, given, bits)) != GLASS_OK)
         goto cleanup;
     rsa_public_from_private(&pub, &key);
     if ((err = random_serial(serial)) != GLASS_OK)
