@@ -104,7 +104,7 @@ glass_err x509_serial_next(const char *path, int create, uint8_t serial[X509_SER
 {
     uint8_t *data = NULL;
     size_t data_len = 0;
-    char line[2 * X509_SERIAL_MAX + 2];
+    char line[2 * X509_SERIAL_MAX + 4];    /* "0x", the hex, the NUL */
     struct stat st;
     glass_err err;
 
@@ -119,7 +119,7 @@ glass_err x509_serial_next(const char *path, int create, uint8_t serial[X509_SER
         if ((err = glass_read_file(path, 256, &data, &data_len)) != GLASS_OK)
             return err;
         size_t n = strcspn((const char *)data, "\r\n");
-        if (n == 0 || n >= sizeof line - 1) {
+        if (n == 0 || n > 2 * X509_SERIAL_MAX) {
             free(data);
             return GLASS_ERR_CA_DB;
         }
@@ -128,7 +128,7 @@ glass_err x509_serial_next(const char *path, int create, uint8_t serial[X509_SER
         memcpy(line + 2, data, n);
         line[n + 2] = '\0';
         free(data);
-        if (n > 2 * X509_SERIAL_MAX || x509_serial_parse(line, serial, len) != GLASS_OK)
+        if (x509_serial_parse(line, serial, len) != GLASS_OK)
             return GLASS_ERR_CA_DB;
         uint8_t v[X509_SERIAL_MAX + 1] = {0};
         memcpy(v + sizeof v - *len, serial, *len);

@@ -155,7 +155,21 @@ static void test_serials(void)
     CU_ASSERT_EQUAL(n, 2);                  /* FF + 1 = 0100 */
     CU_ASSERT_EQUAL(s[0], 0x01);
     CU_ASSERT_EQUAL(s[1], 0x00);
+    /* A full 20-octet serial as OpenSSL writes it (40 hex digits). */
     FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("63D77522F02334D4CD871DD32C35383931624ACF\n", f);
+    fclose(f);
+    TU_ASSERT_ERR(x509_serial_next(path, 0, s, &n), GLASS_OK);
+    CU_ASSERT_EQUAL(n, 20);
+    CU_ASSERT_EQUAL(s[19], 0xD0);
+    CU_ASSERT_EQUAL(s[18], 0x4A);
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("0063D77522F02334D4CD871DD32C35383931624ACF\n", f);   /* 42 digits */
+    fclose(f);
+    TU_ASSERT_ERR(x509_serial_next(path, 0, s, &n), GLASS_ERR_CA_DB);
+    f = fopen(path, "w");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     fputs("not hex\n", f);
     fclose(f);
