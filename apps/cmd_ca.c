@@ -5,6 +5,7 @@
  *   glass ca init   --dir D --subj NAME -pass SRC [--bits N] [--days N]
  *                   [--key FILE [--keypass SRC]]
  *   glass ca log    --dir D [--verify]
+ *   glass ca check  --dir D [--repair]
  *   glass ca sign   --dir D -in req.pem -out cert.pem --profile server|client
  *                   [--days N] [--san DNS:..,IP:..] -pass SRC
  *   glass ca issue  --dir D --subj NAME --profile server|client [--san ...]
@@ -44,6 +45,8 @@ static void usage(FILE *f)
             "  crl     -out CRL -pass SRC   (an X.509 v2 CRL of every revoked certificate)\n"
             "  log     [--verify]   print the issuance log; --verify checks every line: the\n"
             "          CA's signature, certs/SERIAL.pem's SHA-256, and that index.txt agrees\n"
+            "  check   [--repair]   does the directory agree with itself (journal, temporary\n"
+            "          files, certificate files, index, log)? --repair fixes what is safe\n"
             "  LIST is like DNS:localhost,IP:127.0.0.1; server certificates get DNS:<CN> when\n"
             "  no --san is given.  SRC: pass:TEXT env:VAR file:PATH fd:N stdin.\n"
             "example:\n"
@@ -56,7 +59,7 @@ static void usage(FILE *f)
 struct ca_args {
     const char *dir, *subj, *pass, *passout, *in, *out, *keyout, *san, *serial, *key, *keypass;
     int profile;            /* -1 unset */
-    int verify;
+    int verify, repair;
     unsigned long days, bits;
 };
 
@@ -95,6 +98,8 @@ static int parse_args(int argc, char **argv, struct ca_args *a)
             a->keypass = argv[++i];
         else if (strcmp(o, "-verify") == 0)
             a->verify = 1;
+        else if (strcmp(o, "-repair") == 0)
+            a->repair = 1;
         else if (strcmp(o, "-profile") == 0 && v) {
             const char *p = argv[++i];
             if (strcmp(p, "server") == 0)
@@ -239,14 +244,27 @@ static int do_sign(const struct ca_args *a)
     }
     if (open_ca(a, 1, &ca) != 0)
         goto cleanup;
-    err = ca_sign_request(ca, der != NULL ? der : data, der != NULL ? der_len : data_len,
-                          (enum ca_profile)a->profile, (unsigned)a->days, a->san,
-                          (int64_t)time(NULL), &cert, &cert_len);
+    /* The certificate counts only once it is written out: begin, write,
+     * commit (ca/ca_txn.c), so a failure anywhere leaves no trace in the CA. */
+    ca_issue *t = NULL;
+    err = ca_issue_begin(ca, der != NULL ? der : data, der != NULL ? der_len : data_len,
+                         (enum ca_profile)a->profile, (unsigned)a->days, a->san,
+                         (int64_t)time(NULL), &t);
     if (err != GLASS_OK) {
         ca_fail(a, ca, a->in, err);
         goto cleanup;
     }
-    rc = write_cert(a->out, cert, cert_len);
+    const uint8_t *issued = ca_issue_certificate(t, &cert_len);
+    if (write_cert(a->out, issued, cert_len) != 0) {
+        ca_issue_abort(t);
+        goto cleanup;
+    }
+    if ((err = ca_issue_commit(t)) != GLASS_OK) {
+        remove(a->out);
+        ca_fail(a, ca, NULL, err);
+        goto cleanup;
+    }
+    rc = 0;
 cleanup:
     ca_close(ca);
     free(data);
@@ -283,20 +301,37 @@ static int do_issue(const struct ca_args *a)
     /* 2. Key, 3. request (signed with it), 4. certificate. */
     if ((err = rsa_generate(&key, (unsigned)a->bits, RSA_DEFAULT_E)) != GLASS_OK ||
         (err = csr_create(&key, a->subj, &csr, &csr_len)) != GLASS_OK ||
-        (err = ca_sign_request(ca, csr, csr_len, (enum ca_profile)a->profile, (unsigned)a->days,
-                               a->san, (int64_t)time(NULL), &cert, &cert_len)) != GLASS_OK) {
+        (err = key_save_private_pem(&key, kpw, 0, &key_pem, &key_pem_len)) != GLASS_OK) {
         ca_fail(a, ca, NULL, err);
         goto cleanup;
     }
-    if ((err = key_save_private_pem(&key, kpw, 0, &key_pem, &key_pem_len)) != GLASS_OK) {
-        app_error("ca", "%s", glass_strerror(err));
+    /* 5. The issuance as one transaction that includes the delivery: the
+     *    certificate is made (nothing recorded yet), key and certificate are
+     *    written out, and only then is the issuance committed; a failure at
+     *    any step (a full disk) leaves neither files nor records. */
+    ca_issue *t = NULL;
+    if ((err = ca_issue_begin(ca, csr, csr_len, (enum ca_profile)a->profile, (unsigned)a->days,
+                              a->san, (int64_t)time(NULL), &t)) != GLASS_OK) {
+        ca_fail(a, ca, NULL, err);
         goto cleanup;
     }
-    if (app_write_output("ca", a->keyout, key_pem, key_pem_len, 0600) != 0)
+    const uint8_t *issued = ca_issue_certificate(t, &cert_len);
+    if (app_write_output("ca", a->keyout, key_pem, key_pem_len, 0600) != 0) {
+        ca_issue_abort(t);
         goto cleanup;
-    rc = write_cert(a->out, cert, cert_len);
-    if (rc != 0)
+    }
+    if (write_cert(a->out, issued, cert_len) != 0) {
+        ca_issue_abort(t);
         remove(a->keyout);  /* no key left behind without its certificate */
+        goto cleanup;
+    }
+    if ((err = ca_issue_commit(t)) != GLASS_OK) {
+        remove(a->keyout);
+        remove(a->out);
+        ca_fail(a, ca, NULL, err);
+        goto cleanup;
+    }
+    rc = 0;
 cleanup:
     ca_close(ca);
     rsa_private_clear(&key);
@@ -440,6 +475,28 @@ static int do_crl(const struct ca_args *a)
     return rc;
 }
 
+/* check: does the directory agree with itself (ca/ca_check.c)? */
+static int do_check(const struct ca_args *a)
+{
+    size_t problems = 0, repaired = 0;
+    glass_err err = ca_check(a->dir, a->repair, stdout, &problems, &repaired);
+    if (err != GLASS_OK)
+        return app_error("ca", "%s: %s", a->dir, glass_strerror(err));
+    if (problems == 0) {
+        printf("%s: consistent: journal, files, index, log and certificates agree\n", a->dir);
+        return 0;
+    }
+    if (a->repair && repaired > 0)
+        printf("%s: %zu problem%s found, %zu repaired\n", a->dir, problems,
+               problems == 1 ? "" : "s", repaired);
+    if (a->repair && repaired == problems)
+        return 0;
+    return app_error("ca", "%s: %zu problem%s%s", a->dir, problems - (a->repair ? repaired : 0),
+                     problems - (a->repair ? repaired : 0) == 1 ? "" : "s",
+                     a->repair ? " that --repair cannot fix (listed above)"
+                               : " (listed above; glass ca check --repair fixes what it safely can)");
+}
+
 /* log: the issuance log, line by line; --verify checks it (ca/ca_log.c). */
 static int do_log(const struct ca_args *a)
 {
@@ -483,7 +540,7 @@ static int run(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "enroll-code") == 0)
         return ca_enroll_code_main(argc - 1, argv + 1);
     if (argc < 2)
-        return app_error("ca", "give a subcommand: init, sign, issue, list, revoke, crl or log "
+        return app_error("ca", "give a subcommand: init, sign, issue, list, revoke, crl, log or check "
                                "(see glass ca --help)");
     if (app_wants_help(argc, argv)) {
         usage(stdout);
@@ -504,9 +561,11 @@ static int run(int argc, char **argv)
         return do_revoke(&a);
     if (strcmp(sub, "log") == 0)
         return do_log(&a);
+    if (strcmp(sub, "check") == 0)
+        return do_check(&a);
     if (strcmp(sub, "crl") == 0)
         return do_crl(&a);
-    return app_error("ca", "unknown subcommand '%s' (init, sign, issue, list, revoke, crl, log, enroll-code)", sub);
+    return app_error("ca", "unknown subcommand '%s' (init, sign, issue, list, revoke, crl, log, check, enroll-code)", sub);
 }
 
 const struct glass_command cmd_ca = {"ca", "certificate authority: init, sign, issue, list, revoke, crl", run};

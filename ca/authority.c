@@ -40,16 +40,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SERIAL_LEN 16           /* bytes in the serials we assign */
 #define BACKDATE_SECONDS 300    /* notBefore is set this far in the past, so
                                    a peer whose clock lags a little still
                                    accepts a certificate issued just now */
 
 /* ---- init and open ---------------------------------------------------------------- */
 
-static glass_err random_serial(uint8_t serial[SERIAL_LEN])
+static glass_err random_serial(uint8_t serial[CA_SERIAL_LEN])
 {
-    glass_err err = glass_random(serial, SERIAL_LEN);
+    glass_err err = glass_random(serial, CA_SERIAL_LEN);
     if (err != GLASS_OK)
         return err;
     /* Positive (top bit clear) and a full 16 bytes (top byte non-zero), so
@@ -145,7 +144,7 @@ glass_err ca_init_key(const char *dir, const char *subject, const char *password
 {
     rsa_private_key key;
     rsa_public_key pub;
-    uint8_t serial[SERIAL_LEN];
+    uint8_t serial[CA_SERIAL_LEN];
     uint8_t *name = NULL, *cert = NULL, *key_pem = NULL;
     size_t name_len = 0, cert_len = 0, key_pem_len = 0;
     char *cert_pem = NULL;
@@ -280,6 +279,12 @@ glass_err ca_open(glass_ca **out, const char *dir, const char *password)
     }
     memcpy(ca->dir, dir, strlen(dir) + 1);
 
+    /* 0. An issuance a crash interrupted is finished or undone first
+     *    (ca_txn.c), so that nothing below sees it half done. */
+    if ((err = ca_recover(dir, NULL)) != GLASS_OK) {
+        ca->bad_file = CA_JOURNAL;
+        goto fail;
+    }
     /* 1. The certificate. */
     if (!ca_file_exists(dir, "ca.pem") || !ca_file_exists(dir, "index.txt")) {
         err = GLASS_ERR_CA_DIR;
@@ -361,77 +366,35 @@ static void default_san(const csr_info *req, enum ca_profile profile, char *out,
     snprintf(out, cap, "%s:%s", is_ip ? "IP" : "DNS", cn);
 }
 
-/* Appends the log line for a new certificate (under the lock). */
-static glass_err log_append(glass_ca *ca, const uint8_t *serial, size_t serial_len,
-                            const uint8_t *cert, size_t cert_len)
-{
-    uint8_t h[SHA256_DIGEST_LEN];
-    uint8_t *old = NULL, *sig = NULL;
-    size_t old_len = 0;
-    char *text = NULL;
-    glass_err err = ca_read_in(ca->dir, "issuance.log", &old, &old_len);
-    if (err != GLASS_OK)
-        return err;
-    sig = malloc(ca->key.k);
-    size_t cap = old_len + 2 * (X509_SERIAL_MAX + SHA256_DIGEST_LEN + ca->key.k) + 8;
-    text = malloc(cap);
-    if (sig == NULL || text == NULL) {
-        err = GLASS_ERR_NOMEM;
-        goto cleanup;
-    }
-    /* The CA signs the certificate's hash: RSASSA-PKCS1-v1_5 over
-     * SHA-256(DER), so each line can be checked with ca.pem alone. */
-    sha256(cert, cert_len, h);
-    if ((err = rsa_pkcs1v15_sign_digest(&ca->key, h, sig)) != GLASS_OK)
-        goto cleanup;
-    memcpy(text, old, old_len);
-    size_t o = old_len;
-    ca_hex_upper(serial, serial_len, text + o);
-    o += 2 * serial_len;
-    text[o++] = ' ';
-    glass_hex_encode(text + o, cap - o, h, sizeof h);
-    o += 2 * sizeof h;
-    text[o++] = ' ';
-    glass_hex_encode(text + o, cap - o, sig, ca->key.k);
-    o += 2 * ca->key.k;
-    text[o++] = '\n';
-    err = ca_write_in(ca->dir, "issuance.log", text, o, 0644);
-cleanup:
-    free(old);
-    free(sig);
-    free(text);
-    return err;
-}
-
-/* See ca.h. */
-glass_err ca_sign_request(glass_ca *ca, const uint8_t *csr_der, size_t len,
-                          enum ca_profile profile, unsigned days, const char *san,
-                          int64_t now, uint8_t **cert_der, size_t *cert_len)
+/* See ca.h.  Steps 1 and 2 of an issuance; ca_txn.c does the rest. */
+glass_err ca_issue_begin(glass_ca *ca, const uint8_t *csr_der, size_t len,
+                         enum ca_profile profile, unsigned days, const char *san, int64_t now,
+                         ca_issue **out)
 {
     csr_info req;
     rsa_public_key pub;
-    ca_entry *entries = NULL;
-    size_t n = 0;
-    uint8_t serial[SERIAL_LEN];
-    uint8_t *cert = NULL;
-    size_t clen = 0;
-    char *pem = NULL;
-    size_t pem_len = 0;
     char san_default[X509_SAN_DNS_MAX + 8];
-    int lock = -1;
     glass_err err;
 
-    if (ca == NULL || csr_der == NULL || cert_der == NULL || cert_len == NULL ||
+    if (ca == NULL || csr_der == NULL || out == NULL ||
         (profile != CA_PROFILE_SERVER && profile != CA_PROFILE_CLIENT))
         return GLASS_ERR_ARG;
+    *out = NULL;
     if (!ca->have_key)
         return GLASS_ERR_KEY_PASSWORD;
     if (days == 0)
         days = CA_DEFAULT_DAYS;
+    ca_issue *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return GLASS_ERR_NOMEM;
+    t->ca = ca;
+    t->lock = -1;
 
     /* 1. Proof of possession: the request's self-signature (RFC 2986 §3). */
-    if ((err = csr_parse_and_verify(csr_der, len, &req)) != GLASS_OK)
+    if ((err = csr_parse_and_verify(csr_der, len, &req)) != GLASS_OK) {
+        free(t);
         return err;
+    }
     rsa_public_init(&pub);
     if ((err = key_parse_spki(req.spki_der, req.spki_len, &pub)) != GLASS_OK)
         goto cleanup;
@@ -440,18 +403,21 @@ glass_err ca_sign_request(glass_ca *ca, const uint8_t *csr_der, size_t len,
         san = san_default;
     }
 
-    /* 2. Under the lock: a serial not yet in the index, the certificate. */
+    /* 2. Under the lock (held until commit or abort): a serial not yet in
+     *    the index, and the certificate. */
     ca->bad_file = NULL;
-    if ((lock = ca_lock_take(ca->dir, &err)) < 0)
+    if ((t->lock = ca_lock_take(ca->dir, &err)) < 0)
         goto cleanup;
-    if ((err = ca_index_read_open(ca, &entries, &n)) != GLASS_OK)
+    if ((err = ca_recover_locked(ca->dir)) != GLASS_OK ||
+        (err = ca_index_read_open(ca, &t->entries, &t->n)) != GLASS_OK)
         goto cleanup;
     for (int tries = 0;; tries++) {
         int clash = 0;
-        if ((err = random_serial(serial)) != GLASS_OK)
+        if ((err = random_serial(t->serial)) != GLASS_OK)
             goto cleanup;
-        for (size_t i = 0; i < n; i++)
-            clash |= ca_serial_equal(entries[i].serial, entries[i].serial_len, serial, sizeof serial);
+        for (size_t i = 0; i < t->n; i++)
+            clash |= ca_serial_equal(t->entries[i].serial, t->entries[i].serial_len, t->serial,
+                                     CA_SERIAL_LEN);
         if (!clash)
             break;
         if (tries > 8) {
@@ -459,65 +425,82 @@ glass_err ca_sign_request(glass_ca *ca, const uint8_t *csr_der, size_t len,
             goto cleanup;
         }
     }
-    x509_template t;
-    memset(&t, 0, sizeof t);
-    t.kind = profile == CA_PROFILE_SERVER ? X509_KIND_SERVER : X509_KIND_CLIENT;
-    t.serial = serial;
-    t.serial_len = sizeof serial;
-    t.issuer_der = ca->cert.subject_der;
-    t.issuer_len = ca->cert.subject_len;
-    t.subject_der = req.subject_der;
-    t.subject_len = req.subject_len;
-    t.not_before = now - BACKDATE_SECONDS;
-    t.not_after = now + (int64_t)days * 86400;
+    x509_template tpl;
+    memset(&tpl, 0, sizeof tpl);
+    tpl.kind = profile == CA_PROFILE_SERVER ? X509_KIND_SERVER : X509_KIND_CLIENT;
+    tpl.serial = t->serial;
+    tpl.serial_len = CA_SERIAL_LEN;
+    tpl.issuer_der = ca->cert.subject_der;
+    tpl.issuer_len = ca->cert.subject_len;
+    tpl.subject_der = req.subject_der;
+    tpl.subject_len = req.subject_len;
+    tpl.not_before = now - BACKDATE_SECONDS;
+    tpl.not_after = now + (int64_t)days * 86400;
     /* A certificate should not outlive its issuer. */
-    if (t.not_after > ca->cert.not_after)
-        t.not_after = ca->cert.not_after;
-    t.subject_pub = &pub;
-    t.aki = ca->cert.ski_len > 0 ? ca->cert.ski : NULL;
-    t.aki_len = ca->cert.ski_len;
-    t.san = san;
-    if ((err = x509_build(&t, &ca->key, &cert, &clen)) != GLASS_OK)
+    if (tpl.not_after > ca->cert.not_after)
+        tpl.not_after = ca->cert.not_after;
+    tpl.subject_pub = &pub;
+    tpl.aki = ca->cert.ski_len > 0 ? ca->cert.ski : NULL;
+    tpl.aki_len = ca->cert.ski_len;
+    tpl.san = san;
+    if ((err = x509_build(&tpl, &ca->key, &t->cert, &t->cert_len)) != GLASS_OK)
         goto cleanup;
-
-    /* 3. certs/SERIAL.pem, then the index, then the log. */
-    {
-        char name[2 * SERIAL_LEN + 16] = "certs/";
-        ca_hex_upper(serial, sizeof serial, name + 6);
-        strcat(name, ".pem");
-        if ((err = pem_encode(PEM_CERTIFICATE, cert, clen, &pem, &pem_len)) != GLASS_OK ||
-            (err = ca_write_in(ca->dir, name, pem, pem_len, 0644)) != GLASS_OK)
-            goto cleanup;
-    }
-    {
-        ca_entry *grown = realloc(entries, (n + 1) * sizeof *entries);
-        if (grown == NULL) {
-            err = GLASS_ERR_NOMEM;
-            goto cleanup;
-        }
-        entries = grown;
-        ca_entry *e = &entries[n];
-        memset(e, 0, sizeof *e);
-        e->status = 'V';
-        e->not_after = t.not_after;
-        memcpy(e->serial, serial, sizeof serial);
-        e->serial_len = sizeof serial;
-        memcpy(e->subject, req.subject, sizeof e->subject);
-        if ((err = ca_index_save(ca->dir, entries, n + 1)) != GLASS_OK)
-            goto cleanup;
-    }
-    if ((err = log_append(ca, serial, sizeof serial, cert, clen)) != GLASS_OK)
+    /*    The index entry it will get. */
+    ca_entry *grown = realloc(t->entries, (t->n + 1) * sizeof *grown);
+    if (grown == NULL) {
+        err = GLASS_ERR_NOMEM;
         goto cleanup;
-    *cert_der = cert;
-    *cert_len = clen;
-    cert = NULL;
+    }
+    t->entries = grown;
+    ca_entry *e = &t->entries[t->n];
+    memset(e, 0, sizeof *e);
+    e->status = 'V';
+    e->not_after = tpl.not_after;
+    memcpy(e->serial, t->serial, CA_SERIAL_LEN);
+    e->serial_len = CA_SERIAL_LEN;
+    memcpy(e->subject, req.subject, sizeof e->subject);
 cleanup:
-    ca_lock_release(lock);
     csr_info_free(&req);
     rsa_public_clear(&pub);
-    free(entries);
-    free(cert);
-    free(pem);
-    return err;
+    if (err != GLASS_OK) {
+        ca_issue_abort(t);
+        return err;
+    }
+    *out = t;
+    return GLASS_OK;
+}
+
+/* See ca.h. */
+const uint8_t *ca_issue_certificate(const ca_issue *t, size_t *len)
+{
+    *len = t->cert_len;
+    return t->cert;
+}
+
+/* See ca.h. */
+glass_err ca_sign_request(glass_ca *ca, const uint8_t *csr_der, size_t len,
+                          enum ca_profile profile, unsigned days, const char *san,
+                          int64_t now, uint8_t **cert_der, size_t *cert_len)
+{
+    ca_issue *t = NULL;
+    if (cert_der == NULL || cert_len == NULL)
+        return GLASS_ERR_ARG;
+    glass_err err = ca_issue_begin(ca, csr_der, len, profile, days, san, now, &t);
+    if (err != GLASS_OK)
+        return err;
+    uint8_t *copy = malloc(t->cert_len);
+    if (copy == NULL) {
+        ca_issue_abort(t);
+        return GLASS_ERR_NOMEM;
+    }
+    memcpy(copy, t->cert, t->cert_len);
+    size_t clen = t->cert_len;
+    if ((err = ca_issue_commit(t)) != GLASS_OK) {
+        free(copy);
+        return err;
+    }
+    *cert_der = copy;
+    *cert_len = clen;
+    return GLASS_OK;
 }
 

@@ -45,6 +45,8 @@
  *         ca_store.c  its files, lock and index
  *         ca_revoke.c revoking, CRLs, reading the index
  *         ca_log.c    checking the issuance log
+ *         ca_txn.c    issuance as one transaction, and crash recovery
+ *         ca_check.c  glass ca check [--repair]
  *
  * STANDARDS
  *     RFC 5280 (May 2008): §4.1 certificates, §4.2 extensions, §5 CRLs, §6
@@ -526,6 +528,8 @@ void pkcs12_contents_free(pkcs12_contents *c);
  *     issuance.log  one line per certificate: serial, SHA-256 of the DER,
  *                   and the CA's RSA signature over that hash (hex)
  *     certs/SERIAL.pem  a copy of each certificate issued
+ *     journal       only while an issuance is being written, or after a
+ *                   crash interrupted one (ca_txn.c)
  *     lock          an fcntl() write lock on it is held (bounded wait,
  *                   CA_LOCK_WAIT_MS) around every update; the kernel drops
  *                   it if the holder dies, so a crash never wedges the CA
@@ -585,6 +589,39 @@ const char *ca_error_file(const glass_ca *ca);
 glass_err ca_sign_request(glass_ca *ca, const uint8_t *csr_der, size_t len,
                           enum ca_profile profile, unsigned days, const char *san,
                           int64_t now, uint8_t **cert_der, size_t *cert_len);
+
+/* Issuance in two steps, for a caller that must deliver the certificate
+ * (write a file, send it) before it counts: ca_issue_begin does
+ * everything ca_sign_request does up to the certificate itself, takes the
+ * CA's lock and writes nothing; ca_issue_certificate gives the DER (valid
+ * until commit or abort); ca_issue_commit makes it all visible as one
+ * transaction (ca_txn.c: journal, certs/SERIAL.pem, the log line, the index
+ * entry; after a failure, a crash or a full disk, either all of it is there
+ * or none of it); ca_issue_abort leaves the CA as it was.  Both release the
+ * lock and free t.  ca_sign_request is begin + commit. */
+typedef struct ca_issue ca_issue;
+glass_err ca_issue_begin(glass_ca *ca, const uint8_t *csr_der, size_t len,
+                         enum ca_profile profile, unsigned days, const char *san, int64_t now,
+                         ca_issue **t);
+const uint8_t *ca_issue_certificate(const ca_issue *t, size_t *len);
+glass_err ca_issue_commit(ca_issue *t);
+void ca_issue_abort(ca_issue *t);
+
+/* Finishes or undoes an issuance that a crash interrupted (dir/journal),
+ * under the lock; ca_open runs it, so every command that opens the CA does.
+ * *recovered (if not NULL): 0 nothing to do, 1 rolled back, 2 completed. */
+glass_err ca_recover(const char *dir, int *recovered);
+
+/* `glass ca check` (ca_check.c): reports, one line each to file (a FILE*),
+ * an interrupted issuance (journal), temporary files left by a crash,
+ * certificate files the index does not know, index entries with no log
+ * line or certificate, and every problem ca_log_verify finds.  With repair
+ * = 1 it also fixes what can be fixed safely: the journal is recovered,
+ * temporary files removed, an index entry missing for a certificate that
+ * the signed log vouches for is restored, and a certificate file that
+ * neither index nor log knows is removed.  *problems: what was found
+ * (before repairing); *repaired: what was fixed. */
+glass_err ca_check(const char *dir, int repair, void *file, size_t *problems, size_t *repaired);
 
 /* Marks the certificate with this serial (big-endian bytes, leading zeros
  * ignored) as revoked at `now` in the index.  GLASS_ERR_CA_SERIAL if the CA

@@ -102,6 +102,9 @@ glass_err p12_mac_check(const der_elem *mac_data, const char *password, const ui
 
 /* ---- the CA directory (ca_store.c; authority.c, ca_revoke.c, ca_log.c) ---- */
 
+#define CA_SERIAL_LEN 16        /* bytes in the serials the CA assigns */
+#define CA_JOURNAL "journal"    /* the issuance in progress (ca_txn.c) */
+
 struct glass_ca {
     char *dir;
     x509_cert cert;
@@ -135,5 +138,24 @@ void ca_lock_release(int fd);
 glass_err ca_index_load(const char *dir, ca_entry **entries, size_t *n);
 glass_err ca_index_read_open(glass_ca *ca, ca_entry **entries, size_t *n);
 glass_err ca_index_save(const char *dir, const ca_entry *e, size_t n);
+
+/* An issuance between ca_issue_begin (authority.c) and its commit or abort
+ * (ca_txn.c): the CA's lock is held throughout. */
+struct ca_issue {
+    glass_ca *ca;
+    int lock;                   /* the CA's lock, held */
+    uint8_t serial[CA_SERIAL_LEN];
+    uint8_t *cert;              /* DER */
+    size_t cert_len;
+    ca_entry *entries;          /* the index as it will be: n + 1 entries */
+    size_t n;                   /* entries before this one */
+};
+
+/* ca_txn.c: finishes or undoes an interrupted issuance recorded in
+ * dir/journal; the caller holds the lock.  GLASS_OK when there was none. */
+glass_err ca_recover_locked(const char *dir);
+
+/* ca_log.c: ca_log_verify for a caller that holds the lock. */
+glass_err ca_log_verify_locked(glass_ca *ca, void *file, size_t *entries, size_t *problems);
 
 #endif

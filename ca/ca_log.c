@@ -147,8 +147,23 @@ static void check_line(struct log_check *lc, size_t number, char *text)
         x509_free(&c);
 }
 
-/* See ca.h. */
+/* See ca.h: under the lock, so that an append in progress is not taken for
+ * a torn line. */
 glass_err ca_log_verify(glass_ca *ca, void *file, size_t *entries, size_t *problems)
+{
+    glass_err err;
+    if (ca == NULL || entries == NULL || problems == NULL)
+        return GLASS_ERR_ARG;
+    int lock = ca_lock_take(ca->dir, &err);
+    if (lock < 0)
+        return err;
+    err = ca_log_verify_locked(ca, file, entries, problems);
+    ca_lock_release(lock);
+    return err;
+}
+
+/* See ca_internal.h. */
+glass_err ca_log_verify_locked(glass_ca *ca, void *file, size_t *entries, size_t *problems)
 {
     struct log_check lc;
     uint8_t *log = NULL;

@@ -351,6 +351,92 @@ static void test_ca_log_verify(void)
     rm_rf(dir);
 }
 
+/* ---- issuance as one transaction (ca_txn.c) ---- */
+
+static void test_ca_issue_transaction(void)
+{
+    char dir[] = "/tmp/glass-ca-txn-XXXXXX";
+    char cadir[64];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    glass_ca *ca = log_ca(dir, cadir, sizeof cadir, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ca);
+    uint8_t *csr = NULL, *log0 = NULL, *idx0 = NULL;
+    size_t csr_len = 0, log0_len = 0, idx0_len = 0;
+    CU_ASSERT_EQUAL_FATAL(csr_create(&leaf_key, "/CN=txn", &csr, &csr_len), GLASS_OK);
+    CU_ASSERT_EQUAL_FATAL(ca_read_in(cadir, "issuance.log", &log0, &log0_len), GLASS_OK);
+    CU_ASSERT_EQUAL_FATAL(ca_read_in(cadir, "index.txt", &idx0, &idx0_len), GLASS_OK);
+
+    /* Abort: nothing of it anywhere. */
+    ca_issue *t = NULL;
+    TU_ASSERT_ERR(ca_issue_begin(ca, csr, csr_len, CA_PROFILE_CLIENT, 5, NULL, NOW, &t), GLASS_OK);
+    size_t cert_len = 0;
+    CU_ASSERT_PTR_NOT_NULL(ca_issue_certificate(t, &cert_len));
+    CU_ASSERT_TRUE(cert_len > 0);
+    ca_issue_abort(t);
+    ca_entry *e = NULL;
+    size_t n = 0;
+    TU_ASSERT_ERR(ca_list(ca, &e, &n), GLASS_OK);
+    CU_ASSERT_EQUAL(n, 1);
+    free(e);
+
+    /* A crash after the certificate file and the log line, before the
+     * index: the journal says so, and recovery rolls it all back. */
+    TU_ASSERT_ERR(ca_issue_begin(ca, csr, csr_len, CA_PROFILE_CLIENT, 5, NULL, NOW, &t), GLASS_OK);
+    char hex[2 * CA_SERIAL_LEN + 1], journal[128], name[64];
+    ca_hex_upper(t->serial, CA_SERIAL_LEN, hex);
+    snprintf(journal, sizeof journal, "glass-ca-journal 1\nissue %s %zu\n", hex, log0_len);
+    snprintf(name, sizeof name, "certs/%s.pem", hex);
+    CU_ASSERT_EQUAL(ca_write_in(cadir, CA_JOURNAL, journal, strlen(journal), 0600), GLASS_OK);
+    CU_ASSERT_EQUAL(ca_write_in(cadir, name, "x", 1, 0644), GLASS_OK);
+    uint8_t *grown = malloc(log0_len + 10);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(grown);
+    memcpy(grown, log0, log0_len);
+    memcpy(grown + log0_len, "torn line", 9);
+    CU_ASSERT_EQUAL(ca_write_in(cadir, "issuance.log", grown, log0_len + 9, 0644), GLASS_OK);
+    ca_issue_abort(t);      /* the "crash": the lock goes, the files stay */
+    int recovered = -1;
+    TU_ASSERT_ERR(ca_recover(cadir, &recovered), GLASS_OK);
+    CU_ASSERT_EQUAL(recovered, 1);
+    uint8_t *log1 = NULL;
+    size_t log1_len = 0;
+    CU_ASSERT_EQUAL(ca_read_in(cadir, "issuance.log", &log1, &log1_len), GLASS_OK);
+    CU_ASSERT_EQUAL(log1_len, log0_len);
+    CU_ASSERT_FALSE(ca_file_exists(cadir, name));
+    CU_ASSERT_FALSE(ca_file_exists(cadir, CA_JOURNAL));
+    free(log1);
+
+    /* A crash after the index (the commit point): recovery keeps it. */
+    TU_ASSERT_ERR(ca_issue_begin(ca, csr, csr_len, CA_PROFILE_CLIENT, 5, NULL, NOW, &t), GLASS_OK);
+    TU_ASSERT_ERR(ca_issue_commit(t), GLASS_OK);
+    TU_ASSERT_ERR(ca_list(ca, &e, &n), GLASS_OK);
+    CU_ASSERT_EQUAL(n, 2);
+    ca_hex_upper(e[1].serial, e[1].serial_len, hex);
+    free(e);
+    snprintf(journal, sizeof journal, "glass-ca-journal 1\nissue %s 0\n", hex);
+    CU_ASSERT_EQUAL(ca_write_in(cadir, CA_JOURNAL, journal, strlen(journal), 0600), GLASS_OK);
+    TU_ASSERT_ERR(ca_recover(cadir, &recovered), GLASS_OK);
+    CU_ASSERT_EQUAL(recovered, 2);
+    size_t entries = 0, problems = 0;
+    FILE *sink = fopen("/dev/null", "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sink);
+    TU_ASSERT_ERR(ca_log_verify(ca, sink, &entries, &problems), GLASS_OK);
+    CU_ASSERT_EQUAL(entries, 2);
+    CU_ASSERT_EQUAL(problems, 0);
+    /* A damaged journal is not guessed at. */
+    CU_ASSERT_EQUAL(ca_write_in(cadir, CA_JOURNAL, "garbage\n", 8, 0600), GLASS_OK);
+    TU_ASSERT_ERR(ca_recover(cadir, &recovered), GLASS_ERR_CA_DB);
+    size_t repaired = 0;
+    TU_ASSERT_ERR(ca_check(cadir, 0, sink, &problems, &repaired), GLASS_OK);
+    CU_ASSERT_EQUAL(problems, 1);
+    fclose(sink);
+    free(grown);
+    free(csr);
+    free(log0);
+    free(idx0);
+    ca_close(ca);
+    rm_rf(dir);
+}
+
 void suite_ca_dir(void)
 {
     CU_pSuite s = CU_add_suite("ca_dir", key_init, key_clear);
@@ -363,4 +449,5 @@ void suite_ca_dir(void)
     TU_ADD(s, test_ca_init_failure_leaves_nothing);
     TU_ADD(s, test_ca_init_key);
     TU_ADD(s, test_ca_log_verify);
+    TU_ADD(s, test_ca_issue_transaction);
 }

@@ -1,0 +1,227 @@
+/*
+ * ca_check.c — `glass ca check --dir D [--repair]`: does the CA directory
+ * agree with itself?
+ *
+ * Under the CA's lock, in this order:
+ *   1. the journal: an issuance a crash interrupted (ca_txn.c); --repair
+ *      finishes or undoes it as ca_recover would;
+ *   2. temporary files a crash left behind (NAME.tmp.XXXXXX, from
+ *      glass_write_file_atomic) in D and D/certs; --repair removes them
+ *      (no writer runs while the lock is held, so none is in use);
+ *   3. the issuance log against index and certificates (ca_log.c: the CA's
+ *      signature on each line, each stored certificate's hash, serial and
+ *      signature, the index entries);
+ *   4. certificate files: certs/SERIAL.pem that the index does not list.
+ *      When the signed log vouches for it (a line with its serial and its
+ *      SHA-256, signed by the CA), the index lost the entry and --repair
+ *      restores it (status V, the certificate's expiry and subject); a file
+ *      that neither index nor log knows is an orphan of an interrupted
+ *      issuance and --repair removes it.
+ * What --repair never does: change or drop a log line or an index entry
+ * that is there (a forged or altered line is for a person to judge), or
+ * touch the CA's key and certificate.
+ *
+ * CT: — only public files are read.
+ */
+#include "ca/ca.h"
+#include "ca/ca_internal.h"
+
+#include "asn1/asn1.h"
+#include "sha/sha256.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct check {
+    const char *dir;
+    FILE *out;
+    int repair;
+    size_t problems, repaired;
+};
+
+static void found(struct check *c, const char *what, const char *name)
+{
+    fprintf(c->out, "%s: %s\n", name, what);
+    c->problems++;
+}
+
+/* 2. NAME.tmp.XXXXXX files in dir/sub ("" for dir itself). */
+static void check_temp_files(struct check *c, const char *sub)
+{
+    char *path = sub[0] ? ca_path_join(c->dir, sub) : NULL;
+    const char *where = sub[0] ? path : c->dir;
+    DIR *d = where != NULL ? opendir(where) : NULL;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (strstr(e->d_name, ".tmp.") == NULL)
+            continue;
+        char name[512];
+        snprintf(name, sizeof name, "%s%s%s", sub, sub[0] ? "/" : "", e->d_name);
+        found(c, "a temporary file left by an interrupted write", name);
+        char *full = ca_path_join(c->dir, name);
+        if (c->repair && full != NULL && unlink(full) == 0)
+            c->repaired++;
+        free(full);
+    }
+    if (d != NULL)
+        closedir(d);
+    free(path);
+}
+
+/* The log line for serial_hex, if any: its hash (32 bytes) in hash. */
+static int log_has(const uint8_t *log, size_t len, const char *serial_hex, uint8_t hash[32])
+{
+    size_t sl = strlen(serial_hex);
+    for (size_t at = 0; at < len;) {
+        const uint8_t *nl = memchr(log + at, '\n', len - at);
+        size_t end = nl != NULL ? (size_t)(nl - log) : len;
+        if (end - at > sl + 65 && memcmp(log + at, serial_hex, sl) == 0 && log[at + sl] == ' ') {
+            char hex[65];
+            size_t n = 0;
+            memcpy(hex, log + at + sl + 1, 64);
+            hex[64] = '\0';
+            if (glass_hex_decode(hash, 32, &n, hex) == GLASS_OK && n == 32)
+                return 1;
+        }
+        at = end + 1;
+    }
+    return 0;
+}
+
+/* 4, for one certificate file the index does not list. */
+static void orphan(struct check *c, glass_ca *ca, const char *file, const uint8_t *log,
+                   size_t log_len, ca_entry **entries, size_t *n)
+{
+    char name[300], hex[2 * X509_SERIAL_MAX + 1];
+    uint8_t *data = NULL, hash[32], h[32];
+    size_t len = 0, count = 0;
+    x509_cert *certs = NULL;
+    snprintf(name, sizeof name, "certs/%s", file);
+    snprintf(hex, sizeof hex, "%.*s", (int)(strlen(file) - 4), file);
+    int vouched = 0;
+    if (ca_read_in(c->dir, name, &data, &len) == GLASS_OK &&
+        x509_load_pem(data, len, &certs, &count) == GLASS_OK) {
+        x509_fingerprint(&certs[0], h);
+        vouched = log_has(log, log_len, hex, hash) && memcmp(h, hash, 32) == 0 &&
+                  x509_check_signature(&certs[0], &ca->cert.pub) == GLASS_OK;
+    }
+    free(data);
+    if (!vouched) {
+        found(c, "a certificate file that neither index.txt nor the log knows (an interrupted "
+                 "issuance)", name);
+        char *full = ca_path_join(c->dir, name);
+        if (c->repair && full != NULL && unlink(full) == 0)
+            c->repaired++;
+        free(full);
+    } else {
+        found(c, "listed in the signed issuance log but missing from index.txt", name);
+        ca_entry *grown = c->repair ? realloc(*entries, (*n + 1) * sizeof *grown) : NULL;
+        if (grown != NULL) {
+            ca_entry *e = &grown[*n];
+            memset(e, 0, sizeof *e);
+            e->status = 'V';
+            e->not_after = certs[0].not_after;
+            const uint8_t *s = certs[0].serial;
+            size_t sl = certs[0].serial_len;
+            while (sl > 1 && s[0] == 0) {
+                s++;
+                sl--;
+            }
+            memcpy(e->serial, s, sl);
+            e->serial_len = sl;
+            snprintf(e->subject, sizeof e->subject, "%s", certs[0].subject);
+            *entries = grown;
+            if (ca_index_save(c->dir, grown, *n + 1) == GLASS_OK) {
+                (*n)++;
+                c->repaired++;
+            }
+        }
+    }
+    x509_free_all(certs, count);
+}
+
+/* 4. Every certs/SERIAL.pem against the index. */
+static glass_err check_cert_files(struct check *c, glass_ca *ca)
+{
+    ca_entry *entries = NULL;
+    size_t n = 0, log_len = 0;
+    uint8_t *log = NULL;
+    glass_err err = ca_index_load(c->dir, &entries, &n);
+    if (err != GLASS_OK)
+        return err;
+    (void)ca_read_in(c->dir, "issuance.log", &log, &log_len);
+    char *certs = ca_path_join(c->dir, "certs");
+    DIR *d = certs != NULL ? opendir(certs) : NULL;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        size_t nl = strlen(e->d_name);
+        uint8_t serial[X509_SERIAL_MAX];
+        size_t sl = 0;
+        char hex[2 * X509_SERIAL_MAX + 1];
+        if (nl < 5 || nl - 4 > 2 * X509_SERIAL_MAX || strcmp(e->d_name + nl - 4, ".pem") != 0)
+            continue;
+        snprintf(hex, sizeof hex, "%.*s", (int)(nl - 4), e->d_name);
+        if (glass_hex_decode(serial, sizeof serial, &sl, hex) != GLASS_OK)
+            continue;
+        int listed = 0;
+        for (size_t i = 0; i < n; i++)
+            listed |= ca_serial_equal(entries[i].serial, entries[i].serial_len, serial, sl);
+        if (!listed)
+            orphan(c, ca, e->d_name, log, log_len, &entries, &n);
+    }
+    if (d != NULL)
+        closedir(d);
+    free(certs);
+    free(log);
+    free(entries);
+    return GLASS_OK;
+}
+
+/* See ca.h. */
+glass_err ca_check(const char *dir, int repair, void *file, size_t *problems, size_t *repaired)
+{
+    struct check c = {dir, file != NULL ? file : stdout, repair, 0, 0};
+    glass_ca *ca = NULL;
+    size_t entries = 0, log_problems = 0;
+    glass_err err;
+    if (dir == NULL || problems == NULL || repaired == NULL)
+        return GLASS_ERR_ARG;
+    int lock = ca_lock_take(dir, &err);
+    if (lock < 0)
+        return err;
+    /* 1. The journal. */
+    if (ca_file_exists(dir, CA_JOURNAL)) {
+        found(&c, "an issuance was interrupted (a crash or a full disk) and is not finished",
+              CA_JOURNAL);
+        if (repair && ca_recover_locked(dir) == GLASS_OK)
+            c.repaired++;
+    }
+    /* 2. Temporary files. */
+    check_temp_files(&c, "");
+    check_temp_files(&c, "certs");
+    /* 3-4. Need the CA certificate, opened without its key.  Only with no
+     *      journal left: ca_open would recover it, taking and dropping the
+     *      lock on a second descriptor, which (fcntl locks belong to the
+     *      process) would drop ours too. */
+    if (ca_file_exists(dir, CA_JOURNAL)) {
+        fprintf(c.out, "(the log and certificate files are checked once the journal is "
+                       "recovered: glass ca check --repair)\n");
+        goto done;
+    }
+    if ((err = ca_open(&ca, dir, NULL)) != GLASS_OK)
+        goto done;
+    if ((err = check_cert_files(&c, ca)) != GLASS_OK)
+        goto done;
+    if ((err = ca_log_verify_locked(ca, c.out, &entries, &log_problems)) != GLASS_OK)
+        goto done;
+    c.problems += log_problems;
+done:
+    ca_close(ca);
+    ca_lock_release(lock);
+    *problems = c.problems;
+    *repaired = c.repaired;
+    return err;
+}
