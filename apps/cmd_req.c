@@ -212,8 +212,6 @@ static int create(const struct req_args *a, rsa_private_key *key, uint8_t **der,
     int rc = 1;
     if ((a->key_path == NULL) == (a->newkey == NULL) || a->subj == NULL)
         return app_error(cmd, "-new needs -subj NAME and one of -key FILE or -newkey rsa:BITS");
-    if (!a->x509 && a->days_given)
-        fprintf(stderr, "Ignoring -days without -x509; not generating a certificate\n");
     if (!a->x509 && (a->addext || a->serial != NULL))
         return app_error(cmd, "%s needs -x509 (the requests made here carry no extensions: "
                          "give them when signing, with glass x509 -req -extfile)",
@@ -242,6 +240,9 @@ static int create(const struct req_args *a, rsa_private_key *key, uint8_t **der,
         app_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
     }
+    /* OpenSSL's note, once the request is made (a failure stays one line). */
+    if (a->days_given)
+        fprintf(stderr, "Ignoring -days without -x509; not generating a certificate\n");
     rc = 0;
 cleanup:
     free(name);

@@ -201,7 +201,6 @@ static int sign_request(const struct x509_args *a, uint8_t **der, size_t *der_le
         app_error(cmd, "%s: %s", a->in, glass_strerror(err));
         goto cleanup;
     }
-    fprintf(stderr, "Certificate request self-signature ok\nsubject=%s\n", req.subject);
     if (a->extfile != NULL &&
         (err = x509_ext_load(&ext, a->extfile, a->extensions, why, sizeof why)) != GLASS_OK) {
         app_error(cmd, "%s: %s", a->extfile, err == GLASS_ERR_ARG ? why : glass_strerror(err));
@@ -240,6 +239,9 @@ static int sign_request(const struct x509_args *a, uint8_t **der, size_t *der_le
                                  : glass_strerror(err));
         goto cleanup;
     }
+    /* What openssl x509 -req says, once it has worked (so that a failure
+     * stays one line). */
+    fprintf(stderr, "Certificate request self-signature ok\nsubject=%s\n", req.subject);
     rc = 0;
 cleanup:
     if (have_req)

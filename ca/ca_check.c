@@ -189,6 +189,9 @@ glass_err ca_check(const char *dir, int repair, void *file, size_t *problems, si
     glass_err err;
     if (dir == NULL || problems == NULL || repaired == NULL)
         return GLASS_ERR_ARG;
+    /* Not a CA: say so, and leave no lock file in someone's directory. */
+    if (!ca_file_exists(dir, "ca.pem") || !ca_file_exists(dir, "index.txt"))
+        return GLASS_ERR_CA_DIR;
     int lock = ca_lock_take(dir, &err);
     if (lock < 0)
         return err;
