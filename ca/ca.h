@@ -86,8 +86,17 @@
  *     | x509.c, csr.c, crl.c, verify.c, name.c
  *     |             | no  | nothing secret: certificates, requests, CRLs
  *     |             |     | and names are public
- *     | authority.c | —   | the CA key is used only through rsa/ (blinded,
+ *     | authority.c, ca_txn.c, ca_revoke.c
+ *     |             | —   | the CA key is used only through rsa/ (blinded,
  *     |             |     | mpz_powm_sec)
+ *     | pbes2.c, pkcs12.c
+ *     |             | —   | one error (GLASS_ERR_KEY_PASSWORD) for every
+ *     |             |     | failure after the key derivation; the padding
+ *     |             |     | check is aes/'s constant-time one
+ *     | pkcs12_mac.c| yes | the MAC is compared with glass_ct_equal; the
+ *     |             |     | password's length shows, as in PBKDF2
+ *     | x509_build.c, x509_ext.c, serial.c, ca_store.c, ca_log.c, ca_check.c
+ *     |             | no  | nothing secret
  *     Parsing a private key (asn1/der.c, asn1/pem.c) branches on its bytes:
  *     see asn1.h for what that shows.
  */
