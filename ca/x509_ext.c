@@ -412,8 +412,11 @@ glass_err x509_ext_load(x509_ext_set *s, const char *path, const char *section,
             snprintf(why, why_cap, "line %zu: %s", c.lines[i].number, inner);
         }
     }
-    if (err == GLASS_OK && found == 0)
-        err = say(why, why_cap, "no extensions in section [%s]", section[0] ? section : "default");
+    if (err == GLASS_OK && found == 0 && section[0] == '\0')
+        err = say(why, why_cap, "no extensions before the first [section] and no \"extensions = "
+                  "SECTION\" line there: name the section with -extensions");
+    else if (err == GLASS_OK && found == 0)
+        err = say(why, why_cap, "no section [%s] with extensions in the file", section);
     conf_free(&c);
     return err;
 }
