@@ -220,7 +220,7 @@ void der_put_integer_unsigned(der_buf *b, const uint8_t *mag, size_t len);
 /* An INTEGER from an unsigned value. */
 void der_put_uint(der_buf *b, uint64_t v);
 void der_put_mpz(der_buf *b, const mpz_t x);    /* x >= 0 */
-/* BOOLEAN (0xFF for any non-zero v, §11.1) and NULL. */
+/* BOOLEAN (0xFF for any non-zero v, X.690 §11.1) and NULL. */
 void der_put_bool(der_buf *b, int v);
 void der_put_null(der_buf *b);
 /* oid: the contents octets (see asn1/oid.c's table). */

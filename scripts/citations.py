@@ -20,7 +20,7 @@ subsections the sources cite are there too).  A standard missing from the
 table is listed as "not checked", never failed, so that code citing a new
 standard does not break the build; add its sections here to check it.
 References to the project's own documents (docs/PROTOCOL.md §4) are listed
-apart and never checked.  Python 3 standard library only.
+apart and checked against that document's numbered headings.  Python 3 standard library only.
 """
 import os
 import re
@@ -170,7 +170,7 @@ TABLE = {
 # A standard named in prose: "RFC 5246", "FIPS PUB 180-4", "NIST SP 800-56A
 # Rev. 3", "X.690".  Group 'std' is normalised by normalise().
 STD = (r"(?P<std>RFC\s?\d{3,5}|FIPS(?:\s+PUB)?\s+\d{2,3}(?:-\d+)?"
-       r"|(?:NIST\s+)?SP\s?800-\d+[A-Z]?(?:\s+[Rr]ev\.\s?\d+)?|X\.\d{3})")
+       r"|(?:NIST\s+)?SP\s?800-\d+[A-Z]?(?:\s+[Rr]ev\.\s?\d+)?|X\.(?!509)\d{3})")
 SEC = r"(?P<sec>[A-Z](?:\.\d+)*|\d+(?:\.\d+)*)"
 EXPLICIT = re.compile(STD + r",?\s?(?:§\s?|[Aa]ppendix\s+|(?=[A-H]\.\d))" + SEC)
 MENTION = re.compile(STD)
@@ -189,6 +189,23 @@ def normalise(std):
     s = re.sub(r"^RFC(\d)", r"RFC \1", s)
     s = re.sub(r"^SP(\d)", r"SP \1", s)
     return s
+
+
+def doc_sections(name):
+    """The numbered headings of one of the project's own documents
+    ("## 4. Handshake messages", "### 4.1 ClientHello"), or None when the
+    document is not found."""
+    try:
+        with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return None
+    return set(re.findall(r"^#+\s+(\d+(?:\.\d+)*)\.?\s", text, re.M))
+
+
+def doc_name(raw):
+    """docs/PROTOCOL.md and PROTOCOL.md name the same document."""
+    return raw if "/" in raw else "docs/" + raw
 
 
 def source_files():
@@ -214,11 +231,13 @@ def scan(path):
             std = normalise(m.group("std"))
             events.append((m.start(), m.end(), std, m.group("sec"), "explicit"))
         for m in OTHER.finditer(line):
-            events.append((m.start(), m.end(), m.group("doc"), m.group("sec"), "doc"))
+            doc = m.group("doc")
+            doc = doc_name(doc) if doc.endswith(".md") else doc
+            events.append((m.start(), m.end(), doc, m.group("sec"), "doc"))
         for m in MENTION.finditer(line):
             events.append((m.start(), m.end(), normalise(m.group("std")), None, "mention"))
         for m in DOC_MENTION.finditer(line):
-            events.append((m.start(), m.end(), m.group(0), None, "docmention"))
+            events.append((m.start(), m.end(), doc_name(m.group(0)), None, "docmention"))
         for m in BARE.finditer(line):
             events.append((m.start(), m.end(), None, m.group("sec"), "bare"))
         events.sort(key=lambda e: (e[0], -e[1]))
@@ -251,6 +270,17 @@ def natural(key):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key)]
 
 
+def valid_sections(std, cache={}):
+    """The sections a citation of std may name, or None if not checked."""
+    if std in TABLE:
+        return TABLE[std][1]
+    if std.endswith(".md"):
+        if std not in cache:
+            cache[std] = doc_sections(std)
+        return cache[std]
+    return None
+
+
 def render(cites):
     by_std = {}
     for std, sec, path, no, how in cites:
@@ -273,24 +303,29 @@ def render(cites):
            "",
            "| standard | edition checked against | citations | sections | bad |",
            "|---|---|---|---|---|"]
-    for s in checked + unchecked:
+    for s in checked + unchecked + docs:
         n = sum(len(v) for v in by_std[s].values())
-        if s in TABLE:
-            bad = sum(len(v) for k, v in by_std[s].items() if k not in TABLE[s][1])
-            out.append("| %s | %s | %d | %d | %d |" % (s, TABLE[s][0], n, len(by_std[s]), bad))
+        valid = valid_sections(s)
+        if valid is not None:
+            bad = sum(len(v) for k, v in by_std[s].items() if k not in valid)
+            edition = TABLE[s][0] if s in TABLE else "its own numbered headings"
+            out.append("| %s | %s | %d | %d | %d |" % (s, edition, n, len(by_std[s]), bad))
         else:
             out.append("| %s | not checked | %d | %d | — |" % (s, n, len(by_std[s])))
     for s in checked + unchecked + docs:
+        valid = valid_sections(s)
         out.append("")
-        title = s if s in TABLE or s in unchecked else s + " (the project's own document)"
-        if s in unchecked:
-            title += " (not checked)"
+        if s in docs:
+            title = s + (" (the project's own document, checked against its headings)"
+                         if valid is not None else " (not found, not checked)")
+        else:
+            title = s if valid is not None else s + " (not checked)"
         out.append("## " + title)
         out.append("")
         out.append("| § | where |")
         out.append("|---|---|")
         for sec in sorted(by_std[s], key=natural):
-            mark = "" if s not in TABLE or sec in TABLE[s][1] else " **not in the standard**"
+            mark = "" if valid is None or sec in valid else " **not in the standard**"
             where = ", ".join("%s:%d%s" % (p, n, "*" if h == "inferred" else "")
                               for p, n, h in by_std[s][sec])
             out.append("| %s%s | %s |" % (sec, mark, where))
@@ -313,7 +348,7 @@ def main(argv):
         return 0
     status = 0
     bad = [(p, n, std, sec, how) for std, sec, p, n, how in cites
-           if std in TABLE and sec not in TABLE[std][1]]
+           if valid_sections(std) is not None and sec not in valid_sections(std)]
     for p, n, std, sec, how in bad:
         note = " (a bare §, read as %s: name the standard)" % std if how == "inferred" else ""
         print("%s:%d: %s §%s: %s has no section %s%s" % (p, n, std, sec, std, sec, note))
@@ -327,10 +362,10 @@ def main(argv):
     if current != text:
         print("%s is out of date: run python3 scripts/citations.py and commit it" % OUT)
         status = 1
-    n_checked = sum(1 for c in cites if c[0] in TABLE)
+    n_checked = sum(1 for c in cites if valid_sections(c[0]) is not None)
     print("citations: %d found, %d checked against %d standards, %d bad, %d not checked"
           % (len(cites), n_checked, len(TABLE), len(bad),
-             sum(1 for c in cites if c[0] not in TABLE)))
+             sum(1 for c in cites if valid_sections(c[0]) is None)))
     return status
 
 

@@ -15,18 +15,21 @@ fail() { echo "FAIL: $*"; exit 1; }
 python3 scripts/citations.py --check > "$T/out" 2>&1 || { cat "$T/out"; fail "citations"; }
 cat "$T/out"
 
-# 2. The checker catches a bad citation, names file:line and the citation,
-#    and still lists a standard it has no table for without failing.
+# 2. The checker catches a bad citation (of a standard, or of a heading of
+#    our own docs/PROTOCOL.md), names file:line and the citation, and lists a
+#    standard it has no table for without failing.
 mkdir -p "$T/tree/scripts" "$T/tree/docs" "$T/tree/x"
 cp scripts/citations.py "$T/tree/scripts/"
 printf '/* FIPS 197 (2001).\n * SubBytes (§5.1.1)\n * RFC 5246 §7.4.99 is no section. */\n' > "$T/tree/x/a.c"
-printf '/* RFC 99999 §1.2 and docs/PROTOCOL.md §4 are not checked. */\n' > "$T/tree/x/b.c"
+printf '/* RFC 99999 §1.2 is not checked; docs/PROTOCOL.md §4 is, §9 fails. */\n' > "$T/tree/x/b.c"
+printf '# The protocol\n\n## 4. Handshake messages\n' > "$T/tree/docs/PROTOCOL.md"
 python3 "$T/tree/scripts/citations.py" > /dev/null || fail "could not write CITATIONS.md in a scratch tree"
 if python3 "$T/tree/scripts/citations.py" --check > "$T/bad" 2>&1; then
     cat "$T/bad"; fail "a citation of RFC 5246 §7.4.99 passed the check"
 fi
 grep -q '^x/a\.c:3: RFC 5246 §7\.4\.99' "$T/bad" || { cat "$T/bad"; fail "the bad citation was not named with file:line"; }
-[ "$(grep -c 'has no section' "$T/bad")" -eq 1 ] || { cat "$T/bad"; fail "expected exactly one bad citation"; }
+grep -q '^x/b\.c:1: docs/PROTOCOL\.md §9' "$T/bad" || { cat "$T/bad"; fail "a missing heading of docs/PROTOCOL.md passed"; }
+[ "$(grep -c 'has no section' "$T/bad")" -eq 2 ] || { cat "$T/bad"; fail "expected exactly two bad citations"; }
 grep -q '^| 5\.1\.1 | x/a\.c:2\* |$' "$T/tree/docs/CITATIONS.md" || fail "the bare §5.1.1 was not read as FIPS 197"
 grep -q '^## RFC 99999 (not checked)' "$T/tree/docs/CITATIONS.md" || fail "an unknown standard was not listed as not checked"
 # ... and notices a stale CITATIONS.md.
