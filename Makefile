@@ -117,7 +117,7 @@ warn-check: $(WARN_OBJ)
 # reports them; a compile error is printed and stops the build.
 $(WARN_DIR)/obj/%.o: %.c | $(DEPS_OK) $(GEN)
 	@mkdir -p $(@D)
-	@$(CC) $(CPPFLAGS) $(WARN) -Wconversion -Wshadow -O2 $(PKG_CFLAGS) -MMD -MP \
+	$(CC) $(CPPFLAGS) $(WARN) -Wconversion -Wshadow -O2 $(PKG_CFLAGS) -MMD -MP \
 	    -c $< -o $@ 2> $@.log || { cat $@.log; exit 1; }
 
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
