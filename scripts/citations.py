@@ -134,10 +134,10 @@ TABLE = {
         1-9 4.1 4.2 5.1 5.2 6.1 6.1.1 6.1.2 6.2 6.2.1 6.2.2 7.1 7.1.1 7.1.2
         A A.1-5 B B.1 B.1.1 B.1.2 B.2 B.2.1-5 B.3 B.3.1 B.3.2 C D E F""")),
     "RFC 8446": ("TLS 1.3, August 2018", sections("""
-        1-12 1.1-4 2.1-3 3.1-8 4.1 4.1.1-4 4.2 4.2.1-11 4.2.8.1 4.2.8.2
-        4.2.10 4.2.11.1-3 4.3 4.3.1 4.3.2 4.4 4.4.1-4 4.4.2.1-4 4.5
-        4.6 4.6.1-3 5.1-5 6.1 6.2 7.1-6 7.4.1 7.4.2 8.1-3 9.1-3
-        A A.1-4 B B.1-4 B.3.1-4 C C.1-5 D D.1-5 E E.1-8""")),
+        1-12 1.1-3 2.1-3 3.1-8 4.1 4.1.1-4 4.2 4.2.1-11 4.2.8.1 4.2.8.2
+        4.2.11.1-3 4.3 4.3.1 4.3.2 4.4 4.4.1-4 4.4.2.1-4 4.5
+        4.6 4.6.1-3 5.1-5 6.1 6.2 7.1-5 7.4.1 7.4.2 8.1-3 9.1-3 12.1 12.2
+        A A.1 A.2 B B.1-4 B.3.1-5 C C.1-5 D D.1-5 E E.1-8 E.1.1-6 E.2.1 E.5.1""")),
     "RFC 9110": ("HTTP Semantics, June 2022", sections("""
         1-19 1.1-3 2.1-5 3.1-9 4.1 4.2 4.2.1-5 4.3 4.3.1-7
         5.1-6 5.5 5.6 5.6.1-7 6.1-6 7.1-8 8.1-8 8.8.1-3
@@ -352,6 +352,8 @@ def main(argv):
     for p, n, std, sec, how in bad:
         note = " (a bare §, read as %s: name the standard)" % std if how == "inferred" else ""
         print("%s:%d: %s §%s: %s has no section %s%s" % (p, n, std, sec, std, sec, note))
+    if bad:
+        print("(a section that does exist is missing from TABLE in scripts/citations.py: add it there)")
     if bad:
         status = 1
     try:
