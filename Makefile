@@ -45,7 +45,7 @@ GEN      := $(BUILD)/gen/commands.inc $(BUILD)/gen/vec_handlers.inc $(BUILD)/gen
             $(BUILD)/gen/speed.inc
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test asan debug labs demo bench install clean deps lab-check FORCE
+.PHONY: all test asan debug labs demo bench install clean deps lab-check FORCE citations warn-check
 all: $(BUILD)/libglass.a $(BUILD)/glass
 
 $(DEPS_OK):
@@ -89,8 +89,36 @@ $(BUILD)/glass: $(APP_OBJ) $(BUILD)/libglass.a
 $(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/libglass.a
 	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libglass.a $(CUNIT_LIBS) $(PKG_LIBS) -lm
 
-test: all $(BUILD)/glass-tests
+test: all $(BUILD)/glass-tests warn-check
 	sh scripts/run-tests.sh $(BUILD)
+
+# ---- words that are checked ------------------------------------------------
+#
+#   make citations     rewrite docs/CITATIONS.md (tests/sh/citations.sh checks it)
+#   make warn-check    the library again with -Wconversion -Wshadow, into
+#                      build/warn/CC; prints the warnings per folder.  Part of
+#                      make test; fatal only with WARN_STRICT=1.
+#
+# tests/sh/man_examples.sh compiles the manual's examples as the library was.
+export GLASS_EXAMPLE_CC := $(CC)
+export GLASS_EXAMPLE_CFLAGS := $(WARN) $(OPT) $(CFLAGS)
+export GLASS_EXAMPLE_LDFLAGS := $(LDFLAGS)
+WARN_STRICT ?=
+WARN_DIR    := build/warn/$(notdir $(CC))
+WARN_OBJ    := $(LIB_SRC:%.c=$(WARN_DIR)/obj/%.o)
+
+citations:
+	python3 scripts/citations.py
+
+warn-check: $(WARN_OBJ)
+	@sh scripts/warn-check.sh "$(LAYERS)" "$(WARN_STRICT)" $(WARN_OBJ:%=%.log)
+
+# Each object's warnings go to its .log, so that an up-to-date object still
+# reports them; a compile error is printed and stops the build.
+$(WARN_DIR)/obj/%.o: %.c | $(DEPS_OK) $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) -Wconversion -Wshadow -O2 $(PKG_CFLAGS) -MMD -MP \
+	    -c $< -o $@ 2> $@.log || { cat $@.log; exit 1; }
 
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan:
@@ -133,7 +161,7 @@ clean:
 
 FORCE:
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(WARN_DIR)/obj -name '*.d' 2>/dev/null)
 
 # ---- fuzzing (tests/fuzz/README.md) --------------------------------------
 #

@@ -12,7 +12,7 @@
  *
  * DH (SP 800-56A Rev. 3, RFC 7919 ffdhe2048): first the textbook example with
  * p = 23, g = 5 that fits on a blackboard, then the real group: two key
- * pairs, the full public-key validation of §5.6.2.3.1, the two shared
+ * pairs, the full public-key validation of SP 800-56A §5.6.2.3.1, the two shared
  * secrets Z (equal), and the TLS form without leading zeros.
  *
  * CT: not relevant — a classroom display of secrets.

@@ -153,7 +153,7 @@ glass_err der_read_optional(der_reader *r, uint8_t tag, der_elem *e, int *presen
 /* Parses a whole buffer as exactly one element (trailing bytes refused). */
 glass_err der_parse_one(const uint8_t *p, size_t len, uint8_t tag, der_elem *e);
 
-/* Checks INTEGER contents for minimality (§8.3.2); GLASS_ERR_DER_INTEGER
+/* Checks INTEGER contents for minimality (X.690 §8.3.2); GLASS_ERR_DER_INTEGER
  * for an empty INTEGER or a redundant leading 0x00/0xFF. */
 glass_err der_check_integer(const uint8_t *v, size_t len);
 /* Reads an INTEGER and returns its contents (two's complement, minimal). */
@@ -166,14 +166,14 @@ glass_err der_read_long(der_reader *r, long *x);
 glass_err der_read_bool(der_reader *r, int *b);
 /* NULL: empty contents. */
 glass_err der_read_null(der_reader *r);
-/* OBJECT IDENTIFIER: returns the contents; checks the encoding (§8.19:
+/* OBJECT IDENTIFIER: returns the contents; checks the encoding (X.690 §8.19:
  * non-empty, base-128 subidentifiers without 0x80 padding, last byte
  * ends a subidentifier). */
 glass_err der_read_oid(der_reader *r, const uint8_t **oid, size_t *len);
 /* The same encoding check on OID contents already in hand. */
 glass_err der_check_oid(const uint8_t *v, size_t len);
 /* BIT STRING: *unused = the count of unused bits in the last byte (0..7),
- * which must be zero bits (DER, §11.2.1). */
+ * which must be zero bits (DER, X.690 §11.2.1). */
 glass_err der_read_bit_string(der_reader *r, const uint8_t **bits, size_t *len, unsigned *unused);
 /* OCTET STRING contents. */
 glass_err der_read_octets(der_reader *r, const uint8_t **v, size_t *len);
@@ -220,7 +220,7 @@ void der_put_integer_unsigned(der_buf *b, const uint8_t *mag, size_t len);
 /* An INTEGER from an unsigned value. */
 void der_put_uint(der_buf *b, uint64_t v);
 void der_put_mpz(der_buf *b, const mpz_t x);    /* x >= 0 */
-/* BOOLEAN (0xFF for any non-zero v, §11.1) and NULL. */
+/* BOOLEAN (0xFF for any non-zero v, X.690 §11.1) and NULL. */
 void der_put_bool(der_buf *b, int v);
 void der_put_null(der_buf *b);
 /* oid: the contents octets (see asn1/oid.c's table). */

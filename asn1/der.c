@@ -486,7 +486,7 @@ void der_put_raw(der_buf *b, const void *p, size_t len)
     b->len += len;
 }
 
-/* The length octets for len (§8.1.3.4 short form, §8.1.3.5 long form,
+/* The length octets for len (X.690 §8.1.3.4 short form, §8.1.3.5 long form,
  * minimal as §10.1 asks).  Returns how many bytes were written to out[5]. */
 static size_t encode_length(size_t len, uint8_t out[5])
 {

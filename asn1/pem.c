@@ -92,7 +92,7 @@ glass_err base64_decode(const char *in, size_t len, uint8_t **out, size_t *out_l
         int v[4];
         int pad = 0;
         for (int j = 0; j < 4; j++) {
-            char c = in[i + j];
+            char c = in[i + (size_t)j];
             if (c == '=' && last && j >= 2) {
                 v[j] = 0;
                 pad++;

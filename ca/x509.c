@@ -84,7 +84,7 @@ glass_err sign_and_wrap(der_buf *b, size_t start, const rsa_private_key *key)
     uint8_t *sig = malloc(key->k);
     if (sig == NULL)
         return GLASS_ERR_NOMEM;
-    /* The signature covers the DER of the tbs exactly as written (§4.1.1.3). */
+    /* The signature covers the DER of the tbs exactly as written (RFC 5280 §4.1.1.3). */
     glass_err err = rsa_pkcs1v15_sign(key, b->data + start, b->len - start, sig);
     if (err == GLASS_OK) {
         sig_alg_put(b);

@@ -446,7 +446,8 @@ glass_err rsa_private_op(const rsa_private_key *key, const mpz_t m, mpz_t s)
     mpz_mul(mb, m, A);
     mpz_mod(mb, mb, key->n);
 
-    /* 3. m1 = mb^dP mod p, m2 = mb^dQ mod q (RFC 8017 §5.1.2 2.b.i, ii). */
+    /* 3. m1 = mb^dP mod p, m2 = mb^dQ mod q (RFC 8017 §5.1.2 step
+     *    2.b.i; 2.b.ii is the multi-prime step, u > 2, not used here). */
     mpz_mod(m1, mb, key->p);
     mpz_powm_sec(m1, m1, key->dP, key->p);
     trace_mpz(tr, "m1", "m1 = (m r^e)^dP mod p: half the exponentiation, modulo p", m1, 0);
@@ -460,7 +461,7 @@ glass_err rsa_private_op(const rsa_private_key *key, const mpz_t m, mpz_t s)
     mpz_mod(h, h, key->p);
     trace_mpz(tr, "h", "h = (m1 - m2) * qInv mod p (Garner's recombination)", h, 0);
 
-    /* 5. s' = m2 + q * h (2.b.v), then unblind: s = s' * r^-1 mod n. */
+    /* 5. s' = m2 + q * h (2.b.iv), then unblind: s = s' * r^-1 mod n. */
     mpz_mul(s, key->q, h);
     mpz_add(s, s, m2);
     mpz_mul(s, s, Ai);

@@ -68,7 +68,7 @@ static int mr_round(const mpz_t w, const mpz_t wm1, const mpz_t m, unsigned long
         if (mpz_cmp_ui(z, 1) == 0)
             return 0;
     }
-    /* 4.7 Return COMPOSITE. */
+    /* 4.6 Return COMPOSITE. */
     return 0;
 }
 
@@ -317,8 +317,9 @@ glass_err rsa_generate(rsa_private_key *key, unsigned bits, unsigned long e)
         err = GLASS_ERR_RSA_MODULUS_SIZE;
         goto cleanup;
     }
-    /* 2. e odd and > 1.  (FIPS 186-5 §A.1.1 further asks 2^16 < e < 2^256;
-     *    65537 is the usual choice and the default of every caller.) */
+    /* 2. FIPS 186-5 §A.1.3 step 2 asks 2^16 < e < 2^256; relaxed here to
+     *    "e odd and > 1" so that the e = 3 lab can run.  65537 is the usual
+     *    choice and the default of every caller. */
     if (e <= 1 || e % 2 == 0) {
         err = GLASS_ERR_RSA_EXPONENT;
         goto cleanup;
