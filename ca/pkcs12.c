@@ -17,13 +17,13 @@
  *       macData  MacData OPTIONAL }       HMAC-SHA256 over the OCTET STRING's
  *                                          contents (pkcs12_mac.c)
  *
- *   SafeBag ::= SEQUENCE { bagId OID, bagValue [0] EXPLICIT ...,    §4.2
+ *   SafeBag ::= SEQUENCE { bagId OID, bagValue [0] EXPLICIT ...,    RFC 7292 §4.2
  *                          bagAttributes SET OF Attribute OPTIONAL }
  *     certBag:              CertBag { x509Certificate, [0] EXPLICIT
- *                           OCTET STRING (the certificate's DER) }   §4.2.3
+ *                           OCTET STRING (the certificate's DER) } RFC 7292 §4.2.3
  *     pkcs8ShroudedKeyBag:  EncryptedPrivateKeyInfo (RFC 5958 §3,
- *                           read and written by ca/keyfile.c)        §4.2.2
- *     keyBag:               PrivateKeyInfo, unencrypted (read only)  §4.2.1
+ *                           read and written by ca/keyfile.c) RFC 7292 §4.2.2
+ *     keyBag:               PrivateKeyInfo, unencrypted (read only) RFC 7292 §4.2.1
  *   Attributes: friendlyName (BMPString), localKeyID (OCTET STRING: the
  *   same bytes on a certificate and its key tie the two together).
  *
@@ -265,7 +265,7 @@ glass_err pkcs12_create(const rsa_private_key *key, const x509_cert *cert,
         der_end(&b, c0, DER_CONTEXT_CONS(0));
         der_end(&b, ci, DER_SEQUENCE);
         /* The MAC covers the AuthenticatedSafe's DER: the OCTET STRING's
-         * contents (§5.1 step 6). */
+         * contents (RFC 7292 §5.1 step 6). */
         err = p12_mac_put(&b, password, iterations, as.data, as.len);
         der_end(&b, pfx, DER_SEQUENCE);
     }
@@ -382,7 +382,7 @@ static glass_err read_key_bag(const der_elem *value, int shrouded, const char *p
     return GLASS_OK;
 }
 
-/* One SafeBag (§4.2). */
+/* One SafeBag (RFC 7292 §4.2). */
 static glass_err read_bag(const der_elem *bag, const char *password, pkcs12_contents *c)
 {
     der_elem value;

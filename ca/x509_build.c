@@ -153,7 +153,7 @@ static glass_err put_extensions(der_buf *b, const x509_ext_set *s, const uint8_t
         int critical = (s->critical >> kind) & 1u;
         switch (kind) {
         case X509_EXT_BC:
-            /* basicConstraints (§4.2.1.9): SEQUENCE { cA BOOLEAN DEFAULT
+            /* basicConstraints (RFC 5280 §4.2.1.9): SEQUENCE { cA BOOLEAN DEFAULT
              * FALSE, pathLenConstraint INTEGER OPTIONAL }; FALSE is left
              * out, as DER leaves out every DEFAULT value (X.690 §11.5). */
             ext_begin(b, &OID_CE_BASIC_CONSTRAINTS, critical, at);
@@ -165,7 +165,7 @@ static glass_err put_extensions(der_buf *b, const x509_ext_set *s, const uint8_t
             der_end(b, bc, DER_SEQUENCE);
             ext_end(b, at);
             break;
-        case X509_EXT_KU:   /* keyUsage (§4.2.1.3): a named BIT STRING */
+        case X509_EXT_KU:   /* keyUsage (RFC 5280 §4.2.1.3): a named BIT STRING */
             ext_begin(b, &OID_CE_KEY_USAGE, critical, at);
             put_key_usage(b, s->key_usage);
             ext_end(b, at);
@@ -175,16 +175,16 @@ static glass_err put_extensions(der_buf *b, const x509_ext_set *s, const uint8_t
             put_eku(b, s->ext_key_usage);
             ext_end(b, at);
             break;
-        case X509_EXT_SAN:  /* subjectAltName (§4.2.1.6) */
+        case X509_EXT_SAN:  /* subjectAltName (RFC 5280 §4.2.1.6) */
             if (put_san(b, s->san, critical) != 0)
                 return GLASS_ERR_ARG;
             break;
-        case X509_EXT_SKI:  /* subjectKeyIdentifier (§4.2.1.2): OCTET STRING */
+        case X509_EXT_SKI:  /* subjectKeyIdentifier (RFC 5280 §4.2.1.2): OCTET STRING */
             ext_begin(b, &OID_CE_SKI, critical, at);
             der_put_octets(b, ski, 20);
             ext_end(b, at);
             break;
-        case X509_EXT_AKI: { /* authorityKeyIdentifier (§4.2.1.1): [0] keyIdentifier */
+        case X509_EXT_AKI: { /* authorityKeyIdentifier (RFC 5280 §4.2.1.1): [0] keyIdentifier */
             ext_begin(b, &OID_CE_AKI, critical, at);
             size_t k = der_begin(b);
             der_put_tlv(b, DER_CONTEXT_PRIM(0), aki, aki_len);
@@ -202,9 +202,9 @@ static glass_err put_extensions(der_buf *b, const x509_ext_set *s, const uint8_t
 }
 
 /* What each kind of certificate the CA directory issues carries:
- *   root:   basicConstraints critical CA:TRUE (§4.2.1.9 "MUST appear as a
+ *   root:   basicConstraints critical CA:TRUE (RFC 5280 §4.2.1.9 "MUST appear as a
  *           critical extension in all CA certificates"), keyUsage critical
- *           keyCertSign + cRLSign (§4.2.1.3 "SHOULD mark this extension
+ *           keyCertSign + cRLSign (RFC 5280 §4.2.1.3 "SHOULD mark this extension
  *           critical"), SKI, AKI;
  *   server: CA:FALSE, digitalSignature + keyEncipherment, serverAuth, SAN;
  *   client: CA:FALSE, digitalSignature, clientAuth. */
@@ -235,7 +235,7 @@ static void profile_extensions(enum x509_kind kind, const char *san, x509_ext_se
     s->order[s->n++] = X509_EXT_AKI;
 }
 
-/* Writes the whole certificate: TBSCertificate (§4.1), signed by key. */
+/* Writes the whole certificate: TBSCertificate (RFC 5280 §4.1), signed by key. */
 static glass_err build_tbs(const x509_template *t, const x509_ext_set *ext,
                            const rsa_private_key *key, uint8_t **der, size_t *der_len)
 {
@@ -323,7 +323,7 @@ glass_err x509_sign(const x509_sign_params *p, const rsa_private_key *issuer_key
     t.not_after = p->not_after;
     t.subject_pub = p->subject_pub;
     if (p->issuer != NULL) {
-        /* AKI: the issuer's own SKI when it has one (§4.2.1.1 "the value of
+        /* AKI: the issuer's own SKI when it has one (RFC 5280 §4.2.1.1 "the value of
          * the subject key identifier field in the issuer's certificate"),
          * else the identifier computed from its key. */
         if (p->issuer->ski_len > 0) {
