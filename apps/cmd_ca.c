@@ -204,6 +204,7 @@ static int do_init(const struct ca_args *a)
     rsa_private_init(&key);
     if (a->key != NULL &&
         app_load_private_key("ca", a->key, a->keypass != NULL ? a->keypass : a->pass, &key) != 0) {
+        rsa_private_clear(&key);
         app_password_free(pw);
         return 1;
     }
