@@ -120,6 +120,15 @@ static inline uint32_t glass_ct_mask_lt(uint32_t a, uint32_t b)
     return 0u - ((a - b) >> 31);
 }
 
+/* Marks p[0..len) as public from here on: a value computed from secrets
+ * whose release is the design (a MAC check's verdict, a padding check's
+ * verdict and the length it finds, "Z = 1").  It does nothing in a normal
+ * build.  In the build of `make ctgrind` (compiled with GLASS_CTGRIND) it
+ * tells valgrind's memcheck that the bytes are no longer secret, so that
+ * the branch taken on them is not reported; every other branch or address
+ * that depends on a secret is.  Each call is a claim a reader can check. */
+void glass_ct_declassify(const void *p, size_t len);
+
 /* Overwrites len bytes with zeros in a way the compiler may not remove
  * (a plain memset before free() is often optimised away). */
 void glass_wipe(void *p, size_t len);

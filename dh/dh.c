@@ -269,6 +269,32 @@ glass_err dh_check_public_fast(const dh_group *grp, const mpz_t y)
     return GLASS_OK;
 }
 
+/* 1 when 1 <= x <= q - 1, decided without a branch on x's limbs (x is the
+ * secret exponent): x - q borrows exactly when x < q (mpn_sub_n runs the
+ * same carry chain whatever the values), and x is non-zero when some limb
+ * is.  Only the one-bit answer is released. */
+static int dh_private_in_range(const mpz_t x, const mpz_t q)
+{
+    mp_size_t nq = (mp_size_t)mpz_size(q), nx = (mp_size_t)mpz_size(x);
+    if (mpz_sgn(x) <= 0 || nx > nq)
+        return 0;
+    mp_limb_t *t = calloc(2 * (size_t)nq, sizeof *t);
+    if (t == NULL)
+        return 0;
+    const mp_limb_t *xs = mpz_limbs_read(x);
+    mp_limb_t nonzero = 0;
+    for (mp_size_t i = 0; i < nx; i++) {
+        t[i] = xs[i];
+        nonzero |= xs[i];
+    }
+    mp_limb_t borrow = mpn_sub_n(t + nq, t, mpz_limbs_read(q), nq);
+    int ok = (int)(borrow & (mp_limb_t)((nonzero | (0 - nonzero)) >> (GMP_NUMB_BITS - 1)));
+    glass_wipe(t, 2 * (size_t)nq * sizeof *t);
+    free(t);
+    glass_ct_declassify(&ok, sizeof ok);
+    return ok;
+}
+
 /* r[0..n) = b^e mod m, n = mpz_size(m), by GMP's mpn_sec_powm: the same
  * sequence of operations and memory accesses for every exponent of enb bits
  * (e is copied into an array of exactly that many bits, zero-extended, so
@@ -330,7 +356,7 @@ glass_err dh_compute_shared(const dh_group *grp, const dh_keypair *kp, const mpz
     if (out_len < grp->p_len)
         return GLASS_ERR_BUFFER_TOO_SMALL;
     /* mpn_sec_powm needs x > 0; a valid private key is in [1, q-1]. */
-    if (mpz_sgn(kp->x) <= 0 || mpz_cmp(kp->x, grp->q) >= 0)
+    if (!dh_private_in_range(kp->x, grp->q))
         return GLASS_ERR_ARG;
 
     /* 0. Validate the peer's public key. */
@@ -355,7 +381,9 @@ glass_err dh_compute_shared(const dh_group *grp, const dh_keypair *kp, const mpz
     mp_limb_t diff = z[0] ^ 1;
     for (mp_size_t i = 1; i < n; i++)
         diff |= z[i];
-    if (diff == 0) {
+    int is_one = diff == 0;
+    glass_ct_declassify(&is_one, sizeof is_one);
+    if (is_one) {
         err = GLASS_ERR_DH_SHARED_ONE;
         goto cleanup;
     }
