@@ -91,12 +91,21 @@ static void aes_case(const char *name)
     aes256_gcm_encrypt(&ref, iv, 12, msg, 20, msg, sizeof msg, want[3], wtag, 16);
     aes256_cbc_encrypt_pkcs7(&ref, iv, msg, 100, want[4], sizeof want[4], &n);
 
-    secret(key, sizeof key);
-    secret(msg, sizeof msg);
+    /* The table-driven ciphers leak in their key schedule already; to show
+     * the leak of the cipher itself, their schedule is made from a public
+     * key and then marked secret. */
+    if (impl->constant_time) {
+        secret(key, sizeof key);
+    }
     if (aes256_init_impl(&c, key, 32, impl) != GLASS_OK) {
         fprintf(stderr, "ctgrind: %s is not available here\n", name);
         exit(77);
     }
+    if (!impl->constant_time) {
+        secret(c.w, sizeof c.w);
+        secret(c.dw, sizeof c.dw);
+    }
+    secret(msg, sizeof msg);
     aes256_ecb_encrypt(&c, msg, 192, got);
     public(got, 192);
     check(memcmp(got, want[0], 192) == 0, "ECB");
