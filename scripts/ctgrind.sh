@@ -45,5 +45,7 @@ for c in $cases; do
         sed 's/^==[0-9]*== /    | /' "$log" | head -n 60 ;;
     esac
 done
+held=$("$BIN" --all | grep -vxF "$("$BIN")" | tr '\n' ' ')
+[ -z "$held" ] || echo "not in the default run (see tests/ctgrind/ctgrind.c): $held"
 echo "ctgrind: $clean clean, $reported leaky reported, $skipped skipped, $bad failed"
 [ "$bad" -eq 0 ]
