@@ -15,6 +15,9 @@ $("$GLASS" speed -seconds "$SECONDS_PER" ffdh2048 ffdh3072 2>&1)"
 $(openssl speed -seconds "$SECONDS_PER" ffdh2048 ffdh3072 2>/dev/null)"
 done
 echo "$dh_glass" | grep 'private exponent' | sort -u | sed 's/^ */  glass: /'
+# GMP's floor (one bare mpn_sec_powm, same modulus and exponent size), from
+# the last round: how much of the time is our own.
+echo "$dh_glass" | grep 'floor' | tail -n 2 | sed 's/^ */  /'
 for dh_bits in 2048 3072; do
     dh_g=$(echo "$dh_glass" | awk -v b="$dh_bits" '$1 == b && $3 == "ffdh" && $5 > m { m = $5 } END { if (m) print m }')
     dh_o=$(echo "$dh_ossl" | awk -v b="$dh_bits" '$1 == b && $3 == "ffdh" && $5 > m { m = $5 } END { if (m) print m }')
