@@ -371,7 +371,10 @@ HW_AES static void hw_ctr(const aes256_ctx *ctx, uint8_t counter[16], int inc32,
 /* ---- 5. CBC encryption -------------------------------------------------------- */
 
 /* C_j = CIPH_K(P_j XOR C_{j-1}): one block at a time, the chain value kept
- * in a register. */
+ * in a register.  Each block waits for the one before, so the time is the
+ * latency of 15 dependent steps; P_j XOR round key 0 is computed off that
+ * path (it does not depend on C_{j-1}), leaving one XOR, 13 AESENC and one
+ * AESENCLAST on it. */
 HW_AES static void hw_cbc_encrypt(const aes256_ctx *ctx, uint8_t iv[16], const uint8_t *in,
                                   uint8_t *out, size_t n)
 {
@@ -379,7 +382,22 @@ HW_AES static void hw_cbc_encrypt(const aes256_ctx *ctx, uint8_t iv[16], const u
     load_keys(k, ctx->sk.rk[0]);
     __m128i chain = _mm_loadu_si128((const __m128i *)iv);
     for (; n > 0; n--, in += 16, out += 16) {
-        chain = cipher1(_mm_xor_si128(chain, _mm_loadu_si128((const __m128i *)in)), k);
+        __m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)in), k[0]);
+        __m128i s = _mm_xor_si128(chain, x);
+        s = _mm_aesenc_si128(s, k[1]);
+        s = _mm_aesenc_si128(s, k[2]);
+        s = _mm_aesenc_si128(s, k[3]);
+        s = _mm_aesenc_si128(s, k[4]);
+        s = _mm_aesenc_si128(s, k[5]);
+        s = _mm_aesenc_si128(s, k[6]);
+        s = _mm_aesenc_si128(s, k[7]);
+        s = _mm_aesenc_si128(s, k[8]);
+        s = _mm_aesenc_si128(s, k[9]);
+        s = _mm_aesenc_si128(s, k[10]);
+        s = _mm_aesenc_si128(s, k[11]);
+        s = _mm_aesenc_si128(s, k[12]);
+        s = _mm_aesenc_si128(s, k[13]);
+        chain = _mm_aesenclast_si128(s, k[14]);
         _mm_storeu_si128((__m128i *)out, chain);
     }
     _mm_storeu_si128((__m128i *)iv, chain);
