@@ -68,12 +68,25 @@
 
 /* See aes_internal.h.  CPUID leaf 1, ECX: bit 25 AES-NI, bit 1 PCLMULQDQ,
  * bit 9 SSSE3, bit 19 SSE4.1. */
-int glass_cpu_has_aesni(void)
+static int ask_cpuid_aesni(void)
 {
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (!__get_cpuid(1, &a, &b, &c, &d))
         return 0;
     return (c >> 25 & 1) && (c >> 1 & 1) && (c >> 9 & 1) && (c >> 19 & 1);
+}
+
+/* CPUID answers once per process: the answer is kept (0 unknown, 1 no,
+ * 2 yes) with atomic loads and stores, so threads may race to fill it in. */
+int glass_cpu_has_aesni(void)
+{
+    static int known;
+    int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (v == 0) {
+        v = ask_cpuid_aesni() ? 2 : 1;
+        __atomic_store_n(&known, v, __ATOMIC_RELAXED);
+    }
+    return v == 2;
 }
 
 /* ---- 2. the key ------------------------------------------------------------- */
@@ -325,10 +338,13 @@ HW_AES static void hw_ctr(const aes256_ctx *ctx, uint8_t counter[16], int inc32,
     const __m128i rev = _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m128i one = _mm_set_epi32(0, 0, 0, 1);
     __m128i k[AES256_ROUNDS + 1], s[8];
-    static int vaes = -1;               /* asked once */
-    if (vaes < 0)
-        vaes = cpu_has_vaes();
-    if (vaes && n >= 16) {
+    static int vaes;                    /* 0 unknown, 1 no, 2 yes (as above) */
+    int has_vaes = __atomic_load_n(&vaes, __ATOMIC_RELAXED);
+    if (has_vaes == 0) {
+        has_vaes = cpu_has_vaes() ? 2 : 1;
+        __atomic_store_n(&vaes, has_vaes, __ATOMIC_RELAXED);
+    }
+    if (has_vaes == 2 && n >= 16) {
         size_t done = hw_ctr_vaes(ctx, counter, inc32, in, out, n);
         in += 16 * done;
         out += 16 * done;

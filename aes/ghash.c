@@ -284,7 +284,7 @@ static void ref_blocks(const ghash_key *k, uint8_t Y[16], const uint8_t *X, size
     store_be64(H, k->H[0]);
     store_be64(H + 8, k->H[1]);
     for (size_t j = 0; j < n; j++) {
-        for (int i = 0; i < 16; i++)
+        for (size_t i = 0; i < 16; i++)
             Y[i] ^= X[16 * j + i];
         gcm_mult_ref(Y, H, Y);
     }
@@ -310,7 +310,7 @@ static void table_blocks(const ghash_key *k, uint8_t Y[16], const uint8_t *X, si
         t.M[i].lo = k->M[i][1];
     }
     for (size_t j = 0; j < n; j++) {
-        for (int i = 0; i < 16; i++)
+        for (size_t i = 0; i < 16; i++)
             Y[i] ^= X[16 * j + i];
         gcm_mult(Y, &t);
     }

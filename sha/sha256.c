@@ -70,13 +70,17 @@ int sha256_impl_available(const sha256_impl *impl)
     return impl != NULL && (impl->available == NULL || impl->available());
 }
 
-/* See sha256.h.  CPUID is asked once. */
+/* See sha256.h.  CPUID is asked once; the answer (0 unknown, 1 fast, 2 hw)
+ * is kept with atomic loads and stores, so threads may race to fill it in. */
 const sha256_impl *sha256_impl_default(void)
 {
-    static const sha256_impl *chosen;
-    if (chosen == NULL)
-        chosen = sha256_impl_available(&impls[2]) ? &impls[2] : &impls[1];
-    return chosen;
+    static int chosen;
+    int v = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (v == 0) {
+        v = sha256_impl_available(&impls[2]) ? 2 : 1;
+        __atomic_store_n(&chosen, v, __ATOMIC_RELAXED);
+    }
+    return &impls[v];
 }
 
 /* ---- the context ---------------------------------------------------------------- */
@@ -174,7 +178,7 @@ size_t sha256_pad(uint8_t block[2 * SHA256_BLOCK_LEN], size_t n, uint64_t total_
     size_t end = n > SHA256_BLOCK_LEN - 8 ? 2 * SHA256_BLOCK_LEN : SHA256_BLOCK_LEN;
     /* 3. The k zero bits, then l. */
     memset(block + n, 0, end - 8 - n);
-    for (int i = 0; i < 8; i++)
+    for (size_t i = 0; i < 8; i++)
         block[end - 1 - i] = (uint8_t)(l >> (8 * i));
     return end / SHA256_BLOCK_LEN;
 }
