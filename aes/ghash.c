@@ -206,16 +206,20 @@ static inline u128 clmul64(uint64_t x, const uint64_t ys[PREP])
     const uint64_t m0 = HOLES4, m1 = HOLES4 << 1, m2 = HOLES4 << 2, m3 = HOLES4 << 3;
     uint64_t x0 = x & m0, x1 = x & m1, x2 = x & m2, x3 = x & m3;
     uint64_t y0 = ys[0], y1 = ys[1], y2 = ys[2], y3 = ys[3];
-    /* z_r collects the products whose bits land in class r = i + j mod 4. */
-    u128 z0 = (u128)x0 * y0 ^ (u128)x1 * y3 ^ (u128)x2 * y2 ^ (u128)x3 * y1;
-    u128 z1 = (u128)x0 * y1 ^ (u128)x1 * y0 ^ (u128)x2 * y3 ^ (u128)x3 * y2;
-    u128 z2 = (u128)x0 * y2 ^ (u128)x1 * y1 ^ (u128)x2 * y0 ^ (u128)x3 * y3;
-    u128 z3 = (u128)x0 * y3 ^ (u128)x1 * y2 ^ (u128)x2 * y1 ^ (u128)x3 * y0;
-    /* Keep the positions of class r, in both words (64 = 0 mod 4). */
-    uint64_t lo = ((uint64_t)z0 & m0) | ((uint64_t)z1 & m1) | ((uint64_t)z2 & m2) |
-                  ((uint64_t)z3 & m3);
-    uint64_t hi = ((uint64_t)(z0 >> 64) & m0) | ((uint64_t)(z1 >> 64) & m1) |
-                  ((uint64_t)(z2 >> 64) & m2) | ((uint64_t)(z3 >> 64) & m3);
+    /* z_r collects the products whose bits land in class r = i + j mod 4;
+     * of each, only the positions of class r are kept, in both words
+     * (64 = 0 mod 4).  One class at a time, so few values are live. */
+    u128 z = (u128)x0 * y0 ^ (u128)x1 * y3 ^ (u128)x2 * y2 ^ (u128)x3 * y1;
+    uint64_t lo = (uint64_t)z & m0, hi = (uint64_t)(z >> 64) & m0;
+    z = (u128)x0 * y1 ^ (u128)x1 * y0 ^ (u128)x2 * y3 ^ (u128)x3 * y2;
+    lo |= (uint64_t)z & m1;
+    hi |= (uint64_t)(z >> 64) & m1;
+    z = (u128)x0 * y2 ^ (u128)x1 * y1 ^ (u128)x2 * y0 ^ (u128)x3 * y3;
+    lo |= (uint64_t)z & m2;
+    hi |= (uint64_t)(z >> 64) & m2;
+    z = (u128)x0 * y3 ^ (u128)x1 * y2 ^ (u128)x2 * y1 ^ (u128)x3 * y0;
+    lo |= (uint64_t)z & m3;
+    hi |= (uint64_t)(z >> 64) & m3;
     /* y's bits 60..63: x . t^(60+k) where the mask says the bit is set. */
     for (int k = 0; k < 4; k++) {
         lo ^= (x << (60 + k)) & ys[4 + k];
