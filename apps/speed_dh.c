@@ -15,6 +15,9 @@
  * floor" says how much our own steps (the peer check, the copies, the
  * export) cost.
  *
+ * Time is the process's CPU time, as `openssl speed` counts it (user CPU
+ * time unless given -elapsed), so a busy machine moves neither figure much.
+ *
  * Output, in `openssl speed`'s layout for key agreement:
  *
  *                        op     op/s
@@ -76,7 +79,7 @@ static double floor_ops(const struct dh_bench *b, double seconds)
     mpz_export(f.b, NULL, -1, sizeof *all, 0, 0, b->peer.y);
     mpz_export(f.m, NULL, -1, sizeof *all, 0, 0, b->G->p);
     mpz_export(f.e, NULL, -1, sizeof *all, 0, 0, b->me.x);
-    double ops = speed_ops_per_sec(seconds, one_floor, &f);
+    double ops = speed_cpu_ops_per_sec(seconds, one_floor, &f);
     glass_wipe(all, (size_t)(3 * f.n + en + itch) * sizeof *all);
     free(all);
     return ops;
@@ -108,7 +111,7 @@ static int run(const char *name, double seconds)
         printf("                       op     op/s\n");
         header_done = 1;
     }
-    double ops = speed_ops_per_sec(seconds, one_derive, &b);
+    double ops = speed_cpu_ops_per_sec(seconds, one_derive, &b);
     if (b.err != GLASS_OK) {
         fprintf(stderr, "glass speed: %s: %s\n", name, glass_strerror(b.err));
         goto cleanup;

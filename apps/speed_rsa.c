@@ -64,31 +64,13 @@ static void do_verify(void *p)
         a->failed = 1;
 }
 
-/* CPU seconds used by this process so far. */
+/* CPU seconds used by this process so far (key generation's timer). */
 static double cpu_now(void)
 {
     struct timespec ts;
     if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
         return speed_now();
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Like speed_ops_per_sec, on the CPU clock. */
-static double cpu_ops_per_sec(double seconds, void (*fn)(void *arg), void *arg)
-{
-    unsigned long count = 0, batch = 1;
-    double start, elapsed = 0;
-    fn(arg);                            /* warm up */
-    start = cpu_now();
-    do {
-        for (unsigned long i = 0; i < batch; i++)
-            fn(arg);
-        count += batch;
-        elapsed = cpu_now() - start;
-        if (elapsed < seconds / 20 && batch < (1ul << 20))
-            batch *= 2;
-    } while (elapsed < seconds);
-    return (double)count / elapsed;
 }
 
 static int cmp_double(const void *x, const void *y)
@@ -174,7 +156,7 @@ static double floor_ops(const rsa_private_key *key, double seconds)
         f.bp[i] = 0x5c5c5c5c5c5c5c5cull + (mp_limb_t)i;
         f.bq[i] = 0x3a3a3a3a3a3a3a3aull + (mp_limb_t)i;
     }
-    double ops = cpu_ops_per_sec(seconds, one_floor, &f);
+    double ops = speed_cpu_ops_per_sec(seconds, one_floor, &f);
     glass_wipe(all, total * sizeof *all);
     free(all);
     return ops;
@@ -200,8 +182,8 @@ static int run_sign_verify(unsigned bits, double seconds)
     a->key = &key;
     a->pub = &pub;
     memset(a->digest, 0x5c, sizeof a->digest);
-    double sign = cpu_ops_per_sec(seconds, do_sign, a);
-    double verify = cpu_ops_per_sec(seconds, do_verify, a);
+    double sign = speed_cpu_ops_per_sec(seconds, do_sign, a);
+    double verify = speed_cpu_ops_per_sec(seconds, do_verify, a);
     if (a->failed) {
         status = app_error("speed", "rsa%u: a signature failed", bits);
         goto cleanup;
