@@ -6,7 +6,8 @@
 #   make debug      build/debug/glass with -O0 -g3 (for gdb)
 #   make labs       build/labs/glass: the lab build, with the insecure switches
 #   make demo       the main job on a built-in default
-#   make bench      glasstls beside OpenSSL, as ratios
+#   make bench      glasstls beside OpenSSL (and BearSSL's constant-time code), as ratios
+#   make ctgrind    constant time checked by machine (valgrind memcheck)
 #   make install PREFIX=/usr/local
 #   make clean
 #
@@ -45,7 +46,8 @@ GEN      := $(BUILD)/gen/commands.inc $(BUILD)/gen/vec_handlers.inc $(BUILD)/gen
             $(BUILD)/gen/speed.inc
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test asan debug labs demo bench install clean deps lab-check FORCE citations warn-check
+.PHONY: all test asan debug labs demo bench install clean deps lab-check FORCE citations warn-check \
+        ctgrind ctgrind-build
 all: $(BUILD)/libglass.a $(BUILD)/glass
 
 $(DEPS_OK):
@@ -89,7 +91,7 @@ $(BUILD)/glass: $(APP_OBJ) $(BUILD)/libglass.a
 $(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/libglass.a
 	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libglass.a $(CUNIT_LIBS) $(PKG_LIBS) -lm
 
-test: all $(BUILD)/glass-tests warn-check
+test: all $(BUILD)/glass-tests warn-check ctgrind-build
 	sh scripts/run-tests.sh $(BUILD)
 
 # ---- words that are checked ------------------------------------------------
@@ -135,6 +137,20 @@ lab-check: labs all
 
 demo: all
 	sh scripts/demo.sh $(BUILD)
+
+# Constant time checked by machine (scripts/ctgrind.sh): the library built
+# again in build/ctgrind with GLASS_CTGRIND (glass_ct_declassify then speaks
+# to valgrind) and the cases of tests/ctgrind/ctgrind.c, run under memcheck.
+CTG_DIR := build/ctgrind
+ctgrind-build:
+	@$(MAKE) --no-print-directory BUILD=$(CTG_DIR) OPT="-O2 -g" CFLAGS=-DGLASS_CTGRIND \
+	    $(CTG_DIR)/libglass.a $(CTG_DIR)/glass-ctgrind
+
+$(BUILD)/glass-ctgrind: tests/ctgrind/ctgrind.c tests/ctgrind/rsa_key.inc $(BUILD)/libglass.a
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -Itests/ctgrind $< -o $@ $(BUILD)/libglass.a $(PKG_LIBS) -lm
+
+ctgrind: ctgrind-build
+	sh scripts/ctgrind.sh $(CTG_DIR)/glass-ctgrind
 
 bench: all
 	sh scripts/bench.sh $(BUILD)

@@ -34,6 +34,11 @@ struct speed_family {
     int (*run)(const char *name, double seconds);   /* 0 on success */
 };
 
+/* The implementation `glass speed -impl NAME` asked for (NULL: each
+ * family's default).  Families with a table of implementations (aes, sha)
+ * look the name up and refuse one they do not have; the others ignore it. */
+extern const char *speed_impl;
+
 /* Seconds since an arbitrary point, monotonic, with sub-microsecond resolution. */
 double speed_now(void);
 
@@ -48,5 +53,10 @@ void speed_throughput(const char *label, double seconds,
 
 /* Runs fn(arg) repeatedly for about `seconds`; returns operations per second. */
 double speed_ops_per_sec(double seconds, void (*fn)(void *arg), void *arg);
+
+/* The same on the process's CPU clock (CLOCK_PROCESS_CPUTIME_ID), as
+ * `openssl speed` counts public-key operations (user CPU time unless given
+ * -elapsed): the like-for-like figure, little moved by other programs. */
+double speed_cpu_ops_per_sec(double seconds, void (*fn)(void *arg), void *arg);
 
 #endif
