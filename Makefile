@@ -3,6 +3,7 @@
 #   make            build/libglass.a and build/glass
 #   make test       every CUnit suite, the command-line tests, every NIST vector
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check-size any source file over 800 lines or function over 120 (make test runs it)
 #   make debug      build/debug/glass with -O0 -g3 (for gdb)
 #   make labs       build/labs/glass: the lab build, with the insecure switches
 #   make demo       the main job on a built-in default
@@ -45,7 +46,7 @@ GEN      := $(BUILD)/gen/commands.inc $(BUILD)/gen/vec_handlers.inc $(BUILD)/gen
             $(BUILD)/gen/speed.inc
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test asan debug labs demo bench install clean deps lab-check FORCE
+.PHONY: all test asan debug labs demo bench install clean deps lab-check check-size FORCE
 all: $(BUILD)/libglass.a $(BUILD)/glass
 
 $(DEPS_OK):
@@ -91,6 +92,9 @@ $(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/libglass.a
 
 test: all $(BUILD)/glass-tests
 	sh scripts/run-tests.sh $(BUILD)
+
+check-size:
+	sh scripts/check-size.sh
 
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan:
