@@ -35,7 +35,7 @@
  * CT: not applicable here; the engine and the primitives state theirs.
  */
 #include "apps.h"
-#include "net.h"
+#include "net/net.h"
 #include "password.h"
 #include "asn1/asn1.h"
 #include "ca/ca.h"

@@ -25,7 +25,7 @@
 #ifdef GLASS_LAB_BUILD
 
 #include "lab_common.h"
-#include "net.h"
+#include "net/net.h"
 #include "protocol/protocol.h"
 #include "walk_session.h"
 
