@@ -146,7 +146,7 @@ static int run(int argc, char **argv)
     if (err != GLASS_OK)
         return app_error(CMD, "--ca %s: %s", ca_path, glass_strerror(err));
 
-    lab_insecure_banner("glass mitm: a man in the middle impersonates the server");
+    io_insecure_banner("glass mitm: a man in the middle impersonates the server");
     net_install_signals();
     int rc = 1, lfd = -1;
     side down = {-1, NULL, 0}, up = {-1, NULL, 0};

@@ -209,7 +209,7 @@ int lab_padding_oracle(int argc, char **argv)
         return 1;
     glass_random_seed(seed);
     if (!etm)
-        lab_insecure_banner("MAC-then-encrypt receiver with distinct padding and MAC errors");
+        io_insecure_banner("MAC-then-encrypt receiver with distinct padding and MAC errors");
 
     /* 1. The sender: keys, IV, the record. */
     server s;

@@ -61,18 +61,6 @@ int lab_check_args(const char *cmd, int argc, char **argv, const char *const *wi
 }
 
 /* See lab_common.h. */
-void lab_insecure_banner(const char *what)
-{
-    fprintf(stderr,
-            "************************************************************************\n"
-            "* WARNING: INSECURE LAB MODE: %s\n"
-            "* This exists only in the lab build, to show an attack.  Never use it\n"
-            "* to protect anything.\n"
-            "************************************************************************\n",
-            what);
-}
-
-/* See lab_common.h. */
 void lab_print_hex(const char *label, const uint8_t *b, size_t len)
 {
     size_t indent = strlen(label) + 2;

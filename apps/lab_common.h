@@ -36,9 +36,6 @@ int lab_flag(int argc, char **argv, const char *name);
 int lab_check_args(const char *cmd, int argc, char **argv, const char *const *with_value,
                    const char *const *switches);
 
-/* The loud banner every insecure switch prints on stderr when it is on. */
-void lab_insecure_banner(const char *what);
-
 /* Prints "label: hex" on one line (hex wrapped at 64 digits, continuation
  * lines indented under the first digit). */
 void lab_print_hex(const char *label, const uint8_t *b, size_t len);

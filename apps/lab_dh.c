@@ -81,7 +81,7 @@ int lab_dh_mitm(int argc, char **argv)
         return 1;
     glass_random_seed(seed);
     if (!sign)
-        lab_insecure_banner("Diffie-Hellman without authentication");
+        io_insecure_banner("Diffie-Hellman without authentication");
     const dh_group *G = dh_group_by_name("ffdhe2048");
     if (G == NULL)
         return app_error(cmd, "group ffdhe2048 unavailable");

@@ -146,7 +146,7 @@ int lab_fs_record(int argc, char **argv)
         glass_random_seed(seed);
     }
     if (rsa_kx)
-        lab_insecure_banner("RSA key transport (no forward secrecy)");
+        io_insecure_banner("RSA key transport (no forward secrecy)");
 
     rsa_private_key skey;
     rsa_public_key spub;

@@ -571,7 +571,7 @@ int lab_rsa_verify(int argc, char **argv)
     if (!insecure) {
         ok = rsa_pkcs1v15_verify(&pub, msg, msg_len, sig, sig_len) == GLASS_OK;
     } else {
-        lab_insecure_banner("--insecure-verify: PKCS#1 v1.5 parsed sloppily");
+        io_insecure_banner("--insecure-verify: PKCS#1 v1.5 parsed sloppily");
         uint8_t H[SHA256_DIGEST_LEN];
         EM = malloc(pub.k);
         if (EM == NULL)

@@ -338,7 +338,7 @@ int lab_tamper(int argc, char **argv)
         return app_error(cmd, "starting the engines: %s", glass_strerror(err));
     }
     if (t.op != OP_NONE)
-        lab_insecure_banner("an attacker modifies the records between the two engines");
+        io_insecure_banner("an attacker modifies the records between the two engines");
     for (int round = 0; round < 200; round++) {
         int moved = 0;
         glass_event ev;

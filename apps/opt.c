@@ -151,8 +151,11 @@ static void help_line(FILE *f, const opt *o)
     else
         fprintf(f, "  %s\n  %-22s ", left, "");
     print_indented(f, o->help ? o->help : "", 25);
-    if (o->kind == OPT_UINT)
-        fprintf(f, " (%lu..%lu; default %lu)", o->min, o->max, *(unsigned long *)o->dest);
+    unsigned long def = o->kind == OPT_UINT ? *(unsigned long *)o->dest : 0;
+    if (o->kind == OPT_UINT && def >= o->min && def <= o->max)
+        fprintf(f, " (%lu..%lu; default %lu)", o->min, o->max, def);
+    else if (o->kind == OPT_UINT)
+        fprintf(f, " (%lu..%lu)", o->min, o->max);
     else if (o->kind == OPT_STRING && *(const char **)o->dest != NULL)
         fprintf(f, " (default %s)", *(const char **)o->dest);
     fputc('\n', f);

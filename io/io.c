@@ -49,6 +49,18 @@ int io_wants_help(int argc, char **argv)
 }
 
 /* See io/io.h. */
+void io_insecure_banner(const char *what)
+{
+    fprintf(stderr,
+            "************************************************************************\n"
+            "* WARNING: INSECURE LAB MODE: %s\n"
+            "* This exists only in the lab build, to show an attack.  Never use it\n"
+            "* to protect anything.\n"
+            "************************************************************************\n",
+            what);
+}
+
+/* See io/io.h. */
 int io_hex_arg(const char *cmd, const char *flag, const char *hex, uint8_t **out, size_t *len)
 {
     glass_err err = glass_hex_decode_alloc(out, len, hex);

@@ -70,6 +70,10 @@ int io_hex_arg(const char *cmd, const char *flag, const char *hex, uint8_t **out
 int io_uint_arg(const char *cmd, const char *flag, const char *text,
                 unsigned long min, unsigned long max, unsigned long *out);
 
+/* The loud banner every insecure lab switch prints on stderr when it is on
+ * (lab build only: `glass client --insecure`, `glass mitm`, the labs). */
+void io_insecure_banner(const char *what);
+
 /* ---- files ----------------------------------------------------------------- */
 
 /* Refuses an output path that cannot be written, before any work is done
