@@ -48,6 +48,7 @@ int io_wants_help(int argc, char **argv)
     return 0;
 }
 
+#ifdef GLASS_LAB_BUILD
 /* See io/io.h. */
 void io_insecure_banner(const char *what)
 {
@@ -59,6 +60,7 @@ void io_insecure_banner(const char *what)
             "************************************************************************\n",
             what);
 }
+#endif
 
 /* See io/io.h. */
 int io_hex_arg(const char *cmd, const char *flag, const char *hex, uint8_t **out, size_t *len)

@@ -70,9 +70,12 @@ int io_hex_arg(const char *cmd, const char *flag, const char *hex, uint8_t **out
 int io_uint_arg(const char *cmd, const char *flag, const char *text,
                 unsigned long min, unsigned long max, unsigned long *out);
 
+#ifdef GLASS_LAB_BUILD
 /* The loud banner every insecure lab switch prints on stderr when it is on
- * (lab build only: `glass client --insecure`, `glass mitm`, the labs). */
+ * (lab build only: `glass client --insecure`, `glass mitm`, the labs; the
+ * normal build holds neither the switches nor this text). */
 void io_insecure_banner(const char *what);
+#endif
 
 /* ---- files ----------------------------------------------------------------- */
 

@@ -13,7 +13,7 @@
 
 #ifdef GLASS_LAB_BUILD
 
-#include "apps.h"
+#include "io/io.h"
 
 #include <stddef.h>
 #include <stdint.h>
