@@ -26,6 +26,7 @@
  */
 #include "io/io.h"
 #include "classroom/walk_internal.h"
+#include "net/net.h"
 
 #include "aes/aes.h"
 #include "dh/dh.h"
@@ -363,16 +364,13 @@ static void on_trace(void *arg, const char *name, const char *explain, const uin
 
 /* ---- the connection ------------------------------------------------------------------ */
 
-/* Moves every waiting byte from one engine to the other; 1 if any moved. */
+/* Moves every waiting byte from one engine to the other (net_pump_move),
+ * narrating a rejection; 1 if any moved. */
 static int pump(walk *w, glass_engine *from, glass_engine *to, int from_client)
 {
-    const uint8_t *p;
-    size_t n;
-    glass_engine_output(from, &p, &n);
-    if (n == 0)
+    glass_err err;
+    if (net_pump_move(from, to, &err) == 0)
         return 0;
-    glass_err err = glass_engine_feed(to, p, n);
-    glass_engine_consume_output(from, n);
     if (err != GLASS_OK && err != GLASS_ERR_PROTO_CLOSED) {
         char line[200];
         snprintf(line, sizeof line, "rejects what it received: %s", glass_strerror(err));
