@@ -63,6 +63,38 @@ static int usage_mitm(void)
     return 0;
 }
 
+/* Alice encrypts a message under her key; Mallory decrypts it with her key
+ * for Alice, reads it, and re-encrypts it under her key for Bob.  0, or 1
+ * after saying what failed. */
+static int mitm_reads(const char *cmd, const uint8_t kA[32], const uint8_t kMA[32],
+                      const uint8_t kMB[32])
+{
+    static const char msg[] = "the vault code is 4711";
+    uint8_t iv[16] = {0}, c1[64], c2[64], p[64];
+    size_t c1l = 0, c2l = 0, pl = 0;
+    aes256_ctx ka, km, kb;
+    if (aes256_init(&ka, kA, 32) != GLASS_OK || aes256_init(&km, kMA, 32) != GLASS_OK ||
+        aes256_init(&kb, kMB, 32) != GLASS_OK ||
+        aes256_cbc_encrypt_pkcs7(&ka, iv, (const uint8_t *)msg, sizeof msg - 1, c1, sizeof c1,
+                                 &c1l) != GLASS_OK ||
+        aes256_cbc_decrypt_pkcs7(&km, iv, c1, c1l, p, sizeof p, &pl) != GLASS_OK ||
+        aes256_cbc_encrypt_pkcs7(&kb, iv, p, pl, c2, sizeof c2, &c2l) != GLASS_OK) {
+        aes256_clear(&ka);
+        aes256_clear(&km);
+        aes256_clear(&kb);
+        return io_error(cmd, "encryption failed");
+    }
+    aes256_clear(&ka);
+    aes256_clear(&km);
+    aes256_clear(&kb);
+    printf("Alice sends AES-256-CBC(her key, \"%s\")\n", msg);
+    printf("Mallory decrypts it with her key for Alice and reads: \"%.*s\"\n", (int)pl,
+           (const char *)p);
+    printf("Mallory re-encrypts it under her key for Bob; Bob decrypts and suspects nothing\n");
+    glass_wipe(p, sizeof p);
+    return 0;
+}
+
 /* See lab_common.h. */
 int lab_dh_mitm(int argc, char **argv)
 {
@@ -160,26 +192,8 @@ int lab_dh_mitm(int argc, char **argv)
                ? "yes"
                : "no");
     /* Alice encrypts a message; Mallory decrypts, reads, re-encrypts for Bob. */
-    static const char msg[] = "the vault code is 4711";
-    uint8_t iv[16] = {0}, c1[64], c2[64], p[64];
-    size_t c1l = 0, c2l = 0, pl = 0;
-    aes256_ctx ka, km, kb;
-    if (aes256_init(&ka, kA, 32) != GLASS_OK || aes256_init(&km, kMA, 32) != GLASS_OK ||
-        aes256_init(&kb, kMB, 32) != GLASS_OK ||
-        aes256_cbc_encrypt_pkcs7(&ka, iv, (const uint8_t *)msg, sizeof msg - 1, c1, sizeof c1,
-                                 &c1l) != GLASS_OK ||
-        aes256_cbc_decrypt_pkcs7(&km, iv, c1, c1l, p, sizeof p, &pl) != GLASS_OK ||
-        aes256_cbc_encrypt_pkcs7(&kb, iv, p, pl, c2, sizeof c2, &c2l) != GLASS_OK) {
-        io_error(cmd, "encryption failed");
+    if (mitm_reads(cmd, kA, kMA, kMB) != 0)
         goto cleanup;
-    }
-    aes256_clear(&ka);
-    aes256_clear(&km);
-    aes256_clear(&kb);
-    printf("Alice sends AES-256-CBC(her key, \"%s\")\n", msg);
-    printf("Mallory decrypts it with her key for Alice and reads: \"%.*s\"\n", (int)pl,
-           (const char *)p);
-    printf("Mallory re-encrypts it under her key for Bob; Bob decrypts and suspects nothing\n");
     printf("result: attack worked: unauthenticated Diffie-Hellman gives Mallory everything\n");
     attack_worked = 1;
 
