@@ -193,6 +193,23 @@ static int show_rsa_private_op(wk_out *o, const rsa_private_key *k, const mpz_t 
     return bad;
 }
 
+/* H = SHA-256(M), the digest the signature covers (FIPS 180-4). */
+static void show_hash(wk_out *o, const char *M, const uint8_t H[32])
+{
+    wk_derivation d;
+    memset(&d, 0, sizeof d);
+    d.side = "signer";
+    d.name = "H";
+    d.cite = "FIPS 180-4";
+    d.function = "SHA-256(M)";
+    d.inputs[0] = (wk_input){"M", NULL, 0, M};
+    d.n_inputs = 1;
+    d.result = H;
+    d.result_len = 32;
+    d.command = "printf 'glass walkthrough: sign me' | glass sha256";
+    wk_derive(o, &d);
+}
+
 /* See walk_session.h. */
 int walk_primitive_rsa(wk_out *o)
 {
@@ -232,20 +249,7 @@ int walk_primitive_rsa(wk_out *o)
                "the SHA-256 of the message, EM = 00 01 FF..FF 00 || DigestInfo || H.");
     uint8_t H[32];
     sha256(M, sizeof M - 1, H);
-    {
-        wk_derivation d;
-        memset(&d, 0, sizeof d);
-        d.side = "signer";
-        d.name = "H";
-        d.cite = "FIPS 180-4";
-        d.function = "SHA-256(M)";
-        d.inputs[0] = (wk_input){"M", NULL, 0, M};
-        d.n_inputs = 1;
-        d.result = H;
-        d.result_len = 32;
-        d.command = "printf 'glass walkthrough: sign me' | glass sha256";
-        wk_derive(o, &d);
-    }
+    show_hash(o, M, H);
     sig = malloc(kb);
     EM = malloc(kb);
     if (sig == NULL || EM == NULL) {
