@@ -158,16 +158,20 @@ static void printable(const uint8_t *b, size_t n)
         putchar(b[i] >= 0x20 && b[i] < 0x7f ? b[i] : '.');
 }
 
-/* See lab_common.h. */
-int lab_padding_oracle(int argc, char **argv)
+struct padding_oracle_args {
+    const char *mode, *msg, *ts;
+};
+
+/* The options of `glass lab padding-oracle`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_padding_oracle(int argc, char **argv, struct padding_oracle_args *a)
 {
-    const char *cmd = "lab padding-oracle";
-    const char *mode = NULL, *msg = NULL, *ts = NULL;
+    memset(a, 0, sizeof *a);
     const opt opts[] = {
         OPTION_STRING("--mode", NULL, "M",
-                      "mac-then-encrypt or encrypt-then-mac (see above)", &mode),
-        OPTION_STRING("--message", NULL, "TEXT", "the plaintext (default: a secret PIN)", &msg),
-        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run", &ts),
+                      "mac-then-encrypt or encrypt-then-mac (see above)", &a->mode),
+        OPTION_STRING("--message", NULL, "TEXT", "the plaintext (default: a secret PIN)", &a->msg),
+        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run", &a->ts),
         OPTION_END,
     };
     const opt_command spec = {
@@ -188,9 +192,20 @@ int lab_padding_oracle(int argc, char **argv)
         .max_operands = 0,
     };
     opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    return opt_parse(&spec, argc, argv, &rest);
+}
+
+/* See lab_common.h. */
+int lab_padding_oracle(int argc, char **argv)
+{
+    const char *cmd = "lab padding-oracle";
+    struct padding_oracle_args a;
+    int st = parse_padding_oracle(argc, argv, &a);
     if (st != OPT_RUN)
         return st;
+    const char *mode = a.mode;
+    const char *msg = a.msg;
+    const char *ts = a.ts;
     if (mode == NULL)
         mode = "mac-then-encrypt";
     int etm;

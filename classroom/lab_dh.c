@@ -84,16 +84,20 @@ static int mitm_reads(const char *cmd, const uint8_t kA[32], const uint8_t kMA[3
     return 0;
 }
 
-/* See lab_common.h. */
-int lab_dh_mitm(int argc, char **argv)
+struct dh_mitm_args {
+    const char *ts;
+    int sign;
+};
+
+/* The options of `glass lab dh-mitm`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_dh_mitm(int argc, char **argv, struct dh_mitm_args *a)
 {
-    const char *cmd = "lab dh-mitm";
-    const char *ts = NULL;
-    int sign = 0;
+    memset(a, 0, sizeof *a);
     const opt opts[] = {
         OPTION_FLAG("--signed", NULL,
-                    "Bob signs his public value (as ServerKeyExchange does)", &sign),
-        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run (default 1)", &ts),
+                    "Bob signs his public value (as ServerKeyExchange does)", &a->sign),
+        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run (default 1)", &a->ts),
         OPTION_END,
     };
     const opt_command spec = {
@@ -110,9 +114,19 @@ int lab_dh_mitm(int argc, char **argv)
         .max_operands = 0,
     };
     opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    return opt_parse(&spec, argc, argv, &rest);
+}
+
+/* See lab_common.h. */
+int lab_dh_mitm(int argc, char **argv)
+{
+    const char *cmd = "lab dh-mitm";
+    struct dh_mitm_args args;
+    int st = parse_dh_mitm(argc, argv, &args);
     if (st != OPT_RUN)
         return st;
+    const char *ts = args.ts;
+    int sign = args.sign;
     int attack_worked = 0;
     unsigned long seed = 1;
     if (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))

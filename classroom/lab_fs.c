@@ -194,23 +194,27 @@ cleanup:
     return rc;
 }
 
-/* See lab_common.h. */
-int lab_fs_record(int argc, char **argv)
+struct fs_record_args {
+    const char *kx, *out, *keyout, *msg, *ts;
+};
+
+/* The options of `glass lab fs-record`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_fs_record(int argc, char **argv, struct fs_record_args *a)
 {
-    const char *cmd = "lab fs-record";
-    const char *kx = NULL, *out = NULL, *keyout = NULL, *msg = NULL, *ts = NULL;
+    memset(a, 0, sizeof *a);
     const opt opts[] = {
         OPTION_STRING("--kx", NULL, "rsa|dhe",
                       "rsa: RSA key transport, the pre-master secret encrypted\n"
                       "under the server's key (TLS_RSA_*; no forward secrecy);\n"
                       "dhe: ephemeral Diffie-Hellman signed by the server's key\n"
-                      "(as glass)", &kx),
+                      "(as glass)", &a->kx),
         OPTION_STRING("--out", NULL, "SESSION",
-                      "where to write what the eavesdropper recorded", &out),
+                      "where to write what the eavesdropper recorded", &a->out),
         OPTION_STRING("--key-out", NULL, "SERVERKEY",
-                      "where to write the server's long-term key (PKCS#8 PEM)", &keyout),
-        OPTION_STRING("--message", NULL, "TEXT", "the protected message", &msg),
-        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run", &ts),
+                      "where to write the server's long-term key (PKCS#8 PEM)", &a->keyout),
+        OPTION_STRING("--message", NULL, "TEXT", "the protected message", &a->msg),
+        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run", &a->ts),
         OPTION_END,
     };
     const opt_command spec = {
@@ -225,9 +229,22 @@ int lab_fs_record(int argc, char **argv)
         .max_operands = 0,
     };
     opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    return opt_parse(&spec, argc, argv, &rest);
+}
+
+/* See lab_common.h. */
+int lab_fs_record(int argc, char **argv)
+{
+    const char *cmd = "lab fs-record";
+    struct fs_record_args a;
+    int st = parse_fs_record(argc, argv, &a);
     if (st != OPT_RUN)
         return st;
+    const char *kx = a.kx;
+    const char *out = a.out;
+    const char *keyout = a.keyout;
+    const char *msg = a.msg;
+    const char *ts = a.ts;
     int rc = 1;
     if (kx == NULL || out == NULL || keyout == NULL)
         return io_error(cmd, "needs --kx, --out and --key-out (see --help)");
@@ -332,15 +349,19 @@ cleanup:
     return rc;
 }
 
-/* See lab_common.h. */
-int lab_fs_decrypt(int argc, char **argv)
+struct fs_decrypt_args {
+    const char *in, *inkey;
+};
+
+/* The options of `glass lab fs-decrypt`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_fs_decrypt(int argc, char **argv, struct fs_decrypt_args *a)
 {
-    const char *cmd = "lab fs-decrypt";
-    const char *in = NULL, *inkey = NULL;
+    memset(a, 0, sizeof *a);
     const opt opts[] = {
-        OPTION_STRING("--in", NULL, "SESSION", "the recording (glass lab fs-record)", &in),
+        OPTION_STRING("--in", NULL, "SESSION", "the recording (glass lab fs-record)", &a->in),
         OPTION_STRING("--inkey", NULL, "SERVERKEY",
-                      "the server's long-term key, leaked later", &inkey),
+                      "the server's long-term key, leaked later", &a->inkey),
         OPTION_END,
     };
     const opt_command spec = {
@@ -354,9 +375,19 @@ int lab_fs_decrypt(int argc, char **argv)
         .max_operands = 0,
     };
     opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    return opt_parse(&spec, argc, argv, &rest);
+}
+
+/* See lab_common.h. */
+int lab_fs_decrypt(int argc, char **argv)
+{
+    const char *cmd = "lab fs-decrypt";
+    struct fs_decrypt_args a;
+    int st = parse_fs_decrypt(argc, argv, &a);
     if (st != OPT_RUN)
         return st;
+    const char *in = a.in;
+    const char *inkey = a.inkey;
     int rc = 1;
     if (in == NULL || inkey == NULL)
         return io_error(cmd, "needs --in and --inkey (see --help)");

@@ -271,17 +271,21 @@ static void run_attack(tamper *t, glass_engine *c, glass_engine *s, dir_trace *d
     }
 }
 
-/* See lab_common.h. */
-int lab_tamper(int argc, char **argv)
+struct tamper_args {
+    const char *ts, *tf, *tr, *td;
+};
+
+/* The options of `glass lab tamper`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_tamper(int argc, char **argv, struct tamper_args *a)
 {
-    const char *cmd = "lab tamper";
-    const char *ts = NULL, *tf = NULL, *tr = NULL, *td = NULL;
+    memset(a, 0, sizeof *a);
     const opt opts[] = {
-        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run (default 1)", &ts),
+        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run (default 1)", &a->ts),
         OPTION_STRING("--flip", NULL, "REC:BYTE[:MASK]",
-                      "XOR byte BYTE of record REC with MASK (default 01)", &tf),
-        OPTION_STRING("--replay", NULL, "REC", "deliver record REC twice", &tr),
-        OPTION_STRING("--drop", NULL, "REC", "never deliver record REC", &td),
+                      "XOR byte BYTE of record REC with MASK (default 01)", &a->tf),
+        OPTION_STRING("--replay", NULL, "REC", "deliver record REC twice", &a->tr),
+        OPTION_STRING("--drop", NULL, "REC", "never deliver record REC", &a->td),
         OPTION_END,
     };
     const opt_command spec = {
@@ -299,9 +303,21 @@ int lab_tamper(int argc, char **argv)
         .max_operands = 0,
     };
     opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    return opt_parse(&spec, argc, argv, &rest);
+}
+
+/* See lab_common.h. */
+int lab_tamper(int argc, char **argv)
+{
+    const char *cmd = "lab tamper";
+    struct tamper_args a;
+    int st = parse_tamper(argc, argv, &a);
     if (st != OPT_RUN)
         return st;
+    const char *ts = a.ts;
+    const char *tf = a.tf;
+    const char *tr = a.tr;
+    const char *td = a.td;
     if ((tf != NULL) + (tr != NULL) + (td != NULL) > 1)
         return io_error(cmd, "one attack at a time: --flip, --replay or --drop");
     tamper t;
