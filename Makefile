@@ -3,6 +3,7 @@
 #   make            build/libglass.a and build/glass
 #   make test       every CUnit suite, the command-line tests, every NIST vector
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check-size any source file over 800 lines or function over 120 (make test runs it)
 #   make debug      build/debug/glass with -O0 -g3 (for gdb)
 #   make labs       build/labs/glass: the lab build, with the insecure switches
 #   make demo       the main job on a built-in default
@@ -30,8 +31,14 @@ PKG_LIBS   = $(shell pkg-config --libs gmp libsodium 2>/dev/null)
 CUNIT_LIBS = $(shell pkg-config --libs cunit 2>/dev/null)
 CFLAGS_ALL = $(WARN) $(OPT) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 
+# The library's layers, bottom up (libglass.a), then the rooms above the
+# protocol (librooms.a: docs/ARCHITECTURE.md), then the command (apps/).
+# A new room is one more word in ROOMS; a new subcommand is one more
+# apps/cmd_NAME.c (the command table is generated from the file names).
 LAYERS   := common sha hmac aes rsa dh asn1 ca protocol
+ROOMS    := io net server client classroom
 LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
+ROOM_SRC := $(foreach d,$(ROOMS),$(wildcard $(d)/*.c))
 APP_SRC  := $(wildcard apps/*.c)
 TEST_SRC := $(wildcard tests/*.c)
 CMD_NAMES   := $(patsubst apps/cmd_%.c,%,$(wildcard apps/cmd_*.c))
@@ -40,15 +47,16 @@ SUITE_NAMES := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 SPEED_NAMES := $(patsubst apps/speed_%.c,%,$(filter-out apps/speed_util.c,$(wildcard apps/speed_*.c)))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+ROOM_OBJ := $(ROOM_SRC:%.c=$(BUILD)/obj/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 GEN      := $(BUILD)/gen/commands.inc $(BUILD)/gen/vec_handlers.inc $(BUILD)/gen/suites.inc \
             $(BUILD)/gen/speed.inc
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test asan debug labs demo bench install clean deps lab-check FORCE citations warn-check \
-        ctgrind ctgrind-build
-all: $(BUILD)/libglass.a $(BUILD)/glass
+.PHONY: all test asan debug labs demo bench install clean deps lab-check check-size FORCE \
+        citations warn-check ctgrind ctgrind-build
+all: $(BUILD)/libglass.a $(BUILD)/librooms.a $(BUILD)/glass
 
 $(DEPS_OK):
 	@mkdir -p $(BUILD)
@@ -85,14 +93,23 @@ $(BUILD)/libglass.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/glass: $(APP_OBJ) $(BUILD)/libglass.a
-	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJ) $(BUILD)/libglass.a $(PKG_LIBS) -lm
+$(BUILD)/librooms.a: $(ROOM_OBJ)
+	rm -f $@
+	ar rcs $@ $^
 
-$(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/libglass.a
-	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libglass.a $(CUNIT_LIBS) $(PKG_LIBS) -lm
+$(BUILD)/glass: $(APP_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a \
+	    $(PKG_LIBS) -lm
+
+$(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a \
+	    $(CUNIT_LIBS) $(PKG_LIBS) -lm
 
 test: all $(BUILD)/glass-tests warn-check ctgrind-build
 	sh scripts/run-tests.sh $(BUILD)
+
+check-size:
+	sh scripts/check-size.sh
 
 # ---- words that are checked ------------------------------------------------
 #
@@ -195,7 +212,8 @@ FUZZ_ONLY    ?=
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Wpedantic -O1 -g $(FUZZ_SAN) -I. -Iapps -D_POSIX_C_SOURCE=200809L \
                 -DGLASS_FUZZ_ROOT='"$(CURDIR)"'
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/apps/rsp.o
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/apps/rsp.o \
+                $(FUZZ_DIR)/obj/net/http.o
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)

@@ -15,7 +15,6 @@
  *   glass ca crl    --dir D -out crl.pem -pass SRC
  */
 #include "apps.h"
-#include "net.h"
 #include "password.h"
 
 #include "asn1/asn1.h"

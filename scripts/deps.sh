@@ -8,7 +8,8 @@
 # tcpdump (the Wireshark dissector's test captures a real session on the
 # loopback interface and reads it back), valgrind (make ctgrind: memcheck's
 # client requests mark secrets), libbearssl-dev (the constant-time anchor of
-# make bench). Chromium, for the HTML walkthrough test, is
+# make bench), universal-ctags
+# (function lengths for make check-size). Chromium, for the HTML walkthrough test, is
 # installed by scripts/deps-class.sh when that test first runs.
 # Run as root, it installs what is missing with apt-get.  Otherwise it prints
 # the one apt-get line a person must run, and fails.
@@ -16,7 +17,7 @@ set -u
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in build-essential pkg-config libgmp-dev libsodium-dev libcunit1-dev openssl gdb python3 xxd groff-base \
-         tshark tcpdump valgrind libbearssl-dev; do
+         tshark tcpdump valgrind libbearssl-dev universal-ctags; do
     have_pkg "$p" || need="$need $p"
 done
 # pkg-config is the build's own test: all three libraries must be found.
