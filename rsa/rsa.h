@@ -23,9 +23,10 @@
  * DESCRIPTION
  *     rsa.c holds the keys, their checks and the two primitives (the private
  *     one with CRT, blinding and a fault check); rsa_keygen.c the key
- *     generation and Miller–Rabin; rsa_pad.c the padding schemes.  Read them
+ *     generation (its primality tests are prime.h's: Miller–Rabin, trial
+ *     division, Lucas); rsa_pad.c the padding schemes.  Read them
  *     in that order.  rsa_internal.h exposes the pieces tests and the NIST
- *     vector runner need (explicit-salt PSS, the raw primitives, Miller–Rabin).
+ *     vector runner need (explicit-salt PSS, the raw primitives).
  *
  * ERRORS (each its own glass_err)
  *     GLASS_ERR_RSA_MODULUS_SIZE   n too small/large/even, or bad keygen size

@@ -26,22 +26,6 @@ glass_err rsa_public_op(const mpz_t n, const mpz_t e, const mpz_t m, mpz_t c);
  * EM, blinding, m1, m2, h, s, check (in that order). */
 glass_err rsa_private_op(const rsa_private_key *key, const mpz_t m, mpz_t s);
 
-/* ---- primes (rsa_keygen.c) ------------------------------------------------ */
-
-/* One Miller–Rabin round with base b (FIPS 186-5 §B.3.1 steps 4.2..4.7):
- * 1 if w is a strong probable prime to base b, 0 if b witnesses that w is
- * composite.  w odd > 3, 1 < b < w-1. */
-int rsa_miller_rabin_base(const mpz_t w, const mpz_t b);
-
-/* FIPS 186-5 §B.3.1: `iterations` rounds with random bases in [2, w-2].
- * 1 = probably prime, 0 = composite, -1 = the random generator failed.
- * Small w (< 4) and even w are answered directly. */
-int rsa_miller_rabin(const mpz_t w, unsigned iterations);
-
-/* The rounds FIPS 186-5 Table B.1 asks for a prime of `prime_bits` bits
- * (M-R tests only): 1024 -> 5, 1536 -> 4, 2048 and more -> 4. */
-unsigned rsa_mr_rounds(unsigned prime_bits);
-
 /* ---- encodings (rsa_pad.c) ----------------------------------------------- */
 
 /* EMSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §9.2) from the digest H:

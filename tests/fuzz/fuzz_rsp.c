@@ -1,10 +1,10 @@
 /*
- * fuzz_rsp.c — the NIST .rsp parser (apps/rsp.c).  rsp_load reads a path,
+ * fuzz_rsp.c — the NIST .rsp parser (nist/rsp.c).  rsp_load reads a path,
  * so the input is written to a file of this process first; then every
  * field of every record and section is read back.
  */
 #include "fuzz.h"
-#include "rsp.h"
+#include "nist/rsp.h"
 
 #include <unistd.h>
 

@@ -1,6 +1,7 @@
 /*
- * vec_gcm.c — AES-256-GCM vector files for `glass vectors` (NIST CAVP
- * gcmEncryptExtIV*.rsp and gcmDecrypt*.rsp, per the GCMVS).
+ * kind_gcm.c — AES-256-GCM vector files (NIST CAVP gcmEncryptExtIV*.rsp and
+ * gcmDecrypt*.rsp, per the GCMVS), recognised by the fields Key, IV, AAD,
+ * Tag; decryption files by "Decrypt" in the header.
  *
  * Sections give [Keylen], [IVlen], [PTlen], [AADlen], [Taglen] in bits;
  * records give Key, IV, PT or CT, AAD, Tag.  In the Decrypt file a record
@@ -14,8 +15,10 @@
  *   2. aes_ref.c + the 4-bit GHASH table;
  *   3. aes_ct.c + gcm_mult_ct, over a schedule from aes256_ct_init (what
  *      aes256_gcm_encrypt_ct uses): the constant-time path end to end.
+ *
+ * CT: not applicable (public test data).
  */
-#include "apps.h"
+#include "nist/nist.h"
 #include "aes/aes.h"
 #include "aes/aes_internal.h"
 
@@ -23,10 +26,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int claims(const char *base, const rsp_file *f)
+static int recognise(const rsp_file *f)
 {
-    (void)f;
-    return strncmp(base, "gcmEncrypt", 10) == 0 || strncmp(base, "gcmDecrypt", 10) == 0;
+    static const char *const fields[] = {"Key", "IV", "AAD", "Tag", NULL};
+    return nist_records_with(f, fields) > 0;
+}
+
+static int is_decrypt(const nist_run *r)
+{
+    static const char *const fail[] = {"FAIL", NULL};
+    return nist_header_has(r->file, "Decrypt") || nist_records_with(r->file, fail) > 0;
+}
+
+/* Encryption: the Tag (always there; CT is empty when PTlen = 0).
+ * Decryption: the PT, or the bare FAIL that says it must be refused. */
+static const char *expected(const nist_run *r, const rsp_record *rec)
+{
+    if (rsp_get(rec, "Tag") == NULL)
+        return NULL;
+    if (!is_decrypt(r))
+        return "Tag";
+    return rsp_get(rec, "FAIL") != NULL ? "FAIL" : "PT";
 }
 
 /* [NAME = value] of the record's section as a number of bits, or -1. */
@@ -40,11 +60,13 @@ static long section_bits(const rsp_record *rec, const char *name)
     return (end != NULL && *end == '\0') ? n : -1;
 }
 
-static void run(vec_run *r, const rsp_file *f)
+static void run(nist_run *r, const rsp_record *rec, void *state)
 {
-    int decrypt = strncmp(r->base, "gcmDecrypt", 10) == 0;
-    for (size_t k = 0; k < f->nrecords && !r->malformed; k++) {
-        const rsp_record *rec = &f->records[k];
+    int decrypt = is_decrypt(r);
+    (void)state;
+    if (expected(r, rec) == NULL)
+        return;
+    {
         uint8_t *key = NULL, *iv = NULL, *pt = NULL, *ct = NULL, *aad = NULL, *tag = NULL;
         uint8_t *out = NULL;
         size_t key_len, iv_len, pt_len = 0, ct_len, aad_len, tag_len;
@@ -52,30 +74,30 @@ static void run(vec_run *r, const rsp_file *f)
         long ivlen = section_bits(rec, "IVlen"), ptlen = section_bits(rec, "PTlen");
         long aadlen = section_bits(rec, "AADlen"), taglen = section_bits(rec, "Taglen");
         if (keylen < 0 || ivlen < 0 || ptlen < 0 || aadlen < 0 || taglen < 0) {
-            vec_malformed(r, rec->line, "record without [Keylen/IVlen/PTlen/AADlen/Taglen]");
-            break;
+            nist_malformed(r, rec->line, "record without [Keylen/IVlen/PTlen/AADlen/Taglen]");
+            return;
         }
         if (keylen != 256) {
-            vec_skip(r, rec, "key is not 256 bits (glasstls implements AES-256 only)");
-            continue;
+            nist_skip(r, rec, "key is not 256 bits (glasstls implements AES-256 only)");
+            return;
         }
         if (ivlen % 8 != 0 || ptlen % 8 != 0 || aadlen % 8 != 0 || taglen % 8 != 0) {
-            vec_skip(r, rec, "a length that is not a whole number of bytes");
-            continue;
+            nist_skip(r, rec, "a length that is not a whole number of bytes");
+            return;
         }
         int expect_fail = decrypt && rsp_get(rec, "FAIL") != NULL;
-        if (vec_field_hex(r, rec, "Key", &key, &key_len) != 0 ||
-            vec_field_hex(r, rec, "IV", &iv, &iv_len) != 0 ||
-            vec_field_hex(r, rec, "CT", &ct, &ct_len) != 0 ||
-            vec_field_hex(r, rec, "AAD", &aad, &aad_len) != 0 ||
-            vec_field_hex(r, rec, "Tag", &tag, &tag_len) != 0 ||
-            (!expect_fail && vec_field_hex(r, rec, "PT", &pt, &pt_len) != 0))
+        if (nist_hex(r, rec, "Key", 0, &key, &key_len) != 0 ||
+            nist_hex(r, rec, "IV", 0, &iv, &iv_len) != 0 ||
+            nist_hex(r, rec, "CT", 0, &ct, &ct_len) != 0 ||
+            nist_hex(r, rec, "AAD", 0, &aad, &aad_len) != 0 ||
+            nist_hex(r, rec, "Tag", 0, &tag, &tag_len) != 0 ||
+            (!expect_fail && nist_hex(r, rec, "PT", 0, &pt, &pt_len) != 0))
             goto next_record;
         if (key_len * 8 != (size_t)keylen || iv_len * 8 != (size_t)ivlen ||
             ct_len * 8 != (size_t)ptlen || aad_len * 8 != (size_t)aadlen ||
             tag_len * 8 != (size_t)taglen || (!expect_fail && pt_len != ct_len)) {
-            vec_malformed(r, rec->line, "Count=%s: a field's length differs from its section's",
-                          vec_count(rec));
+            nist_malformed(r, rec->line, "Count=%s: a field's length differs from its section's",
+                          nist_count(rec));
             goto next_record;
         }
         aes256_ctx c, cc;
@@ -83,7 +105,7 @@ static void run(vec_run *r, const rsp_file *f)
         aes256_ct_init(&cc, key, key_len);
         out = malloc(ct_len + 1);
         if (out == NULL) {
-            vec_malformed(r, rec->line, "out of memory");
+            nist_malformed(r, rec->line, "out of memory");
             aes256_clear(&c);
             aes256_clear(&cc);
             goto next_record;
@@ -112,12 +134,12 @@ static void run(vec_run *r, const rsp_file *f)
                 ok = 0;
                 snprintf(field, sizeof field, "%s%s", "CT", which);
                 if (err != GLASS_OK)
-                    vec_fail(r, rec, field, "success", glass_err_name(err));
+                    nist_fail(r, rec, field, "success", glass_err_name(err));
                 else if (ct_len > 0 && memcmp(out, ct, ct_len) != 0)
-                    vec_fail_bytes(r, rec, field, ct, ct_len, out, ct_len);
+                    nist_fail_bytes(r, rec, field, ct, ct_len, out, ct_len);
                 else if (memcmp(got_tag, tag, tag_len) != 0) {
                     snprintf(field, sizeof field, "%s%s", "Tag", which);
-                    vec_fail_bytes(r, rec, field, tag, tag_len, got_tag, tag_len);
+                    nist_fail_bytes(r, rec, field, tag, tag_len, got_tag, tag_len);
                 }
                 else
                     ok = 1;
@@ -128,17 +150,17 @@ static void run(vec_run *r, const rsp_file *f)
                 ok = 0;
                 snprintf(field, sizeof field, "%s%s", "PT", which);
                 if (expect_fail && err != GLASS_ERR_AES_TAG)
-                    vec_fail(r, rec, field, "FAIL (GLASS_ERR_AES_TAG)", glass_err_name(err));
+                    nist_fail(r, rec, field, "FAIL (GLASS_ERR_AES_TAG)", glass_err_name(err));
                 else if (!expect_fail && err != GLASS_OK)
-                    vec_fail(r, rec, field, "success", glass_err_name(err));
+                    nist_fail(r, rec, field, "success", glass_err_name(err));
                 else if (!expect_fail && ct_len > 0 && memcmp(out, pt, ct_len) != 0)
-                    vec_fail_bytes(r, rec, field, pt, pt_len, out, ct_len);
+                    nist_fail_bytes(r, rec, field, pt, pt_len, out, ct_len);
                 else
                     ok = 1;
             }
         }
         if (ok)
-            vec_pass(r);
+            nist_pass(r, rec);
         aes256_clear(&c);
         aes256_clear(&cc);
     next_record:
@@ -152,4 +174,4 @@ static void run(vec_run *r, const rsp_file *f)
     }
 }
 
-const struct vec_handler vec_gcm = {"AES-256-GCM", claims, run};
+const nist_kind nist_kind_gcm = {"AES-256-GCM", recognise, expected, run, 0, NULL};
