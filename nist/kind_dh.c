@@ -61,11 +61,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The fields may sit in one record per case or, as in some transcriptions,
+ * one record per field: the case is the record with Result, and the keys
+ * and Z are inherited from the records before it (nist_param). */
 static int recognise_kas(const rsp_file *f)
 {
-    static const char *const stat[] = {"XstatIUT", "YstatIUT", "Z", NULL};
-    static const char *const ephem[] = {"XephemIUT", "YephemIUT", "Z", NULL};
-    return nist_records_with(f, stat) > 0 || nist_records_with(f, ephem) > 0;
+    static const char *const stat[] = {"XstatIUT", NULL};
+    static const char *const ephem[] = {"XephemIUT", NULL};
+    static const char *const z[] = {"Z", NULL};
+    return (nist_records_with(f, stat) > 0 || nist_records_with(f, ephem) > 0) &&
+           nist_records_with(f, z) > 0;
 }
 
 static int recognise_groups(const rsp_file *f)
@@ -76,8 +81,7 @@ static int recognise_groups(const rsp_file *f)
 
 static const char *expected_result(const nist_run *r, const rsp_record *rec)
 {
-    (void)r;
-    return rsp_get(rec, "Result") != NULL && rsp_get(rec, "Z") != NULL ? "Result" : NULL;
+    return rsp_get(rec, "Result") != NULL && nist_param(r, rec, "Z") != NULL ? "Result" : NULL;
 }
 
 static const char *expected_group(const nist_run *r, const rsp_record *rec)
@@ -322,16 +326,16 @@ static void run_kas(nist_run *r, const rsp_record *rec, void *state)
         return;
     }
     /* dhStatic or dhEphem: the same checks on the keys each file gives. */
-    int ephem = rsp_get(rec, "XephemIUT") != NULL;
+    int ephem = nist_param(r, rec, "XephemIUT") != NULL;
     const char *xc = ephem ? "XephemCAVS" : "XstatCAVS", *yc = ephem ? "YephemCAVS" : "YstatCAVS";
     const char *xi = ephem ? "XephemIUT" : "XstatIUT", *yi = ephem ? "YephemIUT" : "YstatIUT";
     uint8_t *z_file = NULL, *z_ours = NULL;
     size_t z_file_len = 0;
     mpz_t x_cavs, y_cavs, x_iut, y_iut;
     mpz_inits(x_cavs, y_cavs, x_iut, y_iut, NULL);
-    if ((rsp_get(rec, xc) != NULL && field_mpz(r, rec, xc, x_cavs) != 0) ||
+    if ((nist_param(r, rec, xc) != NULL && field_mpz(r, rec, xc, x_cavs) != 0) ||
         field_mpz(r, rec, yc, y_cavs) != 0 || field_mpz(r, rec, xi, x_iut) != 0 ||
-        field_mpz(r, rec, yi, y_iut) != 0 || nist_hex(r, rec, "Z", 0, &z_file, &z_file_len) != 0)
+        field_mpz(r, rec, yi, y_iut) != 0 || nist_hex(r, rec, "Z", 1, &z_file, &z_file_len) != 0)
         goto cleanup;
     z_ours = calloc(1, G->p_len);
     if (z_ours == NULL) {

@@ -263,10 +263,15 @@ const char *rsp_comment_get(const rsp_file *f, size_t before, const char *key)
         for (const char *p = c->name; *p != '\0'; p++) {
             if (strncasecmp(p, key, klen) != 0)
                 continue;
-            p += klen;
-            while (*p == ' ' || *p == '\t' || *p == ':' || *p == '=')
-                p++;
-            return p;
+            const char *v = p + klen;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            if (*v != ':' && *v != '=')
+                continue;           /* "salt length is ..." is prose, not a value */
+            v++;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            return v;
         }
     }
     return NULL;

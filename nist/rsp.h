@@ -75,8 +75,8 @@ size_t rsp_line(const rsp_record *r, const char *name);
  * NULL if absent. */
 const char *rsp_section_get(const rsp_record *r, const char *name);
 
-/* The text after "KEY" (and an optional ':' or '=') in the last comment
- * line before line `before` that contains KEY (case-insensitive), e.g.
+/* The text after "KEY:" (or "KEY =") in the last comment line before line
+ * `before` that contains it (case-insensitive), e.g.
  * rsp_comment_get(f, line, "Salt len") on "# Salt len: 20" gives "20";
  * NULL if no comment has it. */
 const char *rsp_comment_get(const rsp_file *f, size_t before, const char *key);
