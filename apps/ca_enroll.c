@@ -14,7 +14,7 @@
  * CT: not applicable (the code is printed; only its hash is stored).
  */
 #include "apps.h"
-#include "net.h"
+#include "net/net.h"
 #include "ca/enroll.h"
 
 #include <string.h>

@@ -24,8 +24,8 @@
  *
  * CT: not relevant — this prints secrets on purpose (a classroom tool).
  */
-#include "apps.h"
-#include "walk_session.h"
+#include "io/io.h"
+#include "classroom/walk_session.h"
 
 #include "aes/aes.h"
 #include "dh/dh.h"

@@ -17,8 +17,8 @@
  *
  * CT: not relevant — a classroom display of secrets.
  */
-#include "apps.h"
-#include "walk_session.h"
+#include "io/io.h"
+#include "classroom/walk_session.h"
 
 #include "dh/dh.h"
 #include "sha/sha256.h"

@@ -116,10 +116,4 @@ typedef struct net_tracer {
 void net_trace_event(void *arg, const char *name, const char *explain, const uint8_t *bytes,
                      size_t len);
 
-/* ---- the `glass ca enroll-code` subcommand (apps/ca_enroll.c) ---------- */
-
-/* `glass ca enroll-code --dir D NAME [--expires SECONDS]`; argv[0] is
- * "enroll-code".  Returns the exit status. */
-int ca_enroll_code_main(int argc, char **argv);
-
 #endif

@@ -14,12 +14,12 @@
  * records through the attacker), on_event (the application and the outcome).
  * CT: not relevant (attack demonstration).
  */
-#include "lab_common.h"
+#include "classroom/lab_common.h"
 
 #ifdef GLASS_LAB_BUILD
 
 #include "protocol/protocol.h"
-#include "walk_session.h"
+#include "classroom/walk_session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,7 +239,7 @@ int lab_tamper(int argc, char **argv)
     static const char *const vals[] = {"--seed", "--flip", "--replay", "--drop", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab tamper";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -251,25 +251,25 @@ int lab_tamper(int argc, char **argv)
     if (bad)
         return 1;
     if ((tf != NULL) + (tr != NULL) + (td != NULL) > 1)
-        return app_error(cmd, "one attack at a time: --flip, --replay or --drop");
+        return io_error(cmd, "one attack at a time: --flip, --replay or --drop");
     tamper t;
     memset(&t, 0, sizeof t);
     t.mask = 0x01;
     unsigned long seed = 1;
-    if (ts != NULL && app_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
+    if (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
         return 1;
     if (tf != NULL) {
         unsigned long rec = 0, byte = 0, mask = 1;
         char extra;
         int got = sscanf(tf, "%lu:%lu:%lx%c", &rec, &byte, &mask, &extra);
         if ((got != 2 && got != 3) || rec == 0 || mask == 0 || mask > 0xff)
-            return app_error(cmd, "--flip wants REC:BYTE or REC:BYTE:MASK (MASK hex 01..ff)");
+            return io_error(cmd, "--flip wants REC:BYTE or REC:BYTE:MASK (MASK hex 01..ff)");
         t.op = OP_FLIP;
         t.record = rec;
         t.byte = byte;
         t.mask = (unsigned)mask;
     } else if (tr != NULL || td != NULL) {
-        if (app_uint_arg(cmd, tr != NULL ? "--replay" : "--drop", tr != NULL ? tr : td, 1, 1000,
+        if (io_uint_arg(cmd, tr != NULL ? "--replay" : "--drop", tr != NULL ? tr : td, 1, 1000,
                          &t.record))
             return 1;
         t.op = tr != NULL ? OP_REPLAY : OP_DROP;
@@ -278,7 +278,7 @@ int lab_tamper(int argc, char **argv)
     glass_random_seed(seed);
     FILE *quiet = fopen("/dev/null", "w");
     if (quiet == NULL)
-        return app_error(cmd, "cannot open /dev/null");
+        return io_error(cmd, "cannot open /dev/null");
     wk_out o;
     memset(&o, 0, sizeof o);
     o.f = quiet;
@@ -287,7 +287,7 @@ int lab_tamper(int argc, char **argv)
     fclose(quiet);
     if (err != GLASS_OK) {
         walk_pki_free(&pki);
-        return app_error(cmd, "making the certificates: %s", glass_strerror(err));
+        return io_error(cmd, "making the certificates: %s", glass_strerror(err));
     }
     const uint8_t *ca_der;
     size_t ca_len;
@@ -335,10 +335,10 @@ int lab_tamper(int argc, char **argv)
         glass_engine_free(c);
         glass_engine_free(s);
         walk_pki_free(&pki);
-        return app_error(cmd, "starting the engines: %s", glass_strerror(err));
+        return io_error(cmd, "starting the engines: %s", glass_strerror(err));
     }
     if (t.op != OP_NONE)
-        lab_insecure_banner("an attacker modifies the records between the two engines");
+        io_insecure_banner("an attacker modifies the records between the two engines");
     for (int round = 0; round < 200; round++) {
         int moved = 0;
         glass_event ev;

@@ -7,7 +7,7 @@
  * walkthrough passes the dissector's fields and the engine's trace values
  * through unchanged.  CT: not relevant (public output).
  */
-#include "walk_render.h"
+#include "classroom/walk_render.h"
 
 #include <string.h>
 
