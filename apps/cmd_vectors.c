@@ -15,59 +15,46 @@
  */
 #include "apps.h"
 #include "nist/nist.h"
+#include "opt.h"
 
 #include <string.h>
-
-static int usage(void)
-{
-    printf("usage: glass vectors [-v | -q] [--self-test] [FILE|DIR...]\n\n"
-           "Runs NIST CAVP test-vector files (.rsp, .fax): one line per file with the\n"
-           "kind of file and its number of cases, then 'vectors: N passed, M failed,\n"
-           "K skipped'.  A file is recognised by its header and fields, whatever its\n"
-           "name; a directory runs every file under it; with no argument, every file\n"
-           "under vectors/.  Cases for algorithms glasstls does not implement are\n"
-           "counted as skipped, with the reason; a failure prints the file, the COUNT,\n"
-           "expected and actual values.\n\n"
-           "  -v           one line per case\n"
-           "  -q           only failures and the last line\n"
-           "  --self-test  also run each case with its expected value changed (a flipped\n"
-           "               digit, Result P<->F) and fail if the runner does not notice\n\n"
-           "examples:\n  glass vectors vectors/sha/SHA256ShortMsg.rsp\n"
-           "  glass vectors --self-test vectors/rsa\n");
-    return 0;
-}
 
 static int run(int argc, char **argv)
 {
     nist_options o;
     nist_totals t;
-    int options_done = 0, npaths = 0;
+    opt_operands rest;
     memset(&o, 0, sizeof o);
-    nist_totals_init(&t);
-    /* Options anywhere before "--"; everything else names a file or a
-     * directory, run in the order given. */
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (options_done || a[0] != '-' || a[1] == '\0')
-            argv[++npaths] = argv[i];       /* argv[1..npaths]: the paths */
-        else if (strcmp(a, "--") == 0)
-            options_done = 1;
-        else if (strcmp(a, "-h") == 0 || strcmp(a, "-help") == 0 || strcmp(a, "--help") == 0)
-            return usage();
-        else if (strcmp(a, "-v") == 0)
-            o.verbose = 1;
-        else if (strcmp(a, "-q") == 0)
-            o.quiet = 1;
-        else if (strcmp(a, "--self-test") == 0 || strcmp(a, "-self-test") == 0)
-            o.self_test = 1;
-        else
-            return app_error("vectors", "unknown option '%s' (see glass vectors --help)", a);
-    }
+    const opt opts[] = {
+        OPTION_FLAG("-v", NULL, "one line per case", &o.verbose),
+        OPTION_FLAG("-q", NULL, "only failures and the last line", &o.quiet),
+        OPTION_FLAG("--self-test", "-self-test",
+                    "also run each case with its expected value changed (a flipped\n"
+                    "digit, Result P<->F) and fail if the runner does not notice",
+                    &o.self_test),
+        OPTION_END};
+    const opt_command spec = {
+        "vectors", "[-v | -q] [--self-test] [FILE|DIR...]",
+        "Runs NIST CAVP test-vector files (.rsp, .fax): one line per file with the\n"
+        "kind of file and its number of cases, then 'vectors: N passed, M failed,\n"
+        "K skipped'.  A file is recognised by its header and fields, whatever its\n"
+        "name; a directory runs every file under it; with no argument, every file\n"
+        "under vectors/.  Cases for algorithms glasstls does not implement are\n"
+        "counted as skipped, with the reason; a failure prints the file, the COUNT,\n"
+        "expected and actual values.\n",
+        opts,
+        "  glass vectors vectors/sha/SHA256ShortMsg.rsp\n"
+        "  glass vectors --self-test vectors/rsa\n",
+        1, 0, -1, "FILE|DIR"};
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
     if (o.verbose && o.quiet)
         return app_error("vectors", "-v and -q do not go together");
-    for (int i = 1; i <= npaths; i++)
-        nist_run_path(argv[i], &o, &t);
-    if (npaths == 0) {
+    nist_totals_init(&t);
+    for (int i = 0; i < rest.n; i++)
+        nist_run_path(rest.v[i], &o, &t);
+    if (rest.n == 0) {
         char dir[4096];
         if (nist_default_dir(dir, sizeof dir) != 0)
             return app_error("vectors", "no vectors/ folder found; name files or set GLASS_VECTORS");

@@ -59,6 +59,35 @@ static void split_field(char *text, rsp_field *f, size_t line)
     f->line = line;
 }
 
+/* A section line: its entries join the open section group, or start a new
+ * one after a record or a blank line.  Returns NULL, or what is wrong. */
+static const char *section_line(rsp_file *out, rsp_field *fields, size_t *nf, int *in_section,
+                                char *line, size_t line_no)
+{
+    if (!*in_section) {
+        rsp_section *sec = &out->sections[out->nsections];
+        sec->fields = &fields[*nf];
+        sec->nfields = 0;
+        sec->parent = out->nsections == 0 ? NULL : &out->sections[out->nsections - 1];
+        out->nsections++;
+        *in_section = 1;
+    }
+    /* One or more entries: "[a = 1]", "[a = 1][b]". */
+    char *entry = line;
+    while (*entry == '[') {
+        char *close = strchr(entry, ']');
+        if (close == NULL)
+            return "section line without ']'";
+        *close = '\0';
+        split_field(entry + 1, &fields[(*nf)++], line_no);
+        out->sections[out->nsections - 1].nfields++;
+        entry = trim(close + 1);
+    }
+    if (*entry != '\0' && *entry != '#')
+        return "text after a section's ']'";
+    return NULL;
+}
+
 /* See rsp.h. */
 int rsp_load(const char *path, rsp_file *out, char *err, size_t err_len)
 {
@@ -138,29 +167,9 @@ int rsp_load(const char *path, rsp_file *out, char *err, size_t err_len)
         seen_data = 1;
         if (line[0] == '[') {
             in_record = 0;
-            if (!in_section) {
-                rsp_section *sec = &out->sections[out->nsections];
-                sec->fields = &fields[nf];
-                sec->nfields = 0;
-                sec->parent = out->nsections == 0 ? NULL : &out->sections[out->nsections - 1];
-                out->nsections++;
-                in_section = 1;
-            }
-            /* One or more entries: "[a = 1]", "[a = 1][b]". */
-            char *entry = line;
-            while (*entry == '[') {
-                char *close = strchr(entry, ']');
-                if (close == NULL) {
-                    snprintf(err, err_len, "%s:%zu: section line without ']'", path, line_no);
-                    goto fail;
-                }
-                *close = '\0';
-                split_field(entry + 1, &fields[nf++], line_no);
-                out->sections[out->nsections - 1].nfields++;
-                entry = trim(close + 1);
-            }
-            if (*entry != '\0' && *entry != '#') {
-                snprintf(err, err_len, "%s:%zu: text after a section's ']'", path, line_no);
+            const char *why = section_line(out, fields, &nf, &in_section, line, line_no);
+            if (why != NULL) {
+                snprintf(err, err_len, "%s:%zu: %s", path, line_no, why);
                 goto fail;
             }
             continue;
