@@ -163,9 +163,10 @@ int app_key_tool(const char *cmd, int argc, char **argv)
     }
 
     /* 2. Check and print.  key_load_private has already run
-     *    rsa_check_private, so a loaded key is a consistent key. */
-    if (check)
-        printf("%s\n", strcmp(cmd, "pkey") == 0 ? "Key is valid" : "RSA key ok");
+     *    rsa_check_private, so a loaded key is a consistent key;
+     *    app_key_check adds the primality of p and q and the notes. */
+    if (check && app_key_check(cmd, &key) != 0)
+        goto cleanup;
     if (text)
         print_key_text(stdout, &key, &pub, !pubin);
     if (noout) {

@@ -259,6 +259,10 @@ glass_err rsa_generate(rsa_private_key *key, unsigned bits, unsigned long e)
      * private operation (itself checked with the public exponent) as the
      * pairwise consistency test of SP 800-56B Rev. 2 §6.4.1.1. */
     err = rsa_check_private(key);
+    /* FIPS 186-5's own rules too (rsa_notes.c), for every e it allows
+     * (the lab's e = 3 keys are the exception it does not make). */
+    if (err == GLASS_OK && e > 65536)
+        err = rsa_check_fips186(key);
     if (err == GLASS_OK) {
         mpz_set_ui(t, 0x5a5a5a5au);
         err = rsa_private_op(key, t, q);

@@ -234,9 +234,15 @@ static void test_check_private_each_error(void)
     TU_ASSERT_ERR(rsa_check_private(&k), GLASS_ERR_RSA_KEY_INCONSISTENT);
     rsa_private_clear(&k);
 
-    copy_key(&k, &key_a);                           /* d too small (Wiener) */
-    mpz_set_ui(k.d, 3);
+    copy_key(&k, &key_a);                           /* d = 0 */
+    mpz_set_ui(k.d, 0);
     TU_ASSERT_ERR(rsa_check_private(&k), GLASS_ERR_RSA_KEY_D_RANGE);
+    rsa_private_clear(&k);
+
+    copy_key(&k, &key_a);                           /* a generated key keeps FIPS 186-5 */
+    TU_ASSERT_ERR(rsa_check_fips186(&k), GLASS_OK);
+    mpz_set_ui(k.d, 3);                             /* d too small (Wiener) */
+    TU_ASSERT_ERR(rsa_check_fips186(&k), GLASS_ERR_RSA_KEY_D_RANGE);
     rsa_private_clear(&k);
 
     copy_key(&k, &key_a);                           /* e d != 1 mod lcm */
