@@ -7,7 +7,8 @@
 #   make debug      build/debug/glass with -O0 -g3 (for gdb)
 #   make labs       build/labs/glass: the lab build, with the insecure switches
 #   make demo       the main job on a built-in default
-#   make bench      glasstls beside OpenSSL, as ratios
+#   make bench      glasstls beside OpenSSL (and BearSSL's constant-time code), as ratios
+#   make ctgrind    constant time checked by machine (valgrind memcheck)
 #   make install PREFIX=/usr/local
 #   make clean
 #
@@ -50,7 +51,7 @@ GEN      := $(BUILD)/gen/commands.inc $(BUILD)/gen/suites.inc \
             $(BUILD)/gen/speed.inc
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test asan debug labs demo bench install clean deps lab-check check-size FORCE
+.PHONY: all test asan debug labs demo bench install clean deps lab-check check-size ctgrind ctgrind-build FORCE
 all: $(BUILD)/libglass.a $(BUILD)/librooms.a $(BUILD)/glass
 
 $(DEPS_OK):
@@ -96,7 +97,7 @@ $(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a
 	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a \
 	    $(CUNIT_LIBS) $(PKG_LIBS) -lm
 
-test: all $(BUILD)/glass-tests
+test: all $(BUILD)/glass-tests ctgrind-build
 	sh scripts/run-tests.sh $(BUILD)
 
 check-size:
@@ -117,6 +118,20 @@ lab-check: labs all
 
 demo: all
 	sh scripts/demo.sh $(BUILD)
+
+# Constant time checked by machine (scripts/ctgrind.sh): the library built
+# again in build/ctgrind with GLASS_CTGRIND (glass_ct_declassify then speaks
+# to valgrind) and the cases of tests/ctgrind/ctgrind.c, run under memcheck.
+CTG_DIR := build/ctgrind
+ctgrind-build:
+	@$(MAKE) --no-print-directory BUILD=$(CTG_DIR) OPT="-O2 -g" CFLAGS=-DGLASS_CTGRIND \
+	    $(CTG_DIR)/libglass.a $(CTG_DIR)/glass-ctgrind
+
+$(BUILD)/glass-ctgrind: tests/ctgrind/ctgrind.c tests/ctgrind/rsa_key.inc $(BUILD)/libglass.a
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -Itests/ctgrind $< -o $@ $(BUILD)/libglass.a $(PKG_LIBS) -lm
+
+ctgrind: ctgrind-build
+	sh scripts/ctgrind.sh $(CTG_DIR)/glass-ctgrind
 
 bench: all
 	sh scripts/bench.sh $(BUILD)

@@ -96,31 +96,123 @@
 #define AES_GCM_IV_LEN   12     /* the recommended GCM IV length */
 #define AES_GCM_TAG_LEN  16
 
+struct aes_impl;
+struct ghash_impl;
+
 typedef struct aes256_ctx {
     /* The key schedule w[0..59] (FIPS 197 §5.2), one 32-bit word per column,
      * and the equivalent inverse-cipher schedule dw (§5.3.5) for decryption. */
     uint32_t w[4 * (AES256_ROUNDS + 1)];
     uint32_t dw[4 * (AES256_ROUNDS + 1)];
-    const glass_tracer *trace;  /* NULL: no trace; else the reference cipher
-                                   emits every step of every round */
+    /* The same round keys in the form one implementation wants. */
+    union {
+        uint64_t bs[8 * (AES256_ROUNDS + 1)];   /* aes_bitslice.c: sliced, 4 copies */
+        uint8_t rk[2][AES256_ROUNDS + 1][16];    /* aes_hw.c: AESENC and AESDEC keys */
+    } sk;
+    const struct aes_impl *impl;        /* the code that runs: chosen at init */
+    const struct ghash_impl *ghash;     /* GCM's multiplication in GF(2^128) */
+    const glass_tracer *trace;          /* NULL: no trace; else the reference
+                                           cipher emits every step of every round */
 } aes256_ctx;
 
-/* KeyExpansion.  key_len must be 32 (GLASS_ERR_AES_KEY_LENGTH). */
+/* ---- choosing an implementation ------------------------------------------
+
+   One table of AES implementations and one of GHASH multiplications, each
+   entry with its name, its constant-time status and its functions.  A
+   context is bound to one AES implementation at init, and every mode run
+   on it (ECB, CBC, CTR, GCM) uses that one; GCM also uses the context's
+   GHASH, the implementation's partner unless aes256_set_ghash says
+   otherwise.  Nothing else (tracing included) changes which code runs.
+
+     name    | file            | CT  | what it is
+     ref     | aes_ref.c       | no  | FIPS 197 step by step; traces
+     table   | aes_fast.c      | no  | four T-tables (also: "fast")
+     ct      | aes_bitslice.c  | yes | bitsliced, four blocks at once
+     ct-gf   | aes_ct.c        | yes | S-box computed as a^254 in GF(2^8)
+     hw      | aes_hw.c        | yes | AES-NI (when the CPU has it)
+
+     GHASH   | file            | CT  | what it is
+     ref     | ghash.c         | no  | SP 800-38D Algorithm 1, bit by bit
+     table   | ghash.c         | no  | four bits at a time, 16-entry table
+     ct      | ghash.c         | yes | integer multiplication with holes
+     hw      | aes_hw.c        | yes | PCLMULQDQ (when the CPU has it)  */
+typedef struct aes_impl {
+    const char *name;
+    const char *summary;            /* one line, with what it leaks */
+    int constant_time;              /* 1: no secret-dependent branch or address */
+    const char *ghash;              /* the GHASH that GCM pairs with it */
+    int (*available)(void);         /* NULL: always; else asks the CPU */
+    /* Fills the context's round keys from the 32-byte key. */
+    void (*setup)(aes256_ctx *ctx, const uint8_t key[AES256_KEY_LEN]);
+    /* nblocks independent blocks (ECB); in == out allowed. */
+    void (*encrypt)(const aes256_ctx *ctx, const uint8_t *in, uint8_t *out, size_t nblocks);
+    void (*decrypt)(const aes256_ctx *ctx, const uint8_t *in, uint8_t *out, size_t nblocks);
+    /* Optional whole-mode loops (NULL: the modes build them from encrypt):
+     * CTR over nblocks with the counter advanced in place, by the last 32
+     * bits only when inc32 (GCM, SP 800-38D §6.2) else by all 128 (SP
+     * 800-38A Appendix B.1); CBC encryption chaining through iv. */
+    void (*ctr)(const aes256_ctx *ctx, uint8_t counter[AES_BLOCK_LEN], int inc32,
+                const uint8_t *in, uint8_t *out, size_t nblocks);
+    void (*cbc_encrypt)(const aes256_ctx *ctx, uint8_t iv[AES_BLOCK_LEN], const uint8_t *in,
+                        uint8_t *out, size_t nblocks);
+} aes_impl;
+
+struct ghash_key;                    /* aes_internal.h: H in the form one method wants */
+typedef struct ghash_impl {
+    const char *name;
+    const char *summary;
+    int constant_time;
+    int (*available)(void);
+    void (*init)(struct ghash_key *k, const uint8_t H[AES_BLOCK_LEN]);
+    /* Y = (...((Y + X_1) . H + X_2) . H ... + X_n) . H over whole blocks. */
+    void (*blocks)(const struct ghash_key *k, uint8_t Y[AES_BLOCK_LEN], const uint8_t *X,
+                   size_t nblocks);
+} ghash_impl;
+
+/* The tables: entries 0 .. count-1, in the order above.  _by_name returns
+ * NULL for an unknown name ("fast" is another name for "table").  An entry
+ * whose available() says no (hw on a CPU without the instructions) is still
+ * listed; aes256_init_impl refuses it. */
+size_t aes_impl_count(void);
+const aes_impl *aes_impl_at(size_t i);
+const aes_impl *aes_impl_by_name(const char *name);
+int aes_impl_available(const aes_impl *impl);
+size_t ghash_impl_count(void);
+const ghash_impl *ghash_impl_at(size_t i);
+const ghash_impl *ghash_impl_by_name(const char *name);
+int ghash_impl_available(const ghash_impl *impl);
+
+/* What aes256_init uses: the fastest constant-time implementation this CPU
+ * runs — hw where the CPU has AES-NI and PCLMULQDQ, else ct. */
+const aes_impl *aes_impl_default(void);
+
+/* KeyExpansion and set-up for one implementation (NULL: the default).
+ * GLASS_ERR_AES_KEY_LENGTH unless key_len is 32; GLASS_ERR_UNSUPPORTED if
+ * the CPU lacks the instructions. */
+glass_err aes256_init_impl(aes256_ctx *ctx, const uint8_t *key, size_t key_len,
+                           const aes_impl *impl);
+/* GCM's GHASH for this context (after init); GLASS_ERR_UNSUPPORTED if the
+ * CPU lacks the instructions. */
+glass_err aes256_set_ghash(aes256_ctx *ctx, const ghash_impl *ghash);
+
+/* KeyExpansion with the default, constant-time implementation (see
+ * aes_impl_default).  key_len must be 32 (GLASS_ERR_AES_KEY_LENGTH). */
 glass_err aes256_init(aes256_ctx *ctx, const uint8_t *key, size_t key_len);
-/* Routes single-block encryption/decryption through the reference cipher
- * and emits trace events for the state after every step of every round, in
- * the layout of FIPS 197 Appendix C.3 ("round[ 1].s_box ..."). */
+/* Binds the context to the reference cipher (aes_ref.c), the only one that
+ * reports its steps, and hands it the tracer: every block then emits the
+ * state after every step of every round, in the layout of FIPS 197
+ * Appendix C.3 ("round[ 1].s_box ...").  NULL turns the reports off and
+ * leaves the reference cipher in place. */
 void aes256_set_trace(aes256_ctx *ctx, const glass_tracer *trace);
+/* One block through the context's implementation. */
 void aes256_encrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN],
                           uint8_t out[AES_BLOCK_LEN]);
 void aes256_decrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN],
                           uint8_t out[AES_BLOCK_LEN]);
 void aes256_clear(aes256_ctx *ctx);
 
-/* KeyExpansion (FIPS 197 §5.2) and the dw schedule (§5.3.5) computed
- * without any table look-up or branch on the key (aes_ct.c): the same
- * w and dw as aes256_init, so the context serves every function here.
- * key_len must be 32 (GLASS_ERR_AES_KEY_LENGTH).  CT: yes. */
+/* aes256_init_impl with the "ct" (bitsliced) implementation, whatever the
+ * CPU.  key_len must be 32 (GLASS_ERR_AES_KEY_LENGTH).  CT: yes. */
 glass_err aes256_ct_init(aes256_ctx *ctx, const uint8_t *key, size_t key_len);
 
 /* ECB (SP 800-38A §6.1): len a multiple of 16 (GLASS_ERR_AES_NOT_BLOCKS).
@@ -157,7 +249,7 @@ glass_err pkcs7_unpad(const uint8_t *buf, size_t len, size_t *data_len);
 glass_err aes256_ctr_xor(const aes256_ctx *ctx, uint8_t counter[AES_BLOCK_LEN],
                          const uint8_t *in, size_t len, uint8_t *out);
 
-/* GCM (SP 800-38D §7.1, §7.2).  Any IV length >= 1 byte (12 is the fast
+/* GCM (SP 800-38D §7.1, §7.2) over the context's cipher and GHASH.  Any IV length >= 1 byte (12 is the fast
  * path, §7.1 step 2); tag_len 4..16 (GLASS_ERR_AES_TAG_LENGTH).  Decryption
  * compares the tag in constant time and, on a mismatch, returns
  * GLASS_ERR_AES_TAG and wipes out[] so no unauthenticated plaintext escapes. */
@@ -170,9 +262,9 @@ glass_err aes256_gcm_decrypt(const aes256_ctx *ctx, const uint8_t *iv, size_t iv
                              const uint8_t *in, size_t len,
                              const uint8_t *tag, size_t tag_len, uint8_t *out);
 
-/* GCM as above over the constant-time cipher (aes_ct.c) and the constant-
- * time GHASH multiplication (gcm_mult_ct); same arguments, same errors,
- * same output.  Pair with aes256_ct_init.  CT: yes (about 40x slower). */
+/* GCM as above, forcing the constant-time pair whatever the context was
+ * bound to: the bitsliced cipher (aes_bitslice.c) and the constant-time
+ * GHASH (ghash.c); same arguments, same errors, same output.  CT: yes. */
 glass_err aes256_gcm_encrypt_ct(const aes256_ctx *ctx, const uint8_t *iv, size_t iv_len,
                                 const uint8_t *aad, size_t aad_len,
                                 const uint8_t *in, size_t len, uint8_t *out,

@@ -48,12 +48,12 @@
  *   1. the lanes: xtime8, gf_mul8 (§4.2, §4.2.1), gf_pow2k8 (squarings),
  *      gf_inv8 (a^254);
  *   2. the affine maps and sub_bytes8 / inv_sub_bytes8 (§5.1.1, §5.3.2);
- *   3. KeyExpansion (§5.2) and the dw schedule (§5.3.5): aes256_ct_init;
+ *   3. KeyExpansion (§5.2) and the dw schedule (§5.3.5): aes256_ct_expand_key;
  *   4. the round transformations on state[4][4] and Cipher (§5.1);
  *   5. the inverse transformations and InvCipher (§5.3).
  *
  * CT: yes — no secret-dependent memory index or branch, in the cipher and
- * in aes256_ct_init (assuming, as everywhere, that shifts, AND, XOR and
+ * in aes256_ct_expand_key (assuming, as everywhere, that shifts, AND, XOR and
  * 64-bit arithmetic take the same time for every operand).
  * Cost: each SubBytes is, twice (eight lanes each), four multiplications
  * and three linear powers of eight masked steps: about 40 times slower than
@@ -253,13 +253,9 @@ static const uint32_t Rcon[8] = {
     0x08000000, 0x10000000, 0x20000000, 0x40000000,
 };
 
-/* See aes.h.  FIPS 197 §5.2 (Figure 11) for w, §5.3.5 for dw. */
-glass_err aes256_ct_init(aes256_ctx *ctx, const uint8_t *key, size_t key_len)
+/* See aes_internal.h.  FIPS 197 §5.2 (Figure 11) for w, §5.3.5 for dw. */
+void aes256_ct_expand_key(aes256_ctx *ctx, const uint8_t key[AES256_KEY_LEN])
 {
-    if (ctx == NULL || key == NULL)
-        return GLASS_ERR_ARG;
-    if (key_len != AES256_KEY_LEN)
-        return GLASS_ERR_AES_KEY_LENGTH;
     uint32_t *w = ctx->w;
     uint32_t temp;
     /* 1. The first Nk words are the key itself. */
@@ -281,8 +277,6 @@ glass_err aes256_ct_init(aes256_ctx *ctx, const uint8_t *key, size_t key_len)
     for (int i = Nb; i < Nr * Nb; i++)
         ctx->dw[i] = inv_mix_word(ctx->dw[i]);
     glass_wipe(&temp, sizeof temp);
-    ctx->trace = NULL;
-    return GLASS_OK;
 }
 
 /* ---- 4. the round transformations and Cipher (§5.1) ------------------------ */

@@ -1,9 +1,9 @@
 /*
- * aes_internal.h — what only the tests and the vector runner need: direct
- * access to each AES implementation (reference, T-table, constant-time), so
- * every vector runs through all three, and each GHASH multiplication (the
- * bit-by-bit definition, the 4-bit table, the constant-time one), so they
- * can be checked against each other.
+ * aes_internal.h — what the implementations share among themselves and what
+ * only the tests and the vector runner need: the pieces each entry of the
+ * tables in aes.h is built from, direct access to each single-block cipher,
+ * and each GHASH multiplication, so they can be checked against each other.
+ * Programs choose an implementation through aes.h (aes_impl_by_name).
  */
 #ifndef GLASS_AES_INTERNAL_H
 #define GLASS_AES_INTERNAL_H
@@ -28,6 +28,49 @@ void aes256_ref_decrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_
 void aes_dump_state(const uint8_t state[4][4]);
 void aes_dump_schedule(const aes256_ctx *ctx);
 
+/* KeyExpansion (§5.2) and dw (§5.3.5) into ctx->w and ctx->dw: the
+ * reference one of aes_ref.c (S-box look-ups: CT: no) and the one of
+ * aes_ct.c (S-box computed: CT: yes). */
+void aes256_ref_expand_key(aes256_ctx *ctx, const uint8_t key[AES256_KEY_LEN]);
+void aes256_ct_expand_key(aes256_ctx *ctx, const uint8_t key[AES256_KEY_LEN]);
+
+/* aes_bitslice.c: the sliced round keys from ctx->w, and ECB over any
+ * number of blocks, four at a time.  CT: yes. */
+void aes256_bitslice_setup(aes256_ctx *ctx);
+void aes256_bitslice_encrypt(const aes256_ctx *ctx, const uint8_t *in, uint8_t *out,
+                             size_t nblocks);
+void aes256_bitslice_decrypt(const aes256_ctx *ctx, const uint8_t *in, uint8_t *out,
+                             size_t nblocks);
+/* The S-box circuit alone (or its inverse, G . S . G) on 64 bytes. */
+void aes_bitslice_sbox64(uint8_t bytes[64], int inverse);
+
+/* aes_hw.c: the AES-NI and PCLMULQDQ entries (aes_impl and ghash_impl);
+ * available() is 0 on a CPU without the instructions. */
+extern const aes_impl aes_impl_hw;
+extern const ghash_impl ghash_impl_hw;
+/* 1 when the CPU has AES-NI, PCLMULQDQ and SSSE3 / SHA-NI (CPUID). */
+int glass_cpu_has_aesni(void);
+
+/* modes.c: CTR keystream over any len (the last block may be partial) with
+ * the counter advanced by the last 32 bits (inc32 = 1, GCM) or by all 128
+ * (SP 800-38A); through ctx->impl->ctr when it has one, else counter blocks
+ * through ctx->impl->encrypt a few at a time.  GCM's GCTR is this. */
+void aes256_ctr_run(const aes256_ctx *ctx, uint8_t counter[AES_BLOCK_LEN], int inc32,
+                    const uint8_t *in, size_t len, uint8_t *out);
+
+/* H in the form each GHASH method wants (ghash.c, aes_hw.c). */
+typedef struct ghash_key {
+    uint64_t M[16][2];          /* table: M[n] = n . H, as (bytes 0..7, 8..15) */
+    uint64_t H[2];              /* ref, ct: H itself, the same halves */
+    uint64_t Hs[15];            /* ct: H.lo, H.hi, H.lo ^ H.hi, each in 5 classes */
+    uint8_t Hpow[8][16];        /* hw: H, H^2, .., H^8, byte-reflected */
+} ghash_key;
+
+/* ghash.c: the three portable entries of the GHASH table. */
+extern const ghash_impl ghash_impl_ref;
+extern const ghash_impl ghash_impl_table;
+extern const ghash_impl ghash_impl_ct;
+
 /* aes_fast.c: the T-table cipher and the equivalent inverse cipher
  * (FIPS 197 §5.3.5, using ctx->dw).  Never trace. */
 void aes256_fast_encrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN],
@@ -48,9 +91,13 @@ void aes256_ct_decrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_L
 typedef void (*aes_block_fn)(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN],
                              uint8_t out[AES_BLOCK_LEN]);
 
-/* gcm.c: aes256_gcm_encrypt/decrypt (see aes.h) over the block cipher CIPH
- * (the public functions pass aes256_fast_encrypt_block; the vector runner
- * also passes aes256_ref_encrypt_block). */
+/* aes_impl.c: the entry of the table whose single-block encryption is
+ * CIPH (aes256_ref_encrypt_block: "ref", ...); NULL for another function. */
+const aes_impl *aes_impl_for_block_fn(aes_block_fn CIPH);
+
+/* gcm.c: aes256_gcm_encrypt/decrypt (see aes.h) over the implementation
+ * whose block cipher is CIPH (aes_impl_for_block_fn), with the table GHASH;
+ * kept for callers that name a block function instead of a table entry. */
 glass_err aes256_gcm_encrypt_with(aes_block_fn CIPH, const aes256_ctx *ctx, const uint8_t *iv,
                                   size_t iv_len, const uint8_t *aad, size_t aad_len,
                                   const uint8_t *in, size_t len, uint8_t *out,
@@ -61,7 +108,7 @@ glass_err aes256_gcm_decrypt_with(aes_block_fn CIPH, const aes256_ctx *ctx, cons
                                   const uint8_t *tag, size_t tag_len, uint8_t *out);
 
 /* Which GHASH multiplication GCM uses: the 4-bit table (fast, CT: no) or
- * gcm_mult_ct (CT: yes). */
+ * the constant-time one (CT: yes).  The tables in aes.h hold all of them. */
 typedef enum gcm_ghash {
     GCM_GHASH_TABLE,
     GCM_GHASH_CT,
@@ -82,13 +129,12 @@ glass_err aes256_gcm_decrypt_with_ghash(aes_block_fn CIPH, gcm_ghash GHASH,
                                         const uint8_t *in, size_t len,
                                         const uint8_t *tag, size_t tag_len, uint8_t *out);
 
-/* gcm.c: Z = X . Y in GF(2^128) by SP 800-38D §6.3 Algorithm 1, one bit at a
+/* ghash.c: Z = X . Y in GF(2^128) by SP 800-38D §6.3 Algorithm 1, one bit at a
  * time (the definition; the 4-bit table in gcm.c must agree with it). */
 void gcm_mult_ref(const uint8_t X[16], const uint8_t Y[16], uint8_t Z[16]);
 /* The same product through the 4-bit table built for H = Y. */
 void gcm_mult_table(const uint8_t X[16], const uint8_t H[16], uint8_t Z[16]);
-/* The same product by Algorithm 1 with masks in place of both ifs (the bit
- * of X, the bit shifted out of V): CT: yes. */
+/* The same product by integer multiplication with holes (ghash.c): CT: yes. */
 void gcm_mult_ct(const uint8_t X[16], const uint8_t Y[16], uint8_t Z[16]);
 
 #endif

@@ -6,7 +6,7 @@
  *   1. the S-box (FIPS 197 §5.1.1, Figure 7) and its inverse (Figure 14);
  *   2. xtime and multiplication in GF(2^8) (§4.2, §4.2.1);
  *   3. KeyExpansion with RotWord, SubWord and Rcon (§5.2, Figure 11), which
- *      aes256_init() runs, and the equivalent inverse-cipher schedule dw
+ *      aes256_ref_expand_key() runs, and the equivalent inverse-cipher schedule dw
  *      (§5.3.5) that the fast decryption in aes_fast.c needs;
  *   4. the four round transformations on state[4][4]: SubBytes (§5.1.1),
  *      ShiftRows (§5.1.2), MixColumns (§5.1.3), AddRoundKey (§5.1.4);
@@ -169,13 +169,9 @@ static uint32_t inv_mix_word(uint32_t col)
                 (uint8_t)(gmul(s0, 0x0b) ^ gmul(s1, 0x0d) ^ gmul(s2, 0x09) ^ gmul(s3, 0x0e)));
 }
 
-/* See aes.h.  FIPS 197 §5.2, and §5.3.5 for dw. */
-glass_err aes256_init(aes256_ctx *ctx, const uint8_t *key, size_t key_len)
+/* See aes_internal.h.  FIPS 197 §5.2, and §5.3.5 for dw. */
+void aes256_ref_expand_key(aes256_ctx *ctx, const uint8_t key[AES256_KEY_LEN])
 {
-    if (ctx == NULL || key == NULL)
-        return GLASS_ERR_ARG;
-    if (key_len != AES256_KEY_LEN)
-        return GLASS_ERR_AES_KEY_LENGTH;
     KeyExpansion(key, ctx->w);
     /* The equivalent inverse cipher (§5.3.5) runs InvMixColumns before
      * AddRoundKey, so the round keys of rounds 1..Nr-1 are passed through
@@ -185,42 +181,6 @@ glass_err aes256_init(aes256_ctx *ctx, const uint8_t *key, size_t key_len)
         ctx->dw[i] = ctx->w[i];
     for (int i = Nb; i < Nr * Nb; i++)
         ctx->dw[i] = inv_mix_word(ctx->dw[i]);
-    ctx->trace = NULL;
-    return GLASS_OK;
-}
-
-/* See aes.h. */
-void aes256_set_trace(aes256_ctx *ctx, const glass_tracer *trace)
-{
-    ctx->trace = trace;
-}
-
-/* See aes.h: with a tracer, the reference cipher (which reports each step);
- * without, the faster table-driven one. */
-void aes256_encrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN],
-                          uint8_t out[AES_BLOCK_LEN])
-{
-    if (ctx->trace != NULL)
-        aes256_ref_encrypt_block(ctx, in, out);
-    else
-        aes256_fast_encrypt_block(ctx, in, out);
-}
-
-/* See aes.h. */
-void aes256_decrypt_block(const aes256_ctx *ctx, const uint8_t in[AES_BLOCK_LEN],
-                          uint8_t out[AES_BLOCK_LEN])
-{
-    if (ctx->trace != NULL)
-        aes256_ref_decrypt_block(ctx, in, out);
-    else
-        aes256_fast_decrypt_block(ctx, in, out);
-}
-
-/* See aes.h. */
-void aes256_clear(aes256_ctx *ctx)
-{
-    if (ctx != NULL)
-        glass_wipe(ctx, sizeof *ctx);
 }
 
 /* ---- trace helpers ------------------------------------------------------ */

@@ -6,12 +6,15 @@
  * its constant-time check, CBC with padding, CTR (§6.5, with the standard
  * incrementing function of Appendix B.1 over the whole 128-bit block).
  *
- * Every mode calls the table-driven block cipher of aes_fast.c directly; the
- * reference cipher is for single blocks and traces (aes256_encrypt_block).
+ * Every mode runs over the implementation the context was bound to
+ * (ctx->impl, see aes.h and aes_impl.c): ECB, CTR and CBC decryption hand it
+ * many blocks at once, which the bitsliced and the hardware ciphers work on
+ * in parallel; CBC encryption cannot (each block needs the previous
+ * ciphertext) and goes one block at a time.
  *
  * CT: the modes add no secret-dependent branches or look-ups of their own;
- * the PKCS#7 check is constant time (yes); the block cipher under them is
- * not (see aes_fast.c).
+ * the PKCS#7 check is constant time (yes); the block cipher under them has
+ * its own status (aes.h's table).
  */
 #include "aes/aes.h"
 #include "aes/aes_internal.h"
@@ -41,8 +44,7 @@ glass_err aes256_ecb_encrypt(const aes256_ctx *ctx, const uint8_t *in, size_t le
         return GLASS_ERR_ARG;
     if (len % AES_BLOCK_LEN != 0)
         return GLASS_ERR_AES_NOT_BLOCKS;
-    for (size_t j = 0; j < len; j += AES_BLOCK_LEN)
-        aes256_fast_encrypt_block(ctx, in + j, out + j);
+    ctx->impl->encrypt(ctx, in, out, len / AES_BLOCK_LEN);
     return GLASS_OK;
 }
 
@@ -53,8 +55,7 @@ glass_err aes256_ecb_decrypt(const aes256_ctx *ctx, const uint8_t *in, size_t le
         return GLASS_ERR_ARG;
     if (len % AES_BLOCK_LEN != 0)
         return GLASS_ERR_AES_NOT_BLOCKS;
-    for (size_t j = 0; j < len; j += AES_BLOCK_LEN)
-        aes256_fast_decrypt_block(ctx, in + j, out + j);
+    ctx->impl->decrypt(ctx, in, out, len / AES_BLOCK_LEN);
     return GLASS_OK;
 }
 
@@ -72,19 +73,28 @@ glass_err aes256_cbc_encrypt(const aes256_ctx *ctx, const uint8_t iv[AES_BLOCK_L
         return GLASS_ERR_AES_NOT_BLOCKS;
     uint8_t chain[AES_BLOCK_LEN];
     memcpy(chain, iv, AES_BLOCK_LEN);
+    if (ctx->impl->cbc_encrypt != NULL) {
+        ctx->impl->cbc_encrypt(ctx, chain, in, out, len / AES_BLOCK_LEN);
+        return GLASS_OK;
+    }
     for (size_t j = 0; j < len; j += AES_BLOCK_LEN) {
         xor_block(chain, chain, in + j);
-        aes256_fast_encrypt_block(ctx, chain, chain);
+        ctx->impl->encrypt(ctx, chain, chain, 1);
         memcpy(out + j, chain, AES_BLOCK_LEN);
     }
     glass_wipe(chain, sizeof chain);
     return GLASS_OK;
 }
 
+/* Blocks handed to the cipher at once by CBC decryption and CTR. */
+#define BATCH 16
+
 /* See aes.h.
  *   P_1 = CIPH^-1_K(C_1) XOR IV
  *   P_j = CIPH^-1_K(C_j) XOR C_{j-1}
- * C_j is saved before P_j is written, so in == out works. */
+ * Every P_j needs only ciphertext, so up to BATCH blocks are deciphered at
+ * once; the ciphertext of a batch is saved before its plaintext is
+ * written, so in == out works. */
 glass_err aes256_cbc_decrypt(const aes256_ctx *ctx, const uint8_t iv[AES_BLOCK_LEN],
                              const uint8_t *in, size_t len, uint8_t *out)
 {
@@ -92,13 +102,20 @@ glass_err aes256_cbc_decrypt(const aes256_ctx *ctx, const uint8_t iv[AES_BLOCK_L
         return GLASS_ERR_ARG;
     if (len % AES_BLOCK_LEN != 0)
         return GLASS_ERR_AES_NOT_BLOCKS;
-    uint8_t prev[AES_BLOCK_LEN], cur[AES_BLOCK_LEN], tmp[AES_BLOCK_LEN];
+    uint8_t prev[AES_BLOCK_LEN], cur[BATCH * AES_BLOCK_LEN], tmp[BATCH * AES_BLOCK_LEN];
     memcpy(prev, iv, AES_BLOCK_LEN);
-    for (size_t j = 0; j < len; j += AES_BLOCK_LEN) {
-        memcpy(cur, in + j, AES_BLOCK_LEN);
-        aes256_fast_decrypt_block(ctx, cur, tmp);
+    for (size_t j = 0; j < len;) {
+        size_t n = (len - j) / AES_BLOCK_LEN;
+        if (n > BATCH)
+            n = BATCH;
+        memcpy(cur, in + j, n * AES_BLOCK_LEN);
+        ctx->impl->decrypt(ctx, cur, tmp, n);
         xor_block(out + j, tmp, prev);
-        memcpy(prev, cur, AES_BLOCK_LEN);
+        for (size_t i = 1; i < n; i++)
+            xor_block(out + j + i * AES_BLOCK_LEN, tmp + i * AES_BLOCK_LEN,
+                      cur + (i - 1) * AES_BLOCK_LEN);
+        memcpy(prev, cur + (n - 1) * AES_BLOCK_LEN, AES_BLOCK_LEN);
+        j += n * AES_BLOCK_LEN;
     }
     glass_wipe(tmp, sizeof tmp);
     return GLASS_OK;
@@ -148,8 +165,12 @@ glass_err pkcs7_unpad(const uint8_t *buf, size_t len, size_t *data_len)
         uint32_t same = glass_ct_mask_eq(last[AES_BLOCK_LEN - 1 - i], pad);
         good &= ~in_padding | same;
     }
-    /* 3. One answer, decided only now. */
-    *data_len = len - (size_t)(pad & good & 0xff);
+    /* 3. One answer, decided only now: the verdict and the length are what
+     *    the caller is given, so from here on they are public. */
+    size_t n = len - (size_t)(pad & good & 0xff);
+    glass_ct_declassify(&good, sizeof good);
+    glass_ct_declassify(&n, sizeof n);
+    *data_len = n;
     return good != 0 ? GLASS_OK : GLASS_ERR_AES_PADDING;
 }
 
@@ -210,37 +231,60 @@ glass_err aes256_cbc_decrypt_pkcs7(const aes256_ctx *ctx, const uint8_t iv[AES_B
 
 /* ---- CTR (SP 800-38A §6.5, Appendix B.1) ---------------------------------- */
 
-/* T_{j+1} = T_j + 1 mod 2^128, the block read as a big-endian integer. */
-static inline void increment_counter(uint8_t counter[AES_BLOCK_LEN])
+/* T_{j+1} = T_j + 1: mod 2^128 over the whole block, big-endian (SP 800-38A
+ * Appendix B.1), or mod 2^32 over the last four bytes only (inc32 of SP
+ * 800-38D §6.2, which GCM uses). */
+static inline void increment_counter(uint8_t counter[AES_BLOCK_LEN], int inc32)
 {
-    for (int i = AES_BLOCK_LEN - 1; i >= 0; i--) {
+    int stop = inc32 ? AES_BLOCK_LEN - 4 : 0;
+    for (int i = AES_BLOCK_LEN - 1; i >= stop; i--) {
         counter[i]++;
         if (counter[i] != 0)
             break;
     }
 }
 
-/* See aes.h.
+/* See aes_internal.h.
  *   O_j = CIPH_K(T_j);  C_j = P_j XOR O_j  (the last block may be partial:
- *   C*_n = P*_n XOR MSB_u(O_n)).  Decryption is the same operation. */
+ *   C*_n = P*_n XOR MSB_u(O_n)).
+ * The counter blocks of a batch are written out first and enciphered
+ * together, so a parallel cipher works on all of them at once. */
+void aes256_ctr_run(const aes256_ctx *ctx, uint8_t counter[AES_BLOCK_LEN], int inc32,
+                    const uint8_t *in, size_t len, uint8_t *out)
+{
+    uint8_t O[BATCH * AES_BLOCK_LEN];
+    size_t whole = len / AES_BLOCK_LEN;
+    size_t j = 0;
+    if (ctx->impl->ctr != NULL && whole > 0) {
+        ctx->impl->ctr(ctx, counter, inc32, in, out, whole);
+        j = whole * AES_BLOCK_LEN;
+    }
+    while (j < len) {
+        size_t n = (len - j + AES_BLOCK_LEN - 1) / AES_BLOCK_LEN;
+        if (n > BATCH)
+            n = BATCH;
+        for (size_t i = 0; i < n; i++) {
+            memcpy(O + i * AES_BLOCK_LEN, counter, AES_BLOCK_LEN);
+            increment_counter(counter, inc32);
+        }
+        ctx->impl->encrypt(ctx, O, O, n);
+        size_t take = len - j < n * AES_BLOCK_LEN ? len - j : n * AES_BLOCK_LEN;
+        size_t i = 0;
+        for (; i + AES_BLOCK_LEN <= take; i += AES_BLOCK_LEN)
+            xor_block(out + j + i, in + j + i, O + i);
+        for (; i < take; i++)
+            out[j + i] = (uint8_t)(in[j + i] ^ O[i]);
+        j += take;
+    }
+    glass_wipe(O, sizeof O);
+}
+
+/* See aes.h.  SP 800-38A §6.5 with the standard incrementing function. */
 glass_err aes256_ctr_xor(const aes256_ctx *ctx, uint8_t counter[AES_BLOCK_LEN],
                          const uint8_t *in, size_t len, uint8_t *out)
 {
     if (ctx == NULL || counter == NULL || (len > 0 && (in == NULL || out == NULL)))
         return GLASS_ERR_ARG;
-    uint8_t O[AES_BLOCK_LEN];
-    size_t j = 0;
-    for (; j + AES_BLOCK_LEN <= len; j += AES_BLOCK_LEN) {
-        aes256_fast_encrypt_block(ctx, counter, O);
-        increment_counter(counter);
-        xor_block(out + j, in + j, O);
-    }
-    if (j < len) {
-        aes256_fast_encrypt_block(ctx, counter, O);
-        increment_counter(counter);
-        for (size_t i = 0; j + i < len; i++)
-            out[j + i] = (uint8_t)(in[j + i] ^ O[i]);
-    }
-    glass_wipe(O, sizeof O);
+    aes256_ctr_run(ctx, counter, 0, in, len, out);
     return GLASS_OK;
 }

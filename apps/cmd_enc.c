@@ -13,10 +13,11 @@
  * and -aes-256-gcm works (openssl enc refuses AEAD ciphers): the 16-byte
  * tag follows the ciphertext, and -d checks it before releasing anything.
  *
- * -impl ct (GCM only) runs the constant-time path: the key schedule from
- * aes256_ct_init, the cipher of aes_ct.c and GHASH by gcm_mult_ct; the
- * output is the same bytes, slower.  ECB, CBC and CTR (aes/modes.c) run
- * over the table cipher only, so -impl ct with them is refused.
+ * -impl NAME binds the key to one entry of aes.h's table of implementations
+ * (ref, table, ct, ct-gf, hw; "fast" is table) for every mode, GCM's GHASH
+ * being that entry's partner; without it the default aes256_init chooses
+ * (constant time: hw where the CPU has AES-NI, else ct).  The output is the
+ * same bytes whichever runs.
  */
 #include "apps.h"
 #include "aes/aes.h"
@@ -31,7 +32,7 @@ enum cipher { C_NONE, C_ECB, C_CBC, C_CTR, C_GCM };
 static void usage(void)
 {
     printf("usage: glass enc -aes-256-ecb|-aes-256-cbc|-aes-256-ctr|-aes-256-gcm\n"
-           "                 [-e|-d] -K HEX [-iv HEX] [-nopad] [-aad HEX] [-impl fast|ct]\n"
+           "                 [-e|-d] -K HEX [-iv HEX] [-nopad] [-aad HEX] [-impl NAME]\n"
            "                 [-in FILE] [-out FILE]\n"
            "       glass enc --trace [-e|-d] -K HEX [-in FILE]\n\n"
            "Encrypts (-e, the default) or decrypts (-d) FILE (standard input if no -in)\n"
@@ -42,9 +43,11 @@ static void usage(void)
            "              any length (12 recommended) for gcm; not used by ecb\n"
            "  -nopad      no PKCS#7 padding (ecb, cbc): the input must be whole blocks\n"
            "  -aad HEX    gcm only: additional authenticated data\n"
-           "  -impl fast|ct  gcm only: fast (the default) uses table look-ups, which leak\n"
-           "              the key through cache timing; ct uses the constant-time AES\n"
-           "              and GHASH (same output, about 40 times slower)\n"
+           "  -impl NAME  which AES (and GHASH) implementation runs: ref (FIPS 197 step\n"
+           "              by step), table (T-tables: fast, but leaks the key through\n"
+           "              cache timing; also: fast), ct (bitsliced, constant time),\n"
+           "              ct-gf (S-box computed, constant time, slow), hw (AES-NI and\n"
+           "              PCLMULQDQ); default: hw if the CPU has it, else ct\n"
            "gcm writes the 16-byte tag after the ciphertext; -d checks and removes it.\n"
            "--trace encrypts (or with -d decrypts) exactly one 16-byte block with the\n"
            "reference cipher and prints the state after every step of every round, in\n"
@@ -114,7 +117,8 @@ static int run(int argc, char **argv)
         return 0;
     }
     enum cipher cipher = C_NONE;
-    int decrypt = 0, nopad = 0, trace = 0, use_ct = 0, status = 1;
+    int decrypt = 0, nopad = 0, trace = 0, status = 1;
+    const aes_impl *chosen = NULL;
     const char *key_hex = NULL, *iv_hex = NULL, *aad_hex = NULL, *impl = NULL;
     const char *in_path = "-", *out_path = NULL;
     uint8_t *key = NULL, *iv = NULL, *aad = NULL, *in = NULL, *out = NULL;
@@ -163,13 +167,13 @@ static int run(int argc, char **argv)
 
     /* 0. Which implementation. */
     if (impl != NULL) {
-        if (strcmp(impl, "ct") == 0)
-            use_ct = 1;
-        else if (strcmp(impl, "fast") != 0)
-            return app_error("enc", "-impl: '%s' is not fast or ct", impl);
-        if (use_ct && (trace || cipher != C_GCM))
-            return app_error("enc", "-impl ct is for -aes-256-gcm only (ECB, CBC and CTR run "
-                                    "over the table cipher)");
+        chosen = aes_impl_by_name(impl);
+        if (chosen == NULL)
+            return app_error("enc", "-impl: '%s' is not ref, table, ct, ct-gf or hw", impl);
+        if (!aes_impl_available(chosen))
+            return app_error("enc", "-impl %s: this CPU lacks the instructions", impl);
+        if (trace)
+            return app_error("enc", "-impl with --trace: the trace is the reference cipher's");
     }
 
     /* 1. The key and IV: present, valid hex, the right length. */
@@ -211,7 +215,7 @@ static int run(int argc, char **argv)
         if (app_hex_arg("enc", "-aad", aad_hex, &aad, &aad_len) != 0)
             goto cleanup;
     }
-    if ((use_ct ? aes256_ct_init(&c, key, key_len) : aes256_init(&c, key, key_len)) != GLASS_OK) {
+    if (aes256_init_impl(&c, key, key_len, chosen) != GLASS_OK) {
         app_error("enc", "cannot set up the key");
         goto cleanup;
     }
@@ -278,20 +282,16 @@ static int run(int argc, char **argv)
     }
     case C_GCM:
         if (!decrypt) {
-            err = use_ct ? aes256_gcm_encrypt_ct(&c, iv, iv_len, aad, aad_len, in, in_len, out,
-                                                 out + in_len, AES_GCM_TAG_LEN)
-                         : aes256_gcm_encrypt(&c, iv, iv_len, aad, aad_len, in, in_len, out,
-                                              out + in_len, AES_GCM_TAG_LEN);
+            err = aes256_gcm_encrypt(&c, iv, iv_len, aad, aad_len, in, in_len, out, out + in_len,
+                                     AES_GCM_TAG_LEN);
             out_len = in_len + AES_GCM_TAG_LEN;
         } else if (in_len < AES_GCM_TAG_LEN) {
             app_error("enc", "bad decrypt: input is shorter than the 16-byte GCM tag");
             goto cleanup;
         } else {
             out_len = in_len - AES_GCM_TAG_LEN;
-            err = use_ct ? aes256_gcm_decrypt_ct(&c, iv, iv_len, aad, aad_len, in, out_len,
-                                                 in + out_len, AES_GCM_TAG_LEN, out)
-                         : aes256_gcm_decrypt(&c, iv, iv_len, aad, aad_len, in, out_len,
-                                              in + out_len, AES_GCM_TAG_LEN, out);
+            err = aes256_gcm_decrypt(&c, iv, iv_len, aad, aad_len, in, out_len, in + out_len,
+                                     AES_GCM_TAG_LEN, out);
         }
         break;
     default:

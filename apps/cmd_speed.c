@@ -36,24 +36,39 @@ static void list_names(FILE *f)
 static int run(int argc, char **argv)
 {
     if (app_wants_help(argc, argv)) {
-        printf("usage: glass speed [-seconds N] ALGORITHM...\n\n"
+        printf("usage: glass speed [-seconds N] [-impl NAME] ALGORITHM...\n\n"
                "Measures glasstls's own implementations and prints the figures in the\n"
                "layout of `openssl speed` (`make bench` runs both and prints ratios).\n"
-               "With no algorithm, measures all of them.  Algorithms:\n");
+               "With no algorithm, measures all of them.  -impl NAME measures one entry\n"
+               "of a primitive's table of implementations (AES and GHASH: ref, table,\n"
+               "ct, ct-gf, hw; SHA-256: ref, fast, hw) instead of its default.\n"
+               "Algorithms:\n");
         list_names(stdout);
-        printf("\nexample:\n  glass speed -seconds 1 sha256 aes-256-cbc\n");
+        printf("\nexamples:\n  glass speed -seconds 1 sha256 aes-256-cbc\n"
+               "  glass speed -seconds 1 -impl ct aes-256-ctr\n");
         return 0;
     }
     double seconds = 1.0;
     int first = 1;
-    if (argc >= 2 && (strcmp(argv[1], "-seconds") == 0 || strcmp(argv[1], "--seconds") == 0)) {
-        char *end = NULL;
-        if (argc < 3)
-            return app_error("speed", "-seconds needs a number from 0 to 60");
-        seconds = strtod(argv[2], &end);
-        if (end == argv[2] || *end != '\0' || !(seconds > 0) || seconds > 60)
-            return app_error("speed", "-seconds: '%s' is not a number from 0 to 60", argv[2]);
-        first = 3;
+    /* The options, in any order, before the algorithms. */
+    while (first < argc && argv[first][0] == '-') {
+        const char *opt = argv[first];
+        if (strcmp(opt, "-seconds") == 0 || strcmp(opt, "--seconds") == 0) {
+            char *end = NULL;
+            if (first + 1 >= argc)
+                return app_error("speed", "-seconds needs a number from 0 to 60");
+            seconds = strtod(argv[first + 1], &end);
+            if (end == argv[first + 1] || *end != '\0' || !(seconds > 0) || seconds > 60)
+                return app_error("speed", "-seconds: '%s' is not a number from 0 to 60",
+                                 argv[first + 1]);
+        } else if (strcmp(opt, "-impl") == 0 || strcmp(opt, "--impl") == 0) {
+            if (first + 1 >= argc)
+                return app_error("speed", "-impl needs a name (glass speed --help lists them)");
+            speed_impl = argv[first + 1];
+        } else {
+            return app_error("speed", "unknown option '%s' (glass speed --help)", opt);
+        }
+        first += 2;
     }
     int status = 0;
     if (first >= argc) {

@@ -34,6 +34,11 @@ struct speed_family {
     int (*run)(const char *name, double seconds);   /* 0 on success */
 };
 
+/* The implementation `glass speed -impl NAME` asked for (NULL: each
+ * family's default).  Families with a table of implementations (aes, sha)
+ * look the name up and refuse one they do not have; the others ignore it. */
+extern const char *speed_impl;
+
 /* Seconds since an arbitrary point, monotonic, with sub-microsecond resolution. */
 double speed_now(void);
 

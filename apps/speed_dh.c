@@ -54,7 +54,8 @@ static int run(const char *name, double seconds)
     }
     dh_keypair_init(&b.me);
     dh_keypair_init(&b.peer);
-    if (dh_generate(b.G, &b.me) != GLASS_OK || dh_generate(b.G, &b.peer) != GLASS_OK) {
+    if (dh_generate(b.G, NULL, NULL, &b.me) != GLASS_OK ||
+        dh_generate(b.G, NULL, NULL, &b.peer) != GLASS_OK) {
         fprintf(stderr, "glass speed: %s: key generation failed\n", name);
         goto cleanup;
     }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+const char *speed_impl = NULL;
+
 const size_t speed_block_sizes[6] = {16, 64, 256, 1024, 8192, 16384};
 
 /* See speed.h. */

@@ -97,8 +97,8 @@ int lab_dh_mitm(int argc, char **argv)
     uint8_t *signed_data = NULL, *sig = NULL;
     uint8_t kA[32], kB[32], kMA[32], kMB[32], nonce[64];
     int ok1, ok2, ok3, ok4;
-    if (dh_generate(G, &a) != GLASS_OK || dh_generate(G, &b) != GLASS_OK ||
-        dh_generate(G, &m1) != GLASS_OK || dh_generate(G, &m2) != GLASS_OK ||
+    if (dh_generate(G, NULL, NULL, &a) != GLASS_OK || dh_generate(G, NULL, NULL, &b) != GLASS_OK ||
+        dh_generate(G, NULL, NULL, &m1) != GLASS_OK || dh_generate(G, NULL, NULL, &m2) != GLASS_OK ||
         glass_random(nonce, sizeof nonce) != GLASS_OK) {
         io_error(cmd, "key generation failed");
         goto cleanup;
@@ -230,7 +230,7 @@ int lab_dh_invalid(int argc, char **argv)
         return io_error(cmd, "group ffdhe2048 unavailable");
     dh_keypair me;
     dh_keypair_init(&me);
-    if (dh_generate(G, &me) != GLASS_OK) {
+    if (dh_generate(G, NULL, NULL, &me) != GLASS_OK) {
         dh_keypair_clear(&me);
         return io_error(cmd, "key generation failed");
     }

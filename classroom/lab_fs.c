@@ -198,7 +198,8 @@ int lab_fs_record(int argc, char **argv)
         /* 2b. DHE: both sides draw an ephemeral key; the server signs its
          *     public value with its long-term key over both randoms. */
         const dh_group *G = dh_group_by_name("ffdhe2048");
-        if (G == NULL || dh_generate(G, &xs) != GLASS_OK || dh_generate(G, &xc) != GLASS_OK) {
+        if (G == NULL || dh_generate(G, NULL, NULL, &xs) != GLASS_OK ||
+            dh_generate(G, NULL, NULL, &xc) != GLASS_OK) {
             io_error(cmd, "DH key generation failed");
             goto cleanup;
         }

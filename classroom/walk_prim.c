@@ -333,8 +333,8 @@ int walk_primitive_dh(wk_out *o)
     dh_keypair_init(&ka);
     dh_keypair_init(&kb);
     uint8_t *Zab = malloc(G->p_len), *Zba = malloc(G->p_len);
-    if (Zab == NULL || Zba == NULL || dh_generate(G, &ka) != GLASS_OK ||
-        dh_generate(G, &kb) != GLASS_OK) {
+    if (Zab == NULL || Zba == NULL || dh_generate(G, NULL, NULL, &ka) != GLASS_OK ||
+        dh_generate(G, NULL, NULL, &kb) != GLASS_OK) {
         wk_note(o, "", "error", "key generation failed");
         bad = 1;
         goto cleanup;

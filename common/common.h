@@ -9,6 +9,7 @@
  *     if (glass_ct_equal(mac, expected, 32)) ...          constant time
  *     glass_wipe(secret, len);                            not optimised away
  *     glass_random(buf, len);                             the one RNG
+ *     glass_mpz_clear_secret(x);                          wipes every limb
  *     glass_read_file(path, max, &data, &len);
  *     glass_write_file_atomic(path, data, len, 0600);
  *
@@ -49,6 +50,7 @@
  *     | glass_ct_equal        | yes | only len (volatile reads, no early exit)
  *     | glass_ct_mask_eq, _lt | yes | nothing (branch-free arithmetic)
  *     | glass_wipe            | yes | only len
+ *     | glass_mpz_wipe        | yes | only the allocated size of x
  *     | glass_hex_*           | no  | each digit's range, through branches; the
  *     |                       |     | protocol never decodes a secret from hex
  *     | glass_random          | —   | libsodium's CSPRNG; nothing of its output
@@ -56,6 +58,7 @@
 #ifndef GLASS_COMMON_H
 #define GLASS_COMMON_H
 
+#include <gmp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -117,9 +120,29 @@ static inline uint32_t glass_ct_mask_lt(uint32_t a, uint32_t b)
     return 0u - ((a - b) >> 31);
 }
 
+/* Marks p[0..len) as public from here on: a value computed from secrets
+ * whose release is the design (a MAC check's verdict, a padding check's
+ * verdict and the length it finds, "Z = 1").  It does nothing in a normal
+ * build.  In the build of `make ctgrind` (compiled with GLASS_CTGRIND) it
+ * tells valgrind's memcheck that the bytes are no longer secret, so that
+ * the branch taken on them is not reported; every other branch or address
+ * that depends on a secret is.  Each call is a claim a reader can check. */
+void glass_ct_declassify(const void *p, size_t len);
+
 /* Overwrites len bytes with zeros in a way the compiler may not remove
  * (a plain memset before free() is often optimised away). */
 void glass_wipe(void *p, size_t len);
+
+/* GMP integers that held secrets (mpz.c).  GMP has no wiping free of its
+ * own, and a value that shrank (a reduction mod p, a subtraction) leaves
+ * its old high limbs in the allocated block, beyond what mpz_size counts.
+ * glass_mpz_wipe overwrites every allocated limb with zeros and leaves x
+ * initialised and equal to 0; glass_mpz_clear_secret does that, then
+ * mpz_clear.  Every mpz_t that held a key, an exponent, a DH secret or a
+ * value derived from one goes through them.  (GMP's own scratch space,
+ * inside mpz_powm_sec and friends, is beyond our reach.) */
+void glass_mpz_wipe(mpz_t x);
+void glass_mpz_clear_secret(mpz_t x);
 
 /* ---- randomness ---------------------------------------------------------- */
 
@@ -137,6 +160,17 @@ void glass_random_seed(uint64_t seed);
 
 /* 1 when seeded mode is on (apps print a banner), else 0. */
 int glass_random_is_seeded(void);
+
+/* The shape of every randomness callback: fills buf with len random bytes
+ * and returns GLASS_OK or an error.  The protocol engine is handed one (so
+ * two engines can each replay their own stream), and the primitives that
+ * draw secrets (dh_generate) take one, so a handshake and a lesson reach
+ * the same code.  A NULL callback means glass_random.  (protocol.h repeats
+ * this typedef word for word, which C11 allows.) */
+typedef glass_err (*glass_random_fn)(void *arg, uint8_t *buf, size_t len);
+
+/* Calls cb(arg, buf, len), or glass_random(buf, len) when cb is NULL. */
+glass_err glass_random_with(glass_random_fn cb, void *arg, uint8_t *buf, size_t len);
 
 /* Seeds an independent deterministic stream (used by the protocol so that each
  * engine can be handed its own reproducible randomness). */

@@ -91,3 +91,11 @@ glass_err glass_random(uint8_t *buf, size_t len)
     randombytes_buf(buf, len);
     return GLASS_OK;
 }
+
+/* See common.h. */
+glass_err glass_random_with(glass_random_fn cb, void *arg, uint8_t *buf, size_t len)
+{
+    if (cb == NULL)
+        return glass_random(buf, len);
+    return cb(arg, buf, len);
+}

@@ -13,29 +13,19 @@
  * The named groups live in groups.c.
  *
  * Constant-time status:
- *   dh_generate, dh_compute_shared  CT: mostly — the exponentiation with the
- *       secret x is mpz_powm_sec (a fixed sequence of operations for the
- *       exponent's size), the Z = 1 test is on a public-length value; but
- *       the export of Z measures its bit length (mpz_sizeinbase), and GMP's
- *       own scratch memory is not wiped.
+ *   dh_generate  CT: mostly — the exponentiation with the secret x is
+ *       mpz_powm_sec (a fixed sequence of operations for the exponent's
+ *       size, which is x's own bit length).
+ *   dh_compute_shared  CT: yes — mpn_sec_powm on fixed-size limb arrays
+ *       with x read as |q| bits, the Z = 1 test and the export of Z over
+ *       every limb; all scratch memory is ours and wiped (make ctgrind).
  *   dh_check_public(_fast)  CT: no — works on public values only.
  *   dh_strip_leading_zeros  CT: no — by design of RFC 5246 (see below).
  */
 #include "dh/dh.h"
 
+#include <stdlib.h>
 #include <string.h>
-
-/* Overwrites the limbs of an mpz that held a secret, then frees it.  GMP has
- * no wiping clear of its own. */
-static void mpz_wipe_clear(mpz_t z)
-{
-    size_t n = mpz_size(z);
-    if (n > 0) {
-        mp_limb_t *limbs = mpz_limbs_modify(z, (mp_size_t)n);
-        glass_wipe(limbs, n * sizeof(mp_limb_t));
-    }
-    mpz_clear(z);
-}
 
 /* See dh.h.  The checks are those a receiver of domain parameters can make
  * cheaply (SP 800-56A §5.5.2 asks for assurance of their validity; the NIST
@@ -117,7 +107,7 @@ void dh_keypair_clear(dh_keypair *kp)
 {
     if (kp == NULL)
         return;
-    mpz_wipe_clear(kp->x);
+    glass_mpz_clear_secret(kp->x);
     mpz_clear(kp->y);
 }
 
@@ -133,8 +123,12 @@ void dh_keypair_clear(dh_keypair *kp)
  * Rejection rather than "c mod (M-1)" keeps x exactly uniform.  For the
  * named groups M = 2^N, so step 3 almost never repeats; for a custom group
  * M = q and each try succeeds with probability above 1/2.  We give up after
- * 128 tries, which a working RBG fails with probability below 2^-128. */
-glass_err dh_generate(const dh_group *grp, dh_keypair *kp)
+ * 128 tries, which a working RBG fails with probability below 2^-128.
+ *
+ * The random bits come from rnd(rnd_arg, ...) (NULL: glass_random), so the
+ * handshake engine hands in its own stream and calls this very function:
+ * `break dh_generate` stops during a handshake too. */
+glass_err dh_generate(const dh_group *grp, glass_random_fn rnd, void *rnd_arg, dh_keypair *kp)
 {
     glass_err err = GLASS_ERR_INTERNAL;
     uint8_t buf[1024];
@@ -156,7 +150,7 @@ glass_err dh_generate(const dh_group *grp, dh_keypair *kp)
 
     for (int tries = 0; tries < 128; tries++) {
         /* 2. c: N random bits (the top byte masked down to N bits). */
-        err = glass_random(buf, nbytes);
+        err = glass_random_with(rnd, rnd_arg, buf, nbytes);
         if (err != GLASS_OK)
             goto cleanup;
         if (N % 8 != 0)
@@ -177,7 +171,7 @@ glass_err dh_generate(const dh_group *grp, dh_keypair *kp)
 
 cleanup:
     glass_wipe(buf, sizeof buf);
-    mpz_wipe_clear(c);
+    glass_mpz_clear_secret(c);
     mpz_clear(M);
     return err;
 }
@@ -275,6 +269,67 @@ glass_err dh_check_public_fast(const dh_group *grp, const mpz_t y)
     return GLASS_OK;
 }
 
+/* 1 when 1 <= x <= q - 1, decided without a branch on x's limbs (x is the
+ * secret exponent): x - q borrows exactly when x < q (mpn_sub_n runs the
+ * same carry chain whatever the values), and x is non-zero when some limb
+ * is.  Only the one-bit answer is released. */
+static int dh_private_in_range(const mpz_t x, const mpz_t q)
+{
+    mp_size_t nq = (mp_size_t)mpz_size(q), nx = (mp_size_t)mpz_size(x);
+    if (mpz_sgn(x) <= 0 || nx > nq)
+        return 0;
+    mp_limb_t *t = calloc(2 * (size_t)nq, sizeof *t);
+    if (t == NULL)
+        return 0;
+    const mp_limb_t *xs = mpz_limbs_read(x);
+    mp_limb_t nonzero = 0;
+    for (mp_size_t i = 0; i < nx; i++) {
+        t[i] = xs[i];
+        nonzero |= xs[i];
+    }
+    mp_limb_t borrow = mpn_sub_n(t + nq, t, mpz_limbs_read(q), nq);
+    int ok = (int)(borrow & (mp_limb_t)((nonzero | (0 - nonzero)) >> (GMP_NUMB_BITS - 1)));
+    glass_wipe(t, 2 * (size_t)nq * sizeof *t);
+    free(t);
+    glass_ct_declassify(&ok, sizeof ok);
+    return ok;
+}
+
+/* r[0..n) = b^e mod m, n = mpz_size(m), by GMP's mpn_sec_powm: the same
+ * sequence of operations and memory accesses for every exponent of enb bits
+ * (e is copied into an array of exactly that many bits, zero-extended, so
+ * its own length does not show).  b is public (reduced mod m here); e is
+ * secret.  m odd.  Every scratch limb is wiped before it is freed.  CT: yes
+ * for e (checked by make ctgrind). */
+static glass_err dh_powm_sec(mp_limb_t *r, const mpz_t b, const mpz_t e, mp_bitcnt_t enb,
+                             const mpz_t m)
+{
+    mp_size_t n = (mp_size_t)mpz_size(m);
+    mp_size_t en = (mp_size_t)((enb + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS);
+    mp_size_t e_used = (mp_size_t)mpz_size(e);
+    if (e_used > en)
+        return GLASS_ERR_ARG;
+    mp_size_t itch = mpn_sec_powm_itch(n, enb, n);
+    mp_limb_t *bp = calloc((size_t)(n + en + itch), sizeof(mp_limb_t));
+    if (bp == NULL)
+        return GLASS_ERR_NOMEM;
+    mp_limb_t *ep = bp + n;
+    mp_limb_t *tp = ep + en;
+    mpz_t breduced;
+    mpz_init(breduced);
+    mpz_mod(breduced, b, m);
+    mpz_export(bp, NULL, -1, sizeof(mp_limb_t), 0, 0, breduced);
+    mpz_clear(breduced);
+    /* The exponent's limbs, the unused high ones left zero. */
+    const mp_limb_t *xs = mpz_limbs_read(e);
+    for (mp_size_t i = 0; i < e_used; i++)
+        ep[i] = xs[i];
+    mpn_sec_powm(r, bp, n, ep, enb, mpz_limbs_read(m), n, tp);
+    glass_wipe(bp, (size_t)(n + en + itch) * sizeof(mp_limb_t));
+    free(bp);
+    return GLASS_OK;
+}
+
 /* See dh.h.  SP 800-56A Rev. 3 §5.7.1.1, the FFC DH primitive:
  *
  *   1. z = y_peer^x mod p
@@ -296,13 +351,12 @@ glass_err dh_compute_shared(const dh_group *grp, const dh_keypair *kp, const mpz
                             uint8_t *out, size_t out_len)
 {
     glass_err err;
-    mpz_t z;
     if (grp == NULL || kp == NULL || out == NULL)
         return GLASS_ERR_ARG;
     if (out_len < grp->p_len)
         return GLASS_ERR_BUFFER_TOO_SMALL;
-    /* mpz_powm_sec needs x > 0; a valid private key is in [1, q-1]. */
-    if (mpz_sgn(kp->x) <= 0 || mpz_cmp(kp->x, grp->q) >= 0)
+    /* mpn_sec_powm needs x > 0; a valid private key is in [1, q-1]. */
+    if (!dh_private_in_range(kp->x, grp->q))
         return GLASS_ERR_ARG;
 
     /* 0. Validate the peer's public key. */
@@ -310,33 +364,40 @@ glass_err dh_compute_shared(const dh_group *grp, const dh_keypair *kp, const mpz
     if (err != GLASS_OK)
         return err;
 
-    mpz_init(z);
-    /* 1. z = y_peer^x mod p. */
-    mpz_powm_sec(z, peer_y, kp->x, grp->p);
+    /* 1. z = y_peer^x mod p, with GMP's side-channel-silent mpn_sec_powm on
+     *    fixed-size limb arrays (dh_powm_sec below): the exponent is read
+     *    as |q| bits whatever x's own length, and z is never normalised. */
+    mp_size_t n = (mp_size_t)mpz_size(grp->p);
+    mp_limb_t *z = calloc((size_t)n, sizeof *z);
+    if (z == NULL)
+        return GLASS_ERR_NOMEM;
+    err = dh_powm_sec(z, peer_y, kp->x, (mp_bitcnt_t)mpz_sizeinbase(grp->q, 2), grp->p);
+    if (err != GLASS_OK)
+        goto cleanup;
     /* 2. z = 1 is refused (cannot happen after validation with x in
      *    [1, q-1], but the standard asks for the check, and it guards
-     *    against a faulty exponentiation). */
-    if (mpz_cmp_ui(z, 1) == 0) {
+     *    against a faulty exponentiation).  Every limb is looked at; only
+     *    the one-bit answer decides the branch. */
+    mp_limb_t diff = z[0] ^ 1;
+    for (mp_size_t i = 1; i < n; i++)
+        diff |= z[i];
+    int is_one = diff == 0;
+    glass_ct_declassify(&is_one, sizeof is_one);
+    if (is_one) {
         err = GLASS_ERR_DH_SHARED_ONE;
         goto cleanup;
     }
     /* 3. Big-endian, left-padded with zeros to p_len bytes:
-     *      Z = 00 .. 00 || z   (p_len bytes in all) */
-    {
-        size_t zlen = (mpz_sizeinbase(z, 2) + 7) / 8;
-        size_t written = 0;
-        memset(out, 0, grp->p_len - zlen);
-        mpz_export(out + (grp->p_len - zlen), &written, 1, 1, 1, 0, z);
-        if (written != zlen) {
-            glass_wipe(out, grp->p_len);
-            err = GLASS_ERR_INTERNAL;
-            goto cleanup;
-        }
-    }
+     *      Z = 00 .. 00 || z   (p_len bytes in all)
+     *    byte k from the end is byte k % 8 of limb k / 8: fixed positions. */
+    for (size_t k = 0; k < grp->p_len; k++)
+        out[grp->p_len - 1 - k] =
+            (uint8_t)(z[k / sizeof(mp_limb_t)] >> (8 * (k % sizeof(mp_limb_t))));
     err = GLASS_OK;
 
 cleanup:
-    mpz_wipe_clear(z);
+    glass_wipe(z, (size_t)n * sizeof *z);
+    free(z);
     return err;
 }
 

@@ -5,7 +5,7 @@
  * SYNOPSIS
  *     const dh_group *G = dh_group_by_name("ffdhe2048");
  *     dh_keypair me;  dh_keypair_init(&me);
- *     dh_generate(G, &me);                    x random, y = g^x mod p
+ *     dh_generate(G, NULL, NULL, &me);        x random, y = g^x mod p
  *     dh_check_public(G, peer_y);             SP 800-56A §5.6.2.3.1
  *     dh_compute_shared(G, &me, peer_y, Z, G->p_len);   Z = peer_y^x mod p
  *     dh_keypair_clear(&me);
@@ -49,8 +49,10 @@
  *     | function                     | CT     | what leaks
  *     | dh_generate                  | mostly | mpz_powm_sec on x (a fixed
  *     |                              |        | sequence for x's size)
- *     | dh_compute_shared            | mostly | the same; the export of Z
- *     |                              |        | measures its bit length
+ *     | dh_compute_shared            | yes    | mpn_sec_powm on fixed-size
+ *     |                              |        | limbs (x read as |q| bits),
+ *     |                              |        | fixed-length export; make
+ *     |                              |        | ctgrind checks it
  *     | dh_check_public, _fast       | no     | nothing secret: y is public
  *     | dh_strip_leading_zeros       | no     | Z's leading zero bytes, by
  *     |                              |        | RFC 5246's design (Raccoon)
@@ -99,9 +101,11 @@ void dh_keypair_init(dh_keypair *kp);
 void dh_keypair_clear(dh_keypair *kp);
 
 /* SP 800-56A §5.6.1.1.4: x uniform in [1, 2^N - 1] ∩ [1, q-1] with N =
- * grp->x_bits; y = g^x mod p with mpz_powm_sec.  kp must have been
- * initialised with dh_keypair_init.  GLASS_ERR_RANDOM if the RBG fails. */
-glass_err dh_generate(const dh_group *grp, dh_keypair *kp);
+ * grp->x_bits; y = g^x mod p with mpz_powm_sec.  The random bits come from
+ * rnd(rnd_arg, buf, len), or glass_random when rnd is NULL (the protocol
+ * engine passes its own callback).  kp must have been initialised with
+ * dh_keypair_init.  The callback's error if it fails. */
+glass_err dh_generate(const dh_group *grp, glass_random_fn rnd, void *rnd_arg, dh_keypair *kp);
 
 /* SP 800-56A §5.6.2.3.1, full public-key validation: 2 <= y <= p-2
  * (GLASS_ERR_DH_PUB_TOO_SMALL / _TOO_LARGE) and y^q = 1 mod p

@@ -10,12 +10,16 @@
  * function.  HMAC's two key blocks, K0 XOR ipad and K0 XOR opad, are the same
  * in every U_j, so they are compressed ONCE (hmac_sha256_init) and each U_j
  * starts from the two saved intermediate hash values.  What is left per U_j
- * is exactly two runs of the compression function, each on one pre-padded
- * block (FIPS 180-4 §5.1.1):
+ * is exactly two runs of the compression function, each on one block padded
+ * once, up front, by SHA-256's own sha256_pad (FIPS 180-4 §5.1.1), since
+ * only the first 32 bytes change from one U_j to the next:
  *
  *     inner block:  U_{j-1} (32 bytes) || 80 || 00 .. 00 || 00..0300
  *     outer block:  inner digest (32)  || 80 || 00 .. 00 || 00..0300
  *                   (0x300 = 768 bits = the 64-byte key block + 32 bytes)
+ *
+ * pbkdf2_ref.c computes the same thing the way RFC 8018 §5.2 writes it, one
+ * HMAC call per U_j; the tests run both on the same vectors.
  *
  * Read pbkdf2_hmac_sha256() from step 1.
  *
@@ -26,34 +30,13 @@
 
 #include <string.h>
 
-/* Fills the padding of a block whose first 32 bytes are a digest that
- * follows one 64-byte key block: 32 + 64 = 96 bytes = 768 bits hashed. */
-static void pad_after_digest(uint8_t block[SHA256_BLOCK_LEN])
-{
-    memset(block + SHA256_DIGEST_LEN, 0, SHA256_BLOCK_LEN - SHA256_DIGEST_LEN);
-    block[SHA256_DIGEST_LEN] = 0x80;
-    block[SHA256_BLOCK_LEN - 2] = 0x03; /* 768 = 0x0300, big-endian at the end */
-    block[SHA256_BLOCK_LEN - 1] = 0x00;
-}
-
-/* The digest H0..H7 as 32 big-endian bytes (FIPS 180-4 §6.2.2). */
-static void put_digest(uint8_t out[SHA256_DIGEST_LEN], const uint32_t H[8])
-{
-    for (int j = 0; j < 8; j++) {
-        out[4 * j] = (uint8_t)(H[j] >> 24);
-        out[4 * j + 1] = (uint8_t)(H[j] >> 16);
-        out[4 * j + 2] = (uint8_t)(H[j] >> 8);
-        out[4 * j + 3] = (uint8_t)H[j];
-    }
-}
-
 /* See hmac.h.  RFC 8018 §5.2. */
 glass_err pbkdf2_hmac_sha256(const uint8_t *password, size_t password_len, const uint8_t *salt,
                              size_t salt_len, uint32_t iterations, uint8_t *dk, size_t dk_len)
 {
     hmac_sha256_ctx key, c;
-    uint8_t inner_block[SHA256_BLOCK_LEN];
-    uint8_t outer_block[SHA256_BLOCK_LEN];
+    uint8_t inner_block[2 * SHA256_BLOCK_LEN];
+    uint8_t outer_block[2 * SHA256_BLOCK_LEN];
     uint8_t T[HMAC_SHA256_LEN];
     uint32_t H[8];
     uint8_t INT_i[4];
@@ -70,8 +53,9 @@ glass_err pbkdf2_hmac_sha256(const uint8_t *password, size_t password_len, const
 
     /* The two key blocks, compressed once for the whole run. */
     hmac_sha256_init(&key, password, password_len);
-    pad_after_digest(inner_block);
-    pad_after_digest(outer_block);
+    /* Each block: a 32-byte digest that follows the 64-byte key block. */
+    (void)sha256_pad(inner_block, SHA256_DIGEST_LEN, SHA256_BLOCK_LEN + SHA256_DIGEST_LEN);
+    (void)sha256_pad(outer_block, SHA256_DIGEST_LEN, SHA256_BLOCK_LEN + SHA256_DIGEST_LEN);
 
     /* Steps 2-3: l = ceil(dkLen / hLen) blocks T_1..T_l. */
     while (done < dk_len) {
@@ -93,10 +77,10 @@ glass_err pbkdf2_hmac_sha256(const uint8_t *password, size_t password_len, const
         for (uint32_t j = 2; j <= iterations; j++) {
             memcpy(H, key.inner.H, sizeof H);   /* after K0 XOR ipad */
             sha256_compress_fast(H, inner_block, 1);
-            put_digest(outer_block, H);
+            sha256_put_digest(outer_block, H);
             memcpy(H, key.outer.H, sizeof H);   /* after K0 XOR opad */
             sha256_compress_fast(H, outer_block, 1);
-            put_digest(inner_block, H);         /* U_j, the next U_{j-1} */
+            sha256_put_digest(inner_block, H);  /* U_j, the next U_{j-1} */
             for (size_t k = 0; k < sizeof T; k++)
                 T[k] ^= inner_block[k];
         }

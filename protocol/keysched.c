@@ -19,60 +19,20 @@
  * carries a fresh random IV (RFC 5246 §6.2.3.2 does the same for TLS 1.2).
  *
  * Read in the order above.  CT: yes (HMAC-SHA256 and mpz_powm_sec); the DH
- * private exponent is drawn by rejection sampling, which leaks only how many
- * candidates were rejected — independent of the value finally kept.
+ * private exponent is drawn by dh_generate (dh/dh.c) by rejection sampling,
+ * which leaks only how many candidates were rejected — independent of the
+ * value finally kept.
  */
 #include "protocol/protocol_internal.h"
 
 #include <string.h>
 
-/* See protocol_internal.h. */
+/* See protocol_internal.h.  The one DH key generation of glasstls
+ * (dh/dh.c, SP 800-56A §5.6.1.1.4), fed from the engine's randomness. */
 glass_err glass_ks_dh_generate(const dh_group *grp, glass_random_fn rnd, void *rnd_arg,
                                dh_keypair *kp)
 {
-    uint8_t buf[1024];
-    glass_err err = GLASS_ERR_RANDOM;
-    mpz_t c, M_minus_2;
-    size_t N = grp->x_bits;
-    size_t nbytes = (N + 7) / 8;
-
-    if (N == 0 || nbytes > sizeof buf)
-        return GLASS_ERR_DH_GROUP;
-    mpz_inits(c, M_minus_2, NULL);
-    /* M = min(2^N, q). */
-    mpz_setbit(M_minus_2, N);
-    if (mpz_cmp(M_minus_2, grp->q) > 0)
-        mpz_set(M_minus_2, grp->q);
-    mpz_sub_ui(M_minus_2, M_minus_2, 2);
-
-    /* SP 800-56A §5.6.1.1.4 (testing candidates), a bounded number of tries:
-     * 1. c = N random bits;  2. if c > M - 2, try again;  3. x = c + 1,
-     * so x is uniform in [1, M - 1]. */
-    for (int tries = 0; tries < 64; tries++) {
-        err = rnd(rnd_arg, buf, nbytes);
-        if (err != GLASS_OK)
-            goto cleanup;
-        if (N % 8 != 0)
-            buf[0] &= (uint8_t)((1u << (N % 8)) - 1);
-        mpz_import(c, nbytes, 1, 1, 1, 0, buf);
-        if (mpz_cmp(c, M_minus_2) <= 0) {
-            err = GLASS_OK;
-            break;
-        }
-        err = GLASS_ERR_RANDOM;
-    }
-    if (err != GLASS_OK)
-        goto cleanup;
-    mpz_add_ui(kp->x, c, 1);
-    /* 4. y = g^x mod p, in constant time: x is the secret. */
-    mpz_powm_sec(kp->y, grp->g, kp->x, grp->p);
-
-cleanup:
-    glass_wipe(buf, sizeof buf);
-    /* Overwrite the candidate's limbs before freeing them. */
-    mpz_set_ui(c, 0);
-    mpz_clears(c, M_minus_2, NULL);
-    return err;
+    return dh_generate(grp, rnd, rnd_arg, kp);
 }
 
 /* See protocol_internal.h. */

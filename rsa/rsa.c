@@ -75,13 +75,10 @@ struct rsa_blinding {
 
 /* ---- 1. key objects ------------------------------------------------------- */
 
-/* See rsa_internal.h.  (gmp.h declares the mpz struct's fields _mp_d and
- * _mp_alloc.) */
+/* See rsa_internal.h: the one wiping clear of common/mpz.c. */
 void rsa_mpz_wipe_clear(mpz_t x)
 {
-    if (x->_mp_d != NULL && x->_mp_alloc > 0)
-        glass_wipe(x->_mp_d, (size_t)x->_mp_alloc * sizeof(mp_limb_t));
-    mpz_clear(x);
+    glass_mpz_clear_secret(x);
 }
 
 /* See rsa.h. */

@@ -9,7 +9,8 @@
 
 /* ---- primitives (rsa.c) -------------------------------------------------- */
 
-/* Overwrites every allocated limb of x with zeros, then mpz_clear()s it. */
+/* Overwrites every allocated limb of x with zeros, then mpz_clear()s it:
+ * glass_mpz_clear_secret (common.h) under the module's name. */
 void rsa_mpz_wipe_clear(mpz_t x);
 
 /* Checks (n, e) as a public key may be used: RSA_MIN_BITS_LOADED..RSA_MAX_BITS

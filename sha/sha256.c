@@ -84,47 +84,54 @@ void sha256_update(sha256_ctx *ctx, const void *data, size_t len)
     }
 }
 
+/* See sha256_internal.h.  FIPS 180-4 §5.1.1: append the bit "1", then k
+ * zero bits with l + 1 + k = 448 mod 512, then l (the length in bits) as a
+ * 64-bit big-endian number.  In bytes:
+ *
+ *     message || 80 || 00 .. 00 || l (8 bytes, big-endian)
+ *     \______________________________________________/
+ *                   a multiple of 64 bytes
+ */
+size_t sha256_pad(uint8_t block[2 * SHA256_BLOCK_LEN], size_t n, uint64_t total_len)
+{
+    uint64_t l = total_len * 8;
+    /* 1. The "1" bit, as the byte 0x80 (messages here are whole bytes). */
+    block[n++] = 0x80;
+    /* 2. If the 8 length bytes no longer fit in this block, the length goes
+     *    in one more block. */
+    size_t end = n > SHA256_BLOCK_LEN - 8 ? 2 * SHA256_BLOCK_LEN : SHA256_BLOCK_LEN;
+    /* 3. The k zero bits, then l. */
+    memset(block + n, 0, end - 8 - n);
+    for (int i = 0; i < 8; i++)
+        block[end - 1 - i] = (uint8_t)(l >> (8 * i));
+    return end / SHA256_BLOCK_LEN;
+}
+
+/* See sha256_internal.h.  FIPS 180-4 §6.2.2: the digest is
+ * H0(N) || H1(N) || ... || H7(N), each word big-endian. */
+void sha256_put_digest(uint8_t digest[SHA256_DIGEST_LEN], const uint32_t H[8])
+{
+    for (int j = 0; j < 8; j++) {
+        digest[4 * j] = (uint8_t)(H[j] >> 24);
+        digest[4 * j + 1] = (uint8_t)(H[j] >> 16);
+        digest[4 * j + 2] = (uint8_t)(H[j] >> 8);
+        digest[4 * j + 3] = (uint8_t)H[j];
+    }
+}
+
 /* See sha256.h. */
 void sha256_final(sha256_ctx *ctx, uint8_t digest[SHA256_DIGEST_LEN])
 {
-    /* FIPS 180-4 §5.1.1: append the bit "1", then k zero bits with
-     * l + 1 + k = 448 mod 512, then l (the length in bits) as a 64-bit
-     * big-endian number.  In bytes:
-     *
-     *     message || 80 || 00 .. 00 || l (8 bytes, big-endian)
-     *     \______________________________________________/
-     *                   a multiple of 64 bytes
-     */
-    uint64_t l = ctx->total_len * 8;
-    size_t n = ctx->block_len;
-
-    /* 1. The "1" bit, as the byte 0x80 (messages here are whole bytes). */
-    ctx->block[n++] = 0x80;
-
-    /* 2. If the 8 length bytes no longer fit, zero-fill and compress this
-     *    block; the length goes in one more block. */
-    if (n > SHA256_BLOCK_LEN - 8) {
-        memset(ctx->block + n, 0, SHA256_BLOCK_LEN - n);
-        compress(ctx, ctx->block, 1);
-        n = 0;
-    }
-
-    /* 3. The k zero bits, then l. */
-    memset(ctx->block + n, 0, SHA256_BLOCK_LEN - 8 - n);
-    for (int i = 0; i < 8; i++)
-        ctx->block[SHA256_BLOCK_LEN - 1 - i] = (uint8_t)(l >> (8 * i));
-    compress(ctx, ctx->block, 1);
-
-    /* 4. FIPS 180-4 §6.2.2: the digest is H0(N) || H1(N) || ... || H7(N),
-     *    each word big-endian. */
-    for (int j = 0; j < 8; j++) {
-        digest[4 * j] = (uint8_t)(ctx->H[j] >> 24);
-        digest[4 * j + 1] = (uint8_t)(ctx->H[j] >> 16);
-        digest[4 * j + 2] = (uint8_t)(ctx->H[j] >> 8);
-        digest[4 * j + 3] = (uint8_t)ctx->H[j];
-    }
-
+    uint8_t last[2 * SHA256_BLOCK_LEN];
+    /* 1-3. The padding (§5.1.1) after the bytes still in the buffer: one
+     *      block, or two when the length does not fit. */
+    memcpy(last, ctx->block, ctx->block_len);
+    size_t nblocks = sha256_pad(last, ctx->block_len, ctx->total_len);
+    compress(ctx, last, nblocks);
+    /* 4. The digest (§6.2.2). */
+    sha256_put_digest(digest, ctx->H);
     /* 5. The context held the message (maybe a key, in HMAC): wipe it. */
+    sha256_wipe(last, sizeof last);
     sha256_wipe(ctx, sizeof *ctx);
 }
 

@@ -30,6 +30,15 @@ void sha256_compress_ref(uint32_t H[8], const uint8_t block[SHA256_BLOCK_LEN],
  * blocks, no trace events. */
 void sha256_compress_fast(uint32_t H[8], const uint8_t *blocks, size_t nblocks);
 
+/* sha256.c: the padding of FIPS 180-4 §5.1.1 written after the last n
+ * bytes of a message (n < 64) of total_len bytes, in block[0..128); returns
+ * how many 64-byte blocks to compress, 1 or 2.  sha256_final and the
+ * PBKDF2 inner loop (which pads its fixed-size blocks once) share it. */
+size_t sha256_pad(uint8_t block[2 * SHA256_BLOCK_LEN], size_t n, uint64_t total_len);
+
+/* sha256.c: H0..H7 as the 32-byte digest, each word big-endian (§6.2.2). */
+void sha256_put_digest(uint8_t digest[SHA256_DIGEST_LEN], const uint32_t H[8]);
+
 /* Wipes n bytes on the hot paths (every block of HMAC, every PBKDF2 round):
  * memset, then an empty assembly statement that claims to read the memory,
  * so the compiler must assume the zeros are looked at and cannot drop the

@@ -131,8 +131,8 @@ static void test_agreement_named(void)
         dh_keypair a, b;
         dh_keypair_init(&a);
         dh_keypair_init(&b);
-        TU_ASSERT_ERR(dh_generate(G, &a), GLASS_OK);
-        TU_ASSERT_ERR(dh_generate(G, &b), GLASS_OK);
+        TU_ASSERT_ERR(dh_generate(G, NULL, NULL, &a), GLASS_OK);
+        TU_ASSERT_ERR(dh_generate(G, NULL, NULL, &b), GLASS_OK);
         CU_ASSERT(mpz_sgn(a.x) > 0);
         CU_ASSERT(mpz_sizeinbase(a.x, 2) <= G->x_bits);
         mpz_powm(t, G->g, a.x, G->p);
@@ -172,7 +172,7 @@ static void test_private_key_range(void)
     dh_keypair kp;
     dh_keypair_init(&kp);
     for (int i = 0; i < 400; i++) {
-        TU_ASSERT_ERR(dh_generate(&G, &kp), GLASS_OK);
+        TU_ASSERT_ERR(dh_generate(&G, NULL, NULL, &kp), GLASS_OK);
         unsigned long x = mpz_get_ui(kp.x);
         CU_ASSERT(x >= 1 && x <= 7);
         if (x <= 7)
@@ -183,8 +183,8 @@ static void test_private_key_range(void)
         CU_ASSERT_EQUAL(seen[v], 1);
     /* N below 2 is not a usable group */
     G.x_bits = 1;
-    TU_ASSERT_ERR(dh_generate(&G, &kp), GLASS_ERR_DH_GROUP);
-    TU_ASSERT_ERR(dh_generate(NULL, &kp), GLASS_ERR_ARG);
+    TU_ASSERT_ERR(dh_generate(&G, NULL, NULL, &kp), GLASS_ERR_DH_GROUP);
+    TU_ASSERT_ERR(dh_generate(NULL, NULL, NULL, &kp), GLASS_ERR_ARG);
     dh_keypair_clear(&kp);
 }
 
@@ -204,7 +204,7 @@ static void test_check_edges(void)
     mpz_t y;
     mpz_init(y);
     dh_keypair_init(&me);
-    TU_ASSERT_ERR(dh_generate(G, &me), GLASS_OK);
+    TU_ASSERT_ERR(dh_generate(G, NULL, NULL, &me), GLASS_OK);
 
     mpz_set_si(y, -5);                              /* negative */
     expect_both(G, y, GLASS_ERR_DH_PUB_TOO_SMALL);
@@ -318,8 +318,8 @@ static void test_custom_group(void)
     dh_keypair_init(&a);
     dh_keypair_init(&b);
     for (int i = 0; i < 10; i++) {
-        TU_ASSERT_ERR(dh_generate(&G, &a), GLASS_OK);
-        TU_ASSERT_ERR(dh_generate(&G, &b), GLASS_OK);
+        TU_ASSERT_ERR(dh_generate(&G, NULL, NULL, &a), GLASS_OK);
+        TU_ASSERT_ERR(dh_generate(&G, NULL, NULL, &b), GLASS_OK);
         CU_ASSERT(mpz_sgn(a.x) > 0 && mpz_cmp(a.x, G.q) < 0);
         TU_ASSERT_ERR(dh_compute_shared(&G, &a, b.y, Za, sizeof Za), GLASS_OK);
         TU_ASSERT_ERR(dh_compute_shared(&G, &b, a.y, Zb, sizeof Zb), GLASS_OK);

@@ -1,0 +1,311 @@
+/*
+ * ctgrind.c — constant time, checked by machine: the cases `make ctgrind`
+ * runs under valgrind's memcheck (scripts/ctgrind.sh).
+ *
+ * The idea (Adam Langley's "ctgrind", 2010): memcheck already tracks, bit by
+ * bit, which values are "undefined" (never written), and reports every
+ * conditional jump and every memory address computed from one.  Mark the
+ * secrets undefined (VALGRIND_MAKE_MEM_UNDEFINED, a client request that
+ * changes nothing but memcheck's bookkeeping), run the code, and every
+ * branch or address that depends on a secret is reported with its stack —
+ * exactly the leaks a timing or cache attack measures.  Values the design
+ * releases (a MAC verdict, a ciphertext) are marked defined again: by the
+ * library at the one place it releases them (glass_ct_declassify, which is
+ * live only in this build), and here for the outputs before they are
+ * checked.
+ *
+ *   glass-ctgrind CASE        runs one case; glass-ctgrind lists them
+ *
+ * Each case also checks its answers (a wrong one exits 2), so a case that
+ * "passes" by computing nothing cannot.  The cases named *-leaky run the
+ * table-driven and the reference AES: valgrind must report them (the
+ * lesson: this is what a cache-timing leak looks like to a machine).
+ *
+ * Adding a case: write a function that marks its secrets with secret(),
+ * calls the code, marks its outputs with public(), checks them, and add it
+ * to the table at the end (record-layer cases belong in the same table).
+ */
+#include "aes/aes.h"
+#include "aes/aes_internal.h"
+#include "dh/dh.h"
+#include "hmac/hmac.h"
+#include "rsa/rsa.h"
+#include "sha/sha256.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <valgrind/memcheck.h>
+
+/* p[0..len) is secret from now on / public from now on. */
+static void secret(const void *p, size_t len)
+{
+    (void)VALGRIND_MAKE_MEM_UNDEFINED(p, len);
+}
+
+static void public(const void *p, size_t len)
+{
+    (void)VALGRIND_MAKE_MEM_DEFINED(p, len);
+}
+
+static void secret_mpz(const mpz_t x)
+{
+    secret(mpz_limbs_read(x), mpz_size(x) * sizeof(mp_limb_t));
+}
+
+static int failed;
+
+static void check(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "ctgrind: wrong answer: %s\n", what);
+        failed = 1;
+    }
+}
+
+static void fill(uint8_t *p, size_t len, uint8_t seed)
+{
+    for (size_t i = 0; i < len; i++)
+        p[i] = (uint8_t)(seed + 37 * i + (i >> 3));
+}
+
+/* ---- AES and GCM over one implementation ----------------------------------- */
+
+/* Every mode over impl with a secret key and secret plaintext; the results
+ * are compared with the reference cipher's (computed before any marking). */
+static void aes_case(const char *name)
+{
+    const aes_impl *impl = aes_impl_by_name(name);
+    uint8_t key[32], iv[16], msg[200], want[5][208], got[208], tag[16], wtag[16];
+    aes256_ctx ref, c;
+    uint8_t ctr[16];
+    size_t n = 0;
+    fill(key, sizeof key, 1);
+    fill(iv, sizeof iv, 2);
+    fill(msg, sizeof msg, 3);
+    aes256_init_impl(&ref, key, 32, aes_impl_by_name("ref"));
+    aes256_ecb_encrypt(&ref, msg, 192, want[0]);
+    aes256_cbc_encrypt(&ref, iv, msg, 192, want[1]);
+    memcpy(ctr, iv, 16);
+    aes256_ctr_xor(&ref, ctr, msg, sizeof msg, want[2]);
+    aes256_gcm_encrypt(&ref, iv, 12, msg, 20, msg, sizeof msg, want[3], wtag, 16);
+    aes256_cbc_encrypt_pkcs7(&ref, iv, msg, 100, want[4], sizeof want[4], &n);
+
+    secret(key, sizeof key);
+    secret(msg, sizeof msg);
+    if (aes256_init_impl(&c, key, 32, impl) != GLASS_OK) {
+        fprintf(stderr, "ctgrind: %s is not available here\n", name);
+        exit(77);
+    }
+    aes256_ecb_encrypt(&c, msg, 192, got);
+    public(got, 192);
+    check(memcmp(got, want[0], 192) == 0, "ECB");
+    aes256_ecb_decrypt(&c, want[0], 192, got);              /* secret out */
+    aes256_cbc_encrypt(&c, iv, msg, 192, got);
+    public(got, 192);
+    check(memcmp(got, want[1], 192) == 0, "CBC encryption");
+    aes256_cbc_decrypt(&c, iv, want[1], 192, got);
+    memcpy(ctr, iv, 16);
+    aes256_ctr_xor(&c, ctr, msg, sizeof msg, got);
+    public(got, sizeof msg);
+    check(memcmp(got, want[2], sizeof msg) == 0, "CTR");
+    aes256_gcm_encrypt(&c, iv, 12, msg, 20, msg, sizeof msg, got, tag, 16);
+    public(got, sizeof msg);
+    public(tag, 16);
+    check(memcmp(got, want[3], sizeof msg) == 0 && memcmp(tag, wtag, 16) == 0, "GCM-AE");
+    /* GCM-AD: the tag check's verdict is the one thing released. */
+    check(aes256_gcm_decrypt(&c, iv, 12, msg, 20, want[3], sizeof msg, wtag, 16, got) == GLASS_OK,
+          "GCM-AD");
+    wtag[0] ^= 1;
+    check(aes256_gcm_decrypt(&c, iv, 12, msg, 20, want[3], sizeof msg, wtag, 16, got) ==
+              GLASS_ERR_AES_TAG, "GCM-AD, forged tag");
+    /* CBC with PKCS#7 removed: the padding verdict and length are released. */
+    check(aes256_cbc_decrypt_pkcs7(&c, iv, want[4], n, got, sizeof got, &n) == GLASS_OK &&
+              n == 100, "CBC-PKCS#7 decryption");
+    aes256_clear(&c);
+    aes256_clear(&ref);
+}
+
+static void case_aes_ct(void) { aes_case("ct"); }
+static void case_aes_ct_gf(void) { aes_case("ct-gf"); }
+static void case_aes_hw(void) { aes_case("hw"); }
+static void case_aes_table_leaky(void) { aes_case("table"); }
+static void case_aes_ref_leaky(void) { aes_case("ref"); }
+
+/* ---- GHASH alone ------------------------------------------------------------- */
+
+static void ghash_case(const char *name)
+{
+    const ghash_impl *m = ghash_impl_by_name(name);
+    uint8_t H[16], X[16 * 7], Y[16] = {0}, want[16] = {0};
+    ghash_key k;
+    if (!ghash_impl_available(m)) {
+        fprintf(stderr, "ctgrind: GHASH %s is not available here\n", name);
+        exit(77);
+    }
+    fill(H, sizeof H, 9);
+    fill(X, sizeof X, 10);
+    for (int b = 0; b < 7; b++) {
+        for (int i = 0; i < 16; i++)
+            want[i] ^= X[16 * b + i];
+        gcm_mult_ref(want, H, want);
+    }
+    secret(H, sizeof H);
+    secret(X, sizeof X);
+    m->init(&k, H);
+    m->blocks(&k, Y, X, 7);
+    public(Y, sizeof Y);
+    check(memcmp(Y, want, 16) == 0, "GHASH");
+}
+
+static void case_ghash_ct(void) { ghash_case("ct"); }
+static void case_ghash_hw(void) { ghash_case("hw"); }
+
+/* ---- padding, compares, MACs --------------------------------------------------- */
+
+/* pkcs7_unpad over every pad byte value 0..255 in a secret block. */
+static void case_pkcs7(void)
+{
+    for (int k = 0; k < 256; k++) {
+        uint8_t blk[32];
+        size_t n = 0;
+        memset(blk, k, sizeof blk);
+        secret(blk, sizeof blk);
+        glass_err e = pkcs7_unpad(blk, sizeof blk, &n);
+        check((e == GLASS_OK) == (k >= 1 && k <= 16), "PKCS#7 verdict");
+        check(e != GLASS_OK || n == (size_t)(32 - k), "PKCS#7 length");
+    }
+}
+
+/* glass_ct_equal on secret MACs, equal and differing at every position. */
+static void case_ct_equal(void)
+{
+    uint8_t a[32], b[32];
+    fill(a, sizeof a, 4);
+    for (size_t i = 0; i <= sizeof a; i++) {
+        memcpy(b, a, sizeof b);
+        if (i < sizeof b)
+            b[i] ^= 0x40;
+        secret(a, sizeof a);
+        secret(b, sizeof b);
+        check(glass_ct_equal(a, b, sizeof a) == (i == sizeof a), "glass_ct_equal");
+    }
+}
+
+/* HMAC-SHA256 under a secret key over a secret message (every length up to
+ * two blocks), SHA-256 of a secret, and the TLS 1.2 PRF over a secret
+ * master secret (what Finished is made of). */
+static void case_hmac(void)
+{
+    uint8_t key[80], msg[130], mac[32], ms[48], vd[12];
+    fill(key, sizeof key, 5);
+    fill(msg, sizeof msg, 6);
+    fill(ms, sizeof ms, 7);
+    for (size_t len = 0; len <= sizeof msg; len += 13) {
+        secret(key, sizeof key);
+        secret(msg, sizeof msg);
+        hmac_sha256(key, len % 81, msg, len, mac);
+        sha256(msg, len, mac);
+    }
+    secret(ms, sizeof ms);
+    tls12_prf_sha256(ms, sizeof ms, "client finished", msg, 32, vd, sizeof vd);
+    public(vd, sizeof vd);
+}
+
+/* ---- RSA and DH ------------------------------------------------------------------- */
+
+#include "rsa_key.inc"
+
+/* RSASP1 with the CRT (RFC 8017 §5.2.1) with every private value secret;
+ * the signature is public and checked by verification. */
+static void case_rsa_private(void)
+{
+    rsa_private_key k;
+    rsa_public_key pub;
+    uint8_t sig[256];
+    rsa_private_init(&k);
+    mpz_set_str(k.p, RSA_P, 16);
+    mpz_set_str(k.q, RSA_Q, 16);
+    mpz_set_ui(k.e, 65537);
+    mpz_mul(k.n, k.p, k.q);
+    mpz_t pm1, qm1, l;
+    mpz_inits(pm1, qm1, l, NULL);
+    mpz_sub_ui(pm1, k.p, 1);
+    mpz_sub_ui(qm1, k.q, 1);
+    mpz_lcm(l, pm1, qm1);
+    mpz_invert(k.d, k.e, l);
+    mpz_clears(pm1, qm1, l, NULL);
+    check(rsa_private_set_crt(&k) == GLASS_OK, "CRT values");
+    rsa_public_init(&pub);
+    rsa_public_from_private(&pub, &k);
+    uint8_t warm[256];
+    rsa_pkcs1v15_sign(&k, (const uint8_t *)"warm", 4, warm);   /* blinding pair made */
+    secret_mpz(k.d);
+    secret_mpz(k.p);
+    secret_mpz(k.q);
+    secret_mpz(k.dP);
+    secret_mpz(k.dQ);
+    secret_mpz(k.qInv);
+    check(rsa_pkcs1v15_sign(&k, (const uint8_t *)"ctgrind", 7, sig) == GLASS_OK, "sign");
+    public(sig, sizeof sig);
+    check(rsa_pkcs1v15_verify(&pub, (const uint8_t *)"ctgrind", 7, sig, sizeof sig) == GLASS_OK,
+          "signature verifies");
+    rsa_public_clear(&pub);
+    rsa_private_clear(&k);
+}
+
+/* Z = y_peer^x mod p (SP 800-56A §5.7.1.1) with x secret. */
+static void case_dh_derive(void)
+{
+    const dh_group *G = dh_group_by_name("ffdhe2048");
+    dh_keypair a, b;
+    uint8_t Z1[256], Z2[256];
+    dh_keypair_init(&a);
+    dh_keypair_init(&b);
+    check(dh_generate(G, NULL, NULL, &a) == GLASS_OK && dh_generate(G, NULL, NULL, &b) == GLASS_OK,
+          "keys");
+    check(dh_compute_shared(G, &b, a.y, Z2, sizeof Z2) == GLASS_OK, "Z, other side");
+    secret_mpz(a.x);
+    check(dh_compute_shared(G, &a, b.y, Z1, sizeof Z1) == GLASS_OK, "Z");
+    public(Z1, sizeof Z1);
+    check(memcmp(Z1, Z2, sizeof Z1) == 0, "both sides agree");
+    dh_keypair_clear(&a);
+    dh_keypair_clear(&b);
+}
+
+/* ---- the table of cases ------------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    void (*run)(void);
+} cases[] = {
+    {"aes-ct", case_aes_ct},
+    {"aes-ct-gf", case_aes_ct_gf},
+    {"aes-hw", case_aes_hw},
+    {"ghash-ct", case_ghash_ct},
+    {"ghash-hw", case_ghash_hw},
+    {"pkcs7", case_pkcs7},
+    {"ct-equal", case_ct_equal},
+    {"hmac", case_hmac},
+    {"rsa-private", case_rsa_private},
+    {"dh-derive", case_dh_derive},
+    {"aes-table-leaky", case_aes_table_leaky},
+    {"aes-ref-leaky", case_aes_ref_leaky},
+};
+
+int main(int argc, char **argv)
+{
+    size_t n = sizeof cases / sizeof cases[0];
+    if (argc != 2) {
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", cases[i].name);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(argv[1], cases[i].name) == 0) {
+            cases[i].run();
+            return failed ? 2 : 0;
+        }
+    fprintf(stderr, "ctgrind: no case '%s'\n", argv[1]);
+    return 2;
+}
