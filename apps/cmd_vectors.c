@@ -1,5 +1,5 @@
 /*
- * cmd_vectors.c — `glass vectors [-v|-q] [--self-test] [FILE|DIR...]`: the
+ * cmd_vectors.c — `glass vectors [-v|-q] [-impl NAME] [--self-test] [FILE|DIR...]`: the
  * options; the runner is the nist/ room (nist/nist.h).
  *
  * Output: one line per file, naming its kind and how many cases it holds,
@@ -28,13 +28,16 @@ static int run(int argc, char **argv)
     const opt opts[] = {
         OPTION_FLAG("-v", NULL, "one line per case", &o.verbose),
         OPTION_FLAG("-q", NULL, "only failures and the last line", &o.quiet),
+        OPTION_STRING("-impl", NULL, "NAME",
+                      "run AES and GCM cases through this AES implementation only\n"
+                      "(ref, table, ct, ct-gf, hw; default: every one)", &o.impl),
         OPTION_FLAG("--self-test", "-self-test",
                     "also run each case with its expected value changed (a flipped\n"
                     "digit, Result P<->F) and fail if the runner does not notice",
                     &o.self_test),
         OPTION_END};
     const opt_command spec = {
-        "vectors", "[-v | -q] [--self-test] [FILE|DIR...]",
+        "vectors", "[-v | -q] [-impl NAME] [--self-test] [FILE|DIR...]",
         "Runs NIST CAVP test-vector files (.rsp, .fax): one line per file with the\n"
         "kind of file and its number of cases, then 'vectors: N passed, M failed,\n"
         "K skipped'.  A file is recognised by its header and fields, whatever its\n"
@@ -51,6 +54,14 @@ static int run(int argc, char **argv)
         return st;
     if (o.verbose && o.quiet)
         return app_error("vectors", "-v and -q do not go together");
+    if (o.impl != NULL) {
+        const aes_impl *im = aes_impl_by_name(o.impl);
+        if (im == NULL)
+            return app_error("vectors", "-impl %s: no such AES implementation (ref, table, ct, "
+                             "ct-gf, hw)", o.impl);
+        if (!aes_impl_available(im))
+            return app_error("vectors", "-impl %s: this CPU cannot run it", o.impl);
+    }
     nist_totals_init(&t);
     for (int i = 0; i < rest.n; i++)
         nist_run_path(rest.v[i], &o, &t);

@@ -1,6 +1,7 @@
 /*
- * kinds.c — the table of kinds of CAVP file, and the helpers kinds use to
- * recognise a file by its header comments and field names (nist.h).
+ * kinds.c — the table of kinds of CAVP file, the helpers kinds use to
+ * recognise a file by its header comments and field names, and the list of
+ * AES implementations a case runs through (nist.h).
  *
  * The order matters only where two kinds could both recognise a file: the
  * more specific comes first (RSA signature verification before generation,
@@ -56,4 +57,19 @@ int nist_header_has(const rsp_file *f, const char *text)
         if (strncasecmp(p, text, n) == 0)
             return 1;
     return 0;
+}
+
+/* See nist.h. */
+size_t nist_aes_impls(const nist_run *r, const aes_impl **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < aes_impl_count() && n < cap; i++) {
+        const aes_impl *im = aes_impl_at(i);
+        if (!aes_impl_available(im))
+            continue;
+        if (r->opt != NULL && r->opt->impl != NULL && im != aes_impl_by_name(r->opt->impl))
+            continue;
+        out[n++] = im;
+    }
+    return n;
 }

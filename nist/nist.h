@@ -25,6 +25,12 @@
  *          by), so a case that a kind forgot is an error, never a silent
  *          pass.
  *
+ *     Implementations.  Where a primitive has several implementations (the
+ *     AES table of aes/aes.h: ref, table, ct, ct-gf, hw; the GHASH table),
+ *     every AES and GCM case runs through each of them, from one loop
+ *     (nist_aes_impls), and passes only if all agree with the file; `glass
+ *     vectors -impl NAME` runs one.
+ *
  *     The kinds, one file each (kind_*.c): SHA-256 messages and Monte Carlo,
  *     HMAC, HKDF and PBKDF2, the TLS 1.2 KDF, AES-256 in ECB, CBC, OFB,
  *     CFB1, CFB8, CFB128 and CTR (AESVS known-answer, multi-block and Monte
@@ -63,6 +69,7 @@
 #ifndef GLASS_NIST_H
 #define GLASS_NIST_H
 
+#include "aes/aes.h"
 #include "common/common.h"
 #include "nist/rsp.h"
 
@@ -75,6 +82,7 @@ typedef struct nist_options {
     int verbose;        /* -v: one line per case */
     int quiet;          /* -q: failures and the last line only */
     int self_test;      /* --self-test: mutate every case (see above) */
+    const char *impl;   /* -impl NAME: one AES implementation; NULL: all */
 } nist_options;
 
 typedef struct nist_totals {
@@ -175,6 +183,11 @@ int nist_num(nist_run *r, const rsp_record *rec, const char *name, unsigned long
              unsigned long max, unsigned long *out);
 /* The record's COUNT (or Count) as text, "?" if it has none. */
 const char *nist_count(const rsp_record *rec);
+
+/* The AES implementations every AES and GCM case runs through, from one
+ * loop: each entry of aes/aes.h's table this CPU runs, or only the one
+ * -impl names.  Returns how many were put in out (at most cap). */
+size_t nist_aes_impls(const nist_run *r, const aes_impl **out, size_t cap);
 
 /* ---- recognising (kinds.c) ---------------------------------------------- */
 

@@ -58,4 +58,12 @@ out=$("$GLASS" vectors -q "$D/teachers_copy.rsp")
 [ "$out" = "vectors: 10 passed, 0 failed, 0 skipped" ] || fail "-q printed '$out'"
 "$GLASS" vectors --help | grep -q -- '--self-test' || fail "--help lacks --self-test"
 "$GLASS" vectors -x "$D" 2>/dev/null && fail "-x accepted"
+# -impl NAME: each AES implementation alone gives the same counts; an
+# unknown name is refused.
+for impl in ref table ct ct-gf; do
+    out=$("$GLASS" vectors -q -impl $impl "$D/teachers_copy.rsp" "$ROOT/vectors/aes/CFB8MMT256.rsp") ||
+        fail "-impl $impl: $out"
+    [ "$out" = "vectors: 30 passed, 0 failed, 0 skipped" ] || fail "-impl $impl: '$out'"
+done
+"$GLASS" vectors -impl nonesuch "$D" 2>&1 | grep -q 'no such AES implementation' || fail "-impl nonesuch"
 echo "vectors variants: every layout counted as expected; bad salt and scheme reported"
