@@ -12,10 +12,12 @@
  *            the Miller–Rabin rounds of FIPS 186-5 Table B.1 and a Lucas
  *            test), n = p q, and e d ≡ 1 mod λ(n), λ(n) = lcm(p-1, q-1)
  *
- * The component files give d and no p, q, so the primitive runs in its
- * first form, m^d mod n with mpz_powm_sec; when p and q are given too, it
- * runs as glasstls signs: rsa_private_op (CRT, blinding, the check
- * s^e = m).  Either way the result raised to e must give the input back.
+ * The component files give d and no p, q.  The primitive runs twice and
+ * both results must agree with the file: in its first form, m^d mod n with
+ * mpz_powm_sec, and as glasstls signs and decrypts, rsa_private_op (CRT,
+ * blinding, the check s^e = m), on p and q taken from the file or, when it
+ * gives none, recovered from n, e and d as SP 800-56B Rev. 2 Appendix C
+ * shows (rsa_recover_primes).
  *
  * CT: not applicable (public test data).
  */
@@ -79,12 +81,16 @@ static int param_mpz(nist_run *r, const rsp_record *rec, const char *name, mpz_t
     return 0;
 }
 
-/* out = in^d mod n: CRT with blinding when p and q are known, else the
- * plain first form. */
+/* out = in^d mod n, twice, and both must agree: the primitive in its
+ * first form (m^d mod n, mpz_powm_sec), then glasstls's own private
+ * operation (CRT, blinding, the check s^e = m) on the key with p and q —
+ * the file's, or recovered from d when it gives none. */
 static glass_err private_op(nist_run *r, const rsp_record *rec, const mpz_t in, mpz_t out)
 {
     rsa_private_key key;
     glass_err err = GLASS_ERR_ARG;
+    mpz_t crt;
+    mpz_init(crt);
     rsa_private_init(&key);
     if (param_mpz(r, rec, "n", key.n) != 0 || param_mpz(r, rec, "e", key.e) != 0 ||
         param_mpz(r, rec, "d", key.d) != 0)
@@ -96,27 +102,29 @@ static glass_err private_op(nist_run *r, const rsp_record *rec, const mpz_t in, 
         err = GLASS_ERR_RSA_REPRESENTATIVE;
         goto done;
     }
+    /* 1. The first form. */
+    mpz_powm_sec(out, in, key.d, key.n);
+    /* 2. p and q, from the file or from SP 800-56B Appendix C. */
     if (nist_param(r, rec, "p") != NULL && nist_param(r, rec, "q") != NULL) {
         if (param_mpz(r, rec, "p", key.p) != 0 || param_mpz(r, rec, "q", key.q) != 0) {
             err = GLASS_ERR_ARG;
             goto done;
         }
-        err = rsa_private_set_crt(&key);
-        if (err == GLASS_OK)
-            err = rsa_check_private(&key);
-        if (err == GLASS_OK)
-            err = rsa_private_op(&key, in, out);
+    } else if (rsa_recover_primes(key.n, key.e, key.d, key.p, key.q) != GLASS_OK) {
+        err = GLASS_ERR_RSA_KEY_INCONSISTENT;       /* no such p, q: d is wrong */
         goto done;
     }
-    mpz_powm_sec(out, in, key.d, key.n);
-    /* The check of rsa_private_op, by hand: out^e must give in back. */
-    mpz_t back;
-    mpz_init(back);
-    mpz_powm(back, out, key.e, key.n);
-    err = mpz_cmp(back, in) == 0 ? GLASS_OK : GLASS_ERR_RSA_FAULT;
-    mpz_clear(back);
+    /* 3. The CRT form, as glasstls signs and decrypts. */
+    err = rsa_private_set_crt(&key);
+    if (err == GLASS_OK)
+        err = rsa_check_private(&key);
+    if (err == GLASS_OK)
+        err = rsa_private_op(&key, in, crt);
+    if (err == GLASS_OK && mpz_cmp(crt, out) != 0)
+        err = GLASS_ERR_RSA_FAULT;
 done:
     rsa_private_clear(&key);
+    mpz_clear(crt);
     return err;
 }
 

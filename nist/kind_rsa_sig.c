@@ -30,9 +30,10 @@
  * byte from it.  Then our verifier must accept S.
  *
  * SigVer.  For every Result = P case, when the file gives d, we also SIGN
- * — with the CRT private operation when p and q are given (after
- * rsa_private_set_crt and rsa_check_private), else with the plain
- * RSASP1 s = EM^d mod n — and compare with S byte for byte.
+ * with glasstls's signer (the CRT private operation, after
+ * rsa_private_set_crt and rsa_check_private) and compare with S byte for
+ * byte; when the file gives no p and q, they are recovered from n, e and d
+ * as SP 800-56B Rev. 2 Appendix C shows (rsa_recover_primes).
  *
  * CT: not applicable (public test data).
  */
@@ -263,50 +264,33 @@ cleanup:
     rsa_public_clear(&pub);
 }
 
-/* Signs Msg again with the file's private key into sig (k bytes). */
+/* Signs Msg again with the file's private key into sig (k bytes), with
+ * glasstls's own signer (CRT, blinding, the fault check), after the key
+ * checks; p and q from the file or, when it gives none, recovered from d
+ * (SP 800-56B Rev. 2 Appendix C, rsa_recover_primes). */
 static glass_err sign_again(nist_run *r, const rsp_record *rec, const rsa_public_key *pub,
                             enum scheme sch, const uint8_t *msg, size_t msg_len,
                             const uint8_t *salt, size_t salt_len, uint8_t *sig)
 {
     rsa_private_key priv;
-    glass_err err = GLASS_OK;
-    uint8_t mHash[SHA256_DIGEST_LEN];
+    glass_err err = GLASS_ERR_ARG;
     rsa_private_init(&priv);
     mpz_set(priv.n, pub->n);
     mpz_set(priv.e, pub->e);
-    if (param_mpz(r, rec, "d", priv.d) != 0) {
-        err = GLASS_ERR_ARG;
+    if (param_mpz(r, rec, "d", priv.d) != 0)
         goto done;
-    }
     if (nist_param(r, rec, "p") != NULL && nist_param(r, rec, "q") != NULL) {
-        /* With p and q: the CRT operation, after the key checks. */
-        if (param_mpz(r, rec, "p", priv.p) != 0 || param_mpz(r, rec, "q", priv.q) != 0) {
-            err = GLASS_ERR_ARG;
+        if (param_mpz(r, rec, "p", priv.p) != 0 || param_mpz(r, rec, "q", priv.q) != 0)
             goto done;
-        }
-        err = rsa_private_set_crt(&priv);
-        if (err == GLASS_OK)
-            err = rsa_check_private(&priv);
-        if (err == GLASS_OK)
-            err = sch == PKCS1V15 ? rsa_pkcs1v15_sign(&priv, msg, msg_len, sig)
-                                  : rsa_pss_sign_with_salt(&priv, msg, msg_len, salt, salt_len,
-                                                           sig);
+    } else if ((err = rsa_recover_primes(priv.n, priv.e, priv.d, priv.p, priv.q)) != GLASS_OK) {
         goto done;
     }
-    /* d alone: RSASP1 in its first form, s = EM^d mod n (RFC 8017 §5.2.1). */
-    size_t modBits = mpz_sizeinbase(pub->n, 2);
-    size_t emLen = sch == PKCS1V15 ? pub->k : (modBits - 1 + 7) / 8;
-    sha256(msg, msg_len, mHash);
-    err = sch == PKCS1V15 ? rsa_emsa_pkcs1v15_encode(mHash, sig, emLen)
-                          : rsa_emsa_pss_encode(mHash, salt, salt_len, modBits - 1, sig);
-    if (err == GLASS_OK) {
-        mpz_t m;
-        mpz_init(m);
-        rsa_os2ip(m, sig, emLen);
-        mpz_powm_sec(m, m, priv.d, priv.n);
-        err = rsa_i2osp(m, sig, pub->k);
-        mpz_clear(m);
-    }
+    err = rsa_private_set_crt(&priv);
+    if (err == GLASS_OK)
+        err = rsa_check_private(&priv);
+    if (err == GLASS_OK)
+        err = sch == PKCS1V15 ? rsa_pkcs1v15_sign(&priv, msg, msg_len, sig)
+                              : rsa_pss_sign_with_salt(&priv, msg, msg_len, salt, salt_len, sig);
 done:
     rsa_private_clear(&priv);
     return err;

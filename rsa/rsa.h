@@ -24,7 +24,9 @@
  *     rsa.c holds the keys, their checks and the two primitives (the private
  *     one with CRT, blinding and a fault check); rsa_keygen.c the key
  *     generation (its primality tests are prime.h's: Miller–Rabin, trial
- *     division, Lucas); rsa_pad.c the padding schemes.  Read them
+ *     division, Lucas); rsa_pad.c the padding schemes; rsa_notes.c what
+ *     FIPS 186-5 asks of new keys, in rules and in words; rsa_recover.c p
+ *     and q from d.  Read them
  *     in that order.  rsa_internal.h exposes the pieces tests and the NIST
  *     vector runner need (explicit-salt PSS, the raw primitives).
  *
@@ -162,6 +164,12 @@ glass_err rsa_check_fips186(const rsa_private_key *key);
 /* p and q are (probable) primes: rsa/prime.h's test with the rounds of
  * FIPS 186-5 Table B.1.  GLASS_ERR_RSA_KEY_PRIMES, GLASS_ERR_RANDOM. */
 glass_err rsa_check_primes(const rsa_private_key *key);
+
+/* p and q from n, e and d (SP 800-56B Rev. 2 Appendix C, prime-factor
+ * recovery): d e - 1 is a multiple of λ(n), which yields a square root of
+ * 1 mod n other than ±1, and gcd(root - 1, n) is a prime factor.
+ * GLASS_ERR_RSA_KEY_INCONSISTENT when d does not fit n and e. */
+glass_err rsa_recover_primes(const mpz_t n, const mpz_t e, const mpz_t d, mpz_t p, mpz_t q);
 
 /* Calls note(arg, text) once for each thing unusual about a consistent key,
  * in words a student can act on (unbalanced primes, a small e or d, close

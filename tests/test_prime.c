@@ -2,11 +2,12 @@
  * test_prime.c — rsa/prime.h beyond Miller–Rabin (whose tests are in
  * test_rsa.c): trial division, the Lucas test of FIPS 186-5 §B.3.3 against
  * the list of Lucas pseudoprimes for Selfridge's parameters (OEIS A217120),
- * the whole test against numbers built to fool weaker ones, and prime
- * generation.
+ * the whole test against numbers built to fool weaker ones, prime
+ * generation, and the recovery of p and q from d (rsa_recover_primes).
  */
 #include "testutil.h"
 #include "rsa/prime.h"
+#include "rsa/rsa.h"
 
 #include <stdlib.h>
 
@@ -122,6 +123,23 @@ static void test_generate(void)
     mpz_clears(p, q, NULL);
 }
 
+/* SP 800-56B Rev. 2 Appendix C: d gives away p and q. */
+static void test_recover_primes(void)
+{
+    rsa_private_key k;
+    mpz_t p, q;
+    mpz_inits(p, q, NULL);
+    rsa_private_init(&k);
+    TU_ASSERT_ERR(rsa_generate(&k, 2048, RSA_DEFAULT_E), GLASS_OK);
+    TU_ASSERT_ERR(rsa_recover_primes(k.n, k.e, k.d, p, q), GLASS_OK);
+    CU_ASSERT((mpz_cmp(p, k.p) == 0 && mpz_cmp(q, k.q) == 0) ||
+              (mpz_cmp(p, k.q) == 0 && mpz_cmp(q, k.p) == 0));
+    mpz_add_ui(k.d, k.d, 2);                        /* a d that fits no factors */
+    TU_ASSERT_ERR(rsa_recover_primes(k.n, k.e, k.d, p, q), GLASS_ERR_RSA_KEY_INCONSISTENT);
+    rsa_private_clear(&k);
+    mpz_clears(p, q, NULL);
+}
+
 void suite_prime(void)
 {
     CU_pSuite s = tu_suite("prime");
@@ -129,4 +147,5 @@ void suite_prime(void)
     CU_add_test(s, "Lucas test = A217120 below 20000", test_lucas_pseudoprimes);
     CU_add_test(s, "Carmichael and strong pseudoprimes", test_adversarial);
     CU_add_test(s, "generate, safe primes, sizes", test_generate);
+    CU_add_test(s, "p and q recovered from d", test_recover_primes);
 }
