@@ -189,22 +189,21 @@ static void run_keygen(nist_run *r, const rsp_record *rec, void *state)
         param_mpz(r, rec, "q", q) != 0 || param_mpz(r, rec, "n", n) != 0 ||
         (rsp_get(rec, "d") != NULL && param_mpz(r, rec, "d", d) != 0))
         goto cleanup;
-    /* 1. p and q are primes (probable: Miller–Rabin and Lucas). */
-    if (prime_test(p, prime_mr_rounds((unsigned)mpz_sizeinbase(p, 2)), NULL) != PRIME_PROBABLE) {
-        nist_fail(r, rec, "p", "a prime", "composite (rsa/prime.h)");
+    if (mpz_sizeinbase(n, 2) > RSA_MAX_BITS) {
+        nist_skip(r, rec, "a modulus of more than 8192 bits");
         goto cleanup;
     }
-    if (prime_test(q, prime_mr_rounds((unsigned)mpz_sizeinbase(q, 2)), NULL) != PRIME_PROBABLE) {
-        nist_fail(r, rec, "q", "a prime", "composite (rsa/prime.h)");
+    if (mpz_cmp_ui(p, 2) < 0 || mpz_cmp_ui(q, 2) < 0) {
+        nist_fail(r, rec, "p, q", "primes", "0 or 1");
         goto cleanup;
     }
-    /* 2. n = p q. */
+    /* 1. n = p q. */
     mpz_mul(t, p, q);
     if (mpz_cmp(t, n) != 0) {
         nist_fail(r, rec, "n", "p * q", "another number");
         goto cleanup;
     }
-    /* 3. e d ≡ 1 mod λ(n), when the file gives d. */
+    /* 2. e d ≡ 1 mod λ(n), when the file gives d. */
     if (rsp_get(rec, "d") != NULL) {
         mpz_sub_ui(t, p, 1);
         mpz_sub_ui(lambda, q, 1);
@@ -215,6 +214,16 @@ static void run_keygen(nist_run *r, const rsp_record *rec, void *state)
             nist_fail(r, rec, "d", "e * d = 1 mod lcm(p-1, q-1)", "another d");
             goto cleanup;
         }
+    }
+    /* 3. p and q are primes (probable: Miller–Rabin and Lucas); last, as the
+     *    dearest check. */
+    if (prime_test(p, prime_mr_rounds((unsigned)mpz_sizeinbase(p, 2)), NULL) != PRIME_PROBABLE) {
+        nist_fail(r, rec, "p", "a prime", "composite (rsa/prime.h)");
+        goto cleanup;
+    }
+    if (prime_test(q, prime_mr_rounds((unsigned)mpz_sizeinbase(q, 2)), NULL) != PRIME_PROBABLE) {
+        nist_fail(r, rec, "q", "a prime", "composite (rsa/prime.h)");
+        goto cleanup;
     }
     nist_pass(r, rec);
 cleanup:
