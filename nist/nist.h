@@ -31,12 +31,13 @@
  *     (nist_aes_impls), and passes only if all agree with the file; `glass
  *     vectors -impl NAME` runs one.
  *
- *     The kinds, one file each (kind_*.c): SHA-256 messages and Monte Carlo,
- *     HMAC, HKDF and PBKDF2, the TLS 1.2 KDF, AES-256 in ECB, CBC, OFB,
- *     CFB1, CFB8, CFB128 and CTR (AESVS known-answer, multi-block and Monte
- *     Carlo files), GCM, RSA signatures (FIPS 186-2 and 186-3, PKCS#1 v1.5
- *     and PSS; X9.31 skipped), the RSA component tests RSASP1 and RSADP,
- *     RSA key-generation files, and KAS-FFC (static and ephemeral).
+ *     The kinds, in kind_*.c (one file per family): SHA-256 messages and
+ *     Monte Carlo, HMAC, HKDF and PBKDF2, the TLS 1.2 KDF, AES-256 in ECB,
+ *     CBC, OFB, CFB1, CFB8, CFB128 and CTR (AESVS known-answer, multi-block
+ *     and Monte Carlo files), GCM, RSA signatures (FIPS 186-2 and 186-3,
+ *     PKCS#1 v1.5 and PSS; X9.31 skipped), the RSA component tests RSASP1
+ *     and RSADP, RSA key-generation files, and KAS-FFC (static and
+ *     ephemeral).
  *
  *     Inheritance.  CAVP writes a value once for many cases: n and e in a
  *     record of their own before the cases that use them, or in the first
@@ -54,9 +55,9 @@
  *     however often it is given to them (see nist_kind below).
  *
  * STANDARDS
- *     The CAVP validation system documents: SHAVS (2014), AESAVS (2002),
- *     GCMVS (2009), HMACVS (2004), RSA2VS / 186-3 RSAVS (2012), KASVS
- *     (2016), SP 800-135 Rev. 1 §4.2 (TLS).  The algorithms' own standards
+ *     The CAVP validation system documents that define the files: SHAVS,
+ *     AESAVS, GCMVS, HMACVS, RSA2VS (FIPS 186-2) and the FIPS 186-3 RSAVS,
+ *     KASVS; SP 800-135 Rev. 1 §4.2 (TLS).  The algorithms' own standards
  *     are cited where each kind runs them.
  *
  * CAVEATS

@@ -220,8 +220,14 @@ static void run_file(const char *path, const nist_options *o, nist_totals *t)
         k->end(&r, state);
     free(state);
     print_file_line(&r, k, cases, &st);
-    /* Never a silent pass: each case the file holds counted exactly once. */
-    if (!r.malformed && r.passed + r.failed + r.skipped != cases) {
+    /* Never a silent pass: each case the file holds counted exactly once,
+     * and a file with no case at all (a request file, with no expected
+     * values) is said to be one. */
+    if (!r.malformed && cases == 0) {
+        fprintf(stderr, "glass vectors: %s: no case to run (no record gives an expected value; "
+                        "a request file?)\n", path);
+        t->errors++;
+    } else if (!r.malformed && r.passed + r.failed + r.skipped != cases) {
         fprintf(stderr, "glass vectors: %s: %lu cases but %lu outcomes counted\n", path, cases,
                 r.passed + r.failed + r.skipped);
         t->errors++;

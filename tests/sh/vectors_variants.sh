@@ -51,6 +51,11 @@ grep -v '^# "SigGen' "$ROOT/vectors/rsa/SigGen15_186-3.rsp" > "$T/noscheme.rsp"
 err=$("$GLASS" vectors "$T/noscheme.rsp" 2>&1 >/dev/null); rc=$?
 [ $rc -eq 1 ] && echo "$err" | grep -q 'which signature scheme' || fail "no scheme: rc=$rc '$err'"
 
+# A request file (no expected values) holds no case: said so, exit 1.
+grep -v '^S = ' "$ROOT/vectors/rsa/SigGen15_186-3.rsp" > "$T/SigGen15_186-3.req.rsp"
+err=$("$GLASS" vectors "$T/SigGen15_186-3.req.rsp" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 1 ] && echo "$err" | grep -q 'no case to run' || fail "request file: rc=$rc '$err'"
+
 # -v names every case; -q prints only the last line; unknown options refused.
 n=$("$GLASS" vectors -v "$D/teachers_copy.rsp" | grep -c '^ok ')
 [ "$n" -eq 10 ] || fail "-v printed $n case lines, want 10"
