@@ -1,7 +1,7 @@
 /*
  * cmd_rsa.c — `glass rsa`: inspect, check and convert RSA key files, like
  * `openssl rsa`.  The work is shared with `glass pkey` (app_key_tool in
- * password.c); -check's report is here (app_key_check).
+ * password.c; the options too); -check's report is here (app_key_check).
  *
  * glasstls loads every valid RSA key, as OpenSSL does, whatever the sizes
  * of p, q and d (rsa_check_private); -check says, beside its verdict, what
@@ -38,21 +38,20 @@ int app_key_check(const char *cmd, const rsa_private_key *key)
 
 static int run(int argc, char **argv)
 {
-    if (app_wants_help(argc, argv)) {
-        printf("usage: glass rsa -in FILE [-inform PEM|DER] [-passin SRC] [-check] [-text] [-noout]\n"
-               "                 [-pubin] [-pubout | -RSAPublicKey_out] [-traditional]\n"
-               "                 [-aes256] [-passout SRC] [-iter N] [-out FILE] [-outform PEM|DER]\n"
-               "  reads PKCS#1, PKCS#8 and encrypted PKCS#8 keys (PEM or DER); writes PKCS#8\n"
-               "  (or PKCS#1 with -traditional, encrypted with -aes256/-passout)\n"
-               "  -check   prints \"RSA key ok\" when the key is consistent and p, q are prime,\n"
-               "           then a note for each thing FIPS 186-5 would not allow in a new key\n"
-               "  SRC      pass:TEXT env:VAR file:PATH fd:N stdin (prompted for when missing)\n"
-               "example:\n"
-               "  glass rsa -in alice.key -passin pass:secret -check -noout\n"
-               "  glass rsa -in alice.key -passin pass:secret -pubout -out alice.pub\n");
-        return 0;
-    }
-    return app_key_tool("rsa", argc, argv);
+    return app_key_tool(
+        "rsa",
+        "-in FILE [-inform PEM|DER] [-passin SRC] [-check] [-text] [-noout]\n"
+        "                 [-pubin] [-pubout | -RSAPublicKey_out] [-traditional]\n"
+        "                 [-aes256] [-passout SRC] [-iter N] [-out FILE] [-outform PEM|DER]",
+        "Reads PKCS#1, PKCS#8 and encrypted PKCS#8 keys (PEM or DER); writes PKCS#8\n"
+        "(or PKCS#1 with -traditional, encrypted with -aes256/-passout).  -check\n"
+        "prints \"RSA key ok\" when the key is consistent and p, q are prime, then a\n"
+        "note for each thing FIPS 186-5 would not allow in a new key.  Every valid\n"
+        "key loads, whatever the sizes of p, q and d, as with OpenSSL.\n",
+        "  glass rsa -in alice.key -passin pass:secret -check -noout\n"
+        "  glass rsa -in alice.key -passin pass:secret -pubout -out alice.pub\n",
+        argc, argv);
 }
 
-const struct glass_command cmd_rsa = {"rsa", "check, print and convert RSA keys (PKCS#1/PKCS#8/SPKI)", run};
+const struct glass_command cmd_rsa = {"rsa", "check, print and convert RSA keys (PKCS#1/PKCS#8/SPKI)",
+                                      run};

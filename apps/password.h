@@ -29,8 +29,10 @@ int app_format_arg(const char *cmd, const char *flag, const char *value);
 /* The body of `glass rsa` and `glass pkey` (they differ only in what -check
  * prints and in their help text): load a key, check or print it, convert
  * it between PKCS#1, PKCS#8, encrypted PKCS#8, SPKI and RSAPublicKey, PEM
- * or DER. */
-int app_key_tool(const char *cmd, int argc, char **argv);
+ * or DER.  The options are one table (opt.h); synopsis, about and example
+ * make each command's --help. */
+int app_key_tool(const char *cmd, const char *synopsis, const char *about, const char *example,
+                 int argc, char **argv);
 
 /* -check of `glass rsa` and `glass pkey` (cmd_rsa.c): the verdict ("RSA key
  * ok" / "Key is valid", after a primality test of p and q) and, in words,

@@ -44,7 +44,8 @@ void server_refresh_crl(server *s, int force)
         return;
     glass_err err = ca_crl_current(s->ca, net_wall_time(), &r->der, &r->len);
     if (err != GLASS_OK) {
-        server_log(s, NULL, "cannot build the CRL: %s (keeping the previous one)", glass_strerror(err));
+        server_log(s, NULL, "cannot build the CRL: %s (keeping the previous one)",
+                   glass_strerror(err));
         free(r);
         return;
     }
