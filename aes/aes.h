@@ -14,24 +14,27 @@
  *     aes256_gcm_decrypt(&c, iv, iv_len, aad, aad_len, in, len, tag, tag_len, out);
  *     aes256_clear(&c);                               wipes the round keys
  *
- *     aes256_ct_init(&c, key, 32);                    KeyExpansion, constant time
- *     aes256_gcm_encrypt_ct(&c, iv, iv_len, aad, aad_len, in, len, out, tag, tag_len);
- *     aes256_gcm_decrypt_ct(&c, iv, iv_len, aad, aad_len, in, len, tag, tag_len, out);
+ *     aes256_init_impl(&c, key, 32, aes_impl_by_name("ct"));  one entry by name
+ *     for (size_t i = 0; i < aes_impl_count(); i++) ... aes_impl_at(i) ...
  *
  * DESCRIPTION
- *     aes_ref.c is the reference cipher: SubBytes, ShiftRows, MixColumns and
- *     AddRoundKey on a 4x4 state, exactly as FIPS 197 §5 writes them.
- *     aes_fast.c is the table-driven variant (four 1 KiB T-tables combining
- *     SubBytes, ShiftRows and MixColumns) that the modes use by default.
- *     aes_ct.c is the constant-time variant: the S-box computed as the
- *     affine map of a^254 in GF(2^8), no table at all; aes256_ct_init is
- *     its KeyExpansion.  All three pass every vector (aes_internal.h
- *     reaches each directly).
- *     modes.c holds ECB, CBC (with and without PKCS#7 padding) and CTR;
- *     gcm.c holds GCM, its GHASH multiplication done bit by bit
- *     (SP 800-38D §6.3, Algorithm 1) for reference and four bits at a time
- *     with a per-key table for speed, and bit by bit with masks (no secret
- *     branch) for constant time; aes256_gcm_*_ct use that one with aes_ct.c.
+ *     Five implementations of the cipher sit side by side, all bound to a
+ *     context through the table below and all passing every vector:
+ *     aes_ref.c, the reference: SubBytes, ShiftRows, MixColumns and
+ *     AddRoundKey on a 4x4 state, exactly as FIPS 197 §5 writes them, the
+ *     only one that traces; aes_fast.c, the T-table cipher (four 1 KiB
+ *     tables combining SubBytes, ShiftRows and MixColumns); aes_bitslice.c,
+ *     the constant-time default on CPUs without AES-NI: four blocks in eight
+ *     64-bit words, the S-box a Boolean circuit; aes_ct.c, the S-box
+ *     computed as the affine map of a^254 in GF(2^8), one block at a time;
+ *     aes_hw.c, the AES-NI instructions (one AESENC per round), chosen by
+ *     default when CPUID reports them.  aes_impl.c holds the tables.
+ *     modes.c holds ECB, CBC (with and without PKCS#7 padding) and CTR,
+ *     handing the cipher many blocks at once wherever the mode allows;
+ *     gcm.c holds GCM over the context's cipher and GHASH; ghash.c the
+ *     multiplication in GF(2^128) bit by bit (SP 800-38D §6.3, Algorithm 1),
+ *     four bits at a time with a per-key table, and in constant time by
+ *     integer multiplication with holes; aes_hw.c also has it by PCLMULQDQ.
  *
  * STANDARDS
  *     FIPS 197, Advanced Encryption Standard (November 2001); section and
@@ -61,26 +64,27 @@
  *     aes256_clear when a key is no longer needed.
  *
  * CONSTANT TIME
- *     | implementation | CT  | what leaks
- *     | aes_ref.c      | no  | S-box look-ups indexed by key-dependent bytes
- *     | aes_fast.c     | no  | T-table look-ups indexed by key-dependent bytes
- *     | aes256_init    | no  | SubWord looks up the S-box at key bytes
- *     | aes_ct.c       | yes | nothing: S-box computed (a^254, affine map),
- *     |                |     | fixed loops; aes256_ct_init likewise.  About
- *     |                |     | 40x slower than aes_fast.c
- *     | gcm_mult_table | no  | table look-ups indexed by data ^ state, a cache
- *     | (GHASH default)|     | channel on the hash key H
- *     | gcm_mult_ct    | yes | nothing: Algorithm 1 with masks, ~3x slower
- *     | gcm_mult_ref   | no  | branches on the bits of X and V (reference)
- *     | aes256_gcm_*_ct| yes | aes_ct.c + gcm_mult_ct, constant-time tag check
- *     | modes.c        | —   | nothing of their own; the block cipher's leaks
- *     | pkcs7_unpad    | yes | only len; one error for every bad padding
- *     | GCM tag check  | yes | glass_ct_equal
+ *     Each "yes" is checked by machine: `make ctgrind` runs the case named in
+ *     the last column under valgrind's memcheck with the key and the data
+ *     marked secret (tests/ctgrind/ctgrind.c), and it must report nothing;
+ *     the "no" rows marked so are run too, and must be reported.
+ *     | implementation  | CT  | what leaks                       | ctgrind case
+ *     | ref (aes_ref.c) | no  | S-box look-ups at key ^ data     | aes-ref-leaky
+ *     | table           | no  | T-table look-ups at key ^ data;  | aes-table-leaky
+ *     |  (aes_fast.c)   |     | its key schedule likewise        |
+ *     | ct (bitslice)   | yes | nothing: a fixed circuit         | aes-ct
+ *     | ct-gf (aes_ct.c)| yes | nothing: S-box computed, masks   | aes-ct-gf
+ *     | hw (aes_hw.c)   | yes | nothing: AES-NI, PCLMULQDQ       | aes-hw, ghash-hw
+ *     | GHASH ref       | no  | branches on the bits of X and H  | —
+ *     | GHASH table     | no  | look-ups at data ^ state (on H)  | —
+ *     | GHASH ct        | yes | nothing: multiplications, masks  | ghash-ct
+ *     | modes.c, gcm.c  | —   | nothing of their own             | (in each aes-*)
+ *     | pkcs7_unpad     | yes | only len; its verdict, by design | pkcs7
+ *     | GCM tag check   | yes | glass_ct_equal; its verdict      | aes-ct, ct-equal
  *     Table-indexed AES leaks through the cache (Bernstein 2005; Osvik,
- *     Shamir, Tromer 2006).  Real libraries use AES-NI or bitslicing.
- *     The default functions (aes256_init, the modes, aes256_gcm_encrypt)
- *     use the table-driven code; for a key that must resist a co-located
- *     attacker use aes256_ct_init and aes256_gcm_*_ct.
+ *     Shamir, Tromer 2006).  The default (aes256_init, and so the protocol's
+ *     record layer and the key files' PBES2) is constant time: hw where the
+ *     CPU has AES-NI, else ct.  The table cipher runs only when asked for.
  */
 #ifndef GLASS_AES_H
 #define GLASS_AES_H

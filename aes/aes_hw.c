@@ -28,7 +28,8 @@
  * one AESENC does a whole round in about 4 cycles, and a new one can start
  * every cycle: eight independent blocks (CTR, ECB, CBC decryption) keep the
  * unit busy, while CBC encryption waits for each block (14 rounds x 4
- * cycles).
+ * cycles).  Where the CPU also has VAES (the same round on a 256-bit
+ * register, two blocks at once), CTR keeps sixteen blocks in flight.
  *
  * The key schedule is the one every implementation shares (w and dw of
  * aes_ct.c, computed in constant time), copied out as bytes: AESENC takes
@@ -67,12 +68,25 @@
 
 /* See aes_internal.h.  CPUID leaf 1, ECX: bit 25 AES-NI, bit 1 PCLMULQDQ,
  * bit 9 SSSE3, bit 19 SSE4.1. */
-int glass_cpu_has_aesni(void)
+static int ask_cpuid_aesni(void)
 {
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (!__get_cpuid(1, &a, &b, &c, &d))
         return 0;
     return (c >> 25 & 1) && (c >> 1 & 1) && (c >> 9 & 1) && (c >> 19 & 1);
+}
+
+/* CPUID answers once per process: the answer is kept (0 unknown, 1 no,
+ * 2 yes) with atomic loads and stores, so threads may race to fill it in. */
+int glass_cpu_has_aesni(void)
+{
+    static int known;
+    int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (v == 0) {
+        v = ask_cpuid_aesni() ? 2 : 1;
+        __atomic_store_n(&known, v, __ATOMIC_RELAXED);
+    }
+    return v == 2;
 }
 
 /* ---- 2. the key ------------------------------------------------------------- */
@@ -219,6 +233,100 @@ static void counter_add(uint8_t counter[16], uint64_t k, int inc32)
     }
 }
 
+/* CTR with VAES (AES-NI on 256-bit registers, two blocks per VAESENC): sixteen blocks in flight in eight YMM registers.  Same counter
+ * handling; used when CPUID reports VAES and AVX2 and the OS saves YMM. */
+#define VROUND8(op, key)        \
+    do {                        \
+        v0 = op(v0, (key));     \
+        v1 = op(v1, (key));     \
+        v2 = op(v2, (key));     \
+        v3 = op(v3, (key));     \
+        v4 = op(v4, (key));     \
+        v5 = op(v5, (key));     \
+        v6 = op(v6, (key));     \
+        v7 = op(v7, (key));     \
+    } while (0)
+
+#define HW_VAES __attribute__((target("vaes,avx2,aes,sse4.1,ssse3")))
+
+/* Encrypts the 16 counter blocks c_rev + 0..15 (byte-reversed form) and
+ * XORs them into in[0..256) -> out. */
+HW_VAES static inline void ctr16_vaes(const __m256i k[AES256_ROUNDS + 1], __m256i c,
+                                      const uint8_t *in, uint8_t *out)
+{
+    const __m256i rev = _mm256_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                                        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m256i two = _mm256_set_epi32(0, 0, 0, 2, 0, 0, 0, 2);
+    __m256i v0 = c, v1 = _mm256_add_epi32(v0, two), v2 = _mm256_add_epi32(v1, two);
+    __m256i v3 = _mm256_add_epi32(v2, two), v4 = _mm256_add_epi32(v3, two);
+    __m256i v5 = _mm256_add_epi32(v4, two), v6 = _mm256_add_epi32(v5, two);
+    __m256i v7 = _mm256_add_epi32(v6, two);
+    v0 = _mm256_shuffle_epi8(v0, rev);
+    v1 = _mm256_shuffle_epi8(v1, rev);
+    v2 = _mm256_shuffle_epi8(v2, rev);
+    v3 = _mm256_shuffle_epi8(v3, rev);
+    v4 = _mm256_shuffle_epi8(v4, rev);
+    v5 = _mm256_shuffle_epi8(v5, rev);
+    v6 = _mm256_shuffle_epi8(v6, rev);
+    v7 = _mm256_shuffle_epi8(v7, rev);
+    VROUND8(_mm256_xor_si256, k[0]);
+    for (int r = 1; r < AES256_ROUNDS; r++)
+        VROUND8(_mm256_aesenc_epi128, k[r]);
+    VROUND8(_mm256_aesenclast_epi128, k[AES256_ROUNDS]);
+    const __m256i *src = (const __m256i *)in;
+    __m256i *dst = (__m256i *)out;
+    _mm256_storeu_si256(dst, _mm256_xor_si256(v0, _mm256_loadu_si256(src)));
+    _mm256_storeu_si256(dst + 1, _mm256_xor_si256(v1, _mm256_loadu_si256(src + 1)));
+    _mm256_storeu_si256(dst + 2, _mm256_xor_si256(v2, _mm256_loadu_si256(src + 2)));
+    _mm256_storeu_si256(dst + 3, _mm256_xor_si256(v3, _mm256_loadu_si256(src + 3)));
+    _mm256_storeu_si256(dst + 4, _mm256_xor_si256(v4, _mm256_loadu_si256(src + 4)));
+    _mm256_storeu_si256(dst + 5, _mm256_xor_si256(v5, _mm256_loadu_si256(src + 5)));
+    _mm256_storeu_si256(dst + 6, _mm256_xor_si256(v6, _mm256_loadu_si256(src + 6)));
+    _mm256_storeu_si256(dst + 7, _mm256_xor_si256(v7, _mm256_loadu_si256(src + 7)));
+}
+
+/* Whole runs of 16 blocks (none crossing a wrap of the low 32 bits) with
+ * VAES; returns how many blocks it did. */
+HW_VAES static size_t hw_ctr_vaes(const aes256_ctx *ctx, uint8_t counter[16], int inc32,
+                                  const uint8_t *in, uint8_t *out, size_t n)
+{
+    const __m128i rev = _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m256i k[AES256_ROUNDS + 1];
+    for (int r = 0; r <= AES256_ROUNDS; r++)
+        k[r] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ctx->sk.rk[0][r]));
+    uint32_t low = (uint32_t)counter[12] << 24 | (uint32_t)counter[13] << 16 |
+                   (uint32_t)counter[14] << 8 | counter[15];
+    uint64_t room = (uint64_t)0x100000000ull - low;
+    size_t run = n < room ? n : (size_t)room;
+    run -= run % 16;
+    __m128i c = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)counter), rev);
+    __m256i c2 = _mm256_add_epi32(_mm256_broadcastsi128_si256(c),
+                                  _mm256_set_epi32(0, 0, 0, 1, 0, 0, 0, 0));
+    const __m256i sixteen = _mm256_set_epi32(0, 0, 0, 16, 0, 0, 0, 16);
+    for (size_t done = 0; done < run; done += 16) {
+        ctr16_vaes(k, c2, in + 16 * done, out + 16 * done);
+        c2 = _mm256_add_epi32(c2, sixteen);
+    }
+    counter_add(counter, run, inc32);
+    return run;
+}
+
+/* CPUID leaf 7: EBX bit 5 AVX2, ECX bit 9 VAES; leaf 1
+ * ECX bit 27 OSXSAVE, and XCR0 bits 1-2: the OS saves the YMM registers. */
+static int cpu_has_vaes(void)
+{
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!glass_cpu_has_aesni() || !__get_cpuid(1, &a, &b, &c, &d) || !(c >> 27 & 1))
+        return 0;
+    unsigned xlo = 0, xhi = 0;
+    __asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
+    if ((xlo & 6) != 6)
+        return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return 0;
+    return (b >> 5 & 1) && (c >> 9 & 1);
+}
+
 /* O_j = CIPH_K(T_j), C_j = P_j XOR O_j over whole blocks, eight at a time.
  * The counter is kept byte-reversed in a register so that its last 32 bits
  * (big-endian) are lane 0 and one PADDD steps it; the blocks handed to
@@ -230,6 +338,18 @@ HW_AES static void hw_ctr(const aes256_ctx *ctx, uint8_t counter[16], int inc32,
     const __m128i rev = _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m128i one = _mm_set_epi32(0, 0, 0, 1);
     __m128i k[AES256_ROUNDS + 1], s[8];
+    static int vaes;                    /* 0 unknown, 1 no, 2 yes (as above) */
+    int has_vaes = __atomic_load_n(&vaes, __ATOMIC_RELAXED);
+    if (has_vaes == 0) {
+        has_vaes = cpu_has_vaes() ? 2 : 1;
+        __atomic_store_n(&vaes, has_vaes, __ATOMIC_RELAXED);
+    }
+    if (has_vaes == 2 && n >= 16) {
+        size_t done = hw_ctr_vaes(ctx, counter, inc32, in, out, n);
+        in += 16 * done;
+        out += 16 * done;
+        n -= done;
+    }
     load_keys(k, ctx->sk.rk[0]);
     while (n > 0) {
         uint32_t low = (uint32_t)counter[12] << 24 | (uint32_t)counter[13] << 16 |
@@ -267,7 +387,10 @@ HW_AES static void hw_ctr(const aes256_ctx *ctx, uint8_t counter[16], int inc32,
 /* ---- 5. CBC encryption -------------------------------------------------------- */
 
 /* C_j = CIPH_K(P_j XOR C_{j-1}): one block at a time, the chain value kept
- * in a register. */
+ * in a register.  Each block waits for the one before, so the time is the
+ * latency of 15 dependent steps; P_j XOR round key 0 is computed off that
+ * path (it does not depend on C_{j-1}), leaving one XOR, 13 AESENC and one
+ * AESENCLAST on it. */
 HW_AES static void hw_cbc_encrypt(const aes256_ctx *ctx, uint8_t iv[16], const uint8_t *in,
                                   uint8_t *out, size_t n)
 {
@@ -275,7 +398,22 @@ HW_AES static void hw_cbc_encrypt(const aes256_ctx *ctx, uint8_t iv[16], const u
     load_keys(k, ctx->sk.rk[0]);
     __m128i chain = _mm_loadu_si128((const __m128i *)iv);
     for (; n > 0; n--, in += 16, out += 16) {
-        chain = cipher1(_mm_xor_si128(chain, _mm_loadu_si128((const __m128i *)in)), k);
+        __m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)in), k[0]);
+        __m128i s = _mm_xor_si128(chain, x);
+        s = _mm_aesenc_si128(s, k[1]);
+        s = _mm_aesenc_si128(s, k[2]);
+        s = _mm_aesenc_si128(s, k[3]);
+        s = _mm_aesenc_si128(s, k[4]);
+        s = _mm_aesenc_si128(s, k[5]);
+        s = _mm_aesenc_si128(s, k[6]);
+        s = _mm_aesenc_si128(s, k[7]);
+        s = _mm_aesenc_si128(s, k[8]);
+        s = _mm_aesenc_si128(s, k[9]);
+        s = _mm_aesenc_si128(s, k[10]);
+        s = _mm_aesenc_si128(s, k[11]);
+        s = _mm_aesenc_si128(s, k[12]);
+        s = _mm_aesenc_si128(s, k[13]);
+        chain = _mm_aesenclast_si128(s, k[14]);
         _mm_storeu_si128((__m128i *)out, chain);
     }
     _mm_storeu_si128((__m128i *)iv, chain);

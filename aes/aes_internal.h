@@ -62,7 +62,9 @@ void aes256_ctr_run(const aes256_ctx *ctx, uint8_t counter[AES_BLOCK_LEN], int i
 typedef struct ghash_key {
     uint64_t M[16][2];          /* table: M[n] = n . H, as (bytes 0..7, 8..15) */
     uint64_t H[2];              /* ref, ct: H itself, the same halves */
-    uint64_t Hs[15];            /* ct: H.lo, H.hi, H.lo ^ H.hi, each in 5 classes */
+    uint64_t Hs[24];            /* ct: H.lo, H.hi, H.lo ^ H.hi, each split in four
+                                   classes and four masks (ghash.c, holes4) */
+    uint64_t Hs2[24];           /* ct: the same for H^2 */
     uint8_t Hpow[8][16];        /* hw: H, H^2, .., H^8, byte-reflected */
 } ghash_key;
 

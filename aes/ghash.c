@@ -163,53 +163,68 @@ void gcm_mult_table(const uint8_t X[16], const uint8_t H[16], uint8_t Z[16])
  * the partial products are XORed instead of added ("carry-less").  Integer
  * multiplication ADDS them, and carries spoil the result — unless the
  * operands are spread out so that carries land only where nothing is
- * wanted.  Keep only every fifth bit of x (x_i = x & m_i, the bits at
- * positions = i mod 5) and of y: then in x_i * y_j every bit of the product
- * at a position = i + j (mod 5) is a sum of at most 13 one-bit products,
- * which fits in 4 bits, so its carries reach only the next three positions
- * — positions of other classes, which are masked away.  The low bit of each
- * sum is the XOR we want.  Twenty-five such products, each a single
- * 64 x 64 -> 128-bit multiplication, give the whole 128-bit carry-less
- * product of two 64-bit words (the "holes" idea of Thomas Pornin's BearSSL
- * ghash_ctmul, here with five classes so that the 128-bit product needs no
- * bit reversal).  No table, no branch: CT: yes.
+ * wanted.  Keep only every fourth bit of x (x_i = x & m_i, the bits at
+ * positions = i mod 4) and of y: then in x_i * y_j every bit of the product
+ * at a position = i + j (mod 4) is a sum of one-bit products, and the low
+ * bit of that sum is the XOR we want.  If the sum stays below 16 it fits in
+ * 4 bits, so its carries reach only the next three positions — positions of
+ * other classes, which are masked away.  A class of y has 16 bits, and 16
+ * pairs could meet at one position; so the top four bits of y (60..63, one
+ * per class) are taken out of the classes, leaving 15, and added back apart:
+ * for each such bit set, x shifted by its position, selected by a mask.
+ * Sixteen products, each a single 64 x 64 -> 128-bit multiplication, and
+ * four masked shifts give the whole 128-bit carry-less product of two
+ * 64-bit words (the "holes" idea of Thomas Pornin's BearSSL ghash_ctmul;
+ * the full 128-bit product of the multiplier spares the bit reversals).
+ * The hash key's side (its classes and masks) is prepared once per key.
+ * No table, no branch: CT: yes.
  */
 
 /* A 128-bit integer: a GCC and Clang extension (64 x 64 -> 128 multiply). */
 __extension__ typedef unsigned __int128 u128;
 
-/* Bits 0, 5, 10, ..., 60: class 0 of the five. */
-#define HOLES5 0x1084210842108421ull
+/* Bits 0, 4, 8, ..., 60: class 0 of the four. */
+#define HOLES4 0x1111111111111111ull
+/* The top four bits, handled apart. */
+#define TOP4 0xf000000000000000ull
 
-/* y split into its five classes. */
-static inline void holes5(uint64_t ys[5], uint64_t y)
+/* y prepared: its four classes without bits 60..63 (15 bits each), then
+ * four masks, all ones when bit 60 + k of y is set. */
+#define PREP 8
+
+static inline void holes4(uint64_t ys[PREP], uint64_t y)
 {
-    for (int i = 0; i < 5; i++)
-        ys[i] = y & (HOLES5 << i);
+    for (int i = 0; i < 4; i++)
+        ys[i] = y & (HOLES4 << i) & ~TOP4;
+    for (int k = 0; k < 4; k++)
+        ys[4 + k] = 0 - ((y >> (60 + k)) & 1);
 }
 
-/* The carry-less product of x and y, y given as holes5(y) (the hash key's
- * are prepared once per key). */
-static inline u128 clmul64(uint64_t x, const uint64_t ys[5])
+/* The carry-less product of x and y, y given as holes4(y). */
+static inline u128 clmul64(uint64_t x, const uint64_t ys[PREP])
 {
-    const uint64_t m0 = HOLES5, m1 = HOLES5 << 1, m2 = HOLES5 << 2;
-    const uint64_t m3 = HOLES5 << 3, m4 = HOLES5 << 4;
-    uint64_t x0 = x & m0, x1 = x & m1, x2 = x & m2, x3 = x & m3, x4 = x & m4;
-    uint64_t y0 = ys[0], y1 = ys[1], y2 = ys[2], y3 = ys[3], y4 = ys[4];
-    /* z_r collects the products whose bits land in class r = i + j mod 5. */
-    u128 z0 = (u128)x0 * y0 ^ (u128)x1 * y4 ^ (u128)x2 * y3 ^ (u128)x3 * y2 ^ (u128)x4 * y1;
-    u128 z1 = (u128)x0 * y1 ^ (u128)x1 * y0 ^ (u128)x2 * y4 ^ (u128)x3 * y3 ^ (u128)x4 * y2;
-    u128 z2 = (u128)x0 * y2 ^ (u128)x1 * y1 ^ (u128)x2 * y0 ^ (u128)x3 * y4 ^ (u128)x4 * y3;
-    u128 z3 = (u128)x0 * y3 ^ (u128)x1 * y2 ^ (u128)x2 * y1 ^ (u128)x3 * y0 ^ (u128)x4 * y4;
-    u128 z4 = (u128)x0 * y4 ^ (u128)x1 * y3 ^ (u128)x2 * y2 ^ (u128)x3 * y1 ^ (u128)x4 * y0;
-    /* Keep the positions of class r: in the low word the bits = r (mod 5);
-     * in the high word bit t is position 64 + t, and 64 = -1 (mod 5), so
-     * the bits t = r + 1 (mod 5). */
-    uint64_t lo = ((uint64_t)z0 & m0) | ((uint64_t)z1 & m1) | ((uint64_t)z2 & m2) |
-                  ((uint64_t)z3 & m3) | ((uint64_t)z4 & m4);
-    uint64_t hi = ((uint64_t)(z0 >> 64) & m1) | ((uint64_t)(z1 >> 64) & m2) |
-                  ((uint64_t)(z2 >> 64) & m3) | ((uint64_t)(z3 >> 64) & m4) |
-                  ((uint64_t)(z4 >> 64) & m0);
+    const uint64_t m0 = HOLES4, m1 = HOLES4 << 1, m2 = HOLES4 << 2, m3 = HOLES4 << 3;
+    uint64_t x0 = x & m0, x1 = x & m1, x2 = x & m2, x3 = x & m3;
+    uint64_t y0 = ys[0], y1 = ys[1], y2 = ys[2], y3 = ys[3];
+    /* z_r collects the products whose bits land in class r = i + j mod 4;
+     * of each, only the positions of class r are kept, in both words
+     * (64 = 0 mod 4).  One class at a time, so few values are live. */
+    u128 z = (u128)x0 * y0 ^ (u128)x1 * y3 ^ (u128)x2 * y2 ^ (u128)x3 * y1;
+    uint64_t lo = (uint64_t)z & m0, hi = (uint64_t)(z >> 64) & m0;
+    z = (u128)x0 * y1 ^ (u128)x1 * y0 ^ (u128)x2 * y3 ^ (u128)x3 * y2;
+    lo |= (uint64_t)z & m1;
+    hi |= (uint64_t)(z >> 64) & m1;
+    z = (u128)x0 * y2 ^ (u128)x1 * y1 ^ (u128)x2 * y0 ^ (u128)x3 * y3;
+    lo |= (uint64_t)z & m2;
+    hi |= (uint64_t)(z >> 64) & m2;
+    z = (u128)x0 * y3 ^ (u128)x1 * y2 ^ (u128)x2 * y1 ^ (u128)x3 * y0;
+    lo |= (uint64_t)z & m3;
+    hi |= (uint64_t)(z >> 64) & m3;
+    /* y's bits 60..63: x . t^(60+k) where the mask says the bit is set. */
+    for (int k = 0; k < 4; k++) {
+        lo ^= (x << (60 + k)) & ys[4 + k];
+        hi ^= (x >> (4 - k)) & ys[4 + k];
+    }
     return (u128)hi << 64 | lo;
 }
 
@@ -225,21 +240,27 @@ static inline u128 clmul64(uint64_t x, const uint64_t ys[5])
  * multiplication by x being a shift right here; the bits that fall off the
  * right end are terms of degree >= 128 again and are folded back once
  * more (V below).  Karatsuba: three 64-bit products instead of four.
- * Hs holds the classes of H.lo, H.hi and H.lo ^ H.hi (ct_prepare). */
-static gf128 gf128_mul_ct(gf128 X, const uint64_t Hs[15])
+ * Hs holds H.lo, H.hi and H.lo ^ H.hi prepared by holes4 (ct_prepare). */
+/* The unreduced 256-bit carry-less product X . H, p[3]:p[2]:p[1]:p[0],
+ * XORed into p (so products can be summed before one reduction). */
+static inline void clmul128_acc(gf128 X, const uint64_t Hs[3 * PREP], uint64_t p[4])
 {
     u128 lo = clmul64(X.lo, Hs);
-    u128 hi = clmul64(X.hi, Hs + 5);
-    u128 mid = clmul64(X.lo ^ X.hi, Hs + 10) ^ lo ^ hi;
-    /* The 256-bit product p3:p2:p1:p0, then shifted left by one. */
-    uint64_t p0 = (uint64_t)lo;
-    uint64_t p1 = (uint64_t)(lo >> 64) ^ (uint64_t)mid;
-    uint64_t p2 = (uint64_t)hi ^ (uint64_t)(mid >> 64);
-    uint64_t p3 = (uint64_t)(hi >> 64);
-    p3 = (p3 << 1) | (p2 >> 63);
-    p2 = (p2 << 1) | (p1 >> 63);
-    p1 = (p1 << 1) | (p0 >> 63);
-    p0 <<= 1;
+    u128 hi = clmul64(X.hi, Hs + PREP);
+    u128 mid = clmul64(X.lo ^ X.hi, Hs + 2 * PREP) ^ lo ^ hi;
+    p[0] ^= (uint64_t)lo;
+    p[1] ^= (uint64_t)(lo >> 64) ^ (uint64_t)mid;
+    p[2] ^= (uint64_t)hi ^ (uint64_t)(mid >> 64);
+    p[3] ^= (uint64_t)(hi >> 64);
+}
+
+/* The 256-bit product shifted left by one and reduced (see above). */
+static inline gf128 reduce256(const uint64_t p[4])
+{
+    uint64_t p3 = (p[3] << 1) | (p[2] >> 63);
+    uint64_t p2 = (p[2] << 1) | (p[1] >> 63);
+    uint64_t p1 = (p[1] << 1) | (p[0] >> 63);
+    uint64_t p0 = p[0] << 1;
     /* Reduction: L = p1:p0 (degrees 128..255), V = L plus the terms of L.x,
      * L.x^2, L.x^7 that fell off (they sit at the top of the next word). */
     uint64_t v1 = p1 ^ (p0 << 63) ^ (p0 << 62) ^ (p0 << 57);
@@ -250,12 +271,19 @@ static gf128 gf128_mul_ct(gf128 X, const uint64_t Hs[15])
     return Z;
 }
 
-/* The five classes of each of H's three Karatsuba operands. */
-static void ct_prepare(uint64_t Hs[15], const uint64_t H[2])
+static gf128 gf128_mul_ct(gf128 X, const uint64_t Hs[3 * PREP])
 {
-    holes5(Hs, H[1]);
-    holes5(Hs + 5, H[0]);
-    holes5(Hs + 10, H[0] ^ H[1]);
+    uint64_t p[4] = {0, 0, 0, 0};
+    clmul128_acc(X, Hs, p);
+    return reduce256(p);
+}
+
+/* Each of H's three Karatsuba operands prepared by holes4. */
+static void ct_prepare(uint64_t Hs[3 * PREP], const uint64_t H[2])
+{
+    holes4(Hs, H[1]);
+    holes4(Hs + PREP, H[0]);
+    holes4(Hs + 2 * PREP, H[0] ^ H[1]);
 }
 
 /* See aes_internal.h. */
@@ -263,7 +291,7 @@ void gcm_mult_ct(const uint8_t X[16], const uint8_t Y[16], uint8_t Z[16])
 {
     gf128 x = {load_be64(X), load_be64(X + 8)};
     uint64_t H[2] = {load_be64(Y), load_be64(Y + 8)};
-    uint64_t Hs[15];
+    uint64_t Hs[3 * PREP];
     ct_prepare(Hs, H);
     gf128 r = gf128_mul_ct(x, Hs);
     store_be64(Z, r.hi);
@@ -284,7 +312,7 @@ static void ref_blocks(const ghash_key *k, uint8_t Y[16], const uint8_t *X, size
     store_be64(H, k->H[0]);
     store_be64(H + 8, k->H[1]);
     for (size_t j = 0; j < n; j++) {
-        for (int i = 0; i < 16; i++)
+        for (size_t i = 0; i < 16; i++)
             Y[i] ^= X[16 * j + i];
         gcm_mult_ref(Y, H, Y);
     }
@@ -310,22 +338,38 @@ static void table_blocks(const ghash_key *k, uint8_t Y[16], const uint8_t *X, si
         t.M[i].lo = k->M[i][1];
     }
     for (size_t j = 0; j < n; j++) {
-        for (int i = 0; i < 16; i++)
+        for (size_t i = 0; i < 16; i++)
             Y[i] ^= X[16 * j + i];
         gcm_mult(Y, &t);
     }
     glass_wipe(&t, sizeof t);
 }
 
+/* H's classes, and H^2's for two blocks per reduction. */
 static void ct_init(ghash_key *k, const uint8_t H[16])
 {
     ref_init(k, H);
     ct_prepare(k->Hs, k->H);
+    gf128 h = {k->H[0], k->H[1]};
+    gf128 h2 = gf128_mul_ct(h, k->Hs);
+    uint64_t H2[2] = {h2.hi, h2.lo};
+    ct_prepare(k->Hs2, H2);
 }
 
+/* Two blocks per reduction: Y' = (Y + X1) . H^2 + X2 . H, which is two
+ * Horner steps ((Y + X1) . H + X2) . H written out; the two products are
+ * added unreduced and reduced once. */
 static void ct_blocks(const ghash_key *k, uint8_t Y[16], const uint8_t *X, size_t n)
 {
     gf128 y = {load_be64(Y), load_be64(Y + 8)};
+    for (; n >= 2; n -= 2, X += 32) {
+        uint64_t p[4] = {0, 0, 0, 0};
+        gf128 a = {y.hi ^ load_be64(X), y.lo ^ load_be64(X + 8)};
+        gf128 b = {load_be64(X + 16), load_be64(X + 24)};
+        clmul128_acc(a, k->Hs2, p);
+        clmul128_acc(b, k->Hs, p);
+        y = reduce256(p);
+    }
     for (size_t j = 0; j < n; j++) {
         y.hi ^= load_be64(X + 16 * j);
         y.lo ^= load_be64(X + 16 * j + 8);

@@ -110,71 +110,183 @@ static int run_trace(const aes256_ctx *key_ctx, const uint8_t *key, int decrypt,
     return 0;
 }
 
+/* The command line, checked for known options and values only. */
+struct enc_options {
+    enum cipher cipher;
+    int decrypt, nopad, trace;
+    const char *key_hex, *iv_hex, *aad_hex, *impl, *in_path, *out_path;
+};
+
+/* Fills o from argv; 0, or 1 after printing what was wrong. */
+static int parse_options(int argc, char **argv, struct enc_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->cipher = C_NONE;
+    o->in_path = "-";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int has_value = i + 1 < argc;
+        if (strcmp(a, "-aes-256-ecb") == 0)
+            o->cipher = C_ECB;
+        else if (strcmp(a, "-aes-256-cbc") == 0)
+            o->cipher = C_CBC;
+        else if (strcmp(a, "-aes-256-ctr") == 0)
+            o->cipher = C_CTR;
+        else if (strcmp(a, "-aes-256-gcm") == 0)
+            o->cipher = C_GCM;
+        else if (strcmp(a, "-e") == 0)
+            o->decrypt = 0;
+        else if (strcmp(a, "-d") == 0)
+            o->decrypt = 1;
+        else if (strcmp(a, "-nopad") == 0)
+            o->nopad = 1;
+        else if (strcmp(a, "--trace") == 0 || strcmp(a, "-trace") == 0)
+            o->trace = 1;
+        else if ((strcmp(a, "-K") == 0 || strcmp(a, "-iv") == 0 || strcmp(a, "-in") == 0 ||
+                  strcmp(a, "-out") == 0 || strcmp(a, "-aad") == 0 ||
+                  strcmp(a, "-impl") == 0) && !has_value)
+            return app_error("enc", "%s needs a value (see glass enc --help)", a);
+        else if (strcmp(a, "-K") == 0)
+            o->key_hex = argv[++i];
+        else if (strcmp(a, "-iv") == 0)
+            o->iv_hex = argv[++i];
+        else if (strcmp(a, "-aad") == 0)
+            o->aad_hex = argv[++i];
+        else if (strcmp(a, "-impl") == 0)
+            o->impl = argv[++i];
+        else if (strcmp(a, "-in") == 0)
+            o->in_path = argv[++i];
+        else if (strcmp(a, "-out") == 0)
+            o->out_path = argv[++i];
+        else
+            return app_error("enc", "unknown option '%s' (see glass enc --help)", a);
+    }
+
+    return 0;
+}
+
+/* Runs the chosen mode over in[0..in_len) into out (out_cap >= in_len + 32):
+ * the padding added or checked for ECB and CBC, the GCM tag appended or
+ * checked.  0 with the outcome in *err, or 1 after printing what was wrong
+ * with the input. */
+static int run_cipher(const struct enc_options *o, const aes256_ctx *c, const uint8_t *iv,
+                      size_t iv_len, const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                      size_t in_len, uint8_t *out, size_t *out_len, glass_err *err)
+{
+    enum cipher cipher = o->cipher;
+    int decrypt = o->decrypt, nopad = o->nopad;
+    int padded = !nopad && (cipher == C_ECB || cipher == C_CBC);
+    if ((cipher == C_ECB || cipher == C_CBC) && (decrypt || nopad) && in_len % AES_BLOCK_LEN != 0) {
+        app_error("enc", "%s is not a whole number of 16-byte blocks (%zu bytes)",
+                  decrypt ? "ciphertext" : "input with -nopad", in_len);
+        return 1;
+    }
+    if (padded && decrypt && in_len == 0) {
+        app_error("enc", "bad decrypt: no ciphertext (a padded message has at least one block)");
+        return 1;
+    }
+    switch (cipher) {
+    case C_ECB:
+    case C_CBC: {
+        size_t body = in_len;
+        if (padded && !decrypt) {
+            /* Pad into out, then encrypt in place (PKCS#7, RFC 5652 §6.3). */
+            uint8_t k = (uint8_t)(AES_BLOCK_LEN - in_len % AES_BLOCK_LEN);
+            memcpy(out, in, in_len);
+            memset(out + in_len, k, k);
+            body = in_len + k;
+        } else {
+            memcpy(out, in, in_len);
+        }
+        if (cipher == C_ECB)
+            *err = decrypt ? aes256_ecb_decrypt(c, out, body, out)
+                          : aes256_ecb_encrypt(c, out, body, out);
+        else
+            *err = decrypt ? aes256_cbc_decrypt(c, iv, out, body, out)
+                          : aes256_cbc_encrypt(c, iv, out, body, out);
+        *out_len = body;
+        if (*err == GLASS_OK && padded && decrypt)
+            *err = pkcs7_unpad(out, body, out_len);
+        break;
+    }
+    case C_CTR: {
+        uint8_t counter[AES_BLOCK_LEN];
+        memcpy(counter, iv, AES_BLOCK_LEN);
+        *err = aes256_ctr_xor(c, counter, in, in_len, out);
+        *out_len = in_len;
+        break;
+    }
+    case C_GCM:
+        if (!decrypt) {
+            *err = aes256_gcm_encrypt(c, iv, iv_len, aad, aad_len, in, in_len, out, out + in_len,
+                                     AES_GCM_TAG_LEN);
+            *out_len = in_len + AES_GCM_TAG_LEN;
+        } else if (in_len < AES_GCM_TAG_LEN) {
+            app_error("enc", "bad decrypt: input is shorter than the 16-byte GCM tag");
+            return 1;
+        } else {
+            *out_len = in_len - AES_GCM_TAG_LEN;
+            *err = aes256_gcm_decrypt(c, iv, iv_len, aad, aad_len, in, *out_len, in + *out_len,
+                                     AES_GCM_TAG_LEN, out);
+        }
+        break;
+    default:
+        *err = GLASS_ERR_INTERNAL;
+        break;
+    }
+    return 0;
+}
+
+/* The entry of aes.h's table named by -impl; 0, or 1 after saying why not. */
+static int choose_impl(const char *impl, int trace, const aes_impl **chosen)
+{
+    *chosen = aes_impl_by_name(impl);
+    if (*chosen == NULL)
+        return app_error("enc", "-impl: '%s' is not ref, table, ct, ct-gf or hw", impl);
+    if (!aes_impl_available(*chosen))
+        return app_error("enc", "-impl %s: this CPU lacks the instructions", impl);
+    if (trace)
+        return app_error("enc", "-impl with --trace: the trace is the reference cipher's");
+    return 0;
+}
+
+/* One line on stderr for a failed encryption or decryption. */
+static void report_failure(glass_err err)
+{
+    if (err == GLASS_ERR_AES_PADDING)
+        app_error("enc", "bad decrypt: padding check failed (wrong key or IV, or not padded: "
+                         "try -nopad)");
+    else if (err == GLASS_ERR_AES_TAG)
+        app_error("enc", "bad decrypt: GCM tag does not match (wrong key, IV or AAD, or the "
+                         "data was altered)");
+    else
+        app_error("enc", "%s", glass_strerror(err));
+}
+
 static int run(int argc, char **argv)
 {
     if (app_wants_help(argc, argv)) {
         usage();
         return 0;
     }
-    enum cipher cipher = C_NONE;
-    int decrypt = 0, nopad = 0, trace = 0, status = 1;
+    struct enc_options o;
+    int status = 1;
     const aes_impl *chosen = NULL;
-    const char *key_hex = NULL, *iv_hex = NULL, *aad_hex = NULL, *impl = NULL;
-    const char *in_path = "-", *out_path = NULL;
     uint8_t *key = NULL, *iv = NULL, *aad = NULL, *in = NULL, *out = NULL;
     size_t key_len = 0, iv_len = 0, aad_len = 0, in_len = 0, out_len = 0, out_cap = 0;
     aes256_ctx c;
     memset(&c, 0, sizeof c);
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_value = i + 1 < argc;
-        if (strcmp(a, "-aes-256-ecb") == 0)
-            cipher = C_ECB;
-        else if (strcmp(a, "-aes-256-cbc") == 0)
-            cipher = C_CBC;
-        else if (strcmp(a, "-aes-256-ctr") == 0)
-            cipher = C_CTR;
-        else if (strcmp(a, "-aes-256-gcm") == 0)
-            cipher = C_GCM;
-        else if (strcmp(a, "-e") == 0)
-            decrypt = 0;
-        else if (strcmp(a, "-d") == 0)
-            decrypt = 1;
-        else if (strcmp(a, "-nopad") == 0)
-            nopad = 1;
-        else if (strcmp(a, "--trace") == 0 || strcmp(a, "-trace") == 0)
-            trace = 1;
-        else if ((strcmp(a, "-K") == 0 || strcmp(a, "-iv") == 0 || strcmp(a, "-in") == 0 ||
-                  strcmp(a, "-out") == 0 || strcmp(a, "-aad") == 0 ||
-                  strcmp(a, "-impl") == 0) && !has_value)
-            return app_error("enc", "%s needs a value (see glass enc --help)", a);
-        else if (strcmp(a, "-K") == 0)
-            key_hex = argv[++i];
-        else if (strcmp(a, "-iv") == 0)
-            iv_hex = argv[++i];
-        else if (strcmp(a, "-aad") == 0)
-            aad_hex = argv[++i];
-        else if (strcmp(a, "-impl") == 0)
-            impl = argv[++i];
-        else if (strcmp(a, "-in") == 0)
-            in_path = argv[++i];
-        else if (strcmp(a, "-out") == 0)
-            out_path = argv[++i];
-        else
-            return app_error("enc", "unknown option '%s' (see glass enc --help)", a);
-    }
+    if (parse_options(argc, argv, &o) != 0)
+        return 1;
+    enum cipher cipher = o.cipher;
+    int decrypt = o.decrypt, trace = o.trace;
+    const char *key_hex = o.key_hex, *iv_hex = o.iv_hex, *aad_hex = o.aad_hex, *impl = o.impl;
+    const char *in_path = o.in_path, *out_path = o.out_path;
 
-    /* 0. Which implementation. */
-    if (impl != NULL) {
-        chosen = aes_impl_by_name(impl);
-        if (chosen == NULL)
-            return app_error("enc", "-impl: '%s' is not ref, table, ct, ct-gf or hw", impl);
-        if (!aes_impl_available(chosen))
-            return app_error("enc", "-impl %s: this CPU lacks the instructions", impl);
-        if (trace)
-            return app_error("enc", "-impl with --trace: the trace is the reference cipher's");
-    }
+    /* 0. Which implementation (NULL: the default). */
+    if (impl != NULL && choose_impl(impl, trace, &chosen) != 0)
+        return 1;
 
     /* 1. The key and IV: present, valid hex, the right length. */
     if (key_hex == NULL)
@@ -239,77 +351,10 @@ static int run(int argc, char **argv)
         app_error("enc", "out of memory");
         goto cleanup;
     }
-    int padded = !nopad && (cipher == C_ECB || cipher == C_CBC);
-    if ((cipher == C_ECB || cipher == C_CBC) && (decrypt || nopad) && in_len % AES_BLOCK_LEN != 0) {
-        app_error("enc", "%s is not a whole number of 16-byte blocks (%zu bytes)",
-                  decrypt ? "ciphertext" : "input with -nopad", in_len);
+    if (run_cipher(&o, &c, iv, iv_len, aad, aad_len, in, in_len, out, &out_len, &err) != 0)
         goto cleanup;
-    }
-    if (padded && decrypt && in_len == 0) {
-        app_error("enc", "bad decrypt: no ciphertext (a padded message has at least one block)");
-        goto cleanup;
-    }
-    switch (cipher) {
-    case C_ECB:
-    case C_CBC: {
-        size_t body = in_len;
-        if (padded && !decrypt) {
-            /* Pad into out, then encrypt in place (PKCS#7, RFC 5652 §6.3). */
-            uint8_t k = (uint8_t)(AES_BLOCK_LEN - in_len % AES_BLOCK_LEN);
-            memcpy(out, in, in_len);
-            memset(out + in_len, k, k);
-            body = in_len + k;
-        } else {
-            memcpy(out, in, in_len);
-        }
-        if (cipher == C_ECB)
-            err = decrypt ? aes256_ecb_decrypt(&c, out, body, out)
-                          : aes256_ecb_encrypt(&c, out, body, out);
-        else
-            err = decrypt ? aes256_cbc_decrypt(&c, iv, out, body, out)
-                          : aes256_cbc_encrypt(&c, iv, out, body, out);
-        out_len = body;
-        if (err == GLASS_OK && padded && decrypt)
-            err = pkcs7_unpad(out, body, &out_len);
-        break;
-    }
-    case C_CTR: {
-        uint8_t counter[AES_BLOCK_LEN];
-        memcpy(counter, iv, AES_BLOCK_LEN);
-        err = aes256_ctr_xor(&c, counter, in, in_len, out);
-        out_len = in_len;
-        break;
-    }
-    case C_GCM:
-        if (!decrypt) {
-            err = aes256_gcm_encrypt(&c, iv, iv_len, aad, aad_len, in, in_len, out, out + in_len,
-                                     AES_GCM_TAG_LEN);
-            out_len = in_len + AES_GCM_TAG_LEN;
-        } else if (in_len < AES_GCM_TAG_LEN) {
-            app_error("enc", "bad decrypt: input is shorter than the 16-byte GCM tag");
-            goto cleanup;
-        } else {
-            out_len = in_len - AES_GCM_TAG_LEN;
-            err = aes256_gcm_decrypt(&c, iv, iv_len, aad, aad_len, in, out_len, in + out_len,
-                                     AES_GCM_TAG_LEN, out);
-        }
-        break;
-    default:
-        err = GLASS_ERR_INTERNAL;
-        break;
-    }
-    if (err == GLASS_ERR_AES_PADDING) {
-        app_error("enc", "bad decrypt: padding check failed (wrong key or IV, or not padded: "
-                         "try -nopad)");
-        goto cleanup;
-    }
-    if (err == GLASS_ERR_AES_TAG) {
-        app_error("enc", "bad decrypt: GCM tag does not match (wrong key, IV or AAD, or the "
-                         "data was altered)");
-        goto cleanup;
-    }
     if (err != GLASS_OK) {
-        app_error("enc", "%s", glass_strerror(err));
+        report_failure(err);
         goto cleanup;
     }
 

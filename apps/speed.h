@@ -54,4 +54,9 @@ void speed_throughput(const char *label, double seconds,
 /* Runs fn(arg) repeatedly for about `seconds`; returns operations per second. */
 double speed_ops_per_sec(double seconds, void (*fn)(void *arg), void *arg);
 
+/* The same on the process's CPU clock (CLOCK_PROCESS_CPUTIME_ID), as
+ * `openssl speed` counts public-key operations (user CPU time unless given
+ * -elapsed): the like-for-like figure, little moved by other programs. */
+double speed_cpu_ops_per_sec(double seconds, void (*fn)(void *arg), void *arg);
+
 #endif

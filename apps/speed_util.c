@@ -38,6 +38,33 @@ double speed_ops_per_sec(double seconds, void (*fn)(void *arg), void *arg)
     return (double)count / elapsed;
 }
 
+/* CPU seconds used by this process so far. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+        return speed_now();
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* See speed.h. */
+double speed_cpu_ops_per_sec(double seconds, void (*fn)(void *arg), void *arg)
+{
+    unsigned long count = 0, batch = 1;
+    double start, elapsed = 0;
+    fn(arg);                            /* warm up */
+    start = cpu_now();
+    do {
+        for (unsigned long i = 0; i < batch; i++)
+            fn(arg);
+        count += batch;
+        elapsed = cpu_now() - start;
+        if (elapsed < seconds / 20 && batch < (1ul << 20))
+            batch *= 2;
+    } while (elapsed < seconds);
+    return (double)count / elapsed;
+}
+
 /* See speed.h. */
 void speed_throughput(const char *label, double seconds,
                       void (*fn)(void *arg, uint8_t *buf, size_t len), void *arg)

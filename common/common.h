@@ -47,10 +47,14 @@
  *
  * CONSTANT TIME
  *     | function              | CT  | what leaks
- *     | glass_ct_equal        | yes | only len (volatile reads, no early exit)
+ *     | glass_ct_equal        | yes | only len (volatile reads, no early exit);
+ *     |                       |     | make ctgrind, case ct-equal
  *     | glass_ct_mask_eq, _lt | yes | nothing (branch-free arithmetic)
  *     | glass_wipe            | yes | only len
- *     | glass_mpz_wipe        | yes | only the allocated size of x
+ *     | glass_mpz_wipe        | yes | only the allocated size of x (tested by a
+ *     |                       |     | watching GMP allocator, test_common.c)
+ *     | glass_ct_declassify   | —   | marks a verdict public; a no-op outside
+ *     |                       |     | the make ctgrind build
  *     | glass_hex_*           | no  | each digit's range, through branches; the
  *     |                       |     | protocol never decodes a secret from hex
  *     | glass_random          | —   | libsodium's CSPRNG; nothing of its output

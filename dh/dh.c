@@ -308,7 +308,7 @@ static glass_err dh_powm_sec(mp_limb_t *r, const mpz_t b, const mpz_t e, mp_bitc
     mp_size_t en = (mp_size_t)((enb + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS);
     mp_size_t e_used = (mp_size_t)mpz_size(e);
     if (e_used > en)
-        return GLASS_ERR_ARG;
+        e_used = en;                    /* the limbs above enb bits are zero */
     mp_size_t itch = mpn_sec_powm_itch(n, enb, n);
     mp_limb_t *bp = calloc((size_t)(n + en + itch), sizeof(mp_limb_t));
     if (bp == NULL)
@@ -328,6 +328,27 @@ static glass_err dh_powm_sec(mp_limb_t *r, const mpz_t b, const mpz_t e, mp_bitc
     glass_wipe(bp, (size_t)(n + en + itch) * sizeof(mp_limb_t));
     free(bp);
     return GLASS_OK;
+}
+
+/* How many bits of x the exponentiation reads: the group's private-key size
+ * N (x_bits) when x < 2^N, as every key dh_generate makes is; else all of
+ * x's limbs (a key from elsewhere).  Whether x fits is decided over its
+ * limbs without a branch and only that bit is released; N and the limb
+ * count are public. */
+static mp_bitcnt_t dh_exponent_bits(const dh_group *grp, const mpz_t x)
+{
+    size_t n = mpz_size(x), N = grp->x_bits;
+    const mp_limb_t *xs = mpz_limbs_read(x);
+    mp_limb_t above = 0;                /* the bits of x at N and beyond */
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = i * GMP_NUMB_BITS;
+        mp_limb_t keep = lo >= N ? 0 : (N - lo >= GMP_NUMB_BITS ? ~(mp_limb_t)0
+                                                                : ((mp_limb_t)1 << (N - lo)) - 1);
+        above |= xs[i] & ~keep;
+    }
+    int fits = above == 0;
+    glass_ct_declassify(&fits, sizeof fits);
+    return fits ? (mp_bitcnt_t)N : (mp_bitcnt_t)(n * GMP_NUMB_BITS);
 }
 
 /* See dh.h.  SP 800-56A Rev. 3 §5.7.1.1, the FFC DH primitive:
@@ -365,13 +386,14 @@ glass_err dh_compute_shared(const dh_group *grp, const dh_keypair *kp, const mpz
         return err;
 
     /* 1. z = y_peer^x mod p, with GMP's side-channel-silent mpn_sec_powm on
-     *    fixed-size limb arrays (dh_powm_sec below): the exponent is read
-     *    as |q| bits whatever x's own length, and z is never normalised. */
+     *    fixed-size limb arrays (dh_powm_sec): the exponent is read as the
+     *    group's private-key size N whatever x's own length (so a 225-bit
+     *    key costs 225 squarings, not |q|), and z is never normalised. */
     mp_size_t n = (mp_size_t)mpz_size(grp->p);
     mp_limb_t *z = calloc((size_t)n, sizeof *z);
     if (z == NULL)
         return GLASS_ERR_NOMEM;
-    err = dh_powm_sec(z, peer_y, kp->x, (mp_bitcnt_t)mpz_sizeinbase(grp->q, 2), grp->p);
+    err = dh_powm_sec(z, peer_y, kp->x, dh_exponent_bits(grp, kp->x), grp->p);
     if (err != GLASS_OK)
         goto cleanup;
     /* 2. z = 1 is refused (cannot happen after validation with x in

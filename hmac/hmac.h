@@ -48,8 +48,11 @@
  *     | hmac.c         | yes | the key's and message's lengths only
  *     | hkdf.c         | yes | the lengths; the loop count is set by okm_len
  *     | pbkdf2.c       | yes | the lengths and the iteration count
+ *     | pbkdf2_ref.c   | yes | the same (the reference, RFC 8018 §5.2)
  *     | tls12_prf.c    | yes | the lengths; the loop count is set by out_len
- *     All inherit SHA-256's: no data-dependent branch or look-up.
+ *     All inherit SHA-256's: no data-dependent branch or look-up.  make
+ *     ctgrind (case hmac) runs HMAC, SHA-256 and the TLS 1.2 PRF with the
+ *     key, the message and the master secret marked secret.
  */
 #ifndef GLASS_HMAC_H
 #define GLASS_HMAC_H

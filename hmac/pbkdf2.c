@@ -53,6 +53,7 @@ glass_err pbkdf2_hmac_sha256(const uint8_t *password, size_t password_len, const
 
     /* The two key blocks, compressed once for the whole run. */
     hmac_sha256_init(&key, password, password_len);
+    const sha256_impl *impl = key.inner.impl;
     /* Each block: a 32-byte digest that follows the 64-byte key block. */
     (void)sha256_pad(inner_block, SHA256_DIGEST_LEN, SHA256_BLOCK_LEN + SHA256_DIGEST_LEN);
     (void)sha256_pad(outer_block, SHA256_DIGEST_LEN, SHA256_BLOCK_LEN + SHA256_DIGEST_LEN);
@@ -76,10 +77,10 @@ glass_err pbkdf2_hmac_sha256(const uint8_t *password, size_t password_len, const
         /* U_j = PRF(P, U_{j-1}) for j = 2..c, two compressions each. */
         for (uint32_t j = 2; j <= iterations; j++) {
             memcpy(H, key.inner.H, sizeof H);   /* after K0 XOR ipad */
-            sha256_compress_fast(H, inner_block, 1);
+            impl->compress(H, inner_block, 1, NULL);
             sha256_put_digest(outer_block, H);
             memcpy(H, key.outer.H, sizeof H);   /* after K0 XOR opad */
-            sha256_compress_fast(H, outer_block, 1);
+            impl->compress(H, outer_block, 1, NULL);
             sha256_put_digest(inner_block, H);  /* U_j, the next U_{j-1} */
             for (size_t k = 0; k < sizeof T; k++)
                 T[k] ^= inner_block[k];

@@ -50,10 +50,11 @@
  * GLASS_ERR_RSA_FAULT and the result is wiped, never released.  With e = 65537
  * the check costs 17 modular multiplications, about 3% of a signature.
  *
- * CT: the exponentiations m'^dP, m'^dQ use mpz_powm_sec — CT: yes for them.
- * The rest (reductions, Garner's recombination, the blinding arithmetic) uses
- * ordinary GMP calls whose time may depend on the sizes of the values; those
- * values are blinded (random, unrelated to the input).  CT: partly, as a whole.
+ * CT: steps 3 to 6 (the exponentiations, the reductions mod p and q,
+ * Garner's recombination, the unblinding and the check) run in rsa_crt.c on
+ * fixed-size limb arrays with GMP's mpn_sec_* functions — CT: yes, checked
+ * by make ctgrind with every private value marked secret.  The blinding
+ * arithmetic (steps 1-2) uses ordinary GMP calls on public or random values.
  * The public operation uses mpz_powm (CT: no; everything in it is public).
  */
 #include "rsa/rsa.h"
@@ -395,36 +396,24 @@ static glass_err blinding_pair(const rsa_private_key *key, mpz_t A, mpz_t Ai)
     return GLASS_OK;
 }
 
-/* See rsa_internal.h.  RFC 8017 §5.2.1 (RSASP1) = §5.1.2 (RSADP), step 2.b. */
-glass_err rsa_private_op(const rsa_private_key *key, const mpz_t m, mpz_t s)
+/* Steps 0-2 here, 3-6 in rsa_crt.c: s[0..nn) = m^d mod n, nn = mpz_size(n). */
+static glass_err private_op_limbs(const rsa_private_key *key, const mpz_t m, mp_limb_t *s)
 {
     glass_err err;
     const glass_tracer *tr = key->trace;
     size_t k = 0;
-    int fault;
-    mpz_t A, Ai, mb, m1, m2, h, check;
-    mpz_inits(A, Ai, mb, m1, m2, h, check, NULL);
+    mpz_t A, Ai, mb;
+    mpz_inits(A, Ai, mb, NULL);
 
-    /* 0. The key must be usable: n, e as for a public key; p, q odd; the CRT
-     *    exponents positive (mpz_powm_sec needs an odd modulus and a positive
-     *    exponent).  rsa_check_private does the full consistency check. */
+    /* 0. The key must be usable: n, e as for a public key; p, q odd and
+     *    n = p q; the CRT values positive (rsa_crt_key_usable, whose checks
+     *    branch only on their one-bit verdicts).  rsa_check_private does
+     *    the full consistency check. */
     err = rsa_public_params_ok(key->n, key->e, &k);
+    if (err == GLASS_OK)
+        err = rsa_crt_key_usable(key);
     if (err != GLASS_OK)
         goto cleanup;
-    if (mpz_cmp_ui(key->p, 2) <= 0 || mpz_cmp_ui(key->q, 2) <= 0 || mpz_even_p(key->p) ||
-        mpz_even_p(key->q)) {
-        err = GLASS_ERR_RSA_KEY_PRIMES;
-        goto cleanup;
-    }
-    if (mpz_sgn(key->dP) <= 0 || mpz_sgn(key->dQ) <= 0 || mpz_sgn(key->qInv) <= 0) {
-        err = GLASS_ERR_RSA_KEY_CRT;
-        goto cleanup;
-    }
-    mpz_mul(check, key->p, key->q);
-    if (mpz_cmp(check, key->n) != 0) {
-        err = GLASS_ERR_RSA_KEY_INCONSISTENT;
-        goto cleanup;
-    }
 
     /* 1. If the representative is not between 0 and n - 1, stop. */
     if (mpz_sgn(m) < 0 || mpz_cmp(m, key->n) >= 0) {
@@ -442,53 +431,56 @@ glass_err rsa_private_op(const rsa_private_key *key, const mpz_t m, mpz_t s)
     mpz_mul(mb, m, A);
     mpz_mod(mb, mb, key->n);
 
-    /* 3. m1 = mb^dP mod p, m2 = mb^dQ mod q (RFC 8017 §5.1.2 2.b.i, ii). */
-    mpz_mod(m1, mb, key->p);
-    mpz_powm_sec(m1, m1, key->dP, key->p);
-    trace_mpz(tr, "m1", "m1 = (m r^e)^dP mod p: half the exponentiation, modulo p", m1, 0);
-    mpz_mod(m2, mb, key->q);
-    mpz_powm_sec(m2, m2, key->dQ, key->q);
-    trace_mpz(tr, "m2", "m2 = (m r^e)^dQ mod q: the other half, modulo q", m2, 0);
-
-    /* 4. h = (m1 - m2) * qInv mod p (2.b.iii). */
-    mpz_sub(h, m1, m2);
-    mpz_mul(h, h, key->qInv);
-    mpz_mod(h, h, key->p);
-    trace_mpz(tr, "h", "h = (m1 - m2) * qInv mod p (Garner's recombination)", h, 0);
-
-    /* 5. s' = m2 + q * h (2.b.v), then unblind: s = s' * r^-1 mod n. */
-    mpz_mul(s, key->q, h);
-    mpz_add(s, s, m2);
-    mpz_mul(s, s, Ai);
-    mpz_mod(s, s, key->n);
-    trace_mpz(tr, "s", "s = (m2 + q h) * r^-1 mod n = m^d mod n", s, k);
-
-    /* 6. Check before release: s^e mod n must give m back (Boneh-DeMillo-
-     *    Lipton: one faulty half would give away q = gcd(s^e - m, n)).
-     *    The check works on public values only (s, e, n).  Checking
-     *    modulo p and q instead would be three times cheaper, but an
-     *    attacker who asks for signatures knows s, so that would run
-     *    computations on chosen values modulo the secret primes, outside the
-     *    blinding: the kind of timing Brumley and Boneh (2003) used to
-     *    recover p from a remote OpenSSL server. */
-    mpz_powm(check, s, key->e, key->n);
-    trace_mpz(tr, "check", "s^e mod n, which must equal m before s is released", check, k);
-    fault = mpz_cmp(check, m) != 0;
-    if (fault) {
-        mpz_set_ui(s, 0);
-        if (key->blinding != NULL)
-            key->blinding->valid = 0;
-        err = GLASS_ERR_RSA_FAULT;
-        goto cleanup;
-    }
-    err = GLASS_OK;
+    /* 3-6. The CRT halves, Garner's recombination, unblinding and the check
+     *      of s^e = m, on fixed-size limbs (rsa_crt.c). */
+    err = rsa_crt_private(key, mb, Ai, m, s);
+    if (err == GLASS_ERR_RSA_FAULT && key->blinding != NULL)
+        key->blinding->valid = 0;
 cleanup:
     rsa_mpz_wipe_clear(A);
     rsa_mpz_wipe_clear(Ai);
     rsa_mpz_wipe_clear(mb);
-    rsa_mpz_wipe_clear(m1);
-    rsa_mpz_wipe_clear(m2);
-    rsa_mpz_wipe_clear(h);
-    rsa_mpz_wipe_clear(check);
+    return err;
+}
+
+/* See rsa_internal.h.  RFC 8017 §5.2.1 (RSASP1) = §5.1.2 (RSADP), step 2.b.
+ * The result becomes an mpz, whose normalisation shows how many of its top
+ * limbs are zero; rsa_private_op_bytes avoids even that. */
+glass_err rsa_private_op(const rsa_private_key *key, const mpz_t m, mpz_t s)
+{
+    size_t nn = mpz_size(key->n);
+    mp_limb_t *limbs = calloc(nn > 0 ? nn : 1, sizeof *limbs);
+    if (limbs == NULL)
+        return GLASS_ERR_NOMEM;
+    glass_err err = private_op_limbs(key, m, limbs);
+    if (err == GLASS_OK)
+        mpz_import(s, nn, -1, sizeof *limbs, 0, 0, limbs);
+    else
+        mpz_set_ui(s, 0);
+    glass_wipe(limbs, (nn > 0 ? nn : 1) * sizeof *limbs);
+    free(limbs);
+    return err;
+}
+
+/* See rsa_internal.h.  I2OSP (RFC 8017 §4.1) straight from the limbs: byte
+ * j from the end is byte j % 8 of limb j / 8, fixed positions. */
+glass_err rsa_private_op_bytes(const rsa_private_key *key, const mpz_t m, uint8_t *out,
+                               size_t out_len)
+{
+    size_t nn = mpz_size(key->n);
+    if (out_len * 8 < mpz_sizeinbase(key->n, 2))
+        return GLASS_ERR_LENGTH;
+    mp_limb_t *limbs = calloc(nn > 0 ? nn : 1, sizeof *limbs);
+    if (limbs == NULL)
+        return GLASS_ERR_NOMEM;
+    glass_err err = private_op_limbs(key, m, limbs);
+    if (err == GLASS_OK)
+        for (size_t j = 0; j < out_len; j++)
+            out[out_len - 1 - j] = j / sizeof *limbs < nn
+                                       ? (uint8_t)(limbs[j / sizeof *limbs] >>
+                                                   (8 * (j % sizeof *limbs)))
+                                       : 0;
+    glass_wipe(limbs, (nn > 0 ? nn : 1) * sizeof *limbs);
+    free(limbs);
     return err;
 }

@@ -74,11 +74,13 @@
  *
  * CONSTANT TIME
  *     | part                  | CT      | what leaks
- *     | rsa.c private op      | partly  | mpz_powm_sec for both CRT halves
- *     |                       |         | (CT: yes); the reductions, Garner's
- *     |                       |         | step and the blinding use ordinary GMP
- *     |                       |         | calls on blinded values, whose time
- *     |                       |         | may follow their sizes
+ *     | rsa.c + rsa_crt.c     | yes     | nothing of ours: the CRT halves,
+ *     |   private op          |         | reductions, Garner, unblinding and
+ *     |                       |         | the fault check on fixed-size limbs
+ *     |                       |         | with GMP's mpn_sec_* (make ctgrind,
+ *     |                       |         | case rsa-private); GMP's sec code
+ *     |                       |         | reads a few bits of p and q as
+ *     |                       |         | moduli (its caveat)
  *     | rsa.c public op       | no      | mpz_powm; everything in it is public
  *     | rsa_pad.c OAEP and    | yes     | nothing up to the final success or
  *     |   v1.5 decryption     |         | failure: masks, no early exit, a

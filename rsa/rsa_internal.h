@@ -26,6 +26,22 @@ glass_err rsa_public_op(const mpz_t n, const mpz_t e, const mpz_t m, mpz_t c);
  * Checks 0 <= m < n and that n = p q.  With key->trace set, emits the events
  * EM, blinding, m1, m2, h, s, check (in that order). */
 glass_err rsa_private_op(const rsa_private_key *key, const mpz_t m, mpz_t s);
+/* The same with the result written as exactly out_len big-endian bytes
+ * straight from the limbs (I2OSP without an mpz in between, so no branch on
+ * the result's length); GLASS_ERR_LENGTH if n does not fit in out_len. */
+glass_err rsa_private_op_bytes(const rsa_private_key *key, const mpz_t m, uint8_t *out,
+                               size_t out_len);
+
+/* ---- the CRT arithmetic on limbs (rsa_crt.c) ------------------------------- */
+
+/* p, q odd and > 2, dP, dQ, qInv > 0, n = p q, decided without a branch on
+ * a secret limb (GLASS_ERR_RSA_KEY_PRIMES, _CRT, _INCONSISTENT). */
+glass_err rsa_crt_key_usable(const rsa_private_key *key);
+/* RFC 8017 §5.1.2 2.b.i-iv on the blinded representative mb, unblinding by
+ * Ai = r^-1, and the check s^e = m: s[0..mpz_size(n)) on success,
+ * GLASS_ERR_RSA_FAULT if the check fails.  CT: yes. */
+glass_err rsa_crt_private(const rsa_private_key *key, const mpz_t mb, const mpz_t Ai,
+                          const mpz_t m, mp_limb_t *s);
 
 /* ---- encodings (rsa_pad.c) ----------------------------------------------- */
 

@@ -103,14 +103,11 @@ static glass_err sign_em(const rsa_private_key *key, const uint8_t *EM, size_t e
                          size_t k, uint8_t *sig)
 {
     glass_err err;
-    mpz_t m, s;
-    mpz_inits(m, s, NULL);
+    mpz_t m;
+    mpz_init(m);
     rsa_os2ip(m, EM, emLen);
-    err = rsa_private_op(key, m, s);
-    if (err == GLASS_OK)
-        err = rsa_i2osp(s, sig, k);
+    err = rsa_private_op_bytes(key, m, sig, k);
     rsa_mpz_wipe_clear(m);
-    rsa_mpz_wipe_clear(s);
     return err;
 }
 
@@ -480,16 +477,13 @@ static glass_err open_ciphertext(const rsa_private_key *key, size_t k, const uin
                                  size_t ct_len, uint8_t *EM)
 {
     glass_err err;
-    mpz_t c, m;
+    mpz_t c;
     if (ct_len != k)
         return GLASS_ERR_RSA_CT_LENGTH;
-    mpz_inits(c, m, NULL);
+    mpz_init(c);
     rsa_os2ip(c, ct, ct_len);
-    err = rsa_private_op(key, c, m);
-    if (err == GLASS_OK)
-        err = rsa_i2osp(m, EM, k);
+    err = rsa_private_op_bytes(key, c, EM, k);
     mpz_clear(c);
-    rsa_mpz_wipe_clear(m);
     return err;
 }
 

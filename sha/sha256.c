@@ -8,13 +8,82 @@
  *      compress each one (§6.2.2) as soon as it is complete;
  *   3. sha256_final(): padding (§5.1.1) and the digest (§6.2.2, last line).
  * The compression function itself is in sha256_ref.c (step by step, with
- * trace events) and sha256_fast.c (unrolled, the default).
+ * trace events), sha256_fast.c (unrolled) and sha256_hw.c (SHA-NI); the
+ * table at the top of this file names them, and the context says which runs.
  *
  * CT: yes — the work done depends only on the message length.
  */
 #include "sha/sha256_internal.h"
 
 #include <string.h>
+
+/* ---- the table of compression functions ----------------------------------- */
+
+static void ref_compress(uint32_t H[8], const uint8_t *blocks, size_t n, const glass_tracer *t)
+{
+    for (size_t i = 0; i < n; i++)
+        sha256_compress_ref(H, blocks + i * SHA256_BLOCK_LEN, t);
+}
+
+static void fast_compress(uint32_t H[8], const uint8_t *blocks, size_t n, const glass_tracer *t)
+{
+    (void)t;
+    sha256_compress_fast(H, blocks, n);
+}
+
+static void hw_compress(uint32_t H[8], const uint8_t *blocks, size_t n, const glass_tracer *t)
+{
+    (void)t;
+    sha256_compress_hw(H, blocks, n);
+}
+
+static const sha256_impl impls[] = {
+    {"ref", "FIPS 180-4 §6.2.2 step by step, traceable; CT: yes", NULL, ref_compress},
+    {"fast", "unrolled, a 16-word ring for W; CT: yes", NULL, fast_compress},
+    {"hw", "SHA-NI: SHA256RNDS2 does two rounds; CT: yes", sha256_hw_available, hw_compress},
+};
+
+/* See sha256.h. */
+size_t sha256_impl_count(void)
+{
+    return sizeof impls / sizeof impls[0];
+}
+
+/* See sha256.h. */
+const sha256_impl *sha256_impl_at(size_t i)
+{
+    return i < sha256_impl_count() ? &impls[i] : NULL;
+}
+
+/* See sha256.h. */
+const sha256_impl *sha256_impl_by_name(const char *name)
+{
+    for (size_t i = 0; name != NULL && i < sha256_impl_count(); i++)
+        if (strcmp(impls[i].name, name) == 0)
+            return &impls[i];
+    return NULL;
+}
+
+/* See sha256.h. */
+int sha256_impl_available(const sha256_impl *impl)
+{
+    return impl != NULL && (impl->available == NULL || impl->available());
+}
+
+/* See sha256.h.  CPUID is asked once; the answer (0 unknown, 1 fast, 2 hw)
+ * is kept with atomic loads and stores, so threads may race to fill it in. */
+const sha256_impl *sha256_impl_default(void)
+{
+    static int chosen;
+    int v = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (v == 0) {
+        v = sha256_impl_available(&impls[2]) ? 2 : 1;
+        __atomic_store_n(&chosen, v, __ATOMIC_RELAXED);
+    }
+    return &impls[v];
+}
+
+/* ---- the context ---------------------------------------------------------------- */
 
 /* See sha256.h.  FIPS 180-4 §5.3.3. */
 void sha256_init(sha256_ctx *ctx)
@@ -23,25 +92,32 @@ void sha256_init(sha256_ctx *ctx)
     memset(ctx->block, 0, sizeof ctx->block);
     ctx->block_len = 0;
     ctx->total_len = 0;
+    ctx->impl = sha256_impl_default();
     ctx->trace = NULL;
+}
+
+/* See sha256.h. */
+glass_err sha256_set_impl(sha256_ctx *ctx, const sha256_impl *impl)
+{
+    if (ctx == NULL || impl == NULL)
+        return GLASS_ERR_ARG;
+    if (!sha256_impl_available(impl))
+        return GLASS_ERR_UNSUPPORTED;
+    ctx->impl = impl;
+    return GLASS_OK;
 }
 
 /* See sha256.h. */
 void sha256_set_trace(sha256_ctx *ctx, const glass_tracer *trace)
 {
+    ctx->impl = &impls[0];
     ctx->trace = trace;
 }
 
-/* Compresses n whole blocks: the reference function when tracing, so every
- * step can be shown, else the fast one. */
+/* Compresses n whole blocks with the context's function. */
 static void compress(sha256_ctx *ctx, const uint8_t *blocks, size_t n)
 {
-    if (ctx->trace != NULL) {
-        for (size_t i = 0; i < n; i++)
-            sha256_compress_ref(ctx->H, blocks + i * SHA256_BLOCK_LEN, ctx->trace);
-    } else {
-        sha256_compress_fast(ctx->H, blocks, n);
-    }
+    ctx->impl->compress(ctx->H, blocks, n, ctx->trace);
 }
 
 /* See sha256.h.  FIPS 180-4 §5.2.1: the message is parsed into N 512-bit
@@ -102,7 +178,7 @@ size_t sha256_pad(uint8_t block[2 * SHA256_BLOCK_LEN], size_t n, uint64_t total_
     size_t end = n > SHA256_BLOCK_LEN - 8 ? 2 * SHA256_BLOCK_LEN : SHA256_BLOCK_LEN;
     /* 3. The k zero bits, then l. */
     memset(block + n, 0, end - 8 - n);
-    for (int i = 0; i < 8; i++)
+    for (size_t i = 0; i < 8; i++)
         block[end - 1 - i] = (uint8_t)(l >> (8 * i));
     return end / SHA256_BLOCK_LEN;
 }

@@ -14,10 +14,11 @@
  *     into 64-byte blocks (§5.2.1) and runs the compression function of
  *     §6.2.2 on each, starting from the initial hash value H(0) of §5.3.3.
  *
- *     Two implementations of the compression function sit side by side and
- *     pass the same vectors: sha256_ref.c follows §6.2.2 step by step, and
- *     sha256_fast.c is the unrolled version the program uses by default
- *     (see sha256_internal.h to call either directly).
+ *     Three implementations of the compression function sit side by side,
+ *     in one table (sha256_impl_at), and pass the same vectors: sha256_ref.c
+ *     follows §6.2.2 step by step, sha256_fast.c is the unrolled version,
+ *     and sha256_hw.c runs it on the SHA-NI instructions, the default where
+ *     the CPU has them (else fast).
  *
  *     If ctx->trace is set (sha256_set_trace), the reference compression
  *     function emits one trace event per step: the message schedule W0..W63
@@ -54,7 +55,9 @@
  *     | sha256.c       | yes | the message length only (buffering, padding)
  *     | sha256_ref.c   | yes | nothing: additions, rotations, bitwise logic
  *     | sha256_fast.c  | yes | nothing: the same operations, unrolled
- *     No table look-up or branch depends on the data.
+ *     | sha256_hw.c    | yes | nothing: SHA-NI, operand-independent timing
+ *     No table look-up or branch depends on the data (make ctgrind, case
+ *     hmac, runs SHA-256 and HMAC with the message and key marked secret).
  */
 #ifndef GLASS_SHA256_H
 #define GLASS_SHA256_H
@@ -67,19 +70,47 @@
 #define SHA256_BLOCK_LEN  64
 #define SHA256_DIGEST_LEN 32
 
+/* One entry of the table of compression functions (§6.2.2):
+ *   ref   sha256_ref.c   step by step, traces           CT: yes
+ *   fast  sha256_fast.c  unrolled, 16-word ring          CT: yes
+ *   hw    sha256_hw.c    SHA-NI instructions (CPUID)     CT: yes  */
+typedef struct sha256_impl {
+    const char *name;
+    const char *summary;
+    int (*available)(void);             /* NULL: always */
+    void (*compress)(uint32_t H[8], const uint8_t *blocks, size_t nblocks,
+                     const glass_tracer *trace);
+} sha256_impl;
+
 typedef struct sha256_ctx {
     uint32_t H[8];                      /* the intermediate hash value H(i) */
     uint8_t block[SHA256_BLOCK_LEN];    /* bytes waiting for a full block */
     size_t block_len;                   /* how many of them */
     uint64_t total_len;                 /* message length so far, in bytes */
+    const sha256_impl *impl;            /* the compression function that runs */
     const glass_tracer *trace;          /* NULL: no trace events */
 } sha256_ctx;
 
-/* Sets H to H(0) (FIPS 180-4 §5.3.3) and the length to 0.  Tracing off. */
+/* The table: entries 0 .. count-1 (ref, fast, hw); NULL for an unknown
+ * name.  hw is listed everywhere; sha256_impl_available says whether this
+ * CPU runs it.  The default is hw where available, else fast. */
+size_t sha256_impl_count(void);
+const sha256_impl *sha256_impl_at(size_t i);
+const sha256_impl *sha256_impl_by_name(const char *name);
+int sha256_impl_available(const sha256_impl *impl);
+const sha256_impl *sha256_impl_default(void);
+
+/* Sets H to H(0) (FIPS 180-4 §5.3.3) and the length to 0, with the default
+ * compression function.  Tracing off. */
 void sha256_init(sha256_ctx *ctx);
 
-/* Routes this context through the reference compression function and emits
- * trace events for every round of every block (NULL turns tracing off). */
+/* Chooses the compression function (before or between updates; the result
+ * does not change).  GLASS_ERR_UNSUPPORTED if this CPU cannot run it. */
+glass_err sha256_set_impl(sha256_ctx *ctx, const sha256_impl *impl);
+
+/* Binds the context to the reference compression function, the only one
+ * that reports its steps, and hands it the tracer: trace events for every
+ * round of every block (NULL turns the events off, ref stays bound). */
 void sha256_set_trace(sha256_ctx *ctx, const glass_tracer *trace);
 
 /* Absorbs len bytes. */

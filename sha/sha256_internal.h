@@ -30,6 +30,11 @@ void sha256_compress_ref(uint32_t H[8], const uint8_t block[SHA256_BLOCK_LEN],
  * blocks, no trace events. */
 void sha256_compress_fast(uint32_t H[8], const uint8_t *blocks, size_t nblocks);
 
+/* The SHA-NI compression function (sha256_hw.c) and whether this CPU has
+ * the instructions (CPUID); elsewhere hw falls back to the fast one. */
+void sha256_compress_hw(uint32_t H[8], const uint8_t *blocks, size_t nblocks);
+int sha256_hw_available(void);
+
 /* sha256.c: the padding of FIPS 180-4 §5.1.1 written after the last n
  * bytes of a message (n < 64) of total_len bytes, in block[0..128); returns
  * how many 64-byte blocks to compress, 1 or 2.  sha256_final and the

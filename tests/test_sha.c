@@ -219,21 +219,42 @@ static void test_monte_first_checkpoint(void)
 
 /* ---- properties ---------------------------------------------------------- */
 
+/* Every entry of the table (ref, fast, hw where the CPU has SHA-NI)
+ * against the reference on random states and blocks. */
 static void test_compress_functions_agree(void)
 {
     glass_drbg d;
     glass_drbg_init(&d, PROPERTY_SEED, 1);
     printf("\n  (property seed %u)", PROPERTY_SEED);
-    for (int i = 0; i < 500; i++) {
-        uint32_t H1[8], H2[8];
-        uint8_t block[3 * SHA256_BLOCK_LEN];
-        glass_drbg_fill(&d, (uint8_t *)H1, sizeof H1);
-        glass_drbg_fill(&d, block, sizeof block);
-        memcpy(H2, H1, sizeof H1);
-        for (int j = 0; j < 3; j++)
-            sha256_compress_ref(H1, block + 64 * j, NULL);
-        sha256_compress_fast(H2, block, 3);
-        CU_ASSERT(memcmp(H1, H2, sizeof H1) == 0);
+    CU_ASSERT_EQUAL(sha256_impl_count(), 3);
+    CU_ASSERT_PTR_NULL(sha256_impl_by_name("nonesuch"));
+    for (size_t k = 0; k < sha256_impl_count(); k++) {
+        const sha256_impl *impl = sha256_impl_at(k);
+        CU_ASSERT_PTR_EQUAL(sha256_impl_by_name(impl->name), impl);
+        if (!sha256_impl_available(impl)) {
+            printf("\n  skipped: SHA-256 implementation '%s' (this CPU lacks the "
+                   "instructions)", impl->name);
+            continue;
+        }
+        for (int i = 0; i < 300; i++) {
+            uint32_t H1[8], H2[8];
+            uint8_t block[3 * SHA256_BLOCK_LEN];
+            glass_drbg_fill(&d, (uint8_t *)H1, sizeof H1);
+            glass_drbg_fill(&d, block, sizeof block);
+            memcpy(H2, H1, sizeof H1);
+            for (int j = 0; j < 3; j++)
+                sha256_compress_ref(H1, block + 64 * j, NULL);
+            impl->compress(H2, block, 3, NULL);
+            CU_ASSERT(memcmp(H1, H2, sizeof H1) == 0);
+        }
+        /* and through a context: FIPS 180-4's "abc" example */
+        sha256_ctx c;
+        uint8_t md[32];
+        sha256_init(&c);
+        TU_ASSERT_ERR(sha256_set_impl(&c, impl), GLASS_OK);
+        sha256_update(&c, "abc", 3);
+        sha256_final(&c, md);
+        check_hex(md, 32, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }
 

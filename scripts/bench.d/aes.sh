@@ -1,58 +1,89 @@
-# aes.sh — sourced by scripts/bench.sh: AES-256 throughput, `glass speed`
-# beside `openssl speed -evp`, in the same run.
+# aes.sh — sourced by scripts/bench.sh: AES-256 and GHASH throughput at
+# 16 KiB, `glass speed -impl NAME` beside `openssl speed -evp` and beside
+# BearSSL's portable constant-time code, in the same run.
 #
-# OpenSSL is measured twice: as it is (on x86-64 that means AES-NI, and
-# PCLMULQDQ for GCM: hardware AES, which no table-driven C code can match),
-# and with OPENSSL_ia32cap='~0x12401A0250000000:0x0', which clears the CPU
-# capability bits for AES-NI, PCLMULQDQ, SSSE3, AVX/AVX2 and the SHA
-# extensions, so OpenSSL falls back to its portable (table-driven) code.
-# The second ratio is the fair comparison for glasstls's T-table AES.
-# Figures are thousands of bytes per second; ratio = glass / openssl.
-# `openssl speed` divides by CPU user time unless given -elapsed; glass speed
-# divides by wall-clock time, so openssl runs with -elapsed here, and each
-# glass figure is taken right beside OpenSSL's on a loaded machine.
-echo "== AES-256 encryption throughput (1000s of bytes/s; ratio = glass / openssl)"
-echo "   'portable' = OpenSSL with OPENSSL_ia32cap='~0x12401A0250000000:0x0'"
-echo "   (AES-NI, PCLMULQDQ, SSSE3, AVX and SHA-NI code paths switched off)"
-printf '  %-12s %8s %12s %12s %7s %12s %7s\n' algorithm bytes glass openssl ratio portable ratio
-for aes_alg in aes-256-ecb aes-256-cbc aes-256-ctr aes-256-gcm; do
-    aes_label=$(echo "$aes_alg" | tr 'a-z' 'A-Z')
-    aes_o=$(openssl speed -elapsed -seconds "$SECONDS_PER" -evp "$aes_alg" 2>/dev/null | grep "^$aes_label ")
-    aes_p=$(OPENSSL_ia32cap='~0x12401A0250000000:0x0' \
-        openssl speed -elapsed -seconds "$SECONDS_PER" -evp "$aes_alg" 2>/dev/null | grep "^$aes_label ")
-    # glass and both openssl runs back to back, so they share the machine's load
-    aes_g=$("$GLASS" speed -seconds "$SECONDS_PER" "$aes_alg" 2>&1 | grep "^$aes_label ")
-    aes_col=2
-    for aes_size in 16 64 256 1024 8192 16384; do
-        aes_gv=$(echo "$aes_g" | awk -v c=$aes_col '{ sub(/k$/, "", $c); print $c }')
-        aes_ov=$(echo "$aes_o" | awk -v c=$aes_col '{ sub(/k$/, "", $c); print $c }')
-        aes_pv=$(echo "$aes_p" | awk -v c=$aes_col '{ sub(/k$/, "", $c); print $c }')
-        awk -v a="$aes_alg" -v s="$aes_size" -v g="${aes_gv:-0}" -v o="${aes_ov:-0}" \
-            -v p="${aes_pv:-0}" 'BEGIN {
-                ro = (o > 0) ? sprintf("%.2f", g / o) : "?";
-                rp = (p > 0) ? sprintf("%.2f", g / p) : "?";
-                printf "  %-12s %8s %12.0f %12.0f %7s %12.0f %7s\n", a, s, g, o, ro, p, rp }'
-        aes_col=$((aes_col + 1))
+# Three comparisons, each the fair one for its implementation:
+#   hw     (AES-NI, PCLMULQDQ)  vs OpenSSL as it is (AES-NI, PCLMULQDQ...)
+#   table  (T-tables)           vs OpenSSL portable: OPENSSL_ia32cap=
+#                               '~0x12401A0250000000:0x0' clears the CPU
+#                               capability bits for AES-NI, PCLMULQDQ, SSSE3,
+#                               AVX/AVX2 and SHA, so OpenSSL runs its tables
+#   ct     (bitsliced, GHASH by integer multiplication with holes)
+#                               vs BearSSL's ct64 AES and ctmul64 GHASH
+#                               (scripts/bench.d/bearssl_anchor.c, built here
+#                               against Debian's libbearssl-dev)
+# Each pair is measured BENCH_ROUNDS times (default 3), taking turns, and
+# the best figure of each side is kept, so both see the same machine.
+# Figures are MB/s (10^6 bytes/s); ratio = glass / other.
+aes_rounds=${BENCH_ROUNDS:-3}
+aes_secs=$SECONDS_PER
+aes_osecs=$(awk -v s="$SECONDS_PER" 'BEGIN { s = int(s + 0.5); print (s < 1) ? 1 : s }')
+# glass_16k IMPL ALG: the 16384-byte column of glass speed, in MB/s
+aes_glass() {
+    "$GLASS" speed -seconds "$aes_secs" -impl "$1" "$2" 2>/dev/null |
+        awk -v a="$2" '$1 == a { v = $NF; sub(/k$/, "", v); printf "%.1f", v / 1000 }'
+}
+aes_openssl() {   # aes_openssl ALG [ia32cap]  (openssl takes whole seconds)
+    env ${2:+OPENSSL_ia32cap=$2} openssl speed -elapsed -seconds "$aes_osecs" -evp "$1" 2>/dev/null |
+        awk -v a="$1" 'tolower($1) == a { v = $NF; sub(/k$/, "", v); printf "%.1f", v / 1000 }'
+}
+aes_max() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { print (b + 0 > a + 0) ? b : a }'; }
+aes_row() {   # aes_row LABEL GLASS OTHER TARGET
+    awk -v l="$1" -v g="${2:-0}" -v o="${3:-0}" -v t="$4" 'BEGIN {
+        r = (o > 0) ? g / o : 0;
+        printf "  %-34s %9.1f %9.1f %6.2f   %s\n", l, g, o, r, t }'
+}
+echo "== AES-256 and GHASH at 16384 bytes (MB/s; ratio = glass / other; best of $aes_rounds)"
+printf '  %-34s %9s %9s %6s   %s\n' "glass -impl NAME vs other" glass other ratio target
+
+# 1. hardware against OpenSSL as it is
+if "$GLASS" speed -seconds 0.01 -impl hw aes-256-ctr >/dev/null 2>&1; then
+    for aes_alg in aes-256-ctr aes-256-gcm aes-256-cbc; do
+        aes_g=0; aes_o=0
+        for aes_r in $(seq "$aes_rounds"); do
+            aes_g=$(aes_max "$aes_g" "$(aes_glass hw "$aes_alg")")
+            aes_o=$(aes_max "$aes_o" "$(aes_openssl "$aes_alg")")
+        done
+        aes_row "hw $aes_alg vs OpenSSL" "$aes_g" "$aes_o" ">= 0.90"
     done
-done
-echo "  target: >= 0.50 vs portable OpenSSL for aes-256-cbc and aes-256-ctr at 16384 bytes"
-# The price of constant time: aes_ct.c (S-box computed as affine(a^254), no
-# tables) and, for GCM, gcm_mult_ct, beside the table-driven defaults, both
-# measured by glass in the same run.  ratio = ct / table.
-echo "== AES-256 constant-time variants vs the table-driven defaults (glass only)"
-printf '  %-12s %8s %12s %12s %7s\n' algorithm bytes table ct ratio
-for aes_alg in aes-256-ctr aes-256-gcm; do
-    aes_label=$(echo "$aes_alg" | tr 'a-z' 'A-Z')
-    aes_g=$("$GLASS" speed -seconds "$SECONDS_PER" "$aes_alg" 2>&1 | grep "^$aes_label ")
-    aes_c=$("$GLASS" speed -seconds "$SECONDS_PER" "$aes_alg-ct" 2>&1 | grep "^$aes_label-CT ")
-    aes_col=2
-    for aes_size in 16 64 256 1024 8192 16384; do
-        aes_gv=$(echo "$aes_g" | awk -v c=$aes_col '{ sub(/k$/, "", $c); print $c }')
-        aes_cv=$(echo "$aes_c" | awk -v c=$aes_col '{ sub(/k$/, "", $c); print $c }')
-        awk -v a="$aes_alg" -v s="$aes_size" -v g="${aes_gv:-0}" -v c="${aes_cv:-0}" 'BEGIN {
-                r = (g > 0) ? sprintf("%.3f", c / g) : "?";
-                printf "  %-12s %8s %12.0f %12.0f %7s\n", a, s, g, c, r }'
-        aes_col=$((aes_col + 1))
+else
+    echo "  hw: skipped (this CPU has no AES-NI / PCLMULQDQ)"
+fi
+
+# 2. tables against OpenSSL's portable code
+for aes_alg in aes-256-ctr aes-256-cbc; do
+    aes_g=0; aes_o=0
+    for aes_r in $(seq "$aes_rounds"); do
+        aes_g=$(aes_max "$aes_g" "$(aes_glass table "$aes_alg")")
+        aes_o=$(aes_max "$aes_o" "$(aes_openssl "$aes_alg" '~0x12401A0250000000:0x0')")
     done
+    aes_row "table $aes_alg vs OpenSSL portable" "$aes_g" "$aes_o" ">= 0.50"
 done
-unset aes_alg aes_label aes_o aes_p aes_g aes_c aes_col aes_size aes_gv aes_ov aes_pv aes_cv
+
+# 3. constant time against BearSSL's portable constant-time code
+aes_anchor=$(mktemp)
+if cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -o "$aes_anchor" \
+        "$ROOT/scripts/bench.d/bearssl_anchor.c" -lbearssl 2>/dev/null; then
+    aes_gc=0; aes_gb=0; aes_gg=0; aes_gd=0; aes_bc=0; aes_bb=0; aes_bg=0; aes_bd=0
+    for aes_r in $(seq "$aes_rounds"); do
+        aes_gc=$(aes_max "$aes_gc" "$(aes_glass ct aes-256-ctr)")
+        aes_gb=$(aes_max "$aes_gb" "$(aes_glass ct aes-256-cbc)")
+        aes_gg=$(aes_max "$aes_gg" "$(aes_glass ct ghash)")
+        aes_b=$("$aes_anchor" "$aes_secs")
+        aes_bc=$(aes_max "$aes_bc" "$(echo "$aes_b" | awk '$1 == "ct64-ctr" { print $2 }')")
+        aes_bb=$(aes_max "$aes_bb" "$(echo "$aes_b" | awk '$1 == "ct64-cbcenc" { print $2 }')")
+        aes_bg=$(aes_max "$aes_bg" "$(echo "$aes_b" | awk '$1 == "ctmul64" { print $2 }')")
+    done
+    aes_row "ct aes-256-ctr vs BearSSL ct64" "$aes_gc" "$aes_bc" ">= 1.00"
+    aes_row "ct aes-256-cbc (encrypt) vs ct64" "$aes_gb" "$aes_bb" ">= 1.00"
+    aes_row "ct ghash vs BearSSL ctmul64" "$aes_gg" "$aes_bg" ">= 1.00"
+else
+    echo "  ct vs BearSSL: skipped (libbearssl-dev is not installed; scripts/deps.sh)"
+fi
+rm -f "$aes_anchor"
+
+# 4. the price of constant time, glass alone: ct and hw against table
+aes_t=$(aes_glass table aes-256-ctr); aes_c=$(aes_glass ct aes-256-ctr)
+aes_row "ct aes-256-ctr vs glass table" "$aes_c" "$aes_t" "(the price of CT)"
+unset aes_rounds aes_secs aes_osecs aes_alg aes_g aes_o aes_r aes_anchor aes_gc aes_gb aes_gg aes_gd \
+      aes_bc aes_bb aes_bg aes_bd aes_b aes_t aes_c

@@ -30,6 +30,8 @@ $(openssl speed -seconds "$SECONDS_PER" rsa2048 rsa3072 rsa4096 2>/dev/null)"
     rsa_m="$rsa_m
 $(OPENSSL_ia32cap=':~0xD0230000' openssl speed -seconds "$SECONDS_PER" rsa2048 rsa3072 rsa4096 2>/dev/null)"
 done
+# GMP's floor (two bare mpn_sec_powm on the CRT halves), from the last round
+echo "$rsa_g" | grep 'floor' | tail -n 3 | sed 's/^ */  /'
 # best sign/s (field 6) and verify/s (field 7) of lines "rsa BITS bits ..."
 rsa_best() {
     echo "$1" | awk -v b="$2" -v f="$3" '$1 == "rsa" && $2 == b && $3 == "bits" && $f + 0 > m { m = $f + 0 } END { if (m) print m }'
