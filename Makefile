@@ -36,13 +36,12 @@ CFLAGS_ALL = $(WARN) $(OPT) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 # A new room is one more word in ROOMS; a new subcommand is one more
 # apps/cmd_NAME.c (the command table is generated from the file names).
 LAYERS   := common sha hmac aes rsa dh asn1 ca protocol
-ROOMS    := io net server client classroom
+ROOMS    := io net server client classroom nist
 LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 ROOM_SRC := $(foreach d,$(ROOMS),$(wildcard $(d)/*.c))
 APP_SRC  := $(wildcard apps/*.c)
 TEST_SRC := $(wildcard tests/*.c)
 CMD_NAMES   := $(patsubst apps/cmd_%.c,%,$(wildcard apps/cmd_*.c))
-VEC_NAMES   := $(patsubst apps/vec_%.c,%,$(wildcard apps/vec_*.c))
 SUITE_NAMES := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 SPEED_NAMES := $(patsubst apps/speed_%.c,%,$(filter-out apps/speed_util.c,$(wildcard apps/speed_*.c)))
 
@@ -50,7 +49,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 ROOM_OBJ := $(ROOM_SRC:%.c=$(BUILD)/obj/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
-GEN      := $(BUILD)/gen/commands.inc $(BUILD)/gen/vec_handlers.inc $(BUILD)/gen/suites.inc \
+GEN      := $(BUILD)/gen/commands.inc $(BUILD)/gen/suites.inc \
             $(BUILD)/gen/speed.inc
 DEPS_OK  := $(BUILD)/.deps-ok
 
@@ -70,10 +69,6 @@ deps:
 $(BUILD)/gen/commands.inc: FORCE
 	@mkdir -p $(@D)
 	@printf '$(foreach n,$(CMD_NAMES),GLASS_COMMAND($(n))\n)' | sed 's/^ //' > $@.new
-	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
-$(BUILD)/gen/vec_handlers.inc: FORCE
-	@mkdir -p $(@D)
-	@printf '$(foreach n,$(VEC_NAMES),VEC_HANDLER($(n))\n)' | sed 's/^ //' > $@.new
 	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 $(BUILD)/gen/suites.inc: FORCE
 	@mkdir -p $(@D)
@@ -212,7 +207,7 @@ FUZZ_ONLY    ?=
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Wpedantic -O1 -g $(FUZZ_SAN) -I. -Iapps -D_POSIX_C_SOURCE=200809L \
                 -DGLASS_FUZZ_ROOT='"$(CURDIR)"'
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/apps/rsp.o \
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(wildcard nist/*.c)) \
                 $(FUZZ_DIR)/obj/net/http.o
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))

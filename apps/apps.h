@@ -6,10 +6,8 @@
  *     const struct glass_command cmd_NAME = { "NAME", "one-line summary", run };
  *
  * The Makefile finds every apps/cmd_*.c and lists it in the command table, so
- * adding a command touches no other file.  Likewise each family of NIST
- * vector files has a handler in apps/vec_NAME.c defining
- *
- *     const struct vec_handler vec_NAME = { ... };
+ * adding a command touches no other file.  (The NIST runner is a room of
+ * its own, nist/; see nist/nist.h.)
  *
  * A command parses its options with one table (opt.h), which also prints
  * its --help, and calls a room (server/, client/, classroom/, ...).
@@ -25,7 +23,6 @@
 
 #include "common/common.h"
 #include "io/io.h"
-#include "rsp.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -50,53 +47,5 @@ struct glass_command {
 /* `glass ca enroll-code --dir D NAME [--expires SECONDS]` (ca_enroll.c);
  * argv[0] is "enroll-code".  Returns the exit status. */
 int ca_enroll_code_main(int argc, char **argv);
-
-/* ---- NIST vector handlers ---------------------------------------------- */
-
-typedef struct vec_run {
-    const char *path;           /* the file as named on the command line */
-    const char *base;           /* its base name */
-    unsigned long passed, failed, skipped;
-    int malformed;              /* set by vec_malformed */
-    /* distinct skip reasons, each with its count, printed after the file */
-    const char *skip_reason[8];
-    unsigned long skip_count[8];
-} vec_run;
-
-struct vec_handler {
-    const char *name;           /* e.g. "SHA-256", shown on the file's line */
-    /* Returns 1 if this handler runs the file (judged by base name and the
-     * file's header comments). */
-    int (*claims)(const char *base, const rsp_file *f);
-    /* Runs every record, calling vec_pass/vec_fail/vec_skip for each case,
-     * and vec_malformed (then returning) for a file it cannot make sense of. */
-    void (*run)(vec_run *run, const rsp_file *f);
-};
-
-void vec_pass(vec_run *r);
-/* Prints "FAIL FILE COUNT=n (line L): FIELD expected E, got A". */
-void vec_fail(vec_run *r, const rsp_record *rec, const char *field,
-              const char *expected, const char *actual);
-void vec_fail_bytes(vec_run *r, const rsp_record *rec, const char *field,
-                    const uint8_t *expected, size_t expected_len,
-                    const uint8_t *actual, size_t actual_len);
-/* Compares and calls vec_pass or vec_fail_bytes; returns 1 if equal. */
-int vec_check_bytes(vec_run *r, const rsp_record *rec, const char *field,
-                    const uint8_t *expected, size_t expected_len,
-                    const uint8_t *actual, size_t actual_len);
-void vec_skip(vec_run *r, const rsp_record *rec, const char *reason);
-/* Prints "FILE:LINE: malformed: ..." and marks the run malformed. */
-void vec_malformed(vec_run *r, size_t line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-/* Fetches field NAME of the record as bytes from hex.  On a missing field or
- * bad hex calls vec_malformed and returns -1; else 0 (*out malloc'd, at
- * least one byte). */
-int vec_field_hex(vec_run *r, const rsp_record *rec, const char *name,
-                  uint8_t **out, size_t *len);
-/* The record's COUNT (or Count) as text, "?" if it has none. */
-const char *vec_count(const rsp_record *rec);
 
 #endif

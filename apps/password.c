@@ -184,7 +184,7 @@ int app_key_tool(const char *cmd, const char *synopsis, const char *about, const
         OPTION_STRING("-passin", NULL, "SRC", "its password: pass:TEXT env:VAR file:PATH fd:N\n"
                       "stdin (prompted for when missing)", &j.passin),
         OPTION_FLAG("-pubin", NULL, "the input is a public key", &j.pubin),
-        OPTION_FLAG("-check", NULL, "check the private key (rsa_check_private)", &j.check),
+        OPTION_FLAG("-check", NULL, "check the private key; notes on what is unusual", &j.check),
         OPTION_FLAG("-text", NULL, "print the key's numbers", &j.text),
         OPTION_FLAG("-noout", NULL, "write no key", &j.noout),
         OPTION_FLAG("-pubout", NULL, "write the SubjectPublicKeyInfo (\"PUBLIC KEY\")", &j.pubout),
@@ -225,9 +225,10 @@ int app_key_tool(const char *cmd, const char *synopsis, const char *about, const
     if (key_tool_load(cmd, &j, &key, &pub) != 0)
         goto cleanup;
     /* 2. Check and print.  key_load_private has already run
-     *    rsa_check_private, so a loaded key is a consistent key. */
-    if (j.check)
-        printf("%s\n", strcmp(cmd, "pkey") == 0 ? "Key is valid" : "RSA key ok");
+     *    rsa_check_private, so a loaded key is a consistent key;
+     *    app_key_check adds the primality of p and q and the notes. */
+    if (j.check && app_key_check(cmd, &key) != 0)
+        goto cleanup;
     if (j.text)
         print_key_text(stdout, &key, &pub, !j.pubin);
     rc = j.noout ? 0 : key_tool_write(cmd, &j, &key, &pub);

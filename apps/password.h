@@ -4,6 +4,8 @@
  * (pass:, env:, file:, fd:, stdin, the terminal) is io/io.h.
  */
 #ifndef GLASS_APPS_PASSWORD_H
+#include "rsa/rsa.h"
+
 #define GLASS_APPS_PASSWORD_H
 
 #include "common/common.h"
@@ -31,5 +33,10 @@ int app_format_arg(const char *cmd, const char *flag, const char *value);
  * make each command's --help. */
 int app_key_tool(const char *cmd, const char *synopsis, const char *about, const char *example,
                  int argc, char **argv);
+
+/* -check of `glass rsa` and `glass pkey` (cmd_rsa.c): the verdict ("RSA key
+ * ok" / "Key is valid", after a primality test of p and q) and, in words,
+ * what is unusual about the key.  Returns 0, or 1 if the key is not ok. */
+int app_key_check(const char *cmd, const rsa_private_key *key);
 
 #endif

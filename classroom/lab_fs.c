@@ -115,7 +115,8 @@ static int record_dhe(const char *cmd, char *rec, const rsa_private_key *skey,
     int rc = 1;
     dh_keypair_init(&xs);
     dh_keypair_init(&xc);
-    if (G == NULL || dh_generate(G, NULL, NULL, &xs) != GLASS_OK || dh_generate(G, NULL, NULL, &xc) != GLASS_OK) {
+    if (G == NULL || dh_generate(G, NULL, NULL, &xs) != GLASS_OK ||
+        dh_generate(G, NULL, NULL, &xc) != GLASS_OK) {
         io_error(cmd, "DH key generation failed");
         goto cleanup;
     }

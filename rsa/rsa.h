@@ -23,9 +23,12 @@
  * DESCRIPTION
  *     rsa.c holds the keys, their checks and the two primitives (the private
  *     one with CRT, blinding and a fault check); rsa_keygen.c the key
- *     generation and Miller–Rabin; rsa_pad.c the padding schemes.  Read them
+ *     generation (its primality tests are prime.h's: Miller–Rabin, trial
+ *     division, Lucas); rsa_pad.c the padding schemes; rsa_notes.c what
+ *     FIPS 186-5 asks of new keys, in rules and in words; rsa_recover.c p
+ *     and q from d.  Read them
  *     in that order.  rsa_internal.h exposes the pieces tests and the NIST
- *     vector runner need (explicit-salt PSS, the raw primitives, Miller–Rabin).
+ *     vector runner need (explicit-salt PSS, the raw primitives).
  *
  * ERRORS (each its own glass_err)
  *     GLASS_ERR_RSA_MODULUS_SIZE   n too small/large/even, or bad keygen size
@@ -144,9 +147,38 @@ void rsa_public_from_private(rsa_public_key *pub, const rsa_private_key *priv);
  * GLASS_ERR_RSA_EXPONENT, GLASS_ERR_RANDOM, GLASS_ERR_RSA_KEYGEN. */
 glass_err rsa_generate(rsa_private_key *key, unsigned bits, unsigned long e);
 
-/* Checks a loaded key: sizes, e odd > 1, n = p*q, e*d = 1 mod lcm(p-1,q-1),
- * dP, dQ, qInv right.  Also sets key->k.  Each failure its own error. */
+/* Checks a loaded key as every working RSA key must be: n and e as
+ * rsa_check_public, p and q odd and distinct, n = p*q, d > 0,
+ * e*d = 1 mod lcm(p-1,q-1), dP, dQ, qInv right.  Also sets key->k.  Each
+ * failure its own error.  Sizes of p, q and d are not checked: a key with
+ * unbalanced primes or a small d is valid (see rsa_check_fips186). */
 glass_err rsa_check_private(rsa_private_key *key);
+
+/* The rules FIPS 186-5 §A.1.1 and §A.1.3 set for keys glasstls generates,
+ * beyond rsa_check_private: nlen of 2048..8192 bits, 2^16 < e < 2^256, p
+ * and q of nlen/2 bits each with |p - q| > 2^(nlen/2 - 100), and
+ * 2^(nlen/2) < d < lcm(p-1, q-1).  GLASS_ERR_RSA_MODULUS_SIZE,
+ * GLASS_ERR_RSA_EXPONENT, GLASS_ERR_RSA_KEY_PRIMES, GLASS_ERR_RSA_KEY_D_RANGE.
+ * (glasstls's e = 3 lab keys are made with rsa_generate and a small e, and
+ * are checked with rsa_check_private only.) */
+glass_err rsa_check_fips186(const rsa_private_key *key);
+
+/* p and q are (probable) primes: rsa/prime.h's test with the rounds of
+ * FIPS 186-5 Table B.1.  GLASS_ERR_RSA_KEY_PRIMES, GLASS_ERR_RANDOM. */
+glass_err rsa_check_primes(const rsa_private_key *key);
+
+/* p and q from n, e and d (SP 800-56B Rev. 2 Appendix C, prime-factor
+ * recovery): d e - 1 is a multiple of λ(n), which yields a square root of
+ * 1 mod n other than ±1, and gcd(root - 1, n) is a prime factor.
+ * GLASS_ERR_RSA_KEY_INCONSISTENT when d does not fit n and e. */
+glass_err rsa_recover_primes(const mpz_t n, const mpz_t e, const mpz_t d, mpz_t p, mpz_t q);
+
+/* Calls note(arg, text) once for each thing unusual about a consistent key,
+ * in words a student can act on (unbalanced primes, a small e or d, close
+ * primes, a small modulus, d taken mod φ(n)), each naming the rule it
+ * departs from.  Returns the number of notes. */
+size_t rsa_key_notes(const rsa_private_key *key, void (*note)(void *arg, const char *text),
+                     void *arg);
 /* Checks n (RSA_MIN_BITS_LOADED..RSA_MAX_BITS bits, odd) and e; sets key->k. */
 glass_err rsa_check_public(rsa_public_key *key);
 

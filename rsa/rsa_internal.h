@@ -43,22 +43,6 @@ glass_err rsa_crt_key_usable(const rsa_private_key *key);
 glass_err rsa_crt_private(const rsa_private_key *key, const mpz_t mb, const mpz_t Ai,
                           const mpz_t m, mp_limb_t *s);
 
-/* ---- primes (rsa_keygen.c) ------------------------------------------------ */
-
-/* One Miller–Rabin round with base b (FIPS 186-5 §B.3.1 steps 4.2..4.7):
- * 1 if w is a strong probable prime to base b, 0 if b witnesses that w is
- * composite.  w odd > 3, 1 < b < w-1. */
-int rsa_miller_rabin_base(const mpz_t w, const mpz_t b);
-
-/* FIPS 186-5 §B.3.1: `iterations` rounds with random bases in [2, w-2].
- * 1 = probably prime, 0 = composite, -1 = the random generator failed.
- * Small w (< 4) and even w are answered directly. */
-int rsa_miller_rabin(const mpz_t w, unsigned iterations);
-
-/* The rounds FIPS 186-5 Table B.1 asks for a prime of `prime_bits` bits
- * (M-R tests only): 1024 -> 5, 1536 -> 4, 2048 and more -> 4. */
-unsigned rsa_mr_rounds(unsigned prime_bits);
-
 /* ---- encodings (rsa_pad.c) ----------------------------------------------- */
 
 /* EMSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §9.2) from the digest H:

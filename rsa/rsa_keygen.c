@@ -1,13 +1,11 @@
 /*
  * rsa_keygen.c — RSA key generation (FIPS 186-5 §A.1.3, "random primes that
- * are probably prime") and our own Miller–Rabin test (FIPS 186-5 §B.3.1).
+ * are probably prime").  The primality test itself, our Miller–Rabin (FIPS
+ * 186-5 §B.3.1) with the rounds of Table B.1, is in prime.c (prime.h).
  *
  * Read in this order:
- *   1. rsa_miller_rabin_base / rsa_miller_rabin: the probabilistic primality
- *      test, steps numbered as in FIPS 186-5 §B.3.1;
- *   2. rsa_mr_rounds: how many rounds, from FIPS 186-5 Table B.1;
- *   3. the sieve and gen_prime: how candidates are found cheaply;
- *   4. rsa_generate: FIPS 186-5 §A.1.3 steps 1..6, then d and the CRT values
+ *   1. the sieve and gen_prime: how candidates are found cheaply;
+ *   2. rsa_generate: FIPS 186-5 §A.1.3 steps 1..6, then d and the CRT values
  *      (§A.1.1), the consistency check and a pairwise test.
  *
  * How a prime is found.  About one odd 1024-bit number in 355 is prime
@@ -37,6 +35,7 @@
  */
 #include "rsa/rsa.h"
 #include "rsa/rsa_internal.h"
+#include "rsa/prime.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -47,126 +46,7 @@
 #define MAX_WINDOWS  64         /* windows in all before giving up (FIPS 186-5
                                    §A.1.3 step 4.7 bounds the search too) */
 
-/* ---- 1. Miller–Rabin (FIPS 186-5 §B.3.1) ---------------------------------- */
-
-/* Steps 4.3..4.7 for one base b, with w - 1 = 2^a * m given. */
-static int mr_round(const mpz_t w, const mpz_t wm1, const mpz_t m, unsigned long a,
-                    const mpz_t b, mpz_t z)
-{
-    /* 4.3 z = b^m mod w. */
-    mpz_powm_sec(z, b, m, w);
-    /* 4.4 If z = 1 or z = w - 1, this round passes. */
-    if (mpz_cmp_ui(z, 1) == 0 || mpz_cmp(z, wm1) == 0)
-        return 1;
-    /* 4.5 For j = 1 to a - 1: z = z^2 mod w; z = w - 1 passes; z = 1 is
-     *     composite (a square root of 1 other than +-1 was found). */
-    for (unsigned long j = 1; j < a; j++) {
-        mpz_mul(z, z, z);
-        mpz_mod(z, z, w);
-        if (mpz_cmp(z, wm1) == 0)
-            return 1;
-        if (mpz_cmp_ui(z, 1) == 0)
-            return 0;
-    }
-    /* 4.6 Return COMPOSITE. */
-    return 0;
-}
-
-/* See rsa_internal.h. */
-int rsa_miller_rabin_base(const mpz_t w, const mpz_t b)
-{
-    int result;
-    unsigned long a;
-    mpz_t wm1, m, z;
-    mpz_inits(wm1, m, z, NULL);
-    /* 1. a = the largest integer such that 2^a divides w - 1.
-     * 2. m = (w - 1) / 2^a. */
-    mpz_sub_ui(wm1, w, 1);
-    a = mpz_scan1(wm1, 0);
-    mpz_tdiv_q_2exp(m, wm1, a);
-    result = mr_round(w, wm1, m, a, b, z);
-    rsa_mpz_wipe_clear(wm1);
-    rsa_mpz_wipe_clear(m);
-    rsa_mpz_wipe_clear(z);
-    return result;
-}
-
-/* See rsa_internal.h. */
-int rsa_miller_rabin(const mpz_t w, unsigned iterations)
-{
-    int result = 1;
-    unsigned long a;
-    size_t wlen, nbytes;
-    uint8_t *buf = NULL;
-    mpz_t wm1, m, b, z;
-
-    if (mpz_cmp_ui(w, 3) <= 0)
-        return mpz_cmp_ui(w, 2) >= 0;       /* 2 and 3 are prime; 0, 1 are not */
-    if (mpz_even_p(w))
-        return 0;
-    mpz_inits(wm1, m, b, z, NULL);
-    /* 1., 2. w - 1 = 2^a * m with m odd.  3. wlen = len(w). */
-    mpz_sub_ui(wm1, w, 1);
-    a = mpz_scan1(wm1, 0);
-    mpz_tdiv_q_2exp(m, wm1, a);
-    wlen = mpz_sizeinbase(w, 2);
-    nbytes = (wlen + 7) / 8;
-    buf = malloc(nbytes);
-    if (buf == NULL) {
-        result = -1;
-        goto cleanup;
-    }
-    /* 4. For i = 1 to iterations: */
-    for (unsigned i = 0; i < iterations && result == 1; i++) {
-        /* 4.1 Obtain a string b of wlen bits; 4.2 if b <= 1 or b >= w - 1,
-         *     go back to 4.1. */
-        int tries = 0;
-        do {
-            if (++tries > 1000 || glass_random(buf, nbytes) != GLASS_OK) {
-                result = -1;
-                goto cleanup;
-            }
-            if (wlen % 8 != 0)
-                buf[0] &= (uint8_t)((1u << (wlen % 8)) - 1u);
-            rsa_os2ip(b, buf, nbytes);
-        } while (mpz_cmp_ui(b, 1) <= 0 || mpz_cmp(b, wm1) >= 0);
-        /* 4.3 .. 4.7 */
-        result = mr_round(w, wm1, m, a, b, z);
-    }
-    /* 5. Return PROBABLY PRIME (result 1) or COMPOSITE (0). */
-cleanup:
-    if (buf != NULL) {
-        glass_wipe(buf, nbytes);
-        free(buf);
-    }
-    rsa_mpz_wipe_clear(wm1);
-    rsa_mpz_wipe_clear(m);
-    rsa_mpz_wipe_clear(b);
-    rsa_mpz_wipe_clear(z);
-    return result;
-}
-
-/* ---- 2. how many rounds ---------------------------------------------------- */
-
-/* See rsa_internal.h.  FIPS 186-5 Table B.1, "Minimum number of rounds of M-R
- * testing when generating primes", the column for M-R tests only and the
- * error probability matching the security strength of the modulus:
- *     p, q of 1024 bits (nlen 2048): 5 rounds, error probability 2^-112
- *     p, q of 1536 bits (nlen 3072): 4 rounds, error probability 2^-128
- *     p, q of 2048 bits (nlen 4096): 4 rounds, error probability 2^-144
- * Larger primes are less likely to fool a round, so 4 stays enough above
- * 2048 bits; below 1024 bits (only ever tested, never generated) we use the
- * 1024-bit figure plus two. */
-unsigned rsa_mr_rounds(unsigned prime_bits)
-{
-    if (prime_bits >= 1536)
-        return 4;
-    if (prime_bits >= 1024)
-        return 5;
-    return 7;
-}
-
-/* ---- 3. the sieve ---------------------------------------------------------- */
+/* ---- 1. the sieve ---------------------------------------------------------- */
 
 static uint16_t small_primes[6542];     /* odd primes below SIEVE_LIMIT */
 static size_t n_small_primes;
@@ -214,7 +94,7 @@ static glass_err gen_prime(mpz_t p, unsigned bits, unsigned long e, const mpz_t 
     glass_err err = GLASS_OK;
     uint32_t *residue = malloc(n_small_primes * sizeof *residue);
     uint8_t *struck = malloc(SIEVE_WINDOW);
-    unsigned rounds = rsa_mr_rounds(bits);
+    unsigned rounds = prime_mr_rounds(bits);
     mpz_t p0, t, two, bound;
     mpz_inits(p0, t, two, bound, NULL);
     mpz_set_ui(two, 2);
@@ -272,9 +152,9 @@ static glass_err gen_prime(mpz_t p, unsigned bits, unsigned long e, const mpz_t 
             if (mpz_gcd_ui(NULL, t, e) != 1)
                 continue;
             /* A cheap first round with base 2, then the rounds of Table B.1. */
-            if (rsa_miller_rabin_base(p, two) != 1)
+            if (prime_miller_rabin_base(p, two) != 1)
                 continue;
-            int r = rsa_miller_rabin(p, rounds);
+            int r = prime_miller_rabin(p, rounds);
             if (r < 0) {
                 err = GLASS_ERR_RANDOM;
                 goto cleanup;
@@ -301,7 +181,7 @@ cleanup:
     return err;
 }
 
-/* ---- 4. the key --------------------------------------------------------------- */
+/* ---- 2. the key --------------------------------------------------------------- */
 
 /* See rsa.h.  FIPS 186-5 §A.1.3, then §A.1.1 for d. */
 glass_err rsa_generate(rsa_private_key *key, unsigned bits, unsigned long e)
@@ -380,6 +260,10 @@ glass_err rsa_generate(rsa_private_key *key, unsigned bits, unsigned long e)
      * private operation (itself checked with the public exponent) as the
      * pairwise consistency test of SP 800-56B Rev. 2 §6.4.1.1. */
     err = rsa_check_private(key);
+    /* FIPS 186-5's own rules too (rsa_notes.c), for every e it allows
+     * (the lab's e = 3 keys are the exception it does not make). */
+    if (err == GLASS_OK && e > 65536)
+        err = rsa_check_fips186(key);
     if (err == GLASS_OK) {
         mpz_set_ui(t, 0x5a5a5a5au);
         err = rsa_private_op(key, t, q);

@@ -1,5 +1,13 @@
 /*
- * rsp.c — the NIST CAVP .rsp/.fax parser (see rsp.h).
+ * rsp.c — the NIST CAVP file parser (see rsp.h for the grammar).
+ *
+ * Read in this order: rsp_load (two passes: count the lines, then classify
+ * each one as blank, comment, section or field), then the look-ups.  The
+ * file's text is read once and cut in place: every name and value points
+ * into it, and every array is sized from the line count before the second
+ * pass, so nothing moves while pointers into it are handed out.
+ *
+ * CT: not applicable (public test data).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "rsp.h"
@@ -25,9 +33,20 @@ static char *trim(char *s)
     return s;
 }
 
+/* Drops a trailing comment: " # ..." after a value. */
+static void drop_comment(char *text)
+{
+    for (char *h = strchr(text, '#'); h != NULL; h = strchr(h + 1, '#'))
+        if (h > text && isspace((unsigned char)h[-1])) {
+            *h = '\0';
+            return;
+        }
+}
+
 /* Splits "name = value" (or a bare "name") into a field. */
 static void split_field(char *text, rsp_field *f, size_t line)
 {
+    drop_comment(text);
     char *eq = strchr(text, '=');
     if (eq != NULL) {
         *eq = '\0';
@@ -38,6 +57,35 @@ static void split_field(char *text, rsp_field *f, size_t line)
         f->value = text + strlen(text); /* "" */
     }
     f->line = line;
+}
+
+/* A section line: its entries join the open section group, or start a new
+ * one after a record or a blank line.  Returns NULL, or what is wrong. */
+static const char *section_line(rsp_file *out, rsp_field *fields, size_t *nf, int *in_section,
+                                char *line, size_t line_no)
+{
+    if (!*in_section) {
+        rsp_section *sec = &out->sections[out->nsections];
+        sec->fields = &fields[*nf];
+        sec->nfields = 0;
+        sec->parent = out->nsections == 0 ? NULL : &out->sections[out->nsections - 1];
+        out->nsections++;
+        *in_section = 1;
+    }
+    /* One or more entries: "[a = 1]", "[a = 1][b]". */
+    char *entry = line;
+    while (*entry == '[') {
+        char *close = strchr(entry, ']');
+        if (close == NULL)
+            return "section line without ']'";
+        *close = '\0';
+        split_field(entry + 1, &fields[(*nf)++], line_no);
+        out->sections[out->nsections - 1].nfields++;
+        entry = trim(close + 1);
+    }
+    if (*entry != '\0' && *entry != '#')
+        return "text after a section's ']'";
+    return NULL;
 }
 
 /* See rsp.h. */
@@ -59,15 +107,20 @@ int rsp_load(const char *path, rsp_file *out, char *err, size_t err_len)
     out->path = strdup(path);
 
     /* Pass 1: count lines to size the arrays generously. */
-    size_t nlines = 1;
-    for (size_t i = 0; i < len; i++)
+    size_t nlines = 1, nbrackets = 0;
+    for (size_t i = 0; i < len; i++) {
         if (data[i] == '\n')
             nlines++;
+        if (data[i] == '[')
+            nbrackets++;
+    }
 
     /* Every record and section holds at least one line, so nlines entries
      * of each is enough and no array ever moves: pointers into them stay
-     * valid. */
-    rsp_field *fields = calloc(nlines, sizeof *fields);
+     * valid.  A section line may hold several [..] entries: one field
+     * each, so the fields array also counts every '['. */
+    rsp_field *fields = calloc(nlines + nbrackets, sizeof *fields);
+    out->comments = calloc(nlines, sizeof *out->comments);
     out->sections = calloc(nlines, sizeof *out->sections);
     out->records = calloc(nlines, sizeof *out->records);
     /* The header holds each leading comment line plus a '\n': at most len
@@ -75,7 +128,7 @@ int rsp_load(const char *path, rsp_file *out, char *err, size_t err_len)
     char *header = calloc(1, len + 2);
     size_t header_len = 0;
     if (fields == NULL || header == NULL || out->path == NULL || out->sections == NULL ||
-        out->records == NULL)
+        out->records == NULL || out->comments == NULL)
         goto nomem;
 
     /* Pass 2: classify each line.  Fields are stored in file order in one
@@ -99,9 +152,13 @@ int rsp_load(const char *path, rsp_file *out, char *err, size_t err_len)
             continue;
         }
         if (line[0] == '#') {
+            rsp_field *c = &out->comments[out->ncomments++];
+            c->name = trim(line + 1);
+            c->value = c->name + strlen(c->name);
+            c->line = line_no;
             if (!seen_data) {
                 size_t l = strlen(line);
-                memcpy(header + header_len, line, l);
+                memmove(header + header_len, line, l);
                 header_len += l;
                 header[header_len++] = '\n';
             }
@@ -109,21 +166,12 @@ int rsp_load(const char *path, rsp_file *out, char *err, size_t err_len)
         }
         seen_data = 1;
         if (line[0] == '[') {
-            char *close = strrchr(line, ']');
-            if (close == NULL) {
-                snprintf(err, err_len, "%s:%zu: section line without ']'", path, line_no);
+            in_record = 0;
+            const char *why = section_line(out, fields, &nf, &in_section, line, line_no);
+            if (why != NULL) {
+                snprintf(err, err_len, "%s:%zu: %s", path, line_no, why);
                 goto fail;
             }
-            *close = '\0';
-            in_record = 0;
-            if (!in_section) {
-                out->sections[out->nsections].fields = &fields[nf];
-                out->sections[out->nsections].nfields = 0;
-                out->nsections++;
-                in_section = 1;
-            }
-            split_field(line + 1, &fields[nf++], line_no);
-            out->sections[out->nsections - 1].nfields++;
             continue;
         }
         in_section = 0;
@@ -148,6 +196,7 @@ nomem:
 fail:
     free(fields);
     free(header);
+    free(out->comments);
     free(out->records);
     free(out->sections);
     free(out->path);
@@ -162,6 +211,7 @@ void rsp_free(rsp_file *f)
     if (f == NULL || f->path == NULL)
         return;
     free(f->fields_);
+    free(f->comments);
     free(f->raw_);
     free(f->sections);
     free(f->records);
@@ -188,13 +238,50 @@ size_t rsp_line(const rsp_record *r, const char *name)
     return r->line;
 }
 
-/* See rsp.h. */
+/* See rsp.h.  A value is inherited from at most RSP_INHERIT_DEPTH groups
+ * back, so a hostile file of a million groups costs no more than that per
+ * look-up. */
+#define RSP_INHERIT_DEPTH 1000
 const char *rsp_section_get(const rsp_record *r, const char *name)
 {
-    if (r->section == NULL)
-        return NULL;
-    for (size_t i = 0; i < r->section->nfields; i++)
-        if (strcasecmp(r->section->fields[i].name, name) == 0)
-            return r->section->fields[i].value;
+    const rsp_section *s = r->section;
+    for (int depth = 0; s != NULL && depth < RSP_INHERIT_DEPTH; depth++, s = s->parent) {
+        for (size_t i = 0; i < s->nfields; i++) {
+            const rsp_field *f = &s->fields[i];
+            if (strcasecmp(f->name, name) != 0)
+                continue;
+            /* A bare [WORD] holds in its own group only. */
+            if (depth > 0 && f->value[0] == '\0')
+                return NULL;
+            return f->value;
+        }
+        /* Bare words are not inherited; a group that is all bare words
+         * (e.g. [DECRYPT]) still passes on older "name = value" entries. */
+    }
+    return NULL;
+}
+
+/* See rsp.h. */
+const char *rsp_comment_get(const rsp_file *f, size_t before, const char *key)
+{
+    size_t klen = strlen(key);
+    for (size_t i = f->ncomments; i-- > 0;) {
+        const rsp_field *c = &f->comments[i];
+        if (c->line >= before)
+            continue;
+        for (const char *p = c->name; *p != '\0'; p++) {
+            if (strncasecmp(p, key, klen) != 0)
+                continue;
+            const char *v = p + klen;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            if (*v != ':' && *v != '=')
+                continue;           /* "salt length is ..." is prose, not a value */
+            v++;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            return v;
+        }
+    }
     return NULL;
 }
