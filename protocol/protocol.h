@@ -351,7 +351,8 @@ typedef struct glass_config {
 
 /* ---- the engine ------------------------------------------------------------- */
 
-/* The handshake states, one per message awaited (RFC 5246 §7.3 figure 1).
+/* The handshake states, one per message awaited (RFC 5246 §7.3, Figure 1;
+ * a resumed TLS 1.2 session goes through the Figure 2 subset).
  * gdb prints these names; glass_engine_state_name gives them as strings. */
 typedef enum glass_state {
     GLASS_STATE_START = 0,                /* before glass_engine_start */
@@ -361,6 +362,7 @@ typedef enum glass_state {
     GLASS_STATE_C_WAIT_SERVER_KEY_EXCHANGE,
     GLASS_STATE_C_WAIT_CERTIFICATE_REQUEST,
     GLASS_STATE_C_WAIT_SERVER_HELLO_DONE,
+    GLASS_STATE_C_WAIT_CHANGE_CIPHER_SPEC, /* TLS 1.2 only */
     GLASS_STATE_C_WAIT_FINISHED,
     GLASS_STATE_C_ENROLL_READY,           /* server-authenticated only: may enroll */
     GLASS_STATE_C_WAIT_ENROLL_RESPONSE,
@@ -370,6 +372,7 @@ typedef enum glass_state {
     GLASS_STATE_S_WAIT_CERTIFICATE,
     GLASS_STATE_S_WAIT_CLIENT_KEY_EXCHANGE,
     GLASS_STATE_S_WAIT_CERTIFICATE_VERIFY,
+    GLASS_STATE_S_WAIT_CHANGE_CIPHER_SPEC, /* TLS 1.2 only */
     GLASS_STATE_S_WAIT_FINISHED,
     GLASS_STATE_S_WAIT_ENROLL_REQUEST,    /* client unauthenticated: only enrollment */
     GLASS_STATE_S_WAIT_ENROLL_REPLY,      /* the application must answer */

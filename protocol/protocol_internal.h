@@ -55,6 +55,10 @@ const uint8_t *glass_get_bytes(glass_reader *r, size_t n);
 
 #define GLASS_MAX_LIST  64      /* entries in ClientHello's suite and group lists */
 #define GLASS_MAX_CHAIN 8       /* certificates in a Certificate message */
+/* The longest handshake message body accepted when messages may span
+ * records (TLS 1.2): room for a chain of GLASS_MAX_CHAIN large
+ * certificates. */
+#define GLASS_MAX_HANDSHAKE (GLASS_MAX_CHAIN * 16384 + 64)
 
 typedef struct glass_client_hello {
     uint16_t version;
@@ -173,14 +177,18 @@ glass_err glass_decode_enroll_response(const uint8_t *body, size_t len,
  * sequence number. */
 typedef struct glass_direction {
     int active;
+    int etm;                    /* 1 encrypt-then-MAC (RFC 7366), 0 MAC-then-
+                                   encrypt (RFC 5246 §6.2.3.2) */
+    uint16_t version;           /* record version bytes; 0 means GLASS_VERSION */
     uint8_t mac_key[HMAC_SHA256_LEN];
-    aes256_ctx aes;
+    aes256_ctx aes;             /* expanded by aes256_ct_init */
     uint64_t seq;
 } glass_direction;
 
-/* Turns protection on with the given keys; seq starts at 0. */
+/* Turns protection on with the given keys (the constant-time AES); seq
+ * starts at 0.  etm chooses encrypt-then-MAC (glass always). */
 glass_err glass_direction_activate(glass_direction *d, const uint8_t mac_key[HMAC_SHA256_LEN],
-                                   const uint8_t enc_key[AES256_KEY_LEN]);
+                                   const uint8_t enc_key[AES256_KEY_LEN], int etm);
 void glass_direction_clear(glass_direction *d);
 
 /* Appends one record of `type` carrying pt[0..len) (1..GLASS_MAX_PLAINTEXT)
@@ -193,11 +201,12 @@ glass_err glass_record_seal(glass_direction *d, uint8_t type, const uint8_t *pt,
                             glass_buf *out);
 
 /* Checks a record header (the first 5 bytes of hdr): content type
- * (GLASS_ERR_PROTO_UNEXPECTED), version (GLASS_ERR_PROTO_VERSION), length
+ * (GLASS_ERR_PROTO_UNEXPECTED), version equal to `version`
+ * (GLASS_ERR_PROTO_VERSION), length
  * (GLASS_ERR_PROTO_RECORD_OVERFLOW above the limit for a plaintext or a
  * protected record, GLASS_ERR_PROTO_DECODE for 0).  *fragment_len is set. */
-glass_err glass_record_check_header(const uint8_t hdr[GLASS_RECORD_HEADER_LEN], int is_protected,
-                                    size_t *fragment_len);
+glass_err glass_record_check_header(const uint8_t hdr[GLASS_RECORD_HEADER_LEN], uint16_t version,
+                                    int is_protected, size_t *fragment_len);
 
 /* Opens one whole record rec[0..rec_len) (header checked already): plaintext
  * if d is not active, else verify the MAC in constant time
@@ -227,6 +236,29 @@ void glass_session_cache_put(glass_session_cache *c, const glass_session *s);
  * `now`; 1 and *s filled, or 0. */
 int glass_session_cache_get(glass_session_cache *c, const uint8_t *id, size_t id_len,
                             int64_t now, glass_session *s);
+
+/* ---- the dissector's cursor (dissect.c, dissect_app.c) ------------------------ */
+
+/* A cursor over the bytes, reporting absolute offsets (base + off). */
+typedef struct glass_dis {
+    const uint8_t *p;
+    size_t len;
+    size_t off;
+    size_t base;
+    int bad;
+    glass_dissect_fn cb;
+    void *arg;
+    const char *msg;        /* "ClientHello": prefix of field names */
+} glass_dis;
+
+/* Reports the next n bytes as field `name` and advances; marks the cursor
+ * bad (and reports nothing) if they are not all there. */
+const uint8_t *glass_dis_field(glass_dis *d, size_t n, const char *name, const char *meaning);
+/* The big-endian number in q[0..n) (0 for NULL). */
+size_t glass_dis_be(const uint8_t *q, size_t n);
+/* Dissects an application message at absolute offset base (dissect_app.c). */
+glass_err glass_dissect_app_at(const uint8_t *msg, size_t len, size_t base,
+                               glass_dissect_fn cb, void *arg);
 
 /* ---- the key schedule (keysched.c; docs/PROTOCOL.md §5) ---------------------- */
 

@@ -27,23 +27,61 @@
  * TLS's MAC-then-encrypt, cf. Vaudenay 2002 and Lucky Thirteen).
  *
  * CT: yes for the MAC comparison (glass_ct_equal) and the padding check
- * (masks, no branch on the padding bytes); AES itself is as aes/aes.h says.
+ * (masks, no branch on the padding bytes); AES is the constant-time
+ * aes_ct.c block cipher, chained here in CBC.
  */
 #include "protocol/protocol_internal.h"
+#include "aes/aes_internal.h"
 
 #include <string.h>
 
-/* See protocol_internal.h. */
+/* See protocol_internal.h.  The record key is a secret that encrypts
+ * attacker-chosen data, so it is expanded and used with the constant-time
+ * AES (aes/aes_ct.c): no S-box look-up at a secret index. */
 glass_err glass_direction_activate(glass_direction *d, const uint8_t mac_key[HMAC_SHA256_LEN],
-                                   const uint8_t enc_key[AES256_KEY_LEN])
+                                   const uint8_t enc_key[AES256_KEY_LEN], int etm)
 {
-    glass_err err = aes256_init(&d->aes, enc_key, AES256_KEY_LEN);
+    glass_err err = aes256_ct_init(&d->aes, enc_key, AES256_KEY_LEN);
     if (err != GLASS_OK)
         return err;
     memcpy(d->mac_key, mac_key, HMAC_SHA256_LEN);
     d->seq = 0;
+    d->etm = etm;
     d->active = 1;
     return GLASS_OK;
+}
+
+/* The record's version bytes: 47 01 for glass unless the engine set another. */
+static uint16_t record_version(const glass_direction *d)
+{
+    return d->version != 0 ? d->version : GLASS_VERSION;
+}
+
+/* CBC (SP 800-38A §6.2) over the constant-time block cipher, in place:
+ * C_1 = CIPH(P_1 xor IV), C_j = CIPH(P_j xor C_{j-1}). */
+static void cbc_encrypt_ct(const aes256_ctx *k, const uint8_t iv[AES_BLOCK_LEN], uint8_t *buf,
+                           size_t len)
+{
+    const uint8_t *chain = iv;
+    for (size_t j = 0; j < len; j += AES_BLOCK_LEN) {
+        for (size_t i = 0; i < AES_BLOCK_LEN; i++)
+            buf[j + i] ^= chain[i];
+        aes256_ct_encrypt_block(k, buf + j, buf + j);
+        chain = buf + j;
+    }
+}
+
+/* P_j = CIPH^-1(C_j) xor C_{j-1}, with C_0 = IV; out separate from in. */
+static void cbc_decrypt_ct(const aes256_ctx *k, const uint8_t iv[AES_BLOCK_LEN],
+                           const uint8_t *in, size_t len, uint8_t *out)
+{
+    const uint8_t *chain = iv;
+    for (size_t j = 0; j < len; j += AES_BLOCK_LEN) {
+        aes256_ct_decrypt_block(k, in + j, out + j);
+        for (size_t i = 0; i < AES_BLOCK_LEN; i++)
+            out[j + i] ^= chain[i];
+        chain = in + j;
+    }
 }
 
 /* See protocol_internal.h. */
@@ -86,8 +124,8 @@ glass_err glass_record_seal(glass_direction *d, uint8_t type, const uint8_t *pt,
         return GLASS_ERR_PROTO_RECORD_OVERFLOW;
 
     hdr[0] = type;
-    hdr[1] = (uint8_t)(GLASS_VERSION >> 8);
-    hdr[2] = (uint8_t)GLASS_VERSION;
+    hdr[1] = (uint8_t)(record_version(d) >> 8);
+    hdr[2] = (uint8_t)record_version(d);
 
     if (!d->active) {
         hdr[3] = (uint8_t)(len >> 8);
@@ -114,9 +152,7 @@ glass_err glass_record_seal(glass_direction *d, uint8_t type, const uint8_t *pt,
     glass_trace(trace, "derive record IV", "random IV of this record (fresh for every record)",
                 iv, sizeof iv);
     /* 4. C = AES-256-CBC(key, IV, plaintext || padding), in place. */
-    err = aes256_cbc_encrypt(&d->aes, iv, block, c_len, block);
-    if (err != GLASS_OK)
-        goto cleanup;
+    cbc_encrypt_ct(&d->aes, iv, block, c_len);
     /* 5. The header now that the fragment length is known. */
     size_t frag = GLASS_RECORD_IV_LEN + c_len + GLASS_RECORD_MAC_LEN;
     hdr[3] = (uint8_t)(frag >> 8);
@@ -150,14 +186,15 @@ cleanup:
 }
 
 /* See protocol_internal.h. */
-glass_err glass_record_check_header(const uint8_t hdr[GLASS_RECORD_HEADER_LEN], int is_protected,
-                                    size_t *fragment_len)
+glass_err glass_record_check_header(const uint8_t hdr[GLASS_RECORD_HEADER_LEN], uint16_t version,
+                                    int is_protected, size_t *fragment_len)
 {
     size_t n = ((size_t)hdr[3] << 8) | hdr[4];
     *fragment_len = n;
-    if (hdr[0] != GLASS_CT_ALERT && hdr[0] != GLASS_CT_HANDSHAKE && hdr[0] != GLASS_CT_APPLICATION)
+    if (hdr[0] != GLASS_CT_ALERT && hdr[0] != GLASS_CT_HANDSHAKE &&
+        hdr[0] != GLASS_CT_APPLICATION && hdr[0] != GLASS_CT_CHANGE_CIPHER_SPEC)
         return GLASS_ERR_PROTO_UNEXPECTED;
-    if (hdr[1] != (uint8_t)(GLASS_VERSION >> 8) || hdr[2] != (uint8_t)GLASS_VERSION)
+    if (hdr[1] != (uint8_t)(version >> 8) || hdr[2] != (uint8_t)version)
         return GLASS_ERR_PROTO_VERSION;
     if (n > (is_protected ? (size_t)GLASS_MAX_FRAGMENT : (size_t)GLASS_MAX_PLAINTEXT))
         return GLASS_ERR_PROTO_RECORD_OVERFLOW;
@@ -207,9 +244,7 @@ glass_err glass_record_open(glass_direction *d, const uint8_t *rec, size_t rec_l
     }
 
     /* 3. Decrypt. */
-    err = aes256_cbc_decrypt(&d->aes, iv, C, c_len, pt);
-    if (err != GLASS_OK)
-        goto cleanup;
+    cbc_decrypt_ct(&d->aes, iv, C, c_len, pt);
 
     /* 4. The padding, in constant time: the last byte n must be 1..16 and the
      *    last n bytes must all equal n.  Every byte of the last block is
