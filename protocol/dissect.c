@@ -289,13 +289,15 @@ glass_err glass_dissect_record(const uint8_t *rec, size_t len, int is_protected,
         return GLASS_ERR_PROTO_DECODE;
     cb(arg, 0, len, "record",
        is_protected ? "TLS 1.2 record (RFC 5246 §6.2) protected as RFC 7366 encrypt-then-MAC: "
-                      "IV || AES-256-CBC ciphertext || HMAC-SHA256; the MAC also covers the "
-                      "header, and there is no ChangeCipherSpec"
+                      "IV || AES-256-CBC ciphertext || HMAC-SHA256, byte for byte as TLS "
+                      "but for the version; glass has no ChangeCipherSpec"
                     : "TLS 1.2 TLSPlaintext record (RFC 5246 §6.2.1); version 47 01, one whole "
                       "handshake message per record");
     unsigned type = rec[0];
     glass_dis_field(&d, 1, "type", content_type_meaning(type));
-    glass_dis_field(&d, 2, "version", "47 01: glass version 1 (TLS 1.2: 03 03)");
+    glass_dis_field(&d, 2, "version",
+                    rec[1] == 3 ? "03 03: TLS 1.2 (03 01 allowed in a first ClientHello record)"
+                                : "47 01: glass version 1 (TLS 1.2: 03 03)");
     size_t n = length_field(&d, 2, "length", "bytes of the fragment that follows");
     if (n != len - GLASS_RECORD_HEADER_LEN)
         return GLASS_ERR_PROTO_DECODE;
@@ -305,9 +307,11 @@ glass_err glass_dissect_record(const uint8_t *rec, size_t len, int is_protected,
             return GLASS_ERR_PROTO_DECODE;
         glass_dis_field(&d, GLASS_RECORD_IV_LEN, "IV", "random IV, fresh for every record");
         glass_dis_field(&d, n - GLASS_RECORD_IV_LEN - GLASS_RECORD_MAC_LEN, "ciphertext",
-              "AES-256-CBC(write_key, IV, plaintext || padding)");
+              "AES-256-CBC(write_key, IV, plaintext || padding || padding_length), p bytes "
+              "of value p then p (RFC 5246 §6.2.3.2)");
         glass_dis_field(&d, GLASS_RECORD_MAC_LEN, "MAC",
-              "HMAC-SHA256(write_MAC_key, header || seq_num || IV || ciphertext)");
+              "HMAC-SHA256(write_MAC_key, seq_num || type || version || length(IV + "
+              "ciphertext) || IV || ciphertext) (RFC 7366 §3)");
         return d.bad ? GLASS_ERR_PROTO_DECODE : GLASS_OK;
     }
     switch (type) {

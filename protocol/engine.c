@@ -363,6 +363,15 @@ static glass_err handle_record(glass_engine *e, const uint8_t *rec, size_t rec_l
     err = glass_record_open(&e->rd, rec, rec_len, e->cfg.trace, e->pt, &pt_len);
     if (err != GLASS_OK)
         return err;
+    /* RFC 5246 §6.2.1: only application data may come in an empty record
+     * (TLS peers send them, e.g. as a countermeasure to BEAST); glass sends
+     * none and accepts none. */
+    if (pt_len == 0) {
+        if (rec[0] == GLASS_CT_APPLICATION && e->cfg.profile == GLASS_PROFILE_TLS12 &&
+            e->state == GLASS_STATE_APPLICATION)
+            return GLASS_OK;
+        return GLASS_ERR_PROTO_DECODE;
+    }
     switch (rec[0]) {
     case GLASS_CT_ALERT:
         return handle_alert(e, e->pt, pt_len);

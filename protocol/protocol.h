@@ -128,8 +128,9 @@
 #define GLASS_MAX_PLAINTEXT      16384   /* 2^14, as TLS (RFC 5246 §6.2.1) */
 #define GLASS_RECORD_IV_LEN      16
 #define GLASS_RECORD_MAC_LEN     32
-/* Largest protected fragment: IV + (plaintext + 1..16 bytes of padding) + MAC. */
-#define GLASS_MAX_FRAGMENT (GLASS_RECORD_IV_LEN + GLASS_MAX_PLAINTEXT + 16 + GLASS_RECORD_MAC_LEN)
+/* Largest protected fragment accepted: 2^14 + 2048 (RFC 5246 §6.2.3), room
+ * for the IV, the MAC and up to 256 bytes of padding. */
+#define GLASS_MAX_FRAGMENT (GLASS_MAX_PLAINTEXT + 2048)
 #define GLASS_RANDOM_LEN         32
 #define GLASS_VERIFY_DATA_LEN    12
 #define GLASS_HS_HEADER_LEN      4       /* msg_type(1) length(3) */
