@@ -216,6 +216,7 @@ glass_err glass_eng_send_change_cipher_spec(glass_engine *e)
 void glass_eng_handshake_done(glass_engine *e, int peer_authenticated)
 {
     glass_event ev;
+    e->hs_complete = 1;
     memset(&ev, 0, sizeof ev);
     ev.type = GLASS_EV_HANDSHAKE_DONE;
     memcpy(ev.peer_name, e->peer_name, sizeof ev.peer_name);
@@ -417,6 +418,13 @@ static glass_err check_record_version(glass_engine *e, const uint8_t hdr[GLASS_R
     if (v == e->prof->version)
         return GLASS_OK;
     int tls_bytes = hdr[1] == 3;
+    if (e->cfg.profile == GLASS_PROFILE_GLASS && tls_bytes && !e->wr.active) {
+        /* Answer a TLS peer's first record with an alert it can read
+         * (protocol_version in a 03 0x record), so `openssl s_client` says
+         * why instead of "wrong version number". */
+        e->wr.version = v;
+        return GLASS_ERR_PROTO_PEER_SPEAKS_TLS;
+    }
     if (e->cfg.profile == GLASS_PROFILE_GLASS)
         return tls_bytes ? GLASS_ERR_PROTO_PEER_SPEAKS_TLS : GLASS_ERR_PROTO_VERSION;
     if (v == GLASS_VERSION)

@@ -109,6 +109,7 @@ struct glass_engine {
     glass_direction wr;         /* records we send */
     uint16_t peer_version;      /* record version of the peer's first record */
     int keylog_done;
+    int hs_complete;            /* both Finished checked (a session exists) */
 
     /* TLS 1.2: what the hellos settled */
     int ems;                    /* extended master secret in use */

@@ -542,7 +542,8 @@ void glass_engine_info(const glass_engine *e, glass_conn_info *info);
 #define GLASS_SESSION_MAX_LEN 20480
 
 /* Client, TLS 1.2, after GLASS_EV_HANDSHAKE_DONE of a connection whose
- * server gave a session_id: writes an opaque blob (version, session_id,
+ * server gave a session_id (also after a clean close, not after a fatal
+ * error): writes an opaque blob (version, session_id,
  * master secret, EMS flag, suite, the server's name and leaf certificate)
  * that cfg.session takes back to resume it.  The blob holds the master
  * secret: store it like a private key (0600, written atomically).
