@@ -273,7 +273,8 @@ static int feed_server(const uint8_t *msg, size_t len, uint16_t record_version, 
     size_t n;
     glass_engine_output(s, &o, &n);
     *out_len = n < cap ? n : cap;
-    memcpy(out, o, *out_len);
+    if (*out_len > 0)
+        memcpy(out, o, *out_len);
     glass_buf_free(&rec);
     glass_engine_free(s);
     return p.sl.alert_sent;

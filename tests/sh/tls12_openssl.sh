@@ -27,8 +27,11 @@ fail() { echo "FAIL: $*"; for f in "$T"/*.log; do [ -f "$f" ] && { echo "--- $f"
 CC=${CC:-cc}
 LIB="$ROOT/$BUILD/libglass.a"
 [ -f "$LIB" ] || { echo "build $LIB first (make)"; exit 1; }
-# shellcheck disable=SC2046
-$CC -std=c11 -O1 -I"$ROOT" -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags gmp libsodium) \
+# A sanitizer build of the library (make asan) needs the same at link time.
+SAN=""
+nm "$LIB" 2>/dev/null | grep -q __asan_ && SAN="-fsanitize=address,undefined -fno-omit-frame-pointer"
+# shellcheck disable=SC2046,SC2086
+$CC -std=c11 -O1 -g $SAN -I"$ROOT" -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags gmp libsodium) \
     "$ROOT/tests/peer/tls12_peer.c" "$LIB" $(pkg-config --libs gmp libsodium) -lm \
     -o "$T/peer" || fail "cannot build tests/peer/tls12_peer.c"
 P="$T/peer"
