@@ -262,12 +262,15 @@ static glass_err handle_message(glass_engine *e, const uint8_t *msg, size_t msg_
                     msg_len);
     }
     /* TLS 1.2: a HelloRequest, or a ClientHello once the session is up, asks
-     * for renegotiation, which we refuse with a warning (RFC 5746 §4.2 for
-     * the client, §4.4 for the server; RFC 5246 §7.2.2 no_renegotiation). */
+     * for renegotiation, which we refuse with a no_renegotiation warning
+     * (RFC 5246 §7.4.1.1 and §7.2.2); the connection goes on, and a peer
+     * that insists can end it.  We never renegotiate, so the attack RFC 5746
+     * guards against has nothing to splice into. */
     if (e->state == GLASS_STATE_APPLICATION && e->cfg.profile == GLASS_PROFILE_TLS12 &&
         (m.type == GLASS_HS_HELLO_REQUEST || m.type == GLASS_HS_CLIENT_HELLO)) {
         uint8_t a[2] = {GLASS_ALERT_LEVEL_WARNING, GLASS_ALERT_NO_RENEGOTIATION};
         glass_trace(e->cfg.trace, "send Alert", "no_renegotiation", a, sizeof a);
+        push_simple(e, GLASS_EV_ALERT_SENT, a[1], GLASS_ERR_PROTO_RENEGOTIATION);
         return send_record(e, GLASS_CT_ALERT, a, sizeof a);
     }
     if (e->cfg.role == GLASS_ROLE_CLIENT)

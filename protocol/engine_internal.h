@@ -60,6 +60,7 @@ extern const glass_profile_rules glass_profile_table[2];
 /* One row of the "glass vs TLS 1.2" table: a field of glass_profile_rules,
  * what it means, and the standard's clause behind the TLS 1.2 value. */
 typedef struct glass_profile_row {
+    const char *field;               /* the field's name in glass_profile_rules */
     const char *what;
     size_t offset;                   /* offsetof(glass_profile_rules, field): an int */
     const char *glass_says;          /* the glass value in words */

@@ -50,7 +50,7 @@ const glass_profile_rules glass_profile_table[2] = {
 };
 
 #define ROW(field, what, g, t, clause) \
-    {what, offsetof(glass_profile_rules, field), g, t, clause}
+    {#field, what, offsetof(glass_profile_rules, field), g, t, clause}
 
 const glass_profile_row glass_profile_rows[] = {
     ROW(change_cipher_spec, "protection turned on by",
