@@ -32,6 +32,8 @@ CFLAGS_ALL = $(WARN) $(OPT) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 LAYERS   := common sha hmac aes rsa dh asn1 ca protocol
 LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 APP_SRC  := $(wildcard apps/*.c)
+# The TLS 1.2 tools' room (tlstool/tlstool.h), linked into the command.
+APP_SRC  += $(wildcard tlstool/*.c)
 TEST_SRC := $(wildcard tests/*.c)
 CMD_NAMES   := $(patsubst apps/cmd_%.c,%,$(wildcard apps/cmd_*.c))
 VEC_NAMES   := $(patsubst apps/vec_%.c,%,$(wildcard apps/vec_*.c))
