@@ -135,7 +135,13 @@ const char *glass_alert_name(unsigned code)
     case GLASS_ALERT_DECODE_ERROR: return "decode_error";
     case GLASS_ALERT_DECRYPT_ERROR: return "decrypt_error";
     case GLASS_ALERT_PROTOCOL_VERSION: return "protocol_version";
+    case GLASS_ALERT_INSUFFICIENT_SECURITY: return "insufficient_security";
     case GLASS_ALERT_INTERNAL_ERROR: return "internal_error";
+    case GLASS_ALERT_INAPPROPRIATE_FALLBACK: return "inappropriate_fallback";
+    case GLASS_ALERT_USER_CANCELED: return "user_canceled";
+    case GLASS_ALERT_NO_RENEGOTIATION: return "no_renegotiation";
+    case GLASS_ALERT_UNSUPPORTED_EXTENSION: return "unsupported_extension";
+    case GLASS_ALERT_UNRECOGNIZED_NAME: return "unrecognized_name";
     default: return "unknown";
     }
 }
@@ -201,7 +207,17 @@ uint8_t glass_alert_for_error(glass_err err)
     case GLASS_ERR_RSA_REPRESENTATIVE:
         return GLASS_ALERT_DECRYPT_ERROR;
     case GLASS_ERR_PROTO_VERSION:
+    case GLASS_ERR_PROTO_PEER_SPEAKS_TLS:
+    case GLASS_ERR_PROTO_PEER_SPEAKS_GLASS:
         return GLASS_ALERT_PROTOCOL_VERSION;
+    case GLASS_ERR_PROTO_FALLBACK:
+        return GLASS_ALERT_INAPPROPRIATE_FALLBACK;
+    case GLASS_ERR_PROTO_INSUFFICIENT_SECURITY:
+        return GLASS_ALERT_INSUFFICIENT_SECURITY;
+    case GLASS_ERR_PROTO_NO_CLIENT_CERT:
+        return GLASS_ALERT_HANDSHAKE_FAILURE;
+    case GLASS_ERR_PROTO_RENEGOTIATION:
+        return GLASS_ALERT_NO_RENEGOTIATION;
     default:
         return GLASS_ALERT_INTERNAL_ERROR;
     }
@@ -1255,6 +1271,10 @@ glass_err glass_engine_new(glass_engine **out, const glass_config *cfg)
     for (size_t i = 0; i < cfg->n_groups; i++)
         if (dh_group_by_tls_id(cfg->groups[i]) == NULL)
             return GLASS_ERR_ARG;
+    if (cfg->profile != GLASS_PROFILE_GLASS && cfg->profile != GLASS_PROFILE_TLS12)
+        return GLASS_ERR_ARG;
+    if (cfg->profile == GLASS_PROFILE_TLS12)
+        return GLASS_ERR_UNSUPPORTED;
 
     e = calloc(1, sizeof *e);
     if (e == NULL)
@@ -1524,27 +1544,32 @@ void glass_engine_peer_cert(const glass_engine *e, const uint8_t **der, size_t *
 }
 
 /* See protocol.h. */
-void glass_engine_dump(const glass_engine *e)
+void glass_engine_info(const glass_engine *e, glass_conn_info *info)
 {
-    if (e == NULL) {
-        fprintf(stderr, "glass_engine: NULL\n");
+    memset(info, 0, sizeof *info);
+    info->profile = e->cfg.profile;
+    info->verify_result = GLASS_OK;
+    if (e->suite == 0)
         return;
-    }
-    fprintf(stderr, "glass_engine %p: %s, state %s, error %s\n", (const void *)e,
-            e->cfg.role == GLASS_ROLE_CLIENT ? "client" : "server", glass_state_name(e->state),
-            glass_err_name(e->err));
-    fprintf(stderr, "  suite 0x%04x, group %s (0x%04x), peer \"%s\"%s\n", e->suite,
-            e->group ? e->group->name : "-", e->group_id, e->peer_name,
-            e->have_peer_cert ? " (certificate)" : "");
-    fprintf(stderr, "  read:  %s, seq %llu\n", e->rd.active ? "protected" : "plaintext",
-            (unsigned long long)e->rd.seq);
-    fprintf(stderr, "  write: %s, seq %llu\n", e->wr.active ? "protected" : "plaintext",
-            (unsigned long long)e->wr.seq);
-    fprintf(stderr, "  input buffered %zu bytes, output waiting %zu bytes, events %zu\n",
-            e->in.len, e->out.len, e->n_events);
-    fprintf(stderr, "  client_random ");
-    glass_hex_print(stderr, e->client_random, GLASS_RANDOM_LEN, 0);
-    fprintf(stderr, "\n  server_random ");
-    glass_hex_print(stderr, e->server_random, GLASS_RANDOM_LEN, 0);
-    fprintf(stderr, "\n");
+    info->version = GLASS_VERSION;
+    info->suite = e->suite;
+    info->group = e->group_id;
+    info->dh_bits = e->group ? mpz_sizeinbase(e->group->p, 2) : 0;
+    if (e->have_peer_cert)
+        info->peer_key_bits = mpz_sizeinbase(e->peer_cert.pub.n, 2);
+    info->ems = 1;
+    info->etm = 1;
+    info->peer_version = GLASS_VERSION;
+}
+
+/* See protocol.h. */
+glass_err glass_engine_session_save(const glass_engine *e, uint8_t *out, size_t cap,
+                                    size_t *out_len)
+{
+    (void)out;
+    (void)cap;
+    if (e == NULL || out_len == NULL)
+        return GLASS_ERR_ARG;
+    *out_len = 0;
+    return GLASS_ERR_PROTO_STATE;
 }

@@ -207,6 +207,27 @@ glass_err glass_record_check_header(const uint8_t hdr[GLASS_RECORD_HEADER_LEN], 
 glass_err glass_record_open(glass_direction *d, const uint8_t *rec, size_t rec_len,
                             const glass_tracer *trace, uint8_t *pt, size_t *pt_len);
 
+/* ---- sessions (session.c) ---------------------------------------------------- */
+
+/* What a TLS 1.2 session remembers for resumption (RFC 5246 §7.4.1.2): its
+ * ID, master secret, suite, whether it had an extended master secret
+ * (RFC 7627 §5.3 forbids resuming across that line), and when it began. */
+typedef struct glass_session {
+    uint8_t session_id[32];
+    size_t session_id_len;
+    uint8_t master_secret[TLS12_MASTER_SECRET_LEN];
+    uint16_t suite;
+    int ems;
+    int64_t created;
+} glass_session;
+
+/* Stores a copy of s (evicting the oldest when full); nothing for an empty ID. */
+void glass_session_cache_put(glass_session_cache *c, const glass_session *s);
+/* Finds the session with this ID, not older than the cache's lifetime at
+ * `now`; 1 and *s filled, or 0. */
+int glass_session_cache_get(glass_session_cache *c, const uint8_t *id, size_t id_len,
+                            int64_t now, glass_session *s);
+
 /* ---- the key schedule (keysched.c; docs/PROTOCOL.md §5) ---------------------- */
 
 #define GLASS_KEY_BLOCK_LEN 128
