@@ -15,10 +15,11 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: glass s_client -connect HOST:PORT -CAfile FILE [-servername NAME]\n"
+            "usage: glass s_client -connect HOST:PORT [-CAfile FILE] [-servername NAME]\n"
             "                      [-verify_hostname NAME] [-cert FILE -key FILE [-pass SRC]]\n"
             "                      [-CRL FILE] [-msg] [-trace] [-keylogfile FILE]\n"
-            "                      [-sess_out FILE] [-sess_in FILE] [-reconnect] [-quiet]\n\n"
+            "                      [-sess_out FILE] [-sess_in FILE] [-reconnect] [-quiet]\n"
+            "                      [-no_etm] [-no_ems]\n\n"
             "A TLS 1.2 client (TLS_DHE_RSA_WITH_AES_256_CBC_SHA256, RFC 5246) for any\n"
             "TLS 1.2 server: openssl s_server, gnutls-serv, a web server.  After the\n"
             "handshake it prints a summary (protocol, cipher by its OpenSSL and IANA\n"
@@ -26,7 +27,9 @@ static void usage(FILE *f)
             "you type (stdin) to the server and prints what the server sends.\n\n"
             "options:\n"
             "  -connect HOST:PORT     the server\n"
-            "  -CAfile FILE           CA certificates the server's chain must lead to\n"
+            "  -CAfile FILE           CA certificates the server's chain must lead to (a\n"
+            "                         chain or name that fails ends the handshake); without\n"
+            "                         it nothing is checked and the summary says so\n"
             "  -servername NAME       the name sent in server_name (default HOST)\n"
             "  -verify_hostname NAME  the name the certificate must carry (default: the\n"
             "                         servername)\n"
@@ -40,7 +43,9 @@ static void usage(FILE *f)
             "  -sess_out FILE         save the session (it holds the master secret: 0600)\n"
             "  -sess_in FILE          offer a saved session (abbreviated handshake)\n"
             "  -reconnect             reconnect 5 times offering the same session\n"
-            "  -quiet                 no summary block\n\n"
+            "  -quiet                 no summary block\n"
+            "  -no_etm                do not offer encrypt_then_mac (RFC 7366)\n"
+            "  -no_ems                do not offer extended_master_secret (RFC 7627)\n\n"
             "example:\n"
             "  glass s_client -connect localhost:4433 -CAfile ca/ca.pem -cert alice.pem -key alice.key\n"
             "  printf 'GET / HTTP/1.0\\r\\n\\r\\n' | glass s_client -connect localhost:4433 -CAfile ca/ca.pem\n");
@@ -61,8 +66,12 @@ static int parse(int argc, char **argv, tlstool_client_opts *o, char *host, size
                 o->render = flag(a, "-msg") ? TLSTOOL_RENDER_MSG : TLSTOOL_RENDER_TRACE;
             continue;
         }
-        if (flag(a, "-reconnect") || flag(a, "-quiet")) {
-            *(flag(a, "-quiet") ? &o->quiet : &o->reconnect) = 1;
+        if (flag(a, "-reconnect") || flag(a, "-quiet") || flag(a, "-no_etm") ||
+            flag(a, "-no_ems")) {
+            *(flag(a, "-quiet")    ? &o->quiet
+              : flag(a, "-no_etm") ? &o->no_etm
+              : flag(a, "-no_ems") ? &o->no_ems
+                                   : &o->reconnect) = 1;
             continue;
         }
         const char **slot = flag(a, "-servername")        ? &o->servername

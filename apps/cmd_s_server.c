@@ -17,7 +17,7 @@ static void usage(FILE *f)
             "usage: glass s_server -cert FILE -key FILE [-accept [HOST:]PORT] [-pass SRC]\n"
             "                      [-CAfile FILE] [-CRL FILE] [-verify N | -Verify N]\n"
             "                      [-www | -WWW | -rev] [-msg] [-trace] [-keylogfile FILE]\n"
-            "                      [-naccept N] [-quiet] [--max-clients N]\n"
+            "                      [-naccept N] [-quiet] [-no_etm] [-no_ems] [--max-clients N]\n"
             "                      [--handshake-timeout S] [--idle-timeout S]\n\n"
             "A TLS 1.2 server (TLS_DHE_RSA_WITH_AES_256_CBC_SHA256, RFC 5246) that any\n"
             "TLS 1.2 client can talk to: openssl s_client, curl, gnutls-cli, Python's ssl.\n"
@@ -44,6 +44,8 @@ static void usage(FILE *f)
             "                       the SSLKEYLOGFILE variable does the same\n"
             "  -naccept N           exit after N connections\n"
             "  -quiet               no per-connection lines on stderr\n"
+            "  -no_etm              refuse encrypt_then_mac (RFC 7366): MAC-then-encrypt\n"
+            "  -no_ems              refuse extended_master_secret (RFC 7627)\n"
             "  --max-clients N      connections at once (default %u)\n"
             "  --handshake-timeout S  seconds a client has to finish (default %u)\n"
             "  --idle-timeout S     seconds of silence before a close (default %u)\n\n"
@@ -91,8 +93,8 @@ static int parse(int argc, char **argv, tlstool_server_opts *o, char *host, size
                 o->render = flag(a, "-msg") ? TLSTOOL_RENDER_MSG : TLSTOOL_RENDER_TRACE;
             continue;
         }
-        if (flag(a, "-quiet")) {
-            o->quiet = 1;
+        if (flag(a, "-quiet") || flag(a, "-no_etm") || flag(a, "-no_ems")) {
+            *(flag(a, "-quiet") ? &o->quiet : flag(a, "-no_etm") ? &o->no_etm : &o->no_ems) = 1;
             continue;
         }
         int known = flag(a, "-accept") || flag(a, "-port") || flag(a, "-cert") ||

@@ -39,6 +39,7 @@ typedef struct tclient {
     tlstool_keylog *keylog;
     glass_config cfg;
     tlstool_tap tap;
+    tlstool_session sess;       /* offered on the next connection */
     glass_engine *eng;
     int fd;
     int done;                   /* HANDSHAKE_DONE seen */
@@ -59,8 +60,6 @@ static int client_setup(tclient *c)
     const tlstool_client_opts *o = c->o;
     if (o->host == NULL)
         return app_error(CMD, "-connect HOST:PORT is required (see --help)");
-    if (o->cafile == NULL)
-        return app_error(CMD, "-CAfile FILE is required: the server's chain is checked against it");
     if (tlstool_ident_load(CMD, &c->id, o->cert, o->key, o->pass, o->cafile, o->crl) != 0)
         return 1;
     if (tlstool_keylog_open(CMD, o->keylogfile, &c->keylog) != 0)
@@ -70,6 +69,10 @@ static int client_setup(tclient *c)
     tlstool_ident_config(&c->id, &c->cfg);
     const char *sn = o->servername != NULL ? o->servername : o->host;
     tlstool_profile_client(&c->cfg, sn, o->verify_hostname != NULL ? o->verify_hostname : sn);
+    c->cfg.disable_etm = o->no_etm;
+    c->cfg.disable_ems = o->no_ems;
+    if (o->sess_in != NULL && tlstool_session_load(CMD, o->sess_in, &c->sess) != 0)
+        return 1;
     return 0;
 }
 
@@ -142,13 +145,12 @@ static int handshake(tclient *c)
     glass_config cfg = c->cfg;
     cfg.now = net_wall_time();
     tlstool_tap_clear(&c->tap);
-    int traced = tlstool_tap_init(&c->tap, c->keylog, c->o->render, stdout, "");
-    cfg.trace = traced ? &c->tap.tracer : NULL;
+    tlstool_tap_init(&c->tap, &cfg, c->keylog, c->o->render, stdout, "");
     c->done = c->closed = c->have_sent = c->have_recv = 0;
     c->fail = GLASS_OK;
+    cfg.session = c->sess.blob;
+    cfg.session_len = c->sess.len;
     err = glass_engine_new(&c->eng, &cfg);
-    if (err == GLASS_OK)
-        err = tlstool_session_offer(c->eng, c->o->sess_in);
     if (err == GLASS_OK)
         err = glass_engine_start(c->eng);
     if (err != GLASS_OK)
@@ -233,8 +235,11 @@ static int converse(tclient *c)
 static int reconnect(tclient *c)
 {
     for (int i = 0; i < TC_RECONNECTS; i++) {
-        if (tlstool_session_keep(c->eng) != GLASS_OK)
-            return app_error(CMD, "-reconnect: this engine cannot resume sessions");
+        glass_err err = tlstool_session_take(c->eng, &c->sess);
+        if (err != GLASS_OK)
+            return app_error(CMD, "-reconnect: %s", err == GLASS_ERR_PROTO_STATE
+                             ? "the server gave no session ID: nothing to resume"
+                             : glass_strerror(err));
         hang_up(c);
         printf("drop connection and then reconnect\n");
         if (handshake(c) != 0)
@@ -268,6 +273,7 @@ int tlstool_client_run(const tlstool_client_opts *o)
         rc = converse(&c);
     hang_up(&c);
     tlstool_tap_clear(&c.tap);
+    tlstool_session_free(&c.sess);
     tlstool_keylog_close(c.keylog);
     tlstool_ident_free(&c.id);
     return rc;

@@ -54,21 +54,11 @@ int tlstool_keylog_open(const char *cmd, const char *path, tlstool_keylog **out)
     return 0;
 }
 
-static void put_hex(FILE *f, const uint8_t *p, size_t n)
+void tlstool_keylog_write(tlstool_keylog *kl, const char *line)
 {
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%02x", p[i]);
-}
-
-void tlstool_keylog_write(tlstool_keylog *kl, const uint8_t client_random[32],
-                          const uint8_t master_secret[48])
-{
-    if (kl == NULL)
+    if (kl == NULL || line == NULL)
         return;
-    fputs("CLIENT_RANDOM ", kl->f);
-    put_hex(kl->f, client_random, 32);
-    fputc(' ', kl->f);
-    put_hex(kl->f, master_secret, 48);
+    fputs(line, kl->f);
     fputc('\n', kl->f);
     fflush(kl->f);
 }

@@ -43,13 +43,14 @@
 #define TS_MAX_PENDING  (2u * 1024u * 1024u)
 #define TS_IN_MAX       8192u       /* request bytes kept for -www / -WWW / -rev */
 #define TS_CLOSE_GRACE  2000        /* ms to flush a last alert */
+#define TS_CACHE_ENTRIES 1024       /* sessions kept for resumption */
+#define TS_CACHE_LIFETIME 7200      /* seconds (RFC 5246 §F.1.4: at most 24 hours) */
 
 typedef struct tconn {
     int fd;
     unsigned long id;
     glass_engine *eng;
     tlstool_tap tap;
-    int traced;
     int established;
     int closing;                /* the engine is done: flush, then close */
     int64_t hs_deadline, idle_deadline, close_deadline;
@@ -62,6 +63,7 @@ typedef struct tserver {
     const tlstool_server_opts *o;
     tlstool_ident id;
     tlstool_keylog *keylog;
+    glass_session_cache *cache; /* session-ID resumption (RFC 5246 §7.3) */
     glass_config cfg;           /* the template every connection copies */
     int lfd;
     tconn **c;
@@ -117,6 +119,12 @@ static int server_setup(tserver *s)
     s->cfg.role = GLASS_ROLE_SERVER;
     tlstool_ident_config(&s->id, &s->cfg);
     tlstool_profile_server(&s->cfg, o->verify);
+    s->cfg.disable_etm = o->no_etm;
+    s->cfg.disable_ems = o->no_ems;
+    glass_err err = glass_session_cache_new(&s->cache, TS_CACHE_ENTRIES, TS_CACHE_LIFETIME);
+    if (err != GLASS_OK)
+        return app_error(CMD, "session cache: %s", glass_strerror(err));
+    s->cfg.session_cache = s->cache;
     uint16_t port = 0;
     if (net_listen(o->bind, (uint16_t)o->port, 128, &s->lfd, &port) != GLASS_OK)
         return app_error(CMD, "cannot listen on %s:%lu: %s", o->bind, o->port, strerror(errno));
@@ -166,14 +174,14 @@ static void accept_one(tserver *s)
     cfg.now = net_wall_time();
     char prefix[24];
     snprintf(prefix, sizeof prefix, "#%lu ", c->id);
-    c->traced = tlstool_tap_init(&c->tap, s->keylog, s->o->render, stderr, prefix);
-    cfg.trace = c->traced ? &c->tap.tracer : NULL;
+    tlstool_tap_init(&c->tap, &cfg, s->keylog, s->o->render, stderr, prefix);
     glass_err err = glass_engine_new(&c->eng, &cfg);
     if (err == GLASS_OK)
         err = glass_engine_start(c->eng);
     if (err != GLASS_OK) {
         note(s, c, "cannot start a session: %s", glass_strerror(err));
         conn_free(c);
+        s->finished++;
         return;
     }
     int64_t now = net_now_ms();
@@ -413,6 +421,7 @@ int tlstool_server_run(const tlstool_server_opts *o)
     if (s.lfd >= 0)
         close(s.lfd);
     tlstool_keylog_close(s.keylog);
+    glass_session_cache_free(s.cache);
     tlstool_ident_free(&s.id);
     return rc;
 }

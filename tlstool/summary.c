@@ -77,8 +77,8 @@ void tlstool_print_summary(FILE *out, const glass_engine *e, const tlstool_tap *
     fprintf(out, "%s, %s, Cipher is %s\n", si.resumed ? "Reused" : "New",
             tlstool_version_name(version), tlstool_suite_openssl_name(suite));
     fprintf(out, "Cipher (IANA): %s (0x%04X)\n", tlstool_suite_iana_name(suite), (unsigned)suite);
-    fprintf(out, "Server public key is %u bit\n", bits);
-    fprintf(out, "Secure Renegotiation IS supported\n");
+    fprintf(out, "Server public key is %u bit\n", bits != 0 ? bits : si.peer_key_bits);
+    fprintf(out, "Secure Renegotiation IS%s supported\n", si.secure_renegotiation ? "" : " NOT");
     fprintf(out, "Extended master secret: %s\n", si.ems ? "yes" : "no");
     fprintf(out, "Encrypt-then-MAC: %s\n", si.etm ? "yes" : "no");
     fprintf(out, "SSL-Session:\n");
@@ -89,7 +89,10 @@ void tlstool_print_summary(FILE *out, const glass_engine *e, const tlstool_tap *
     fprintf(out, "\n    Master-Key: ");
     if (tap != NULL && tap->have_master)
         put_hex(out, tap->master_secret, 48);
-    fprintf(out, "\n    Verify return code: 0 (ok)\n---\n");
+    if (si.verify_result == GLASS_OK)
+        fprintf(out, "\n    Verify return code: 0 (ok)\n---\n");
+    else
+        fprintf(out, "\n    Verify return code: 1 (%s)\n---\n", glass_strerror(si.verify_result));
     fflush(out);
 }
 
@@ -112,13 +115,14 @@ size_t tlstool_status_page(const glass_engine *e, char *buf, size_t cap)
                      "Extended master secret: %s\n"
                      "Encrypt-then-MAC: %s\n"
                      "Session   : %s\n"
+                     "Server name asked: %s\n"
                      "Client certificate: %s\n"
                      "Client public key: %u bit\n"
                      "</pre></BODY></HTML>\r\n",
                      tlstool_version_name(version), tlstool_suite_openssl_name(suite),
                      tlstool_suite_iana_name(suite), (unsigned)suite,
                      si.group_name[0] ? si.group_name : "none", si.dh_bits, si.ems ? "yes" : "no",
-                     si.etm ? "yes" : "no", si.resumed ? "reused" : "new", subject, bits);
+                     si.etm ? "yes" : "no", si.resumed ? "reused" : "new", si.sni[0] ? si.sni : "(none)", subject, bits);
     if (n < 0)
         return 0;
     return (size_t)n < cap ? (size_t)n : cap - 1;

@@ -103,10 +103,10 @@ typedef struct tlstool_keylog tlstool_keylog;
  * SSLKEYLOGFILE environment variable when path is NULL; *out stays NULL
  * when neither is set.  On failure prints one line and returns 1. */
 int tlstool_keylog_open(const char *cmd, const char *path, tlstool_keylog **out);
-/* Appends "CLIENT_RANDOM <client_random hex> <master_secret hex>\n" and
- * flushes it, so a running Wireshark sees the line at once. */
-void tlstool_keylog_write(tlstool_keylog *kl, const uint8_t client_random[32],
-                          const uint8_t master_secret[48]);
+/* Appends one line ("CLIENT_RANDOM <client_random hex> <master_secret
+ * hex>", as the engine's key log hook gives it) and a newline, and
+ * flushes, so a running Wireshark sees it at once. */
+void tlstool_keylog_write(tlstool_keylog *kl, const char *line);
 void tlstool_keylog_close(tlstool_keylog *kl);
 
 /* ---- one tracer per connection (tap.c, render.c) ----------------------- */
@@ -117,23 +117,25 @@ enum tlstool_render {
     TLSTOOL_RENDER_TRACE        /* -trace: every field and every secret */
 };
 
-/* What the engine's trace events are used for on one connection. */
+/* What one connection does with the engine's trace events and key log
+ * line. */
 typedef struct tlstool_tap {
-    tlstool_keylog *keylog;     /* NULL: no key log */
+    tlstool_keylog *keylog;     /* NULL: no key log file */
     enum tlstool_render render;
     FILE *out;                  /* where -msg / -trace print */
     char prefix[24];            /* before every line ("#3 ") */
-    uint8_t client_random[32];  /* from ClientHello, sent or received */
-    int have_random;
-    uint8_t master_secret[48];  /* as derived (wiped in tlstool_tap_clear) */
+    uint8_t master_secret[48];  /* from the key log line (wiped in tlstool_tap_clear) */
     int have_master;
-    glass_tracer tracer;        /* give &tap->tracer to glass_config.trace */
+    glass_tracer tracer;        /* &tracer goes to glass_config.trace */
 } tlstool_tap;
 
-/* Sets up tap; returns 1 if it has anything to do (then cfg->trace should
- * be &tap->tracer), 0 when the engine may run silent (and fast). */
-int tlstool_tap_init(tlstool_tap *tap, tlstool_keylog *kl, enum tlstool_render render, FILE *out,
-                     const char *prefix);
+/* Sets up tap and points cfg at it: cfg->keylog always (the summary shows
+ * the master secret; the file gets the line when kl is set), cfg->trace
+ * only for -msg / -trace, so the engine otherwise runs silent (and fast). */
+void tlstool_tap_init(tlstool_tap *tap, glass_config *cfg, tlstool_keylog *kl,
+                      enum tlstool_render render, FILE *out, const char *prefix);
+/* The glass_keylog_fn behind cfg->keylog (arg is the tlstool_tap *). */
+void tlstool_tap_keylog(void *arg, const char *line);
 /* Wipes the master secret kept for the key log. */
 void tlstool_tap_clear(tlstool_tap *tap);
 /* The glass_trace_fn behind tap->tracer (arg is the tlstool_tap *). */
@@ -154,15 +156,25 @@ void tlstool_profile_client(glass_config *cfg, const char *servername, const cha
 
 /* ---- sessions to resume (session.c) ---------------------------------------- */
 
-/* Before glass_engine_start on a client: offers the session kept by
- * tlstool_session_keep, else the one saved in path (-sess_in; NULL: none),
- * for an abbreviated handshake (RFC 5246 §7.3). */
-glass_err tlstool_session_offer(glass_engine *e, const char *path);
-/* Keeps e's session in memory for the next tlstool_session_offer. */
-glass_err tlstool_session_keep(const glass_engine *e);
-/* -sess_out: writes e's session to path atomically, mode 0600 (it holds
- * the master secret).  Prints one line and returns 1 on failure. */
+/* A saved session (the engine's opaque blob: session ID, master secret,
+ * EMS flag, suite, server name and certificate), for glass_config.session. */
+typedef struct tlstool_session {
+    uint8_t *blob;              /* NULL: none (a full handshake) */
+    size_t len;
+} tlstool_session;
+
+/* -sess_in: reads a file written by tlstool_session_save.  Prints one line
+ * and returns 1 on failure. */
+int tlstool_session_load(const char *cmd, const char *path, tlstool_session *s);
+/* Takes e's session (after HANDSHAKE_DONE) into s, replacing what s held.
+ * GLASS_ERR_PROTO_STATE when the server gave no session ID. */
+glass_err tlstool_session_take(const glass_engine *e, tlstool_session *s);
+/* -sess_out: writes e's session to path as PEM ("GLASS TLS SESSION"),
+ * atomically and with mode 0600 (it holds the master secret).  Prints one
+ * line and returns 1 on failure. */
 int tlstool_session_save(const char *cmd, const glass_engine *e, const char *path);
+/* Wipes and frees. */
+void tlstool_session_free(tlstool_session *s);
 
 /* ---- what a handshake settled (facts.c) ---------------------------------- */
 
@@ -174,9 +186,13 @@ typedef struct tlstool_facts {
     uint16_t group;             /* RFC 7919 NamedGroup, 0 for an unnamed group */
     char group_name[24];        /* "ffdhe2048", or "" */
     unsigned dh_bits;           /* size of the DH prime p */
+    unsigned peer_key_bits;     /* the peer's RSA modulus, 0 without a certificate */
     int ems, etm, resumed;      /* RFC 7627, RFC 7366, abbreviated handshake */
+    int secure_renegotiation;   /* RFC 5746 signalled */
+    glass_err verify_result;    /* the peer chain's check (GLASS_OK: verified) */
     uint8_t session_id[32];
     size_t session_id_len;
+    char sni[GLASS_MAX_NAME + 1];   /* server: the name the client asked for */
 } tlstool_facts;
 
 void tlstool_engine_facts(const glass_engine *e, tlstool_facts *out);
@@ -227,6 +243,7 @@ typedef struct tlstool_server_opts {
     unsigned long hs_timeout;   /* seconds */
     unsigned long idle_timeout; /* seconds */
     int quiet;                  /* -quiet: no per-connection lines */
+    int no_etm, no_ems;         /* -no_etm, -no_ems: refuse RFC 7366 / RFC 7627 */
 } tlstool_server_opts;
 
 void tlstool_server_defaults(tlstool_server_opts *o);
@@ -257,6 +274,7 @@ typedef struct tlstool_client_opts {
     const char *sess_out, *sess_in;
     int reconnect;              /* -reconnect: 5 more connections resuming */
     int quiet;                  /* -quiet: no summary block */
+    int no_etm, no_ems;         /* -no_etm, -no_ems: do not offer RFC 7366 / RFC 7627 */
     unsigned long timeout;      /* seconds for connect and handshake */
 } tlstool_client_opts;
 
