@@ -37,7 +37,10 @@
  *                  server to stdout;
  *       summary.c  the block both print after a handshake (protocol,
  *                  cipher by its OpenSSL and IANA names, group, key sizes,
- *                  verification result, session).
+ *                  verification result, session), from facts.c;
+ *       session.c  -sess_out / -sess_in / -reconnect;
+ *       compare.c  `glass compare`: a glass and a TLS 1.2 handshake side
+ *                  by side.
  *
  * STANDARDS
  *     RFC 5246 (TLS 1.2), with the extensions RFC 7627 (extended master
@@ -283,5 +286,12 @@ void tlstool_client_defaults(tlstool_client_opts *o);
  * copies stdin to the server and the server to stdout until either side
  * closes.  Returns the exit status. */
 int tlstool_client_run(const tlstool_client_opts *o);
+
+/* ---- glass compare (compare.c) ------------------------------------------ */
+
+/* Runs one glass and one TLS 1.2 handshake in-process with the same keys
+ * and seed and prints them side by side, each difference named (text, or
+ * an HTML table when html = 1).  Returns the exit status. */
+int tlstool_compare_run(uint64_t seed, int html, FILE *out);
 
 #endif
