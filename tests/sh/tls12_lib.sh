@@ -24,7 +24,7 @@ TLS_PIDS=""
 PW=pass:tlspw
 SUITE=DHE-RSA-AES256-SHA256
 # openssl s_server as a peer: TLS 1.2 and our one suite only.
-OSSL_SERVER="openssl s_server -tls1_2 -cipher $SUITE -quiet"
+OSSL_SERVER="openssl s_server -tls1_2 -cipher $SUITE"
 OSSL_CLIENT="openssl s_client -tls1_2 -cipher $SUITE"
 
 tls_cleanup() {
