@@ -128,8 +128,9 @@
 #define GLASS_MAX_PLAINTEXT      16384   /* 2^14, as TLS (RFC 5246 §6.2.1) */
 #define GLASS_RECORD_IV_LEN      16
 #define GLASS_RECORD_MAC_LEN     32
-/* Largest protected fragment: IV + (plaintext + 1..16 bytes of padding) + MAC. */
-#define GLASS_MAX_FRAGMENT (GLASS_RECORD_IV_LEN + GLASS_MAX_PLAINTEXT + 16 + GLASS_RECORD_MAC_LEN)
+/* Largest protected fragment accepted: 2^14 + 2048 (RFC 5246 §6.2.3), room
+ * for the IV, the MAC and up to 256 bytes of padding. */
+#define GLASS_MAX_FRAGMENT (GLASS_MAX_PLAINTEXT + 2048)
 #define GLASS_RANDOM_LEN         32
 #define GLASS_VERIFY_DATA_LEN    12
 #define GLASS_HS_HEADER_LEN      4       /* msg_type(1) length(3) */
@@ -351,7 +352,8 @@ typedef struct glass_config {
 
 /* ---- the engine ------------------------------------------------------------- */
 
-/* The handshake states, one per message awaited (RFC 5246 §7.3 figure 1).
+/* The handshake states, one per message awaited (RFC 5246 §7.3, Figure 1;
+ * a resumed TLS 1.2 session goes through the Figure 2 subset).
  * gdb prints these names; glass_engine_state_name gives them as strings. */
 typedef enum glass_state {
     GLASS_STATE_START = 0,                /* before glass_engine_start */
@@ -361,6 +363,7 @@ typedef enum glass_state {
     GLASS_STATE_C_WAIT_SERVER_KEY_EXCHANGE,
     GLASS_STATE_C_WAIT_CERTIFICATE_REQUEST,
     GLASS_STATE_C_WAIT_SERVER_HELLO_DONE,
+    GLASS_STATE_C_WAIT_CHANGE_CIPHER_SPEC, /* TLS 1.2 only */
     GLASS_STATE_C_WAIT_FINISHED,
     GLASS_STATE_C_ENROLL_READY,           /* server-authenticated only: may enroll */
     GLASS_STATE_C_WAIT_ENROLL_RESPONSE,
@@ -370,6 +373,7 @@ typedef enum glass_state {
     GLASS_STATE_S_WAIT_CERTIFICATE,
     GLASS_STATE_S_WAIT_CLIENT_KEY_EXCHANGE,
     GLASS_STATE_S_WAIT_CERTIFICATE_VERIFY,
+    GLASS_STATE_S_WAIT_CHANGE_CIPHER_SPEC, /* TLS 1.2 only */
     GLASS_STATE_S_WAIT_FINISHED,
     GLASS_STATE_S_WAIT_ENROLL_REQUEST,    /* client unauthenticated: only enrollment */
     GLASS_STATE_S_WAIT_ENROLL_REPLY,      /* the application must answer */

@@ -55,6 +55,10 @@ const uint8_t *glass_get_bytes(glass_reader *r, size_t n);
 
 #define GLASS_MAX_LIST  64      /* entries in ClientHello's suite and group lists */
 #define GLASS_MAX_CHAIN 8       /* certificates in a Certificate message */
+/* The longest handshake message body accepted when messages may span
+ * records (TLS 1.2): room for a chain of GLASS_MAX_CHAIN large
+ * certificates. */
+#define GLASS_MAX_HANDSHAKE (GLASS_MAX_CHAIN * 16384 + 64)
 
 typedef struct glass_client_hello {
     uint16_t version;
@@ -173,39 +177,70 @@ glass_err glass_decode_enroll_response(const uint8_t *body, size_t len,
  * sequence number. */
 typedef struct glass_direction {
     int active;
+    int etm;                    /* 1 encrypt-then-MAC (RFC 7366), 0 MAC-then-
+                                   encrypt (RFC 5246 §6.2.3.2) */
+    uint16_t version;           /* record version bytes; 0 means GLASS_VERSION */
     uint8_t mac_key[HMAC_SHA256_LEN];
-    aes256_ctx aes;
+    aes256_ctx aes;             /* expanded by aes256_ct_init */
     uint64_t seq;
 } glass_direction;
 
-/* Turns protection on with the given keys; seq starts at 0. */
+/* Turns protection on with the given keys (the constant-time AES); seq
+ * starts at 0.  etm chooses encrypt-then-MAC (glass always). */
 glass_err glass_direction_activate(glass_direction *d, const uint8_t mac_key[HMAC_SHA256_LEN],
-                                   const uint8_t enc_key[AES256_KEY_LEN]);
+                                   const uint8_t enc_key[AES256_KEY_LEN], int etm);
 void glass_direction_clear(glass_direction *d);
 
-/* Appends one record of `type` carrying pt[0..len) (1..GLASS_MAX_PLAINTEXT)
- * to out: plaintext if d is not active, else
- *   header || IV || AES-256-CBC(pt || padding) || HMAC(header || seq || IV || ct).
- * The IV comes from rnd.  Traces "derive record IV", "derive record MAC" and
- * "send record". */
+/* Appends one record of `type` carrying pt[0..len) (1..GLASS_MAX_PLAINTEXT;
+ * 0 only for protected application data) to out: plaintext if d is not
+ * active, else protected as record.c's essay draws it (encrypt-then-MAC per
+ * RFC 7366 when d->etm, MAC-then-encrypt per RFC 5246 §6.2.3.2 when not).
+ * The IV comes from rnd.  Traces "derive record IV", "derive record MAC"
+ * and "send record". */
 glass_err glass_record_seal(glass_direction *d, uint8_t type, const uint8_t *pt, size_t len,
                             glass_random_fn rnd, void *rnd_arg, const glass_tracer *trace,
                             glass_buf *out);
 
 /* Checks a record header (the first 5 bytes of hdr): content type
- * (GLASS_ERR_PROTO_UNEXPECTED), version (GLASS_ERR_PROTO_VERSION), length
- * (GLASS_ERR_PROTO_RECORD_OVERFLOW above the limit for a plaintext or a
- * protected record, GLASS_ERR_PROTO_DECODE for 0).  *fragment_len is set. */
-glass_err glass_record_check_header(const uint8_t hdr[GLASS_RECORD_HEADER_LEN], int is_protected,
-                                    size_t *fragment_len);
+ * (GLASS_ERR_PROTO_UNEXPECTED), version equal to `version`
+ * (GLASS_ERR_PROTO_VERSION), length (GLASS_ERR_PROTO_RECORD_OVERFLOW above
+ * the limit for a plaintext or a protected record, GLASS_ERR_PROTO_DECODE
+ * for 0).  *fragment_len is set. */
+glass_err glass_record_check_header(const uint8_t hdr[GLASS_RECORD_HEADER_LEN], uint16_t version,
+                                    int is_protected, size_t *fragment_len);
 
 /* Opens one whole record rec[0..rec_len) (header checked already): plaintext
- * if d is not active, else verify the MAC in constant time
- * (GLASS_ERR_PROTO_BAD_MAC), only then decrypt and check the padding in
- * constant time (GLASS_ERR_PROTO_BAD_MAC as well).  pt needs room for
- * GLASS_MAX_FRAGMENT bytes.  Traces "derive record MAC". */
+ * if d is not active, else (encrypt-then-MAC) verify the MAC in constant
+ * time (GLASS_ERR_PROTO_BAD_MAC), only then decrypt and check the padding
+ * in constant time (GLASS_ERR_PROTO_BAD_MAC as well), or (MAC-then-encrypt)
+ * glass_record_open_mte.  *pt_len may be 0 (an empty record; the engine
+ * decides whether that is allowed).  pt needs room for GLASS_MAX_FRAGMENT
+ * bytes.  Traces "derive record MAC". */
 glass_err glass_record_open(glass_direction *d, const uint8_t *rec, size_t rec_len,
                             const glass_tracer *trace, uint8_t *pt, size_t *pt_len);
+
+/* The 13-byte MAC header seq_num || type || version || length (RFC 5246
+ * §6.2.3.1) with d's sequence number and version. */
+#define GLASS_MAC_HEADER_LEN 13
+void glass_record_mac_header(const glass_direction *d, uint8_t type, size_t length,
+                             uint8_t out[GLASS_MAC_HEADER_LEN]);
+
+/* CBC decryption over the constant-time AES (record.c). */
+void glass_record_cbc_decrypt(const aes256_ctx *k, const uint8_t iv[AES_BLOCK_LEN],
+                              const uint8_t *in, size_t len, uint8_t *out);
+
+/* The CBC padding check of RFC 5246 §6.2.3.2 in constant time over the
+ * last min(256, c_len) bytes of pt[0..c_len), leaving room for `reserved`
+ * bytes before the padding: all-ones when good; *pad_len = p + 1 (0 when
+ * bad). */
+uint32_t glass_record_check_padding(const uint8_t *pt, size_t c_len, size_t reserved,
+                                    size_t *pad_len);
+
+/* MAC-then-encrypt (record_mte.c): decrypt, then check the padding and the
+ * MAC with no branch and no memory access that depends on the plaintext
+ * (Lucky Thirteen).  Every failure is GLASS_ERR_PROTO_BAD_MAC. */
+glass_err glass_record_open_mte(glass_direction *d, const uint8_t *rec, size_t rec_len,
+                                const glass_tracer *trace, uint8_t *pt, size_t *pt_len);
 
 /* ---- sessions (session.c) ---------------------------------------------------- */
 
@@ -227,6 +262,29 @@ void glass_session_cache_put(glass_session_cache *c, const glass_session *s);
  * `now`; 1 and *s filled, or 0. */
 int glass_session_cache_get(glass_session_cache *c, const uint8_t *id, size_t id_len,
                             int64_t now, glass_session *s);
+
+/* ---- the dissector's cursor (dissect.c, dissect_app.c) ------------------------ */
+
+/* A cursor over the bytes, reporting absolute offsets (base + off). */
+typedef struct glass_dis {
+    const uint8_t *p;
+    size_t len;
+    size_t off;
+    size_t base;
+    int bad;
+    glass_dissect_fn cb;
+    void *arg;
+    const char *msg;        /* "ClientHello": prefix of field names */
+} glass_dis;
+
+/* Reports the next n bytes as field `name` and advances; marks the cursor
+ * bad (and reports nothing) if they are not all there. */
+const uint8_t *glass_dis_field(glass_dis *d, size_t n, const char *name, const char *meaning);
+/* The big-endian number in q[0..n) (0 for NULL). */
+size_t glass_dis_be(const uint8_t *q, size_t n);
+/* Dissects an application message at absolute offset base (dissect_app.c). */
+glass_err glass_dissect_app_at(const uint8_t *msg, size_t len, size_t base,
+                               glass_dissect_fn cb, void *arg);
 
 /* ---- the key schedule (keysched.c; docs/PROTOCOL.md §5) ---------------------- */
 

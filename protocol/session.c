@@ -11,7 +11,7 @@
  * CT: the session_id lookup compares public bytes (the ID travels in clear
  * in both hellos); the master secrets are only copied, never compared.
  */
-#include "protocol/protocol_internal.h"
+#include "protocol/engine_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,4 +95,37 @@ int glass_session_cache_get(glass_session_cache *c, const uint8_t *id, size_t id
         return 1;
     }
     return 0;
+}
+
+/* ---- what a connection negotiated, and its session blob ---------------------------- */
+
+/* See protocol.h. */
+void glass_engine_info(const glass_engine *e, glass_conn_info *info)
+{
+    memset(info, 0, sizeof *info);
+    info->profile = e->cfg.profile;
+    info->verify_result = GLASS_OK;
+    if (e->suite == 0)
+        return;
+    info->version = GLASS_VERSION;
+    info->suite = e->suite;
+    info->group = e->group_id;
+    info->dh_bits = e->group ? mpz_sizeinbase(e->group->p, 2) : 0;
+    if (e->have_peer_cert)
+        info->peer_key_bits = mpz_sizeinbase(e->peer_cert.pub.n, 2);
+    info->ems = 1;
+    info->etm = 1;
+    info->peer_version = GLASS_VERSION;
+}
+
+/* See protocol.h. */
+glass_err glass_engine_session_save(const glass_engine *e, uint8_t *out, size_t cap,
+                                    size_t *out_len)
+{
+    (void)out;
+    (void)cap;
+    if (e == NULL || out_len == NULL)
+        return GLASS_ERR_ARG;
+    *out_len = 0;
+    return GLASS_ERR_PROTO_STATE;
 }
