@@ -34,8 +34,8 @@ static int simple(int code, const char *reason, uint8_t **resp, size_t *resp_len
 {
     char buf[256];
     int n = snprintf(buf, sizeof buf,
-                     "HTTP/1.0 %d %s\r\nContent-type: text/plain\r\n\r\n%d %s\r\n", code, reason,
-                     code, reason);
+                     "HTTP/1.0 %d %s\r\nContent-type: text/plain\r\nContent-length: %zu\r\n\r\n"
+                     "%d %s\r\n", code, reason, strlen(reason) + 6, code, reason);
     *resp = malloc((size_t)n);
     if (*resp == NULL)
         return -1;
@@ -85,8 +85,9 @@ static int serve_file(const char *path, uint8_t **resp, size_t *resp_len)
     if (glass_read_file(full, TLSTOOL_WWW_MAX_FILE, &data, &len) != GLASS_OK)
         return simple(404, "Not Found", resp, resp_len);
     char head[160];
-    int hn = snprintf(head, sizeof head, "HTTP/1.0 200 ok\r\nContent-type: %s\r\n\r\n",
-                      content_type(full));
+    int hn = snprintf(head, sizeof head,
+                      "HTTP/1.0 200 ok\r\nContent-type: %s\r\nContent-length: %zu\r\n\r\n",
+                      content_type(full), len);
     *resp = malloc((size_t)hn + len);
     if (*resp == NULL) {
         free(data);
