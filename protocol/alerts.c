@@ -119,6 +119,8 @@ uint8_t glass_alert_for_error(glass_err err)
         return GLASS_ALERT_HANDSHAKE_FAILURE;
     case GLASS_ERR_PROTO_RENEGOTIATION:      /* RFC 5746 §4.2 */
         return GLASS_ALERT_NO_RENEGOTIATION;
+    case GLASS_ERR_PROTO_UNSUPPORTED_EXT:    /* RFC 5246 §7.4.1.4 */
+        return GLASS_ALERT_UNSUPPORTED_EXTENSION;
     default:
         return GLASS_ALERT_INTERNAL_ERROR;
     }

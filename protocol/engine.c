@@ -339,6 +339,11 @@ static glass_err handle_alert(glass_engine *e, const uint8_t *pt, size_t len)
         push_simple(e, GLASS_EV_CLOSED, 0, GLASS_OK);
         return GLASS_OK;
     }
+    /* TLS 1.2: a warning is only a warning (RFC 5246 §7.2: e.g.
+     * no_renegotiation, user_canceled); the connection goes on.  In glass
+     * every alert but close_notify is fatal. */
+    if (pt[0] == GLASS_ALERT_LEVEL_WARNING && e->cfg.profile == GLASS_PROFILE_TLS12)
+        return GLASS_OK;
     /* Every other alert is fatal: nothing more is processed. */
     e->err = GLASS_ERR_PROTO_ALERT;
     glass_eng_set_state(e, GLASS_STATE_ERROR);
@@ -461,6 +466,42 @@ glass_err glass_engine_feed(glass_engine *e, const uint8_t *bytes, size_t len)
 
 /* ---- the rest of the API ------------------------------------------------------------- */
 
+/* The config's own consistency (see glass_engine_new in protocol.h). */
+static glass_err check_config(const glass_config *cfg)
+{
+    int tls = cfg->profile == GLASS_PROFILE_TLS12;
+    if (cfg->profile != GLASS_PROFILE_GLASS && cfg->profile != GLASS_PROFILE_TLS12)
+        return GLASS_ERR_ARG;
+    if (cfg->role != GLASS_ROLE_CLIENT && cfg->role != GLASS_ROLE_SERVER)
+        return GLASS_ERR_ARG;
+    if (cfg->client_auth > GLASS_CLIENT_AUTH_REQUIRE || cfg->peer_verify > GLASS_PEER_VERIFY_REPORT)
+        return GLASS_ERR_ARG;
+    /* Who checks whom: glass always; TLS 1.2 as asked. */
+    int report = tls && cfg->peer_verify == GLASS_PEER_VERIFY_REPORT;
+    int asks_client = cfg->client_auth == GLASS_CLIENT_AUTH_REQUEST ||
+                      cfg->client_auth == GLASS_CLIENT_AUTH_REQUIRE ||
+                      (!tls && cfg->client_auth == GLASS_CLIENT_AUTH_DEFAULT);
+    int needs_anchors = cfg->role == GLASS_ROLE_CLIENT ? !report : asks_client;
+    if ((cfg->anchors == NULL || cfg->n_anchors == 0) && (needs_anchors || !tls))
+        return GLASS_ERR_ARG;
+    if (cfg->n_anchors > 0 && cfg->anchors == NULL)
+        return GLASS_ERR_ARG;
+    if (cfg->n_groups > GLASS_MAX_GROUPS || cfg->n_chain > GLASS_MAX_CHAIN ||
+        (cfg->n_chain > 0 && cfg->chain == NULL) || (cfg->n_chain == 0) != (cfg->key == NULL))
+        return GLASS_ERR_ARG;
+    if (cfg->role == GLASS_ROLE_CLIENT && !report &&
+        (cfg->server_name == NULL || cfg->server_name[0] == 0))
+        return GLASS_ERR_ARG;
+    if (cfg->role == GLASS_ROLE_SERVER && cfg->n_chain == 0)
+        return GLASS_ERR_ARG;
+    for (size_t i = 0; i < cfg->n_groups; i++)
+        if (dh_group_by_tls_id(cfg->groups[i]) == NULL)
+            return GLASS_ERR_ARG;
+    if (cfg->session != NULL && (!tls || cfg->role != GLASS_ROLE_CLIENT))
+        return GLASS_ERR_ARG;
+    return GLASS_OK;
+}
+
 /* See protocol.h. */
 glass_err glass_engine_new(glass_engine **out, const glass_config *cfg)
 {
@@ -469,23 +510,9 @@ glass_err glass_engine_new(glass_engine **out, const glass_config *cfg)
     if (out == NULL || cfg == NULL)
         return GLASS_ERR_ARG;
     *out = NULL;
-    if (cfg->anchors == NULL || cfg->n_anchors == 0 || cfg->n_groups > GLASS_MAX_GROUPS ||
-        cfg->n_chain > GLASS_MAX_CHAIN || (cfg->n_chain > 0 && cfg->chain == NULL) ||
-        (cfg->n_chain == 0) != (cfg->key == NULL))
-        return GLASS_ERR_ARG;
-    if (cfg->role == GLASS_ROLE_CLIENT && (cfg->server_name == NULL || cfg->server_name[0] == 0))
-        return GLASS_ERR_ARG;
-    if (cfg->role == GLASS_ROLE_SERVER && cfg->n_chain == 0)
-        return GLASS_ERR_ARG;
-    if (cfg->role != GLASS_ROLE_CLIENT && cfg->role != GLASS_ROLE_SERVER)
-        return GLASS_ERR_ARG;
-    for (size_t i = 0; i < cfg->n_groups; i++)
-        if (dh_group_by_tls_id(cfg->groups[i]) == NULL)
-            return GLASS_ERR_ARG;
-    if (cfg->profile != GLASS_PROFILE_GLASS && cfg->profile != GLASS_PROFILE_TLS12)
-        return GLASS_ERR_ARG;
-    if (cfg->profile == GLASS_PROFILE_TLS12)
-        return GLASS_ERR_UNSUPPORTED;
+    err = check_config(cfg);
+    if (err != GLASS_OK)
+        return err;
 
     e = calloc(1, sizeof *e);
     if (e == NULL)
@@ -493,12 +520,20 @@ glass_err glass_engine_new(glass_engine **out, const glass_config *cfg)
     e->cfg = *cfg;
     if (e->cfg.random == NULL)
         e->cfg.random = random_default;
-    if (e->cfg.n_groups == 0) {
+    e->prof = &glass_profile_table[cfg->profile];
+    if (e->cfg.n_groups == 0 && e->prof->hello_extensions) {
+        glass_hello12_default_groups(&e->cfg);
+    } else if (e->cfg.n_groups == 0) {
         e->cfg.groups[0] = GLASS_GROUP_FFDHE2048;
         e->cfg.groups[1] = GLASS_GROUP_FFDHE3072;
         e->cfg.n_groups = 2;
     }
-    e->prof = &glass_profile_table[cfg->profile];
+    e->client_auth = cfg->client_auth;
+    if (e->client_auth == GLASS_CLIENT_AUTH_DEFAULT)
+        e->client_auth = e->prof->client_cert_required ? GLASS_CLIENT_AUTH_REQUIRE
+                                                       : GLASS_CLIENT_AUTH_NONE;
+    /* Glass asks every client (the enrolling one answers empty). */
+    e->can_sign = 1;
     e->rd.version = e->prof->version;
     e->wr.version = e->prof->version;
     /* Glass always has both; TLS 1.2 learns them from the hellos. */
@@ -518,6 +553,11 @@ glass_err glass_engine_new(glass_engine **out, const glass_config *cfg)
     for (; e->n_anchors < cfg->n_anchors; e->n_anchors++) {
         err = x509_parse(&e->anchors[e->n_anchors], cfg->anchors[e->n_anchors].der,
                          cfg->anchors[e->n_anchors].len);
+        if (err != GLASS_OK)
+            goto cleanup;
+    }
+    if (cfg->session != NULL) {
+        err = glass_session_blob_read(e, cfg->session, cfg->session_len);
         if (err != GLASS_OK)
             goto cleanup;
     }

@@ -116,11 +116,17 @@ struct glass_engine {
     int resumed;                /* abbreviated handshake */
     int secure_reneg;           /* peer sent renegotiation_info or the SCSV */
     int cert_requested;         /* client: the server sent CertificateRequest */
+    glass_client_auth client_auth;  /* server: the profile's default resolved */
     int sent_cert;              /* client: our Certificate was not empty */
+    int can_sign;               /* client: the request takes rsa_pkcs1_sha256 */
     uint8_t session_id[32];
     size_t session_id_len;
     char sni[GLASS_MAX_NAME + 1];
     glass_err verify_result;
+    glass_session offer;        /* client: the session cfg.session offers */
+    int have_offer;
+    const uint8_t *offer_cert;  /* its server leaf (DER, inside cfg.session) */
+    size_t offer_cert_len;
 
     /* the peer */
     x509_cert peer_cert;        /* leaf, when one was presented */
@@ -173,6 +179,27 @@ glass_err glass_client_change_cipher_spec(glass_engine *e);
 glass_err glass_server_handle(glass_engine *e, const glass_hs_msg *m);
 glass_err glass_server_change_cipher_spec(glass_engine *e);
 
+/* ---- hello12.c: the TLS 1.2 hellos -------------------------------------------------- */
+
+void glass_hello12_client_offer(glass_engine *e, glass_tls_client_hello *m);
+/* Server: version, compression, suite, signature algorithms, RFC 5746, EMS,
+ * EtM, server_name, then resumption or a group.  The error names the alert. */
+glass_err glass_hello12_server_choose(glass_engine *e, const glass_tls_client_hello *ch);
+void glass_hello12_server_answer(glass_engine *e, glass_tls_server_hello *m);
+/* Client: what the server chose, and whether it resumes our session. */
+glass_err glass_hello12_client_check(glass_engine *e, const glass_tls_server_hello *sh);
+/* Client: the group of the server's ServerKeyExchange. */
+glass_err glass_hello12_client_group(glass_engine *e, const uint8_t *p, size_t p_len,
+                                     const uint8_t *g, size_t g_len);
+void glass_hello12_default_groups(glass_config *cfg);
+
+/* ---- session.c: the session blob ---------------------------------------------------- */
+
+/* Parses cfg.session into e->offer (GLASS_ERR_ARG when it does not parse). */
+glass_err glass_session_blob_read(glass_engine *e, const uint8_t *blob, size_t len);
+/* Server: the session just made goes into the cache. */
+void glass_eng_cache_session(glass_engine *e);
+
 /* ---- hs_keys.c: what both roles compute ---------------------------------------------- */
 
 /* Z, pre_master_secret, master_secret (extended or not), the four keys. */
@@ -191,8 +218,8 @@ glass_err glass_eng_send_finished(glass_engine *e);
 glass_err glass_eng_activate_read(glass_engine *e);
 /* Checks the peer's Finished in constant time; adds it to the transcript. */
 glass_err glass_eng_check_finished(glass_engine *e, const glass_hs_msg *m);
-/* Sends cfg's chain (empty when there is none). */
-glass_err glass_eng_send_chain(glass_engine *e);
+/* Sends cfg's chain, or (with_chain 0) an empty Certificate. */
+glass_err glass_eng_send_chain(glass_engine *e, int with_chain);
 /* Parses and verifies the peer's chain for purpose; keeps the leaf. */
 glass_err glass_eng_check_peer_chain(glass_engine *e, const glass_certificate_msg *m,
                                      enum x509_purpose purpose);
@@ -202,5 +229,11 @@ void glass_eng_certificate_verify_hash(glass_engine *e, uint8_t hash[SHA256_DIGE
 glass_err glass_eng_take_peer_y(glass_engine *e, const uint8_t *Y, size_t len);
 /* Own DH key pair; Y as p_len bytes. */
 glass_err glass_eng_make_dh(glass_engine *e, uint8_t *Y);
+/* Verifies a TLS 1.2 digitally-signed (RFC 5246 §4.7) over data[0..len)
+ * with the peer's key: rsa_pkcs1_sha256 or rsa_pss_rsae_sha256;
+ * GLASS_ERR_PROTO_ILLEGAL_PARAM for another algorithm, GLASS_ERR_PROTO_DECRYPT
+ * for a bad signature. */
+glass_err glass_eng_verify_signed(glass_engine *e, uint16_t sigalg, const uint8_t *data,
+                                  size_t len, const uint8_t *sig, size_t sig_len);
 
 #endif

@@ -38,6 +38,12 @@ static glass_err send_ClientHello(glass_engine *e)
     glass_err err = glass_eng_random(e, e->client_random, GLASS_RANDOM_LEN);
     if (err != GLASS_OK)
         return err;
+    if (e->prof->hello_extensions) {
+        /* TLS 1.2: session_id, suites, compression and extensions. */
+        glass_tls_client_hello th;
+        glass_hello12_client_offer(e, &th);
+        return glass_eng_send_handshake(e, &b, glass_encode_tls_client_hello(&b, &th), 1);
+    }
     memcpy(m.random, e->client_random, GLASS_RANDOM_LEN);
     m.n_suites = 1;
     m.suites[0] = GLASS_SUITE_DHE_RSA_AES256_CBC_SHA256;
@@ -46,9 +52,39 @@ static glass_err send_ClientHello(glass_engine *e)
     return glass_eng_send_handshake(e, &b, glass_encode_client_hello(&b, &m), 1);
 }
 
+/* TLS 1.2: the server's choices and extensions (hello12.c); a resumed
+ * session goes straight to ChangeCipherSpec (RFC 5246 §7.3, Figure 2). */
+static glass_err recv_ServerHello_tls12(glass_engine *e, const glass_hs_msg *hm)
+{
+    glass_tls_server_hello m;
+    glass_err err = glass_decode_tls_server_hello(hm->body, hm->len, &m);
+    if (err == GLASS_OK)
+        err = glass_hello12_client_check(e, &m);
+    if (err != GLASS_OK)
+        return err;
+    glass_eng_transcript_add(e, hm->msg, hm->msg_len);
+    if (!e->resumed) {
+        glass_eng_set_state(e, GLASS_STATE_C_WAIT_CERTIFICATE);
+        return GLASS_OK;
+    }
+    /* The server of the session is who it was: its certificate comes back. */
+    if (e->offer_cert_len > 0 &&
+        x509_parse(&e->peer_cert, e->offer_cert, e->offer_cert_len) == GLASS_OK) {
+        e->have_peer_cert = 1;
+        if (x509_subject_cn(&e->peer_cert, e->peer_name, sizeof e->peer_name) != GLASS_OK)
+            e->peer_name[0] = '\0';
+    }
+    err = glass_eng_expand_keys(e);
+    if (err == GLASS_OK)
+        glass_eng_set_state(e, GLASS_STATE_C_WAIT_CHANGE_CIPHER_SPEC);
+    return err;
+}
+
 /* RFC 5246 §7.4.1.3: the server may only choose what we offered. */
 static glass_err recv_ServerHello(glass_engine *e, const glass_hs_msg *hm)
 {
+    if (e->prof->hello_extensions)
+        return recv_ServerHello_tls12(e, hm);
     glass_server_hello m;
     glass_err err = glass_decode_server_hello(hm->body, hm->len, &m);
     if (err != GLASS_OK)
@@ -88,8 +124,45 @@ static glass_err recv_Certificate(glass_engine *e, const glass_hs_msg *hm)
     return GLASS_OK;
 }
 
+/* TLS 1.2 (RFC 5246 §7.4.3): explicit p, g, Ys, and a signature with its
+ * algorithm over client_random || server_random || ServerDHParams. */
+static glass_err recv_ServerKeyExchange_tls12(glass_engine *e, const glass_hs_msg *hm)
+{
+    glass_tls_ske m;
+    glass_buf signed_bytes = {0};
+    glass_err err = glass_decode_tls_server_key_exchange(hm->body, hm->len, &m);
+    if (err == GLASS_OK)
+        err = glass_hello12_client_group(e, m.p, m.p_len, m.g, m.g_len);
+    if (err != GLASS_OK)
+        return err;
+    glass_buf_put(&signed_bytes, e->client_random, GLASS_RANDOM_LEN);
+    glass_buf_put(&signed_bytes, e->server_random, GLASS_RANDOM_LEN);
+    glass_buf_put(&signed_bytes, m.params, m.params_len);
+    err = signed_bytes.failed ? GLASS_ERR_NOMEM
+                              : glass_eng_verify_signed(e, m.sigalg, signed_bytes.p,
+                                                        signed_bytes.len, m.signature,
+                                                        m.signature_len);
+    glass_buf_free(&signed_bytes);
+    if (err != GLASS_OK)
+        return err;
+    glass_trace(e->cfg.trace, "check ServerKeyExchange signature",
+                m.sigalg == GLASS_SIGALG_RSA_PSS_RSAE_SHA256
+                    ? "RSASSA-PSS-SHA256 over client_random || server_random || params verifies"
+                    : "RSASSA-PKCS1-v1_5-SHA256 over client_random || server_random || params "
+                      "verifies",
+                m.signature, m.signature_len);
+    err = glass_eng_take_peer_y(e, m.Ys, m.Ys_len);
+    if (err != GLASS_OK)
+        return err;
+    glass_eng_transcript_add(e, hm->msg, hm->msg_len);
+    glass_eng_set_state(e, GLASS_STATE_C_WAIT_CERTIFICATE_REQUEST);
+    return GLASS_OK;
+}
+
 static glass_err recv_ServerKeyExchange(glass_engine *e, const glass_hs_msg *hm)
 {
+    if (e->prof->dh_params_in_ske)
+        return recv_ServerKeyExchange_tls12(e, hm);
     glass_server_key_exchange m;
     glass_buf signed_bytes = {0};
     glass_err err = glass_decode_server_key_exchange(hm->body, hm->len, &m);
@@ -130,14 +203,27 @@ cleanup:
 static glass_err recv_CertificateRequest(glass_engine *e, const glass_hs_msg *hm)
 {
     glass_certificate_request m;
-    glass_err err = glass_decode_certificate_request(hm->body, hm->len, &m);
-    if (err != GLASS_OK)
-        return err;
     int ok = 0;
-    for (size_t i = 0; i < m.n_sigalgs; i++)
-        ok |= m.sigalgs[i] == GLASS_SIGALG_RSA_PKCS1_SHA256;
-    if (!ok)
-        return GLASS_ERR_PROTO_HANDSHAKE;
+    if (e->prof->sigalg_in_signatures) {
+        /* TLS 1.2: a server that cannot take our signature gets an empty
+         * Certificate, and decides (RFC 5246 §7.4.6). */
+        glass_tls_cert_request t;
+        glass_err err = glass_decode_tls_certificate_request(hm->body, hm->len, &t);
+        if (err != GLASS_OK)
+            return err;
+        for (size_t i = 0; i < t.n_sigalgs; i++)
+            ok |= t.sigalgs[i] == GLASS_SIGALG_RSA_PKCS1_SHA256;
+        e->can_sign = ok && t.rsa_sign;
+    } else {
+        glass_err err = glass_decode_certificate_request(hm->body, hm->len, &m);
+        if (err != GLASS_OK)
+            return err;
+        for (size_t i = 0; i < m.n_sigalgs; i++)
+            ok |= m.sigalgs[i] == GLASS_SIGALG_RSA_PKCS1_SHA256;
+        if (!ok)
+            return GLASS_ERR_PROTO_HANDSHAKE;
+        e->can_sign = 1;
+    }
     e->cert_requested = 1;
     glass_eng_transcript_add(e, hm->msg, hm->msg_len);
     glass_eng_set_state(e, GLASS_STATE_C_WAIT_SERVER_HELLO_DONE);
@@ -147,8 +233,8 @@ static glass_err recv_CertificateRequest(glass_engine *e, const glass_hs_msg *hm
 /* Our chain (RFC 5246 §7.4.6), or an empty list when enrolling. */
 static glass_err send_Certificate(glass_engine *e)
 {
-    e->sent_cert = e->cfg.n_chain > 0;
-    return glass_eng_send_chain(e);
+    e->sent_cert = e->cfg.n_chain > 0 && e->can_sign;
+    return glass_eng_send_chain(e, e->sent_cert);
 }
 
 /* ClientKeyExchange (RFC 5246 §7.4.7.2): Yc = g^x mod p; then the key
@@ -180,7 +266,13 @@ static glass_err send_CertificateVerify(glass_engine *e)
         return GLASS_ERR_NOMEM;
     glass_eng_certificate_verify_hash(e, hash);
     glass_err err = rsa_pkcs1v15_sign_digest(e->cfg.key, hash, sig);
-    if (err == GLASS_OK) {
+    if (err == GLASS_OK && e->prof->sigalg_in_signatures) {
+        err = glass_eng_send_handshake(
+            e, &b,
+            glass_encode_tls_certificate_verify(&b, GLASS_SIGALG_RSA_PKCS1_SHA256, sig,
+                                                e->cfg.key->k),
+            1);
+    } else if (err == GLASS_OK) {
         glass_certificate_verify cv = {sig, e->cfg.key->k};
         err = glass_eng_send_handshake(e, &b, glass_encode_certificate_verify(&b, &cv), 1);
     }
@@ -202,7 +294,9 @@ static glass_err recv_ServerHelloDone(glass_engine *e, const glass_hs_msg *hm)
     if (err != GLASS_OK)
         return err;
     glass_eng_transcript_add(e, hm->msg, hm->msg_len);
-    err = send_Certificate(e);
+    /* Certificate only when asked for (always in glass, RFC 5246 §7.4.6). */
+    if (e->cert_requested)
+        err = send_Certificate(e);
     if (err == GLASS_OK)
         err = send_ClientKeyExchange(e);
     if (err == GLASS_OK && e->sent_cert)
@@ -229,9 +323,16 @@ static glass_err recv_Finished(glass_engine *e, const glass_hs_msg *hm)
     glass_err err = glass_eng_check_finished(e, hm);
     if (err != GLASS_OK)
         return err;
-    glass_eng_handshake_done(e, 1);
-    glass_eng_set_state(e, e->cfg.n_chain > 0 ? GLASS_STATE_APPLICATION
-                                                : GLASS_STATE_C_ENROLL_READY);
+    /* A resumed session: the server spoke first, our Finished answers. */
+    if (e->resumed) {
+        err = send_Finished(e);
+        if (err != GLASS_OK)
+            return err;
+    }
+    glass_eng_handshake_done(e, e->have_peer_cert);
+    glass_eng_set_state(e, e->cfg.n_chain > 0 || !e->prof->enrollment
+                               ? GLASS_STATE_APPLICATION
+                               : GLASS_STATE_C_ENROLL_READY);
     return GLASS_OK;
 }
 
@@ -285,6 +386,9 @@ glass_err glass_client_handle(glass_engine *e, const glass_hs_msg *m)
     case GLASS_STATE_C_WAIT_CERTIFICATE_REQUEST:
         if (m->type == GLASS_HS_CERTIFICATE_REQUEST)
             return recv_CertificateRequest(e, m);
+        /* TLS 1.2: CertificateRequest is optional (RFC 5246 §7.4.4). */
+        if (m->type == GLASS_HS_SERVER_HELLO_DONE && !e->prof->client_cert_required)
+            return recv_ServerHelloDone(e, m);
         break;
     case GLASS_STATE_C_WAIT_SERVER_HELLO_DONE:
         if (m->type == GLASS_HS_SERVER_HELLO_DONE)

@@ -143,12 +143,12 @@ cleanup:
 }
 
 /* See engine_internal.h. */
-glass_err glass_eng_send_chain(glass_engine *e)
+glass_err glass_eng_send_chain(glass_engine *e, int with_chain)
 {
     glass_certificate_msg cert;
     glass_buf b = {0};
     memset(&cert, 0, sizeof cert);
-    cert.n = e->cfg.n_chain;
+    cert.n = with_chain ? e->cfg.n_chain : 0;
     for (size_t i = 0; i < cert.n; i++) {
         cert.der[i] = e->cfg.chain[i].der;
         cert.len[i] = e->cfg.chain[i].len;
@@ -345,4 +345,25 @@ glass_err glass_eng_check_finished(glass_engine *e, const glass_hs_msg *m)
     glass_trace(e->cfg.trace, "check Finished", "the peer's verify_data matches", NULL, 0);
     glass_eng_transcript_add(e, m->msg, m->msg_len);
     return GLASS_OK;
+}
+
+/* ---- TLS 1.2 signatures ------------------------------------------------------------- */
+
+/* See engine_internal.h.  RFC 5246 §7.4.1.4.1: the algorithm must be one we
+ * offered (illegal_parameter otherwise, as §7.2.2 describes a field out of
+ * range); RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt is what
+ * rsa_pss_rsae_sha256 means (RFC 8446 §4.2.3). */
+glass_err glass_eng_verify_signed(glass_engine *e, uint16_t sigalg, const uint8_t *data,
+                                  size_t len, const uint8_t *sig, size_t sig_len)
+{
+    glass_err err;
+    if (sigalg == GLASS_SIGALG_RSA_PKCS1_SHA256)
+        err = rsa_pkcs1v15_verify(&e->peer_cert.pub, data, len, sig, sig_len);
+    else if (sigalg == GLASS_SIGALG_RSA_PSS_RSAE_SHA256)
+        err = rsa_pss_verify(&e->peer_cert.pub, data, len, SHA256_DIGEST_LEN, sig, sig_len);
+    else
+        return GLASS_ERR_PROTO_ILLEGAL_PARAM;
+    /* RFC 5246 §7.2.2 decrypt_error: "a handshake cryptographic operation
+     * failed, including being unable to correctly verify a signature". */
+    return err == GLASS_OK ? GLASS_OK : GLASS_ERR_PROTO_DECRYPT;
 }

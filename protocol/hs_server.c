@@ -39,6 +39,19 @@ static glass_err send_ServerHello(glass_engine *e)
     glass_err err = glass_eng_random(e, e->server_random, GLASS_RANDOM_LEN);
     if (err != GLASS_OK)
         return err;
+    if (e->prof->hello_extensions) {
+        /* TLS 1.2: the session_id (a fresh one when we keep sessions, the
+         * client's when resuming), our answers to its extensions. */
+        if (!e->resumed && e->cfg.session_cache != NULL) {
+            err = glass_eng_random(e, e->session_id, sizeof e->session_id);
+            if (err != GLASS_OK)
+                return err;
+            e->session_id_len = sizeof e->session_id;
+        }
+        glass_tls_server_hello th;
+        glass_hello12_server_answer(e, &th);
+        return glass_eng_send_handshake(e, &b, glass_encode_tls_server_hello(&b, &th), 1);
+    }
     memcpy(sh.random, e->server_random, GLASS_RANDOM_LEN);
     sh.suite = e->suite;
     sh.group = e->group_id;
@@ -48,7 +61,61 @@ static glass_err send_ServerHello(glass_engine *e)
 /* Certificate (RFC 5246 §7.4.2): our chain, leaf first. */
 static glass_err send_Certificate(glass_engine *e)
 {
-    return glass_eng_send_chain(e);
+    return glass_eng_send_chain(e, 1);
+}
+
+/* ServerDHParams (RFC 5246 §7.4.3): opaque dh_p, dh_g, dh_Ys, each with a
+ * 2-byte length. */
+static void put_dh_params(glass_buf *b, const uint8_t *p, size_t p_len, const uint8_t *g,
+                          size_t g_len, const uint8_t *Ys, size_t Ys_len)
+{
+    glass_buf_u16(b, (unsigned)p_len);
+    glass_buf_put(b, p, p_len);
+    glass_buf_u16(b, (unsigned)g_len);
+    glass_buf_put(b, g, g_len);
+    glass_buf_u16(b, (unsigned)Ys_len);
+    glass_buf_put(b, Ys, Ys_len);
+}
+
+/* TLS 1.2: p and g spelled out, and the signature carries its algorithm,
+ * rsa_pkcs1_sha256, over client_random || server_random || ServerDHParams. */
+static glass_err send_ServerKeyExchange_tls12(glass_engine *e, const uint8_t *Ys)
+{
+    uint8_t p[1024], g[8];
+    glass_buf b = {0}, signed_bytes = {0};
+    size_t p_len = e->group->p_len;
+    size_t g_len = (mpz_sizeinbase(e->group->g, 2) + 7) / 8;
+    uint8_t *sig = malloc(e->cfg.key->k);
+    glass_err err = sig == NULL ? GLASS_ERR_NOMEM : GLASS_OK;
+    if (err == GLASS_OK && (p_len > sizeof p || g_len > sizeof g ||
+                            rsa_i2osp(e->group->p, p, p_len) != GLASS_OK ||
+                            rsa_i2osp(e->group->g, g, g_len) != GLASS_OK))
+        err = GLASS_ERR_DH_GROUP;
+    if (err == GLASS_OK) {
+        glass_buf_put(&signed_bytes, e->client_random, GLASS_RANDOM_LEN);
+        glass_buf_put(&signed_bytes, e->server_random, GLASS_RANDOM_LEN);
+        put_dh_params(&signed_bytes, p, p_len, g, g_len, Ys, p_len);
+        err = signed_bytes.failed ? GLASS_ERR_NOMEM
+                                  : rsa_pkcs1v15_sign(e->cfg.key, signed_bytes.p,
+                                                      signed_bytes.len, sig);
+    }
+    if (err == GLASS_OK) {
+        glass_tls_ske t;
+        memset(&t, 0, sizeof t);
+        t.p = p;
+        t.p_len = p_len;
+        t.g = g;
+        t.g_len = g_len;
+        t.Ys = Ys;
+        t.Ys_len = p_len;
+        t.sigalg = GLASS_SIGALG_RSA_PKCS1_SHA256;
+        t.signature = sig;
+        t.signature_len = e->cfg.key->k;
+        err = glass_eng_send_handshake(e, &b, glass_encode_tls_server_key_exchange(&b, &t), 1);
+    }
+    free(sig);
+    glass_buf_free(&signed_bytes);
+    return err;
 }
 
 /* ServerKeyExchange (RFC 5246 §7.4.3): Ys = g^y mod p, signed together with
@@ -65,6 +132,10 @@ static glass_err send_ServerKeyExchange(glass_engine *e)
     err = glass_eng_make_dh(e, Ys);
     if (err != GLASS_OK)
         goto cleanup;
+    if (e->prof->dh_params_in_ske) {
+        err = send_ServerKeyExchange_tls12(e, Ys);
+        goto cleanup;
+    }
     err = glass_ske_signed_bytes(&signed_bytes, e->client_random, e->server_random, e->group_id,
                                  Ys, e->group->p_len);
     if (err != GLASS_OK)
@@ -91,6 +162,19 @@ static glass_err send_CertificateRequest(glass_engine *e)
 {
     glass_certificate_request cr;
     glass_buf b = {0};
+    if (e->prof->sigalg_in_signatures) {
+        /* TLS 1.2: rsa_sign, rsa_pkcs1_sha256, and the names of the CAs we
+         * trust, so the client can pick a certificate they issued. */
+        glass_tls_cert_request t;
+        memset(&t, 0, sizeof t);
+        t.rsa_sign = 1;
+        t.sigalgs[t.n_sigalgs++] = GLASS_SIGALG_RSA_PKCS1_SHA256;
+        for (size_t i = 0; i < e->n_anchors && t.n_cas < GLASS_MAX_CHAIN; i++) {
+            t.ca[t.n_cas] = e->anchors[i].subject_der;
+            t.ca_len[t.n_cas++] = e->anchors[i].subject_len;
+        }
+        return glass_eng_send_handshake(e, &b, glass_encode_tls_certificate_request(&b, &t), 1);
+    }
     memset(&cr, 0, sizeof cr);
     cr.n_sigalgs = 1;
     cr.sigalgs[0] = GLASS_SIGALG_RSA_PKCS1_SHA256;
@@ -125,32 +209,65 @@ static glass_err choose(glass_engine *e, const glass_client_hello *ch)
     return GLASS_OK;
 }
 
+/* Our Finished (hs_keys.c). */
+static glass_err send_Finished(glass_engine *e)
+{
+    return glass_eng_send_finished(e);
+}
+
+/* TLS 1.2, an abbreviated handshake (RFC 5246 §7.3, Figure 2): ServerHello
+ * with the client's session_id, then at once ChangeCipherSpec and our
+ * Finished, with keys from the cached master secret and the new randoms. */
+static glass_err resume_session(glass_engine *e)
+{
+    glass_err err = send_ServerHello(e);
+    if (err == GLASS_OK)
+        err = glass_eng_expand_keys(e);
+    if (err == GLASS_OK)
+        err = send_Finished(e);
+    if (err == GLASS_OK)
+        glass_eng_set_state(e, GLASS_STATE_S_WAIT_CHANGE_CIPHER_SPEC);
+    return err;
+}
+
 /* ClientHello (RFC 5246 §7.4.1.2), then the server's whole flight. */
 static glass_err recv_ClientHello(glass_engine *e, const glass_hs_msg *hm)
 {
-    glass_client_hello ch;
-    glass_err err = glass_decode_client_hello(hm->body, hm->len, &ch);
+    glass_err err;
+    if (e->prof->hello_extensions) {
+        glass_tls_client_hello th;
+        err = glass_decode_tls_client_hello(hm->body, hm->len, &th);
+        if (err == GLASS_OK)
+            err = glass_hello12_server_choose(e, &th);
+    } else {
+        glass_client_hello ch;
+        err = glass_decode_client_hello(hm->body, hm->len, &ch);
+        if (err == GLASS_OK && ch.version != e->prof->version)
+            err = GLASS_ERR_PROTO_VERSION;
+        if (err == GLASS_OK)
+            err = choose(e, &ch);
+        if (err == GLASS_OK)
+            memcpy(e->client_random, ch.random, GLASS_RANDOM_LEN);
+    }
     if (err != GLASS_OK)
         return err;
-    if (ch.version != e->prof->version)
-        return GLASS_ERR_PROTO_VERSION;
-    err = choose(e, &ch);
-    if (err != GLASS_OK)
-        return err;
-    memcpy(e->client_random, ch.random, GLASS_RANDOM_LEN);
     glass_eng_transcript_add(e, hm->msg, hm->msg_len);
+    if (e->resumed)
+        return resume_session(e);
 
     err = send_ServerHello(e);
     if (err == GLASS_OK)
         err = send_Certificate(e);
     if (err == GLASS_OK)
         err = send_ServerKeyExchange(e);
-    if (err == GLASS_OK)
+    if (err == GLASS_OK && e->client_auth != GLASS_CLIENT_AUTH_NONE)
         err = send_CertificateRequest(e);
     if (err == GLASS_OK)
         err = send_ServerHelloDone(e);
     if (err == GLASS_OK)
-        glass_eng_set_state(e, GLASS_STATE_S_WAIT_CERTIFICATE);
+        glass_eng_set_state(e, e->client_auth != GLASS_CLIENT_AUTH_NONE
+                                   ? GLASS_STATE_S_WAIT_CERTIFICATE
+                                   : GLASS_STATE_S_WAIT_CLIENT_KEY_EXCHANGE);
     return err;
 }
 
@@ -163,9 +280,12 @@ static glass_err recv_Certificate(glass_engine *e, const glass_hs_msg *hm)
         return err;
     if (m.n == 0) {
         /* RFC 5246 §7.4.6: no certificate where one is required is a
-         * handshake_failure.  Glass lets it through only for enrollment. */
-        if (!e->cfg.allow_enroll)
+         * handshake_failure.  Glass lets it through only for enrollment;
+         * TLS 1.2 when the certificate was only requested. */
+        if (e->prof->enrollment && !e->cfg.allow_enroll)
             return GLASS_ERR_PROTO_HANDSHAKE;
+        if (!e->prof->enrollment && e->client_auth == GLASS_CLIENT_AUTH_REQUIRE)
+            return GLASS_ERR_PROTO_NO_CLIENT_CERT;
         e->peer_name[0] = '\0';
     } else {
         err = glass_eng_check_peer_chain(e, &m, X509_PURPOSE_CLIENT);
@@ -219,7 +339,18 @@ static glass_err recv_CertificateVerify(glass_engine *e, const glass_hs_msg *hm)
 {
     glass_certificate_verify m;
     uint8_t hash[SHA256_DIGEST_LEN];
-    glass_err err = glass_decode_certificate_verify(hm->body, hm->len, &m);
+    glass_err err;
+    if (e->prof->sigalg_in_signatures) {
+        /* TLS 1.2: the algorithm must be the one our request named
+         * (RFC 5246 §7.4.8), else illegal_parameter. */
+        uint16_t sigalg = 0;
+        err = glass_decode_tls_certificate_verify(hm->body, hm->len, &sigalg, &m.signature,
+                                                  &m.signature_len);
+        if (err == GLASS_OK && sigalg != GLASS_SIGALG_RSA_PKCS1_SHA256)
+            err = GLASS_ERR_PROTO_ILLEGAL_PARAM;
+    } else {
+        err = glass_decode_certificate_verify(hm->body, hm->len, &m);
+    }
     if (err != GLASS_OK)
         return err;
     glass_eng_certificate_verify_hash(e, hash);
@@ -233,21 +364,19 @@ static glass_err recv_CertificateVerify(glass_engine *e, const glass_hs_msg *hm)
     return expect_Finished(e);
 }
 
-/* Our Finished (hs_keys.c). */
-static glass_err send_Finished(glass_engine *e)
-{
-    return glass_eng_send_finished(e);
-}
-
-/* The client's Finished, then ours: the handshake is over. */
+/* The client's Finished, then ours: the handshake is over.  (Resumed: ours
+ * went first, and the client's ends it.) */
 static glass_err recv_Finished(glass_engine *e, const glass_hs_msg *hm)
 {
     glass_err err = glass_eng_check_finished(e, hm);
     if (err != GLASS_OK)
         return err;
-    err = send_Finished(e);
-    if (err != GLASS_OK)
-        return err;
+    if (!e->resumed) {
+        err = send_Finished(e);
+        if (err != GLASS_OK)
+            return err;
+        glass_eng_cache_session(e);
+    }
     glass_eng_handshake_done(e, e->have_peer_cert);
     glass_eng_set_state(e, e->have_peer_cert || !e->prof->enrollment
                                ? GLASS_STATE_APPLICATION

@@ -170,6 +170,97 @@ glass_err glass_decode_enroll_response(const uint8_t *body, size_t len,
 
 /* glass_hs_type_name is public: protocol.h. */
 
+/* ---- TLS 1.2 message forms (messages12.c) ------------------------------------------ */
+
+/* Extension numbers (IANA "TLS ExtensionType Values"). */
+#define GLASS_EXT_SERVER_NAME              0       /* RFC 6066 §3 */
+#define GLASS_EXT_SUPPORTED_GROUPS         10      /* RFC 7919 §2 (was elliptic_curves) */
+#define GLASS_EXT_SIGNATURE_ALGORITHMS     13      /* RFC 5246 §7.4.1.4.1 */
+#define GLASS_EXT_HEARTBEAT                15      /* RFC 6520: never answered */
+#define GLASS_EXT_ENCRYPT_THEN_MAC         22      /* RFC 7366 §2 */
+#define GLASS_EXT_EXTENDED_MASTER_SECRET   23      /* RFC 7627 §5.1 */
+#define GLASS_EXT_SUPPORTED_VERSIONS       43      /* RFC 8446 §4.2.1 */
+#define GLASS_EXT_RENEGOTIATION_INFO       0xff01  /* RFC 5746 §3.2 */
+
+#define GLASS_SUITE_EMPTY_RENEGOTIATION_INFO_SCSV 0x00FFu   /* RFC 5746 §3.3 */
+#define GLASS_SUITE_FALLBACK_SCSV                 0x5600u   /* RFC 7507 §2 */
+#define GLASS_SIGALG_RSA_PSS_RSAE_SHA256          0x0804u   /* RFC 8446 §4.2.3 */
+
+/* What the extensions of a hello said (both directions). */
+typedef struct glass_hello_ext {
+    char sni[GLASS_MAX_NAME + 1];   /* server_name host_name ("" none) */
+    int has_sni;
+    int has_groups;
+    size_t n_groups;
+    uint16_t groups[GLASS_MAX_LIST];
+    int has_sigalgs;
+    size_t n_sigalgs;
+    uint16_t sigalgs[GLASS_MAX_LIST];
+    int offers_tls13;               /* supported_versions lists 03 04 */
+    int has_reneg;                  /* renegotiation_info present */
+    size_t reneg_len;               /* its renegotiated_connection length */
+    int ems, etm, heartbeat;
+    size_t unknown;                 /* extensions skipped */
+} glass_hello_ext;
+
+typedef struct glass_tls_client_hello {
+    uint16_t version;
+    uint8_t random[GLASS_RANDOM_LEN];
+    uint8_t session_id[32];
+    size_t session_id_len;
+    size_t n_suites;                /* encoder only */
+    uint16_t suites[GLASS_MAX_LIST];
+    int offers_suite;               /* decoder: 0x006B was offered */
+    int fallback_scsv, reneg_scsv;  /* decoder: the signalling suites */
+    int null_compression;           /* decoder: null compression offered */
+    glass_hello_ext ext;
+} glass_tls_client_hello;
+
+typedef struct glass_tls_server_hello {
+    uint16_t version;
+    uint8_t random[GLASS_RANDOM_LEN];
+    uint8_t session_id[32];
+    size_t session_id_len;
+    uint16_t suite;
+    uint8_t compression;
+    glass_hello_ext ext;
+} glass_tls_server_hello;
+
+typedef struct glass_tls_ske {
+    const uint8_t *p, *g, *Ys;
+    size_t p_len, g_len, Ys_len;
+    const uint8_t *params;          /* decoder: ServerDHParams as sent */
+    size_t params_len;
+    uint16_t sigalg;
+    const uint8_t *signature;
+    size_t signature_len;
+} glass_tls_ske;
+
+typedef struct glass_tls_cert_request {
+    int rsa_sign;                   /* certificate_types lists rsa_sign (1) */
+    size_t n_sigalgs;
+    uint16_t sigalgs[GLASS_MAX_LIST];
+    size_t n_cas;
+    const uint8_t *ca[GLASS_MAX_CHAIN];     /* DistinguishedName DER */
+    size_t ca_len[GLASS_MAX_CHAIN];
+} glass_tls_cert_request;
+
+glass_err glass_encode_tls_client_hello(glass_buf *b, const glass_tls_client_hello *m);
+glass_err glass_decode_tls_client_hello(const uint8_t *body, size_t len,
+                                        glass_tls_client_hello *m);
+glass_err glass_encode_tls_server_hello(glass_buf *b, const glass_tls_server_hello *m);
+glass_err glass_decode_tls_server_hello(const uint8_t *body, size_t len,
+                                        glass_tls_server_hello *m);
+glass_err glass_encode_tls_server_key_exchange(glass_buf *b, const glass_tls_ske *m);
+glass_err glass_decode_tls_server_key_exchange(const uint8_t *body, size_t len, glass_tls_ske *m);
+glass_err glass_encode_tls_certificate_request(glass_buf *b, const glass_tls_cert_request *m);
+glass_err glass_decode_tls_certificate_request(const uint8_t *body, size_t len,
+                                               glass_tls_cert_request *m);
+glass_err glass_encode_tls_certificate_verify(glass_buf *b, uint16_t sigalg, const uint8_t *sig,
+                                              size_t sig_len);
+glass_err glass_decode_tls_certificate_verify(const uint8_t *body, size_t len, uint16_t *sigalg,
+                                              const uint8_t **sig, size_t *sig_len);
+
 /* ---- the record layer (record.c; docs/PROTOCOL.md §3) ------------------------ */
 
 /* One direction of the connection.  Before `active`, records travel in
