@@ -23,13 +23,13 @@ mkdir www && echo "<h1>glass page under the wire</h1>" >www/index.html
 
 n=0; ok=0; failed=""
 cell() {
-    name=$1; shift
+    cname=$1; shift
     n=$((n + 1))
     if "$@" >cell.log 2>&1; then
-        ok=$((ok + 1)); echo "  ok   $name"
+        ok=$((ok + 1)); echo "  ok   $cname"
     else
         failed="$failed
-  $name"; echo "  FAIL $name"; show cell.log; show srv.log
+  $cname"; echo "  FAIL $cname"; show cell.log; show srv.log
     fi
 }
 GET='GET / HTTP/1.0\r\n\r\n'
@@ -82,6 +82,7 @@ stop "$SERVER_PID"
 
 # 5: tshark on the loopback interface
 PORT=$(free_port)
+: >srv.log
 ( cd www && exec "$GLASS" s_server -accept "$PORT" -cert ../srv.pem -key ../srv.key -WWW \
     -keylogfile ../wire.keys ) </dev/null >srv.log 2>&1 &
 SERVER_PID=$!; TLS_PIDS="$TLS_PIDS $SERVER_PID"

@@ -86,6 +86,7 @@ free_port() {
 # BG_PID.
 start_bg() {
     log=$1; pat=$2; shift 2
+    : >"$log"   # emptied first: the old log's lines must not satisfy the wait
     "$@" <"${TLS_STDIN:-/dev/null}" >"$log" 2>&1 &
     BG_PID=$!
     TLS_PIDS="$TLS_PIDS $BG_PID"

@@ -26,6 +26,7 @@ SELF=${TLS12_SELFTEST:-0}
 srv() {
     log=$1; shift
     PORT=$(free_port)
+    : >"$log"
     if [ "$SELF" = 1 ]; then
         ( cd www && exec $OSSL_SERVER -accept "$PORT" -cert ../srv.pem -key ../srv.key "$@" ) \
             </dev/null >"$log" 2>&1 &
@@ -44,13 +45,13 @@ glass_says() {
 
 n=0; ok=0; failed=""
 cell() {
-    name=$1; shift
+    cname=$1; shift
     n=$((n + 1))
     if "$@" >"$T/cell.log" 2>&1; then
-        ok=$((ok + 1)); echo "  ok   $name"
+        ok=$((ok + 1)); echo "  ok   $cname"
     else
         failed="$failed
-  $name"; echo "  FAIL $name"; show "$T/cell.log"; show "$T/srv.log"
+  $cname"; echo "  FAIL $cname"; show "$T/cell.log"; show "$T/srv.log"
     fi
 }
 GET='GET / HTTP/1.0\r\n\r\n'

@@ -35,13 +35,13 @@ glass_says() { [ "$SELF" = 1 ] || grep -q -- "$2" "$1"; }
 
 n=0; ok=0; failed=""
 cell() {
-    name=$1; shift
+    cname=$1; shift
     n=$((n + 1))
     if "$@" >cell.log 2>&1; then
-        ok=$((ok + 1)); echo "  ok   $name"
+        ok=$((ok + 1)); echo "  ok   $cname"
     else
         failed="$failed
-  $name"; echo "  FAIL $name"; show cell.log; show srv.log
+  $cname"; echo "  FAIL $cname"; show cell.log; show srv.log
     fi
 }
 CA="-CAfile ca/ca.pem"

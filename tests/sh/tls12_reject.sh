@@ -23,13 +23,13 @@ cd "$T" || exit 1
 
 n=0; ok=0; failed=""
 cell() {
-    name=$1; shift
+    cname=$1; shift
     n=$((n + 1))
     if "$@" >cell.log 2>&1; then
-        ok=$((ok + 1)); echo "  ok   $name"
+        ok=$((ok + 1)); echo "  ok   $cname"
     else
         failed="$failed
-  $name"; echo "  FAIL $name"; show cell.log; show srv.log
+  $cname"; echo "  FAIL $cname"; show cell.log; show srv.log
     fi
 }
 GET='GET / HTTP/1.0\r\n\r\n'
