@@ -168,7 +168,7 @@ static void only_in(const cmp_msg *a, const cmp_msg *b, char *out, size_t cap)
 {
     size_t used = 0;
     out[0] = '\0';
-    for (size_t i = 0; i < a->n_fields; i++) {
+    for (size_t i = 0; a != NULL && i < a->n_fields; i++) {
         if (b != NULL && has_field(b, a->fields[i]))
             continue;
         int dup = 0;
