@@ -8,7 +8,7 @@
  *
  * -trace prints everything: every record header as it crosses the wire
  * (RFC 5246 §6.2.1: type, version, length), every field of every
- * handshake message with its meaning (glass_dissect_handshake), every
+ * handshake message with its meaning (tlstool_dissect12), every
  * alert by name (RFC 5246 §7.2), every derived secret with its bytes
  * (RFC 5246 §8.1, §6.3, §7.4.9), and each check the engine makes.
  * Secrets included: -trace is for a classroom, never for a real server.
@@ -125,7 +125,7 @@ static void render_message(const tlstool_tap *t, const char *name, const char *e
         return;
     }
     struct fields d = {t->out, t->prefix, b, n};
-    if (b != NULL && n > 0 && glass_dissect_handshake(b, n, on_field, &d) != GLASS_OK)
+    if (b != NULL && n > 0 && tlstool_dissect12(b, n, on_field, &d) != GLASS_OK)
         fprintf(t->out, "%s    (the message does not parse past this point)\n", t->prefix);
 }
 
