@@ -117,9 +117,9 @@ static void extensions(d12 *d)
         return;
     }
     while (!d->bad && d->off < end) {
-        unsigned t = (unsigned)num(d, 2, "extension.type", "");
+        unsigned t = d->off + 2 <= d->len ? (unsigned)(d->p[d->off] << 8 | d->p[d->off + 1]) : 0;
         const char *m = ext_meaning(t);
-        d->cb(d->arg, d->off - 2, 2, "extension", m);
+        field(d, 2, "extension", m);
         size_t n = num(d, 2, "extension.length", "bytes of this extension's data");
         if (n > end - d->off) {
             d->bad = 1;
