@@ -20,8 +20,8 @@
  * CT: not applicable here; the engine and the primitives state theirs.
  */
 #include "tlstool/tlstool.h"
-#include "apps.h"
-#include "net.h"
+#include "io/io.h"
+#include "net/net.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -59,7 +59,7 @@ static int client_setup(tclient *c)
 {
     const tlstool_client_opts *o = c->o;
     if (o->host == NULL)
-        return app_error(CMD, "-connect HOST:PORT is required (see --help)");
+        return io_error(CMD, "-connect HOST:PORT is required (see --help)");
     if (tlstool_ident_load(CMD, &c->id, o->cert, o->key, o->pass, o->cafile, o->crl) != 0)
         return 1;
     if (tlstool_keylog_open(CMD, o->keylogfile, &c->keylog) != 0)
@@ -131,7 +131,7 @@ static int handshake_failed(tclient *c, const char *why)
                  glass_alert_name(c->alert_recv));
     else if (c->have_sent)
         snprintf(alerts, sizeof alerts, " (alert %s sent)", glass_alert_name(c->alert_sent));
-    return app_error(CMD, "handshake with %s:%u failed: %s%s", c->o->host, (unsigned)c->o->port,
+    return io_error(CMD, "handshake with %s:%u failed: %s%s", c->o->host, (unsigned)c->o->port,
                      why, alerts);
 }
 
@@ -140,7 +140,7 @@ static int handshake(tclient *c)
 {
     glass_err err = net_connect(c->o->host, c->o->port, (int)c->o->timeout * 1000, &c->fd);
     if (err != GLASS_OK)
-        return app_error(CMD, "cannot connect to %s:%u: %s", c->o->host, (unsigned)c->o->port,
+        return io_error(CMD, "cannot connect to %s:%u: %s", c->o->host, (unsigned)c->o->port,
                          err == GLASS_ERR_PROTO_TIMEOUT ? "timed out" : strerror(errno));
     glass_config cfg = c->cfg;
     cfg.now = net_wall_time();
@@ -154,7 +154,7 @@ static int handshake(tclient *c)
     if (err == GLASS_OK)
         err = glass_engine_start(c->eng);
     if (err != GLASS_OK)
-        return app_error(CMD, "cannot start the handshake: %s", glass_strerror(err));
+        return io_error(CMD, "cannot start the handshake: %s", glass_strerror(err));
     if (!c->o->quiet)
         printf("CONNECTED(%08x)\n", (unsigned)c->fd);
     int64_t deadline = net_now_ms() + (int64_t)c->o->timeout * 1000;
@@ -223,7 +223,7 @@ static int converse(tclient *c)
             break;
     }
     if (c->fail != GLASS_OK)
-        app_error(CMD, "the connection ended: %s%s%s", glass_strerror(c->fail),
+        io_error(CMD, "the connection ended: %s%s%s", glass_strerror(c->fail),
                   c->have_recv ? ", alert received: " : "",
                   c->have_recv ? glass_alert_name(c->alert_recv) : "");
     if (!c->o->quiet)
@@ -237,7 +237,7 @@ static int reconnect(tclient *c)
     for (int i = 0; i < TC_RECONNECTS; i++) {
         glass_err err = tlstool_session_take(c->eng, &c->sess);
         if (err != GLASS_OK)
-            return app_error(CMD, "-reconnect: %s", err == GLASS_ERR_PROTO_STATE
+            return io_error(CMD, "-reconnect: %s", err == GLASS_ERR_PROTO_STATE
                              ? "the server gave no session ID: nothing to resume"
                              : glass_strerror(err));
         hang_up(c);

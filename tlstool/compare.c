@@ -19,7 +19,8 @@
  * CT: not applicable (a classroom tool; seeded mode is insecure by design).
  */
 #include "tlstool/tlstool.h"
-#include "walk_session.h"
+#include "classroom/walk_session.h"
+#include "net/net.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,19 +89,6 @@ static void on_trace(void *arg, const char *name, const char *explain, const uin
                       : glass_dissect_handshake(m->bytes, m->len, on_field, m));
 }
 
-/* Moves what `from` has queued into `to`; returns bytes moved. */
-static size_t pump(glass_engine *from, glass_engine *to)
-{
-    const uint8_t *p = NULL;
-    size_t n = 0;
-    glass_engine_output(from, &p, &n);
-    if (n == 0)
-        return 0;
-    glass_engine_feed(to, p, n);
-    glass_engine_consume_output(from, n);
-    return n;
-}
-
 /* One handshake of the given profile between two engines. */
 static glass_err run_pair(glass_profile profile, uint64_t seed, walk_pki *pki, cmp_run *run)
 {
@@ -146,10 +134,8 @@ static glass_err run_pair(glass_profile profile, uint64_t seed, walk_pki *pki, c
         err = glass_engine_start(s);
     if (err == GLASS_OK)
         err = glass_engine_start(c);
-    for (int turn = 0; err == GLASS_OK && turn < 64; turn++) {
-        if (pump(c, s) + pump(s, c) == 0)
-            break;
-    }
+    if (err == GLASS_OK)
+        (void)net_pump_handshake(c, s);     /* the states below say how it went */
     if (err == GLASS_OK && (glass_engine_state(c) != GLASS_STATE_APPLICATION ||
                             glass_engine_state(s) != GLASS_STATE_APPLICATION))
         err = glass_engine_error(c) != GLASS_OK ? glass_engine_error(c)

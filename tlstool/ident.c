@@ -15,8 +15,7 @@
  * CT: not applicable (file loading; the key is wiped in tlstool_ident_free).
  */
 #include "tlstool/tlstool.h"
-#include "apps.h"
-#include "password.h"
+#include "io/io.h"
 #include "ca/ca.h"
 
 #include <gmp.h>
@@ -30,7 +29,7 @@ static int load_certs(const char *cmd, const char *path, glass_blob **out, size_
     size_t n = 0;
     glass_err err = x509_load_pem_file(path, &certs, &n);
     if (err != GLASS_OK)
-        return app_error(cmd, "%s: %s", path, glass_strerror(err));
+        return io_error(cmd, "%s: %s", path, glass_strerror(err));
     glass_blob *b = calloc(n, sizeof *b);
     int rc = b == NULL;
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -48,7 +47,7 @@ static int load_certs(const char *cmd, const char *path, glass_blob **out, size_
         for (size_t i = 0; b != NULL && i < n; i++)
             free((void *)b[i].der);
         free(b);
-        return app_error(cmd, "%s: out of memory", path);
+        return io_error(cmd, "%s: out of memory", path);
     }
     *out = b;
     *n_out = n;
@@ -61,11 +60,11 @@ static int check_pair(const char *cmd, const char *cert, const tlstool_ident *id
     x509_cert leaf;
     glass_err err = x509_parse(&leaf, id->chain[0].der, id->chain[0].len);
     if (err != GLASS_OK)
-        return app_error(cmd, "%s: %s", cert, glass_strerror(err));
+        return io_error(cmd, "%s: %s", cert, glass_strerror(err));
     int same = mpz_cmp(leaf.pub.n, id->key.n) == 0 && mpz_cmp(leaf.pub.e, id->key.e) == 0;
     x509_free(&leaf);
     if (!same)
-        return app_error(cmd, "%s: the certificate's public key does not match -key", cert);
+        return io_error(cmd, "%s: the certificate's public key does not match -key", cert);
     return 0;
 }
 
@@ -74,13 +73,13 @@ int tlstool_ident_load(const char *cmd, tlstool_ident *id, const char *cert, con
 {
     memset(id, 0, sizeof *id);
     if ((cert == NULL) != (key == NULL))
-        return app_error(cmd, "-cert and -key go together (one is missing)");
+        return io_error(cmd, "-cert and -key go together (one is missing)");
     if (cert != NULL) {
         if (load_certs(cmd, cert, &id->chain, &id->n_chain) != 0)
             return 1;
         rsa_private_init(&id->key);
         id->have_key = 1;
-        if (app_load_private_key(cmd, key, pass, &id->key) != 0)
+        if (io_load_private_key(cmd, key, pass, &id->key) != 0)
             return 1;
         if (check_pair(cmd, cert, id) != 0)
             return 1;
@@ -92,7 +91,7 @@ int tlstool_ident_load(const char *cmd, tlstool_ident *id, const char *cert, con
         x509_crl c;
         glass_err err = x509_crl_load_file(crl, &c);
         if (err != GLASS_OK)
-            return app_error(cmd, "%s: %s", crl, glass_strerror(err));
+            return io_error(cmd, "%s: %s", crl, glass_strerror(err));
         id->crl.der = c.der;    /* keep the DER; the parsed form is not needed */
         id->crl.len = c.der_len;
         c.der = NULL;

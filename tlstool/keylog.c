@@ -19,7 +19,7 @@
  * CT: not applicable (the secret is written out on purpose).
  */
 #include "tlstool/tlstool.h"
-#include "apps.h"
+#include "io/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,13 +41,13 @@ int tlstool_keylog_open(const char *cmd, const char *path, tlstool_keylog **out)
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0)
-        return app_error(cmd, "key log %s: %s", path, strerror(errno));
+        return io_error(cmd, "key log %s: %s", path, strerror(errno));
     tlstool_keylog *kl = malloc(sizeof *kl);
     FILE *f = kl != NULL ? fdopen(fd, "a") : NULL;
     if (f == NULL) {
         close(fd);
         free(kl);
-        return app_error(cmd, "key log %s: out of memory", path);
+        return io_error(cmd, "key log %s: out of memory", path);
     }
     kl->f = f;
     *out = kl;

@@ -25,10 +25,12 @@
  * CT: not applicable here; the engine and the primitives state theirs.
  */
 #include "tlstool/tlstool.h"
-#include "apps.h"
-#include "net.h"
+#include "io/io.h"
+#include "net/http.h"
+#include "net/net.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -41,7 +43,7 @@
 #define CMD "s_server"
 #define TS_READ_CHUNK   16384u
 #define TS_MAX_PENDING  (2u * 1024u * 1024u)
-#define TS_IN_MAX       8192u       /* request bytes kept for -www / -WWW / -rev */
+#define TS_IN_MAX       HTTP_REQUEST_MAX  /* request bytes kept for -www / -WWW / -rev */
 #define TS_CLOSE_GRACE  2000        /* ms to flush a last alert */
 #define TS_CACHE_ENTRIES 1024       /* sessions kept for resumption */
 #define TS_CACHE_LIFETIME 7200      /* seconds (RFC 5246 §F.1.4: at most 24 hours) */
@@ -65,6 +67,7 @@ typedef struct tserver {
     tlstool_keylog *keylog;
     glass_session_cache *cache; /* session-ID resumption (RFC 5246 §7.3) */
     glass_config cfg;           /* the template every connection copies */
+    char root[PATH_MAX];        /* -WWW: the current directory, resolved */
     int lfd;
     tconn **c;
     size_t n;
@@ -108,9 +111,9 @@ static int server_setup(tserver *s)
 {
     const tlstool_server_opts *o = s->o;
     if (o->cert == NULL || o->key == NULL)
-        return app_error(CMD, "-cert FILE and -key FILE are required (see --help)");
+        return io_error(CMD, "-cert FILE and -key FILE are required (see --help)");
     if (o->verify != 0 && o->cafile == NULL)
-        return app_error(CMD, "-verify/-Verify need -CAfile FILE to check client certificates");
+        return io_error(CMD, "-verify/-Verify need -CAfile FILE to check client certificates");
     if (tlstool_ident_load(CMD, &s->id, o->cert, o->key, o->pass, o->cafile, o->crl) != 0)
         return 1;
     if (tlstool_keylog_open(CMD, o->keylogfile, &s->keylog) != 0)
@@ -123,11 +126,14 @@ static int server_setup(tserver *s)
     s->cfg.disable_ems = o->no_ems;
     glass_err err = glass_session_cache_new(&s->cache, TS_CACHE_ENTRIES, TS_CACHE_LIFETIME);
     if (err != GLASS_OK)
-        return app_error(CMD, "session cache: %s", glass_strerror(err));
+        return io_error(CMD, "session cache: %s", glass_strerror(err));
     s->cfg.session_cache = s->cache;
+    if (o->mode == TLSTOOL_MODE_WWW_FILES && http_publish_root(".", s->root) != 0)
+        return io_error(CMD, "-WWW: the current directory cannot be published: %s",
+                        strerror(errno));
     uint16_t port = 0;
     if (net_listen(o->bind, (uint16_t)o->port, 128, &s->lfd, &port) != GLASS_OK)
-        return app_error(CMD, "cannot listen on %s:%lu: %s", o->bind, o->port, strerror(errno));
+        return io_error(CMD, "cannot listen on %s:%lu: %s", o->bind, o->port, strerror(errno));
     if (o->port == 0)
         printf("listening on %s:%u\n", o->bind, (unsigned)port);
     printf("ACCEPT\n");
@@ -231,14 +237,16 @@ static void answer(tserver *s, tconn *c, const uint8_t *p, size_t n)
     }
     uint8_t *resp = NULL;
     size_t resp_len = 0;
-    int r = tlstool_www_answer(s->o->mode, c->eng, c->in, c->in_len, &resp, &resp_len);
+    char what[128] = "";
+    int r = tlstool_www_answer(s->o->mode, s->root, c->eng, c->in, c->in_len, &resp, &resp_len,
+                               what, sizeof what);
     if (r == 0)
         return;
     if (r > 0) {
         send_app(c, resp, resp_len);
-        note(s, c, "answered %.*s", (int)strcspn((const char *)c->in, "\r\n") < 80
-                                        ? (int)strcspn((const char *)c->in, "\r\n") : 80,
-             (const char *)c->in);
+        note(s, c, "answered %s: %.12s", what, (const char *)resp);
+    } else {
+        note(s, c, "request too long or unanswerable: closing");
     }
     free(resp);
     glass_engine_close(c->eng);   /* HTTP/1.0: one answer, then close_notify */

@@ -14,7 +14,7 @@
  * CT: not applicable (the master secret is copied, never compared).
  */
 #include "tlstool/tlstool.h"
-#include "apps.h"
+#include "io/io.h"
 #include "asn1/asn1.h"
 
 #include <stdlib.h>
@@ -65,7 +65,7 @@ int tlstool_session_save(const char *cmd, const glass_engine *e, const char *pat
     }
     tlstool_session_free(&s);
     if (err != GLASS_OK)
-        return app_error(cmd, "-sess_out %s: %s", path,
+        return io_error(cmd, "-sess_out %s: %s", path,
                          err == GLASS_ERR_PROTO_STATE ? "the server gave no session ID to save"
                                                       : glass_strerror(err));
     return 0;
@@ -83,7 +83,7 @@ int tlstool_session_load(const char *cmd, const char *path, tlstool_session *s)
         free(text);
     }
     if (err != GLASS_OK)
-        return app_error(cmd, "-sess_in %s: %s", path, glass_strerror(err));
+        return io_error(cmd, "-sess_in %s: %s", path, glass_strerror(err));
     tlstool_session_free(s);
     s->blob = der;
     s->len = der_len;

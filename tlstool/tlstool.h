@@ -53,8 +53,9 @@
  *     A key log holds what decrypts every logged session: it is written
  *     with mode 0600 and only when asked (-keylogfile, SSLKEYLOGFILE).
  *     -trace prints secrets (DH exponents, keys): it is for teaching.
- *     -WWW serves files under the current directory only: no "..", no
- *     absolute path, no symbolic link that leads outside, at most 1 MiB.
+ *     -WWW serves files under the current directory only, with page
+ *     fetch's checks (net/http.h): no "..", no symbolic link that leads
+ *     outside, a regular file of at most 1 MiB.
  */
 #ifndef GLASS_TLSTOOL_H
 #define GLASS_TLSTOOL_H
@@ -263,11 +264,14 @@ void tlstool_server_defaults(tlstool_server_opts *o);
 int tlstool_server_run(const tlstool_server_opts *o);
 
 /* One connection's request, answered (www.c).  in/in_len are the bytes
- * received so far; returns 1 and fills *resp (malloc'd) when a whole
- * request is there and the connection should close after the answer, 0
- * when more bytes are needed, -1 when the request is too long. */
-int tlstool_www_answer(enum tlstool_mode mode, const glass_engine *e, const uint8_t *in,
-                       size_t in_len, uint8_t **resp, size_t *resp_len);
+ * received so far; root is the published directory, resolved (-WWW).
+ * Returns 1 and fills *resp (malloc'd) and what ("GET /path", for the log)
+ * when a whole request is there (the connection closes after the answer),
+ * 0 when more bytes are needed, -1 when the request is too long or no
+ * answer could be built. */
+int tlstool_www_answer(enum tlstool_mode mode, const char *root, const glass_engine *e,
+                       const uint8_t *in, size_t in_len, uint8_t **resp, size_t *resp_len,
+                       char *what, size_t what_cap);
 /* -rev: reverses every complete line of in (up to the last '\n'); returns
  * how many bytes of in were used, the answer in out (cap >= in_len). */
 size_t tlstool_rev_lines(const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len);

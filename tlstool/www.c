@@ -2,144 +2,68 @@
  * www.c — what s_server answers once a client is in (see tlstool.h):
  * -www's status page, -WWW's files, -rev's reversed lines.
  *
- * Requests are HTTP/1.0 (RFC 1945 §5): "GET /path HTTP/1.0", header lines,
- * an empty line.  The answer is a whole response and the connection ends
- * after it (HTTP/1.0 has no keep-alive unless asked, and OpenSSL's s_server
- * closes too).
- *
- * -WWW path checks, in order (each refusal is a 4xx, never a file outside):
- *   1. only GET, and a request line no longer than the buffer;
- *   2. the path starts with '/', has no "..", no backslash, no '%' (no
- *      decoding means no encoded "..") and no control byte;
- *   3. realpath(3) of it lies under realpath(3) of the current directory
- *      (a symbolic link out of the tree is refused);
- *   4. a regular file of at most TLSTOOL_WWW_MAX_FILE bytes.
+ * A request is read until its empty line (RFC 9112 §2.1); the answer is a
+ * whole response with Content-Length, and the connection ends after it
+ * (close_notify), as OpenSSL's s_server does.  -WWW is page fetch's HTTP
+ * (net/http.h) with the current directory as the published root: the same
+ * parser and the same path checks as `glass server --www`, so a file
+ * outside the tree is never served (each refusal is a 4xx).
  *
  * CT: not applicable.
  */
-#define _XOPEN_SOURCE 700     /* realpath(3) */
-
 #include "tlstool/tlstool.h"
+#include "net/http.h"
 
-#include <limits.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#define REQUEST_MAX 8192
-
-/* A malloc'd copy of a fixed response. */
-static int simple(int code, const char *reason, uint8_t **resp, size_t *resp_len)
+/* The end of a request's header block (RFC 9112 §2.1: an empty line), or
+ * NULL while it has not all arrived. */
+static const uint8_t *header_end(const uint8_t *in, size_t len)
 {
-    char buf[256];
-    int n = snprintf(buf, sizeof buf,
-                     "HTTP/1.0 %d %s\r\nContent-type: text/plain\r\nContent-length: %zu\r\n\r\n"
-                     "%d %s\r\n", code, reason, strlen(reason) + 6, code, reason);
-    *resp = malloc((size_t)n);
-    if (*resp == NULL)
-        return -1;
-    memcpy(*resp, buf, (size_t)n);
-    *resp_len = (size_t)n;
-    return 1;
-}
-
-static const char *content_type(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    if (dot != NULL && (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0))
-        return "text/html";
-    if (dot != NULL && strcmp(dot, ".txt") == 0)
-        return "text/plain";
-    return "application/octet-stream";
-}
-
-/* Step 2: a path we will even try to open. */
-static int path_acceptable(const char *p)
-{
-    if (p[0] != '/' || strstr(p, "..") != NULL)
-        return 0;
-    for (const char *c = p; *c; c++)
-        if (*c == '\\' || *c == '%' || (unsigned char)*c < 0x20 || *c == 0x7f)
-            return 0;
-    return 1;
-}
-
-/* Steps 3 and 4, then the response. */
-static int serve_file(const char *path, uint8_t **resp, size_t *resp_len)
-{
-    char root[PATH_MAX], full[PATH_MAX];
-    const char *rel = path[1] ? path + 1 : "index.html";
-    if (realpath(".", root) == NULL || realpath(rel, full) == NULL)
-        return simple(404, "Not Found", resp, resp_len);
-    size_t rl = strlen(root);
-    if (strncmp(full, root, rl) != 0 || full[rl] != '/')
-        return simple(403, "Forbidden", resp, resp_len);
-    struct stat st;
-    if (stat(full, &st) != 0 || !S_ISREG(st.st_mode))
-        return simple(404, "Not Found", resp, resp_len);
-    if ((unsigned long long)st.st_size > TLSTOOL_WWW_MAX_FILE)
-        return simple(403, "Forbidden (larger than 1 MiB)", resp, resp_len);
-    uint8_t *data = NULL;
-    size_t len = 0;
-    if (glass_read_file(full, TLSTOOL_WWW_MAX_FILE, &data, &len) != GLASS_OK)
-        return simple(404, "Not Found", resp, resp_len);
-    char head[160];
-    int hn = snprintf(head, sizeof head,
-                      "HTTP/1.0 200 ok\r\nContent-type: %s\r\nContent-length: %zu\r\n\r\n",
-                      content_type(full), len);
-    *resp = malloc((size_t)hn + len);
-    if (*resp == NULL) {
-        free(data);
-        return -1;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (in[i] != '\n')
+            continue;
+        if (in[i + 1] == '\n')
+            return in + i + 2;
+        if (in[i + 1] == '\r' && i + 2 < len && in[i + 2] == '\n')
+            return in + i + 3;
     }
-    memcpy(*resp, head, (size_t)hn);
-    if (len > 0)
-        memcpy(*resp + hn, data, len);
-    *resp_len = (size_t)hn + len;
-    free(data);
-    return 1;
+    return NULL;
 }
 
-int tlstool_www_answer(enum tlstool_mode mode, const glass_engine *e, const uint8_t *in,
-                       size_t in_len, uint8_t **resp, size_t *resp_len)
+int tlstool_www_answer(enum tlstool_mode mode, const char *root, const glass_engine *e,
+                       const uint8_t *in, size_t in_len, uint8_t **resp, size_t *resp_len,
+                       char *what, size_t what_cap)
 {
-    char line[REQUEST_MAX + 1];
-    /* A request ends with an empty line; a bare "GET /\n" (HTTP/0.9) too. */
-    const uint8_t *end = NULL;
-    for (size_t i = 0; i + 1 < in_len && end == NULL; i++)
-        if (in[i] == '\n' && (in[i + 1] == '\n' || (in[i + 1] == '\r' && i + 2 < in_len &&
-                                                    in[i + 2] == '\n')))
-            end = in + i;
+    const uint8_t *end = header_end(in, in_len);
     if (end == NULL)
-        return in_len > REQUEST_MAX ? -1 : 0;
-    size_t n = 0;
-    while (n < (size_t)(end - in) && in[n] != '\r' && in[n] != '\n' && n < REQUEST_MAX)
-        n++;
-    memcpy(line, in, n);
-    line[n] = '\0';
-    if (strncmp(line, "GET ", 4) != 0)
-        return simple(405, "Method Not Allowed", resp, resp_len);
-    char *path = line + 4;
-    char *sp = strchr(path, ' ');
-    if (sp != NULL)
-        *sp = '\0';
-    char *q = strchr(path, '?');
-    if (q != NULL)
-        *q = '\0';
+        return in_len > HTTP_REQUEST_MAX ? -1 : 0;
+    http_response r = {NULL, 0, 0};
+    int rc;
     if (mode == TLSTOOL_MODE_WWW_STATUS) {
+        /* -www: any GET gets the page, as OpenSSL's s_server does. */
+        size_t n = strcspn((const char *)in, "\r\n");
+        snprintf(what, what_cap, "%.*s", (int)(n < 80 ? n : 80), (const char *)in);
         char page[4096];
         size_t len = tlstool_status_page(e, page, sizeof page);
-        *resp = malloc(len);
-        if (*resp == NULL)
-            return -1;
-        memcpy(*resp, page, len);
-        *resp_len = len;
-        return 1;
+        if (strncmp((const char *)in, "GET ", 4) != 0)
+            rc = http_error(&r, 405, "only GET is served");
+        else
+            rc = http_respond(&r, 200, "text/html", (const uint8_t *)page, len);
+    } else {
+        /* -WWW: net/http.h parses the request and finds the file, with
+         * page fetch's path checks (no "..", realpath under the root,
+         * O_NOFOLLOW, a regular file, at most TLSTOOL_WWW_MAX_FILE). */
+        rc = http_handle(root, TLSTOOL_WWW_MAX_FILE, in, (size_t)(end - in), what, what_cap, &r);
     }
-    if (!path_acceptable(path))
-        return simple(403, "Forbidden", resp, resp_len);
-    return serve_file(path, resp, resp_len);
+    if (rc != 0) {
+        http_response_free(&r);
+        return -1;
+    }
+    *resp = r.data;
+    *resp_len = r.len;
+    return 1;
 }
 
 size_t tlstool_rev_lines(const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)

@@ -17,7 +17,7 @@
  * Read in this order: glue_padding(), lab_length_extend(), lab_naive_mac().
  * CT: not relevant — this is attack code, run on public values.
  */
-#include "lab_common.h"
+#include "classroom/lab_common.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -66,7 +66,7 @@ int lab_length_extend(int argc, char **argv)
                                        "-out-suffix", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab length-extend";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_length_extend();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -82,23 +82,23 @@ int lab_length_extend(int argc, char **argv)
     if (bad)
         return 1;
     if (digest_hex == NULL || len_text == NULL || (append == NULL) == (append_hex == NULL))
-        return app_error(cmd, "needs -digest, -len and one of -append / -appendhex (see --help)");
-    if (app_hex_arg(cmd, "-digest", digest_hex, &D, &D_len))
+        return io_error(cmd, "needs -digest, -len and one of -append / -appendhex (see --help)");
+    if (io_hex_arg(cmd, "-digest", digest_hex, &D, &D_len))
         goto cleanup;
     if (D_len != SHA256_DIGEST_LEN) {
-        app_error(cmd, "-digest must be 32 bytes (64 hex digits), got %zu bytes", D_len);
+        io_error(cmd, "-digest must be 32 bytes (64 hex digits), got %zu bytes", D_len);
         goto cleanup;
     }
-    if (app_uint_arg(cmd, "-len", len_text, 0, 1ul << 30, &len))
+    if (io_uint_arg(cmd, "-len", len_text, 0, 1ul << 30, &len))
         goto cleanup;
     if (append_hex != NULL) {
-        if (app_hex_arg(cmd, "-appendhex", append_hex, &ext, &ext_len))
+        if (io_hex_arg(cmd, "-appendhex", append_hex, &ext, &ext_len))
             goto cleanup;
     } else {
         ext_len = strlen(append);
         ext = malloc(ext_len + 1);
         if (ext == NULL) {
-            app_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
+            io_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
             goto cleanup;
         }
         memcpy(ext, append, ext_len + 1);
@@ -126,7 +126,7 @@ int lab_length_extend(int argc, char **argv)
 
     suffix = malloc(pad_len + ext_len + 1);
     if (suffix == NULL) {
-        app_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
+        io_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
         goto cleanup;
     }
     memcpy(suffix, pad, pad_len);
@@ -164,7 +164,7 @@ int lab_naive_mac(int argc, char **argv)
     static const char *const vals[] = {"-key", "-hexkey", "-in", "-verify", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab naive-mac";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_naive_mac();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -178,9 +178,9 @@ int lab_naive_mac(int argc, char **argv)
     if (bad)
         return 1;
     if ((key_text == NULL) == (key_hex == NULL))
-        return app_error(cmd, "needs one of -key or -hexkey (see --help)");
+        return io_error(cmd, "needs one of -key or -hexkey (see --help)");
     if (key_hex != NULL) {
-        if (app_hex_arg(cmd, "-hexkey", key_hex, &key, &key_len))
+        if (io_hex_arg(cmd, "-hexkey", key_hex, &key, &key_len))
             goto cleanup;
     } else {
         key_len = strlen(key_text);
@@ -191,7 +191,7 @@ int lab_naive_mac(int argc, char **argv)
     }
     if (lab_read(cmd, in != NULL ? in : "-", &msg, &msg_len))
         goto cleanup;
-    if (verify != NULL && app_hex_arg(cmd, "-verify", verify, &expect, &expect_len))
+    if (verify != NULL && io_hex_arg(cmd, "-verify", verify, &expect, &expect_len))
         goto cleanup;
 
     /* tag = SHA-256(key || message): NOT a MAC (see the essay above). */

@@ -9,6 +9,7 @@
  *     net_install_signals();                               SIGINT/SIGTERM -> flag
  *     net_engine_flush(fd, engine);                        queued bytes -> socket
  *     tracer.fn = net_trace_event;                         --trace rendering
+ *     net_pump_handshake(client, server);                  two engines, no socket
  *
  * DESCRIPTION
  *     The protocol engine (protocol/protocol.h) never touches a socket: it
@@ -82,6 +83,21 @@ int net_engine_flush(int fd, glass_engine *e);
  * (2048-bit DH)", from glass_engine_suite and glass_engine_group. */
 void net_describe_session(const glass_engine *e, char *out, size_t cap);
 
+/* ---- two engines back to back, in one process (no socket) ------------- */
+
+/* Moves every byte engine from has queued into engine to, with one
+ * glass_engine_feed.  Returns the number of bytes moved (0: from had
+ * nothing to say); *feed_err (may be NULL) gets what to's feed returned.
+ * The walkthrough, the labs and the tests run a whole handshake this way
+ * (DESIGN.md principle 2: the same engine, with or without TCP). */
+size_t net_pump_move(glass_engine *from, glass_engine *to, glass_err *feed_err);
+
+/* Runs client and server back to back until both are in APPLICATION:
+ * bytes moved each way in turn, events taken and dropped.  GLASS_OK, the
+ * first feed error, or GLASS_ERR_PROTO_HANDSHAKE when nothing moves any
+ * more (at most 64 rounds: a handshake is a dozen flights). */
+glass_err net_pump_handshake(glass_engine *client, glass_engine *server);
+
 /* ---- time and signals ---------------------------------------------------- */
 
 /* Milliseconds on the monotonic clock (for timeouts; never wall time). */
@@ -115,11 +131,5 @@ typedef struct net_tracer {
  * contents are shown already. */
 void net_trace_event(void *arg, const char *name, const char *explain, const uint8_t *bytes,
                      size_t len);
-
-/* ---- the `glass ca enroll-code` subcommand (apps/ca_enroll.c) ---------- */
-
-/* `glass ca enroll-code --dir D NAME [--expires SECONDS]`; argv[0] is
- * "enroll-code".  Returns the exit status. */
-int ca_enroll_code_main(int argc, char **argv);
 
 #endif

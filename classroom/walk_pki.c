@@ -10,8 +10,8 @@
  *
  * CT: not relevant here (key generation and signing are rsa/'s business).
  */
-#include "apps.h"
-#include "walk_session.h"
+#include "io/io.h"
+#include "classroom/walk_session.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -14,12 +14,12 @@
  * records through the attacker), on_event (the application and the outcome).
  * CT: not relevant (attack demonstration).
  */
-#include "lab_common.h"
+#include "classroom/lab_common.h"
 
 #ifdef GLASS_LAB_BUILD
 
 #include "protocol/protocol.h"
-#include "walk_session.h"
+#include "classroom/walk_session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,13 +233,69 @@ static int usage(void)
     return 0;
 }
 
+/* --flip REC:BYTE[:MASK], --replay REC or --drop REC into t.  0, or 1
+ * after saying what was wrong. */
+static int parse_attack(const char *cmd, const char *tf, const char *tr, const char *td,
+                        tamper *t)
+{
+    if (tf != NULL) {
+        unsigned long rec = 0, byte = 0, mask = 1;
+        char extra;
+        int got = sscanf(tf, "%lu:%lu:%lx%c", &rec, &byte, &mask, &extra);
+        if ((got != 2 && got != 3) || rec == 0 || mask == 0 || mask > 0xff)
+            return io_error(cmd, "--flip wants REC:BYTE or REC:BYTE:MASK (MASK hex 01..ff)");
+        t->op = OP_FLIP;
+        t->record = rec;
+        t->byte = byte;
+        t->mask = (unsigned)mask;
+    } else if (tr != NULL || td != NULL) {
+        if (io_uint_arg(cmd, tr != NULL ? "--replay" : "--drop", tr != NULL ? tr : td, 1, 1000,
+                         &t->record))
+            return 1;
+        t->op = tr != NULL ? OP_REPLAY : OP_DROP;
+    }
+    return 0;
+}
+
+/* The two engines back to back with the attacker between them: each
+ * flight crosses (and is attacked), then each side's events are taken,
+ * until nothing moves (bounded: 200 rounds). */
+static void run_attack(tamper *t, glass_engine *c, glass_engine *s, dir_trace *dtc,
+                       dir_trace *dts)
+{
+    for (int round = 0; round < 200; round++) {
+        int moved = 0;
+        glass_event ev;
+        moved |= cross(t, c, s, 1, dtc);
+        while (glass_engine_next_event(s, &ev)) {
+            on_event(t, s, &ev, 0);
+            moved = 1;
+        }
+        while (glass_engine_next_event(c, &ev)) {
+            on_event(t, c, &ev, 1);
+            moved = 1;
+        }
+        moved |= cross(t, s, c, 0, dts);
+        while (glass_engine_next_event(c, &ev)) {
+            on_event(t, c, &ev, 1);
+            moved = 1;
+        }
+        while (glass_engine_next_event(s, &ev)) {
+            on_event(t, s, &ev, 0);
+            moved = 1;
+        }
+        if (!moved)
+            break;
+    }
+}
+
 /* See lab_common.h. */
 int lab_tamper(int argc, char **argv)
 {
     static const char *const vals[] = {"--seed", "--flip", "--replay", "--drop", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab tamper";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -251,34 +307,20 @@ int lab_tamper(int argc, char **argv)
     if (bad)
         return 1;
     if ((tf != NULL) + (tr != NULL) + (td != NULL) > 1)
-        return app_error(cmd, "one attack at a time: --flip, --replay or --drop");
+        return io_error(cmd, "one attack at a time: --flip, --replay or --drop");
     tamper t;
     memset(&t, 0, sizeof t);
     t.mask = 0x01;
     unsigned long seed = 1;
-    if (ts != NULL && app_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
+    if (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
         return 1;
-    if (tf != NULL) {
-        unsigned long rec = 0, byte = 0, mask = 1;
-        char extra;
-        int got = sscanf(tf, "%lu:%lu:%lx%c", &rec, &byte, &mask, &extra);
-        if ((got != 2 && got != 3) || rec == 0 || mask == 0 || mask > 0xff)
-            return app_error(cmd, "--flip wants REC:BYTE or REC:BYTE:MASK (MASK hex 01..ff)");
-        t.op = OP_FLIP;
-        t.record = rec;
-        t.byte = byte;
-        t.mask = (unsigned)mask;
-    } else if (tr != NULL || td != NULL) {
-        if (app_uint_arg(cmd, tr != NULL ? "--replay" : "--drop", tr != NULL ? tr : td, 1, 1000,
-                         &t.record))
-            return 1;
-        t.op = tr != NULL ? OP_REPLAY : OP_DROP;
-    }
+    if (parse_attack(cmd, tf, tr, td, &t) != 0)
+        return 1;
 
     glass_random_seed(seed);
     FILE *quiet = fopen("/dev/null", "w");
     if (quiet == NULL)
-        return app_error(cmd, "cannot open /dev/null");
+        return io_error(cmd, "cannot open /dev/null");
     wk_out o;
     memset(&o, 0, sizeof o);
     o.f = quiet;
@@ -287,7 +329,7 @@ int lab_tamper(int argc, char **argv)
     fclose(quiet);
     if (err != GLASS_OK) {
         walk_pki_free(&pki);
-        return app_error(cmd, "making the certificates: %s", glass_strerror(err));
+        return io_error(cmd, "making the certificates: %s", glass_strerror(err));
     }
     const uint8_t *ca_der;
     size_t ca_len;
@@ -335,34 +377,11 @@ int lab_tamper(int argc, char **argv)
         glass_engine_free(c);
         glass_engine_free(s);
         walk_pki_free(&pki);
-        return app_error(cmd, "starting the engines: %s", glass_strerror(err));
+        return io_error(cmd, "starting the engines: %s", glass_strerror(err));
     }
     if (t.op != OP_NONE)
-        lab_insecure_banner("an attacker modifies the records between the two engines");
-    for (int round = 0; round < 200; round++) {
-        int moved = 0;
-        glass_event ev;
-        moved |= cross(&t, c, s, 1, &dtc);
-        while (glass_engine_next_event(s, &ev)) {
-            on_event(&t, s, &ev, 0);
-            moved = 1;
-        }
-        while (glass_engine_next_event(c, &ev)) {
-            on_event(&t, c, &ev, 1);
-            moved = 1;
-        }
-        moved |= cross(&t, s, c, 0, &dts);
-        while (glass_engine_next_event(c, &ev)) {
-            on_event(&t, c, &ev, 1);
-            moved = 1;
-        }
-        while (glass_engine_next_event(s, &ev)) {
-            on_event(&t, s, &ev, 0);
-            moved = 1;
-        }
-        if (!moved)
-            break;
-    }
+        io_insecure_banner("an attacker modifies the records between the two engines");
+    run_attack(&t, c, s, &dtc, &dts);
     int clean = !t.failed && glass_engine_error(c) == GLASS_OK &&
                 glass_engine_error(s) == GLASS_OK && t.delivered == 2 && t.replies == 2;
     if (clean)

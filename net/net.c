@@ -16,7 +16,7 @@
  *
  * CT: not applicable — no secret-dependent computation here.
  */
-#include "net.h"
+#include "net/net.h"
 #include "dh/dh.h"
 
 #include <errno.h>

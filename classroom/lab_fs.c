@@ -22,7 +22,7 @@
  *
  * CT: not relevant — attack demonstration.
  */
-#include "lab_common.h"
+#include "classroom/lab_common.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -112,13 +112,109 @@ static int usage_record(void)
     return 0;
 }
 
+/* 2b. DHE: both sides draw an ephemeral key; the server signs its public
+ * value with its long-term key over both randoms (as ServerKeyExchange,
+ * RFC 5246 §7.4.3).  The public values and the signature go into rec; *Z
+ * (malloc'd, *z_cap bytes) gets the shared secret, *z_len its length
+ * without leading zeros (RFC 5246 §8.1.2).  The ephemeral private keys are
+ * wiped here and never written anywhere: that is forward secrecy.  0, or
+ * 1 after saying what failed. */
+static int record_dhe(const char *cmd, char *rec, const rsa_private_key *skey,
+                      const uint8_t cr[32], const uint8_t sr[32], uint8_t **Z, size_t *z_cap,
+                      size_t *z_len)
+{
+    const dh_group *G = dh_group_by_name("ffdhe2048");
+    dh_keypair xs, xc;
+    uint8_t *Y = NULL, *sig = NULL, *signed_data = NULL;
+    int rc = 1;
+    dh_keypair_init(&xs);
+    dh_keypair_init(&xc);
+    if (G == NULL || dh_generate(G, &xs) != GLASS_OK || dh_generate(G, &xc) != GLASS_OK) {
+        io_error(cmd, "DH key generation failed");
+        goto cleanup;
+    }
+    Y = calloc(1, G->p_len);
+    *Z = malloc(G->p_len);
+    sig = malloc(skey->k);
+    signed_data = malloc(64 + G->p_len);
+    if (Y == NULL || *Z == NULL || sig == NULL || signed_data == NULL)
+        goto cleanup;
+    *z_cap = G->p_len;
+    size_t yl = (mpz_sizeinbase(xs.y, 2) + 7) / 8;
+    mpz_export(Y + G->p_len - yl, NULL, 1, 1, 1, 0, xs.y);
+    memcpy(signed_data, cr, 32);
+    memcpy(signed_data + 32, sr, 32);
+    memcpy(signed_data + 64, Y, G->p_len);
+    glass_err err = rsa_pkcs1v15_sign(skey, signed_data, 64 + G->p_len, sig);
+    if (err != GLASS_OK) {
+        io_error(cmd, "signing: %s", glass_strerror(err));
+        goto cleanup;
+    }
+    put(rec, REC_MAX, "server_dh_public", Y, G->p_len);
+    put(rec, REC_MAX, "server_signature", sig, skey->k);
+    memset(Y, 0, G->p_len);
+    yl = (mpz_sizeinbase(xc.y, 2) + 7) / 8;
+    mpz_export(Y + G->p_len - yl, NULL, 1, 1, 1, 0, xc.y);
+    put(rec, REC_MAX, "client_dh_public", Y, G->p_len);
+    /* Z = Ys^xc mod p (the client's side; the server gets the same). */
+    err = dh_compute_shared(G, &xc, xs.y, *Z, G->p_len);
+    if (err != GLASS_OK) {
+        io_error(cmd, "%s", glass_strerror(err));
+        goto cleanup;
+    }
+    *z_len = dh_strip_leading_zeros(*Z, G->p_len);
+    rc = 0;
+cleanup:
+    free(signed_data);
+    free(sig);
+    free(Y);
+    dh_keypair_clear(&xs);
+    dh_keypair_clear(&xc);
+    return rc;
+}
+
+/* 3. The keys from secret (client_keys), then one protected message:
+ *    IV || AES-256-CBC(msg) || HMAC-SHA256, put in rec.  0, or 1. */
+static int record_message(const char *cmd, char *rec, const uint8_t *secret, size_t secret_len,
+                          const uint8_t cr[32], const uint8_t sr[32], const char *msg,
+                          size_t mlen)
+{
+    uint8_t mac_key[32], enc_key[32], iv[16];
+    uint8_t body[1024 + 16], record[16 + 1024 + 16 + 32];
+    int rc = 1;
+    glass_err err = client_keys(secret, secret_len, cr, sr, mac_key, enc_key);
+    if (err != GLASS_OK || glass_random(iv, sizeof iv) != GLASS_OK) {
+        io_error(cmd, "key derivation failed");
+        goto cleanup;
+    }
+    aes256_ctx aes;
+    size_t blen = 0;
+    if (aes256_init(&aes, enc_key, 32) != GLASS_OK ||
+        aes256_cbc_encrypt_pkcs7(&aes, iv, (const uint8_t *)msg, mlen, body, sizeof body, &blen) !=
+            GLASS_OK) {
+        io_error(cmd, "encryption failed");
+        goto cleanup;
+    }
+    aes256_clear(&aes);
+    memcpy(record, iv, 16);
+    memcpy(record + 16, body, blen);
+    hmac_sha256(mac_key, 32, record, 16 + blen, record + 16 + blen);
+    put(rec, REC_MAX, "record", record, 16 + blen + 32);
+    rc = 0;
+cleanup:
+    glass_wipe(mac_key, sizeof mac_key);
+    glass_wipe(enc_key, sizeof enc_key);
+    glass_wipe(body, sizeof body);
+    return rc;
+}
+
 /* See lab_common.h. */
 int lab_fs_record(int argc, char **argv)
 {
     static const char *const vals[] = {"--kx", "--out", "--key-out", "--message", "--seed", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab fs-record";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_record();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -130,36 +226,32 @@ int lab_fs_record(int argc, char **argv)
     if (bad)
         return 1;
     if (kx == NULL || out == NULL || keyout == NULL)
-        return app_error(cmd, "needs --kx, --out and --key-out (see --help)");
+        return io_error(cmd, "needs --kx, --out and --key-out (see --help)");
     int rsa_kx = strcmp(kx, "rsa") == 0;
     if (!rsa_kx && strcmp(kx, "dhe") != 0)
-        return app_error(cmd, "--kx: '%s' is not rsa or dhe", kx);
+        return io_error(cmd, "--kx: '%s' is not rsa or dhe", kx);
     if (msg == NULL)
         msg = "meet at the north gate at 6, bring the documents";
     size_t mlen = strlen(msg);
     if (mlen == 0 || mlen > 1024)
-        return app_error(cmd, "--message must be 1 to 1024 bytes");
+        return io_error(cmd, "--message must be 1 to 1024 bytes");
     unsigned long seed = 0;
     if (ts != NULL) {
-        if (app_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
+        if (io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
             return 1;
         glass_random_seed(seed);
     }
     if (rsa_kx)
-        lab_insecure_banner("RSA key transport (no forward secrecy)");
+        io_insecure_banner("RSA key transport (no forward secrecy)");
 
     rsa_private_key skey;
     rsa_public_key spub;
     rsa_private_init(&skey);
     rsa_public_init(&spub);
-    dh_keypair xs, xc;
-    dh_keypair_init(&xs);
-    dh_keypair_init(&xc);
     char *rec = calloc(1, REC_MAX);
-    uint8_t *pem = NULL, *enc = NULL, *sig = NULL, *Y = NULL, *Z = NULL;
+    uint8_t *pem = NULL, *enc = NULL, *Z = NULL;
     size_t pem_len = 0;
-    uint8_t cr[32], sr[32], pms[48], mac_key[32], enc_key[32], iv[16];
-    uint8_t body[1024 + 16], record[16 + 1024 + 16 + 32];
+    uint8_t cr[32], sr[32], pms[48];
     size_t pms_len = 0, z_cap = 0;
     if (rec == NULL)
         goto cleanup;
@@ -171,7 +263,7 @@ int lab_fs_record(int argc, char **argv)
     if (err == GLASS_OK)
         err = glass_random(sr, 32);
     if (err != GLASS_OK) {
-        app_error(cmd, "%s", glass_strerror(err));
+        io_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
     }
     rsa_public_from_private(&spub, &skey);
@@ -190,88 +282,28 @@ int lab_fs_record(int argc, char **argv)
         enc = malloc(spub.k);
         if (enc == NULL || glass_random(pms + 2, 46) != GLASS_OK ||
             rsa_pkcs1v15_encrypt(&spub, pms, pms_len, enc) != GLASS_OK) {
-            app_error(cmd, "RSA encryption failed");
+            io_error(cmd, "RSA encryption failed");
             goto cleanup;
         }
         put(rec, REC_MAX, "encrypted_pre_master_secret", enc, spub.k);
-    } else {
-        /* 2b. DHE: both sides draw an ephemeral key; the server signs its
-         *     public value with its long-term key over both randoms. */
-        const dh_group *G = dh_group_by_name("ffdhe2048");
-        if (G == NULL || dh_generate(G, &xs) != GLASS_OK || dh_generate(G, &xc) != GLASS_OK) {
-            app_error(cmd, "DH key generation failed");
-            goto cleanup;
-        }
-        Y = calloc(1, G->p_len);
-        Z = malloc(G->p_len);
-        sig = malloc(skey.k);
-        uint8_t *signed_data = malloc(64 + G->p_len);
-        if (Y == NULL || Z == NULL || sig == NULL || signed_data == NULL) {
-            free(signed_data);
-            goto cleanup;
-        }
-        size_t yl = (mpz_sizeinbase(xs.y, 2) + 7) / 8;
-        mpz_export(Y + G->p_len - yl, NULL, 1, 1, 1, 0, xs.y);
-        memcpy(signed_data, cr, 32);
-        memcpy(signed_data + 32, sr, 32);
-        memcpy(signed_data + 64, Y, G->p_len);
-        err = rsa_pkcs1v15_sign(&skey, signed_data, 64 + G->p_len, sig);
-        free(signed_data);
-        if (err != GLASS_OK) {
-            app_error(cmd, "signing: %s", glass_strerror(err));
-            goto cleanup;
-        }
-        put(rec, REC_MAX, "server_dh_public", Y, G->p_len);
-        put(rec, REC_MAX, "server_signature", sig, skey.k);
-        memset(Y, 0, G->p_len);
-        yl = (mpz_sizeinbase(xc.y, 2) + 7) / 8;
-        mpz_export(Y + G->p_len - yl, NULL, 1, 1, 1, 0, xc.y);
-        put(rec, REC_MAX, "client_dh_public", Y, G->p_len);
-        /* Z = Ys^xc mod p (the client's side; the server gets the same). */
-        err = dh_compute_shared(G, &xc, xs.y, Z, G->p_len);
-        if (err != GLASS_OK) {
-            app_error(cmd, "%s", glass_strerror(err));
-            goto cleanup;
-        }
-        z_cap = G->p_len;
-        pms_len = dh_strip_leading_zeros(Z, G->p_len);
-        /* The ephemeral secrets end here: wiped, never written anywhere. */
-        dh_keypair_clear(&xs);
-        dh_keypair_clear(&xc);
-        dh_keypair_init(&xs);
-        dh_keypair_init(&xc);
+    } else if (record_dhe(cmd, rec, &skey, cr, sr, &Z, &z_cap, &pms_len) != 0) {
+        goto cleanup;
     }
 
     /* 3. Keys, then one protected message: IV || AES-256-CBC || HMAC. */
-    err = client_keys(rsa_kx ? pms : Z, pms_len, cr, sr, mac_key, enc_key);
-    if (err != GLASS_OK || glass_random(iv, sizeof iv) != GLASS_OK) {
-        app_error(cmd, "key derivation failed");
+    if (record_message(cmd, rec, rsa_kx ? pms : Z, pms_len, cr, sr, msg, mlen) != 0)
         goto cleanup;
-    }
-    aes256_ctx aes;
-    size_t blen = 0;
-    if (aes256_init(&aes, enc_key, 32) != GLASS_OK ||
-        aes256_cbc_encrypt_pkcs7(&aes, iv, (const uint8_t *)msg, mlen, body, sizeof body, &blen) !=
-            GLASS_OK) {
-        app_error(cmd, "encryption failed");
-        goto cleanup;
-    }
-    aes256_clear(&aes);
-    memcpy(record, iv, 16);
-    memcpy(record + 16, body, blen);
-    hmac_sha256(mac_key, 32, record, 16 + blen, record + 16 + blen);
-    put(rec, REC_MAX, "record", record, 16 + blen + 32);
 
     /* 4. The files: the recording, and the key that "leaks" later. */
     err = key_save_private_pem(&skey, NULL, 0, &pem, &pem_len);
     if (err != GLASS_OK) {
-        app_error(cmd, "%s", glass_strerror(err));
+        io_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
     }
     if (lab_write(cmd, out, (const uint8_t *)rec, strlen(rec)))
         goto cleanup;
     if (glass_write_file_atomic(keyout, pem, pem_len, 0600) != GLASS_OK) {
-        app_error(cmd, "%s: cannot write", keyout);
+        io_error(cmd, "%s: cannot write", keyout);
         goto cleanup;
     }
     printf("recorded a %s session (%zu-byte message) to %s; server key to %s\n",
@@ -282,8 +314,6 @@ int lab_fs_record(int argc, char **argv)
 
 cleanup:
     glass_wipe(pms, sizeof pms);
-    glass_wipe(mac_key, sizeof mac_key);
-    glass_wipe(enc_key, sizeof enc_key);
     if (pem != NULL) {
         glass_wipe(pem, pem_len);
         free(pem);
@@ -292,11 +322,7 @@ cleanup:
         glass_wipe(Z, z_cap);
     free(rec);
     free(enc);
-    free(sig);
-    free(Y);
     free(Z);
-    dh_keypair_clear(&xs);
-    dh_keypair_clear(&xc);
     rsa_private_clear(&skey);
     rsa_public_clear(&spub);
     return rc;
@@ -318,7 +344,7 @@ int lab_fs_decrypt(int argc, char **argv)
     static const char *const vals[] = {"--in", "--inkey", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab fs-decrypt";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_decrypt();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -327,7 +353,7 @@ int lab_fs_decrypt(int argc, char **argv)
     if (bad)
         return 1;
     if (in == NULL || inkey == NULL)
-        return app_error(cmd, "needs --in and --inkey (see --help)");
+        return io_error(cmd, "needs --in and --inkey (see --help)");
     uint8_t *text = NULL, *keyfile = NULL, *cr = NULL, *sr = NULL, *enc = NULL, *record = NULL;
     uint8_t *Ys = NULL, *sig = NULL, *Yc = NULL;
     size_t text_len = 0, key_len = 0, crl = 0, srl = 0, encl = 0, recl = 0, ysl = 0, sigl = 0, ycl = 0;
@@ -339,7 +365,7 @@ int lab_fs_decrypt(int argc, char **argv)
         goto cleanup;
     glass_err err = key_load_private(keyfile, key_len, NULL, &key);
     if (err != GLASS_OK) {
-        app_error(cmd, "%s: %s", inkey, glass_strerror(err));
+        io_error(cmd, "%s: %s", inkey, glass_strerror(err));
         goto cleanup;
     }
     rsa_public_from_private(&pub, &key);
@@ -348,13 +374,13 @@ int lab_fs_decrypt(int argc, char **argv)
     if ((!is_rsa && !is_dhe) || get(t, "client_random", &cr, &crl) || crl != 32 ||
         get(t, "server_random", &sr, &srl) || srl != 32 || get(t, "record", &record, &recl) ||
         recl < 16 + 16 + 32 || (recl - 48) % 16 != 0) {
-        app_error(cmd, "%s: not a recording made by glass lab fs-record", in);
+        io_error(cmd, "%s: not a recording made by glass lab fs-record", in);
         goto cleanup;
     }
     if (is_dhe) {
         if (get(t, "server_dh_public", &Ys, &ysl) || get(t, "server_signature", &sig, &sigl) ||
             get(t, "client_dh_public", &Yc, &ycl)) {
-            app_error(cmd, "%s: DHE recording lacks its public values", in);
+            io_error(cmd, "%s: DHE recording lacks its public values", in);
             goto cleanup;
         }
         uint8_t *signed_data = malloc(64 + ysl);
@@ -378,14 +404,14 @@ int lab_fs_decrypt(int argc, char **argv)
     }
     /* RSA key transport: the leaked key opens the pre-master secret. */
     if (get(t, "encrypted_pre_master_secret", &enc, &encl)) {
-        app_error(cmd, "%s: RSA recording lacks the encrypted pre-master secret", in);
+        io_error(cmd, "%s: RSA recording lacks the encrypted pre-master secret", in);
         goto cleanup;
     }
     uint8_t pms[256], mac_key[32], enc_key[32], mac[32], pt[1024 + 16];
     size_t pms_len = 0, pt_len = 0;
     err = rsa_pkcs1v15_decrypt(&key, enc, encl, pms, sizeof pms, &pms_len);
     if (err != GLASS_OK) {
-        app_error(cmd, "decrypting the pre-master secret: %s (is this the server's key?)",
+        io_error(cmd, "decrypting the pre-master secret: %s (is this the server's key?)",
                   glass_strerror(err));
         goto cleanup;
     }
@@ -397,14 +423,14 @@ int lab_fs_decrypt(int argc, char **argv)
         goto cleanup;
     hmac_sha256(mac_key, 32, record, recl - 32, mac);
     if (!glass_ct_equal(mac, record + recl - 32, 32)) {
-        app_error(cmd, "the record's MAC does not check: wrong key or damaged recording");
+        io_error(cmd, "the record's MAC does not check: wrong key or damaged recording");
         goto cleanup;
     }
     aes256_ctx aes;
     if (aes256_init(&aes, enc_key, 32) != GLASS_OK ||
         aes256_cbc_decrypt_pkcs7(&aes, record, record + 16, recl - 48, pt, sizeof pt, &pt_len) !=
             GLASS_OK) {
-        app_error(cmd, "decryption failed");
+        io_error(cmd, "decryption failed");
         goto cleanup;
     }
     aes256_clear(&aes);

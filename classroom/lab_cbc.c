@@ -28,7 +28,7 @@
  * "oracles"), attack_block, lab_padding_oracle.
  * CT: no — the MtE receiver is the vulnerable one on purpose.
  */
-#include "lab_common.h"
+#include "classroom/lab_common.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -180,7 +180,7 @@ int lab_padding_oracle(int argc, char **argv)
     static const char *const vals[] = {"--mode", "--message", "--seed", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab padding-oracle";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -198,18 +198,18 @@ int lab_padding_oracle(int argc, char **argv)
     else if (strcmp(mode, "encrypt-then-mac") == 0)
         etm = 1;
     else
-        return app_error(cmd, "--mode: '%s' is not mac-then-encrypt or encrypt-then-mac", mode);
+        return io_error(cmd, "--mode: '%s' is not mac-then-encrypt or encrypt-then-mac", mode);
     if (msg == NULL)
         msg = "PIN=4711; card=4929 1234 5678 9012";
     size_t mlen = strlen(msg);
     if (mlen == 0 || mlen > 256)
-        return app_error(cmd, "--message must be 1 to 256 bytes");
+        return io_error(cmd, "--message must be 1 to 256 bytes");
     unsigned long seed = 1;
-    if (ts != NULL && app_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
+    if (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
         return 1;
     glass_random_seed(seed);
     if (!etm)
-        lab_insecure_banner("MAC-then-encrypt receiver with distinct padding and MAC errors");
+        io_insecure_banner("MAC-then-encrypt receiver with distinct padding and MAC errors");
 
     /* 1. The sender: keys, IV, the record. */
     server s;
@@ -218,7 +218,7 @@ int lab_padding_oracle(int argc, char **argv)
     size_t rec_len = 0;
     if (glass_random(key, sizeof key) != GLASS_OK || glass_random(s.mac_key, 32) != GLASS_OK ||
         glass_random(iv, sizeof iv) != GLASS_OK || aes256_init(&s.aes, key, 32) != GLASS_OK)
-        return app_error(cmd, "random generator failed");
+        return io_error(cmd, "random generator failed");
     glass_wipe(key, sizeof key);
     memcpy(pt, msg, mlen);
     size_t n = mlen;

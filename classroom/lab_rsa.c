@@ -26,7 +26,7 @@
  * CT: no — attack and demonstration code; the real signing goes through
  * rsa/ (blinding, mpz_powm_sec).
  */
-#include "lab_common.h"
+#include "classroom/lab_common.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -73,7 +73,7 @@ int lab_rsa_textbook(int argc, char **argv)
     static const char *const vals[] = {"-p", "-q", "-e", "-m", "-m2", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab rsa-textbook";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_textbook();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -85,14 +85,14 @@ int lab_rsa_textbook(int argc, char **argv)
     if (bad)
         return 1;
     if (tp == NULL || tq == NULL || te == NULL || tm == NULL)
-        return app_error(cmd, "needs -p, -q, -e and -m (see --help)");
-    if (app_uint_arg(cmd, "-p", tp, 2, 65535, &p) || app_uint_arg(cmd, "-q", tq, 2, 65535, &q) ||
-        app_uint_arg(cmd, "-e", te, 3, 0xffffffff, &e) ||
-        app_uint_arg(cmd, "-m", tm, 0, 0xffffffff, &m) ||
-        (tm2 != NULL && app_uint_arg(cmd, "-m2", tm2, 0, 0xffffffff, &m2)))
+        return io_error(cmd, "needs -p, -q, -e and -m (see --help)");
+    if (io_uint_arg(cmd, "-p", tp, 2, 65535, &p) || io_uint_arg(cmd, "-q", tq, 2, 65535, &q) ||
+        io_uint_arg(cmd, "-e", te, 3, 0xffffffff, &e) ||
+        io_uint_arg(cmd, "-m", tm, 0, 0xffffffff, &m) ||
+        (tm2 != NULL && io_uint_arg(cmd, "-m2", tm2, 0, 0xffffffff, &m2)))
         return 1;
     if (!small_prime(p) || !small_prime(q) || p == q)
-        return app_error(cmd, "-p and -q must be two different primes");
+        return io_error(cmd, "-p and -q must be two different primes");
 
     int rc = 1;
     mpz_t n, phi, d, E, M, c, back, s, check, M2, c2, prod, mprod;
@@ -106,12 +106,12 @@ int lab_rsa_textbook(int argc, char **argv)
     mpz_set_ui(E, e);
     mpz_set_ui(M, m);
     if (mpz_cmp(M, n) >= 0) {
-        app_error(cmd, "-m must be smaller than n = %lu", p * q);
+        io_error(cmd, "-m must be smaller than n = %lu", p * q);
         goto cleanup;
     }
     /* 2. d = e^-1 mod phi exists only when gcd(e, phi) = 1. */
     if (mpz_invert(d, E, phi) == 0) {
-        app_error(cmd, "e = %lu has no inverse mod phi = %lu: pick e coprime to it", e,
+        io_error(cmd, "e = %lu has no inverse mod phi = %lu: pick e coprime to it", e,
                   (p - 1) * (q - 1));
         goto cleanup;
     }
@@ -140,7 +140,7 @@ int lab_rsa_textbook(int argc, char **argv)
         /* 5. Malleability: E(m)·E(m2) = (m·m2)^e = E(m·m2) mod n. */
         mpz_set_ui(M2, m2);
         if (mpz_cmp(M2, n) >= 0) {
-            rc = app_error(cmd, "-m2 must be smaller than n");
+            rc = io_error(cmd, "-m2 must be smaller than n");
             goto cleanup;
         }
         mpz_powm(c2, M2, E, n);
@@ -211,11 +211,11 @@ static int load_public(const char *cmd, const char *path, rsa_public_key *pub)
               key_field((const char *)text, "e", pub->e) != 0;
     free(text);
     if (bad)
-        return app_error(cmd, "%s: not a lab key file (needs lines \"n = HEX\" and \"e = HEX\")",
+        return io_error(cmd, "%s: not a lab key file (needs lines \"n = HEX\" and \"e = HEX\")",
                          path);
     glass_err err = rsa_check_public(pub);
     if (err != GLASS_OK)
-        return app_error(cmd, "%s: %s", path, glass_strerror(err));
+        return io_error(cmd, "%s: %s", path, glass_strerror(err));
     return 0;
 }
 
@@ -232,12 +232,12 @@ static int load_private(const char *cmd, const char *path, rsa_private_key *key)
     glass_wipe(text, len);
     free(text);
     if (bad)
-        return app_error(cmd, "%s: not a lab private key file (needs n, e, d, p, q)", path);
+        return io_error(cmd, "%s: not a lab private key file (needs n, e, d, p, q)", path);
     glass_err err = rsa_private_set_crt(key);
     if (err == GLASS_OK)
         err = rsa_check_private(key);
     if (err != GLASS_OK)
-        return app_error(cmd, "%s: %s", path, glass_strerror(err));
+        return io_error(cmd, "%s: %s", path, glass_strerror(err));
     return 0;
 }
 
@@ -278,7 +278,7 @@ int lab_rsa_keygen(int argc, char **argv)
     static const char *const vals[] = {"-bits", "-e", "-out", "-pubout", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab rsa-keygen";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_keygen();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -290,9 +290,9 @@ int lab_rsa_keygen(int argc, char **argv)
     if (bad)
         return 1;
     if (out == NULL)
-        return app_error(cmd, "needs -out FILE (see --help)");
-    if ((tb != NULL && app_uint_arg(cmd, "-bits", tb, RSA_MIN_BITS, 4096, &bits)) ||
-        (te != NULL && app_uint_arg(cmd, "-e", te, 3, 0xffffffff, &e)))
+        return io_error(cmd, "needs -out FILE (see --help)");
+    if ((tb != NULL && io_uint_arg(cmd, "-bits", tb, RSA_MIN_BITS, 4096, &bits)) ||
+        (te != NULL && io_uint_arg(cmd, "-e", te, 3, 0xffffffff, &e)))
         return 1;
     rsa_private_key key;
     rsa_private_init(&key);
@@ -300,7 +300,7 @@ int lab_rsa_keygen(int argc, char **argv)
     size_t len = 0;
     glass_err err = rsa_generate(&key, (unsigned)bits, e);
     if (err != GLASS_OK) {
-        app_error(cmd, "%s", glass_strerror(err));
+        io_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
     }
     static const char hdr[] = "# glass lab RSA private key (RFC 8017 §3.2), hex\n";
@@ -312,12 +312,12 @@ int lab_rsa_keygen(int argc, char **argv)
     if (put_field(&text, &len, "n", key.n) || put_field(&text, &len, "e", key.e) ||
         put_field(&text, &len, "d", key.d) || put_field(&text, &len, "p", key.p) ||
         put_field(&text, &len, "q", key.q)) {
-        app_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
+        io_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
         goto cleanup;
     }
     err = glass_write_file_atomic(out, (const uint8_t *)text, len, 0600);
     if (err != GLASS_OK) {
-        app_error(cmd, "%s: %s", out, glass_strerror(err));
+        io_error(cmd, "%s: %s", out, glass_strerror(err));
         goto cleanup;
     }
     if (pubout != NULL) {
@@ -364,7 +364,7 @@ int lab_rsa_sign(int argc, char **argv)
     static const char *const vals[] = {"-inkey", "-in", "-out", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab rsa-sign";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_sign();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -374,7 +374,7 @@ int lab_rsa_sign(int argc, char **argv)
     if (bad)
         return 1;
     if (inkey == NULL || in == NULL || out == NULL)
-        return app_error(cmd, "needs -inkey, -in and -out (see --help)");
+        return io_error(cmd, "needs -inkey, -in and -out (see --help)");
     rsa_private_key key;
     rsa_private_init(&key);
     uint8_t *msg = NULL, *sig = NULL;
@@ -386,7 +386,7 @@ int lab_rsa_sign(int argc, char **argv)
         goto cleanup;
     glass_err err = rsa_pkcs1v15_sign(&key, msg, msg_len, sig);
     if (err != GLASS_OK) {
-        app_error(cmd, "%s", glass_strerror(err));
+        io_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
     }
     if (lab_write(cmd, out, sig, key.k))
@@ -419,7 +419,7 @@ int lab_rsa_forge_e3(int argc, char **argv)
     static const char *const vals[] = {"-pubin", "-in", "-out", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab rsa-forge-e3";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_forge();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -429,7 +429,7 @@ int lab_rsa_forge_e3(int argc, char **argv)
     if (bad)
         return 1;
     if (pubin == NULL || in == NULL || out == NULL)
-        return app_error(cmd, "needs -pubin, -in and -out (see --help)");
+        return io_error(cmd, "needs -pubin, -in and -out (see --help)");
     rsa_public_key pub;
     rsa_public_init(&pub);
     uint8_t *msg = NULL, *T = NULL, *sig = NULL, *EM = NULL;
@@ -439,7 +439,7 @@ int lab_rsa_forge_e3(int argc, char **argv)
     if (load_public(cmd, pubin, &pub) || lab_read(cmd, in, &msg, &msg_len))
         goto cleanup;
     if (mpz_cmp_ui(pub.e, 3) != 0) {
-        app_error(cmd, "this forgery needs e = 3 (the key has another exponent)");
+        io_error(cmd, "this forgery needs e = 3 (the key has another exponent)");
         goto cleanup;
     }
     size_t k = pub.k;
@@ -474,7 +474,7 @@ int lab_rsa_forge_e3(int argc, char **argv)
         mpz_add_ui(s, s, 1);
     mpz_pow_ui(s3, s, 3);
     if (mpz_cmp(s3, hi) > 0 || mpz_cmp(s3, pub.n) >= 0) {
-        app_error(cmd, "the modulus is too small for this forgery (use 2048 bits or more)");
+        io_error(cmd, "the modulus is too small for this forgery (use 2048 bits or more)");
         goto cleanup;
     }
     if (rsa_i2osp(s, sig, k) != GLASS_OK || rsa_i2osp(s3, EM, k) != GLASS_OK)
@@ -545,7 +545,7 @@ int lab_rsa_verify(int argc, char **argv)
     static const char *const vals[] = {"-pubin", "-in", "-signature", NULL};
     static const char *const sw[] = {"--insecure-verify", NULL};
     const char *cmd = "lab rsa-verify";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_verify();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -557,7 +557,7 @@ int lab_rsa_verify(int argc, char **argv)
     if (bad)
         return 1;
     if (pubin == NULL || in == NULL || sigf == NULL)
-        return app_error(cmd, "needs -pubin, -in and -signature (see --help)");
+        return io_error(cmd, "needs -pubin, -in and -signature (see --help)");
     rsa_public_key pub;
     rsa_public_init(&pub);
     uint8_t *msg = NULL, *sig = NULL, *EM = NULL;
@@ -571,7 +571,7 @@ int lab_rsa_verify(int argc, char **argv)
     if (!insecure) {
         ok = rsa_pkcs1v15_verify(&pub, msg, msg_len, sig, sig_len) == GLASS_OK;
     } else {
-        lab_insecure_banner("--insecure-verify: PKCS#1 v1.5 parsed sloppily");
+        io_insecure_banner("--insecure-verify: PKCS#1 v1.5 parsed sloppily");
         uint8_t H[SHA256_DIGEST_LEN];
         EM = malloc(pub.k);
         if (EM == NULL)

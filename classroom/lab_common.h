@@ -13,7 +13,7 @@
 
 #ifdef GLASS_LAB_BUILD
 
-#include "apps.h"
+#include "io/io.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -35,9 +35,6 @@ int lab_flag(int argc, char **argv, const char *name);
  * line naming the command and returns 1 on the first unknown argument. */
 int lab_check_args(const char *cmd, int argc, char **argv, const char *const *with_value,
                    const char *const *switches);
-
-/* The loud banner every insecure switch prints on stderr when it is on. */
-void lab_insecure_banner(const char *what);
 
 /* Prints "label: hex" on one line (hex wrapped at 64 digits, continuation
  * lines indented under the first digit). */

@@ -16,7 +16,7 @@
  * Keys come from the DH values through SHA-256 here (a stand-in for the
  * TLS PRF, kept short on purpose).  CT: not relevant — attack demonstration.
  */
-#include "lab_common.h"
+#include "classroom/lab_common.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -63,13 +63,45 @@ static int usage_mitm(void)
     return 0;
 }
 
+/* Alice encrypts a message under her key; Mallory decrypts it with her key
+ * for Alice, reads it, and re-encrypts it under her key for Bob.  0, or 1
+ * after saying what failed. */
+static int mitm_reads(const char *cmd, const uint8_t kA[32], const uint8_t kMA[32],
+                      const uint8_t kMB[32])
+{
+    static const char msg[] = "the vault code is 4711";
+    uint8_t iv[16] = {0}, c1[64], c2[64], p[64];
+    size_t c1l = 0, c2l = 0, pl = 0;
+    aes256_ctx ka, km, kb;
+    if (aes256_init(&ka, kA, 32) != GLASS_OK || aes256_init(&km, kMA, 32) != GLASS_OK ||
+        aes256_init(&kb, kMB, 32) != GLASS_OK ||
+        aes256_cbc_encrypt_pkcs7(&ka, iv, (const uint8_t *)msg, sizeof msg - 1, c1, sizeof c1,
+                                 &c1l) != GLASS_OK ||
+        aes256_cbc_decrypt_pkcs7(&km, iv, c1, c1l, p, sizeof p, &pl) != GLASS_OK ||
+        aes256_cbc_encrypt_pkcs7(&kb, iv, p, pl, c2, sizeof c2, &c2l) != GLASS_OK) {
+        aes256_clear(&ka);
+        aes256_clear(&km);
+        aes256_clear(&kb);
+        return io_error(cmd, "encryption failed");
+    }
+    aes256_clear(&ka);
+    aes256_clear(&km);
+    aes256_clear(&kb);
+    printf("Alice sends AES-256-CBC(her key, \"%s\")\n", msg);
+    printf("Mallory decrypts it with her key for Alice and reads: \"%.*s\"\n", (int)pl,
+           (const char *)p);
+    printf("Mallory re-encrypts it under her key for Bob; Bob decrypts and suspects nothing\n");
+    glass_wipe(p, sizeof p);
+    return 0;
+}
+
 /* See lab_common.h. */
 int lab_dh_mitm(int argc, char **argv)
 {
     static const char *const vals[] = {"--seed", NULL};
     static const char *const sw[] = {"--signed", NULL};
     const char *cmd = "lab dh-mitm";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_mitm();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
@@ -77,14 +109,14 @@ int lab_dh_mitm(int argc, char **argv)
     const char *ts = lab_opt(argc, argv, "--seed", &bad);
     int sign = lab_flag(argc, argv, "--signed");
     unsigned long seed = 1;
-    if (bad || (ts != NULL && app_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed)))
+    if (bad || (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed)))
         return 1;
     glass_random_seed(seed);
     if (!sign)
-        lab_insecure_banner("Diffie-Hellman without authentication");
+        io_insecure_banner("Diffie-Hellman without authentication");
     const dh_group *G = dh_group_by_name("ffdhe2048");
     if (G == NULL)
-        return app_error(cmd, "group ffdhe2048 unavailable");
+        return io_error(cmd, "group ffdhe2048 unavailable");
     dh_keypair a, b, m1, m2;
     dh_keypair_init(&a);
     dh_keypair_init(&b);
@@ -100,7 +132,7 @@ int lab_dh_mitm(int argc, char **argv)
     if (dh_generate(G, &a) != GLASS_OK || dh_generate(G, &b) != GLASS_OK ||
         dh_generate(G, &m1) != GLASS_OK || dh_generate(G, &m2) != GLASS_OK ||
         glass_random(nonce, sizeof nonce) != GLASS_OK) {
-        app_error(cmd, "key generation failed");
+        io_error(cmd, "key generation failed");
         goto cleanup;
     }
     printf("group ffdhe2048 (RFC 7919): p is 2048 bits, g = 2\n");
@@ -113,7 +145,7 @@ int lab_dh_mitm(int argc, char **argv)
         /* Bob signs client_random || server_random || g^b: the swap of g^b
          * for g^m2 needs a new signature that only Bob can make. */
         if (rsa_generate(&bob, 2048, RSA_DEFAULT_E) != GLASS_OK) {
-            app_error(cmd, "RSA key generation failed");
+            io_error(cmd, "RSA key generation failed");
             goto cleanup;
         }
         rsa_public_from_private(&bob_pub, &bob);
@@ -148,7 +180,7 @@ int lab_dh_mitm(int argc, char **argv)
     key_from(G, &b, m1.y, kB, &ok3);    /* Bob: (g^m1)^b */
     key_from(G, &m1, b.y, kMB, &ok4);   /* Mallory: (g^b)^m1 */
     if (!(ok1 && ok2 && ok3 && ok4)) {
-        app_error(cmd, "dh_compute_shared failed");
+        io_error(cmd, "dh_compute_shared failed");
         goto cleanup;
     }
     lab_print_hex("Alice's key   SHA-256(g^(a m2))", kA, 32);
@@ -160,26 +192,8 @@ int lab_dh_mitm(int argc, char **argv)
                ? "yes"
                : "no");
     /* Alice encrypts a message; Mallory decrypts, reads, re-encrypts for Bob. */
-    static const char msg[] = "the vault code is 4711";
-    uint8_t iv[16] = {0}, c1[64], c2[64], p[64];
-    size_t c1l = 0, c2l = 0, pl = 0;
-    aes256_ctx ka, km, kb;
-    if (aes256_init(&ka, kA, 32) != GLASS_OK || aes256_init(&km, kMA, 32) != GLASS_OK ||
-        aes256_init(&kb, kMB, 32) != GLASS_OK ||
-        aes256_cbc_encrypt_pkcs7(&ka, iv, (const uint8_t *)msg, sizeof msg - 1, c1, sizeof c1,
-                                 &c1l) != GLASS_OK ||
-        aes256_cbc_decrypt_pkcs7(&km, iv, c1, c1l, p, sizeof p, &pl) != GLASS_OK ||
-        aes256_cbc_encrypt_pkcs7(&kb, iv, p, pl, c2, sizeof c2, &c2l) != GLASS_OK) {
-        app_error(cmd, "encryption failed");
+    if (mitm_reads(cmd, kA, kMA, kMB) != 0)
         goto cleanup;
-    }
-    aes256_clear(&ka);
-    aes256_clear(&km);
-    aes256_clear(&kb);
-    printf("Alice sends AES-256-CBC(her key, \"%s\")\n", msg);
-    printf("Mallory decrypts it with her key for Alice and reads: \"%.*s\"\n", (int)pl,
-           (const char *)p);
-    printf("Mallory re-encrypts it under her key for Bob; Bob decrypts and suspects nothing\n");
     printf("result: attack worked: unauthenticated Diffie-Hellman gives Mallory everything\n");
     attack_worked = 1;
 
@@ -215,24 +229,24 @@ int lab_dh_invalid(int argc, char **argv)
     static const char *const vals[] = {"--seed", NULL};
     static const char *const sw[] = {NULL};
     const char *cmd = "lab dh-invalid";
-    if (app_wants_help(argc, argv))
+    if (io_wants_help(argc, argv))
         return usage_invalid();
     if (lab_check_args(cmd, argc, argv, vals, sw))
         return 1;
     int bad = 0;
     const char *ts = lab_opt(argc, argv, "--seed", &bad);
     unsigned long seed = 1;
-    if (bad || (ts != NULL && app_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed)))
+    if (bad || (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed)))
         return 1;
     glass_random_seed(seed);
     const dh_group *G = dh_group_by_name("ffdhe2048");
     if (G == NULL)
-        return app_error(cmd, "group ffdhe2048 unavailable");
+        return io_error(cmd, "group ffdhe2048 unavailable");
     dh_keypair me;
     dh_keypair_init(&me);
     if (dh_generate(G, &me) != GLASS_OK) {
         dh_keypair_clear(&me);
-        return app_error(cmd, "key generation failed");
+        return io_error(cmd, "key generation failed");
     }
     static const struct {
         const char *name;

@@ -3,7 +3,7 @@
  * (see lab_common.h).  Compiled to nothing outside the lab build.
  * CT: not relevant (argument parsing and printing).
  */
-#include "lab_common.h"
+#include "classroom/lab_common.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -18,7 +18,7 @@ const char *lab_opt(int argc, char **argv, const char *name, int *bad)
         if (strcmp(argv[i], name) != 0)
             continue;
         if (i + 1 >= argc) {
-            app_error(argv[0], "%s needs a value", name);
+            io_error(argv[0], "%s needs a value", name);
             *bad = 1;
             return NULL;
         }
@@ -51,25 +51,13 @@ int lab_check_args(const char *cmd, int argc, char **argv, const char *const *wi
     for (int i = 1; i < argc; i++) {
         if (in_list(with_value, argv[i])) {
             if (i + 1 >= argc)
-                return app_error(cmd, "%s needs a value", argv[i]);
+                return io_error(cmd, "%s needs a value", argv[i]);
             i++;
         } else if (!in_list(switches, argv[i])) {
-            return app_error(cmd, "unknown argument '%s' (see --help)", argv[i]);
+            return io_error(cmd, "unknown argument '%s' (see --help)", argv[i]);
         }
     }
     return 0;
-}
-
-/* See lab_common.h. */
-void lab_insecure_banner(const char *what)
-{
-    fprintf(stderr,
-            "************************************************************************\n"
-            "* WARNING: INSECURE LAB MODE: %s\n"
-            "* This exists only in the lab build, to show an attack.  Never use it\n"
-            "* to protect anything.\n"
-            "************************************************************************\n",
-            what);
 }
 
 /* See lab_common.h. */
@@ -90,7 +78,7 @@ int lab_read(const char *cmd, const char *path, uint8_t **out, size_t *len)
 {
     glass_err err = glass_read_file(path, 1u << 24, out, len);
     if (err != GLASS_OK)
-        return app_error(cmd, "%s: %s", path, glass_strerror(err));
+        return io_error(cmd, "%s: %s", path, glass_strerror(err));
     return 0;
 }
 
@@ -99,7 +87,7 @@ int lab_write(const char *cmd, const char *path, const uint8_t *data, size_t len
 {
     glass_err err = glass_write_file_atomic(path, data, len, 0644);
     if (err != GLASS_OK)
-        return app_error(cmd, "%s: %s", path, glass_strerror(err));
+        return io_error(cmd, "%s: %s", path, glass_strerror(err));
     return 0;
 }
 

@@ -10,7 +10,7 @@
 #include "ca/ca.h"
 #include "common/common.h"
 #include "rsa/rsa.h"
-#include "walk_render.h"
+#include "classroom/walk_render.h"
 
 #include <limits.h>
 #include <stddef.h>
