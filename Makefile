@@ -3,6 +3,7 @@
 #   make            build/libglass.a and build/glass
 #   make test       every CUnit suite, the command-line tests, every NIST vector
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check-size any source file over 800 lines or function over 120 (make test runs it)
 #   make debug      build/debug/glass with -O0 -g3 (for gdb)
 #   make labs       build/labs/glass: the lab build, with the insecure switches
 #   make demo       the main job on a built-in default
@@ -29,8 +30,14 @@ PKG_LIBS   = $(shell pkg-config --libs gmp libsodium 2>/dev/null)
 CUNIT_LIBS = $(shell pkg-config --libs cunit 2>/dev/null)
 CFLAGS_ALL = $(WARN) $(OPT) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 
+# The library's layers, bottom up (libglass.a), then the rooms above the
+# protocol (librooms.a: docs/ARCHITECTURE.md), then the command (apps/).
 LAYERS   := common sha hmac aes rsa dh asn1 ca protocol
+ROOMS    := io net server client classroom
 LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
+ROOM_SRC := $(foreach d,$(ROOMS),$(wildcard $(d)/*.c))
+# The TLS 1.2 tools' room (tlstool/tlstool.h: glass s_server, s_client, compare).
+ROOM_SRC += $(wildcard tlstool/*.c)
 APP_SRC  := $(wildcard apps/*.c)
 TEST_SRC := $(wildcard tests/*.c)
 CMD_NAMES   := $(patsubst apps/cmd_%.c,%,$(wildcard apps/cmd_*.c))
@@ -39,14 +46,15 @@ SUITE_NAMES := $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 SPEED_NAMES := $(patsubst apps/speed_%.c,%,$(filter-out apps/speed_util.c,$(wildcard apps/speed_*.c)))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+ROOM_OBJ := $(ROOM_SRC:%.c=$(BUILD)/obj/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 GEN      := $(BUILD)/gen/commands.inc $(BUILD)/gen/vec_handlers.inc $(BUILD)/gen/suites.inc \
             $(BUILD)/gen/speed.inc
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test asan debug labs demo bench install clean deps lab-check FORCE
-all: $(BUILD)/libglass.a $(BUILD)/glass
+.PHONY: all test asan debug labs demo bench install clean deps lab-check check-size FORCE
+all: $(BUILD)/libglass.a $(BUILD)/librooms.a $(BUILD)/glass
 
 $(DEPS_OK):
 	@mkdir -p $(BUILD)
@@ -83,14 +91,23 @@ $(BUILD)/libglass.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/glass: $(APP_OBJ) $(BUILD)/libglass.a
-	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJ) $(BUILD)/libglass.a $(PKG_LIBS) -lm
+$(BUILD)/librooms.a: $(ROOM_OBJ)
+	rm -f $@
+	ar rcs $@ $^
 
-$(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/libglass.a
-	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libglass.a $(CUNIT_LIBS) $(PKG_LIBS) -lm
+$(BUILD)/glass: $(APP_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a \
+	    $(PKG_LIBS) -lm
+
+$(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a \
+	    $(CUNIT_LIBS) $(PKG_LIBS) -lm
 
 test: all $(BUILD)/glass-tests
 	sh scripts/run-tests.sh $(BUILD)
+
+check-size:
+	sh scripts/check-size.sh
 
 SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan:

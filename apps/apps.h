@@ -11,6 +11,9 @@
  *
  *     const struct vec_handler vec_NAME = { ... };
  *
+ * A command parses its options with one table (opt.h), which also prints
+ * its --help, and calls a room (server/, client/, classroom/, ...).
+ *
  * Conventions for commands:
  *   - `--help` (and `-h`) prints usage with an example and exits 0;
  *   - errors print one line "glass NAME: what was wrong" to stderr and the
@@ -21,6 +24,7 @@
 #define GLASS_APPS_H
 
 #include "common/common.h"
+#include "io/io.h"
 #include "rsp.h"
 
 #include <stddef.h>
@@ -33,34 +37,19 @@ struct glass_command {
     int (*run)(int argc, char **argv);   /* argv[0] is the command's name */
 };
 
-/* Prints "glass CMD: message" and a newline to stderr; returns 1 so a command
- * can `return app_error(...)`. */
-int app_error(const char *cmd, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+/* The helpers every command uses (one error line "glass CMD: ...", number
+ * and hex arguments, output paths) live in io/io.h, shared with the rooms.
+ * These are their names from before io/ existed, kept for the commands
+ * that still use them. */
+#define app_error        io_error
+#define app_wants_help   io_wants_help
+#define app_hex_arg      io_hex_arg
+#define app_uint_arg     io_uint_arg
+#define app_check_output io_check_output
 
-/* 1 if any argument is -h, -help or --help. */
-int app_wants_help(int argc, char **argv);
-
-/* Decodes a hex command-line argument; on failure prints a message naming the
- * flag and returns 1.  *out is malloc'd. */
-int app_hex_arg(const char *cmd, const char *flag, const char *hex, uint8_t **out, size_t *len);
-
-/* Parses a decimal unsigned number in [min, max]; prints a message naming the
- * flag and returns 1 on failure. */
-int app_uint_arg(const char *cmd, const char *flag, const char *text,
-                 unsigned long min, unsigned long max, unsigned long *out);
-
-/* Refuses an output path that cannot be written, before any work is done
- * for it (a key generated, a certificate signed and recorded in a CA's
- * index): its directory must exist and be writable, and the path itself must
- * not be a directory.  NULL and "-" mean standard output and pass.  flag
- * names the option in the message ("-out").  Returns 1 after printing one
- * line "glass CMD: ..." saying why, else 0.  A check, not a promise: the
- * write itself can still fail (a full disk), and must be checked too. */
-int app_check_output(const char *cmd, const char *flag, const char *path);
+/* `glass ca enroll-code --dir D NAME [--expires SECONDS]` (ca_enroll.c);
+ * argv[0] is "enroll-code".  Returns the exit status. */
+int ca_enroll_code_main(int argc, char **argv);
 
 /* ---- NIST vector handlers ---------------------------------------------- */
 

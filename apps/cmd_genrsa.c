@@ -8,6 +8,7 @@
  * written atomically with mode 0600.
  */
 #include "apps.h"
+#include "opt.h"
 #include "password.h"
 
 #include "ca/ca.h"
@@ -16,64 +17,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: glass genrsa [-bits N | N] [-out FILE] [-aes256 -pass SRC] [-iter N]\n"
-            "                    [-traditional]\n"
-            "  -bits N        modulus size, %u..%u (default 2048)\n"
-            "  -out FILE      where to write the key (default: standard output), mode 0600\n"
-            "  -aes256        encrypt the key (PKCS#8 PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC)\n"
-            "  -pass SRC      password source: pass:TEXT env:VAR file:PATH fd:N stdin\n"
-            "                 (-passout is the same; prompted for when missing)\n"
-            "  -iter N        PBKDF2 iterations (default %u)\n"
-            "  -traditional   write PKCS#1 RSAPrivateKey (unencrypted only)\n"
-            "example:\n"
-            "  glass genrsa -bits 2048 -aes256 -pass pass:secret -out alice.key\n"
-            "  openssl pkey -in alice.key -passin pass:secret -noout -check\n",
-            RSA_MIN_BITS, RSA_MAX_BITS, KEY_DEFAULT_ITERATIONS);
-}
-
 static int run(int argc, char **argv)
 {
     const char *cmd = "genrsa";
     unsigned long bits = 2048, iter = KEY_DEFAULT_ITERATIONS;
     const char *out = NULL, *pass_src = NULL;
-    int encrypt = 0, traditional = 0, rc = 1;
+    int encrypt = 0, encrypt_cbc = 0, traditional = 0, rc = 1;
     char *pw = NULL;
     uint8_t *pem = NULL;
     size_t pem_len = 0;
     rsa_private_key key;
-
-    if (app_wants_help(argc, argv)) {
-        usage(stdout);
-        return 0;
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_value = i + 1 < argc;
-        if (strcmp(a, "-bits") == 0 && has_value) {
-            if (app_uint_arg(cmd, a, argv[++i], RSA_MIN_BITS, RSA_MAX_BITS, &bits))
-                return 1;
-        } else if (a[0] >= '0' && a[0] <= '9') {
-            if (app_uint_arg(cmd, "numbits", a, RSA_MIN_BITS, RSA_MAX_BITS, &bits))
-                return 1;
-        } else if (strcmp(a, "-out") == 0 && has_value) {
-            out = argv[++i];
-        } else if ((strcmp(a, "-pass") == 0 || strcmp(a, "-passout") == 0) && has_value) {
-            pass_src = argv[++i];
-        } else if (strcmp(a, "-iter") == 0 && has_value) {
-            if (app_uint_arg(cmd, a, argv[++i], 1, KEY_MAX_ITERATIONS, &iter))
-                return 1;
-        } else if (strcmp(a, "-aes256") == 0 || strcmp(a, "-aes-256-cbc") == 0) {
-            encrypt = 1;
-        } else if (strcmp(a, "-traditional") == 0) {
-            traditional = 1;
-        } else {
-            app_error(cmd, "unknown or incomplete option '%s' (see glass genrsa --help)", a);
-            return 1;
-        }
-    }
+    const opt opts[] = {
+        OPTION_UINT("-bits", "N", "modulus size (or give N on its own)", &bits,
+                    RSA_MIN_BITS, RSA_MAX_BITS),
+        OPTION_STRING("-out", NULL, "FILE",
+                      "where to write the key (default: standard output), mode 0600", &out),
+        OPTION_FLAG("-aes256", NULL,
+                    "encrypt the key (PKCS#8 PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC)", &encrypt),
+        OPTION_FLAG("-aes-256-cbc", NULL, "the same as -aes256", &encrypt_cbc),
+        OPTION_STRING("-pass", "-passout", "SRC",
+                      "password source: pass:TEXT env:VAR file:PATH fd:N stdin\n"
+                      "(prompted for when missing)", &pass_src),
+        OPTION_UINT("-iter", "N", "PBKDF2 iterations", &iter, 1, KEY_MAX_ITERATIONS),
+        OPTION_FLAG("-traditional", NULL, "write PKCS#1 RSAPrivateKey (unencrypted only)",
+                    &traditional),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = cmd,
+        .synopsis = "[-bits N | N] [-out FILE] [-aes256 -pass SRC] [-iter N] [-traditional]",
+        .about = "Makes an RSA private key (FIPS 186-5 A.1.3) with e = 65537 and writes it\n"
+                 "as PKCS#8, like OpenSSL 3's genrsa.\n",
+        .opts = opts,
+        .example = "  glass genrsa -bits 2048 -aes256 -pass pass:secret -out alice.key\n"
+                   "  openssl pkey -in alice.key -passin pass:secret -noout -check\n",
+        .anywhere = 1,
+        .max_operands = 1,
+        .operands = "numbits",
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    if (rest.n == 1 &&
+        app_uint_arg(cmd, "numbits", rest.v[0], RSA_MIN_BITS, RSA_MAX_BITS, &bits) != 0)
+        return 1;
+    encrypt |= encrypt_cbc;
     if (bits % 2 != 0)
         return app_error(cmd, "-bits must be even");
     if (pass_src != NULL && !encrypt)

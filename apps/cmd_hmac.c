@@ -11,6 +11,7 @@
  * text with -macopt key:STRING.  Files are read in 64 KiB chunks.
  */
 #include "apps.h"
+#include "opt.h"
 #include "hmac/hmac.h"
 
 #include <errno.h>
@@ -58,83 +59,80 @@ static int mac_file(const hmac_sha256_ctx *keyed, const char *path, int coreutil
     return 0;
 }
 
+/* -macopt hexkey:HEX or key:STRING (OpenSSL's spelling) into the key. */
+static int take_macopt(const char *cmd, const char *flag, const char *value, void *dest)
+{
+    opt_bytes *key = dest;
+    if (strncmp(value, "hexkey:", 7) == 0) {
+        uint8_t *data = NULL;
+        size_t len = 0;
+        if (app_hex_arg(cmd, "-k (the key in hex)", value + 7, &data, &len) != 0)
+            return 1;
+        opt_bytes_free(key);
+        key->data = data;
+        key->len = len;
+    } else if (strncmp(value, "key:", 4) == 0) {
+        size_t len = strlen(value + 4);
+        uint8_t *data = malloc(len + 1);
+        if (data == NULL)
+            return app_error(cmd, "out of memory");
+        memcpy(data, value + 4, len + 1);
+        opt_bytes_free(key);
+        key->data = data;
+        key->len = len;
+    } else {
+        return app_error(cmd, "%s: '%s' is not hexkey:HEX or key:STRING", flag, value);
+    }
+    key->given = 1;
+    return 0;
+}
+
 static int run(int argc, char **argv)
 {
-    if (app_wants_help(argc, argv)) {
-        printf("usage: glass hmac -k HEXKEY [-r] [FILE...]\n\n"
-               "Prints HMAC-SHA256 (FIPS 198-1) of each FILE (standard input if none, or\n"
-               "for -) in the format of `openssl dgst -sha256 -mac HMAC`:\n"
-               "  HMAC-SHA2-256(FILE)= <hex>\n\n"
-               "  -k HEX                 the key, in hex (any length, may be empty: -k '')\n"
-               "  -macopt hexkey:HEX     the same, in OpenSSL's spelling\n"
-               "  -macopt key:STRING     the key as text\n"
-               "  -r                     print '<hex> *FILE' instead (as openssl dgst -r)\n\n"
-               "example:\n"
-               "  glass hmac -k 0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b msg.txt\n"
-               "  openssl dgst -sha256 -mac HMAC -macopt hexkey:0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b msg.txt\n");
-        return 0;
+    opt_bytes key = {0};
+    int coreutils = 0, status = 0;
+    const opt opts[] = {
+        OPTION_HEX("-k", "HEX", "the key, in hex (any length, may be empty: -k '')", &key),
+        OPTION_CALL("-macopt", "hexkey:HEX",
+                    "the same, in OpenSSL's spelling; -macopt key:STRING\n"
+                    "gives the key as text", &key, take_macopt),
+        OPTION_FLAG("-r", NULL, "print '<hex> *FILE' instead (as openssl dgst -r)",
+                    &coreutils),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "hmac",
+        .synopsis = "-k HEXKEY [-r] [FILE...]",
+        .about = "Prints HMAC-SHA256 (FIPS 198-1) of each FILE (standard input if none, or\n"
+                 "for -) in the format of `openssl dgst -sha256 -mac HMAC`:\n"
+                 "  HMAC-SHA2-256(FILE)= <hex>\n",
+        .opts = opts,
+        .example = "  glass hmac -k 0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b msg.txt\n"
+                   "  openssl dgst -sha256 -mac HMAC -macopt "
+                   "hexkey:0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b msg.txt\n",
+        .max_operands = -1,
+    };
+    opt_operands files;
+    int st = opt_parse(&spec, argc, argv, &files);
+    if (st != OPT_RUN) {
+        opt_bytes_free(&key);
+        return st;
     }
-    uint8_t *key = NULL;
-    size_t key_len = 0;
-    int have_key = 0, coreutils = 0, status = 0, i;
-
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if ((strcmp(a, "-k") == 0 || strcmp(a, "-macopt") == 0) && i + 1 >= argc) {
-            free(key);
-            return app_error("hmac", "%s needs a value", a);
-        }
-        if (strcmp(a, "-k") == 0 || (strcmp(a, "-macopt") == 0 &&
-                                     strncmp(argv[i + 1], "hexkey:", 7) == 0)) {
-            const char *hex = strcmp(a, "-k") == 0 ? argv[i + 1] : argv[i + 1] + 7;
-            free(key);
-            key = NULL;
-            if (app_hex_arg("hmac", "-k (the key in hex)", hex, &key, &key_len) != 0)
-                return 1;
-            have_key = 1;
-            i++;
-        } else if (strcmp(a, "-macopt") == 0 && strncmp(argv[i + 1], "key:", 4) == 0) {
-            const char *text = argv[i + 1] + 4;
-            free(key);
-            key_len = strlen(text);
-            key = malloc(key_len + 1);
-            if (key == NULL)
-                return app_error("hmac", "out of memory");
-            memcpy(key, text, key_len + 1);
-            have_key = 1;
-            i++;
-        } else if (strcmp(a, "-macopt") == 0) {
-            free(key);
-            return app_error("hmac", "-macopt: '%s' is not hexkey:HEX or key:STRING", argv[i + 1]);
-        } else if (strcmp(a, "-r") == 0) {
-            coreutils = 1;
-        } else if (strcmp(a, "--") == 0) {
-            i++;
-            break;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            free(key);
-            return app_error("hmac", "unknown option '%s' (try --help)", a);
-        } else {
-            break;
-        }
-    }
-    if (!have_key)
+    if (!key.given)
         return app_error("hmac", "no key: give one with -k HEX");
 
     hmac_sha256_ctx keyed;
     uint8_t *buf = malloc(CHUNK);
     if (buf == NULL) {
-        glass_wipe(key, key_len);
-        free(key);
+        opt_bytes_free(&key);
         return app_error("hmac", "out of memory");
     }
-    hmac_sha256_init(&keyed, key, key_len);
-    glass_wipe(key, key_len);
-    free(key);
-    if (i >= argc)
+    hmac_sha256_init(&keyed, key.data, key.len);
+    opt_bytes_free(&key);
+    if (files.n == 0)
         status = mac_file(&keyed, "-", coreutils, buf);
-    for (; i < argc; i++)
-        status |= mac_file(&keyed, argv[i], coreutils, buf);
+    for (int i = 0; i < files.n; i++)
+        status |= mac_file(&keyed, files.v[i], coreutils, buf);
     glass_wipe(&keyed, sizeof keyed);
     free(buf);
     if (fflush(stdout) != 0)

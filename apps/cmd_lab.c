@@ -12,7 +12,7 @@
  * CT: not relevant — dispatch only.
  */
 #include "apps.h"
-#include "lab_common.h"
+#include "classroom/lab_common.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -66,21 +66,21 @@ static int run(int argc, char **argv)
     for (size_t i = 0; i < nlabs; i++)
         if (strcmp(labs[i].name, argv[1]) == 0)
             return labs[i].run(argc - 1, argv + 1);
-    return app_error("lab", "unknown lab command '%s' (glass lab --help lists them)", argv[1]);
+    return io_error("lab", "unknown lab command '%s' (glass lab --help lists them)", argv[1]);
 }
 
 #else
 
 static int run(int argc, char **argv)
 {
-    if (app_wants_help(argc, argv) && argc == 2) {
+    if (io_wants_help(argc, argv) && argc == 2) {
         printf("usage: glass lab NAME [ARGS...]\n\n"
                "The attack demonstrations of docs/labs/ exist only in the lab build:\n"
                "  make labs && build/labs/glass lab --help\n\n"
                "example:\n  build/labs/glass lab rsa-textbook -p 61 -q 53 -e 17 -m 65\n");
         return 0;
     }
-    return app_error("lab", "only in the lab build (make labs)");
+    return io_error("lab", "only in the lab build (make labs)");
 }
 
 #endif

@@ -15,6 +15,7 @@
  * NIST's worked example for "abc" (FIPS 180-4 §6.2.2).
  */
 #include "apps.h"
+#include "opt.h"
 #include "sha/sha256.h"
 
 #include <errno.h>
@@ -119,44 +120,41 @@ static int hash_file(const char *path, const glass_tracer *trace, uint8_t *buf)
 
 static int run(int argc, char **argv)
 {
-    if (app_wants_help(argc, argv)) {
-        printf("usage: glass sha256 [--trace] [FILE...]\n\n"
-               "Prints the SHA-256 digest (FIPS 180-4) of each FILE in the format of\n"
-               "sha256sum: '<hex>  <name>'.  With no FILE, or when FILE is -, reads\n"
-               "standard input.  Large files are read in chunks.\n\n"
-               "  --trace   before each digest, print every block's message schedule\n"
-               "            W0..W63 and the working variables a..h after each of the 64\n"
-               "            rounds (the layout of NIST's worked example; best on a short\n"
-               "            message: one block prints about 90 lines)\n\n"
-               "examples:\n"
-               "  glass sha256 /etc/hostname\n"
-               "  printf abc | glass sha256 --trace\n");
-        return 0;
-    }
+    int want_trace = 0;
+    const opt opts[] = {
+        OPTION_FLAG("--trace", "-trace",
+         "before each digest, print every block's message schedule\n"
+         "W0..W63 and the working variables a..h after each of the 64\n"
+         "rounds (the layout of NIST's worked example; best on a short\n"
+         "message: one block prints about 90 lines)",
+         &want_trace),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "sha256",
+        .synopsis = "[--trace] [FILE...]",
+        .about = "Prints the SHA-256 digest (FIPS 180-4) of each FILE in the format of\n"
+                 "sha256sum: '<hex>  <name>'.  With no FILE, or when FILE is -, reads\n"
+                 "standard input.  Large files are read in chunks.\n",
+        .opts = opts,
+        .example = "  glass sha256 /etc/hostname\n"
+                   "  printf abc | glass sha256 --trace\n",
+        .max_operands = -1,
+    };
+    opt_operands files;
+    int st = opt_parse(&spec, argc, argv, &files);
+    if (st != OPT_RUN)
+        return st;
     glass_tracer tracer = {print_event, stdout};
-    const glass_tracer *trace = NULL;
-    int first = 1, status = 0;
-    for (; first < argc; first++) {
-        if (strcmp(argv[first], "--trace") == 0 || strcmp(argv[first], "-trace") == 0) {
-            trace = &tracer;
-        } else if (strcmp(argv[first], "--") == 0) {
-            first++;
-            break;
-        } else if (argv[first][0] == '-' && argv[first][1] != '\0') {
-            return app_error("sha256", "unknown option '%s' (try --help)", argv[first]);
-        } else {
-            break;
-        }
-    }
+    const glass_tracer *trace = want_trace ? &tracer : NULL;
+    int status = 0;
     uint8_t *buf = malloc(CHUNK);
     if (buf == NULL)
         return app_error("sha256", "out of memory");
-    if (first >= argc) {
+    if (files.n == 0)
         status = hash_file("-", trace, buf);
-    } else {
-        for (int i = first; i < argc; i++)
-            status |= hash_file(argv[i], trace, buf);
-    }
+    for (int i = 0; i < files.n; i++)
+        status |= hash_file(files.v[i], trace, buf);
     free(buf);
     if (fflush(stdout) != 0)
         return app_error("sha256", "cannot write the output");

@@ -1,19 +1,13 @@
 /*
- * password.c — password sources for every command (see password.h).
+ * password.c — the key commands' shared parts (see password.h): -inform /
+ * -outform, and the body of `glass rsa` and `glass pkey` (load a key, check
+ * or print it, write it in another format).  Passwords themselves come
+ * from io/ (io_password_get).
  *
- * The only subtle part is the terminal prompt: echo is switched off with
- * tcsetattr() on /dev/tty (not stdin, which may be a pipe carrying data),
- * and switched back on whatever happens.  Passwords live in buffers that
- * are wiped before they are freed.
- *
- * The key-file helpers at the end (loading a key that may need a password,
- * writing outputs, the shared body of `glass rsa` and `glass pkey`) live
- * here because they are where passwords are used.
- *
- * CT: not applicable; passwords are compared only when confirming a new
- * one, where the user already knows both.
+ * CT: not applicable here; rsa/ states its own.
  */
 #include "password.h"
+#include "opt.h"
 
 #include "apps.h"
 #include "asn1/asn1.h"
@@ -26,198 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <termios.h>
 #include <unistd.h>
-
-/* Reads one line (without its newline; a trailing CR also dropped) from fd
- * into a fresh buffer. */
-static glass_err read_line_fd(int fd, char **out)
-{
-    char *buf = malloc(APP_PASSWORD_MAX + 1);
-    size_t n = 0;
-    if (buf == NULL)
-        return GLASS_ERR_NOMEM;
-    for (;;) {
-        char c;
-        ssize_t r = read(fd, &c, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            glass_wipe(buf, APP_PASSWORD_MAX + 1);
-            free(buf);
-            return GLASS_ERR_IO;
-        }
-        if (r == 0 || c == '\n')
-            break;
-        if (n == APP_PASSWORD_MAX) {
-            glass_wipe(buf, APP_PASSWORD_MAX + 1);
-            free(buf);
-            return GLASS_ERR_PASSWORD_SOURCE;
-        }
-        buf[n++] = c;
-    }
-    if (n > 0 && buf[n - 1] == '\r')
-        n--;
-    buf[n] = '\0';
-    *out = buf;
-    return GLASS_OK;
-}
-
-static glass_err dup_string(const char *s, char **out)
-{
-    size_t n = strlen(s);
-    if (n > APP_PASSWORD_MAX)
-        return GLASS_ERR_PASSWORD_SOURCE;
-    char *p = malloc(n + 1);
-    if (p == NULL)
-        return GLASS_ERR_NOMEM;
-    memcpy(p, s, n + 1);
-    *out = p;
-    return GLASS_OK;
-}
-
-/* Asks once at the terminal with echo off. */
-static glass_err ask_tty(int tty, const char *prompt, char **out)
-{
-    struct termios old, quiet;
-    glass_err err;
-    if (tcgetattr(tty, &old) != 0)
-        return GLASS_ERR_PASSWORD_SOURCE;
-    quiet = old;
-    quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-    quiet.c_lflag |= ICANON;
-    if (write(tty, prompt, strlen(prompt)) < 0 || write(tty, ": ", 2) < 0)
-        return GLASS_ERR_IO;
-    if (tcsetattr(tty, TCSAFLUSH, &quiet) != 0)
-        return GLASS_ERR_PASSWORD_SOURCE;
-    err = read_line_fd(tty, out);
-    tcsetattr(tty, TCSAFLUSH, &old);
-    if (write(tty, "\n", 1) < 0) {
-        /* the newline is cosmetic */
-    }
-    return err;
-}
-
-static glass_err prompt_tty(const char *prompt, int confirm, char **out)
-{
-    char *first = NULL, *second = NULL;
-    glass_err err;
-    int tty = open("/dev/tty", O_RDWR | O_NOCTTY);
-    if (tty < 0 || !isatty(tty)) {
-        if (tty >= 0)
-            close(tty);
-        return GLASS_ERR_PASSWORD_SOURCE;
-    }
-    err = ask_tty(tty, prompt, &first);
-    if (err == GLASS_OK && confirm) {
-        err = ask_tty(tty, "Verifying - enter the same pass phrase", &second);
-        if (err == GLASS_OK && strcmp(first, second) != 0)
-            err = GLASS_ERR_PASSWORD_MISMATCH;
-    }
-    close(tty);
-    app_password_free(second);
-    if (err != GLASS_OK) {
-        app_password_free(first);
-        return err;
-    }
-    *out = first;
-    return GLASS_OK;
-}
-
-/* See password.h. */
-glass_err app_password_get(const char *src, const char *prompt, int confirm, char **out)
-{
-    glass_err err;
-    *out = NULL;
-    if (src == NULL) {
-        err = prompt_tty(prompt != NULL ? prompt : "Enter pass phrase", confirm, out);
-    } else if (strncmp(src, "pass:", 5) == 0) {
-        err = dup_string(src + 5, out);
-    } else if (strncmp(src, "env:", 4) == 0) {
-        const char *v = getenv(src + 4);
-        err = v == NULL ? GLASS_ERR_PASSWORD_SOURCE : dup_string(v, out);
-    } else if (strncmp(src, "file:", 5) == 0) {
-        int fd = open(src + 5, O_RDONLY);
-        if (fd < 0)
-            return GLASS_ERR_FILE_OPEN;
-        err = read_line_fd(fd, out);
-        close(fd);
-    } else if (strncmp(src, "fd:", 3) == 0) {
-        char *end = NULL;
-        long fd = strtol(src + 3, &end, 10);
-        if (end == src + 3 || *end != '\0' || fd < 0 || fd > 1024)
-            return GLASS_ERR_PASSWORD_SOURCE;
-        err = read_line_fd((int)fd, out);
-    } else if (strcmp(src, "stdin") == 0) {
-        err = read_line_fd(0, out);
-    } else {
-        return GLASS_ERR_PASSWORD_SOURCE;
-    }
-    if (err == GLASS_OK && (*out)[0] == '\0') {
-        /* An empty password would leave a key protected by nothing. */
-        app_password_free(*out);
-        *out = NULL;
-        err = GLASS_ERR_PASSWORD_MISMATCH;
-    }
-    return err;
-}
-
-/* See password.h. */
-void app_password_free(char *pw)
-{
-    if (pw == NULL)
-        return;
-    glass_wipe(pw, strlen(pw));
-    free(pw);
-}
-
-/* See password.h. */
-int app_load_private_key(const char *cmd, const char *path, const char *passin,
-                         struct rsa_private_key *key)
-{
-    uint8_t *data = NULL;
-    size_t len = 0;
-    char *pw = NULL;
-    char prompt[300];
-    glass_err err = glass_read_file(path, 1u << 20, &data, &len);
-    if (err != GLASS_OK)
-        return app_error(cmd, "%s: %s", path, glass_strerror(err));
-    if (key_is_encrypted(data, len)) {
-        snprintf(prompt, sizeof prompt, "Enter pass phrase for %s", path);
-        err = app_password_get(passin, prompt, 0, &pw);
-        if (err != GLASS_OK) {
-            glass_wipe(data, len);
-            free(data);
-            if (passin == NULL && err == GLASS_ERR_PASSWORD_SOURCE)
-                return app_error(cmd, "%s: encrypted, and no terminal to ask at: %s", path,
-                                 glass_strerror(err));
-            return app_error(cmd, "%s: %s", passin != NULL ? passin : "(terminal prompt)",
-                             glass_strerror(err));
-        }
-    }
-    err = key_load_private(data, len, pw, key);
-    app_password_free(pw);
-    glass_wipe(data, len);
-    free(data);
-    if (err != GLASS_OK)
-        return app_error(cmd, "%s: %s", path, glass_strerror(err));
-    return 0;
-}
-
-/* See password.h. */
-int app_write_output(const char *cmd, const char *path, const void *data, size_t len,
-                     unsigned mode)
-{
-    if (path == NULL || strcmp(path, "-") == 0) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
-            return app_error(cmd, "cannot write to standard output");
-        return 0;
-    }
-    glass_err err = glass_write_file_atomic(path, data, len, mode);
-    if (err != GLASS_OK)
-        return app_error(cmd, "%s: %s", path, glass_strerror(err));
-    return 0;
-}
 
 /* See password.h. */
 int app_format_arg(const char *cmd, const char *flag, const char *value)
@@ -273,133 +76,84 @@ static void print_key_text(FILE *f, const rsa_private_key *k, const rsa_public_k
     }
 }
 
-/* See password.h. */
-int app_key_tool(const char *cmd, int argc, char **argv)
+/* -inform / -outform PEM|DER into an int (1: DER). */
+static int take_format(const char *cmd, const char *flag, const char *value, void *dest)
 {
-    const char *in = NULL, *out = NULL, *passin = NULL, *passout = NULL;
-    int outder = 0, pubin = 0, pubout = 0, rsapub_out = 0, text = 0, noout = 0, check = 0;
-    int traditional = 0, encrypt = 0, rc = 1;
-    unsigned long iter = KEY_DEFAULT_ITERATIONS;
-    rsa_private_key key;
-    rsa_public_key pub;
+    int der = app_format_arg(cmd, flag, value);
+    if (der < 0)
+        return 1;
+    *(int *)dest = der;
+    return 0;
+}
+
+/* What app_key_tool was asked to do. */
+struct key_job {
+    const char *in, *out, *passin, *passout;
+    int inder, outder, pubin, pubout, rsapub_out, text, noout, check, traditional, encrypt;
+    unsigned long iter;
+};
+
+/* 1. Loads the key: a public key with -pubin, else a private one (and its
+ *    public half).  0, or 1 after saying why. */
+static int key_tool_load(const char *cmd, const struct key_job *j, rsa_private_key *key,
+                         rsa_public_key *pub)
+{
+    if (!j->pubin) {
+        if (io_load_private_key(cmd, j->in, j->passin, key) != 0)
+            return 1;
+        rsa_public_from_private(pub, key);
+        return 0;
+    }
+    uint8_t *data = NULL;
+    size_t len = 0;
+    glass_err err = glass_read_file(j->in, 1u << 20, &data, &len);
+    if (err == GLASS_OK)
+        err = key_load_public(data, len, pub);
+    free(data);
+    if (err != GLASS_OK)
+        return app_error(cmd, "%s: %s", j->in, glass_strerror(err));
+    return 0;
+}
+
+/* 3. Encodes what was asked for (public or private, PKCS#1, PKCS#8 or
+ *    encrypted PKCS#8, PEM or DER) and writes it atomically. */
+static int key_tool_write(const char *cmd, const struct key_job *j, const rsa_private_key *key,
+                          const rsa_public_key *pub)
+{
     uint8_t *der = NULL, *pem = NULL;
     size_t der_len = 0, pem_len = 0;
     char *pw = NULL;
-    glass_err err;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int v = i + 1 < argc;
-        if (strcmp(a, "-in") == 0 && v)
-            in = argv[++i];
-        else if (strcmp(a, "-out") == 0 && v)
-            out = argv[++i];
-        else if (strcmp(a, "-passin") == 0 && v)
-            passin = argv[++i];
-        else if (strcmp(a, "-passout") == 0 && v)
-            passout = argv[++i];
-        else if (strcmp(a, "-inform") == 0 && v) {
-            if (app_format_arg(cmd, a, argv[++i]) < 0)
-                return 1;
-        } else if (strcmp(a, "-outform") == 0 && v) {
-            if ((outder = app_format_arg(cmd, a, argv[++i])) < 0)
-                return 1;
-        } else if (strcmp(a, "-iter") == 0 && v) {
-            if (app_uint_arg(cmd, a, argv[++i], 1, KEY_MAX_ITERATIONS, &iter))
-                return 1;
-        } else if (strcmp(a, "-pubin") == 0)
-            pubin = 1;
-        else if (strcmp(a, "-pubout") == 0)
-            pubout = 1;
-        else if (strcmp(a, "-RSAPublicKey_out") == 0)
-            pubout = rsapub_out = 1;
-        else if (strcmp(a, "-text") == 0)
-            text = 1;
-        else if (strcmp(a, "-noout") == 0)
-            noout = 1;
-        else if (strcmp(a, "-check") == 0)
-            check = 1;
-        else if (strcmp(a, "-traditional") == 0)
-            traditional = 1;
-        else if (strcmp(a, "-aes256") == 0 || strcmp(a, "-aes-256-cbc") == 0)
-            encrypt = 1;
-        else
-            return app_error(cmd, "unknown or incomplete option '%s' (see glass %s --help)", a,
-                             cmd);
-    }
-    if (in == NULL)
-        return app_error(cmd, "-in FILE is required (see glass %s --help)", cmd);
-    if (passout != NULL)
-        encrypt = 1;
-    if (encrypt && traditional)
-        return app_error(cmd, "-traditional keys cannot be encrypted here; use PKCS#8");
-    if (pubin && check)
-        return app_error(cmd, "-check needs a private key");
-    if (pubin)
-        pubout = 1;
-
-    rsa_private_init(&key);
-    rsa_public_init(&pub);
-
-    /* 1. Load. */
-    if (pubin) {
-        uint8_t *data = NULL;
-        size_t len = 0;
-        err = glass_read_file(in, 1u << 20, &data, &len);
-        if (err == GLASS_OK)
-            err = key_load_public(data, len, &pub);
-        free(data);
-        if (err != GLASS_OK) {
-            app_error(cmd, "%s: %s", in, glass_strerror(err));
-            goto cleanup;
-        }
-    } else {
-        if (app_load_private_key(cmd, in, passin, &key) != 0)
-            goto cleanup;
-        rsa_public_from_private(&pub, &key);
-    }
-
-    /* 2. Check and print.  key_load_private has already run
-     *    rsa_check_private, so a loaded key is a consistent key. */
-    if (check)
-        printf("%s\n", strcmp(cmd, "pkey") == 0 ? "Key is valid" : "RSA key ok");
-    if (text)
-        print_key_text(stdout, &key, &pub, !pubin);
-    if (noout) {
-        rc = 0;
-        goto cleanup;
-    }
-
-    /* 3. Encode what was asked for. */
     const char *label;
-    if (pubout) {
-        err = key_encode_public(&pub, !rsapub_out, &der, &der_len);
-        label = rsapub_out ? "RSA PUBLIC KEY" : "PUBLIC KEY";
+    int rc = 1;
+    glass_err err;
+    if (j->pubout) {
+        err = key_encode_public(pub, !j->rsapub_out, &der, &der_len);
+        label = j->rsapub_out ? "RSA PUBLIC KEY" : "PUBLIC KEY";
     } else {
-        if (encrypt) {
-            err = app_password_get(passout, "Enter PEM pass phrase", 1, &pw);
-            if (err != GLASS_OK) {
-                app_error(cmd, "%s: %s", passout ? passout : "(terminal prompt)",
-                          glass_strerror(err));
-                goto cleanup;
-            }
+        if (j->encrypt) {
+            err = io_password_get(j->passout, "Enter PEM pass phrase", 1, &pw);
+            if (err != GLASS_OK)
+                return app_error(cmd, "%s: %s", j->passout ? j->passout : "(terminal prompt)",
+                                 glass_strerror(err));
         }
-        enum key_format fmt = traditional ? KEY_FORMAT_PKCS1
-                              : encrypt   ? KEY_FORMAT_PKCS8_ENCRYPTED
-                                          : KEY_FORMAT_PKCS8;
-        err = key_encode_private(&key, fmt, pw, (uint32_t)iter, &der, &der_len);
-        label = traditional ? "RSA PRIVATE KEY" : encrypt ? "ENCRYPTED PRIVATE KEY" : "PRIVATE KEY";
+        enum key_format fmt = j->traditional ? KEY_FORMAT_PKCS1
+                              : j->encrypt   ? KEY_FORMAT_PKCS8_ENCRYPTED
+                                             : KEY_FORMAT_PKCS8;
+        err = key_encode_private(key, fmt, pw, (uint32_t)j->iter, &der, &der_len);
+        label = j->traditional ? "RSA PRIVATE KEY"
+                : j->encrypt   ? "ENCRYPTED PRIVATE KEY"
+                               : "PRIVATE KEY";
     }
-    if (err == GLASS_OK && !outder)
+    if (err == GLASS_OK && !j->outder)
         err = pem_encode(label, der, der_len, (char **)&pem, &pem_len);
     if (err != GLASS_OK) {
         app_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
     }
-    if (!pubout && out == NULL)
+    if (!j->pubout && j->out == NULL)
         fprintf(stderr, "writing RSA key\n");
-    rc = outder ? app_write_output(cmd, out, der, der_len, pubout ? 0644 : 0600)
-                : app_write_output(cmd, out, pem, pem_len, pubout ? 0644 : 0600);
+    rc = j->outder ? io_write_output(cmd, j->out, der, der_len, j->pubout ? 0644 : 0600)
+                   : io_write_output(cmd, j->out, pem, pem_len, j->pubout ? 0644 : 0600);
 cleanup:
     if (der != NULL) {
         glass_wipe(der, der_len);
@@ -409,7 +163,75 @@ cleanup:
         glass_wipe(pem, pem_len);
         free(pem);
     }
-    app_password_free(pw);
+    io_password_free(pw);
+    return rc;
+}
+
+/* See password.h. */
+int app_key_tool(const char *cmd, const char *synopsis, const char *about, const char *example,
+                 int argc, char **argv)
+{
+    struct key_job j;
+    int aes = 0, aes_cbc = 0, rc = 1;
+    rsa_private_key key;
+    rsa_public_key pub;
+    memset(&j, 0, sizeof j);
+    j.iter = KEY_DEFAULT_ITERATIONS;
+    const opt opts[] = {
+        OPTION_STRING("-in", NULL, "FILE", "the key to read (required)", &j.in),
+        OPTION_CALL("-inform", "PEM|DER", "its format (either is recognised anyway)", &j.inder,
+                    take_format),
+        OPTION_STRING("-passin", NULL, "SRC", "its password: pass:TEXT env:VAR file:PATH fd:N\n"
+                      "stdin (prompted for when missing)", &j.passin),
+        OPTION_FLAG("-pubin", NULL, "the input is a public key", &j.pubin),
+        OPTION_FLAG("-check", NULL, "check the private key (rsa_check_private)", &j.check),
+        OPTION_FLAG("-text", NULL, "print the key's numbers", &j.text),
+        OPTION_FLAG("-noout", NULL, "write no key", &j.noout),
+        OPTION_FLAG("-pubout", NULL, "write the SubjectPublicKeyInfo (\"PUBLIC KEY\")", &j.pubout),
+        OPTION_FLAG("-RSAPublicKey_out", NULL, "write the PKCS#1 RSAPublicKey instead",
+                    &j.rsapub_out),
+        OPTION_FLAG("-traditional", NULL, "write PKCS#1 \"RSA PRIVATE KEY\" instead of PKCS#8",
+                    &j.traditional),
+        OPTION_FLAG("-aes256", NULL, "encrypt the output (PBES2: PBKDF2-HMAC-SHA256,\n"
+                    "AES-256-CBC)", &aes),
+        OPTION_FLAG("-aes-256-cbc", NULL, "the same as -aes256", &aes_cbc),
+        OPTION_STRING("-passout", NULL, "SRC", "the output's password (implies -aes256)",
+                      &j.passout),
+        OPTION_UINT("-iter", "N", "PBKDF2 iterations for the output", &j.iter, 1,
+                    KEY_MAX_ITERATIONS),
+        OPTION_STRING("-out", NULL, "FILE", "where to write (default: standard output)", &j.out),
+        OPTION_CALL("-outform", "PEM|DER", "the output's format (default PEM)", &j.outder,
+                    take_format),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = cmd, .synopsis = synopsis, .about = about, .opts = opts, .example = example,
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    j.encrypt = aes || aes_cbc || j.passout != NULL;
+    j.pubout |= j.rsapub_out | j.pubin;
+    if (j.in == NULL)
+        return app_error(cmd, "-in FILE is required (see glass %s --help)", cmd);
+    if (j.encrypt && j.traditional)
+        return app_error(cmd, "-traditional keys cannot be encrypted here; use PKCS#8");
+    if (j.pubin && j.check)
+        return app_error(cmd, "-check needs a private key");
+    rsa_private_init(&key);
+    rsa_public_init(&pub);
+    if (key_tool_load(cmd, &j, &key, &pub) != 0)
+        goto cleanup;
+    /* 2. Check and print.  key_load_private has already run
+     *    rsa_check_private, so a loaded key is a consistent key. */
+    if (j.check)
+        printf("%s\n", strcmp(cmd, "pkey") == 0 ? "Key is valid" : "RSA key ok");
+    if (j.text)
+        print_key_text(stdout, &key, &pub, !j.pubin);
+    rc = j.noout ? 0 : key_tool_write(cmd, &j, &key, &pub);
+cleanup:
     rsa_private_clear(&key);
     rsa_public_clear(&pub);
     return rc;

@@ -3,7 +3,9 @@
 #   1. the CUnit suites (build/glass-tests), with CUnit's run summary;
 #   2. the command-line and integration tests, tests/sh/*.sh, each against
 #      the real build/glass (and the openssl command as an oracle);
-#   3. every NIST vector file, through `glass vectors`; its last line
+#   3. the size rules (scripts/check-size.sh: files <= 800 lines, functions
+#      <= 120, tests included);
+#   4. every NIST vector file, through `glass vectors`; its last line
 #      "vectors: N passed, M failed, K skipped" is the last line printed.
 # Exit status is non-zero if anything failed.
 set -u
@@ -33,6 +35,9 @@ for t in tests/sh/*.sh; do
 done
 echo "shell tests: $pass passed, $fail failed"
 [ $fail -eq 0 ] || status=1
+
+echo "== sizes (make check-size)"
+sh scripts/check-size.sh || status=1
 
 echo "== NIST vectors"
 "$GLASS" vectors vectors tests/data/vectors 2>&1 || status=1

@@ -1,0 +1,77 @@
+/*
+ * classroom.h — the tools a class uses, behind `glass walkthrough`,
+ * `glass lab` and `glass mitm`: a connection narrated byte by byte, the
+ * attack demonstrations of docs/labs/, and a man in the middle.
+ *
+ * SYNOPSIS
+ *     walk_request r = {0};
+ *     r.seeded = 1;  r.seed = 1;  r.format = "html";
+ *     return walk_run(&r);                  exit status; errors on stderr
+ *
+ * DESCRIPTION
+ *     The walkthrough runs a client and a server engine back to back in one
+ *     process (net_pump, no sockets) and narrates the whole connection:
+ *     every message with every field of its bytes (from the engine's own
+ *     dissector), every derived value with its inputs, an independent
+ *     recomputation and the glass command to redo it by hand.  Read
+ *     walkthrough.c, then walk_pki.c (the classroom PKI), walk_session.c
+ *     (the connection and its narration), walk_derive.c (each derived
+ *     value recomputed), walk_prim.c (one RSA signature, one DH agreement)
+ *     and walk_render.c (text, JSON, HTML).  Their shared declarations are
+ *     walk_session.h and walk_render.h.
+ *
+ *     The labs (lab build only, GLASS_LAB_BUILD) demonstrate attacks on
+ *     deliberately weakened variants that glasstls itself never uses:
+ *     SHA-256(key || message) as a MAC (lab_sha.c), sloppy PKCS#1 v1.5
+ *     verification and e = 3 (lab_rsa.c), MAC-then-encrypt and a padding
+ *     oracle (lab_cbc.c), unauthenticated DH (lab_dh.c), RSA key transport
+ *     without forward secrecy (lab_fs.c), records flipped, replayed or
+ *     dropped between two engines (lab_tamper.c), and a man in the middle
+ *     over TCP (mitm.c).  Their shared declarations are lab_common.h.
+ *
+ * SECURITY CONSIDERATIONS
+ *     Everything here prints secrets on purpose: it is for teaching.  A
+ *     seeded run is predictable and says so at the top.  The insecure
+ *     switches exist only in the lab build and print a banner when on.
+ */
+#ifndef GLASS_CLASSROOM_H
+#define GLASS_CLASSROOM_H
+
+#include <stdint.h>
+
+/* What `glass walkthrough` was asked to narrate. */
+typedef struct walk_request {
+    int enroll;                 /* the client enrolls first, then connects again */
+    int mutual;                 /* mutual authentication (the default; excludes enroll) */
+    int seeded;                 /* deterministic: seed below, clock fixed at 2026-01-01 */
+    uint64_t seed;
+    int step;                   /* text: pause after each message until Enter */
+    int no_colour;              /* text: no ANSI colours even on a terminal */
+    const char *format;         /* "text" (NULL too), "json" or "html" */
+    const char *primitive;      /* NULL, "rsa" or "dh": one primitive instead */
+    const char *save;           /* write each handshake message to DIR/NN-Name.bin */
+} walk_request;
+
+/* Narrates on standard output; returns the exit status (1 after one line
+ * "glass walkthrough: ..." on stderr when the request is inconsistent or
+ * the connection did not go as planned). */
+int walk_run(const walk_request *r);
+
+#ifdef GLASS_LAB_BUILD
+/* What `glass mitm` was asked to do (lab build only). */
+typedef struct mitm_opts {
+    const char *listen;         /* ADDR:PORT where the victim connects (port 0: any) */
+    const char *connect;        /* HOST:PORT of the real server */
+    const char *ca;             /* the real CA's certificate (PEM) */
+    const char *servername;     /* the name the real server's certificate must carry */
+    unsigned long timeout;      /* seconds for the whole run */
+    const char *ca_out;         /* also write Mallory's CA certificate (DER) here */
+} mitm_opts;
+
+/* Runs the proxy for one victim.  Returns 0 if Mallory read the victim's
+ * traffic, 1 if she read nothing (the victim checked the certificate) or
+ * something failed. */
+int mitm_run(const mitm_opts *o);
+#endif
+
+#endif

@@ -1,0 +1,533 @@
+/*
+ * walk_render.c — the three layouts of `glass walkthrough` (see
+ * walk_render.h): text, JSON and a single HTML page with a ladder diagram.
+ *
+ * Read in this order: the helpers (hex, escaping), then each wk_* function,
+ * which switches on the format.  Nothing here decides what is said: the
+ * walkthrough passes the dissector's fields and the engine's trace values
+ * through unchanged.  CT: not relevant (public output).
+ */
+#include "classroom/walk_render.h"
+
+#include <string.h>
+
+#define C_RESET "\033[0m"
+#define C_BOLD  "\033[1m"
+#define C_DIM   "\033[2m"
+#define C_RED   "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_BLUE  "\033[34m"
+#define C_MAG   "\033[35m"
+#define C_CYAN  "\033[36m"
+
+static const char *col(const wk_out *o, const char *c)
+{
+    return o->colour ? c : "";
+}
+
+/* ---- escaping ------------------------------------------------------------ */
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s != NULL ? s : ""); *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void json_hex(FILE *f, const uint8_t *b, size_t len)
+{
+    fputc('"', f);
+    for (size_t i = 0; i < len; i++)
+        fprintf(f, "%02x", b[i]);
+    fputc('"', f);
+}
+
+static void html_str(FILE *f, const char *s)
+{
+    for (const char *p = s != NULL ? s : ""; *p != '\0'; p++) {
+        switch (*p) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*p, f);
+        }
+    }
+}
+
+/* Hex in lines of `per` bytes; each line after the first starts with indent. */
+static void hex_lines(FILE *f, const uint8_t *b, size_t len, size_t per, const char *indent)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (i > 0 && i % per == 0)
+            fprintf(f, "\n%s", indent);
+        fprintf(f, "%02x", b[i]);
+    }
+}
+
+static void html_hex(FILE *f, const uint8_t *b, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (i > 0 && i % 32 == 0)
+            fputs("<br>", f);
+        fprintf(f, "%02x", b[i]);
+    }
+}
+
+static void json_item(wk_out *o, const char *type)
+{
+    fprintf(o->f, "%s\n    {\"type\": ", o->n_items++ > 0 ? "," : "");
+    json_str(o->f, type);
+}
+
+/* ---- the page ------------------------------------------------------------- */
+
+static const char html_head[] =
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<title>glass walkthrough</title>\n<style>\n"
+    "body{font-family:system-ui,sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem;"
+    "color:#222}\n"
+    "code,.hex,td.off,td.bytes{font-family:ui-monospace,monospace;font-size:.85rem}\n"
+    ".banner{background:#fee;border:2px solid #c00;padding:.5rem 1rem;font-weight:bold}\n"
+    ".lanes{display:flex;justify-content:space-between;font-weight:bold;font-size:1.2rem;"
+    "position:sticky;top:0;background:#fff;padding:.3rem 0;border-bottom:1px solid #ccc}\n"
+    "#ladder{border-left:4px solid #445;border-right:4px solid #445;padding:.2rem 0}\n"
+    "details{margin:.25rem 0}\n"
+    "details.msg>summary{list-style:none;cursor:pointer;padding:.2rem 1rem}\n"
+    "details.msg>summary::-webkit-details-marker{display:none}\n"
+    ".arrow{display:block;position:relative;border-bottom:2px solid #246;text-align:center;"
+    "padding:.1rem 0;font-weight:bold}\n"
+    ".c2s .arrow::after{content:'';position:absolute;right:-2px;bottom:-7px;border:6px solid "
+    "transparent;border-left:12px solid #246}\n"
+    ".s2c .arrow::after{content:'';position:absolute;left:-2px;bottom:-7px;border:6px solid "
+    "transparent;border-right:12px solid #246}\n"
+    ".c2s .arrow{margin-right:0;margin-left:2rem}.s2c .arrow{margin-left:0;margin-right:2rem}\n"
+    ".arrow .len{font-weight:normal;color:#666;font-size:.8rem}\n"
+    ".record .arrow{border-bottom-style:dashed;color:#555}\n"
+    ".body{margin:.3rem 1rem 1rem;padding:.5rem;background:#f6f8fa;border:1px solid #ddd}\n"
+    "table.fields{border-collapse:collapse;width:100%}\n"
+    "table.fields td,table.fields th{border-bottom:1px solid #e3e3e3;padding:.15rem .4rem;"
+    "vertical-align:top;text-align:left}\n"
+    "td.bytes{word-break:break-all;max-width:26rem}\n"
+    "details.derive{margin:.3rem 3rem;background:#f3fff3;border:1px solid #9c9;padding:.2rem .6rem}\n"
+    "details.derive.server{text-align:right}\n"
+    "details.derive .body{text-align:left}\n"
+    ".note{color:#555;font-size:.85rem;padding:0 1.2rem}\n.note.server{text-align:right}\n"
+    ".ok{color:#070;font-weight:bold}.bad{color:#b00;font-weight:bold}\n"
+    "h2{font-size:1.1rem;margin:1rem 1rem .3rem}\n.section p{margin:.2rem 1rem;white-space:pre-wrap}\n"
+    "</style>\n</head>\n<body>\n";
+
+/* See walk_render.h. */
+void wk_begin(wk_out *o, const char *title, const char *banner, const char *params, long seed,
+              int seeded)
+{
+    FILE *f = o->f;
+    o->n_items = 0;
+    o->n_messages = 0;
+    o->in_message = 0;
+    switch (o->fmt) {
+    case WK_TEXT:
+        fprintf(f, "%s%s%s\n", col(o, C_BOLD), title, col(o, C_RESET));
+        if (banner != NULL)
+            fprintf(f, "%s%s%s\n", col(o, C_RED C_BOLD), banner, col(o, C_RESET));
+        fprintf(f, "%s\n", params);
+        break;
+    case WK_JSON:
+        fprintf(f, "{\n  \"title\": ");
+        json_str(f, title);
+        fprintf(f, ",\n  \"seeded\": %s,\n  \"seed\": ", seeded ? "true" : "false");
+        if (seeded)
+            fprintf(f, "%ld", seed);
+        else
+            fputs("null", f);
+        fprintf(f, ",\n  \"banner\": ");
+        if (banner != NULL)
+            json_str(f, banner);
+        else
+            fputs("null", f);
+        fprintf(f, ",\n  \"parameters\": ");
+        json_str(f, params);
+        fprintf(f, ",\n  \"items\": [");
+        break;
+    case WK_HTML:
+        fputs(html_head, f);
+        fputs("<h1>", f);
+        html_str(f, title);
+        fputs("</h1>\n", f);
+        if (banner != NULL) {
+            fputs("<p class=\"banner\">", f);
+            html_str(f, banner);
+            fputs("</p>\n", f);
+        }
+        fputs("<p>", f);
+        html_str(f, params);
+        fputs("</p>\n<p>Click a message to see every field of its bytes, or a derived value "
+              "to see its inputs.</p>\n"
+              "<div class=\"lanes\"><span>Client</span><span>Server</span></div>\n"
+              "<div id=\"ladder\">\n", f);
+        break;
+    }
+}
+
+/* See walk_render.h. */
+void wk_section(wk_out *o, const char *title, const char *text)
+{
+    FILE *f = o->f;
+    switch (o->fmt) {
+    case WK_TEXT:
+        fprintf(f, "\n%s== %s ==%s\n%s\n", col(o, C_BOLD), title, col(o, C_RESET), text);
+        break;
+    case WK_JSON:
+        json_item(o, "section");
+        fputs(", \"title\": ", f);
+        json_str(f, title);
+        fputs(", \"text\": ", f);
+        json_str(f, text);
+        fputs("}", f);
+        break;
+    case WK_HTML:
+        fputs("<div class=\"section\"><h2>", f);
+        html_str(f, title);
+        fputs("</h2><p>", f);
+        html_str(f, text);
+        fputs("</p></div>\n", f);
+        break;
+    }
+}
+
+/* See walk_render.h. */
+void wk_message_begin(wk_out *o, int from_client, const char *kind, const char *name,
+                      const char *purpose, const char *tls, const uint8_t *bytes, size_t len)
+{
+    FILE *f = o->f;
+    o->n_messages++;
+    o->n_fields = 0;
+    o->in_message = 1;
+    const char *from = from_client ? "client" : "server", *to = from_client ? "server" : "client";
+    switch (o->fmt) {
+    case WK_TEXT:
+        fprintf(f, "\n%s%s [%u] %s%s  (%s -> %s, %s, %zu bytes)\n", col(o, C_BOLD C_BLUE),
+                from_client ? "C ====>  S" : "C <====  S", o->n_messages, name, col(o, C_RESET),
+                from, to, kind, len);
+        if (purpose != NULL && purpose[0] != '\0')
+            fprintf(f, "    for:     %s\n", purpose);
+        if (tls != NULL && tls[0] != '\0')
+            fprintf(f, "    TLS 1.2: %s\n", tls);
+        fprintf(f, "    %soffset  bytes%29sfield: meaning%s\n", col(o, C_DIM), "", col(o, C_RESET));
+        break;
+    case WK_JSON:
+        json_item(o, "message");
+        fprintf(f, ", \"number\": %u, \"kind\": ", o->n_messages);
+        json_str(f, kind);
+        fputs(", \"from\": ", f);
+        json_str(f, from);
+        fputs(", \"to\": ", f);
+        json_str(f, to);
+        fputs(", \"name\": ", f);
+        json_str(f, name);
+        fputs(", \"purpose\": ", f);
+        json_str(f, purpose);
+        fputs(", \"tls\": ", f);
+        json_str(f, tls);
+        fprintf(f, ", \"length\": %zu, \"bytes\": ", len);
+        json_hex(f, bytes, len);
+        fputs(",\n      \"fields\": [", f);
+        break;
+    case WK_HTML:
+        fprintf(f, "<details class=\"msg %s %s\" id=\"m%u\"><summary><span class=\"arrow\">",
+                from_client ? "c2s" : "s2c", strcmp(kind, "record") == 0 ? "record" : "handshake",
+                o->n_messages);
+        html_str(f, name);
+        fprintf(f, " <span class=\"len\">(%zu bytes)</span></span></summary>\n<div class=\"body\">",
+                len);
+        fprintf(f, "<p><b>%s &rarr; %s</b>, %s. ", from, to, kind);
+        html_str(f, purpose);
+        fputs("</p>", f);
+        if (tls != NULL && tls[0] != '\0') {
+            fputs("<p><b>TLS 1.2:</b> ", f);
+            html_str(f, tls);
+            fputs("</p>", f);
+        }
+        fputs("\n<table class=\"fields\"><tr><th>offset</th><th>bytes</th><th>field</th>"
+              "<th>meaning</th></tr>\n", f);
+        break;
+    }
+}
+
+/* See walk_render.h. */
+void wk_field(wk_out *o, size_t offset, const uint8_t *bytes, size_t len, const char *field,
+              const char *meaning)
+{
+    FILE *f = o->f;
+    switch (o->fmt) {
+    case WK_TEXT: {
+        fprintf(f, "    %06zx  ", offset);
+        size_t first = len < 16 ? len : 16;
+        for (size_t i = 0; i < first; i++)
+            fprintf(f, "%02x", bytes[i]);
+        fprintf(f, "%*s  %s%s%s", (int)(32 - 2 * first), "", col(o, C_CYAN), field, col(o, C_RESET));
+        if (meaning != NULL && meaning[0] != '\0')
+            fprintf(f, ": %s", meaning);
+        fputc('\n', f);
+        for (size_t i = first; i < len; i += 16) {
+            fputs("            ", f);
+            for (size_t j = i; j < len && j < i + 16; j++)
+                fprintf(f, "%02x", bytes[j]);
+            fputc('\n', f);
+        }
+        break;
+    }
+    case WK_JSON:
+        fprintf(f, "%s\n        {\"offset\": %zu, \"length\": %zu, \"bytes\": ",
+                o->n_fields++ > 0 ? "," : "", offset, len);
+        json_hex(f, bytes, len);
+        fputs(", \"field\": ", f);
+        json_str(f, field);
+        fputs(", \"meaning\": ", f);
+        json_str(f, meaning);
+        fputs("}", f);
+        break;
+    case WK_HTML:
+        fprintf(f, "<tr><td class=\"off\">%zu</td><td class=\"bytes\">", offset);
+        html_hex(f, bytes, len);
+        fputs("</td><td>", f);
+        html_str(f, field);
+        fputs("</td><td>", f);
+        html_str(f, meaning);
+        fputs("</td></tr>\n", f);
+        break;
+    }
+}
+
+/* See walk_render.h. */
+void wk_message_end(wk_out *o)
+{
+    FILE *f = o->f;
+    o->in_message = 0;
+    switch (o->fmt) {
+    case WK_TEXT:
+        fflush(f);
+        if (o->step && o->step_in != NULL) {
+            fprintf(f, "%s-- press Enter for the next message --%s", col(o, C_DIM), col(o, C_RESET));
+            fflush(f);
+            int c;
+            while ((c = fgetc(o->step_in)) != EOF && c != '\n')
+                ;
+            if (c == EOF)
+                o->step = 0;    /* no more input: run to the end */
+            fputc('\n', f);
+        }
+        break;
+    case WK_JSON:
+        fputs("\n      ]}", f);
+        break;
+    case WK_HTML:
+        fputs("</table></div></details>\n", f);
+        break;
+    }
+}
+
+/* wk_derive in JSON: one "derive" item. */
+static void derive_json(wk_out *o, const wk_derivation *d)
+{
+    FILE *f = o->f;
+    json_item(o, "derive");
+    fputs(", \"side\": ", f);
+    json_str(f, d->side);
+    fputs(", \"name\": ", f);
+    json_str(f, d->name);
+    fputs(", \"cite\": ", f);
+    json_str(f, d->cite);
+    fputs(", \"function\": ", f);
+    json_str(f, d->function);
+    fputs(", \"explain\": ", f);
+    json_str(f, d->explain);
+    fputs(",\n      \"inputs\": [", f);
+    for (size_t i = 0; i < d->n_inputs; i++) {
+        fprintf(f, "%s{\"name\": ", i > 0 ? ", " : "");
+        json_str(f, d->inputs[i].name);
+        if (d->inputs[i].bytes != NULL) {
+            fputs(", \"bytes\": ", f);
+            json_hex(f, d->inputs[i].bytes, d->inputs[i].len);
+        } else {
+            fputs(", \"text\": ", f);
+            json_str(f, d->inputs[i].text);
+        }
+        fputs("}", f);
+    }
+    fputs("],\n      \"result\": ", f);
+    json_hex(f, d->result, d->result_len);
+    fputs(", \"command\": ", f);
+    if (d->command != NULL)
+        json_str(f, d->command);
+    else
+        fputs("null", f);
+    fprintf(f, ", \"check\": %s, \"check_how\": ",
+            d->check > 0 ? "\"equal\"" : d->check < 0 ? "\"different\"" : "null");
+    json_str(f, d->check_how);
+    fputs("}", f);
+}
+
+/* See walk_render.h. */
+void wk_derive(wk_out *o, const wk_derivation *d)
+{
+    FILE *f = o->f;
+    const char *check = d->check > 0 ? "recomputed independently: equal"
+                        : d->check < 0 ? "recomputed independently: DIFFERENT"
+                                       : NULL;
+    switch (o->fmt) {
+    case WK_TEXT: {
+        /* "      in  NAME(20)  hex..." : continuation lines under the hex. */
+        const char *ind = "                               ";
+        fprintf(f, "\n    %s* %s%s [%s]%s%s%s\n", col(o, C_BOLD C_MAG), d->name, col(o, C_RESET),
+                d->side, d->cite != NULL ? "  (" : "", d->cite != NULL ? d->cite : "",
+                d->cite != NULL ? ")" : "");
+        if (d->function != NULL)
+            fprintf(f, "      %s = %s\n", d->name, d->function);
+        if (d->explain != NULL && d->explain[0] != '\0' &&
+            (d->function == NULL || strcmp(d->explain, d->function) != 0))
+            fprintf(f, "      engine says: %s\n", d->explain);
+        for (size_t i = 0; i < d->n_inputs; i++) {
+            if (strlen(d->inputs[i].name) > 20)
+                fprintf(f, "      in  %s\n%s", d->inputs[i].name, ind);
+            else
+                fprintf(f, "      in  %-20s ", d->inputs[i].name);
+            if (d->inputs[i].bytes != NULL)
+                hex_lines(f, d->inputs[i].bytes, d->inputs[i].len, 32, ind);
+            else
+                fputs(d->inputs[i].text != NULL ? d->inputs[i].text : "", f);
+            fputc('\n', f);
+        }
+        if (strlen(d->name) > 20)
+            fprintf(f, "      %sout %s\n%s", col(o, C_BOLD), d->name, ind);
+        else
+            fprintf(f, "      %sout %-20s ", col(o, C_BOLD), d->name);
+        hex_lines(f, d->result, d->result_len, 32, ind);
+        fprintf(f, "%s\n", col(o, C_RESET));
+        if (d->command != NULL)
+            fprintf(f, "      by hand: %s\n", d->command);
+        if (check != NULL)
+            fprintf(f, "      check:   %s%s%s%s%s\n", col(o, d->check > 0 ? C_GREEN : C_RED), check,
+                    col(o, C_RESET), d->check_how != NULL ? " — " : "",
+                    d->check_how != NULL ? d->check_how : "");
+        break;
+    }
+    case WK_JSON:
+        derive_json(o, d);
+        break;
+    case WK_HTML:
+        fprintf(f, "<details class=\"derive %s\"><summary>", d->side);
+        html_str(f, d->side);
+        fputs(" derives <b>", f);
+        html_str(f, d->name);
+        fputs("</b></summary><div class=\"body\"><p><code>", f);
+        html_str(f, d->name);
+        fputs(" = ", f);
+        html_str(f, d->function);
+        fputs("</code> (", f);
+        html_str(f, d->cite);
+        fputs(")</p><table class=\"fields\">", f);
+        for (size_t i = 0; i < d->n_inputs; i++) {
+            fputs("<tr><td>input ", f);
+            html_str(f, d->inputs[i].name);
+            fputs("</td><td class=\"bytes\">", f);
+            if (d->inputs[i].bytes != NULL)
+                html_hex(f, d->inputs[i].bytes, d->inputs[i].len);
+            else
+                html_str(f, d->inputs[i].text);
+            fputs("</td></tr>", f);
+        }
+        fputs("<tr><td><b>result</b></td><td class=\"bytes\">", f);
+        html_hex(f, d->result, d->result_len);
+        fputs("</td></tr></table>", f);
+        if (d->command != NULL) {
+            fputs("<p>By hand: <code>", f);
+            html_str(f, d->command);
+            fputs("</code></p>", f);
+        }
+        if (check != NULL) {
+            fprintf(f, "<p class=\"%s\">", d->check > 0 ? "ok" : "bad");
+            html_str(f, check);
+            if (d->check_how != NULL) {
+                fputs(" — ", f);
+                html_str(f, d->check_how);
+            }
+            fputs("</p>", f);
+        }
+        fputs("</div></details>\n", f);
+        break;
+    }
+}
+
+/* See walk_render.h. */
+void wk_note(wk_out *o, const char *side, const char *kind, const char *text)
+{
+    FILE *f = o->f;
+    switch (o->fmt) {
+    case WK_TEXT:
+        fprintf(f, "    %s%s [%s] %s%s\n", col(o, strcmp(kind, "check") == 0 ? C_GREEN : C_DIM),
+                kind, side, text, col(o, C_RESET));
+        break;
+    case WK_JSON:
+        json_item(o, "note");
+        fputs(", \"side\": ", f);
+        json_str(f, side);
+        fputs(", \"kind\": ", f);
+        json_str(f, kind);
+        fputs(", \"text\": ", f);
+        json_str(f, text);
+        fputs("}", f);
+        break;
+    case WK_HTML:
+        fprintf(f, "<div class=\"note %s\">", side);
+        html_str(f, kind);
+        fputs(" [", f);
+        html_str(f, side);
+        fputs("] ", f);
+        html_str(f, text);
+        fputs("</div>\n", f);
+        break;
+    }
+}
+
+/* See walk_render.h. */
+void wk_end(wk_out *o, int ok, const char *summary)
+{
+    FILE *f = o->f;
+    switch (o->fmt) {
+    case WK_TEXT:
+        fprintf(f, "\n%s%s%s\n", col(o, ok ? C_GREEN C_BOLD : C_RED C_BOLD), summary, col(o, C_RESET));
+        break;
+    case WK_JSON:
+        fprintf(f, "\n  ],\n  \"ok\": %s,\n  \"summary\": ", ok ? "true" : "false");
+        json_str(f, summary);
+        fputs("\n}\n", f);
+        break;
+    case WK_HTML:
+        fprintf(f, "</div>\n<p class=\"%s\">", ok ? "ok" : "bad");
+        html_str(f, summary);
+        /* After layout, record what was drawn (a headless browser test reads
+         * these attributes back from the DOM). */
+        fputs("</p>\n<script>\nwindow.addEventListener('load', function () {\n"
+              "  var l = document.getElementById('ladder'), n = 0;\n"
+              "  l.querySelectorAll('.arrow').forEach(function (a) {\n"
+              "    if (a.getBoundingClientRect().width > 40) n++; });\n"
+              "  document.body.setAttribute('data-drawn-arrows', n);\n"
+              "  document.body.setAttribute('data-ladder-height',\n"
+              "    Math.round(l.getBoundingClientRect().height));\n});\n</script>\n"
+              "</body>\n</html>\n", f);
+        break;
+    }
+    fflush(f);
+}

@@ -1,0 +1,129 @@
+/*
+ * events.c — what each engine event means for the server (see
+ * server/server.h): a finished handshake makes a client ready (or, without
+ * a certificate, lets it enroll); an application message is decoded
+ * (PROTOCOL.md §7) and handed to the relay, page fetch or the key-value
+ * store; alerts and closes are logged.
+ *
+ * CT: not applicable here.
+ */
+#include "server/server_internal.h"
+#include <stdio.h>
+#include <string.h>
+
+static void on_handshake_done(server *s, conn *c, const glass_event *ev)
+{
+    if (!ev->authenticated) {
+        c->phase = PHASE_ENROLL;
+        server_log(s, c, "handshake ok: client without a certificate (enrollment only)");
+        return;
+    }
+    snprintf(c->name, sizeof c->name, "%s", ev->peer_name);
+    const uint8_t *der = NULL;
+    size_t der_len = 0;
+    x509_cert peer;
+    glass_engine_peer_cert(c->eng, &der, &der_len);
+    if (der == NULL || x509_parse(&peer, der, der_len) != GLASS_OK) {
+        glass_engine_abort(c->eng, GLASS_ERR_PROTO_BAD_CERT);
+        server_conn_closing(c);
+        return;
+    }
+    memcpy(c->serial, peer.serial, peer.serial_len);
+    c->serial_len = peer.serial_len;
+    /* The CRL the engine checked was built when the connection arrived;
+     * the index is the latest word on revocation. */
+    if (ca_is_revoked(s->ca, c->serial, c->serial_len)) {
+        server_revoke_session(s, c, "at the handshake");
+        x509_free(&peer);
+        return;
+    }
+    c->phase = PHASE_READY;
+    c->idle_deadline = net_now_ms() + (int64_t)s->o.idle_timeout * 1000;
+    server_log(s, c, "handshake ok: %s", c->name);
+    if (s->o.verbose) {
+        char session[128];
+        net_describe_session(c->eng, session, sizeof session);
+        server_log(s, c, "  %s, server key RSA-%zu, client key RSA-%zu", session, s->key.k * 8,
+              peer.pub.k * 8);
+        server_log(s, c, "  peer subject %s, issuer %s", peer.subject, peer.issuer);
+    }
+    x509_free(&peer);
+}
+
+static void on_app(server *s, conn *c, const uint8_t *data, size_t len)
+{
+    glass_app_msg m;
+    if (glass_app_decode(data, len, &m) != GLASS_OK) {
+        server_send_error(s, c, GLASS_APP_ERR_BAD_MESSAGE, "malformed application message");
+        server_log(s, c, "malformed application message (%zu bytes)", len);
+        return;
+    }
+    switch (m.type) {
+    case GLASS_APP_SEND_TO:
+        server_on_send_to(s, c, &m);
+        break;
+    case GLASS_APP_WHO:
+        server_on_who(s, c);
+        break;
+    case GLASS_APP_BYE:
+        server_log(s, c, "bye from %s", c->name);
+        glass_engine_close(c->eng);
+        server_conn_closing(c);
+        break;
+    case GLASS_APP_FETCH_REQUEST:
+        server_on_fetch(s, c, &m);
+        break;
+    case GLASS_APP_KV_PUT:
+    case GLASS_APP_KV_GET:
+    case GLASS_APP_KV_DELETE:
+    case GLASS_APP_KV_LIST:
+        server_on_kv(s, c, &m);
+        break;
+    default:
+        server_send_error(s, c, GLASS_APP_ERR_BAD_MESSAGE,
+                   "a client may send SendTo, Who, Bye, FetchRequest, KvPut, KvGet, "
+                   "KvDelete or KvList");
+        break;
+    }
+}
+
+void server_on_events(server *s, conn *c)
+{
+    glass_event ev;
+    while (!c->dead && glass_engine_next_event(c->eng, &ev)) {
+        switch (ev.type) {
+        case GLASS_EV_HANDSHAKE_DONE:
+            on_handshake_done(s, c, &ev);
+            break;
+        case GLASS_EV_APP_MESSAGE:
+            if (c->phase == PHASE_READY) {
+                c->idle_deadline = net_now_ms() + (int64_t)s->o.idle_timeout * 1000;
+                on_app(s, c, ev.data, ev.len);
+            }
+            break;
+        case GLASS_EV_ENROLL_REQUEST:
+            server_on_enroll(s, c, &ev);
+            break;
+        case GLASS_EV_ALERT_SENT:
+            if (ev.alert == GLASS_ALERT_CLOSE_NOTIFY)
+                server_log(s, c, "close_notify sent");
+            else
+                server_log(s, c, "alert sent: %s (%s)", glass_alert_name(ev.alert),
+                      glass_strerror(ev.err));
+            break;
+        case GLASS_EV_ALERT_RECEIVED:
+            if (ev.alert == GLASS_ALERT_CLOSE_NOTIFY)
+                server_log(s, c, "close_notify received");
+            else
+                server_log(s, c, "alert received: %s", glass_alert_name(ev.alert));
+            break;
+        case GLASS_EV_CLOSED:
+            server_log(s, c, "close%s%s%s", c->name[0] ? " " : "", c->name,
+                  ev.err == GLASS_OK ? "" : " (after an error)");
+            server_conn_closing(c);
+            break;
+        default:
+            break;
+        }
+    }
+}

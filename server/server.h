@@ -1,0 +1,80 @@
+/*
+ * server.h — the glass relay server: a CA-hosting chat relay, page fetch
+ * and key-value store over TCP, in one process and one poll(2) loop.
+ *
+ * SYNOPSIS
+ *     server_opts o;
+ *     server_opts_default(&o);
+ *     o.dir = "myca";  o.pass = "pass:secret";  o.www = "site";
+ *     return server_run(&o);            until SIGINT/SIGTERM; exit status
+ *
+ * DESCRIPTION
+ *     A reader starts here, then server_internal.h (the server and its
+ *     connections), then the files in the order a connection meets them:
+ *
+ *         setup.c    the options checked, the CA opened, the socket bound,
+ *                    the server's own key and certificate loaded or issued
+ *         loop.c     the poll loop: accept, read and feed each engine,
+ *                    write what it queued, timeouts, shutdown
+ *         events.c   what each engine event means: handshake done,
+ *                    application message (dispatched), enrollment, close
+ *         relay.c    the chat relay: SendTo, Who
+ *         fetch.c    page fetch: an HTTP/1.1 GET (net/http.h) answered
+ *                    piece by piece as the socket drains
+ *         kv.c       the per-client key-value store, one file per client
+ *         enroll.c   enrollment: name, request, one-time code, signature
+ *         revoke.c   the CRL every engine checks, and sessions ended when
+ *                    their certificate is revoked while connected
+ *
+ *     Every client socket is non-blocking and has its own sans-I/O engine
+ *     (protocol/protocol.h).  Nothing ever waits on one client: a slow,
+ *     silent or malicious peer only costs its own buffers and timeouts.
+ *
+ * BOUNDS (why a peer cannot exhaust the server)
+ *     at most max_clients connections (more are accepted and closed); at
+ *     most SERVER_READ_CHUNK bytes read per client per loop turn; at most
+ *     SERVER_MAX_PENDING_OUT bytes queued towards a client that does not
+ *     read (past that it is dropped); a page of at most SERVER_WWW_MAX_FILE
+ *     bytes, sent as the socket drains; KV_MAX_KEYS keys of KV_KEY_MAX
+ *     characters and values of KV_VALUE_MAX bytes per client; a handshake
+ *     (and an enrollment) within hs_timeout seconds; idle_timeout seconds
+ *     of silence end an established session.
+ *
+ * SECURITY CONSIDERATIONS
+ *     Relay addresses and key-value stores belong to the CN of the client's
+ *     CA-signed certificate, never to a name taken from a message.
+ *     Revoked certificates fail the handshake (the engine checks the CRL)
+ *     and end sessions already open (revoke.c).
+ */
+#ifndef GLASS_SERVER_H
+#define GLASS_SERVER_H
+
+#define SERVER_DEFAULT_PORT          4433u
+#define SERVER_DEFAULT_MAX_CLIENTS   1000u
+#define SERVER_DEFAULT_HS_TIMEOUT    10u     /* seconds */
+#define SERVER_DEFAULT_IDLE_TIMEOUT  300u    /* seconds */
+
+/* What `glass server` was asked to do. */
+typedef struct server_opts {
+    const char *dir;            /* the CA directory (glass ca init) */
+    const char *pass;           /* the CA key's password source (io_password_get) */
+    const char *bind;           /* address to listen on */
+    unsigned long port;         /* 0: any free port (printed) */
+    unsigned long max_clients;
+    unsigned long hs_timeout;   /* seconds */
+    unsigned long idle_timeout; /* seconds */
+    const char *www;            /* published pages; NULL: DIR/www if it exists */
+    int trace;                  /* print every handshake step */
+    int verbose;                /* print group, suite, key sizes, peer */
+} server_opts;
+
+/* The defaults: 127.0.0.1:4433, and the limits above. */
+void server_opts_default(server_opts *o);
+
+/* Sets up (setup.c), prints "listening on ADDR:PORT", serves until SIGINT
+ * or SIGTERM, closes every session with close_notify.  Returns the exit
+ * status: 0 after a signal, 1 when setup fails (one line "glass server:
+ * ..." on stderr says why). */
+int server_run(const server_opts *o);
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * server_internal.h — the server's state, shared by the files of server/
+ * (server.h says which file does what; nothing outside server/ includes
+ * this).
+ */
+#ifndef GLASS_SERVER_INTERNAL_H
+#define GLASS_SERVER_INTERNAL_H
+
+#include "server/server.h"
+#include "net/http.h"
+#include "net/net.h"
+#include "ca/ca.h"
+#include "protocol/protocol.h"
+
+#include <limits.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#define SERVER_CMD                   "server"   /* errors read "glass server: ..." */
+#define SERVER_MAX_PENDING_OUT       (256u * 1024u)
+#define SERVER_READ_CHUNK            16384u
+#define SERVER_ACCEPTS_PER_TURN      64
+#define SERVER_CLOSE_GRACE_MS        2000
+#define SERVER_SHUTDOWN_MS           2000
+#define SERVER_CERT_DAYS             365u
+#define SERVER_PATH_MAX              4096
+#define SERVER_WWW_MAX_FILE          (1u << 20)   /* largest page served */
+#define SERVER_FETCH_LOW_WATER       (64u * 1024u)
+#define KV_KEY_MAX                   64
+#define KV_VALUE_MAX                 4096
+#define KV_MAX_KEYS                  64
+#define KV_FILE_MAX                  (1u << 20)
+
+/* A CRL shared by the engines that were started while it was current. */
+typedef struct crl_ref {
+    uint8_t *der;
+    size_t len;
+    unsigned refs;
+} crl_ref;
+
+enum conn_phase {
+    PHASE_HANDSHAKE,    /* until HANDSHAKE_DONE */
+    PHASE_ENROLL,       /* server-authenticated only: waiting for EnrollRequest */
+    PHASE_READY,        /* mutually authenticated: relaying */
+    PHASE_CLOSING       /* flushing the last bytes (alert, close_notify) */
+};
+
+/* One client connection: its socket, its engine, where it stands. */
+typedef struct conn {
+    int fd;
+    unsigned long id;
+    glass_engine *eng;
+    crl_ref *crl;
+    enum conn_phase phase;
+    int64_t hs_deadline;        /* ms, monotonic */
+    int64_t idle_deadline;
+    int64_t close_deadline;
+    int dead;                   /* to be removed at the end of the turn */
+    char addr[64];
+    char name[GLASS_MAX_NAME + 1];
+    uint8_t serial[X509_SERIAL_MAX + 1];  /* the client certificate's, once ready */
+    size_t serial_len;
+    net_tracer tr;
+    glass_tracer tracer;
+    http_response resp;         /* the page being sent, if any (resp.data != NULL) */
+    size_t resp_off;            /* bytes of it already sent */
+} conn;
+
+/* One client's key-value store, kept sorted by key. */
+typedef struct kv_entry {
+    char key[KV_KEY_MAX + 1];
+    uint8_t *value;
+    size_t len;
+} kv_entry;
+
+typedef struct kv_store {
+    char owner[GLASS_MAX_NAME + 1];     /* the CN of the client's certificate */
+    kv_entry e[KV_MAX_KEYS];
+    size_t n;
+} kv_store;
+
+/* The whole server. */
+typedef struct server {
+    server_opts o;
+    glass_ca *ca;
+    glass_blob anchor;
+    uint8_t *cert_der;
+    size_t cert_len;
+    glass_blob chain;
+    rsa_private_key key;
+    int key_init;
+    int key_loaded;
+    crl_ref *crl;
+    struct stat index_st;
+    int lfd;
+    uint16_t port;
+    conn **conns;
+    size_t n_conns;
+    size_t cap_conns;
+    struct pollfd *pfds;
+    unsigned long next_id;
+    int64_t accept_pause_until; /* after EMFILE: let descriptors free up */
+    int64_t next_revocation_check;
+    char www[PATH_MAX];         /* the published directory, resolved */
+    int have_www;
+    kv_store **kv;              /* the stores opened so far */
+    size_t n_kv;
+} server;
+
+/* One log line on standard output: "HH:MM:SS #id addr message" (c may be
+ * NULL for the server's own lines). */
+void server_log(const server *s, const conn *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* setup.c: options, CA, socket, identity, CRL, pages.  0, or 1 after one
+ * line "glass server: ..." on stderr. */
+int server_setup(server *s);
+
+/* loop.c */
+int server_serve(server *s);
+void server_shutdown(server *s);
+void server_conn_free(server *s, conn *c);
+/* Starts closing c: what is queued still goes out, for a grace period. */
+void server_conn_closing(conn *c);
+
+/* Bytes c's engine has queued for the socket. */
+static inline size_t server_conn_pending(conn *c)
+{
+    return net_engine_pending(c->eng);
+}
+
+/* Writes what c's engine queued, as far as the socket takes it; -1 if the
+ * socket failed. */
+static inline int server_conn_flush(conn *c)
+{
+    return net_engine_flush(c->fd, c->eng);
+}
+
+/* events.c: takes every event c's engine has, and acts on it. */
+void server_on_events(server *s, conn *c);
+
+/* relay.c */
+void server_send_app(server *s, conn *to, const uint8_t *msg, size_t len);
+void server_send_error(server *s, conn *c, uint16_t code, const char *text);
+void server_on_send_to(server *s, conn *c, const glass_app_msg *m);
+void server_on_who(server *s, conn *c);
+
+/* fetch.c */
+void server_on_fetch(server *s, conn *c, const glass_app_msg *m);
+void server_fetch_pump(server *s, conn *c);
+
+/* kv.c */
+void server_on_kv(server *s, conn *c, const glass_app_msg *m);
+void server_kv_free_all(server *s);
+
+/* enroll.c */
+void server_on_enroll(server *s, conn *c, const glass_event *ev);
+
+/* revoke.c */
+void server_crl_release(crl_ref *r);
+void server_refresh_crl(server *s, int force);
+void server_revoke_session(server *s, conn *c, const char *when);
+void server_check_revocations(server *s, int64_t now);
+
+#endif
