@@ -413,6 +413,9 @@ static glass_err handle_record(glass_engine *e, const uint8_t *rec, size_t rec_l
  * server also takes 03 01 and 03 02 in the record that carries the first
  * ClientHello (RFC 5246 Appendix E.1: clients use the lowest version they
  * support there), and a client takes them until the ServerHello is in. */
+/* The alert that answers is sent in our own version bytes: a TLS peer that
+ * knows glass (glass s_client) then says "the peer speaks glass"; OpenSSL
+ * says "wrong version number". */
 static glass_err check_record_version(glass_engine *e, const uint8_t hdr[GLASS_RECORD_HEADER_LEN])
 {
     uint16_t v = (uint16_t)(hdr[1] << 8 | hdr[2]);
@@ -421,13 +424,6 @@ static glass_err check_record_version(glass_engine *e, const uint8_t hdr[GLASS_R
     if (v == e->prof->version)
         return GLASS_OK;
     int tls_bytes = hdr[1] == 3;
-    if (e->cfg.profile == GLASS_PROFILE_GLASS && tls_bytes && !e->wr.active) {
-        /* Answer a TLS peer's first record with an alert it can read
-         * (protocol_version in a 03 0x record), so `openssl s_client` says
-         * why instead of "wrong version number". */
-        e->wr.version = v;
-        return GLASS_ERR_PROTO_PEER_SPEAKS_TLS;
-    }
     if (e->cfg.profile == GLASS_PROFILE_GLASS)
         return tls_bytes ? GLASS_ERR_PROTO_PEER_SPEAKS_TLS : GLASS_ERR_PROTO_VERSION;
     if (v == GLASS_VERSION)

@@ -25,7 +25,7 @@
 /* ---- the profile table (profile.c) ------------------------------------------------ */
 
 /* Everything that differs between glass and TLS 1.2, as data.  The engine
- * reads these fields where the two part ways; tools/profile_table prints
+ * reads these fields where the two part ways; tests/peer/profile_table prints
  * them as the table of docs/TLS12.md, so the document and the code cannot
  * disagree. */
 typedef struct glass_profile_rules {

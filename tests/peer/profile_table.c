@@ -5,7 +5,7 @@
  * build/libglass.a and checks the document's table is this output, byte for
  * byte; to update the document after changing profile.c:
  *
- *     cc -I. tools/profile_table.c build/libglass.a $(pkg-config --libs gmp libsodium) \
+ *     cc -I. tests/peer/profile_table.c build/libglass.a $(pkg-config --libs gmp libsodium) \
  *        -o /tmp/profile_table && /tmp/profile_table
  *
  * and paste its output between the two marker lines of docs/TLS12.md.
