@@ -227,9 +227,9 @@ const char *tlstool_version_name(uint16_t version);
 void tlstool_print_summary(FILE *out, const glass_engine *e, const tlstool_tap *tap);
 
 /* Writes the -www status page for engine e into buf (NUL-terminated,
- * truncated to cap): an HTTP/1.0 200 response whose body lists protocol,
- * suite, group and key sizes and the client's certificate subject, as
- * OpenSSL's -www page does.  Returns its length. */
+ * truncated to cap): the HTML body of the answer, listing protocol, suite,
+ * group and key sizes and the client's certificate subject, as OpenSSL's
+ * -www page does.  Returns its length. */
 size_t tlstool_status_page(const glass_engine *e, char *buf, size_t cap);
 
 /* ---- s_server (server.c, www.c) --------------------------------------- */
