@@ -41,7 +41,9 @@
  *                  verification result, session), from facts.c;
  *       session.c  -sess_out / -sess_in / -reconnect;
  *       compare.c  `glass compare`: a glass and a TLS 1.2 handshake side
- *                  by side.
+ *                  by side;
+ *       walk12.c   `glass walkthrough --protocol tls12`: one TLS 1.2
+ *                  connection in this process, explained byte by byte.
  *
  * STANDARDS
  *     RFC 5246 (TLS 1.2), with the extensions RFC 7627 (extended master
@@ -305,5 +307,14 @@ int tlstool_client_run(const tlstool_client_opts *o);
  * and seed and prints them side by side, each difference named (text, or
  * an HTML table when html = 1).  Returns the exit status. */
 int tlstool_compare_run(uint64_t seed, int html, FILE *out);
+
+/* ---- glass walkthrough --protocol tls12 (walk12.c) ------------------------ */
+
+/* Runs one mutually authenticated TLS 1.2 connection between two engines in
+ * this process and explains it on out: every message once, field by field,
+ * every derived value of both sides, every check, one application record
+ * each way and the close.  seeded: deterministic (the same seed, the same
+ * text).  Returns the exit status. */
+int tlstool_walkthrough_run(int seeded, uint64_t seed, FILE *out);
 
 #endif
