@@ -216,6 +216,7 @@ glass_err glass_eng_send_change_cipher_spec(glass_engine *e)
 void glass_eng_handshake_done(glass_engine *e, int peer_authenticated)
 {
     glass_event ev;
+    e->hs_complete = 1;
     memset(&ev, 0, sizeof ev);
     ev.type = GLASS_EV_HANDSHAKE_DONE;
     memcpy(ev.peer_name, e->peer_name, sizeof ev.peer_name);
@@ -261,12 +262,15 @@ static glass_err handle_message(glass_engine *e, const uint8_t *msg, size_t msg_
                     msg_len);
     }
     /* TLS 1.2: a HelloRequest, or a ClientHello once the session is up, asks
-     * for renegotiation, which we refuse with a warning (RFC 5746 §4.2 for
-     * the client, §4.4 for the server; RFC 5246 §7.2.2 no_renegotiation). */
+     * for renegotiation, which we refuse with a no_renegotiation warning
+     * (RFC 5246 §7.4.1.1 and §7.2.2); the connection goes on, and a peer
+     * that insists can end it.  We never renegotiate, so the attack RFC 5746
+     * guards against has nothing to splice into. */
     if (e->state == GLASS_STATE_APPLICATION && e->cfg.profile == GLASS_PROFILE_TLS12 &&
         (m.type == GLASS_HS_HELLO_REQUEST || m.type == GLASS_HS_CLIENT_HELLO)) {
         uint8_t a[2] = {GLASS_ALERT_LEVEL_WARNING, GLASS_ALERT_NO_RENEGOTIATION};
         glass_trace(e->cfg.trace, "send Alert", "no_renegotiation", a, sizeof a);
+        push_simple(e, GLASS_EV_ALERT_SENT, a[1], GLASS_ERR_PROTO_RENEGOTIATION);
         return send_record(e, GLASS_CT_ALERT, a, sizeof a);
     }
     if (e->cfg.role == GLASS_ROLE_CLIENT)
@@ -409,6 +413,9 @@ static glass_err handle_record(glass_engine *e, const uint8_t *rec, size_t rec_l
  * server also takes 03 01 and 03 02 in the record that carries the first
  * ClientHello (RFC 5246 Appendix E.1: clients use the lowest version they
  * support there), and a client takes them until the ServerHello is in. */
+/* The alert that answers is sent in our own version bytes: a TLS peer that
+ * knows glass (glass s_client) then says "the peer speaks glass"; OpenSSL
+ * says "wrong version number". */
 static glass_err check_record_version(glass_engine *e, const uint8_t hdr[GLASS_RECORD_HEADER_LEN])
 {
     uint16_t v = (uint16_t)(hdr[1] << 8 | hdr[2]);
@@ -632,75 +639,6 @@ glass_err glass_engine_send_app(glass_engine *e, const uint8_t *bytes, size_t le
     glass_err err = send_record(e, GLASS_CT_APPLICATION, bytes, len);
     if (err != GLASS_OK)
         return glass_eng_fail(e, err);
-    return GLASS_OK;
-}
-
-/* See protocol.h. */
-glass_err glass_engine_enroll(glass_engine *e, const char *name, const uint8_t *csr,
-                              size_t csr_len, const uint8_t *code, size_t code_len)
-{
-    glass_buf b = {0};
-    if (e == NULL || name == NULL || csr == NULL || code == NULL)
-        return GLASS_ERR_ARG;
-    if (e->state != GLASS_STATE_C_ENROLL_READY)
-        return GLASS_ERR_PROTO_STATE;
-    size_t name_len = strlen(name);
-    if (name_len == 0 || name_len > GLASS_MAX_NAME || csr_len == 0 || csr_len > 0xffff ||
-        code_len == 0 || code_len > 255)
-        return GLASS_ERR_ARG;
-    glass_enroll_request m = {(const uint8_t *)name, name_len, csr, csr_len, code, code_len};
-    glass_err err = glass_encode_enroll_request(&b, &m);
-    if (err == GLASS_ERR_ARG) {
-        glass_buf_free(&b);
-        return err;
-    }
-    err = glass_eng_send_handshake(e, &b, err, 0);
-    if (err != GLASS_OK)
-        return glass_eng_fail(e, err);
-    glass_eng_set_state(e, GLASS_STATE_C_WAIT_ENROLL_RESPONSE);
-    return GLASS_OK;
-}
-
-static glass_err send_enroll_response(glass_engine *e, uint8_t status, const uint8_t *data,
-                                      size_t len)
-{
-    glass_buf b = {0};
-    glass_enroll_response m = {status, data, len};
-    glass_err err = glass_encode_enroll_response(&b, &m);
-    if (err == GLASS_ERR_ARG) {
-        glass_buf_free(&b);
-        return err;
-    }
-    return glass_eng_send_handshake(e, &b, err, 0);
-}
-
-/* See protocol.h. */
-glass_err glass_engine_enroll_reply(glass_engine *e, const uint8_t *cert_der, size_t len)
-{
-    if (e == NULL || cert_der == NULL || len == 0 || len > 0xffff)
-        return GLASS_ERR_ARG;
-    if (e->state != GLASS_STATE_S_WAIT_ENROLL_REPLY)
-        return GLASS_ERR_PROTO_STATE;
-    glass_err err = send_enroll_response(e, GLASS_ENROLL_ISSUED, cert_der, len);
-    if (err != GLASS_OK)
-        return glass_eng_fail(e, err);
-    return glass_engine_close(e);
-}
-
-/* See protocol.h. */
-glass_err glass_engine_enroll_refuse(glass_engine *e, const char *reason)
-{
-    if (e == NULL)
-        return GLASS_ERR_ARG;
-    if (e->state != GLASS_STATE_S_WAIT_ENROLL_REPLY)
-        return GLASS_ERR_PROTO_STATE;
-    size_t n = reason ? strlen(reason) : 0;
-    if (n > 0xffff)
-        return GLASS_ERR_ARG;
-    glass_err err = send_enroll_response(e, GLASS_ENROLL_REFUSED, (const uint8_t *)reason, n);
-    if (err != GLASS_OK)
-        return glass_eng_fail(e, err);
-    (void)glass_eng_fail(e, GLASS_ERR_ENROLL_CODE);
     return GLASS_OK;
 }
 

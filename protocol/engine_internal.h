@@ -25,7 +25,7 @@
 /* ---- the profile table (profile.c) ------------------------------------------------ */
 
 /* Everything that differs between glass and TLS 1.2, as data.  The engine
- * reads these fields where the two part ways; tools/profile_table prints
+ * reads these fields where the two part ways; tests/peer/profile_table prints
  * them as the table of docs/TLS12.md, so the document and the code cannot
  * disagree. */
 typedef struct glass_profile_rules {
@@ -60,6 +60,7 @@ extern const glass_profile_rules glass_profile_table[2];
 /* One row of the "glass vs TLS 1.2" table: a field of glass_profile_rules,
  * what it means, and the standard's clause behind the TLS 1.2 value. */
 typedef struct glass_profile_row {
+    const char *field;               /* the field's name in glass_profile_rules */
     const char *what;
     size_t offset;                   /* offsetof(glass_profile_rules, field): an int */
     const char *glass_says;          /* the glass value in words */
@@ -109,6 +110,7 @@ struct glass_engine {
     glass_direction wr;         /* records we send */
     uint16_t peer_version;      /* record version of the peer's first record */
     int keylog_done;
+    int hs_complete;            /* both Finished checked (a session exists) */
 
     /* TLS 1.2: what the hellos settled */
     int ems;                    /* extended master secret in use */

@@ -76,6 +76,7 @@
  *                                CertificateVerify Finished EnrollRequest
  *                                EnrollResponse
  *     "send Alert" / "recv Alert"            the 2 alert bytes
+ *     "send ChangeCipherSpec" / "recv ChangeCipherSpec"   TLS 1.2: its 1 byte
  *     "send application_data" / "recv application_data"   the plaintext
  *     "send record" / "recv record"          a whole record as on the wire
  *     "derive dh_x"              own DH private exponent (secret!)
@@ -83,7 +84,8 @@
  *     "derive Z"                 DH shared secret, p_len bytes
  *     "derive pre_master_secret" Z with leading zeros stripped
  *     "derive session_hash"      SHA-256 of ClientHello..ClientKeyExchange
- *     "derive master_secret"     48 bytes (RFC 7627 §4)
+ *     "derive master_secret"     48 bytes (RFC 7627 §4; TLS 1.2 without EMS:
+ *                                RFC 5246 §8.1, and no session_hash event)
  *     "derive key_block"         128 bytes (RFC 5246 §6.3)
  *     "derive client_write_MAC_key" "derive server_write_MAC_key"
  *     "derive client_write_key"     "derive server_write_key"
@@ -101,6 +103,9 @@
  *
  * CONSTANT TIME
  *     record MAC check     CT: yes — glass_ct_equal, before any decryption
+ *                          (TLS 1.2 MAC-then-encrypt: after it, without a
+ *                          branch or memory access on the plaintext)
+ *     record AES           CT: yes — aes/aes_ct.c
  *     CBC padding check    CT: yes — mask arithmetic over the last block
  *     Finished check       CT: yes — glass_ct_equal
  *     DH, RSA              as dh/dh.h and rsa/rsa.h say (powm_sec)
@@ -396,8 +401,11 @@ typedef enum glass_event_type {
                                   glass_engine_enroll_refuse */
     GLASS_EV_ENROLL_RESULT,    /* client: enroll_ok = 1 and data = certificate
                                   DER, or enroll_ok = 0 and data = the reason */
-    GLASS_EV_ALERT_SENT,       /* alert = code, err = the failure behind it */
-    GLASS_EV_ALERT_RECEIVED,   /* alert = code */
+    GLASS_EV_ALERT_SENT,       /* alert = code, err = the failure behind it
+                                  (TLS 1.2 also a no_renegotiation warning,
+                                  after which the connection goes on) */
+    GLASS_EV_ALERT_RECEIVED,   /* alert = code (TLS 1.2: a warning other than
+                                  close_notify is only reported) */
     GLASS_EV_CLOSED            /* the connection is over; err = GLASS_OK after
                                   close_notify, else the failure */
 } glass_event_type;
@@ -542,7 +550,8 @@ void glass_engine_info(const glass_engine *e, glass_conn_info *info);
 #define GLASS_SESSION_MAX_LEN 20480
 
 /* Client, TLS 1.2, after GLASS_EV_HANDSHAKE_DONE of a connection whose
- * server gave a session_id: writes an opaque blob (version, session_id,
+ * server gave a session_id (also after a clean close, not after a fatal
+ * error): writes an opaque blob (version, session_id,
  * master secret, EMS flag, suite, the server's name and leaf certificate)
  * that cfg.session takes back to resume it.  The blob holds the master
  * secret: store it like a private key (0600, written atomically).

@@ -160,7 +160,7 @@ glass_err glass_engine_session_save(const glass_engine *e, uint8_t *out, size_t 
     if (e == NULL || out_len == NULL)
         return GLASS_ERR_ARG;
     *out_len = 0;
-    if (e->state != GLASS_STATE_APPLICATION || e->cfg.role != GLASS_ROLE_CLIENT ||
+    if (!e->hs_complete || e->state == GLASS_STATE_ERROR || e->cfg.role != GLASS_ROLE_CLIENT ||
         !e->prof->resumption || e->session_id_len == 0)
         return GLASS_ERR_PROTO_STATE;
     const char *name = e->cfg.server_name ? e->cfg.server_name : "";
