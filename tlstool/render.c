@@ -19,7 +19,7 @@
 
 #include <string.h>
 
-#define SHOW_BYTES 32   /* a field longer than this is shown as its first 32 bytes */
+#define SHOW_BYTES 48   /* longer fields (a 256-byte g^y) show their first 48 bytes */
 
 struct fields {
     FILE *f;

@@ -105,7 +105,6 @@ size_t tlstool_status_page(const glass_engine *e, char *buf, size_t cap)
     uint16_t version = si.version;
     unsigned bits = peer_key(e, subject, sizeof subject);
     int n = snprintf(buf, cap,
-                     "HTTP/1.0 200 ok\r\nContent-type: text/html\r\n\r\n"
                      "<HTML><BODY BGCOLOR=\"#ffffff\">\n<pre>\n"
                      "glass s_server -www\n"
                      "Protocol  : %s\n"

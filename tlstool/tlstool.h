@@ -41,7 +41,9 @@
  *                  verification result, session), from facts.c;
  *       session.c  -sess_out / -sess_in / -reconnect;
  *       compare.c  `glass compare`: a glass and a TLS 1.2 handshake side
- *                  by side.
+ *                  by side;
+ *       walk12.c   `glass walkthrough --protocol tls12`: one TLS 1.2
+ *                  connection in this process, explained byte by byte.
  *
  * STANDARDS
  *     RFC 5246 (TLS 1.2), with the extensions RFC 7627 (extended master
@@ -227,9 +229,9 @@ const char *tlstool_version_name(uint16_t version);
 void tlstool_print_summary(FILE *out, const glass_engine *e, const tlstool_tap *tap);
 
 /* Writes the -www status page for engine e into buf (NUL-terminated,
- * truncated to cap): an HTTP/1.0 200 response whose body lists protocol,
- * suite, group and key sizes and the client's certificate subject, as
- * OpenSSL's -www page does.  Returns its length. */
+ * truncated to cap): the HTML body of the answer, listing protocol, suite,
+ * group and key sizes and the client's certificate subject, as OpenSSL's
+ * -www page does.  Returns its length. */
 size_t tlstool_status_page(const glass_engine *e, char *buf, size_t cap);
 
 /* ---- s_server (server.c, www.c) --------------------------------------- */
@@ -305,5 +307,14 @@ int tlstool_client_run(const tlstool_client_opts *o);
  * and seed and prints them side by side, each difference named (text, or
  * an HTML table when html = 1).  Returns the exit status. */
 int tlstool_compare_run(uint64_t seed, int html, FILE *out);
+
+/* ---- glass walkthrough --protocol tls12 (walk12.c) ------------------------ */
+
+/* Runs one mutually authenticated TLS 1.2 connection between two engines in
+ * this process and explains it on out: every message once, field by field,
+ * every derived value of both sides, every check, one application record
+ * each way and the close.  seeded: deterministic (the same seed, the same
+ * text).  Returns the exit status. */
+int tlstool_walkthrough_run(int seeded, uint64_t seed, FILE *out);
 
 #endif

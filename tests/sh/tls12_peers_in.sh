@@ -64,22 +64,22 @@ ossl() { # ossl ARGS...: openssl s_client sending GET, its whole output in $T/c.
 # -- openssl s_client -----------------------------------------------------------
 srv "$T/srv.log" -www
 c_plain() {
-    ossl && grep -q "Cipher is $SUITE" c.out && grep -q "200 ok" c.out &&
+    ossl && grep -q "Cipher is $SUITE" c.out && grep -qi "HTTP/1.[01] 200 ok" c.out &&
         grep -q "Verify return code: 0 (ok)" c.out && glass_says c.out "Protocol  : TLSv1.2"
 }
 cell "openssl s_client -> glass s_server (no client certificate)" c_plain
 c_noetm() {
-    ossl -no_etm && grep -q "200 ok" c.out && glass_says c.out "Encrypt-then-MAC: no"
+    ossl -no_etm && grep -qi "HTTP/1.[01] 200 ok" c.out && glass_says c.out "Encrypt-then-MAC: no"
 }
 c_etm() {
-    ossl && grep -q "200 ok" c.out && glass_says c.out "Encrypt-then-MAC: yes" &&
+    ossl && grep -qi "HTTP/1.[01] 200 ok" c.out && glass_says c.out "Encrypt-then-MAC: yes" &&
         glass_says c.out "Extended master secret: yes"
 }
 cell "openssl s_client -> glass s_server, encrypt-then-MAC on" c_etm
 cell "openssl s_client -> glass s_server, encrypt-then-MAC off (-no_etm: MAC-then-encrypt)" c_noetm
 c_resume_files() {
     ossl -sess_out sess.pem && grep -q "^New, TLSv1.2" c.out && [ -s sess.pem ] &&
-        ossl -sess_in sess.pem && grep -q "^Reused, TLSv1.2" c.out && grep -q "200 ok" c.out
+        ossl -sess_in sess.pem && grep -q "^Reused, TLSv1.2" c.out && grep -qi "HTTP/1.[01] 200 ok" c.out
 }
 cell "openssl s_client -> glass s_server, resumption (-sess_out, -sess_in)" c_resume_files
 c_reconnect() {
@@ -89,8 +89,8 @@ cell "openssl s_client -> glass s_server, resumption (-reconnect)" c_reconnect
 stop "$SERVER_PID"
 
 srv "$T/srv.log" -www -CAfile ../ca/ca.pem -verify 1
-c_req_with() { ossl -cert alice.pem -key alice.key && grep -q "200 ok" c.out && glass_says c.out "CN=alice"; }
-c_req_without() { ossl && grep -q "200 ok" c.out && glass_says c.out "Client certificate: (none)"; }
+c_req_with() { ossl -cert alice.pem -key alice.key && grep -qi "HTTP/1.[01] 200 ok" c.out && glass_says c.out "CN=alice"; }
+c_req_without() { ossl && grep -qi "HTTP/1.[01] 200 ok" c.out && glass_says c.out "Client certificate: (none)"; }
 cell "openssl s_client -> glass s_server, client certificate requested, sent" c_req_with
 cell "openssl s_client -> glass s_server, client certificate requested, none sent" c_req_without
 stop "$SERVER_PID"
