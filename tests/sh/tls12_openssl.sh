@@ -89,6 +89,19 @@ for opt in "" "--no-etm" "--no-ems" "--no-etm --no-ems"; do
     n=$((n + 1))
 done
 
+# 1b. A server that signs its DH parameters with RSASSA-PSS
+#     (rsa_pss_rsae_sha256, RFC 8446 §4.2.3): our client verifies it too.
+next_port
+openssl s_server -accept "$PORT" -tls1_2 -cipher DHE-RSA-AES256-SHA256 -cert "$T/server.pem" \
+    -key "$T/server.key.pem" -www -sigalgs RSA-PSS+SHA256 -naccept 1 > "$T/ossl.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_for "$T/ossl.log" ACCEPT || fail "openssl s_server did not start"
+timeout 20 "$P" client "$PORT" --ca "$F/ca.der" --name localhost > "$T/client.out" \
+    2> "$T/client.log" || fail "our client against a server signing with RSA-PSS"
+grep -q "Peer signature type: RSA-PSS\|RSA-PSS" "$T/ossl.log" "$T/client.out" ||
+    fail "openssl did not sign with RSA-PSS"
+n=$((n + 1))
+
 # 2. openssl s_client against our server: EtM on and off, client
 #    certificate none / required, application data both ways.
 for mode in plain no_etm verify; do
