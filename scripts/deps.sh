@@ -6,10 +6,12 @@
 # python3 (a man-in-the-middle proxy in the network tests, gdb pretty-printers),
 # xxd (hex to bytes in the labs), bc (big numbers in the prime test), groff-base
 # (the man-page test), tshark and tcpdump (the Wireshark dissector's test
-# captures a real session on the loopback interface and reads it back),
-# valgrind (make ctgrind: memcheck's client requests mark secrets),
-# libbearssl-dev (the constant-time anchor of make bench), universal-ctags
-# (function lengths for make check-size). Chromium, for the HTML walkthrough test, is
+# captures a real session on the loopback interface and reads it back; the TLS
+# 1.2 tests decrypt a capture with the key log), gnutls-bin (gnutls-cli,
+# gnutls-serv) and curl (TLS 1.2 peers), valgrind (make ctgrind: memcheck's
+# client requests mark secrets), libbearssl-dev (the constant-time anchor of
+# make bench), universal-ctags (function lengths for make check-size).
+# Chromium, for the HTML walkthrough test, is
 # installed by scripts/deps-class.sh when that test first runs.
 # Run as root, it installs what is missing with apt-get.  Otherwise it prints
 # the one apt-get line a person must run, and fails.
@@ -17,7 +19,7 @@ set -u
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in build-essential pkg-config libgmp-dev libsodium-dev libcunit1-dev openssl gdb python3 xxd groff-base \
-         tshark tcpdump valgrind libbearssl-dev universal-ctags bc; do
+         tshark tcpdump valgrind libbearssl-dev universal-ctags bc gnutls-bin curl; do
     have_pkg "$p" || need="$need $p"
 done
 # pkg-config is the build's own test: all three libraries must be found.
