@@ -451,6 +451,11 @@ glass_err glass_engine_feed(glass_engine *e, const uint8_t *bytes, size_t len)
         /* The header is checked as soon as it is here, so an oversized or
          * garbage record is refused before we wait for (or buffer) its body. */
         const uint8_t *h = e->in.p;
+        /* An SSL 2.0 CLIENT-HELLO (RFC 5246 Appendix E.2: a 2-byte length
+         * with the top bit set, then message type 1) is an old protocol,
+         * not garbage: protocol_version. */
+        if (e->state == GLASS_STATE_S_WAIT_CLIENT_HELLO && (h[0] & 0x80) && h[2] == 1)
+            return glass_eng_fail(e, GLASS_ERR_PROTO_VERSION);
         glass_err err = glass_record_check_header(h, (uint16_t)(h[1] << 8 | h[2]), e->rd.active,
                                                   &frag);
         if (err != GLASS_ERR_PROTO_UNEXPECTED) {

@@ -13,8 +13,12 @@
  *   hs_keys.c    what both roles compute: the key schedule, Finished,
  *                checking the peer's chain and DH value
  *   alerts.c     alert names and which alert each failure sends
- * and beside them profile.c (the glass / TLS 1.2 differences), session.c
- * (the server's session cache), hello12.c (TLS 1.2 hello extensions).
+ * and beside them: profile.c (the one table of glass / TLS 1.2
+ * differences), hello12.c (what the TLS 1.2 hellos decide), messages12.c
+ * (the TLS 1.2 forms of the messages), session.c (the server's session
+ * cache, the client's session blob, glass_engine_info), enroll.c (glass's
+ * enrollment calls); under them record.c and record_mte.c (records),
+ * messages.c (glass's messages), keysched.c (the PRF steps).
  */
 #ifndef GLASS_ENGINE_INTERNAL_H
 #define GLASS_ENGINE_INTERNAL_H

@@ -421,7 +421,7 @@ static void test_tls12_reject_order(void)
         return;
     CU_ASSERT_FATAL(glass_engine_new(&s, &p.scfg) == GLASS_OK);
     TU_ASSERT_ERR(glass_engine_start(s), GLASS_OK);
-    CU_ASSERT(glass_engine_feed(s, v2, sizeof v2) != GLASS_OK);
+    TU_ASSERT_ERR(glass_engine_feed(s, v2, sizeof v2), GLASS_ERR_PROTO_VERSION);
     CU_ASSERT_EQUAL(glass_engine_state(s), GLASS_STATE_ERROR);
     glass_engine_free(s);
 }
