@@ -32,6 +32,7 @@
 #define CMD "s_client"
 #define TC_DRAIN_MS 3000
 #define TC_RECONNECTS 5
+#define TC_MAX_PENDING (256u * 1024u)
 
 typedef struct tclient {
     const tlstool_client_opts *o;
@@ -197,9 +198,13 @@ static int converse(tclient *c)
     while (!c->closed && !net_stop_signal) {
         if (net_engine_flush(c->fd, c->eng) != 0)
             break;
+        /* Standard input is read only while what is queued for the server
+         * stays under TC_MAX_PENDING: a server that does not read slows the
+         * typist down instead of filling our memory. */
+        size_t pending = net_engine_pending(c->eng);
         struct pollfd p[2] = {
-            {c->fd, (short)(POLLIN | (net_engine_pending(c->eng) ? POLLOUT : 0)), 0},
-            {stdin_open ? STDIN_FILENO : -1, POLLIN, 0}};
+            {c->fd, (short)(POLLIN | (pending ? POLLOUT : 0)), 0},
+            {stdin_open && pending < TC_MAX_PENDING ? STDIN_FILENO : -1, POLLIN, 0}};
         int r = poll(p, 2, 200);
         if (r < 0 && errno != EINTR)
             break;

@@ -53,6 +53,15 @@ static size_t num(d12 *d, size_t n, const char *name, const char *meaning)
     return b != NULL ? v : 0;
 }
 
+/* The 2 bytes at the cursor as a number, for choosing a meaning before the
+ * field is reported; 0 when they are not there (field() then fails). */
+static unsigned peek16(const d12 *d)
+{
+    if (d->bad || d->len - d->off < 2)
+        return 0;
+    return (unsigned)(d->p[d->off] << 8 | d->p[d->off + 1]);
+}
+
 static const char *suite_meaning(unsigned s)
 {
     switch (s) {
@@ -117,7 +126,7 @@ static void extensions(d12 *d)
         return;
     }
     while (!d->bad && d->off < end) {
-        unsigned t = d->off + 2 <= d->len ? (unsigned)(d->p[d->off] << 8 | d->p[d->off + 1]) : 0;
+        unsigned t = peek16(d);
         const char *m = ext_meaning(t);
         field(d, 2, "extension", m);
         size_t n = num(d, 2, "extension.length", "bytes of this extension's data");
@@ -125,21 +134,22 @@ static void extensions(d12 *d)
             d->bad = 1;
             return;
         }
+        size_t ext_end = d->off + n;
         if (t == 10 && n >= 2) {
             size_t k = num(d, 2, "supported_groups.length", "bytes of groups");
-            for (size_t i = 0; i + 2 <= k && !d->bad; i += 2) {
-                unsigned g = (unsigned)(d->p[d->off] << 8 | d->p[d->off + 1]);
-                field(d, 2, "group", group_meaning(g));
-            }
+            for (size_t i = 0; i + 2 <= k && !d->bad; i += 2)
+                field(d, 2, "group", group_meaning(peek16(d)));
         } else if (t == 13 && n >= 2) {
             size_t k = num(d, 2, "signature_algorithms.length", "bytes of algorithms");
-            for (size_t i = 0; i + 2 <= k && !d->bad; i += 2) {
-                unsigned s = (unsigned)(d->p[d->off] << 8 | d->p[d->off + 1]);
-                field(d, 2, "signature_algorithm", sigalg_meaning(s));
-            }
+            for (size_t i = 0; i + 2 <= k && !d->bad; i += 2)
+                field(d, 2, "signature_algorithm", sigalg_meaning(peek16(d)));
         } else if (n > 0) {
             field(d, n, "extension_data", m);
         }
+        /* An inner list that disagrees with its extension's length is
+         * malformed (decode_error, RFC 5246 §7.4.1.4). */
+        if (d->off != ext_end)
+            d->bad = 1;
     }
 }
 
@@ -154,16 +164,13 @@ static void hello(d12 *d, int client)
                                          : "the session's ID: the client may resume it later");
     if (client) {
         n = num(d, 2, "cipher_suites.length", "bytes of cipher suites, 2 each");
-        for (size_t i = 0; i + 2 <= n && !d->bad; i += 2) {
-            unsigned s = d->off + 2 <= d->len ? (unsigned)(d->p[d->off] << 8 | d->p[d->off + 1]) : 0;
-            field(d, 2, "cipher_suite", suite_meaning(s));
-        }
+        for (size_t i = 0; i + 2 <= n && !d->bad; i += 2)
+            field(d, 2, "cipher_suite", suite_meaning(peek16(d)));
         n = num(d, 1, "compression_methods.length", "bytes of compression methods");
         for (size_t i = 0; i < n && !d->bad; i++)
             field(d, 1, "compression_method", "0 = null; anything else refused (CRIME)");
     } else {
-        unsigned s = d->off + 2 <= d->len ? (unsigned)(d->p[d->off] << 8 | d->p[d->off + 1]) : 0;
-        field(d, 2, "cipher_suite", suite_meaning(s));
+        field(d, 2, "cipher_suite", suite_meaning(peek16(d)));
         field(d, 1, "compression_method", "0 = null");
     }
     extensions(d);

@@ -61,6 +61,18 @@ k_finished() {
 cell "both Finished messages: glass -msg == openssl -msg" k_finished
 stop "$SERVER_PID"
 
+# 1 again with the classic master secret (RFC 5246 §8.1, no EMS), and
+# MAC-then-encrypt: still the same key log line as OpenSSL's.
+ossl_server srv.log -www -keylogfile ossl-noems.keys
+k_noems() {
+    printf "$GET" | timeout 20 "$GLASS" s_client -connect 127.0.0.1:$PORT -servername localhost \
+        -CAfile ca/ca.pem -no_ems -no_etm -keylogfile glass-noems.keys >c.out 2>&1 &&
+        grep -q "Extended master secret: no" c.out && grep -q "Encrypt-then-MAC: no" c.out &&
+        grep -q "HTTP/1.0 200 ok" c.out && same_lines glass-noems.keys ossl-noems.keys
+}
+cell "glass s_client -no_ems -no_etm: key log == openssl s_server's (classic master secret)" k_noems
+stop "$SERVER_PID"
+
 # 3: SSLKEYLOGFILE
 ossl_server srv.log -www -keylogfile ossl2.keys
 k_env() {
@@ -71,13 +83,29 @@ k_env() {
 cell "SSLKEYLOGFILE (mode 0600) == openssl s_server key log" k_env
 stop "$SERVER_PID"
 
-# 2: openssl s_client -> glass s_server
-glass_server srv.log -www -keylogfile glass-s.keys
+# 2: openssl s_client -> glass s_server (its -msg lines carry a "#1 " prefix)
+glass_server srv.log -www -keylogfile glass-s.keys -msg
 k_server() {
     printf "$GET" | timeout 20 $OSSL_CLIENT -connect 127.0.0.1:$PORT -CAfile ca/ca.pem -ign_eof \
-        -keylogfile ossl-c.keys >c.out 2>&1 && grep -qi "HTTP/1.[01] 200 ok" c.out && same_lines glass-s.keys ossl-c.keys
+        -keylogfile ossl-c.keys -msg >c.out 2>&1 && grep -qi "HTTP/1.[01] 200 ok" c.out && same_lines glass-s.keys ossl-c.keys
 }
 cell "glass s_server key log == openssl s_client key log" k_server
+k_server_finished() {
+    sed 's/^#[0-9]* //' srv.log >srv.msg
+    cf=$(finished '<<<' srv.msg); sf=$(finished '>>>' srv.msg)
+    ocf=$(finished '>>>' c.out); osf=$(finished '<<<' c.out)
+    echo "client Finished: glass $cf, openssl $ocf"
+    echo "server Finished: glass $sf, openssl $osf"
+    [ ${#cf} -eq 32 ] && [ "$cf" = "$ocf" ] && [ ${#sf} -eq 32 ] && [ "$sf" = "$osf" ]
+}
+cell "both Finished messages: glass s_server -msg == openssl s_client -msg" k_server_finished
+stop "$SERVER_PID"
+glass_server srv.log -www -no_ems
+k_server_noems() {
+    printf "$GET" | timeout 20 $OSSL_CLIENT -connect 127.0.0.1:$PORT -CAfile ca/ca.pem -ign_eof \
+        >c.out 2>&1 && grep -q "Extended master secret: no" c.out && grep -qi "HTTP/1.[01] 200 ok" c.out
+}
+cell "glass s_server -no_ems: openssl s_client sees no extended master secret" k_server_noems
 stop "$SERVER_PID"
 
 # 5: tshark on the loopback interface

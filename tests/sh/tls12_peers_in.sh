@@ -126,6 +126,12 @@ cell "gnutls-cli -> glass s_server, with a client certificate" c_gnutls "" \
     --x509certfile alice.pem --x509keyfile alice.key
 cell "gnutls-cli -> glass s_server, extended master secret off (%NO_SESSION_HASH)" c_gnutls_no_ems
 cell "gnutls-cli -> glass s_server, encrypt-then-MAC off (%NO_ETM)" c_gnutls_no_etm
+# gnutls-cli --resume connects, disconnects and connects again offering the
+# session; both ends must call the second handshake a resumption.
+c_gnutls_resume() {
+    gtls "" --resume; grep -q "This is a resumed session" g.out && grep -q ", resumed$" srv.log
+}
+cell "gnutls-cli -> glass s_server, resumption (--resume)" c_gnutls_resume
 c_python() {
     timeout 15 python3 - "$PORT" <<'PY'
 import socket, ssl, sys
