@@ -95,11 +95,11 @@ $(BUILD)/librooms.a: $(ROOM_OBJ)
 
 $(BUILD)/glass: $(APP_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a
 	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a \
-	    $(PKG_LIBS) -lm
+	    $(PKG_LIBS) -lm -pthread
 
 $(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a
 	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a \
-	    $(CUNIT_LIBS) $(PKG_LIBS) -lm
+	    $(CUNIT_LIBS) $(PKG_LIBS) -lm -pthread
 
 test: all $(BUILD)/glass-tests
 	sh scripts/run-tests.sh $(BUILD)

@@ -23,13 +23,15 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: glass ca enroll-code --dir DIR NAME [--expires SECONDS]\n\n"
+            "usage: glass ca enroll-code --dir DIR NAME [--expires SECONDS] [--replace]\n\n"
             "Prints a one-time enrollment code for the client NAME of the CA in DIR.\n"
             "Only its SHA-256 is kept (in DIR/" ENROLL_FILE "); it can be used once, by\n"
             "NAME only, until it expires (default %u seconds, at most %u).\n\n"
             "options:\n"
             "  --dir DIR          the CA directory (made by `glass ca init`)\n"
-            "  --expires SECONDS  lifetime of the code (default %u)\n\n"
+            "  --expires SECONDS  lifetime of the code (default %u)\n"
+            "  --replace          the code may enroll NAME while a valid certificate holds\n"
+            "                     it; the old certificate is then revoked\n\n"
             "example:\n"
             "  glass ca enroll-code --dir ./myca alice\n"
             "  glass client enroll --server 127.0.0.1:4433 --name alice \\\n"
@@ -43,6 +45,7 @@ int ca_enroll_code_main(int argc, char **argv)
     const char *cmd = "ca enroll-code";
     const char *dir = NULL, *name = NULL;
     unsigned long expires = ENROLL_CODE_DEFAULT_SECONDS;
+    unsigned flags = 0;
     if (app_wants_help(argc, argv)) {
         usage(stdout);
         return 0;
@@ -58,6 +61,8 @@ int ca_enroll_code_main(int argc, char **argv)
                 return app_error(cmd, "%s needs a number of seconds", a);
             if (app_uint_arg(cmd, a, argv[i], 1, ENROLL_CODE_MAX_SECONDS, &expires))
                 return 1;
+        } else if (strcmp(a, "--replace") == 0 || strcmp(a, "-replace") == 0) {
+            flags |= ENROLL_REPLACE;
         } else if (a[0] == '-') {
             return app_error(cmd, "unknown option '%s' (see --help)", a);
         } else if (name == NULL) {
@@ -74,7 +79,8 @@ int ca_enroll_code_main(int argc, char **argv)
         return app_error(cmd, "bad name '%s': use 1 to %d of A-Z a-z 0-9 . _ -", name,
                          ENROLL_NAME_MAX);
     char code[ENROLL_CODE_STR_MAX];
-    glass_err err = enroll_code_create(dir, name, (int64_t)time(NULL), (uint32_t)expires, code);
+    glass_err err = enroll_code_create_ex(dir, name, (int64_t)time(NULL), (uint32_t)expires,
+                                         flags, code);
     if (err != GLASS_OK)
         return app_error(cmd, "%s: %s", dir, glass_strerror(err));
     printf("%s\n", code);

@@ -30,8 +30,18 @@ static int run(int argc, char **argv)
                       "when it exists; otherwise none)", &o.www),
         OPTION_FLAG("--trace", "-trace", "print every handshake step with its bytes", &o.trace),
         OPTION_FLAG("--verbose", "-verbose",
-                    "print group, suite, key sizes and peer subject", &o.verbose),
+                    "a log line for every message, connection and refusal;\n"
+                    "group, suite, key sizes and peer subject", &o.verbose),
         OPTION_UINT("--max-clients", "N", "connections at once", &o.max_clients, 1, 100000),
+        OPTION_UINT("--max-per-address", "N",
+                    "connections at once from one address (default 500)", &o.max_per_addr,
+                    1, 100000),
+        OPTION_UINT("--max-handshakes-per-address", "N",
+                    "unauthenticated connections from one address (default\n"
+                    "64; past it a stalled one is closed, or the newcomer)", &o.max_hs_per_addr, 1, 100000),
+        OPTION_UINT("--max-unauthenticated", "N",
+                    "unauthenticated connections in all (default a quarter\n"
+                    "of --max-clients, at most 128)", &o.max_unauth, 1, 100000),
         OPTION_UINT("--handshake-timeout", "S", "seconds a client has to finish the handshake",
                     &o.hs_timeout, 1, 3600),
         OPTION_UINT("--idle-timeout", "S", "seconds of silence before a close", &o.idle_timeout,
@@ -42,7 +52,9 @@ static int run(int argc, char **argv)
         .name = "server",
         .synopsis = "--dir DIR -pass SRC [--port N] [--bind ADDR] [--www WWW]\n"
                     "                    [--trace] [--verbose] [--max-clients N]\n"
-                    "                    [--handshake-timeout S] [--idle-timeout S]",
+                    "                    [--handshake-timeout S] [--idle-timeout S]\n"
+                    "                    [--max-per-address N] [--max-handshakes-per-address N]\n"
+                    "                    [--max-unauthenticated N]",
         .about = "Runs the glass relay: clients enroll with a one-time code (the CA in DIR\n"
                  "signs their key), then connect with mutual authentication and send each\n"
                  "other messages through the server.  DIR is a CA made by `glass ca init`;\n"

@@ -250,7 +250,7 @@ void server_on_kv(server *s, conn *c, const glass_app_msg *m)
         }
         free(old.value);
         err = glass_app_encode_kv_done(out, GLASS_MAX_PLAINTEXT, &out_len, key);
-        server_log(s, c, "kv %s: put %s (%zu bytes)", c->name, key, m->text_len);
+        server_logv(s, c, "kv %s: put %s (%zu bytes)", c->name, key, m->text_len);
         break;
     }
     case GLASS_APP_KV_GET:
@@ -278,7 +278,7 @@ void server_on_kv(server *s, conn *c, const glass_app_msg *m)
         }
         free(old.value);
         err = glass_app_encode_kv_done(out, GLASS_MAX_PLAINTEXT, &out_len, key);
-        server_log(s, c, "kv %s: delete %s", c->name, key);
+        server_logv(s, c, "kv %s: delete %s", c->name, key);
         break;
     }
     default: {

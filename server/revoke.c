@@ -93,3 +93,33 @@ void server_check_revocations(server *s, int64_t now)
     }
     x509_crl_free(&crl);
 }
+
+/* What the CA's index says of this serial now: 1 revoked, 0 valid, -1 the
+ * index cannot be read (at the descriptor limit, say).  The caller treats
+ * -1 as a refusal: a revocation check that fails open admits exactly the
+ * certificate that was revoked a moment ago. */
+int server_index_says_revoked(server *s, const uint8_t *serial, size_t serial_len)
+{
+    ca_entry *e = NULL;
+    size_t n = 0;
+    int revoked = 0;
+    if (ca_list(s->ca, &e, &n) != GLASS_OK)
+        return -1;
+    /* Serials compare without DER sign bytes (leading zeros). */
+    while (serial_len > 1 && serial[0] == 0) {
+        serial++;
+        serial_len--;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *p = e[i].serial;
+        size_t len = e[i].serial_len;
+        while (len > 1 && p[0] == 0) {
+            p++;
+            len--;
+        }
+        if (e[i].status == 'R' && len == serial_len && memcmp(p, serial, len) == 0)
+            revoked = 1;
+    }
+    free(e);
+    return revoked;
+}

@@ -53,6 +53,9 @@
 #define SERVER_DEFAULT_MAX_CLIENTS   1000u
 #define SERVER_DEFAULT_HS_TIMEOUT    10u     /* seconds */
 #define SERVER_DEFAULT_IDLE_TIMEOUT  300u    /* seconds */
+#define SERVER_DEFAULT_MAX_PER_ADDR  500u    /* connections from one address */
+#define SERVER_DEFAULT_MAX_HS_PER_ADDR 64u   /* handshakes in progress from one address */
+#define SERVER_DEFAULT_MAX_UNAUTH    128u    /* handshakes in progress in all */
 
 /* What `glass server` was asked to do. */
 typedef struct server_opts {
@@ -63,9 +66,12 @@ typedef struct server_opts {
     unsigned long max_clients;
     unsigned long hs_timeout;   /* seconds */
     unsigned long idle_timeout; /* seconds */
+    unsigned long max_per_addr; /* connections from one address */
+    unsigned long max_hs_per_addr; /* unauthenticated connections from one address */
+    unsigned long max_unauth;   /* unauthenticated connections in all */
     const char *www;            /* published pages; NULL: DIR/www if it exists */
     int trace;                  /* print every handshake step */
-    int verbose;                /* print group, suite, key sizes, peer */
+    int verbose;                /* a line per message too; group, suite, key sizes */
 } server_opts;
 
 /* The defaults: 127.0.0.1:4433, and the limits above. */

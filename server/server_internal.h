@@ -32,6 +32,21 @@
 #define KV_VALUE_MAX                 4096
 #define KV_MAX_KEYS                  64
 #define KV_FILE_MAX                  (1u << 20)
+#define SERVER_LOG_WINDOW_MS         10000      /* refusals summarised per window */
+#define SERVER_STALL_MS              2000       /* silent this long: may be evicted */
+#define SERVER_CODE_TRIES            10u        /* wrong enrollment codes per address ... */
+#define SERVER_CODE_WINDOW_MS        60000      /* ... in this window */
+
+/* What the server keeps per peer address (admit.c). */
+typedef struct addr_slot {
+    char host[48];
+    unsigned conns;             /* connections open */
+    unsigned unauth;            /* of which not yet authenticated */
+    unsigned long refused;      /* refusals not yet logged (log.c) */
+    int64_t refused_since;      /* ms: the window they fall in, 0 if none */
+    unsigned code_tries;        /* wrong enrollment codes in the window */
+    int64_t code_window;
+} addr_slot;
 
 /* A CRL shared by the engines that were started while it was current. */
 typedef struct crl_ref {
@@ -59,6 +74,11 @@ typedef struct conn {
     int64_t close_deadline;
     int dead;                   /* to be removed at the end of the turn */
     char addr[64];
+    char host[48];              /* addr without the port: the admission slot */
+    uint64_t bytes_in;          /* what the peer has sent so far */
+    int64_t last_in;            /* ms, monotonic: when it last sent (or connected) */
+    int unauth;                 /* counted as unauthenticated (admit.c) */
+    int counted;                /* counted in its address slot */
     char name[GLASS_MAX_NAME + 1];
     uint8_t serial[X509_SERIAL_MAX + 1];  /* the client certificate's, once ready */
     size_t serial_len;
@@ -107,6 +127,10 @@ typedef struct server {
     int have_www;
     kv_store **kv;              /* the stores opened so far */
     size_t n_kv;
+    addr_slot *addrs;           /* admit.c */
+    size_t n_addrs, cap_addrs;
+    size_t n_unauth;            /* connections not yet authenticated */
+    int64_t next_summary;       /* when refusal summaries are next due */
 } server;
 
 /* One log line on standard output: "HH:MM:SS #id addr message" (c may be
@@ -116,6 +140,42 @@ void server_log(const server *s, const conn *c, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* log.c: server_log always writes; server_logv only with --verbose
+ * (per-message lines); server_log_refusal summarises per address.  None of
+ * them ever waits for the log's reader. */
+void server_logv(const server *s, const conn *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void server_log_refusal(server *s, const conn *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Writes the summary lines of refusal windows that have ended (all of
+ * them with force; only one slot's when `only` is not NULL). */
+void server_log_summaries(server *s, int64_t now, int force, addr_slot *only);
+void server_log_start(void);
+void server_log_stop(void);
+
+/* admit.c: admission control. */
+addr_slot *server_addr_slot(server *s, const char *host);
+/* A new connection (c->host set, engine started): 0 if admitted (perhaps
+ * after evicting the stalest unauthenticated one), -1 if refused (an
+ * alert is queued and flushed, c is dead). */
+int server_admit_accept(server *s, conn *c);
+/* c's peer is authenticated now: it no longer counts as a handshake. */
+void server_admit_authenticated(server *s, conn *c);
+/* c is going away: its counts are returned. */
+void server_admit_settle(server *s, conn *c);
+/* Closes c with a fatal alert (the server is at a limit) and a log line. */
+void server_admit_refuse(server *s, conn *c, const char *why);
+/* 0 if c's address may try an enrollment code now, -1 if it tried too
+ * many wrong ones lately; _wrong counts one more. */
+int server_admit_code_allowed(server *s, conn *c, int64_t now);
+void server_admit_code_wrong(server *s, conn *c, int64_t now);
 
 /* setup.c: options, CA, socket, identity, CRL, pages.  0, or 1 after one
  * line "glass server: ..." on stderr. */
@@ -166,5 +226,6 @@ void server_crl_release(crl_ref *r);
 void server_refresh_crl(server *s, int force);
 void server_revoke_session(server *s, conn *c, const char *when);
 void server_check_revocations(server *s, int64_t now);
+int server_index_says_revoked(server *s, const uint8_t *serial, size_t serial_len);
 
 #endif
