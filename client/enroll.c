@@ -92,6 +92,31 @@ static int prepare_dir(const char *dir)
     return 0;
 }
 
+/* The key: the pending one in key_path (an earlier run that got no
+ * certificate), or a new one, saved in dir before anyone is asked.  0, or
+ * 1 after a message. */
+static int enroll_key(const client_opts *o, const char *dir, const char *key_path,
+                      int pending, const char *password, rsa_private_key *key)
+{
+    glass_err err;
+    if (pending) {
+        uint8_t *kp = NULL;
+        size_t kl = 0;
+        err = glass_read_file(key_path, 1u << 20, &kp, &kl);
+        if (err == GLASS_OK)
+            err = key_load_private(kp, kl, password, key);
+        free(kp);
+        if (err != GLASS_OK)
+            return io_error(CLIENT_CMD, "enroll: %s (a pending enrollment's key): %s", key_path,
+                            glass_strerror(err));
+        return 0;
+    }
+    err = rsa_generate(key, 2048, RSA_DEFAULT_E);
+    if (err != GLASS_OK)
+        return io_error(CLIENT_CMD, "enroll: cannot make the key: %s", glass_strerror(err));
+    return client_save_identity(dir, key, password, (uint32_t)o->iter, NULL, 0, NULL, 0);
+}
+
 /* See client/client.h. */
 int client_enroll(const client_opts *o)
 {
@@ -154,27 +179,10 @@ int client_enroll(const client_opts *o)
      *    one) and the request for /CN=NAME, signed with it. */
     rsa_private_init(&key);
     key_init = 1;
-    if (pending) {
-        uint8_t *kp = NULL;
-        size_t kl = 0;
-        err = glass_read_file(path, 1u << 20, &kp, &kl);
-        if (err == GLASS_OK)
-            err = key_load_private(kp, kl, password, &key);
-        free(kp);
-        if (err != GLASS_OK) {
-            io_error(CLIENT_CMD, "enroll: %s (a pending enrollment's key): %s", path,
-                     glass_strerror(err));
-            goto cleanup;
-        }
-    } else {
-        err = rsa_generate(&key, 2048, RSA_DEFAULT_E);
-        if (err == GLASS_OK &&
-            client_save_identity(dir, &key, password, (uint32_t)o->iter, NULL, 0, NULL, 0) != 0)
-            goto cleanup;
-    }
+    if (enroll_key(o, dir, path, pending, password, &key) != 0)
+        goto cleanup;
     snprintf(subject, sizeof subject, "/CN=%s", o->name);
-    if (err == GLASS_OK)
-        err = csr_create(&key, subject, &csr, &csr_len);
+    err = csr_create(&key, subject, &csr, &csr_len);
     if (err != GLASS_OK) {
         io_error(CLIENT_CMD, "enroll: cannot make the key and request: %s",
                  glass_strerror(err));
