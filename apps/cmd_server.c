@@ -38,7 +38,8 @@ static int run(int argc, char **argv)
                     1, 100000),
         OPTION_UINT("--max-handshakes-per-address", "N",
                     "unauthenticated connections from one address (default\n"
-                    "64; past it a stalled one is closed, or the newcomer)", &o.max_hs_per_addr, 1, 100000),
+                    "64; past it the oldest, if 2 s old, is closed, else\n"
+                    "the newcomer)", &o.max_hs_per_addr, 1, 100000),
         OPTION_UINT("--max-unauthenticated", "N",
                     "unauthenticated connections in all (default a quarter\n"
                     "of --max-clients, at most 128)", &o.max_unauth, 1, 100000),

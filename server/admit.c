@@ -14,14 +14,15 @@
  *      with a fatal alert, then closed;
  *   2. at most max_hs_per_addr unauthenticated connections from one
  *      address, and max_unauth in all (well below max_clients): over
- *      either, a stalled unauthenticated connection (from that address, or
- *      from the address holding the most) is closed with an alert to make
- *      room, and only if none has stalled is the newcomer refused.
+ *      either, the oldest unauthenticated connection that has been trying
+ *      for SERVER_STALL_MS (from that address, or from the address holding
+ *      the most) is closed with an alert to make room, and only if none is
+ *      that old is the newcomer refused.
  *      Refusing newcomers always would let 1000 idle sockets from one
  *      address keep a legitimate client from that same address out for
- *      good; evicting the stalled means idle and slow sockets are the ones
- *      that go, while a client that sends its ClientHello at once and
- *      answers promptly is never stalled;
+ *      good; evicting the old means idle and slow sockets are the ones that
+ *      go, while a client that sends its ClientHello at once and answers
+ *      promptly is authenticated long before it could be chosen;
  *   3. at most SERVER_CODE_TRIES wrong enrollment codes per address in
  *      SERVER_CODE_WINDOW_MS: past that, enrollment from the address is
  *      refused until the window ends (100-bit codes cannot be guessed, but
@@ -65,11 +66,13 @@ addr_slot *server_addr_slot(server *s, const char *host)
 }
 
 /* The unauthenticated connection to close to make room: from host when it
- * is not NULL, else from the address with the most; only one that has
- * stalled (the server owes it nothing, and it has sent nothing for
- * SERVER_STALL_MS), the one that has sent the fewest bytes, the oldest
- * among those.  NULL if none has stalled: a burst of fresh connections
- * evicts nobody, the newcomer is refused instead. */
+ * is not NULL, else from the address with the most; the oldest of those
+ * that have been trying for SERVER_STALL_MS or more and are owed nothing
+ * by the server.  A client that sends its ClientHello at once finishes its
+ * handshake in a fraction of that, so only the idle, the slow (slowloris:
+ * a byte now and then keeps no place) and the broken are ever chosen.
+ * NULL if none is that old: a burst of fresh connections evicts nobody,
+ * and the newcomer is refused instead. */
 static conn *stalest(server *s, const char *host, int64_t now)
 {
     if (host == NULL) {
@@ -86,10 +89,9 @@ static conn *stalest(server *s, const char *host, int64_t now)
     for (size_t i = 0; i < s->n_conns; i++) {
         conn *c = s->conns[i];
         if (c->dead || !c->unauth || strcmp(c->host, host) != 0 ||
-            now - c->last_in < SERVER_STALL_MS || server_conn_pending(c) > 0)
+            now - c->since < SERVER_STALL_MS || server_conn_pending(c) > 0)
             continue;
-        if (v == NULL || c->bytes_in < v->bytes_in ||
-            (c->bytes_in == v->bytes_in && c->id < v->id))
+        if (v == NULL || c->id < v->id)
             v = c;
     }
     return v;
@@ -130,7 +132,7 @@ int server_admit_accept(server *s, conn *c)
                                           : "at --max-unauthenticated");
             return -1;
         }
-        server_admit_refuse(s, v, "evicted: stalled while others wait to handshake");
+        server_admit_refuse(s, v, "evicted: no handshake after 2 s while others wait");
     }
     a->conns++;
     a->unauth++;

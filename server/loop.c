@@ -75,7 +75,7 @@ static void accept_one(server *s, int fd, const struct sockaddr_storage *ss)
     c->phase = PHASE_HANDSHAKE;
     int64_t now = net_now_ms();
     c->hs_deadline = now + (int64_t)s->o.hs_timeout * 1000;
-    c->last_in = now;
+    c->since = now;
     c->idle_deadline = now + (int64_t)s->o.idle_timeout * 1000;
     /* Each engine gets the CRL current at its start, kept alive for it. */
     server_refresh_crl(s, 0);
@@ -180,7 +180,6 @@ static void on_readable(server *s, conn *c)
         return;                 /* nothing more is read from a closing peer */
     }
     c->bytes_in += (uint64_t)r;
-    c->last_in = net_now_ms();
     (void)glass_engine_feed(c->eng, buf, (size_t)r);
     glass_wipe(buf, (size_t)r);
     server_on_events(s, c);

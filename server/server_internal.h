@@ -33,7 +33,7 @@
 #define KV_MAX_KEYS                  64
 #define KV_FILE_MAX                  (1u << 20)
 #define SERVER_LOG_WINDOW_MS         10000      /* refusals summarised per window */
-#define SERVER_STALL_MS              2000       /* silent this long: may be evicted */
+#define SERVER_STALL_MS              2000       /* unauthenticated this long: may be evicted */
 #define SERVER_CODE_TRIES            10u        /* wrong enrollment codes per address ... */
 #define SERVER_CODE_WINDOW_MS        60000      /* ... in this window */
 
@@ -76,7 +76,7 @@ typedef struct conn {
     char addr[64];
     char host[48];              /* addr without the port: the admission slot */
     uint64_t bytes_in;          /* what the peer has sent so far */
-    int64_t last_in;            /* ms, monotonic: when it last sent (or connected) */
+    int64_t since;              /* ms, monotonic: when it connected */
     int unauth;                 /* counted as unauthenticated (admit.c) */
     int counted;                /* counted in its address slot */
     char name[GLASS_MAX_NAME + 1];
