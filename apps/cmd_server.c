@@ -37,12 +37,13 @@ static int run(int argc, char **argv)
                     "connections at once from one address (default 500)", &o.max_per_addr,
                     1, 100000),
         OPTION_UINT("--max-handshakes-per-address", "N",
-                    "unauthenticated connections from one address (default\n"
-                    "64; past it the oldest, if 2 s old, is closed, else\n"
-                    "the newcomer)", &o.max_hs_per_addr, 1, 100000),
+                    "handshakes in progress from one address (default 64;\n"
+                    "past it the oldest, if 2 s old, is closed, else the\n"
+                    "newcomer); 4 times as many may wait for a ClientHello\n"
+                    "(past that the oldest waiting is closed)", &o.max_hs_per_addr, 1, 100000),
         OPTION_UINT("--max-unauthenticated", "N",
-                    "unauthenticated connections in all (default a quarter\n"
-                    "of --max-clients, at most 128)", &o.max_unauth, 1, 100000),
+                    "handshakes in progress in all (default a quarter of\n"
+                    "--max-clients, at most 128)", &o.max_unauth, 1, 100000),
         OPTION_UINT("--handshake-timeout", "S", "seconds a client has to finish the handshake",
                     &o.hs_timeout, 1, 3600),
         OPTION_UINT("--idle-timeout", "S", "seconds of silence before a close", &o.idle_timeout,

@@ -5,28 +5,44 @@
  *
  * Read server_admit_accept first.  Every connection belongs to an address
  * slot (its IP address, without the port).  A connection that has not yet
- * finished a mutually authenticated handshake is "unauthenticated": it
- * costs the server a descriptor, an engine and, soon, an RSA signature, and
- * its peer has proved nothing.  Three limits hold:
+ * finished a mutually authenticated handshake is "unauthenticated": its
+ * peer has proved nothing.  It goes through two stages:
+ *
+ *   waiting  connected, no complete ClientHello yet: it costs a descriptor
+ *            and a few bytes of buffer, nothing more;
+ *   hello    its ClientHello has arrived and the server has answered it
+ *            with a signed ServerKeyExchange: it costs an engine with a
+ *            Diffie-Hellman key, and soon more signatures.
+ *
+ * The limits:
  *
  *   1. at most max_per_addr connections from one address (authenticated or
- *      not) and max_clients in all: a new one over either limit is told so
- *      with a fatal alert, then closed;
- *   2. at most max_hs_per_addr unauthenticated connections from one
- *      address, and max_unauth in all (well below max_clients): over
- *      either, the oldest unauthenticated connection that has been trying
- *      for SERVER_STALL_MS (from that address, or from the address holding
- *      the most) is closed with an alert to make room, and only if none is
- *      that old is the newcomer refused.
- *      Refusing newcomers always would let 1000 idle sockets from one
- *      address keep a legitimate client from that same address out for
- *      good; evicting the old means idle and slow sockets are the ones that
- *      go, while a client that sends its ClientHello at once and answers
- *      promptly is authenticated long before it could be chosen;
- *   3. at most SERVER_CODE_TRIES wrong enrollment codes per address in
+ *      not) and max_clients in all: a newcomer over either is told so with
+ *      a fatal alert, then closed;
+ *   2. at most SERVER_WAITING_FACTOR times max_hs_per_addr waiting
+ *      connections from one address (and that factor times max_unauth in
+ *      all): past it the OLDEST waiting one is closed (with an alert) to
+ *      make room.  A newcomer is always let in: a real client sends its
+ *      ClientHello at once and leaves the waiting stage within a
+ *      millisecond or so, while idle and slowloris sockets (a byte now and
+ *      then) stay there and are the ones that age and go.  Refusing
+ *      newcomers instead would let 1000 idle sockets from one address keep
+ *      a real client from that same address (a classroom behind one NAT)
+ *      out for as long as they like;
+ *   3. at most max_hs_per_addr connections in the hello stage from one
+ *      address and max_unauth in all (well below max_clients): one more
+ *      closes the oldest that has been at it for SERVER_STALL_MS (a real
+ *      handshake takes a fraction of that), or, if none has, is itself
+ *      closed with an alert;
+ *   4. at most SERVER_CODE_TRIES wrong enrollment codes per address in
  *      SERVER_CODE_WINDOW_MS: past that, enrollment from the address is
  *      refused until the window ends (100-bit codes cannot be guessed, but
  *      each try costs a file lookup and fills the log).
+ *
+ * What this does not do: one address that sends complete ClientHellos as
+ * fast as it can still makes the server sign for each (the signature is
+ * paid before the limit in 3 can refuse); two clients behind one address
+ * cannot be told apart.
  *
  * CT: not applicable.
  */
@@ -65,31 +81,31 @@ addr_slot *server_addr_slot(server *s, const char *host)
     return free_slot;
 }
 
-/* The unauthenticated connection to close to make room: from host when it
- * is not NULL, else from the address with the most; the oldest of those
- * that have been trying for SERVER_STALL_MS or more and are owed nothing
- * by the server.  A client that sends its ClientHello at once finishes its
- * handshake in a fraction of that, so only the idle, the slow (slowloris:
- * a byte now and then keeps no place) and the broken are ever chosen.
- * NULL if none is that old: a burst of fresh connections evicts nobody,
- * and the newcomer is refused instead. */
-static conn *stalest(server *s, const char *host, int64_t now)
+/* The connection to close to make room, among the unauthenticated ones
+ * in the given stage (hello or waiting) from host (NULL: from the address
+ * holding the most in that stage): the oldest, and in the hello stage
+ * only one that has been at it for SERVER_STALL_MS and is owed nothing.
+ * NULL if there is none. */
+static conn *oldest(server *s, const char *host, int hello, int64_t now)
 {
     if (host == NULL) {
         unsigned most = 0;
-        for (size_t i = 0; i < s->n_addrs; i++)
-            if (s->addrs[i].unauth > most) {
-                most = s->addrs[i].unauth;
+        for (size_t i = 0; i < s->n_addrs; i++) {
+            unsigned k = hello ? s->addrs[i].unauth : s->addrs[i].waiting;
+            if (k > most) {
+                most = k;
                 host = s->addrs[i].host;
             }
+        }
         if (host == NULL)
             return NULL;
     }
     conn *v = NULL;
     for (size_t i = 0; i < s->n_conns; i++) {
         conn *c = s->conns[i];
-        if (c->dead || !c->unauth || strcmp(c->host, host) != 0 ||
-            now - c->since < SERVER_STALL_MS || server_conn_pending(c) > 0)
+        if (c->dead || !c->unauth || c->hello != hello || strcmp(c->host, host) != 0)
+            continue;
+        if (hello && (now - c->since < SERVER_STALL_MS || server_conn_pending(c) > 0))
             continue;
         if (v == NULL || c->id < v->id)
             v = c;
@@ -121,24 +137,51 @@ int server_admit_accept(server *s, conn *c)
         server_admit_refuse(s, c, "this address is at --max-per-address");
         return -1;
     }
-    /* Room for the newcomer: a stalled unauthenticated connection goes,
-     * or, if none has stalled, the newcomer is refused. */
+    /* Room among the waiting: the oldest waiting connection goes. */
+    unsigned long cap_addr = SERVER_WAITING_FACTOR * s->o.max_hs_per_addr;
+    unsigned long cap_all = SERVER_WAITING_FACTOR * s->o.max_unauth;
+    while (a->waiting >= cap_addr || s->n_waiting >= cap_all) {
+        conn *v = oldest(s, a->waiting >= cap_addr ? c->host : NULL, 0, 0);
+        if (v == NULL)
+            break;
+        server_admit_refuse(s, v, "evicted: no ClientHello while others wait");
+    }
+    a->conns++;
+    a->waiting++;
+    s->n_waiting++;
+    c->counted = 1;
+    c->unauth = 1;
+    return 0;
+}
+
+/* See server_internal.h. */
+int server_admit_hello(server *s, conn *c)
+{
+    if (c->dead || !c->unauth || c->hello ||
+        glass_engine_state(c->eng) == GLASS_STATE_S_WAIT_CLIENT_HELLO)
+        return 0;
+    addr_slot *a = server_addr_slot(s, c->host);
+    if (a == NULL)
+        return 0;
     int64_t now = net_now_ms();
     while (a->unauth >= s->o.max_hs_per_addr || s->n_unauth >= s->o.max_unauth) {
-        conn *v = stalest(s, a->unauth >= s->o.max_hs_per_addr ? c->host : NULL, now);
+        int per_addr = a->unauth >= s->o.max_hs_per_addr;
+        conn *v = oldest(s, per_addr ? c->host : NULL, 1, now);
         if (v == NULL) {
-            server_admit_refuse(s, c, a->unauth >= s->o.max_hs_per_addr
-                                          ? "this address is at --max-handshakes-per-address"
-                                          : "at --max-unauthenticated");
+            server_admit_refuse(s, c, per_addr ? "this address is at --max-handshakes-per-address"
+                                               : "at --max-unauthenticated");
             return -1;
         }
         server_admit_refuse(s, v, "evicted: no handshake after 2 s while others wait");
     }
-    a->conns++;
+    if (a->waiting > 0)
+        a->waiting--;
+    if (s->n_waiting > 0)
+        s->n_waiting--;
     a->unauth++;
     s->n_unauth++;
-    c->counted = 1;
-    c->unauth = 1;
+    c->hello = 1;
+    c->since = now;
     return 0;
 }
 
@@ -148,10 +191,17 @@ void server_admit_authenticated(server *s, conn *c)
     if (!c->unauth)
         return;
     addr_slot *a = server_addr_slot(s, c->host);
-    if (a != NULL && a->unauth > 0)
-        a->unauth--;
-    if (s->n_unauth > 0)
-        s->n_unauth--;
+    if (c->hello) {
+        if (a != NULL && a->unauth > 0)
+            a->unauth--;
+        if (s->n_unauth > 0)
+            s->n_unauth--;
+    } else {
+        if (a != NULL && a->waiting > 0)
+            a->waiting--;
+        if (s->n_waiting > 0)
+            s->n_waiting--;
+    }
     c->unauth = 0;
 }
 

@@ -182,6 +182,8 @@ static void on_readable(server *s, conn *c)
     c->bytes_in += (uint64_t)r;
     (void)glass_engine_feed(c->eng, buf, (size_t)r);
     glass_wipe(buf, (size_t)r);
+    if (server_admit_hello(s, c) != 0)
+        return;
     server_on_events(s, c);
 }
 

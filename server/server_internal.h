@@ -33,7 +33,8 @@
 #define KV_MAX_KEYS                  64
 #define KV_FILE_MAX                  (1u << 20)
 #define SERVER_LOG_WINDOW_MS         10000      /* refusals summarised per window */
-#define SERVER_STALL_MS              2000       /* unauthenticated this long: may be evicted */
+#define SERVER_WAITING_FACTOR        4          /* waiting connections: 4 x the handshake limits */
+#define SERVER_STALL_MS              2000       /* past ClientHello this long: may be evicted */
 #define SERVER_CODE_TRIES            10u        /* wrong enrollment codes per address ... */
 #define SERVER_CODE_WINDOW_MS        60000      /* ... in this window */
 
@@ -41,7 +42,8 @@
 typedef struct addr_slot {
     char host[48];
     unsigned conns;             /* connections open */
-    unsigned unauth;            /* of which not yet authenticated */
+    unsigned waiting;           /* of which unauthenticated, no ClientHello yet */
+    unsigned unauth;            /* of which unauthenticated, past ClientHello */
     unsigned long refused;      /* refusals not yet logged (log.c) */
     int64_t refused_since;      /* ms: the window they fall in, 0 if none */
     unsigned code_tries;        /* wrong enrollment codes in the window */
@@ -78,6 +80,7 @@ typedef struct conn {
     uint64_t bytes_in;          /* what the peer has sent so far */
     int64_t since;              /* ms, monotonic: when it connected */
     int unauth;                 /* counted as unauthenticated (admit.c) */
+    int hello;                  /* ... and past its ClientHello */
     int counted;                /* counted in its address slot */
     char name[GLASS_MAX_NAME + 1];
     uint8_t serial[X509_SERIAL_MAX + 1];  /* the client certificate's, once ready */
@@ -129,7 +132,8 @@ typedef struct server {
     size_t n_kv;
     addr_slot *addrs;           /* admit.c */
     size_t n_addrs, cap_addrs;
-    size_t n_unauth;            /* connections not yet authenticated */
+    size_t n_waiting;           /* unauthenticated, no ClientHello yet */
+    size_t n_unauth;            /* unauthenticated, past ClientHello */
     int64_t next_summary;       /* when refusal summaries are next due */
 } server;
 
@@ -166,6 +170,10 @@ addr_slot *server_addr_slot(server *s, const char *host);
  * after evicting the stalest unauthenticated one), -1 if refused (an
  * alert is queued and flushed, c is dead). */
 int server_admit_accept(server *s, conn *c);
+/* After a read: c's ClientHello has arrived, so it moves from waiting to
+ * the hello stage (perhaps evicting a stalled one).  0, or -1 if it was
+ * refused (an alert is queued and flushed, c is dead). */
+int server_admit_hello(server *s, conn *c);
 /* c's peer is authenticated now: it no longer counts as a handshake. */
 void server_admit_authenticated(server *s, conn *c);
 /* c is going away: its counts are returned. */
