@@ -102,7 +102,8 @@ static void on_app(server *s, conn *c, const uint8_t *data, size_t len)
 void server_on_events(server *s, conn *c)
 {
     glass_event ev;
-    while (!c->dead && glass_engine_next_event(c->eng, &ev)) {
+    /* While c waits for the worker, its next events wait too (kv.c). */
+    while (!c->dead && c->waits == 0 && glass_engine_next_event(c->eng, &ev)) {
         switch (ev.type) {
         case GLASS_EV_HANDSHAKE_DONE:
             on_handshake_done(s, c, &ev);

@@ -111,7 +111,7 @@ static void accept_one(server *s, int fd, const struct sockaddr_storage *ss)
     if (s->n_conns == s->cap_conns) {
         size_t cap = s->cap_conns ? 2 * s->cap_conns : 64;
         conn **v = realloc(s->conns, cap * sizeof *v);
-        struct pollfd *p = realloc(s->pfds, (cap + 1) * sizeof *p);
+        struct pollfd *p = realloc(s->pfds, (cap + 2) * sizeof *p);
         if (v != NULL)
             s->conns = v;
         if (p != NULL)
@@ -247,10 +247,17 @@ int server_serve(server *s)
         s->pfds[nf].events = net_now_ms() >= s->accept_pause_until ? POLLIN : 0;
         s->pfds[nf].revents = 0;
         nf++;
+        s->pfds[nf].fd = server_worker_fd(s);
+        s->pfds[nf].events = POLLIN;
+        s->pfds[nf].revents = 0;
+        nf++;
         for (size_t i = 0; i < s->n_conns; i++) {
             conn *c = s->conns[i];
+            /* A client waiting for the worker (a put being made durable)
+             * is not read from meanwhile: its replies keep their order. */
             s->pfds[nf].fd = c->fd;
-            s->pfds[nf].events = (short)(POLLIN | (server_conn_pending(c) > 0 ? POLLOUT : 0));
+            s->pfds[nf].events = (short)((c->waits == 0 ? POLLIN : 0) |
+                                         (server_conn_pending(c) > 0 ? POLLOUT : 0));
             s->pfds[nf].revents = 0;
             nf++;
         }
@@ -261,12 +268,15 @@ int server_serve(server *s)
             io_error(SERVER_CMD, "poll: %s", strerror(errno));
             return 1;
         }
+        /* 1b. What the worker has finished: replies to send. */
+        if (s->pfds[1].revents & POLLIN)
+            server_worker_collect(s);
         /* 2. Each ready client: read and feed, then write what is queued.
          *    (Only the clients polled this turn: new ones wait a turn.) */
-        size_t polled = nf - 1;
+        size_t polled = nf - 2;
         for (size_t i = 0; i < polled; i++) {
             conn *c = s->conns[i];
-            short re = s->pfds[i + 1].revents;
+            short re = s->pfds[i + 2].revents;
             if (c->dead)
                 continue;
             if (re & (POLLIN | POLLHUP | POLLERR))
@@ -363,13 +373,18 @@ int server_run(const server_opts *o)
     net_install_signals();
     if (server_setup(&s) != 0)
         goto cleanup;
-    s.pfds = malloc(sizeof *s.pfds);
+    s.pfds = malloc(2 * sizeof *s.pfds);
     if (s.pfds == NULL)
         goto cleanup;
     printf("listening on %s:%u\n", s.o.bind, (unsigned)s.port);
     fflush(stdout);
     server_log_start();
+    if (server_worker_start(&s) != 0) {
+        io_error(SERVER_CMD, "cannot start the worker thread");
+        goto cleanup;
+    }
     rc = server_serve(&s);
+    server_worker_stop(&s);     /* what is queued is written, its replies queued */
     server_shutdown(&s);
     server_log_summaries(&s, net_now_ms(), 1, NULL);
 cleanup:
@@ -377,6 +392,7 @@ cleanup:
         server_conn_free(&s, s.conns[i]);
     free(s.conns);
     free(s.pfds);
+    server_worker_stop(&s);
     server_kv_free_all(&s);
     server_log_stop();
     free(s.addrs);

@@ -82,6 +82,7 @@ typedef struct conn {
     int unauth;                 /* counted as unauthenticated (admit.c) */
     int hello;                  /* ... and past its ClientHello */
     int counted;                /* counted in its address slot */
+    unsigned waits;             /* worker jobs it waits for: its input pauses */
     char name[GLASS_MAX_NAME + 1];
     uint8_t serial[X509_SERIAL_MAX + 1];  /* the client certificate's, once ready */
     size_t serial_len;
@@ -91,6 +92,30 @@ typedef struct conn {
     size_t resp_off;            /* bytes of it already sent */
 } conn;
 
+/* One job for the worker thread (worker.c). */
+typedef enum server_job_kind {
+    JOB_KV_APPEND,              /* bytes appended to path, fsynced with the batch */
+    JOB_KV_COMPACT,             /* path replaced by bytes, atomically */
+    JOB_CALL                    /* call(j) runs in the worker */
+} server_job_kind;
+
+struct server;
+typedef struct server_job {
+    struct server_job *next;
+    server_job_kind kind;
+    char path[SERVER_PATH_MAX];
+    uint8_t *bytes;             /* malloc'd */
+    size_t len;
+    unsigned long conn_id;      /* the connection waiting for it (0: none) */
+    uint8_t *reply;             /* what to send it once done (malloc'd) */
+    size_t reply_len;
+    char owner[GLASS_MAX_NAME + 2 * X509_SERIAL_MAX + 3];
+    void (*call)(struct server_job *j);             /* JOB_CALL, in the worker */
+    void (*done)(struct server *s, struct server_job *j);   /* then in the loop */
+    void *arg;
+    glass_err err;
+} server_job;
+
 /* One client's key-value store, kept sorted by key. */
 typedef struct kv_entry {
     char key[KV_KEY_MAX + 1];
@@ -99,9 +124,10 @@ typedef struct kv_entry {
 } kv_entry;
 
 typedef struct kv_store {
-    char owner[GLASS_MAX_NAME + 1];     /* the CN of the client's certificate */
+    char owner[GLASS_MAX_NAME + 2 * X509_SERIAL_MAX + 3];  /* "CN.SERIAL" of the certificate */
     kv_entry e[KV_MAX_KEYS];
     size_t n;
+    size_t log_bytes;           /* the log's size, once every queued append is in */
 } kv_store;
 
 /* The whole server. */
@@ -135,6 +161,7 @@ typedef struct server {
     size_t n_waiting;           /* unauthenticated, no ClientHello yet */
     size_t n_unauth;            /* unauthenticated, past ClientHello */
     int64_t next_summary;       /* when refusal summaries are next due */
+    struct server_worker *worker;   /* worker.c */
 } server;
 
 /* One log line on standard output: "HH:MM:SS #id addr message" (c may be
@@ -184,6 +211,17 @@ void server_admit_refuse(server *s, conn *c, const char *why);
  * many wrong ones lately; _wrong counts one more. */
 int server_admit_code_allowed(server *s, conn *c, int64_t now);
 void server_admit_code_wrong(server *s, conn *c, int64_t now);
+
+/* worker.c: the worker thread.  start: 0 or -1; fd: the descriptor the
+ * loop polls; submit: queue a job (malloc'd, freed after its done step);
+ * collect: run the done steps of finished jobs; stop: run what is queued,
+ * then end the thread. */
+int server_worker_start(server *s);
+int server_worker_fd(const server *s);
+void server_worker_submit(server *s, server_job *j);
+void server_worker_collect(server *s);
+void server_worker_stop(server *s);
+void server_job_free(server_job *j);
 
 /* setup.c: options, CA, socket, identity, CRL, pages.  0, or 1 after one
  * line "glass server: ..." on stderr. */
