@@ -404,5 +404,7 @@ cleanup:
         rsa_private_clear(&s.key);
     if (s.ca != NULL)
         ca_close(s.ca);
+    if (s.wca != NULL)
+        ca_close(s.wca);
     return rc;
 }

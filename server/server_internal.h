@@ -133,7 +133,9 @@ typedef struct kv_store {
 /* The whole server. */
 typedef struct server {
     server_opts o;
-    glass_ca *ca;
+    glass_ca *ca;               /* the loop's: certificate, index reads */
+    glass_ca *wca;              /* the worker's: signing, revoking, CRLs (may wait for the lock) */
+    int crl_building;           /* a CRL job is with the worker */
     glass_blob anchor;
     uint8_t *cert_der;
     size_t cert_len;
@@ -142,7 +144,8 @@ typedef struct server {
     int key_init;
     int key_loaded;
     crl_ref *crl;
-    struct stat index_st;
+    struct stat index_st;       /* index.txt when the CRL was last built */
+    struct stat scan_st;        /* ... and when open sessions were last checked */
     int lfd;
     uint16_t port;
     conn **conns;
@@ -272,6 +275,7 @@ void server_crl_release(crl_ref *r);
 void server_refresh_crl(server *s, int force);
 void server_revoke_session(server *s, conn *c, const char *when);
 void server_check_revocations(server *s, int64_t now);
+void server_end_revoked_sessions(server *s);
 int server_index_says_revoked(server *s, const uint8_t *serial, size_t serial_len);
 
 #endif

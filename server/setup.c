@@ -213,6 +213,10 @@ int server_setup(server *s)
         return io_error(SERVER_CMD, "-pass: %s", glass_strerror(err));
     /* 2. The CA, unlocked: it signs enrollment requests. */
     err = ca_open(&s->ca, s->o.dir, password);
+    /* A second handle for the worker thread (worker.c), which signs,
+     * revokes and builds CRLs: a glass_ca is for one thread at a time. */
+    if (err == GLASS_OK)
+        err = ca_open(&s->wca, s->o.dir, password);
     if (err != GLASS_OK) {
         io_error(SERVER_CMD, "%s: %s", s->o.dir, glass_strerror(err));
         goto cleanup;
