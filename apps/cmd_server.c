@@ -64,7 +64,8 @@ static int run(int argc, char **argv)
                  "DIR/server.pem, issued from the CA on first start.  Clients may also\n"
                  "fetch the files under WWW with HTTP/1.1 GET (at most 1 MiB each; no path\n"
                  "may lead outside WWW) and keep up to 64 keys of their own in a key-value\n"
-                 "store, saved in DIR/kv/NAME.txt.  SIGINT or SIGTERM closes every session\n"
+                 "store, kept in DIR/kv/NAME.SERIAL.log (one per certificate, append-only).\n"
+                 "SIGINT or SIGTERM closes every session\n"
                  "with close_notify and exits 0.\n",
         .opts = opts,
         .example = "  glass ca init --dir myca -subj /CN=Class-CA -pass pass:secret\n"
