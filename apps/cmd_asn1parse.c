@@ -16,6 +16,7 @@
  * cannot read is not DER, and it says where and why.
  */
 #include "apps.h"
+#include "opt.h"
 #include "password.h"
 
 #include "asn1/asn1.h"
@@ -506,6 +507,16 @@ static const schema *schema_guess(const uint8_t *der, size_t len)
     return NULL;
 }
 
+/* -inform PEM|DER (0: PEM, 1: DER). */
+static int take_inform(const char *cmd, const char *flag, const char *value, void *dest)
+{
+    int der = app_format_arg(cmd, flag, value);
+    if (der < 0)
+        return 1;
+    *(int *)dest = der;
+    return 0;
+}
+
 static int run(int argc, char **argv)
 {
     const char *cmd = "asn1parse";
@@ -516,30 +527,29 @@ static int run(int argc, char **argv)
     char label[PEM_LABEL_MAX] = "";
     int rc = 1;
 
-    if (app_wants_help(argc, argv)) {
-        printf("usage: glass asn1parse -in FILE [-inform PEM|DER]\n"
-               "  prints every DER element: offset, depth, header bytes (tag, length), the\n"
-               "  tag, the length, the field's name in the standard when the structure is\n"
-               "  known (certificate, request, CRL, keys), and the value\n"
-               "example:\n"
-               "  glass asn1parse -in ca/ca.pem\n"
-               "  openssl asn1parse -in ca/ca.pem      (the same bytes, fewer words)\n");
-        return 0;
-    }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-in") == 0 && i + 1 < argc) {
-            in = argv[++i];
-        } else if (strcmp(argv[i], "-inform") == 0 && i + 1 < argc) {
-            if ((inform = app_format_arg(cmd, argv[i], argv[i + 1])) < 0)
-                return 1;
-            i++;
-        } else if (strcmp(argv[i], "-i") == 0) {
-            continue;   /* we always indent */
-        } else {
-            return app_error(cmd, "unknown or incomplete option '%s' (see glass asn1parse --help)",
-                             argv[i]);
-        }
-    }
+    int indent = 0;
+    const opt opts[] = {
+        OPTION_STRING("-in", NULL, "FILE", "the file to show (required)", &in),
+        OPTION_CALL("-inform", "PEM|DER", "its format (default: guessed)", &inform,
+                    take_inform),
+        OPTION_FLAG("-i", NULL, "indent by depth (always done; accepted as OpenSSL's)", &indent),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = cmd,
+        .synopsis = "-in FILE [-inform PEM|DER]",
+        .about = "Prints every DER element: offset, depth, header bytes (tag, length), the\n"
+                 "tag, the length, the field's name in the standard when the structure is\n"
+                 "known (certificate, request, CRL, keys), and the value.\n",
+        .opts = opts,
+        .example = "  glass asn1parse -in ca/ca.pem\n"
+                   "  openssl asn1parse -in ca/ca.pem      (the same bytes, fewer words)\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
     if (in == NULL)
         return app_error(cmd, "-in FILE is required (see glass asn1parse --help)");
     glass_err err = glass_read_file(in, 16u << 20, &data, &len);
@@ -572,4 +582,5 @@ cleanup:
     return rc;
 }
 
-const struct glass_command cmd_asn1parse = {"asn1parse", "annotated DER dump: every tag, length and field explained", run};
+const struct glass_command cmd_asn1parse = {
+    "asn1parse", "annotated DER dump: every tag, length and field explained", run};

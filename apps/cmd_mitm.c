@@ -30,16 +30,17 @@ static int run(int argc, char **argv)
         .name = "mitm",
         .synopsis = "--listen ADDR:PORT --connect HOST:PORT --ca CA.pem\n"
                     "                  [--servername NAME] [--timeout S] [--ca-out FILE]",
-        .about = "LAB BUILD ONLY.  A man in the middle for lab 5: accepts one client on --listen\n"
-                 "(port 0: any free port; the line \"listening on ADDR:PORT\" says which) and\n"
-                 "presents it a certificate for \"localhost\" from Mallory's own CA, then talks to\n"
-                 "the real server at --connect (checked against --ca, for NAME) as an enrolling\n"
-                 "client.  If the client accepts Mallory's certificate, everything it sends is\n"
-                 "printed, and an enrollment is relayed to the real server (exit 0).  A client\n"
-                 "that verifies the certificate refuses it with the alert unknown_ca, and\n"
-                 "Mallory reads nothing (exit 1).\n",
+        .about = "LAB BUILD ONLY.  A man in the middle for lab 5: accepts one client on\n"
+                 "--listen (port 0: any free port; the line \"listening on ADDR:PORT\" says\n"
+                 "which) and presents it a certificate for \"localhost\" from Mallory's own\n"
+                 "CA, then talks to the real server at --connect (checked against --ca, for\n"
+                 "NAME) as an enrolling client.  If the client accepts Mallory's\n"
+                 "certificate, everything it sends is printed, and an enrollment is relayed\n"
+                 "to the real server (exit 0).  A client that verifies the certificate\n"
+                 "refuses it with the alert unknown_ca, and Mallory reads nothing (exit 1).\n",
         .opts = opts,
-        .example = "  glass mitm --listen 127.0.0.1:4434 --connect 127.0.0.1:4433 --ca myca/ca.pem\n",
+        .example = "  glass mitm --listen 127.0.0.1:4434 --connect 127.0.0.1:4433 \\\n"
+                   "      --ca myca/ca.pem\n",
         .max_operands = 0,
     };
     opt_operands rest;

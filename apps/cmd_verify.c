@@ -6,6 +6,7 @@
  * that failed and exits 1.
  */
 #include "apps.h"
+#include "opt.h"
 
 #include "ca/ca.h"
 
@@ -32,132 +33,147 @@ static const char *check_name(glass_err e)
     }
 }
 
+/* -purpose sslserver|sslclient|any. */
+static int take_purpose(const char *cmd, const char *flag, const char *p, void *dest)
+{
+    enum x509_purpose *purpose = dest;
+    (void)flag;
+    if (strcmp(p, "sslserver") == 0)
+        *purpose = X509_PURPOSE_SERVER;
+    else if (strcmp(p, "sslclient") == 0)
+        *purpose = X509_PURPOSE_CLIENT;
+    else if (strcmp(p, "any") == 0)
+        *purpose = X509_PURPOSE_ANY;
+    else
+        return app_error(cmd, "-purpose must be sslserver, sslclient or any");
+    return 0;
+}
+
+/* What every file is checked against. */
+struct verify_ctx {
+    x509_cert *anchors, *extra;
+    size_t n_anchors, n_extra;
+    x509_crl crl;
+    int have_crl;
+    enum x509_purpose purpose;
+    int64_t now;
+};
+
+/* Checks one file: its certificate, its own intermediates, then the
+ * -untrusted ones, up to a trust anchor.  Prints "FILE: OK" or returns 1
+ * after naming the certificate and the check that failed. */
+static int verify_file(const char *cmd, const struct verify_ctx *v, const char *path)
+{
+    x509_cert *chain = NULL;
+    size_t n = 0, failed = 0;
+    int rc = 0;
+    glass_err err = x509_load_pem_file(path, &chain, &n);
+    if (err != GLASS_OK)
+        return app_error(cmd, "%s: %s", path, glass_strerror(err));
+    if (v->n_extra > 0) {
+        x509_cert *grown = realloc(chain, (n + v->n_extra) * sizeof *chain);
+        if (grown == NULL) {
+            x509_free_all(chain, n);
+            return app_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
+        }
+        chain = grown;
+        memcpy(chain + n, v->extra, v->n_extra * sizeof *v->extra);
+    }
+    size_t total = n + v->n_extra;
+    err = x509_verify_chain(chain, total, v->anchors, v->n_anchors,
+                            v->have_crl ? &v->crl : NULL, v->purpose, v->now, &failed);
+    if (err == GLASS_OK) {
+        printf("%s: OK\n", path);
+    } else {
+        const char *who = failed < total      ? chain[failed].subject
+                          : v->n_anchors > 0 ? "the trust anchor"
+                                             : "?";
+        if (failed == total && err != GLASS_ERR_X509_UNKNOWN_CA) {
+            /* the anchor that was reached: name it by the issuer of the
+             * last certificate */
+            who = chain[total - 1].issuer;
+        }
+        rc = app_error(cmd, "%s: certificate %zu (%s) failed the %s check: %s", path, failed,
+                       who, check_name(err), glass_strerror(err));
+    }
+    /* Only the file's own certificates are ours to free here. */
+    for (size_t k = 0; k < n; k++)
+        x509_free(&chain[k]);
+    free(chain);
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     const char *cmd = "verify";
     const char *cafile = NULL, *crlfile = NULL, *untrusted = NULL;
-    enum x509_purpose purpose = X509_PURPOSE_ANY;
-    int64_t now = (int64_t)time(NULL);
-    x509_cert *anchors = NULL, *extra = NULL;
-    size_t n_anchors = 0, n_extra = 0;
-    x509_crl crl;
-    int have_crl = 0, crl_check = 0, first_file = 0, rc = 0;
-
-    if (app_wants_help(argc, argv)) {
-        printf("usage: glass verify -CAfile FILE [-CRLfile FILE] [-crl_check]\n"
-               "                    [-purpose sslserver|sslclient|any] [-attime EPOCH]\n"
-               "                    [-untrusted FILE] CERT.pem...\n"
-               "  each CERT file holds the certificate to check, optionally followed by\n"
-               "  its intermediate CAs; -CAfile holds the trusted roots\n"
-               "  -CRLfile     also check revocation against this CRL\n"
-               "  -attime N    verify as if the time were N seconds since 1970\n"
-               "example:\n"
-               "  glass verify -CAfile ca/ca.pem -purpose sslserver srv.pem\n"
-               "  glass verify -CAfile ca/ca.pem -CRLfile crl.pem cli.pem\n");
-        return 0;
-    }
-    memset(&crl, 0, sizeof crl);
-    int i;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int v = i + 1 < argc;
-        if (strcmp(a, "-CAfile") == 0 && v)
-            cafile = argv[++i];
-        else if (strcmp(a, "-CRLfile") == 0 && v)
-            crlfile = argv[++i];
-        else if (strcmp(a, "-untrusted") == 0 && v)
-            untrusted = argv[++i];
-        else if (strcmp(a, "-crl_check") == 0)
-            crl_check = 1;  /* implied by -CRLfile; alone it has no CRL to check */
-        else if (strcmp(a, "-purpose") == 0 && v) {
-            const char *p = argv[++i];
-            if (strcmp(p, "sslserver") == 0)
-                purpose = X509_PURPOSE_SERVER;
-            else if (strcmp(p, "sslclient") == 0)
-                purpose = X509_PURPOSE_CLIENT;
-            else if (strcmp(p, "any") == 0)
-                purpose = X509_PURPOSE_ANY;
-            else
-                return app_error(cmd, "-purpose must be sslserver, sslclient or any");
-        } else if (strcmp(a, "-attime") == 0 && v) {
-            unsigned long t;
-            if (app_uint_arg(cmd, a, argv[++i], 0, 253402300799ul, &t))
-                return 1;
-            now = (int64_t)t;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return app_error(cmd, "unknown or incomplete option '%s' (see glass verify --help)", a);
-        } else {
-            break;
-        }
-    }
-    first_file = i;
+    unsigned long attime = (unsigned long)time(NULL);
+    int crl_check = 0, rc = 0;
+    struct verify_ctx v;
+    memset(&v, 0, sizeof v);
+    v.purpose = X509_PURPOSE_ANY;
+    const opt opts[] = {
+        OPTION_STRING("-CAfile", NULL, "FILE", "the trusted roots (required)", &cafile),
+        OPTION_STRING("-CRLfile", NULL, "FILE", "also check revocation against this CRL",
+                      &crlfile),
+        OPTION_FLAG("-crl_check", NULL, "check revocation (needs -CRLfile)", &crl_check),
+        OPTION_CALL("-purpose", "sslserver|sslclient|any", "the use the leaf must allow",
+                    &v.purpose, take_purpose),
+        OPTION_UINT("-attime", "EPOCH", "verify as if the time were EPOCH seconds since 1970",
+                    &attime, 0, 253402300799ul),
+        OPTION_STRING("-untrusted", NULL, "FILE", "intermediate CAs that may complete a chain",
+                      &untrusted),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = cmd,
+        .synopsis = "-CAfile FILE [-CRLfile FILE] [-crl_check]\n"
+                    "                    [-purpose sslserver|sslclient|any] [-attime EPOCH]\n"
+                    "                    [-untrusted FILE] CERT.pem...",
+        .about = "Checks certificates against trust anchors, like `openssl verify`.  Each\n"
+                 "CERT file holds the certificate to check, optionally followed by its\n"
+                 "intermediate CAs; prints \"FILE: OK\", or names the certificate and the\n"
+                 "check that failed and exits 1.\n",
+        .opts = opts,
+        .example = "  glass verify -CAfile ca/ca.pem -purpose sslserver srv.pem\n"
+                   "  glass verify -CAfile ca/ca.pem -CRLfile crl.pem cli.pem\n",
+        .max_operands = -1,
+    };
+    opt_operands files;
+    int st = opt_parse(&spec, argc, argv, &files);
+    if (st != OPT_RUN)
+        return st;
+    v.now = (int64_t)attime;
     if (cafile == NULL)
         return app_error(cmd, "-CAfile FILE is required (see glass verify --help)");
-    if (first_file >= argc)
+    if (files.n == 0)
         return app_error(cmd, "no certificate file given");
     if (crl_check && crlfile == NULL)
         return app_error(cmd, "-crl_check needs -CRLfile FILE (no CRL to check against)");
-    glass_err err = x509_load_pem_file(cafile, &anchors, &n_anchors);
+    glass_err err = x509_load_pem_file(cafile, &v.anchors, &v.n_anchors);
     if (err != GLASS_OK)
         return app_error(cmd, "%s: %s", cafile, glass_strerror(err));
-    if (untrusted != NULL && (err = x509_load_pem_file(untrusted, &extra, &n_extra)) != GLASS_OK) {
+    if (untrusted != NULL &&
+        (err = x509_load_pem_file(untrusted, &v.extra, &v.n_extra)) != GLASS_OK) {
         rc = app_error(cmd, "%s: %s", untrusted, glass_strerror(err));
         goto cleanup;
     }
     if (crlfile != NULL) {
-        if ((err = x509_crl_load_file(crlfile, &crl)) != GLASS_OK) {
+        if ((err = x509_crl_load_file(crlfile, &v.crl)) != GLASS_OK) {
             rc = app_error(cmd, "%s: %s", crlfile, glass_strerror(err));
             goto cleanup;
         }
-        have_crl = 1;
+        v.have_crl = 1;
     }
-
-    for (i = first_file; i < argc; i++) {
-        x509_cert *chain = NULL;
-        size_t n = 0, failed = 0;
-        err = x509_load_pem_file(argv[i], &chain, &n);
-        if (err != GLASS_OK) {
-            rc = app_error(cmd, "%s: %s", argv[i], glass_strerror(err));
-            continue;
-        }
-        /* The file's own certificates, then the -untrusted ones. */
-        if (n_extra > 0) {
-            x509_cert *grown = realloc(chain, (n + n_extra) * sizeof *chain);
-            if (grown == NULL) {
-                x509_free_all(chain, n);
-                rc = app_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
-                continue;
-            }
-            chain = grown;
-            memcpy(chain + n, extra, n_extra * sizeof *extra);
-        }
-        err = x509_verify_chain(chain, n + n_extra, anchors, n_anchors, have_crl ? &crl : NULL,
-                                purpose, now, &failed);
-        if (err == GLASS_OK) {
-            printf("%s: OK\n", argv[i]);
-        } else {
-            const char *who = failed < n + n_extra ? chain[failed].subject
-                              : n_anchors > 0     ? "the trust anchor"
-                                                  : "?";
-            if (failed == n + n_extra && err != GLASS_ERR_X509_UNKNOWN_CA) {
-                /* the anchor that was reached: name it by the issuer of the
-                 * last certificate */
-                who = chain[n + n_extra - 1].issuer;
-            }
-            rc = app_error(cmd, "%s: certificate %zu (%s) failed the %s check: %s", argv[i],
-                           failed, who, check_name(err), glass_strerror(err));
-        }
-        /* Only the file's own certificates are ours to free here. */
-        for (size_t k = 0; k < n; k++)
-            x509_free(&chain[k]);
-        free(chain);
-    }
+    for (int i = 0; i < files.n; i++)
+        rc |= verify_file(cmd, &v, files.v[i]);
 cleanup:
-    x509_free_all(anchors, n_anchors);
-    x509_free_all(extra, n_extra);
-    if (have_crl)
-        x509_crl_free(&crl);
+    x509_free_all(v.anchors, v.n_anchors);
+    x509_free_all(v.extra, v.n_extra);
+    if (v.have_crl)
+        x509_crl_free(&v.crl);
     return rc;
 }
 
-const struct glass_command cmd_verify = {"verify", "verify certificates against a CA (and a CRL)", run};
+const struct glass_command cmd_verify = {"verify", "verify certificates against a CA (and a CRL)",
+                                         run};

@@ -39,11 +39,13 @@ static int run(int argc, char **argv)
         .name = "walkthrough",
         .synopsis = "[--mutual | --enroll] [--seed N] [--step]\n"
                     "                         [--format text|json|html] [--save DIR] [--no-color]\n"
-                    "       glass walkthrough --primitive rsa|dh [--seed N] [--format text|json|html]",
-        .about = "Runs a glass client and server back to back in this process and narrates the\n"
-                 "whole connection: every message with every field of its bytes (from the\n"
-                 "engine's own dissector), every derived value with its inputs, the function\n"
-                 "applied, an independent recomputation and the glass command to redo it by hand.\n",
+                    "       glass walkthrough --primitive rsa|dh [--seed N]\n"
+                    "                         [--format text|json|html]",
+        .about = "Runs a glass client and server back to back in this process and narrates\n"
+                 "the whole connection: every message with every field of its bytes (from\n"
+                 "the engine's own dissector), every derived value with its inputs, the\n"
+                 "function applied, an independent recomputation and the glass command to\n"
+                 "redo it by hand.\n",
         .opts = opts,
         .example = "  glass walkthrough --seed 1 | less -R\n"
                    "  glass walkthrough --seed 1 --format html > walkthrough.html\n"

@@ -7,6 +7,7 @@
  * CT: not applicable here; rsa/ states its own.
  */
 #include "password.h"
+#include "opt.h"
 
 #include "apps.h"
 #include "asn1/asn1.h"
@@ -19,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <termios.h>
 #include <unistd.h>
 
 /* See password.h. */
@@ -76,133 +76,84 @@ static void print_key_text(FILE *f, const rsa_private_key *k, const rsa_public_k
     }
 }
 
-/* See password.h. */
-int app_key_tool(const char *cmd, int argc, char **argv)
+/* -inform / -outform PEM|DER into an int (1: DER). */
+static int take_format(const char *cmd, const char *flag, const char *value, void *dest)
 {
-    const char *in = NULL, *out = NULL, *passin = NULL, *passout = NULL;
-    int outder = 0, pubin = 0, pubout = 0, rsapub_out = 0, text = 0, noout = 0, check = 0;
-    int traditional = 0, encrypt = 0, rc = 1;
-    unsigned long iter = KEY_DEFAULT_ITERATIONS;
-    rsa_private_key key;
-    rsa_public_key pub;
+    int der = app_format_arg(cmd, flag, value);
+    if (der < 0)
+        return 1;
+    *(int *)dest = der;
+    return 0;
+}
+
+/* What app_key_tool was asked to do. */
+struct key_job {
+    const char *in, *out, *passin, *passout;
+    int inder, outder, pubin, pubout, rsapub_out, text, noout, check, traditional, encrypt;
+    unsigned long iter;
+};
+
+/* 1. Loads the key: a public key with -pubin, else a private one (and its
+ *    public half).  0, or 1 after saying why. */
+static int key_tool_load(const char *cmd, const struct key_job *j, rsa_private_key *key,
+                         rsa_public_key *pub)
+{
+    if (!j->pubin) {
+        if (io_load_private_key(cmd, j->in, j->passin, key) != 0)
+            return 1;
+        rsa_public_from_private(pub, key);
+        return 0;
+    }
+    uint8_t *data = NULL;
+    size_t len = 0;
+    glass_err err = glass_read_file(j->in, 1u << 20, &data, &len);
+    if (err == GLASS_OK)
+        err = key_load_public(data, len, pub);
+    free(data);
+    if (err != GLASS_OK)
+        return app_error(cmd, "%s: %s", j->in, glass_strerror(err));
+    return 0;
+}
+
+/* 3. Encodes what was asked for (public or private, PKCS#1, PKCS#8 or
+ *    encrypted PKCS#8, PEM or DER) and writes it atomically. */
+static int key_tool_write(const char *cmd, const struct key_job *j, const rsa_private_key *key,
+                          const rsa_public_key *pub)
+{
     uint8_t *der = NULL, *pem = NULL;
     size_t der_len = 0, pem_len = 0;
     char *pw = NULL;
-    glass_err err;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int v = i + 1 < argc;
-        if (strcmp(a, "-in") == 0 && v)
-            in = argv[++i];
-        else if (strcmp(a, "-out") == 0 && v)
-            out = argv[++i];
-        else if (strcmp(a, "-passin") == 0 && v)
-            passin = argv[++i];
-        else if (strcmp(a, "-passout") == 0 && v)
-            passout = argv[++i];
-        else if (strcmp(a, "-inform") == 0 && v) {
-            if (app_format_arg(cmd, a, argv[++i]) < 0)
-                return 1;
-        } else if (strcmp(a, "-outform") == 0 && v) {
-            if ((outder = app_format_arg(cmd, a, argv[++i])) < 0)
-                return 1;
-        } else if (strcmp(a, "-iter") == 0 && v) {
-            if (app_uint_arg(cmd, a, argv[++i], 1, KEY_MAX_ITERATIONS, &iter))
-                return 1;
-        } else if (strcmp(a, "-pubin") == 0)
-            pubin = 1;
-        else if (strcmp(a, "-pubout") == 0)
-            pubout = 1;
-        else if (strcmp(a, "-RSAPublicKey_out") == 0)
-            pubout = rsapub_out = 1;
-        else if (strcmp(a, "-text") == 0)
-            text = 1;
-        else if (strcmp(a, "-noout") == 0)
-            noout = 1;
-        else if (strcmp(a, "-check") == 0)
-            check = 1;
-        else if (strcmp(a, "-traditional") == 0)
-            traditional = 1;
-        else if (strcmp(a, "-aes256") == 0 || strcmp(a, "-aes-256-cbc") == 0)
-            encrypt = 1;
-        else
-            return app_error(cmd, "unknown or incomplete option '%s' (see glass %s --help)", a,
-                             cmd);
-    }
-    if (in == NULL)
-        return app_error(cmd, "-in FILE is required (see glass %s --help)", cmd);
-    if (passout != NULL)
-        encrypt = 1;
-    if (encrypt && traditional)
-        return app_error(cmd, "-traditional keys cannot be encrypted here; use PKCS#8");
-    if (pubin && check)
-        return app_error(cmd, "-check needs a private key");
-    if (pubin)
-        pubout = 1;
-
-    rsa_private_init(&key);
-    rsa_public_init(&pub);
-
-    /* 1. Load. */
-    if (pubin) {
-        uint8_t *data = NULL;
-        size_t len = 0;
-        err = glass_read_file(in, 1u << 20, &data, &len);
-        if (err == GLASS_OK)
-            err = key_load_public(data, len, &pub);
-        free(data);
-        if (err != GLASS_OK) {
-            app_error(cmd, "%s: %s", in, glass_strerror(err));
-            goto cleanup;
-        }
-    } else {
-        if (app_load_private_key(cmd, in, passin, &key) != 0)
-            goto cleanup;
-        rsa_public_from_private(&pub, &key);
-    }
-
-    /* 2. Check and print.  key_load_private has already run
-     *    rsa_check_private, so a loaded key is a consistent key. */
-    if (check)
-        printf("%s\n", strcmp(cmd, "pkey") == 0 ? "Key is valid" : "RSA key ok");
-    if (text)
-        print_key_text(stdout, &key, &pub, !pubin);
-    if (noout) {
-        rc = 0;
-        goto cleanup;
-    }
-
-    /* 3. Encode what was asked for. */
     const char *label;
-    if (pubout) {
-        err = key_encode_public(&pub, !rsapub_out, &der, &der_len);
-        label = rsapub_out ? "RSA PUBLIC KEY" : "PUBLIC KEY";
+    int rc = 1;
+    glass_err err;
+    if (j->pubout) {
+        err = key_encode_public(pub, !j->rsapub_out, &der, &der_len);
+        label = j->rsapub_out ? "RSA PUBLIC KEY" : "PUBLIC KEY";
     } else {
-        if (encrypt) {
-            err = app_password_get(passout, "Enter PEM pass phrase", 1, &pw);
-            if (err != GLASS_OK) {
-                app_error(cmd, "%s: %s", passout ? passout : "(terminal prompt)",
-                          glass_strerror(err));
-                goto cleanup;
-            }
+        if (j->encrypt) {
+            err = io_password_get(j->passout, "Enter PEM pass phrase", 1, &pw);
+            if (err != GLASS_OK)
+                return app_error(cmd, "%s: %s", j->passout ? j->passout : "(terminal prompt)",
+                                 glass_strerror(err));
         }
-        enum key_format fmt = traditional ? KEY_FORMAT_PKCS1
-                              : encrypt   ? KEY_FORMAT_PKCS8_ENCRYPTED
-                                          : KEY_FORMAT_PKCS8;
-        err = key_encode_private(&key, fmt, pw, (uint32_t)iter, &der, &der_len);
-        label = traditional ? "RSA PRIVATE KEY" : encrypt ? "ENCRYPTED PRIVATE KEY" : "PRIVATE KEY";
+        enum key_format fmt = j->traditional ? KEY_FORMAT_PKCS1
+                              : j->encrypt   ? KEY_FORMAT_PKCS8_ENCRYPTED
+                                             : KEY_FORMAT_PKCS8;
+        err = key_encode_private(key, fmt, pw, (uint32_t)j->iter, &der, &der_len);
+        label = j->traditional ? "RSA PRIVATE KEY"
+                : j->encrypt   ? "ENCRYPTED PRIVATE KEY"
+                               : "PRIVATE KEY";
     }
-    if (err == GLASS_OK && !outder)
+    if (err == GLASS_OK && !j->outder)
         err = pem_encode(label, der, der_len, (char **)&pem, &pem_len);
     if (err != GLASS_OK) {
         app_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
     }
-    if (!pubout && out == NULL)
+    if (!j->pubout && j->out == NULL)
         fprintf(stderr, "writing RSA key\n");
-    rc = outder ? app_write_output(cmd, out, der, der_len, pubout ? 0644 : 0600)
-                : app_write_output(cmd, out, pem, pem_len, pubout ? 0644 : 0600);
+    rc = j->outder ? io_write_output(cmd, j->out, der, der_len, j->pubout ? 0644 : 0600)
+                   : io_write_output(cmd, j->out, pem, pem_len, j->pubout ? 0644 : 0600);
 cleanup:
     if (der != NULL) {
         glass_wipe(der, der_len);
@@ -212,7 +163,75 @@ cleanup:
         glass_wipe(pem, pem_len);
         free(pem);
     }
-    app_password_free(pw);
+    io_password_free(pw);
+    return rc;
+}
+
+/* See password.h. */
+int app_key_tool(const char *cmd, const char *synopsis, const char *about, const char *example,
+                 int argc, char **argv)
+{
+    struct key_job j;
+    int aes = 0, aes_cbc = 0, rc = 1;
+    rsa_private_key key;
+    rsa_public_key pub;
+    memset(&j, 0, sizeof j);
+    j.iter = KEY_DEFAULT_ITERATIONS;
+    const opt opts[] = {
+        OPTION_STRING("-in", NULL, "FILE", "the key to read (required)", &j.in),
+        OPTION_CALL("-inform", "PEM|DER", "its format (either is recognised anyway)", &j.inder,
+                    take_format),
+        OPTION_STRING("-passin", NULL, "SRC", "its password: pass:TEXT env:VAR file:PATH fd:N\n"
+                      "stdin (prompted for when missing)", &j.passin),
+        OPTION_FLAG("-pubin", NULL, "the input is a public key", &j.pubin),
+        OPTION_FLAG("-check", NULL, "check the private key (rsa_check_private)", &j.check),
+        OPTION_FLAG("-text", NULL, "print the key's numbers", &j.text),
+        OPTION_FLAG("-noout", NULL, "write no key", &j.noout),
+        OPTION_FLAG("-pubout", NULL, "write the SubjectPublicKeyInfo (\"PUBLIC KEY\")", &j.pubout),
+        OPTION_FLAG("-RSAPublicKey_out", NULL, "write the PKCS#1 RSAPublicKey instead",
+                    &j.rsapub_out),
+        OPTION_FLAG("-traditional", NULL, "write PKCS#1 \"RSA PRIVATE KEY\" instead of PKCS#8",
+                    &j.traditional),
+        OPTION_FLAG("-aes256", NULL, "encrypt the output (PBES2: PBKDF2-HMAC-SHA256,\n"
+                    "AES-256-CBC)", &aes),
+        OPTION_FLAG("-aes-256-cbc", NULL, "the same as -aes256", &aes_cbc),
+        OPTION_STRING("-passout", NULL, "SRC", "the output's password (implies -aes256)",
+                      &j.passout),
+        OPTION_UINT("-iter", "N", "PBKDF2 iterations for the output", &j.iter, 1,
+                    KEY_MAX_ITERATIONS),
+        OPTION_STRING("-out", NULL, "FILE", "where to write (default: standard output)", &j.out),
+        OPTION_CALL("-outform", "PEM|DER", "the output's format (default PEM)", &j.outder,
+                    take_format),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = cmd, .synopsis = synopsis, .about = about, .opts = opts, .example = example,
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    j.encrypt = aes || aes_cbc || j.passout != NULL;
+    j.pubout |= j.rsapub_out | j.pubin;
+    if (j.in == NULL)
+        return app_error(cmd, "-in FILE is required (see glass %s --help)", cmd);
+    if (j.encrypt && j.traditional)
+        return app_error(cmd, "-traditional keys cannot be encrypted here; use PKCS#8");
+    if (j.pubin && j.check)
+        return app_error(cmd, "-check needs a private key");
+    rsa_private_init(&key);
+    rsa_public_init(&pub);
+    if (key_tool_load(cmd, &j, &key, &pub) != 0)
+        goto cleanup;
+    /* 2. Check and print.  key_load_private has already run
+     *    rsa_check_private, so a loaded key is a consistent key. */
+    if (j.check)
+        printf("%s\n", strcmp(cmd, "pkey") == 0 ? "Key is valid" : "RSA key ok");
+    if (j.text)
+        print_key_text(stdout, &key, &pub, !j.pubin);
+    rc = j.noout ? 0 : key_tool_write(cmd, &j, &key, &pub);
+cleanup:
     rsa_private_clear(&key);
     rsa_public_clear(&pub);
     return rc;

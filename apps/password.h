@@ -27,7 +27,9 @@ int app_format_arg(const char *cmd, const char *flag, const char *value);
 /* The body of `glass rsa` and `glass pkey` (they differ only in what -check
  * prints and in their help text): load a key, check or print it, convert
  * it between PKCS#1, PKCS#8, encrypted PKCS#8, SPKI and RSAPublicKey, PEM
- * or DER. */
-int app_key_tool(const char *cmd, int argc, char **argv);
+ * or DER.  The options are one table (opt.h); synopsis, about and example
+ * make each command's --help. */
+int app_key_tool(const char *cmd, const char *synopsis, const char *about, const char *example,
+                 int argc, char **argv);
 
 #endif

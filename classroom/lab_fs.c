@@ -23,6 +23,7 @@
  * CT: not relevant — attack demonstration.
  */
 #include "classroom/lab_common.h"
+#include "io/opt.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -97,38 +98,154 @@ static glass_err client_keys(const uint8_t *pms, size_t pms_len, const uint8_t c
     return err;
 }
 
-static int usage_record(void)
+/* 2b. DHE: both sides draw an ephemeral key; the server signs its public
+ * value with its long-term key over both randoms (as ServerKeyExchange,
+ * RFC 5246 §7.4.3).  The public values and the signature go into rec; *Z
+ * (malloc'd, *z_cap bytes) gets the shared secret, *z_len its length
+ * without leading zeros (RFC 5246 §8.1.2).  The ephemeral private keys are
+ * wiped here and never written anywhere: that is forward secrecy.  0, or
+ * 1 after saying what failed. */
+static int record_dhe(const char *cmd, char *rec, const rsa_private_key *skey,
+                      const uint8_t cr[32], const uint8_t sr[32], uint8_t **Z, size_t *z_cap,
+                      size_t *z_len)
 {
-    printf("usage: glass lab fs-record --kx rsa|dhe --out SESSION --key-out SERVERKEY\n"
-           "                           [--message TEXT] [--seed N]\n\n"
-           "Runs one client-server exchange in this process and writes what an eavesdropper\n"
-           "records (randoms, key exchange, one protected message) to SESSION, and the\n"
-           "server's long-term RSA key to SERVERKEY (PKCS#8 PEM), as if it leaked later.\n"
-           "  --kx rsa   RSA key transport: the pre-master secret travels encrypted under\n"
-           "             the server's key (TLS_RSA_*; no forward secrecy)\n"
-           "  --kx dhe   ephemeral Diffie-Hellman signed by the server's key (as glass)\n\n"
-           "example:\n"
-           "  glass lab fs-record --kx rsa --out rsa.session --key-out server.pem\n");
-    return 0;
+    const dh_group *G = dh_group_by_name("ffdhe2048");
+    dh_keypair xs, xc;
+    uint8_t *Y = NULL, *sig = NULL, *signed_data = NULL;
+    int rc = 1;
+    dh_keypair_init(&xs);
+    dh_keypair_init(&xc);
+    if (G == NULL || dh_generate(G, &xs) != GLASS_OK || dh_generate(G, &xc) != GLASS_OK) {
+        io_error(cmd, "DH key generation failed");
+        goto cleanup;
+    }
+    Y = calloc(1, G->p_len);
+    *Z = malloc(G->p_len);
+    sig = malloc(skey->k);
+    signed_data = malloc(64 + G->p_len);
+    if (Y == NULL || *Z == NULL || sig == NULL || signed_data == NULL)
+        goto cleanup;
+    *z_cap = G->p_len;
+    size_t yl = (mpz_sizeinbase(xs.y, 2) + 7) / 8;
+    mpz_export(Y + G->p_len - yl, NULL, 1, 1, 1, 0, xs.y);
+    memcpy(signed_data, cr, 32);
+    memcpy(signed_data + 32, sr, 32);
+    memcpy(signed_data + 64, Y, G->p_len);
+    glass_err err = rsa_pkcs1v15_sign(skey, signed_data, 64 + G->p_len, sig);
+    if (err != GLASS_OK) {
+        io_error(cmd, "signing: %s", glass_strerror(err));
+        goto cleanup;
+    }
+    put(rec, REC_MAX, "server_dh_public", Y, G->p_len);
+    put(rec, REC_MAX, "server_signature", sig, skey->k);
+    memset(Y, 0, G->p_len);
+    yl = (mpz_sizeinbase(xc.y, 2) + 7) / 8;
+    mpz_export(Y + G->p_len - yl, NULL, 1, 1, 1, 0, xc.y);
+    put(rec, REC_MAX, "client_dh_public", Y, G->p_len);
+    /* Z = Ys^xc mod p (the client's side; the server gets the same). */
+    err = dh_compute_shared(G, &xc, xs.y, *Z, G->p_len);
+    if (err != GLASS_OK) {
+        io_error(cmd, "%s", glass_strerror(err));
+        goto cleanup;
+    }
+    *z_len = dh_strip_leading_zeros(*Z, G->p_len);
+    rc = 0;
+cleanup:
+    free(signed_data);
+    free(sig);
+    free(Y);
+    dh_keypair_clear(&xs);
+    dh_keypair_clear(&xc);
+    return rc;
+}
+
+/* 3. The keys from secret (client_keys), then one protected message:
+ *    IV || AES-256-CBC(msg) || HMAC-SHA256, put in rec.  0, or 1. */
+static int record_message(const char *cmd, char *rec, const uint8_t *secret, size_t secret_len,
+                          const uint8_t cr[32], const uint8_t sr[32], const char *msg,
+                          size_t mlen)
+{
+    uint8_t mac_key[32], enc_key[32], iv[16];
+    uint8_t body[1024 + 16], record[16 + 1024 + 16 + 32];
+    int rc = 1;
+    glass_err err = client_keys(secret, secret_len, cr, sr, mac_key, enc_key);
+    if (err != GLASS_OK || glass_random(iv, sizeof iv) != GLASS_OK) {
+        io_error(cmd, "key derivation failed");
+        goto cleanup;
+    }
+    aes256_ctx aes;
+    size_t blen = 0;
+    if (aes256_init(&aes, enc_key, 32) != GLASS_OK ||
+        aes256_cbc_encrypt_pkcs7(&aes, iv, (const uint8_t *)msg, mlen, body, sizeof body, &blen) !=
+            GLASS_OK) {
+        io_error(cmd, "encryption failed");
+        goto cleanup;
+    }
+    aes256_clear(&aes);
+    memcpy(record, iv, 16);
+    memcpy(record + 16, body, blen);
+    hmac_sha256(mac_key, 32, record, 16 + blen, record + 16 + blen);
+    put(rec, REC_MAX, "record", record, 16 + blen + 32);
+    rc = 0;
+cleanup:
+    glass_wipe(mac_key, sizeof mac_key);
+    glass_wipe(enc_key, sizeof enc_key);
+    glass_wipe(body, sizeof body);
+    return rc;
+}
+
+struct fs_record_args {
+    const char *kx, *out, *keyout, *msg, *ts;
+};
+
+/* The options of `glass lab fs-record`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_fs_record(int argc, char **argv, struct fs_record_args *a)
+{
+    memset(a, 0, sizeof *a);
+    const opt opts[] = {
+        OPTION_STRING("--kx", NULL, "rsa|dhe",
+                      "rsa: RSA key transport, the pre-master secret encrypted\n"
+                      "under the server's key (TLS_RSA_*; no forward secrecy);\n"
+                      "dhe: ephemeral Diffie-Hellman signed by the server's key\n"
+                      "(as glass)", &a->kx),
+        OPTION_STRING("--out", NULL, "SESSION",
+                      "where to write what the eavesdropper recorded", &a->out),
+        OPTION_STRING("--key-out", NULL, "SERVERKEY",
+                      "where to write the server's long-term key (PKCS#8 PEM)", &a->keyout),
+        OPTION_STRING("--message", NULL, "TEXT", "the protected message", &a->msg),
+        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run", &a->ts),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab fs-record",
+        .synopsis = "--kx rsa|dhe --out SESSION --key-out SERVERKEY\n"
+                    "                           [--message TEXT] [--seed N]",
+        .about = "Runs one client-server exchange in this process and writes what an eavesdropper\n"
+                 "records (randoms, key exchange, one protected message) to SESSION, and the\n"
+                 "server's long-term RSA key to SERVERKEY (PKCS#8 PEM), as if it leaked later.\n",
+        .opts = opts,
+        .example = "  glass lab fs-record --kx rsa --out rsa.session --key-out server.pem\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    return opt_parse(&spec, argc, argv, &rest);
 }
 
 /* See lab_common.h. */
 int lab_fs_record(int argc, char **argv)
 {
-    static const char *const vals[] = {"--kx", "--out", "--key-out", "--message", "--seed", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab fs-record";
-    if (io_wants_help(argc, argv))
-        return usage_record();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, rc = 1;
-    const char *kx = lab_opt(argc, argv, "--kx", &bad), *out = lab_opt(argc, argv, "--out", &bad);
-    const char *keyout = lab_opt(argc, argv, "--key-out", &bad);
-    const char *msg = lab_opt(argc, argv, "--message", &bad);
-    const char *ts = lab_opt(argc, argv, "--seed", &bad);
-    if (bad)
-        return 1;
+    struct fs_record_args a;
+    int st = parse_fs_record(argc, argv, &a);
+    if (st != OPT_RUN)
+        return st;
+    const char *kx = a.kx;
+    const char *out = a.out;
+    const char *keyout = a.keyout;
+    const char *msg = a.msg;
+    const char *ts = a.ts;
+    int rc = 1;
     if (kx == NULL || out == NULL || keyout == NULL)
         return io_error(cmd, "needs --kx, --out and --key-out (see --help)");
     int rsa_kx = strcmp(kx, "rsa") == 0;
@@ -152,14 +269,10 @@ int lab_fs_record(int argc, char **argv)
     rsa_public_key spub;
     rsa_private_init(&skey);
     rsa_public_init(&spub);
-    dh_keypair xs, xc;
-    dh_keypair_init(&xs);
-    dh_keypair_init(&xc);
     char *rec = calloc(1, REC_MAX);
-    uint8_t *pem = NULL, *enc = NULL, *sig = NULL, *Y = NULL, *Z = NULL;
+    uint8_t *pem = NULL, *enc = NULL, *Z = NULL;
     size_t pem_len = 0;
-    uint8_t cr[32], sr[32], pms[48], mac_key[32], enc_key[32], iv[16];
-    uint8_t body[1024 + 16], record[16 + 1024 + 16 + 32];
+    uint8_t cr[32], sr[32], pms[48];
     size_t pms_len = 0, z_cap = 0;
     if (rec == NULL)
         goto cleanup;
@@ -194,73 +307,13 @@ int lab_fs_record(int argc, char **argv)
             goto cleanup;
         }
         put(rec, REC_MAX, "encrypted_pre_master_secret", enc, spub.k);
-    } else {
-        /* 2b. DHE: both sides draw an ephemeral key; the server signs its
-         *     public value with its long-term key over both randoms. */
-        const dh_group *G = dh_group_by_name("ffdhe2048");
-        if (G == NULL || dh_generate(G, &xs) != GLASS_OK || dh_generate(G, &xc) != GLASS_OK) {
-            io_error(cmd, "DH key generation failed");
-            goto cleanup;
-        }
-        Y = calloc(1, G->p_len);
-        Z = malloc(G->p_len);
-        sig = malloc(skey.k);
-        uint8_t *signed_data = malloc(64 + G->p_len);
-        if (Y == NULL || Z == NULL || sig == NULL || signed_data == NULL) {
-            free(signed_data);
-            goto cleanup;
-        }
-        size_t yl = (mpz_sizeinbase(xs.y, 2) + 7) / 8;
-        mpz_export(Y + G->p_len - yl, NULL, 1, 1, 1, 0, xs.y);
-        memcpy(signed_data, cr, 32);
-        memcpy(signed_data + 32, sr, 32);
-        memcpy(signed_data + 64, Y, G->p_len);
-        err = rsa_pkcs1v15_sign(&skey, signed_data, 64 + G->p_len, sig);
-        free(signed_data);
-        if (err != GLASS_OK) {
-            io_error(cmd, "signing: %s", glass_strerror(err));
-            goto cleanup;
-        }
-        put(rec, REC_MAX, "server_dh_public", Y, G->p_len);
-        put(rec, REC_MAX, "server_signature", sig, skey.k);
-        memset(Y, 0, G->p_len);
-        yl = (mpz_sizeinbase(xc.y, 2) + 7) / 8;
-        mpz_export(Y + G->p_len - yl, NULL, 1, 1, 1, 0, xc.y);
-        put(rec, REC_MAX, "client_dh_public", Y, G->p_len);
-        /* Z = Ys^xc mod p (the client's side; the server gets the same). */
-        err = dh_compute_shared(G, &xc, xs.y, Z, G->p_len);
-        if (err != GLASS_OK) {
-            io_error(cmd, "%s", glass_strerror(err));
-            goto cleanup;
-        }
-        z_cap = G->p_len;
-        pms_len = dh_strip_leading_zeros(Z, G->p_len);
-        /* The ephemeral secrets end here: wiped, never written anywhere. */
-        dh_keypair_clear(&xs);
-        dh_keypair_clear(&xc);
-        dh_keypair_init(&xs);
-        dh_keypair_init(&xc);
+    } else if (record_dhe(cmd, rec, &skey, cr, sr, &Z, &z_cap, &pms_len) != 0) {
+        goto cleanup;
     }
 
     /* 3. Keys, then one protected message: IV || AES-256-CBC || HMAC. */
-    err = client_keys(rsa_kx ? pms : Z, pms_len, cr, sr, mac_key, enc_key);
-    if (err != GLASS_OK || glass_random(iv, sizeof iv) != GLASS_OK) {
-        io_error(cmd, "key derivation failed");
+    if (record_message(cmd, rec, rsa_kx ? pms : Z, pms_len, cr, sr, msg, mlen) != 0)
         goto cleanup;
-    }
-    aes256_ctx aes;
-    size_t blen = 0;
-    if (aes256_init(&aes, enc_key, 32) != GLASS_OK ||
-        aes256_cbc_encrypt_pkcs7(&aes, iv, (const uint8_t *)msg, mlen, body, sizeof body, &blen) !=
-            GLASS_OK) {
-        io_error(cmd, "encryption failed");
-        goto cleanup;
-    }
-    aes256_clear(&aes);
-    memcpy(record, iv, 16);
-    memcpy(record + 16, body, blen);
-    hmac_sha256(mac_key, 32, record, 16 + blen, record + 16 + blen);
-    put(rec, REC_MAX, "record", record, 16 + blen + 32);
 
     /* 4. The files: the recording, and the key that "leaks" later. */
     err = key_save_private_pem(&skey, NULL, 0, &pem, &pem_len);
@@ -282,8 +335,6 @@ int lab_fs_record(int argc, char **argv)
 
 cleanup:
     glass_wipe(pms, sizeof pms);
-    glass_wipe(mac_key, sizeof mac_key);
-    glass_wipe(enc_key, sizeof enc_key);
     if (pem != NULL) {
         glass_wipe(pem, pem_len);
         free(pem);
@@ -292,40 +343,52 @@ cleanup:
         glass_wipe(Z, z_cap);
     free(rec);
     free(enc);
-    free(sig);
-    free(Y);
     free(Z);
-    dh_keypair_clear(&xs);
-    dh_keypair_clear(&xc);
     rsa_private_clear(&skey);
     rsa_public_clear(&spub);
     return rc;
 }
 
-static int usage_decrypt(void)
+struct fs_decrypt_args {
+    const char *in, *inkey;
+};
+
+/* The options of `glass lab fs-decrypt`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_fs_decrypt(int argc, char **argv, struct fs_decrypt_args *a)
 {
-    printf("usage: glass lab fs-decrypt --in SESSION --inkey SERVERKEY\n\n"
-           "The attacker who recorded SESSION (glass lab fs-record) and later obtained the\n"
-           "server's long-term key tries to read the recorded message.  It works for RSA\n"
-           "key transport (exit 0) and not for ephemeral Diffie-Hellman (exit 1).\n\n"
-           "example:\n  glass lab fs-decrypt --in rsa.session --inkey server.pem\n");
-    return 0;
+    memset(a, 0, sizeof *a);
+    const opt opts[] = {
+        OPTION_STRING("--in", NULL, "SESSION", "the recording (glass lab fs-record)", &a->in),
+        OPTION_STRING("--inkey", NULL, "SERVERKEY",
+                      "the server's long-term key, leaked later", &a->inkey),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab fs-decrypt",
+        .synopsis = "--in SESSION --inkey SERVERKEY",
+        .about = "The attacker who recorded SESSION (glass lab fs-record) and later obtained the\n"
+                 "server's long-term key tries to read the recorded message.  It works for RSA\n"
+                 "key transport (exit 0) and not for ephemeral Diffie-Hellman (exit 1).\n",
+        .opts = opts,
+        .example = "  glass lab fs-decrypt --in rsa.session --inkey server.pem\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    return opt_parse(&spec, argc, argv, &rest);
 }
 
 /* See lab_common.h. */
 int lab_fs_decrypt(int argc, char **argv)
 {
-    static const char *const vals[] = {"--in", "--inkey", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab fs-decrypt";
-    if (io_wants_help(argc, argv))
-        return usage_decrypt();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, rc = 1;
-    const char *in = lab_opt(argc, argv, "--in", &bad), *inkey = lab_opt(argc, argv, "--inkey", &bad);
-    if (bad)
-        return 1;
+    struct fs_decrypt_args a;
+    int st = parse_fs_decrypt(argc, argv, &a);
+    if (st != OPT_RUN)
+        return st;
+    const char *in = a.in;
+    const char *inkey = a.inkey;
+    int rc = 1;
     if (in == NULL || inkey == NULL)
         return io_error(cmd, "needs --in and --inkey (see --help)");
     uint8_t *text = NULL, *keyfile = NULL, *cr = NULL, *sr = NULL, *enc = NULL, *record = NULL;

@@ -15,6 +15,7 @@
  * CT: not relevant (attack demonstration).
  */
 #include "classroom/lab_common.h"
+#include "io/opt.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -214,42 +215,109 @@ static void on_event(tamper *t, glass_engine *self, const glass_event *ev, int c
     }
 }
 
-static int usage(void)
+/* --flip REC:BYTE[:MASK], --replay REC or --drop REC into t.  0, or 1
+ * after saying what was wrong. */
+static int parse_attack(const char *cmd, const char *tf, const char *tr, const char *td,
+                        tamper *t)
 {
-    printf("usage: glass lab tamper [--seed N] [--flip REC:BYTE[:MASK] | --replay REC | --drop REC]\n\n"
-           "Runs a mutually authenticated glass connection between two real engines in\n"
-           "this process (two chat messages, two replies, the close) with an attacker on\n"
-           "the wire, and lists every record as it crosses (#1, #2, ...).  The attacker:\n"
-           "  --flip REC:BYTE[:MASK]  XORs byte BYTE of record REC with MASK (default 01)\n"
-           "  --replay REC            delivers record REC twice\n"
-           "  --drop REC              never delivers record REC\n"
-           "  --seed N                same keys and bytes on every run (default 1)\n"
-           "With no attack the connection completes (exit 0); otherwise the output shows\n"
-           "which side notices, and the alert it sends (exit 1 when the connection fails).\n\n"
-           "examples:\n"
-           "  glass lab tamper                      list the records of a clean run\n"
-           "  glass lab tamper --flip 4:300         change the server's DH value\n"
-           "  glass lab tamper --replay 14          replay the first chat record\n");
+    if (tf != NULL) {
+        unsigned long rec = 0, byte = 0, mask = 1;
+        char extra;
+        int got = sscanf(tf, "%lu:%lu:%lx%c", &rec, &byte, &mask, &extra);
+        if ((got != 2 && got != 3) || rec == 0 || mask == 0 || mask > 0xff)
+            return io_error(cmd, "--flip wants REC:BYTE or REC:BYTE:MASK (MASK hex 01..ff)");
+        t->op = OP_FLIP;
+        t->record = rec;
+        t->byte = byte;
+        t->mask = (unsigned)mask;
+    } else if (tr != NULL || td != NULL) {
+        if (io_uint_arg(cmd, tr != NULL ? "--replay" : "--drop", tr != NULL ? tr : td, 1, 1000,
+                         &t->record))
+            return 1;
+        t->op = tr != NULL ? OP_REPLAY : OP_DROP;
+    }
     return 0;
+}
+
+/* The two engines back to back with the attacker between them: each
+ * flight crosses (and is attacked), then each side's events are taken,
+ * until nothing moves (bounded: 200 rounds). */
+static void run_attack(tamper *t, glass_engine *c, glass_engine *s, dir_trace *dtc,
+                       dir_trace *dts)
+{
+    for (int round = 0; round < 200; round++) {
+        int moved = 0;
+        glass_event ev;
+        moved |= cross(t, c, s, 1, dtc);
+        while (glass_engine_next_event(s, &ev)) {
+            on_event(t, s, &ev, 0);
+            moved = 1;
+        }
+        while (glass_engine_next_event(c, &ev)) {
+            on_event(t, c, &ev, 1);
+            moved = 1;
+        }
+        moved |= cross(t, s, c, 0, dts);
+        while (glass_engine_next_event(c, &ev)) {
+            on_event(t, c, &ev, 1);
+            moved = 1;
+        }
+        while (glass_engine_next_event(s, &ev)) {
+            on_event(t, s, &ev, 0);
+            moved = 1;
+        }
+        if (!moved)
+            break;
+    }
+}
+
+struct tamper_args {
+    const char *ts, *tf, *tr, *td;
+};
+
+/* The options of `glass lab tamper`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_tamper(int argc, char **argv, struct tamper_args *a)
+{
+    memset(a, 0, sizeof *a);
+    const opt opts[] = {
+        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run (default 1)", &a->ts),
+        OPTION_STRING("--flip", NULL, "REC:BYTE[:MASK]",
+                      "XOR byte BYTE of record REC with MASK (default 01)", &a->tf),
+        OPTION_STRING("--replay", NULL, "REC", "deliver record REC twice", &a->tr),
+        OPTION_STRING("--drop", NULL, "REC", "never deliver record REC", &a->td),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab tamper",
+        .synopsis = "[--seed N] [--flip REC:BYTE[:MASK] | --replay REC | --drop REC]",
+        .about = "Runs a mutually authenticated glass connection between two real engines in\n"
+                 "this process (two chat messages, two replies, the close) with an attacker on\n"
+                 "the wire, and lists every record as it crosses (#1, #2, ...).  The attacker:\n"
+                 "With no attack the connection completes (exit 0); otherwise the output shows\n"
+                 "which side notices, and the alert it sends (exit 1 when the connection fails).\n",
+        .opts = opts,
+        .example = "  glass lab tamper                      list the records of a clean run\n"
+                   "  glass lab tamper --flip 4:300         change the server's DH value\n"
+                   "  glass lab tamper --replay 14          replay the first chat record\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    return opt_parse(&spec, argc, argv, &rest);
 }
 
 /* See lab_common.h. */
 int lab_tamper(int argc, char **argv)
 {
-    static const char *const vals[] = {"--seed", "--flip", "--replay", "--drop", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab tamper";
-    if (io_wants_help(argc, argv))
-        return usage();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0;
-    const char *ts = lab_opt(argc, argv, "--seed", &bad);
-    const char *tf = lab_opt(argc, argv, "--flip", &bad);
-    const char *tr = lab_opt(argc, argv, "--replay", &bad);
-    const char *td = lab_opt(argc, argv, "--drop", &bad);
-    if (bad)
-        return 1;
+    struct tamper_args a;
+    int st = parse_tamper(argc, argv, &a);
+    if (st != OPT_RUN)
+        return st;
+    const char *ts = a.ts;
+    const char *tf = a.tf;
+    const char *tr = a.tr;
+    const char *td = a.td;
     if ((tf != NULL) + (tr != NULL) + (td != NULL) > 1)
         return io_error(cmd, "one attack at a time: --flip, --replay or --drop");
     tamper t;
@@ -258,22 +326,8 @@ int lab_tamper(int argc, char **argv)
     unsigned long seed = 1;
     if (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
         return 1;
-    if (tf != NULL) {
-        unsigned long rec = 0, byte = 0, mask = 1;
-        char extra;
-        int got = sscanf(tf, "%lu:%lu:%lx%c", &rec, &byte, &mask, &extra);
-        if ((got != 2 && got != 3) || rec == 0 || mask == 0 || mask > 0xff)
-            return io_error(cmd, "--flip wants REC:BYTE or REC:BYTE:MASK (MASK hex 01..ff)");
-        t.op = OP_FLIP;
-        t.record = rec;
-        t.byte = byte;
-        t.mask = (unsigned)mask;
-    } else if (tr != NULL || td != NULL) {
-        if (io_uint_arg(cmd, tr != NULL ? "--replay" : "--drop", tr != NULL ? tr : td, 1, 1000,
-                         &t.record))
-            return 1;
-        t.op = tr != NULL ? OP_REPLAY : OP_DROP;
-    }
+    if (parse_attack(cmd, tf, tr, td, &t) != 0)
+        return 1;
 
     glass_random_seed(seed);
     FILE *quiet = fopen("/dev/null", "w");
@@ -339,30 +393,7 @@ int lab_tamper(int argc, char **argv)
     }
     if (t.op != OP_NONE)
         io_insecure_banner("an attacker modifies the records between the two engines");
-    for (int round = 0; round < 200; round++) {
-        int moved = 0;
-        glass_event ev;
-        moved |= cross(&t, c, s, 1, &dtc);
-        while (glass_engine_next_event(s, &ev)) {
-            on_event(&t, s, &ev, 0);
-            moved = 1;
-        }
-        while (glass_engine_next_event(c, &ev)) {
-            on_event(&t, c, &ev, 1);
-            moved = 1;
-        }
-        moved |= cross(&t, s, c, 0, &dts);
-        while (glass_engine_next_event(c, &ev)) {
-            on_event(&t, c, &ev, 1);
-            moved = 1;
-        }
-        while (glass_engine_next_event(s, &ev)) {
-            on_event(&t, s, &ev, 0);
-            moved = 1;
-        }
-        if (!moved)
-            break;
-    }
+    run_attack(&t, c, s, &dtc, &dts);
     int clean = !t.failed && glass_engine_error(c) == GLASS_OK &&
                 glass_engine_error(s) == GLASS_OK && t.delivered == 2 && t.replies == 2;
     if (clean)

@@ -346,7 +346,8 @@ static void derive_master_secret(derive_ctx *dc)
     wk_derivation *d = &dc->d;
     const uint8_t *b = dc->b;
     size_t len = dc->len;
-    derived *pms = walk_find_derived(w, "pre_master_secret"), *sh = walk_find_derived(w, "session_hash");
+    derived *pms = walk_find_derived(w, "pre_master_secret");
+    derived *sh = walk_find_derived(w, "session_hash");
     d->cite = "RFC 7627 §4 (extended master secret)";
     d->function = "PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]";
     if (pms != NULL && sh != NULL) {
@@ -417,8 +418,8 @@ static void derive_slice(derive_ctx *dc)
             size_t cap = strlen(w->key_block_cmd) + 64;
             dc->cmd = malloc(cap);
             if (dc->cmd != NULL)
-                snprintf(dc->cmd, cap, "%s | tr -d ':\\n' | tr A-F a-f | cut -c%zu-%zu", w->key_block_cmd,
-                         2 * off + 1, 2 * (off + len));
+                snprintf(dc->cmd, cap, "%s | tr -d ':\\n' | tr A-F a-f | cut -c%zu-%zu",
+                         w->key_block_cmd, 2 * off + 1, 2 * (off + len));
             d->command = dc->cmd;
         }
     }

@@ -113,6 +113,103 @@ static int show(wk_out *o, const char *side, const char *name, const char *cite,
 
 /* ---- RSA ------------------------------------------------------------------------ */
 
+/* n, dP, dQ and qInv of a fresh key, each recomputed from p, q and d
+ * (RFC 8017 §3.2).  Returns 1 if a recomputation differs. */
+static int show_rsa_key(wk_out *o, const rsa_private_key *k)
+{
+    wk_input in[2];
+    size_t lp = 0, lq = 0;
+    int bad = 0;
+    mpz_t re, t;
+    mpz_inits(re, t, NULL);
+    uint8_t *pb = mpz_bytes(k->p, 0, &lp), *qb = mpz_bytes(k->q, 0, &lq);
+    in[0] = (wk_input){"p", pb, lp, NULL};
+    in[1] = (wk_input){"q", qb, lq, NULL};
+    mpz_mul(re, k->p, k->q);
+    bad |= show(o, "signer", "n", "RFC 8017 §3.1", "p * q", "the public modulus", k->n, k->k,
+                re, "mpz_mul(p, q)", NULL, in, 2);
+    mpz_sub_ui(t, k->p, 1);
+    mpz_mod(re, k->d, t);
+    bad |= show(o, "signer", "dP", "RFC 8017 §3.2", "d mod (p-1)", NULL, k->dP, 0, re,
+                "mpz_mod(d, p-1)", NULL, in, 1);
+    mpz_sub_ui(t, k->q, 1);
+    mpz_mod(re, k->d, t);
+    bad |= show(o, "signer", "dQ", "RFC 8017 §3.2", "d mod (q-1)", NULL, k->dQ, 0, re,
+                "mpz_mod(d, q-1)", NULL, in + 1, 1);
+    mpz_invert(re, k->q, k->p);
+    bad |= show(o, "signer", "qInv", "RFC 8017 §3.2", "q^-1 mod p", NULL, k->qInv, 0, re,
+                "mpz_invert(q, p)", NULL, in, 2);
+    free(pb);
+    free(qb);
+    mpz_clears(re, t, NULL);
+    return bad;
+}
+
+/* The private operation as rsa/rsa.c ran it, from its trace events
+ * (steps: blinding, m1, m2, h, s, check), each recomputed here (RFC 8017
+ * §5.1.2 2.b, §5.2.2).  Returns 1 if a recomputation differs. */
+static int show_rsa_private_op(wk_out *o, const rsa_private_key *k, const mpz_t m,
+                               const captured *const steps[6])
+{
+    const captured *cA = steps[0], *c1 = steps[1], *c2 = steps[2], *ch = steps[3],
+                   *cs = steps[4], *cc = steps[5];
+    size_t kb = k->k;
+    int bad = 0;
+    mpz_t re, t, s;
+    mpz_inits(re, t, s, NULL);
+    mpz_t A, mb, v1, v2, vh;
+    mpz_inits(A, mb, v1, v2, vh, NULL);
+    mpz_import(A, cA->len, 1, 1, 1, 0, cA->b);
+    show(o, "signer", "r^e mod n", "blinding (Kocher 1996)", "r^e mod n for a fresh random r",
+         cA->explain, A, kb, NULL, NULL, NULL, NULL, 0);
+    mpz_mul(mb, m, A);
+    mpz_mod(mb, mb, k->n);
+    mpz_mod(re, mb, k->p);
+    mpz_powm(re, re, k->dP, k->p);
+    mpz_import(v1, c1->len, 1, 1, 1, 0, c1->b);
+    bad |= show(o, "signer", "m1", "RFC 8017 §5.1.2 2.b.i", "(m * r^e)^dP mod p", c1->explain, v1,
+                0, re, "mpz_powm here (the library used mpz_powm_sec)", NULL, NULL, 0);
+    mpz_mod(re, mb, k->q);
+    mpz_powm(re, re, k->dQ, k->q);
+    mpz_import(v2, c2->len, 1, 1, 1, 0, c2->b);
+    bad |= show(o, "signer", "m2", "RFC 8017 §5.1.2 2.b.i", "(m * r^e)^dQ mod q", c2->explain, v2,
+                0, re, "mpz_powm here (the library used mpz_powm_sec)", NULL, NULL, 0);
+    mpz_sub(re, v1, v2);
+    mpz_mul(re, re, k->qInv);
+    mpz_mod(re, re, k->p);
+    mpz_import(vh, ch->len, 1, 1, 1, 0, ch->b);
+    bad |= show(o, "signer", "h", "RFC 8017 §5.1.2 2.b.iii", "(m1 - m2) * qInv mod p",
+                ch->explain, vh, 0, re, "from m1, m2 above", NULL, NULL, 0);
+    mpz_import(s, cs->len, 1, 1, 1, 0, cs->b);
+    mpz_powm(re, m, k->d, k->n);
+    bad |= show(o, "signer", "s", "RFC 8017 §5.1.2 2.b.iv", "(m2 + q * h) * r^-1 mod n", cs->explain,
+                s, kb, re, "the textbook way, m^d mod n with the full d: the same number", NULL,
+                NULL, 0);
+    mpz_import(t, cc->len, 1, 1, 1, 0, cc->b);
+    bad |= show(o, "signer", "s^e mod n", "RFC 8017 §5.2.2 (RSAVP1)", "s^e mod n, must equal m",
+                cc->explain, t, kb, m, "compared with m = EM", NULL, NULL, 0);
+    mpz_clears(A, mb, v1, v2, vh, NULL);
+    mpz_clears(re, t, s, NULL);
+    return bad;
+}
+
+/* H = SHA-256(M), the digest the signature covers (FIPS 180-4). */
+static void show_hash(wk_out *o, const char *M, const uint8_t H[32])
+{
+    wk_derivation d;
+    memset(&d, 0, sizeof d);
+    d.side = "signer";
+    d.name = "H";
+    d.cite = "FIPS 180-4";
+    d.function = "SHA-256(M)";
+    d.inputs[0] = (wk_input){"M", NULL, 0, M};
+    d.n_inputs = 1;
+    d.result = H;
+    d.result_len = 32;
+    d.command = "printf 'glass walkthrough: sign me' | glass sha256";
+    wk_derive(o, &d);
+}
+
 /* See walk_session.h. */
 int walk_primitive_rsa(wk_out *o)
 {
@@ -128,11 +225,11 @@ int walk_primitive_rsa(wk_out *o)
     rsa_public_key pub;
     rsa_private_init(&key);
     rsa_public_init(&pub);
-    mpz_t m, re, t, s;
-    mpz_inits(m, re, t, s, NULL);
+    mpz_t m, re;
+    mpz_inits(m, re, NULL);
     uint8_t *sig = NULL, *EM = NULL;
     wk_input in[WK_MAX_INPUTS];
-    size_t kb = 0, lp = 0, lq = 0;
+    size_t kb = 0;
 
     wk_section(o, "The key (RFC 8017 §3.2)",
                "A 2048-bit key from rsa_generate (FIPS 186-5 §A.1.3). The private key is kept in "
@@ -143,25 +240,7 @@ int walk_primitive_rsa(wk_out *o)
         bad = 1;
         goto cleanup;
     }
-    uint8_t *pb = mpz_bytes(key.p, 0, &lp), *qb = mpz_bytes(key.q, 0, &lq);
-    in[0] = (wk_input){"p", pb, lp, NULL};
-    in[1] = (wk_input){"q", qb, lq, NULL};
-    mpz_mul(re, key.p, key.q);
-    bad |= show(o, "signer", "n", "RFC 8017 §3.1", "p * q", "the public modulus", key.n, key.k,
-                re, "mpz_mul(p, q)", NULL, in, 2);
-    mpz_sub_ui(t, key.p, 1);
-    mpz_mod(re, key.d, t);
-    bad |= show(o, "signer", "dP", "RFC 8017 §3.2", "d mod (p-1)", NULL, key.dP, 0, re,
-                "mpz_mod(d, p-1)", NULL, in, 1);
-    mpz_sub_ui(t, key.q, 1);
-    mpz_mod(re, key.d, t);
-    bad |= show(o, "signer", "dQ", "RFC 8017 §3.2", "d mod (q-1)", NULL, key.dQ, 0, re,
-                "mpz_mod(d, q-1)", NULL, in + 1, 1);
-    mpz_invert(re, key.q, key.p);
-    bad |= show(o, "signer", "qInv", "RFC 8017 §3.2", "q^-1 mod p", NULL, key.qInv, 0, re,
-                "mpz_invert(q, p)", NULL, in, 2);
-    free(pb);
-    free(qb);
+    bad |= show_rsa_key(o, &key);
     kb = key.k;
 
     /* The hash and the encoding. */
@@ -170,20 +249,7 @@ int walk_primitive_rsa(wk_out *o)
                "the SHA-256 of the message, EM = 00 01 FF..FF 00 || DigestInfo || H.");
     uint8_t H[32];
     sha256(M, sizeof M - 1, H);
-    {
-        wk_derivation d;
-        memset(&d, 0, sizeof d);
-        d.side = "signer";
-        d.name = "H";
-        d.cite = "FIPS 180-4";
-        d.function = "SHA-256(M)";
-        d.inputs[0] = (wk_input){"M", NULL, 0, M};
-        d.n_inputs = 1;
-        d.result = H;
-        d.result_len = 32;
-        d.command = "printf 'glass walkthrough: sign me' | glass sha256";
-        wk_derive(o, &d);
-    }
+    show_hash(o, M, H);
     sig = malloc(kb);
     EM = malloc(kb);
     if (sig == NULL || EM == NULL) {
@@ -230,38 +296,8 @@ int walk_primitive_rsa(wk_out *o)
                "Blinding first: the exponentiation works on m * r^e for a random r, so its "
                "timing says nothing about m. Then the two CRT halves modulo p and q, Garner's "
                "recombination, the unblinding by r^-1, and a check before anything leaves.");
-    mpz_t A, mb, v1, v2, vh;
-    mpz_inits(A, mb, v1, v2, vh, NULL);
-    mpz_import(A, cA->len, 1, 1, 1, 0, cA->b);
-    show(o, "signer", "r^e mod n", "blinding (Kocher 1996)", "r^e mod n for a fresh random r",
-         cA->explain, A, kb, NULL, NULL, NULL, NULL, 0);
-    mpz_mul(mb, m, A);
-    mpz_mod(mb, mb, key.n);
-    mpz_mod(re, mb, key.p);
-    mpz_powm(re, re, key.dP, key.p);
-    mpz_import(v1, c1->len, 1, 1, 1, 0, c1->b);
-    bad |= show(o, "signer", "m1", "RFC 8017 §5.1.2 2.b.i", "(m * r^e)^dP mod p", c1->explain, v1,
-                0, re, "mpz_powm here (the library used mpz_powm_sec)", NULL, NULL, 0);
-    mpz_mod(re, mb, key.q);
-    mpz_powm(re, re, key.dQ, key.q);
-    mpz_import(v2, c2->len, 1, 1, 1, 0, c2->b);
-    bad |= show(o, "signer", "m2", "RFC 8017 §5.1.2 2.b.ii", "(m * r^e)^dQ mod q", c2->explain, v2,
-                0, re, "mpz_powm here (the library used mpz_powm_sec)", NULL, NULL, 0);
-    mpz_sub(re, v1, v2);
-    mpz_mul(re, re, key.qInv);
-    mpz_mod(re, re, key.p);
-    mpz_import(vh, ch->len, 1, 1, 1, 0, ch->b);
-    bad |= show(o, "signer", "h", "RFC 8017 §5.1.2 2.b.iii", "(m1 - m2) * qInv mod p",
-                ch->explain, vh, 0, re, "from m1, m2 above", NULL, NULL, 0);
-    mpz_import(s, cs->len, 1, 1, 1, 0, cs->b);
-    mpz_powm(re, m, key.d, key.n);
-    bad |= show(o, "signer", "s", "RFC 8017 §5.1.2 2.b.v", "(m2 + q * h) * r^-1 mod n", cs->explain,
-                s, kb, re, "the textbook way, m^d mod n with the full d: the same number", NULL,
-                NULL, 0);
-    mpz_import(t, cc->len, 1, 1, 1, 0, cc->b);
-    bad |= show(o, "signer", "s^e mod n", "RFC 8017 §5.2.2 (RSAVP1)", "s^e mod n, must equal m",
-                cc->explain, t, kb, m, "compared with m = EM", NULL, NULL, 0);
-    mpz_clears(A, mb, v1, v2, vh, NULL);
+    const captured *steps[6] = {cA, c1, c2, ch, cs, cc};
+    bad |= show_rsa_private_op(o, &key, m, steps);
 
     /* Whoever holds the public key checks it the same way. */
     rsa_public_from_private(&pub, &key);
@@ -279,7 +315,7 @@ cleanup:
     }
     free(sig);
     free(EM);
-    mpz_clears(m, re, t, s, NULL);
+    mpz_clears(m, re, NULL);
     rsa_private_clear(&key);
     rsa_public_clear(&pub);
     return bad ? 1 : 0;

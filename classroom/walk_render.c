@@ -338,6 +338,47 @@ void wk_message_end(wk_out *o)
     }
 }
 
+/* wk_derive in JSON: one "derive" item. */
+static void derive_json(wk_out *o, const wk_derivation *d)
+{
+    FILE *f = o->f;
+    json_item(o, "derive");
+    fputs(", \"side\": ", f);
+    json_str(f, d->side);
+    fputs(", \"name\": ", f);
+    json_str(f, d->name);
+    fputs(", \"cite\": ", f);
+    json_str(f, d->cite);
+    fputs(", \"function\": ", f);
+    json_str(f, d->function);
+    fputs(", \"explain\": ", f);
+    json_str(f, d->explain);
+    fputs(",\n      \"inputs\": [", f);
+    for (size_t i = 0; i < d->n_inputs; i++) {
+        fprintf(f, "%s{\"name\": ", i > 0 ? ", " : "");
+        json_str(f, d->inputs[i].name);
+        if (d->inputs[i].bytes != NULL) {
+            fputs(", \"bytes\": ", f);
+            json_hex(f, d->inputs[i].bytes, d->inputs[i].len);
+        } else {
+            fputs(", \"text\": ", f);
+            json_str(f, d->inputs[i].text);
+        }
+        fputs("}", f);
+    }
+    fputs("],\n      \"result\": ", f);
+    json_hex(f, d->result, d->result_len);
+    fputs(", \"command\": ", f);
+    if (d->command != NULL)
+        json_str(f, d->command);
+    else
+        fputs("null", f);
+    fprintf(f, ", \"check\": %s, \"check_how\": ",
+            d->check > 0 ? "\"equal\"" : d->check < 0 ? "\"different\"" : "null");
+    json_str(f, d->check_how);
+    fputs("}", f);
+}
+
 /* See walk_render.h. */
 void wk_derive(wk_out *o, const wk_derivation *d)
 {
@@ -383,41 +424,7 @@ void wk_derive(wk_out *o, const wk_derivation *d)
         break;
     }
     case WK_JSON:
-        json_item(o, "derive");
-        fputs(", \"side\": ", f);
-        json_str(f, d->side);
-        fputs(", \"name\": ", f);
-        json_str(f, d->name);
-        fputs(", \"cite\": ", f);
-        json_str(f, d->cite);
-        fputs(", \"function\": ", f);
-        json_str(f, d->function);
-        fputs(", \"explain\": ", f);
-        json_str(f, d->explain);
-        fputs(",\n      \"inputs\": [", f);
-        for (size_t i = 0; i < d->n_inputs; i++) {
-            fprintf(f, "%s{\"name\": ", i > 0 ? ", " : "");
-            json_str(f, d->inputs[i].name);
-            if (d->inputs[i].bytes != NULL) {
-                fputs(", \"bytes\": ", f);
-                json_hex(f, d->inputs[i].bytes, d->inputs[i].len);
-            } else {
-                fputs(", \"text\": ", f);
-                json_str(f, d->inputs[i].text);
-            }
-            fputs("}", f);
-        }
-        fputs("],\n      \"result\": ", f);
-        json_hex(f, d->result, d->result_len);
-        fputs(", \"command\": ", f);
-        if (d->command != NULL)
-            json_str(f, d->command);
-        else
-            fputs("null", f);
-        fprintf(f, ", \"check\": %s, \"check_how\": ",
-                d->check > 0 ? "\"equal\"" : d->check < 0 ? "\"different\"" : "null");
-        json_str(f, d->check_how);
-        fputs("}", f);
+        derive_json(o, d);
         break;
     case WK_HTML:
         fprintf(f, "<details class=\"derive %s\"><summary>", d->side);

@@ -23,7 +23,8 @@ void server_send_app(server *s, conn *to, const uint8_t *msg, size_t len)
     /* A client that does not read is not allowed to make us hold its mail
      * for ever: past the bound it is dropped. */
     if (server_conn_pending(to) > SERVER_MAX_PENDING_OUT) {
-        server_log(s, to, "dropped: %zu bytes waiting, the client is not reading", server_conn_pending(to));
+        server_log(s, to, "dropped: %zu bytes waiting, the client is not reading",
+                   server_conn_pending(to));
         to->dead = 1;
         return;
     }
