@@ -9,6 +9,9 @@
 #   make demo       the main job on a built-in default
 #   make bench      glasstls beside OpenSSL (and BearSSL's constant-time code), as ratios
 #   make ctgrind    constant time checked by machine (valgrind memcheck)
+#   make stress     the server's load run for 60 s (make test runs it for 20 s)
+#   make fuzz       every libFuzzer harness for FUZZ_SECONDS (clang; .ci/run: 30 s each)
+#   make fuzz-long  every harness for 10^7 executions (hours: not for CI)
 #   make install PREFIX=/usr/local
 #   make clean
 #
@@ -96,13 +99,18 @@ $(BUILD)/librooms.a: $(ROOM_OBJ)
 
 $(BUILD)/glass: $(APP_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a
 	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a \
-	    $(PKG_LIBS) -lm
+	    $(PKG_LIBS) -lm -pthread
 
 $(BUILD)/glass-tests: $(TEST_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a
 	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/librooms.a $(BUILD)/libglass.a \
-	    $(CUNIT_LIBS) $(PKG_LIBS) -lm
+	    $(CUNIT_LIBS) $(PKG_LIBS) -lm -pthread
 
-test: all $(BUILD)/glass-tests warn-check ctgrind-build
+# The load generator of tests/sh/hard_load.sh (a test tool, not installed).
+$(BUILD)/glass-load: $(BUILD)/obj/tests/load/glass_load.o $(BUILD)/librooms.a $(BUILD)/libglass.a
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/librooms.a $(BUILD)/libglass.a \
+	    $(PKG_LIBS) -lm -pthread
+
+test: all $(BUILD)/glass-tests $(BUILD)/glass-load warn-check ctgrind-build
 	sh scripts/run-tests.sh $(BUILD)
 
 check-size:
@@ -215,8 +223,19 @@ FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build fuzz-long stress
 fuzz-build: $(FUZZ_BINS)
+
+# 10^7 executions per harness, however long that takes (-max_total_time=0
+# is no time limit in libFuzzer).
+FUZZ_RUNS ?= 10000000
+fuzz-long: fuzz-build
+	FUZZ_SECONDS=0 FUZZ_FLAGS="-runs=$(FUZZ_RUNS)" sh scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_ONLY)
+
+# The load run of tests/sh/hard_load.sh for 60 s instead of 20.
+stress: all $(BUILD)/glass-load
+	GLASS=$(CURDIR)/$(BUILD)/glass ROOT=$(CURDIR) BUILD=$(BUILD) LOAD_SECONDS=60 \
+	    sh tests/sh/hard_load.sh
 
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_ONLY)

@@ -25,17 +25,21 @@ int ca_enroll_code_main(int argc, char **argv)
     const char *cmd = "ca enroll-code";
     const char *dir = NULL, *name = NULL;
     unsigned long expires = ENROLL_CODE_DEFAULT_SECONDS;
+    int replace = 0;
     const opt opts[] = {
         OPTION_STRING("--dir", "-dir", "DIR", "the CA directory (made by `glass ca init`)", &dir),
         OPTION_UINT("--expires", "SECONDS", "lifetime of the code", &expires, 1,
                     ENROLL_CODE_MAX_SECONDS),
         OPTION_UINT("-expires", "SECONDS", "the same as --expires", &expires, 1,
                     ENROLL_CODE_MAX_SECONDS),
+        OPTION_FLAG("--replace", "-replace",
+                    "the code may enroll NAME while a valid certificate\n"
+                    "holds it; the old certificate is then revoked", &replace),
         OPTION_END,
     };
     const opt_command spec = {
         .name = cmd,
-        .synopsis = "--dir DIR NAME [--expires SECONDS]",
+        .synopsis = "--dir DIR NAME [--expires SECONDS] [--replace]",
         .about = "Prints a one-time enrollment code for the client NAME of the CA in DIR.\n"
                  "Only its SHA-256 is kept (in DIR/" ENROLL_FILE "); it can be used once, by\n"
                  "NAME only, until it expires.\n",
@@ -61,7 +65,8 @@ int ca_enroll_code_main(int argc, char **argv)
         return app_error(cmd, "bad name '%s': use 1 to %d of A-Z a-z 0-9 . _ -", name,
                          ENROLL_NAME_MAX);
     char code[ENROLL_CODE_STR_MAX];
-    glass_err err = enroll_code_create(dir, name, (int64_t)time(NULL), (uint32_t)expires, code);
+    glass_err err = enroll_code_create_ex(dir, name, (int64_t)time(NULL), (uint32_t)expires,
+                                         replace ? ENROLL_REPLACE : 0u, code);
     if (err != GLASS_OK)
         return app_error(cmd, "%s: %s", dir, glass_strerror(err));
     printf("%s\n", code);

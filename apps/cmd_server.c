@@ -30,8 +30,20 @@ static int run(int argc, char **argv)
                       "when it exists; otherwise none)", &o.www),
         OPTION_FLAG("--trace", "-trace", "print every handshake step with its bytes", &o.trace),
         OPTION_FLAG("--verbose", "-verbose",
-                    "print group, suite, key sizes and peer subject", &o.verbose),
+                    "a log line for every message, connection and refusal;\n"
+                    "group, suite, key sizes and peer subject", &o.verbose),
         OPTION_UINT("--max-clients", "N", "connections at once", &o.max_clients, 1, 100000),
+        OPTION_UINT("--max-per-address", "N",
+                    "connections at once from one address (default 500)", &o.max_per_addr,
+                    1, 100000),
+        OPTION_UINT("--max-handshakes-per-address", "N",
+                    "handshakes in progress from one address (default 64;\n"
+                    "past it the oldest, if 2 s old, is closed, else the\n"
+                    "newcomer); 4 times as many may wait for a ClientHello\n"
+                    "(past that the oldest waiting is closed)", &o.max_hs_per_addr, 1, 100000),
+        OPTION_UINT("--max-unauthenticated", "N",
+                    "handshakes in progress in all (default a quarter of\n"
+                    "--max-clients, at most 128)", &o.max_unauth, 1, 100000),
         OPTION_UINT("--handshake-timeout", "S", "seconds a client has to finish the handshake",
                     &o.hs_timeout, 1, 3600),
         OPTION_UINT("--idle-timeout", "S", "seconds of silence before a close", &o.idle_timeout,
@@ -42,7 +54,9 @@ static int run(int argc, char **argv)
         .name = "server",
         .synopsis = "--dir DIR -pass SRC [--port N] [--bind ADDR] [--www WWW]\n"
                     "                    [--trace] [--verbose] [--max-clients N]\n"
-                    "                    [--handshake-timeout S] [--idle-timeout S]",
+                    "                    [--handshake-timeout S] [--idle-timeout S]\n"
+                    "                    [--max-per-address N] [--max-handshakes-per-address N]\n"
+                    "                    [--max-unauthenticated N]",
         .about = "Runs the glass relay: clients enroll with a one-time code (the CA in DIR\n"
                  "signs their key), then connect with mutual authentication and send each\n"
                  "other messages through the server.  DIR is a CA made by `glass ca init`;\n"
@@ -50,7 +64,8 @@ static int run(int argc, char **argv)
                  "DIR/server.pem, issued from the CA on first start.  Clients may also\n"
                  "fetch the files under WWW with HTTP/1.1 GET (at most 1 MiB each; no path\n"
                  "may lead outside WWW) and keep up to 64 keys of their own in a key-value\n"
-                 "store, saved in DIR/kv/NAME.txt.  SIGINT or SIGTERM closes every session\n"
+                 "store, kept in DIR/kv/NAME.SERIAL.log (one per certificate, append-only).\n"
+                 "SIGINT or SIGTERM closes every session\n"
                  "with close_notify and exits 0.\n",
         .opts = opts,
         .example = "  glass ca init --dir myca -subj /CN=Class-CA -pass pass:secret\n"

@@ -93,15 +93,44 @@ typedef struct enroll_entry {
     int64_t used_at;
     uint8_t hash[SHA256_DIGEST_LEN];
     char name[ENROLL_NAME_MAX + 1];
+    unsigned flags;                      /* ENROLL_REPLACE */
+    int has_key;                         /* a used code: the key it was used for */
+    uint8_t key_hash[SHA256_DIGEST_LEN];
+    char serial[2 * ENROLL_SERIAL_MAX + 1];  /* and the certificate issued ("" not yet) */
 } enroll_entry;
 
-/* Parses one line "S\tEXPIRES\tUSED_AT\tHASH\tNAME".  Returns 0 on success. */
-static int parse_line(const char *line, enroll_entry *e)
+/* Parses the optional columns after the name: "FLAGS KEYHASH SERIAL", each
+ * "-" when empty.  Returns 0 on success. */
+static int parse_extra(const char *p, enroll_entry *e)
+{
+    char flags[16], key[2 * SHA256_DIGEST_LEN + 2], serial[2 * ENROLL_SERIAL_MAX + 2];
+    size_t klen = 0;
+    if (sscanf(p, "%15[a-z-]\t%65[0-9a-f-]\t%41[0-9A-F-]", flags, key, serial) != 3)
+        return -1;
+    if (strcmp(flags, "replace") == 0)
+        e->flags |= ENROLL_REPLACE;
+    else if (strcmp(flags, "-") != 0)
+        return -1;
+    if (strcmp(key, "-") != 0) {
+        if (strlen(key) != 2 * SHA256_DIGEST_LEN ||
+            glass_hex_decode(e->key_hash, sizeof e->key_hash, &klen, key) != GLASS_OK)
+            return -1;
+        e->has_key = 1;
+    }
+    if (strcmp(serial, "-") != 0)
+        strcpy(e->serial, serial);
+    return 0;
+}
+
+/* Parses one line "S\tEXPIRES\tUSED_AT\tHASH\tNAME[\tFLAGS\tKEYHASH\tSERIAL]".
+ * Returns 0 on success. */
+static int parse_line(char *line, enroll_entry *e)
 {
     char hex[2 * SHA256_DIGEST_LEN + 2];
     long long expires = 0, used = 0;
     char status = 0;
     int consumed = 0;
+    memset(e, 0, sizeof *e);
     if (sscanf(line, "%c\t%lld\t%lld\t%65[0-9a-f]\t%n", &status, &expires, &used, hex,
                &consumed) != 4 || consumed <= 0)
         return -1;
@@ -111,7 +140,13 @@ static int parse_line(const char *line, enroll_entry *e)
     if (strlen(hex) != 2 * SHA256_DIGEST_LEN ||
         glass_hex_decode(e->hash, sizeof e->hash, &hlen, hex) != GLASS_OK)
         return -1;
-    const char *name = line + consumed;
+    char *name = line + consumed;
+    char *tab = strchr(name, '\t');
+    if (tab != NULL) {
+        *tab = '\0';
+        if (parse_extra(tab + 1, e) != 0)
+            return -1;
+    }
     if (!enroll_name_valid(name))
         return -1;
     e->status = status;
@@ -165,19 +200,25 @@ cleanup:
 
 static glass_err save_entries(const char *path, const enroll_entry *v, size_t n)
 {
-    /* Each line: 1 + 1 + 20 + 1 + 20 + 1 + 64 + 1 + 64 + 1 < 200 bytes. */
-    size_t cap = 128 + n * 200;
+    /* Each line: 1 + 1 + 20 + 1 + 20 + 1 + 64 + 1 + 64 + 1, then
+     * 8 + 1 + 64 + 1 + 40 + 1: under 300 bytes. */
+    size_t cap = 128 + n * 300;
     char *buf = malloc(cap);
     if (buf == NULL)
         return GLASS_ERR_NOMEM;
     size_t len = (size_t)snprintf(buf, cap,
-                                  "# glass enrollment codes: status expires used_at sha256(code) name\n");
+                                  "# glass enrollment codes: status expires used_at sha256(code) name"
+                                  " flags sha256(key) serial\n");
     for (size_t i = 0; i < n; i++) {
         char hex[2 * SHA256_DIGEST_LEN + 1];
+        char key[2 * SHA256_DIGEST_LEN + 1] = "-";
         glass_hex_encode(hex, sizeof hex, v[i].hash, sizeof v[i].hash);
-        len += (size_t)snprintf(buf + len, cap - len, "%c\t%lld\t%lld\t%s\t%s\n", v[i].status,
-                                (long long)v[i].expires, (long long)v[i].used_at, hex,
-                                v[i].name);
+        if (v[i].has_key)
+            glass_hex_encode(key, sizeof key, v[i].key_hash, sizeof v[i].key_hash);
+        len += (size_t)snprintf(buf + len, cap - len, "%c\t%lld\t%lld\t%s\t%s\t%s\t%s\t%s\n",
+                                v[i].status, (long long)v[i].expires, (long long)v[i].used_at,
+                                hex, v[i].name, (v[i].flags & ENROLL_REPLACE) ? "replace" : "-",
+                                key, v[i].serial[0] ? v[i].serial : "-");
     }
     glass_err err = glass_write_file_atomic(path, (const uint8_t *)buf, len, 0600);
     free(buf);
@@ -234,11 +275,12 @@ static glass_err store_path(const char *dir, char *path, size_t cap)
     return GLASS_OK;
 }
 
-/* ---- create and redeem ------------------------------------------------------ */
+/* ---- create, check, claim, record ----------------------------------------- */
 
 /* See enroll.h. */
-glass_err enroll_code_create(const char *dir, const char *name, int64_t now,
-                             uint32_t seconds, char code[ENROLL_CODE_STR_MAX])
+glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
+                                uint32_t seconds, unsigned flags,
+                                char code[ENROLL_CODE_STR_MAX])
 {
     char path[PATH_MAX_LEN];
     uint8_t rnd[ENROLL_CODE_CHARS];
@@ -248,7 +290,7 @@ glass_err enroll_code_create(const char *dir, const char *name, int64_t now,
     int lock = -1;
     glass_err err;
     if (dir == NULL || code == NULL || !enroll_name_valid(name) ||
-        seconds > ENROLL_CODE_MAX_SECONDS)
+        seconds > ENROLL_CODE_MAX_SECONDS || (flags & ~(unsigned)ENROLL_REPLACE) != 0)
         return GLASS_ERR_ARG;
     if (seconds == 0)
         seconds = ENROLL_CODE_DEFAULT_SECONDS;
@@ -265,7 +307,8 @@ glass_err enroll_code_create(const char *dir, const char *name, int64_t now,
         norm[i] = b32[rnd[i] & 31u];
     norm[ENROLL_CODE_CHARS] = '\0';
 
-    /* 2. Under the lock, append (status U, expiry, SHA-256 of the code, name). */
+    /* 2. Under the lock, append (status U, expiry, SHA-256 of the code, name,
+     *    flags). */
     err = lock_store(dir, &lock);
     if (err != GLASS_OK)
         goto cleanup;
@@ -281,7 +324,7 @@ glass_err enroll_code_create(const char *dir, const char *name, int64_t now,
     memset(&v[n], 0, sizeof v[n]);
     v[n].status = 'U';
     v[n].expires = now + (int64_t)seconds;
-    v[n].used_at = 0;
+    v[n].flags = flags;
     code_hash(norm, v[n].hash);
     strcpy(v[n].name, name);
     err = save_entries(path, v, n + 1);
@@ -306,84 +349,179 @@ cleanup:
 }
 
 /* See enroll.h. */
-glass_err enroll_code_redeem(const char *dir, const char *name, const char *code,
-                             int64_t now, const char **why)
+glass_err enroll_code_create(const char *dir, const char *name, int64_t now,
+                             uint32_t seconds, char code[ENROLL_CODE_STR_MAX])
 {
-    char path[PATH_MAX_LEN];
-    char norm[ENROLL_CODE_CHARS + 1];
+    return enroll_code_create_ex(dir, name, now, seconds, 0, code);
+}
+
+/* The steps every use of a code shares: the store loaded (under the lock
+ * when `locked`), the entry whose hash matches found (every entry compared,
+ * each in constant time), and it must be for this name and unexpired.
+ * On success *v holds the store and *found the entry's index. */
+static glass_err find_code(const char *dir, const char *name, const char *code, int64_t now,
+                           int locked, int *lock, enroll_entry **v, size_t *n, size_t *found,
+                           const char **reason)
+{
+    char path[PATH_MAX_LEN], norm[ENROLL_CODE_CHARS + 1];
     uint8_t h[SHA256_DIGEST_LEN];
-    enroll_entry *v = NULL;
-    size_t n = 0;
-    int lock = -1;
-    const char *reason = "unknown code";
     glass_err err;
-    if (why != NULL)
-        *why = "invalid arguments";
+    *reason = "invalid arguments";
     if (dir == NULL || code == NULL || name == NULL)
         return GLASS_ERR_ARG;
-    err = store_path(dir, path, sizeof path);
-    if (err != GLASS_OK)
+    if ((err = store_path(dir, path, sizeof path)) != GLASS_OK)
         return err;
-
     /* 1. A code that is not 20 Base32 characters cannot be one of ours. */
-    if (!enroll_name_valid(name)) {
-        reason = "invalid name";
-        err = GLASS_ERR_ENROLL_CODE;
-        goto cleanup;
-    }
-    if (!normalise_code(code, norm)) {
-        reason = "malformed code";
-        err = GLASS_ERR_ENROLL_CODE;
-        goto cleanup;
-    }
+    *reason = "invalid name";
+    if (!enroll_name_valid(name))
+        return GLASS_ERR_ENROLL_CODE;
+    *reason = "malformed code";
+    if (!normalise_code(code, norm))
+        return GLASS_ERR_ENROLL_CODE;
     code_hash(norm, h);
+    glass_wipe(norm, sizeof norm);
+    /* 2. The entry whose hash matches. */
+    if (locked && (err = lock_store(dir, lock)) != GLASS_OK) {
+        *reason = "the code store is locked";
+        return err;
+    }
+    if ((err = load_entries(path, v, n)) != GLASS_OK) {
+        *reason = "the code store cannot be read";
+        return err;
+    }
+    *found = *n;
+    for (size_t i = 0; i < *n; i++)
+        if (glass_ct_equal((*v)[i].hash, h, sizeof h) && *found == *n)
+            *found = i;
+    /* 3. For this name, and unexpired. */
+    *reason = "unknown code";
+    if (*found == *n)
+        return GLASS_ERR_ENROLL_CODE;
+    *reason = "code issued for another name";
+    if (strcmp((*v)[*found].name, name) != 0)
+        return GLASS_ERR_ENROLL_CODE;
+    *reason = "code expired";
+    if (now >= (*v)[*found].expires)
+        return GLASS_ERR_ENROLL_CODE;
+    *reason = "ok";
+    return GLASS_OK;
+}
 
-    /* 2. Under the lock, find the entry whose hash matches (every entry is
-     *    compared, each in constant time). */
-    err = lock_store(dir, &lock);
+static void grant_from(const enroll_entry *e, enroll_grant *g)
+{
+    memset(g, 0, sizeof *g);
+    g->replace = (e->flags & ENROLL_REPLACE) != 0;
+    g->used = e->status != 'U';
+    g->has_key = e->has_key;
+    memcpy(g->key_hash, e->key_hash, sizeof g->key_hash);
+    snprintf(g->serial, sizeof g->serial, "%s", e->serial);
+}
+
+/* See enroll.h. */
+glass_err enroll_code_check(const char *dir, const char *name, const char *code, int64_t now,
+                            enroll_grant *g, const char **why)
+{
+    enroll_entry *v = NULL;
+    size_t n = 0, found = 0;
+    const char *reason;
+    int lock = -1;
+    glass_err err = find_code(dir, name, code, now, 0, &lock, &v, &n, &found, &reason);
+    if (err == GLASS_OK) {
+        grant_from(&v[found], g);
+        /* A used code stays good only for the key it was used with. */
+        if (g->used && !g->has_key) {
+            reason = "code already used";
+            err = GLASS_ERR_ENROLL_CODE;
+        }
+    }
+    free(v);
+    if (why != NULL)
+        *why = reason;
+    return err;
+}
+
+/* See enroll.h. */
+glass_err enroll_code_claim(const char *dir, const char *name, const char *code, int64_t now,
+                            const uint8_t key_hash[SHA256_DIGEST_LEN], enroll_grant *g,
+                            const char **why)
+{
+    char path[PATH_MAX_LEN];
+    enroll_entry *v = NULL;
+    size_t n = 0, found = 0;
+    const char *reason;
+    int lock = -1;
+    enroll_grant scratch;
+    if (g == NULL)
+        g = &scratch;
+    glass_err err = find_code(dir, name, code, now, 1, &lock, &v, &n, &found, &reason);
     if (err != GLASS_OK)
         goto cleanup;
-    err = load_entries(path, &v, &n);
-    if (err != GLASS_OK)
-        goto cleanup;
-    size_t found = n;
-    for (size_t i = 0; i < n; i++)
-        if (glass_ct_equal(v[i].hash, h, sizeof h) && found == n)
-            found = i;
-    err = GLASS_ERR_ENROLL_CODE;
-    if (found == n)
-        goto cleanup;
-
-    /* 3. It must be for this name, unused and unexpired. */
-    if (strcmp(v[found].name, name) != 0) {
-        reason = "code issued for another name";
+    enroll_entry *e = &v[found];
+    /* 4. Used before: only by this same key (a lost reply, asked again). */
+    if (e->status != 'U') {
+        if (key_hash == NULL || !e->has_key ||
+            !glass_ct_equal(e->key_hash, key_hash, SHA256_DIGEST_LEN)) {
+            reason = "code already used";
+            err = GLASS_ERR_ENROLL_CODE;
+            goto cleanup;
+        }
+        grant_from(e, g);
+        reason = "accepted again, for the key it was first used with";
         goto cleanup;
     }
-    if (v[found].status != 'U') {
-        reason = "code already used";
-        goto cleanup;
+    /* 5. Mark it used (for this key) and rewrite the file atomically
+     *    before answering: if the write fails, the code is not accepted. */
+    e->status = 'X';
+    e->used_at = now;
+    if (key_hash != NULL) {
+        e->has_key = 1;
+        memcpy(e->key_hash, key_hash, SHA256_DIGEST_LEN);
     }
-    if (now >= v[found].expires) {
-        reason = "code expired";
-        goto cleanup;
-    }
-
-    /* 4. Mark it used and rewrite the file atomically before answering:
-     *    if the write fails, the code is not accepted. */
-    v[found].status = 'X';
-    v[found].used_at = now;
-    err = save_entries(path, v, n);
+    if ((err = store_path(dir, path, sizeof path)) == GLASS_OK)
+        err = save_entries(path, v, n);
     if (err != GLASS_OK) {
         reason = "cannot update the code store";
         goto cleanup;
     }
+    grant_from(e, g);
+    g->used = 0;
     reason = "accepted";
 cleanup:
     if (lock >= 0)
         unlock_store(lock);
     free(v);
-    glass_wipe(norm, sizeof norm);
     if (why != NULL)
         *why = reason;
+    return err;
+}
+
+/* See enroll.h. */
+glass_err enroll_code_redeem(const char *dir, const char *name, const char *code,
+                             int64_t now, const char **why)
+{
+    return enroll_code_claim(dir, name, code, now, NULL, NULL, why);
+}
+
+/* See enroll.h. */
+glass_err enroll_code_record(const char *dir, const char *name, const char *code, int64_t now,
+                             const char *serial)
+{
+    char path[PATH_MAX_LEN];
+    enroll_entry *v = NULL;
+    size_t n = 0, found = 0;
+    const char *reason;
+    int lock = -1;
+    if (serial == NULL || strlen(serial) > 2 * ENROLL_SERIAL_MAX ||
+        strspn(serial, "0123456789ABCDEF") != strlen(serial))
+        return GLASS_ERR_ARG;
+    glass_err err = find_code(dir, name, code, now, 1, &lock, &v, &n, &found, &reason);
+    if (err == GLASS_OK) {
+        strcpy(v[found].serial, serial);
+        if ((err = store_path(dir, path, sizeof path)) == GLASS_OK)
+            err = save_entries(path, v, n);
+    }
+    if (lock >= 0)
+        unlock_store(lock);
+    free(v);
     return err;
 }

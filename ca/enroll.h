@@ -23,7 +23,11 @@
  *         U       1795000000  0     3f9a...           alice
  *
  *     status is U (unused) or X (used); expires and used_at are seconds
- *     since 1970.  Only the SHA-256 of the code is stored, never the code:
+ *     since 1970.  Three more columns follow the name: flags ("replace"
+ *     for a code made with --replace, else "-"), the SHA-256 of the
+ *     SubjectPublicKeyInfo the code was used with, and the serial of the
+ *     certificate issued for it ("-" while there is none).  Files without
+ *     them (older ones) still read.  Only the SHA-256 of the code is stored, never the code:
  *     whoever reads the file cannot enroll with it.  Every change takes the
  *     lock DIR/enroll.lock (an fcntl(2) write lock, waited for at most
  *     ENROLL_LOCK_WAIT_MS) and rewrites the file with
@@ -40,11 +44,17 @@
  *     bound to one name: it cannot enroll anybody else.  A wrong, used,
  *     expired or other-name code all return the same GLASS_ERR_ENROLL_CODE
  *     to the peer; *why tells only the local log which it was.
+ *
+ *     Idempotence: a code is used by one key.  The same code presented
+ *     again with the same key (the client's reply was lost) is accepted
+ *     again within the code's life and leads to the same certificate; with
+ *     any other key it is "already used".
  */
 #ifndef GLASS_CA_ENROLL_H
 #define GLASS_CA_ENROLL_H
 
 #include "common/common.h"
+#include "sha/sha256.h"
 
 #include <stdint.h>
 
@@ -56,6 +66,17 @@
 #define ENROLL_LOCK_WAIT_MS         10000u
 #define ENROLL_FILE                 "enroll.txt"
 #define ENROLL_LOCK_FILE            "enroll.lock"
+#define ENROLL_SERIAL_MAX           20      /* bytes of a certificate serial (RFC 5280 §4.1.2.2) */
+#define ENROLL_REPLACE              1u      /* the code may take a name that is taken */
+
+/* What the store says about a code that is good. */
+typedef struct enroll_grant {
+    int replace;                /* made with --replace */
+    int used;                   /* used before (for the key below) */
+    int has_key;
+    uint8_t key_hash[SHA256_DIGEST_LEN];      /* SHA-256 of the SubjectPublicKeyInfo */
+    char serial[2 * ENROLL_SERIAL_MAX + 1];   /* certificate issued then, hex; "" if none yet */
+} enroll_grant;
 
 /* 1 if name is acceptable as a client name (and so as a certificate CN):
  * 1 to ENROLL_NAME_MAX characters from A-Z a-z 0-9 . _ - , not starting
@@ -69,6 +90,32 @@ int enroll_name_valid(const char *name);
  * ca.pem, GLASS_ERR_CA_LOCK if the lock stays taken. */
 glass_err enroll_code_create(const char *dir, const char *name, int64_t now,
                              uint32_t seconds, char code[ENROLL_CODE_STR_MAX]);
+
+/* As enroll_code_create, with flags (0 or ENROLL_REPLACE). */
+glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
+                                uint32_t seconds, unsigned flags,
+                                char code[ENROLL_CODE_STR_MAX]);
+
+/* Looks a code up without changing anything (no lock: the file is only
+ * ever replaced whole): GLASS_OK if it is for name, unexpired, and either
+ * unused or used with a recorded key (g says which, and its flags).  The
+ * cheap check a server makes before any signature. */
+glass_err enroll_code_check(const char *dir, const char *name, const char *code, int64_t now,
+                            enroll_grant *g, const char **why);
+
+/* Uses code for name and the key whose SubjectPublicKeyInfo hashes to
+ * key_hash (NULL: no key recorded, the code can never be presented
+ * again), under the lock: an unused code is marked used for this key; a
+ * code already used for this same key is accepted again (g->used = 1 and
+ * g->serial the certificate issued then, if recorded).  g may be NULL. */
+glass_err enroll_code_claim(const char *dir, const char *name, const char *code, int64_t now,
+                            const uint8_t key_hash[SHA256_DIGEST_LEN], enroll_grant *g,
+                            const char **why);
+
+/* Records the serial (upper-case hex) of the certificate issued for a
+ * claimed code. */
+glass_err enroll_code_record(const char *dir, const char *name, const char *code, int64_t now,
+                             const char *serial);
 
 /* Redeems code for name at time now: it must be recorded, for this name,
  * unused and unexpired; it is then marked used (atomically, under the lock)

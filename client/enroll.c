@@ -5,6 +5,16 @@
  * CA returns checked and kept with the key.  The steps are numbered in
  * client_enroll.
  *
+ * Nothing is lost on the way.  Before the server is asked anything, the
+ * identity's directory is made (its parent must exist) and proved
+ * writable, and the new key is saved there (key.pem, encrypted, written
+ * atomically): a code is never used up for an identity that cannot be
+ * kept.  The certificate is written last (cert.pem), so a directory with
+ * key.pem and no cert.pem is an enrollment still pending: running the same
+ * command again uses the same key, and the server, which remembers which
+ * key a code was used with, returns the same certificate (a lost reply
+ * costs nothing).
+ *
  * CT: not applicable here; rsa/ and ca/ state theirs.
  */
 #include "client/client_internal.h"
@@ -12,9 +22,11 @@
 #include "ca/enroll.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct enroll_state {
     const client_opts *o;
@@ -60,6 +72,51 @@ static int enroll_handler(client_conn *c, const glass_event *ev, void *arg)
     return 0;
 }
 
+/* Makes the identity's directory (not its parents: a typo in --out should
+ * fail, not grow a tree) and proves it writable with a probe file, before
+ * the server is contacted.  0, or 1 after a message. */
+static int prepare_dir(const char *dir)
+{
+    char probe[CLIENT_PATH_MAX];
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return io_error(CLIENT_CMD, "enroll: cannot create %s: %s (nothing was sent to the "
+                        "server)", dir, strerror(errno));
+    if (io_path_join(probe, sizeof probe, dir, ".enroll-probe") != 0)
+        return io_error(CLIENT_CMD, "enroll: --out: path too long");
+    int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return io_error(CLIENT_CMD, "enroll: cannot write in %s: %s (nothing was sent to the "
+                        "server)", dir, strerror(errno));
+    close(fd);
+    unlink(probe);
+    return 0;
+}
+
+/* The key: the pending one in key_path (an earlier run that got no
+ * certificate), or a new one, saved in dir before anyone is asked.  0, or
+ * 1 after a message. */
+static int enroll_key(const client_opts *o, const char *dir, const char *key_path,
+                      int pending, const char *password, rsa_private_key *key)
+{
+    glass_err err;
+    if (pending) {
+        uint8_t *kp = NULL;
+        size_t kl = 0;
+        err = glass_read_file(key_path, 1u << 20, &kp, &kl);
+        if (err == GLASS_OK)
+            err = key_load_private(kp, kl, password, key);
+        free(kp);
+        if (err != GLASS_OK)
+            return io_error(CLIENT_CMD, "enroll: %s (a pending enrollment's key): %s", key_path,
+                            glass_strerror(err));
+        return 0;
+    }
+    err = rsa_generate(key, 2048, RSA_DEFAULT_E);
+    if (err != GLASS_OK)
+        return io_error(CLIENT_CMD, "enroll: cannot make the key: %s", glass_strerror(err));
+    return client_save_identity(dir, key, password, (uint32_t)o->iter, NULL, 0, NULL, 0);
+}
+
 /* See client/client.h. */
 int client_enroll(const client_opts *o)
 {
@@ -88,12 +145,17 @@ int client_enroll(const client_opts *o)
         return io_error(CLIENT_CMD, "enroll: bad name '%s': use 1 to %d of A-Z a-z 0-9 . _ -",
                         o->name, ENROLL_NAME_MAX);
     const char *dir = o->out != NULL ? o->out : o->name;
-    if (io_path_join(path, sizeof path, dir, "key.pem") != 0)
+    if (io_path_join(path, sizeof path, dir, "cert.pem") != 0)
         return io_error(CLIENT_CMD, "enroll: --out: path too long");
     struct stat sb;
     if (stat(path, &sb) == 0)
         return io_error(CLIENT_CMD, "enroll: %s already exists: refusing to replace an identity",
                         path);
+    if (prepare_dir(dir) != 0)
+        return 1;
+    if (io_path_join(path, sizeof path, dir, "key.pem") != 0)
+        return io_error(CLIENT_CMD, "enroll: --out: path too long");
+    int pending = stat(path, &sb) == 0;
 
     /* 1. The trust anchor: the CA whose certificate the server must show. */
     err = glass_read_file(o->ca, 1u << 20, &ca_pem, &ca_pem_len);
@@ -105,19 +167,22 @@ int client_enroll(const client_opts *o)
     }
     anchors.anchor.der = anchors.anchors[0].der;
     anchors.anchor.len = anchors.anchors[0].der_len;
-    err = io_password_get(o->pass, "Enter a pass phrase for the new key", 1, &password);
+    err = io_password_get(o->pass, pending ? "Enter the pass phrase of the pending key"
+                                           : "Enter a pass phrase for the new key",
+                          !pending, &password);
     if (err != GLASS_OK) {
         io_error(CLIENT_CMD, "enroll: -pass: %s", glass_strerror(err));
         goto cleanup;
     }
 
-    /* 2. Our key and the request for /CN=NAME, signed with it. */
+    /* 2. Our key (new, and saved before anyone is asked; or the pending
+     *    one) and the request for /CN=NAME, signed with it. */
     rsa_private_init(&key);
     key_init = 1;
-    err = rsa_generate(&key, 2048, RSA_DEFAULT_E);
+    if (enroll_key(o, dir, path, pending, password, &key) != 0)
+        goto cleanup;
     snprintf(subject, sizeof subject, "/CN=%s", o->name);
-    if (err == GLASS_OK)
-        err = csr_create(&key, subject, &csr, &csr_len);
+    err = csr_create(&key, subject, &csr, &csr_len);
     if (err != GLASS_OK) {
         io_error(CLIENT_CMD, "enroll: cannot make the key and request: %s",
                  glass_strerror(err));
@@ -149,8 +214,7 @@ int client_enroll(const client_opts *o)
     if (client_check_issued(o->name, st.cert, st.cert_len, &key, anchors.anchors,
                             anchors.n_anchors, serial, sizeof serial) != 0)
         goto cleanup;
-    if (client_save_identity(dir, &key, password, (uint32_t)o->iter, st.cert, st.cert_len,
-                             ca_pem, ca_pem_len) != 0)
+    if (client_save_identity(dir, NULL, NULL, 0, st.cert, st.cert_len, ca_pem, ca_pem_len) != 0)
         goto cleanup;
     printf("enrolled %s: certificate serial %s, identity saved in %s/\n", o->name, serial,
            dir);

@@ -145,18 +145,24 @@ int client_save_identity(const char *dir, const rsa_private_key *key, const char
     uint8_t *key_pem = NULL;
     char *cert_pem = NULL;
     size_t key_len = 0, cert_pem_len = 0;
-    glass_err err;
+    glass_err err = GLASS_OK;
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return io_error(CLIENT_CMD, "enroll: cannot create %s: %s", dir, strerror(errno));
-    err = key_save_private_pem(key, password, iter, &key_pem, &key_len);
-    if (err == GLASS_OK)
+    /* key.pem first, cert.pem last: an identity is whole once cert.pem is
+     * there, and each file is written atomically (temp, fsync, rename).
+     * key == NULL: key.pem was written already (before the server was
+     * asked, client/enroll.c). */
+    if (key != NULL) {
+        err = key_save_private_pem(key, password, iter, &key_pem, &key_len);
+        if (err == GLASS_OK && io_path_join(path, sizeof path, dir, "key.pem") == 0)
+            err = glass_write_file_atomic(path, key_pem, key_len, 0600);
+    }
+    if (err == GLASS_OK && cert != NULL)
         err = pem_encode(PEM_CERTIFICATE, cert, cert_len, &cert_pem, &cert_pem_len);
-    if (err == GLASS_OK && io_path_join(path, sizeof path, dir, "key.pem") == 0)
-        err = glass_write_file_atomic(path, key_pem, key_len, 0600);
-    if (err == GLASS_OK && io_path_join(path, sizeof path, dir, "cert.pem") == 0)
-        err = glass_write_file_atomic(path, (const uint8_t *)cert_pem, cert_pem_len, 0644);
-    if (err == GLASS_OK && io_path_join(path, sizeof path, dir, "ca.pem") == 0)
+    if (err == GLASS_OK && ca_pem != NULL && io_path_join(path, sizeof path, dir, "ca.pem") == 0)
         err = glass_write_file_atomic(path, ca_pem, ca_pem_len, 0644);
+    if (err == GLASS_OK && cert != NULL && io_path_join(path, sizeof path, dir, "cert.pem") == 0)
+        err = glass_write_file_atomic(path, (const uint8_t *)cert_pem, cert_pem_len, 0644);
     if (key_pem != NULL) {
         glass_wipe(key_pem, key_len);
         free(key_pem);

@@ -144,14 +144,102 @@ int http_path_within(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+/* Opens one path component under the directory dirfd, never following a
+ * symbolic link (O_NOFOLLOW) and never waiting (O_NONBLOCK: opening a FIFO
+ * with no writer, or a device, would otherwise block the whole server).
+ * want_dir asks for a directory (O_DIRECTORY).  Returns the descriptor, or
+ * -1 with *status and *why set. */
+static int open_step(int dirfd, const char *name, int want_dir, int *status, const char **why)
+{
+    struct stat st;
+    /* A look before opening, so that a device or FIFO is refused without
+     * even being opened (opening some devices has effects); the fstat on
+     * the opened descriptor below is still what decides. */
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        *status = errno == EACCES ? 403 : 404;
+        *why = errno == EACCES ? "not readable" : "no such page";
+        return -1;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        *status = 403;
+        *why = "a symbolic link is not followed";
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode) && (want_dir || !S_ISREG(st.st_mode))) {
+        *status = want_dir ? 404 : 403;
+        *why = want_dir ? "no such page" : "not a regular file";
+        return -1;
+    }
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY |
+                                 (want_dir ? O_DIRECTORY : 0));
+    if (fd < 0) {
+        /* ELOOP: the name became a symbolic link since the look (a race). */
+        *status = errno == ENOENT || errno == ENOTDIR ? 404 : 403;
+        *why = errno == ELOOP ? "a symbolic link is not followed"
+             : errno == ENOENT || errno == ENOTDIR ? "no such page" : "cannot open the file";
+        return -1;
+    }
+    return fd;
+}
+
+/* Walks path ("/a/b/c", already checked as text) from the published
+ * directory's descriptor one component at a time, each opened relative to
+ * the one before with open_step, so nothing can swap a directory for a
+ * link between a check and the open: there is no check apart from the
+ * open.  A directory at the end means its index.html.  Returns the open
+ * file (whatever its type: the caller checks it with fstat), or -1. */
+static int walk_path(int rootfd, const char *path, int *is_index, int *status,
+                     const char **why)
+{
+    char comp[HTTP_PATH_MAX];
+    int dirfd = dup(rootfd);
+    if (dirfd < 0) {
+        *status = 500;
+        *why = "out of descriptors";
+        return -1;
+    }
+    const char *p = path;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        size_t n = strcspn(p, "/");
+        if (n == 0)
+            break;                      /* "/" or a trailing "/": the directory itself */
+        /* Every component but the last must be a directory, and so must
+         * the last when a "/" follows it. */
+        int last = p[n] == '\0' || p[n + strspn(p + n, "/")] == '\0';
+        int want_dir = !last || p[n] == '/';
+        memcpy(comp, p, n);
+        comp[n] = '\0';
+        p += n;
+        int fd = open_step(dirfd, comp, want_dir, status, why);
+        close(dirfd);
+        if (fd < 0)
+            return -1;
+        dirfd = fd;
+        if (last)
+            break;
+    }
+    struct stat st;
+    if (fstat(dirfd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        int fd = open_step(dirfd, "index.html", 0, status, why);
+        close(dirfd);
+        *is_index = 1;
+        if (fd < 0 && *status == 404)
+            *why = "a directory without index.html";
+        return fd;
+    }
+    return dirfd;
+}
+
 /* (net/http.h) Finds the file a decoded request path names under the published
  * directory and answers it: 200 with its bytes, or 403/404/500. */
 int http_serve_file(const char *root, size_t max_file, const char *path, http_response *r)
 {
-    char joined[HTTP_PATH_MAX], real[PATH_MAX], index[HTTP_PATH_MAX];
     struct stat st;
     uint8_t *body = NULL;
-    int fd = -1, rc;
+    int fd = -1, rootfd = -1, rc, status = 500, is_index = 0;
+    const char *why = "cannot open the file";
 
     /* 1. Text checks first, before the file system is asked anything: a
      *    ".." segment climbs out (RFC 3986 §5.2.4 would remove it against
@@ -165,33 +253,21 @@ int http_serve_file(const char *root, size_t max_file, const char *path, http_re
     }
     if (root == NULL)
         return http_error(r, 404, "this server publishes no pages");
-    if (snprintf(joined, sizeof joined, "%s%s", root, path) >= (int)sizeof joined)
-        return http_error(r, 404, "no such page");
 
-    /* 2. Where the path really leads.  The text check above cannot see
-     *    symbolic links: www/notes -> /etc passes it, and only the resolved
-     *    path shows where it ends.  realpath(3) follows every link, then
-     *    the result must be the root's own resolved path or lie under it (the
-     *    prefix must end at a '/': "/srv/www2" is not under "/srv/www"). */
-    if (realpath(joined, real) == NULL)
-        return http_error(r, errno == EACCES ? 403 : 404,
-                          errno == EACCES ? "not readable" : "no such page");
-    if (!http_path_within(real, root))
-        return http_error(r, 403, "the path leads outside the published directory");
-    if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (snprintf(index, sizeof index, "%s/index.html", real) >= (int)sizeof index ||
-            realpath(index, real) == NULL)
-            return http_error(r, 404, "a directory without index.html");
-        if (!http_path_within(real, root))
-            return http_error(r, 403, "the path leads outside the published directory");
+    /* 2. Open the file once, by walking from the root's descriptor
+     *    (walk_path): checking a path and then opening it again would leave
+     *    a window in which a directory is swapped for a link to /etc. */
+    rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return http_error(r, 500, "the published directory cannot be opened");
+    fd = walk_path(rootfd, path, &is_index, &status, &why);
+    if (fd < 0) {
+        rc = http_error(r, status, why);
+        goto cleanup;
     }
 
-    /* 3. Open what was checked (O_NOFOLLOW: the resolved path has no link
-     *    left, so one appearing now is a race and is refused), then a
-     *    regular file of at most max_file bytes. */
-    fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return http_error(r, errno == ENOENT ? 404 : 403, "cannot open the file");
+    /* 3. What was opened decides: a regular file of at most max_file bytes
+     *    (a FIFO, device or socket that appeared after the look is 403). */
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         rc = http_error(r, 403, "not a regular file");
         goto cleanup;
@@ -227,10 +303,12 @@ int http_serve_file(const char *root, size_t max_file, const char *path, http_re
         rc = http_error(r, 500, "the file changed while being read");
         goto cleanup;
     }
-    rc = http_respond(r, 200, http_content_type(real), body, size);
+    rc = http_respond(r, 200, http_content_type(is_index ? "index.html" : path), body, size);
 cleanup:
     if (fd >= 0)
         close(fd);
+    if (rootfd >= 0)
+        close(rootfd);
     free(body);
     return rc;
 }

@@ -26,11 +26,14 @@
  *     status codes; RFC 3986 §2.1 percent-encoding.
  *
  * SECURITY CONSIDERATIONS
- *     The request path is checked as text (no "..", no "//") and then the
- *     file system is asked where it really leads (realpath: symbolic links
- *     followed) before anything is opened; the resolved path must lie under
- *     the published root, and the file is opened with O_NOFOLLOW and must
- *     be a regular file of at most max_file bytes.  Bare CR or LF in the
+ *     The request path is checked as text (no "..", no "//"), then opened
+ *     once, component by component from the published directory's own
+ *     descriptor: openat(2) with O_NOFOLLOW at every step, so a symbolic
+ *     link is never followed (not even one that stays inside) and no
+ *     directory can be swapped for a link between a check and the open.
+ *     The open is non-blocking and only a regular file of at most max_file
+ *     bytes is served (fstat on the opened descriptor): a FIFO, device or
+ *     socket is 403, and never freezes the server.  Bare CR or LF in the
  *     header, a body, and a %00 in the path are refused.
  */
 #ifndef GLASS_NET_HTTP_H

@@ -2,12 +2,37 @@
  * enroll.c — enrollment on the server (see server/server.h, DESIGN.md):
  * a client without a certificate sends its name, a PKCS#10 request signed
  * with its new key (RFC 2986) and a one-time code; the checks run in the
- * order on_enroll lists, and only then does the CA sign.
+ * order server_on_enroll lists them, cheapest first, and only then does
+ * the CA sign.
+ *
+ * Why this order.  Before anything is signed or verified the peer has
+ * proved nothing: an unauthenticated stranger may send any request, and a
+ * signature check with a key of its choosing costs what the stranger
+ * likes (an 8192-bit public exponent costs tens of milliseconds).  So the
+ * address's rate of wrong codes, then the code itself (a hash and a file
+ * lookup), come before the request's signature; and the request's public
+ * exponent is held to FIPS 186-5 §5.4 (2^16 < e < 2^256) before its
+ * signature is checked (ca/csr.c).
+ *
+ * A name is one person's while their certificate is valid: a second
+ * "alice" is refused unless the code was made with --replace, and then the
+ * old certificate is revoked (and its sessions end, revoke.c).  A code is
+ * used by one key: the same code and key again (the reply was lost) get
+ * the same certificate again.
+ *
+ * Where it runs.  The loop does the cheapest checks (the name, the
+ * address's rate), then hands the rest to the worker thread (worker.c):
+ * the code store and the CA take file locks another process may hold for
+ * seconds, and signing fsyncs.  Meanwhile the connection's input waits
+ * and everyone else is served; enroll_done answers it when the worker is
+ * through.
  *
  * CT: not applicable here; the one-time code is checked by ca/enroll.c.
  */
 #include "server/server_internal.h"
 #include "ca/enroll.h"
+#include "io/io.h"
+#include "sha/sha256.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,82 +40,248 @@
 
 static void enroll_refuse(server *s, conn *c, const char *name, const char *reason)
 {
-    server_log(s, c, "enroll %s refused: %s", name, reason);
+    server_log_refusal(s, c, "enroll %s refused: %s", name, reason);
     glass_engine_enroll_refuse(c->eng, reason);
     server_conn_closing(c);
 }
 
-/* The checks, in order: a usable name; a request whose self-signature holds
- * and whose subject is exactly /CN=NAME; then the one-time code (last, so a
- * faulty request does not burn it); then the CA signs. */
-void server_on_enroll(server *s, conn *c, const glass_event *ev)
+/* The valid certificates that hold name now: their serials (upper-case
+ * hex, as certs/ names them) into taken[], at most cap.  -1 if the index
+ * cannot be read (then nobody enrolls: we cannot tell). */
+static int name_holders(glass_ca *ca, const char *name, int64_t now,
+                        ca_entry *taken, size_t cap, size_t *n_taken)
 {
-    char code[256];
+    ca_entry *e = NULL;
+    size_t n = 0;
     char subject[GLASS_MAX_NAME + 8];
+    *n_taken = 0;
+    if (ca_list(ca, &e, &n) != GLASS_OK)
+        return -1;
+    snprintf(subject, sizeof subject, "/CN=%s", name);
+    for (size_t i = 0; i < n; i++)
+        if (e[i].status == 'V' && e[i].not_after > now && strcmp(e[i].subject, subject) == 0 &&
+            *n_taken < cap)
+            taken[(*n_taken)++] = e[i];
+    free(e);
+    return 0;
+}
+
+static void serial_hex(const uint8_t *serial, size_t len, char *out, size_t cap)
+{
+    /* certs/ names a serial by its bytes without the DER sign byte. */
+    while (len > 1 && serial[0] == 0) {
+        serial++;
+        len--;
+    }
+    out[0] = '\0';
+    for (size_t i = 0; i < len && 2 * i + 2 < cap; i++)
+        snprintf(out + 2 * i, cap - 2 * i, "%02X", serial[i]);
+}
+
+/* The certificate a code was used for before, if the index still holds it
+ * valid: loaded from DIR/certs/SERIAL.pem.  0 with *cert malloc'd, or -1. */
+static int issued_before(const server *s, const ca_entry *taken, size_t n_taken, const char *serial,
+                         uint8_t **cert, size_t *cert_len)
+{
+    char hex[2 * X509_SERIAL_MAX + 1], path[SERVER_PATH_MAX], rel[2 * X509_SERIAL_MAX + 16];
+    x509_cert *certs = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < n_taken; i++) {
+        serial_hex(taken[i].serial, taken[i].serial_len, hex, sizeof hex);
+        if (strcmp(hex, serial) != 0)
+            continue;
+        snprintf(rel, sizeof rel, "certs/%s.pem", hex);
+        if (io_path_join(path, sizeof path, s->o.dir, rel) != 0 ||
+            x509_load_pem_file(path, &certs, &n) != GLASS_OK || n == 0)
+            return -1;
+        *cert = malloc(certs[0].der_len);
+        if (*cert != NULL) {
+            memcpy(*cert, certs[0].der, certs[0].der_len);
+            *cert_len = certs[0].der_len;
+        }
+        for (size_t j = 0; j < n; j++)
+            x509_free(&certs[j]);
+        free(certs);
+        return *cert != NULL ? 0 : -1;
+    }
+    return -1;
+}
+
+/* One enrollment, between the loop and the worker. */
+typedef struct enroll_job {
+    server *s;
+    unsigned long id;           /* the connection's, for the log */
+    char addr[64];
+    char name[GLASS_MAX_NAME + 1];
+    char code[256];
+    uint8_t *csr;
+    size_t csr_len;
+    int64_t now;
+    /* results */
+    uint8_t *cert;              /* the certificate to send, or NULL */
+    size_t cert_len;
+    char why[256];              /* the refusal sent to the peer */
+    int wrong_code;
+} enroll_job;
+
+static void job_log(const enroll_job *e, const char *msg, const char *detail)
+{
+    server_log(e->s, NULL, "#%lu %s enroll %s: %s%s%s", e->id, e->addr, e->name, msg,
+               detail[0] ? " " : "", detail);
+}
+
+/* In the worker: the checks from 3 on (see server_on_enroll). */
+static void enroll_work(server_job *j)
+{
+    enroll_job *e = j->arg;
+    server *s = e->s;
+    char subject[GLASS_MAX_NAME + 8], hex[2 * X509_SERIAL_MAX + 1] = "";
     csr_info info;
     int have_info = 0;
-    uint8_t *cert = NULL;
-    size_t cert_len = 0;
-    const char *name = ev->peer_name;
-    const char *why = NULL;
+    uint8_t key_hash[SHA256_DIGEST_LEN];
+    size_t n_taken = 0;
+    ca_entry taken[8];
+    enroll_grant g;
+    const char *why = "";
+    glass_err err;
     memset(&info, 0, sizeof info);
-
-    /* 1. The name: it becomes the certificate's CN and the relay address. */
-    if (!enroll_name_valid(name)) {
-        enroll_refuse(s, c, "(bad name)", "the name must be 1 to 64 of A-Z a-z 0-9 . _ -");
+    if (enroll_code_check(s->o.dir, e->name, e->code, e->now, &g, &why) != GLASS_OK) {
+        e->wrong_code = 1;
+        job_log(e, "code rejected:", why);
+        snprintf(e->why, sizeof e->why, "%s", glass_strerror(GLASS_ERR_ENROLL_CODE));
         goto cleanup;
     }
-    /* 2. The request: self-signed by the key it carries (RFC 2986 §3). */
-    glass_err err = csr_parse_and_verify(ev->data, ev->len, &info);
+    err = csr_parse_and_verify(e->csr, e->csr_len, &info);
     if (err != GLASS_OK) {
-        enroll_refuse(s, c, name, glass_strerror(err));
+        snprintf(e->why, sizeof e->why, "%s", glass_strerror(err));
         goto cleanup;
     }
     have_info = 1;
-    snprintf(subject, sizeof subject, "/CN=%s", name);
+    snprintf(subject, sizeof subject, "/CN=%s", e->name);
     if (strcmp(info.subject, subject) != 0) {
-        enroll_refuse(s, c, name, "the request's subject must be exactly /CN=NAME");
+        snprintf(e->why, sizeof e->why, "the request's subject must be exactly /CN=NAME");
         goto cleanup;
     }
-    /* 3. The one-time code: redeemed (and so used up) only now. */
-    if (ev->code_len == 0 || ev->code_len >= sizeof code) {
-        enroll_refuse(s, c, name, glass_strerror(GLASS_ERR_ENROLL_CODE));
+    sha256(info.spki_der, info.spki_len, key_hash);
+    if (name_holders(s->wca, e->name, e->now, taken, sizeof taken / sizeof taken[0],
+                     &n_taken) != 0) {
+        snprintf(e->why, sizeof e->why, "the CA's index cannot be read");
         goto cleanup;
     }
-    memcpy(code, ev->code, ev->code_len);
-    code[ev->code_len] = '\0';
-    err = enroll_code_redeem(s->o.dir, name, code, net_wall_time(), &why);
-    glass_wipe(code, sizeof code);
+    if (n_taken > 0 && !g.replace && !(g.used && g.serial[0] != '\0')) {
+        snprintf(e->why, sizeof e->why, "%s", glass_strerror(GLASS_ERR_ENROLL_NAME_TAKEN));
+        goto cleanup;
+    }
+    err = enroll_code_claim(s->o.dir, e->name, e->code, e->now, key_hash, &g, &why);
     if (err != GLASS_OK) {
-        server_log(s, c, "enroll %s: code rejected (%s)", name, why != NULL ? why : "?");
-        enroll_refuse(s, c, name, glass_strerror(err));
+        job_log(e, "code rejected:", why);
+        snprintf(e->why, sizeof e->why, "%s", glass_strerror(err));
         goto cleanup;
     }
-    /* 4. The CA signs, with the client profile (clientAuth). */
-    err = ca_sign_request(s->ca, ev->data, ev->len, CA_PROFILE_CLIENT, 0, NULL, net_wall_time(),
-                          &cert, &cert_len);
-    if (err != GLASS_OK) {
-        enroll_refuse(s, c, name, glass_strerror(err));
+    if (g.used && g.serial[0] != '\0' &&
+        issued_before(s, taken, n_taken, g.serial, &e->cert, &e->cert_len) == 0) {
+        job_log(e, "the same code and key again: certificate resent, serial", g.serial);
         goto cleanup;
     }
-    err = glass_engine_enroll_reply(c->eng, cert, cert_len);
+    err = ca_sign_request(s->wca, e->csr, e->csr_len, CA_PROFILE_CLIENT, 0, NULL, e->now,
+                          &e->cert, &e->cert_len);
     if (err != GLASS_OK) {
-        server_log(s, c, "enroll %s: cannot reply: %s", name, glass_strerror(err));
-        c->dead = 1;
+        snprintf(e->why, sizeof e->why, "%s", glass_strerror(err));
         goto cleanup;
     }
     x509_cert parsed;
-    if (x509_parse(&parsed, cert, cert_len) == GLASS_OK) {
-        char serial[2 * X509_SERIAL_MAX + 1];
-        glass_hex_encode(serial, sizeof serial, parsed.serial, parsed.serial_len);
-        server_log(s, c, "enroll %s: certificate issued, serial %s", name, serial);
+    if (x509_parse(&parsed, e->cert, e->cert_len) == GLASS_OK) {
+        serial_hex(parsed.serial, parsed.serial_len, hex, sizeof hex);
         x509_free(&parsed);
-    } else {
-        server_log(s, c, "enroll %s: certificate issued", name);
+        if (enroll_code_record(s->o.dir, e->name, e->code, e->now, hex) != GLASS_OK)
+            job_log(e, "cannot record the serial with the code:", hex);
     }
-    server_conn_closing(c);
+    /* --replace: the name's old certificates are revoked now; the
+     * revocation watch (revoke.c) ends their sessions. */
+    for (size_t i = 0; i < n_taken; i++)
+        if (ca_revoke(s->wca, taken[i].serial, taken[i].serial_len, e->now) == GLASS_OK)
+            job_log(e, "the old certificate is revoked (--replace)", "");
+    job_log(e, "certificate issued, serial", hex);
 cleanup:
     if (have_info)
         csr_info_free(&info);
-    free(cert);
+}
+
+/* Back in the loop: the answer, if the connection is still there. */
+static void enroll_done(server *s, server_job *j)
+{
+    enroll_job *e = j->arg;
+    for (size_t i = 0; i < s->n_conns; i++) {
+        conn *c = s->conns[i];
+        if (c->id != e->id)
+            continue;
+        if (c->waits > 0)
+            c->waits--;
+        if (e->wrong_code)
+            server_admit_code_wrong(s, c, net_now_ms());
+        if (c->dead)
+            break;
+        if (e->cert == NULL) {
+            enroll_refuse(s, c, e->name, e->why);
+        } else if (glass_engine_enroll_reply(c->eng, e->cert, e->cert_len) != GLASS_OK) {
+            server_log(s, c, "enroll %s: cannot reply", e->name);
+            c->dead = 1;
+        } else {
+            server_conn_closing(c);
+        }
+        server_on_events(s, c);
+        break;
+    }
+    glass_wipe(e->code, sizeof e->code);
+    free(e->csr);
+    free(e->cert);
+    free(e);
+}
+
+/* The checks, in order (the file's essay says why):
+ *   1. a usable name;  2. this address has not guessed too many codes;
+ *   then, in the worker: 3. the code (read only: nothing is used up yet);
+ *   4. the request: its exponent, then its self-signature, subject
+ *   exactly /CN=NAME;  5. the name free, or the code made with --replace;
+ *   6. the code claimed for this key;  7. the same certificate again, or
+ *   the CA signs (and, with --replace, revokes the old one). */
+void server_on_enroll(server *s, conn *c, const glass_event *ev)
+{
+    const char *name = ev->peer_name;
+    if (!enroll_name_valid(name)) {
+        enroll_refuse(s, c, "(bad name)", "the name must be 1 to 64 of A-Z a-z 0-9 . _ -");
+        return;
+    }
+    if (server_admit_code_allowed(s, c, net_now_ms()) != 0) {
+        enroll_refuse(s, c, name, glass_strerror(GLASS_ERR_ENROLL_RATE));
+        return;
+    }
+    enroll_job *e = calloc(1, sizeof *e);
+    server_job *j = calloc(1, sizeof *j);
+    if (e == NULL || j == NULL || ev->code_len == 0 || ev->code_len >= sizeof e->code ||
+        (e->csr = malloc(ev->len ? ev->len : 1)) == NULL) {
+        if (e != NULL)
+            free(e->csr);
+        free(e);
+        free(j);
+        enroll_refuse(s, c, name, glass_strerror(GLASS_ERR_ENROLL_CODE));
+        return;
+    }
+    e->s = s;
+    e->id = c->id;
+    snprintf(e->addr, sizeof e->addr, "%s", c->addr);
+    snprintf(e->name, sizeof e->name, "%s", name);
+    memcpy(e->code, ev->code, ev->code_len);
+    memcpy(e->csr, ev->data, ev->len);
+    e->csr_len = ev->len;
+    e->now = net_wall_time();
+    j->kind = JOB_CALL;
+    j->call = enroll_work;
+    j->done = enroll_done;
+    j->arg = e;
+    /* The CA's lock may be held elsewhere for CA_LOCK_WAIT_MS: the
+     * handshake deadline allows for it. */
+    c->hs_deadline += (int64_t)CA_LOCK_WAIT_MS + ENROLL_LOCK_WAIT_MS;
+    c->waits++;
+    server_worker_submit(s, j);
 }

@@ -15,7 +15,7 @@ static void on_handshake_done(server *s, conn *c, const glass_event *ev)
 {
     if (!ev->authenticated) {
         c->phase = PHASE_ENROLL;
-        server_log(s, c, "handshake ok: client without a certificate (enrollment only)");
+        server_logv(s, c, "handshake ok: client without a certificate (enrollment only)");
         return;
     }
     snprintf(c->name, sizeof c->name, "%s", ev->peer_name);
@@ -31,12 +31,24 @@ static void on_handshake_done(server *s, conn *c, const glass_event *ev)
     memcpy(c->serial, peer.serial, peer.serial_len);
     c->serial_len = peer.serial_len;
     /* The CRL the engine checked was built when the connection arrived;
-     * the index is the latest word on revocation. */
-    if (ca_is_revoked(s->ca, c->serial, c->serial_len)) {
-        server_revoke_session(s, c, "at the handshake");
+     * the index is the latest word on revocation.  If it cannot be read,
+     * the answer is "unknown", and unknown is not "not revoked": the
+     * connection is refused (fail closed), with an alert and a line
+     * saying why. */
+    int revoked = server_index_says_revoked(s, c->serial, c->serial_len);
+    if (revoked != 0) {
+        if (revoked > 0) {
+            server_revoke_session(s, c, "at the handshake");
+        } else {
+            server_log(s, c, "refused %s: the CA's index cannot be read, so revocation cannot "
+                       "be checked", c->name);
+            glass_engine_abort(c->eng, GLASS_ERR_REVOCATION_UNKNOWN);
+            server_conn_closing(c);
+        }
         x509_free(&peer);
         return;
     }
+    server_admit_authenticated(s, c);
     c->phase = PHASE_READY;
     c->idle_deadline = net_now_ms() + (int64_t)s->o.idle_timeout * 1000;
     server_log(s, c, "handshake ok: %s", c->name);
@@ -66,7 +78,7 @@ static void on_app(server *s, conn *c, const uint8_t *data, size_t len)
         server_on_who(s, c);
         break;
     case GLASS_APP_BYE:
-        server_log(s, c, "bye from %s", c->name);
+        server_logv(s, c, "bye from %s", c->name);
         glass_engine_close(c->eng);
         server_conn_closing(c);
         break;
@@ -90,7 +102,8 @@ static void on_app(server *s, conn *c, const uint8_t *data, size_t len)
 void server_on_events(server *s, conn *c)
 {
     glass_event ev;
-    while (!c->dead && glass_engine_next_event(c->eng, &ev)) {
+    /* While c waits for the worker, its next events wait too (kv.c). */
+    while (!c->dead && c->waits == 0 && glass_engine_next_event(c->eng, &ev)) {
         switch (ev.type) {
         case GLASS_EV_HANDSHAKE_DONE:
             on_handshake_done(s, c, &ev);
@@ -106,19 +119,19 @@ void server_on_events(server *s, conn *c)
             break;
         case GLASS_EV_ALERT_SENT:
             if (ev.alert == GLASS_ALERT_CLOSE_NOTIFY)
-                server_log(s, c, "close_notify sent");
+                server_logv(s, c, "close_notify sent");
             else
-                server_log(s, c, "alert sent: %s (%s)", glass_alert_name(ev.alert),
+                server_log_refusal(s, c, "alert sent: %s (%s)", glass_alert_name(ev.alert),
                       glass_strerror(ev.err));
             break;
         case GLASS_EV_ALERT_RECEIVED:
             if (ev.alert == GLASS_ALERT_CLOSE_NOTIFY)
-                server_log(s, c, "close_notify received");
+                server_logv(s, c, "close_notify received");
             else
-                server_log(s, c, "alert received: %s", glass_alert_name(ev.alert));
+                server_logv(s, c, "alert received: %s", glass_alert_name(ev.alert));
             break;
         case GLASS_EV_CLOSED:
-            server_log(s, c, "close%s%s%s", c->name[0] ? " " : "", c->name,
+            server_logv(s, c, "close%s%s%s", c->name[0] ? " " : "", c->name,
                   ev.err == GLASS_OK ? "" : " (after an error)");
             server_conn_closing(c);
             break;

@@ -51,7 +51,7 @@ void server_on_fetch(server *s, conn *c, const glass_app_msg *m)
         server_send_error(s, c, GLASS_APP_ERR_STORAGE, "cannot build the response");
         return;
     }
-    server_log(s, c, "fetch %s: %.200s -> %d (%zu bytes)", c->name, what, c->resp.status,
+    server_logv(s, c, "fetch %s: %.200s -> %d (%zu bytes)", c->name, what, c->resp.status,
                c->resp.len);
     server_fetch_pump(s, c);
 }

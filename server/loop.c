@@ -17,7 +17,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,30 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* One line per event: "HH:MM:SS #id addr message". */
-void server_log(const server *s, const conn *c, const char *fmt, ...)
-{
-    (void)s;
-    char when[16];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%H:%M:%S", &tm);
-    if (c != NULL)
-        printf("%s #%lu %s ", when, c->id, c->addr);
-    else
-        printf("%s ", when);
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    fflush(stdout);
-}
-
 void server_conn_free(server *s, conn *c)
 {
-    (void)s;
+    server_admit_settle(s, c);
     if (c->fd >= 0)
         close(c->fd);
     glass_engine_free(c->eng);
@@ -81,12 +59,7 @@ static void accept_one(server *s, int fd, const struct sockaddr_storage *ss)
     conn tmp = {0};
     tmp.id = ++s->next_id;
     snprintf(tmp.addr, sizeof tmp.addr, "%s:%u", host, port);
-    if (s->n_conns >= s->o.max_clients) {
-        tmp.fd = -1;
-        server_log(s, &tmp, "refused: already %zu clients (--max-clients)", s->n_conns);
-        close(fd);
-        return;
-    }
+    snprintf(tmp.host, sizeof tmp.host, "%s", host);
     if (net_set_nonblocking(fd) != GLASS_OK) {
         close(fd);
         return;
@@ -102,6 +75,7 @@ static void accept_one(server *s, int fd, const struct sockaddr_storage *ss)
     c->phase = PHASE_HANDSHAKE;
     int64_t now = net_now_ms();
     c->hs_deadline = now + (int64_t)s->o.hs_timeout * 1000;
+    c->since = now;
     c->idle_deadline = now + (int64_t)s->o.idle_timeout * 1000;
     /* Each engine gets the CRL current at its start, kept alive for it. */
     server_refresh_crl(s, 0);
@@ -137,7 +111,7 @@ static void accept_one(server *s, int fd, const struct sockaddr_storage *ss)
     if (s->n_conns == s->cap_conns) {
         size_t cap = s->cap_conns ? 2 * s->cap_conns : 64;
         conn **v = realloc(s->conns, cap * sizeof *v);
-        struct pollfd *p = realloc(s->pfds, (cap + 1) * sizeof *p);
+        struct pollfd *p = realloc(s->pfds, (cap + 2) * sizeof *p);
         if (v != NULL)
             s->conns = v;
         if (p != NULL)
@@ -149,7 +123,10 @@ static void accept_one(server *s, int fd, const struct sockaddr_storage *ss)
         s->cap_conns = cap;
     }
     s->conns[s->n_conns++] = c;
-    server_log(s, c, "connect");
+    /* Admission (admit.c): over a limit the peer gets a fatal alert before
+     * the close, never a bare EOF. */
+    if (server_admit_accept(s, c) == 0)
+        server_logv(s, c, "connect");
 }
 
 static void accept_new(server *s)
@@ -194,7 +171,7 @@ static void on_readable(server *s, conn *c)
     }
     if (r == 0) {
         if (c->phase != PHASE_CLOSING)
-            server_log(s, c, "close: the peer hung up%s%s", c->name[0] ? " " : "", c->name);
+            server_logv(s, c, "close: the peer hung up%s%s", c->name[0] ? " " : "", c->name);
         c->dead = 1;
         return;
     }
@@ -202,8 +179,11 @@ static void on_readable(server *s, conn *c)
         glass_wipe(buf, (size_t)r);
         return;                 /* nothing more is read from a closing peer */
     }
+    c->bytes_in += (uint64_t)r;
     (void)glass_engine_feed(c->eng, buf, (size_t)r);
     glass_wipe(buf, (size_t)r);
+    if (server_admit_hello(s, c) != 0)
+        return;
     server_on_events(s, c);
 }
 
@@ -214,7 +194,8 @@ static void check_timeouts(server *s, int64_t now)
         if (c->dead)
             continue;
         if ((c->phase == PHASE_HANDSHAKE || c->phase == PHASE_ENROLL) && now >= c->hs_deadline) {
-            server_log(s, c, "timeout: no complete handshake within %lu s", s->o.hs_timeout);
+            server_log_refusal(s, c, "timeout: no complete handshake within %lu s",
+                               s->o.hs_timeout);
             c->dead = 1;
         } else if (c->phase == PHASE_READY && now >= c->idle_deadline) {
             server_log(s, c, "timeout: %s idle for %lu s", c->name, s->o.idle_timeout);
@@ -266,10 +247,17 @@ int server_serve(server *s)
         s->pfds[nf].events = net_now_ms() >= s->accept_pause_until ? POLLIN : 0;
         s->pfds[nf].revents = 0;
         nf++;
+        s->pfds[nf].fd = server_worker_fd(s);
+        s->pfds[nf].events = POLLIN;
+        s->pfds[nf].revents = 0;
+        nf++;
         for (size_t i = 0; i < s->n_conns; i++) {
             conn *c = s->conns[i];
+            /* A client waiting for the worker (a put being made durable)
+             * is not read from meanwhile: its replies keep their order. */
             s->pfds[nf].fd = c->fd;
-            s->pfds[nf].events = (short)(POLLIN | (server_conn_pending(c) > 0 ? POLLOUT : 0));
+            s->pfds[nf].events = (short)((c->waits == 0 ? POLLIN : 0) |
+                                         (server_conn_pending(c) > 0 ? POLLOUT : 0));
             s->pfds[nf].revents = 0;
             nf++;
         }
@@ -280,12 +268,15 @@ int server_serve(server *s)
             io_error(SERVER_CMD, "poll: %s", strerror(errno));
             return 1;
         }
+        /* 1b. What the worker has finished: replies to send. */
+        if (s->pfds[1].revents & POLLIN)
+            server_worker_collect(s);
         /* 2. Each ready client: read and feed, then write what is queued.
          *    (Only the clients polled this turn: new ones wait a turn.) */
-        size_t polled = nf - 1;
+        size_t polled = nf - 2;
         for (size_t i = 0; i < polled; i++) {
             conn *c = s->conns[i];
-            short re = s->pfds[i + 1].revents;
+            short re = s->pfds[i + 2].revents;
             if (c->dead)
                 continue;
             if (re & (POLLIN | POLLHUP | POLLERR))
@@ -303,6 +294,10 @@ int server_serve(server *s)
             accept_new(s);
         /* 4. Revocations, deadlines, then forget the dead. */
         server_check_revocations(s, net_now_ms());
+        if (net_now_ms() >= s->next_summary) {
+            server_log_summaries(s, net_now_ms(), 0, NULL);
+            s->next_summary = net_now_ms() + 1000;
+        }
         check_timeouts(s, net_now_ms());
         sweep(s);
     }
@@ -378,19 +373,29 @@ int server_run(const server_opts *o)
     net_install_signals();
     if (server_setup(&s) != 0)
         goto cleanup;
-    s.pfds = malloc(sizeof *s.pfds);
+    s.pfds = malloc(2 * sizeof *s.pfds);
     if (s.pfds == NULL)
         goto cleanup;
     printf("listening on %s:%u\n", s.o.bind, (unsigned)s.port);
     fflush(stdout);
+    server_log_start();
+    if (server_worker_start(&s) != 0) {
+        io_error(SERVER_CMD, "cannot start the worker thread");
+        goto cleanup;
+    }
     rc = server_serve(&s);
+    server_worker_stop(&s);     /* what is queued is written, its replies queued */
     server_shutdown(&s);
+    server_log_summaries(&s, net_now_ms(), 1, NULL);
 cleanup:
     for (size_t i = 0; i < s.n_conns; i++)
         server_conn_free(&s, s.conns[i]);
     free(s.conns);
     free(s.pfds);
+    server_worker_stop(&s);
     server_kv_free_all(&s);
+    server_log_stop();
+    free(s.addrs);
     if (s.lfd >= 0)
         close(s.lfd);
     server_crl_release(s.crl);
@@ -399,5 +404,7 @@ cleanup:
         rsa_private_clear(&s.key);
     if (s.ca != NULL)
         ca_close(s.ca);
+    if (s.wca != NULL)
+        ca_close(s.wca);
     return rc;
 }

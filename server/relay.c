@@ -68,9 +68,9 @@ void server_on_send_to(server *s, conn *c, const glass_app_msg *m)
         char text[GLASS_MAX_NAME + 64];
         snprintf(text, sizeof text, "no client named '%s' is connected", to);
         server_send_error(s, c, GLASS_APP_ERR_NO_SUCH_CLIENT, text);
-        server_log(s, c, "relay %s -> %s refused: not connected", c->name, to);
+        server_logv(s, c, "relay %s -> %s refused: not connected", c->name, to);
     } else {
-        server_log(s, c, "relay %s -> %s (%zu bytes, %zu session%s)", c->name, to, m->text_len,
+        server_logv(s, c, "relay %s -> %s (%zu bytes, %zu session%s)", c->name, to, m->text_len,
               delivered, delivered == 1 ? "" : "s");
     }
 cleanup:
@@ -101,6 +101,6 @@ void server_on_who(server *s, conn *c)
                GLASS_OK && n > 0)
         n--;
     server_send_app(s, c, out, out_len);
-    server_log(s, c, "who: %zu name%s", n, n == 1 ? "" : "s");
+    server_logv(s, c, "who: %zu name%s", n, n == 1 ? "" : "s");
     free(out);
 }

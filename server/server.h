@@ -21,17 +21,26 @@
  *         relay.c    the chat relay: SendTo, Who
  *         fetch.c    page fetch: an HTTP/1.1 GET (net/http.h) answered
  *                    piece by piece as the socket drains
- *         kv.c       the per-client key-value store, one file per client
- *         enroll.c   enrollment: name, request, one-time code, signature
+ *         admit.c    admission control: per-address and global limits,
+ *                    which connection makes room, wrong-code rate limits
+ *         kv.c       the per-certificate key-value store, an append-only
+ *                    log per certificate
+ *         enroll.c   enrollment: name, one-time code, request, signature
  *         revoke.c   the CRL every engine checks, and sessions ended when
  *                    their certificate is revoked while connected
+ *         worker.c   the worker thread: whatever waits on the disk or the
+ *                    CA's lock (signing, CRLs, key-value writes)
+ *         log.c      the log: never blocking, refusals summarised
  *
  *     Every client socket is non-blocking and has its own sans-I/O engine
  *     (protocol/protocol.h).  Nothing ever waits on one client: a slow,
  *     silent or malicious peer only costs its own buffers and timeouts.
  *
  * BOUNDS (why a peer cannot exhaust the server)
- *     at most max_clients connections (more are accepted and closed); at
+ *     at most max_clients connections, max_per_addr from one address (more
+ *     are accepted, sent an alert and closed); at most max_hs_per_addr
+ *     handshakes in progress per address and max_unauth in all (admit.c
+ *     says which connection makes room); at
  *     most SERVER_READ_CHUNK bytes read per client per loop turn; at most
  *     SERVER_MAX_PENDING_OUT bytes queued towards a client that does not
  *     read (past that it is dropped); a page of at most SERVER_WWW_MAX_FILE
@@ -53,6 +62,9 @@
 #define SERVER_DEFAULT_MAX_CLIENTS   1000u
 #define SERVER_DEFAULT_HS_TIMEOUT    10u     /* seconds */
 #define SERVER_DEFAULT_IDLE_TIMEOUT  300u    /* seconds */
+#define SERVER_DEFAULT_MAX_PER_ADDR  500u    /* connections from one address */
+#define SERVER_DEFAULT_MAX_HS_PER_ADDR 64u   /* handshakes in progress from one address */
+#define SERVER_DEFAULT_MAX_UNAUTH    128u    /* handshakes in progress in all */
 
 /* What `glass server` was asked to do. */
 typedef struct server_opts {
@@ -63,9 +75,12 @@ typedef struct server_opts {
     unsigned long max_clients;
     unsigned long hs_timeout;   /* seconds */
     unsigned long idle_timeout; /* seconds */
+    unsigned long max_per_addr; /* connections from one address */
+    unsigned long max_hs_per_addr; /* unauthenticated connections from one address */
+    unsigned long max_unauth;   /* unauthenticated connections in all */
     const char *www;            /* published pages; NULL: DIR/www if it exists */
     int trace;                  /* print every handshake step */
-    int verbose;                /* print group, suite, key sizes, peer */
+    int verbose;                /* a line per message too; group, suite, key sizes */
 } server_opts;
 
 /* The defaults: 127.0.0.1:4433, and the limits above. */

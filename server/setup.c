@@ -213,6 +213,10 @@ int server_setup(server *s)
         return io_error(SERVER_CMD, "-pass: %s", glass_strerror(err));
     /* 2. The CA, unlocked: it signs enrollment requests. */
     err = ca_open(&s->ca, s->o.dir, password);
+    /* A second handle for the worker thread (worker.c), which signs,
+     * revokes and builds CRLs: a glass_ca is for one thread at a time. */
+    if (err == GLASS_OK)
+        err = ca_open(&s->wca, s->o.dir, password);
     if (err != GLASS_OK) {
         io_error(SERVER_CMD, "%s: %s", s->o.dir, glass_strerror(err));
         goto cleanup;
@@ -224,6 +228,17 @@ int server_setup(server *s)
      *    in use or not on this machine is reported with nothing written.
      *    Connections that arrive meanwhile wait in the backlog. */
     raise_fd_limit(s->o.max_clients);
+    /* Admission limits (admit.c): unauthenticated connections well below
+     * --max-clients, so strangers can never take every place. */
+    if (s->o.max_unauth == 0) {
+        unsigned long q = s->o.max_clients / 4;
+        s->o.max_unauth = q < 8 ? 8 : q > 128 ? 128 : q;
+    }
+    if (s->o.max_per_addr == 0)
+        s->o.max_per_addr = s->o.max_clients < SERVER_DEFAULT_MAX_PER_ADDR
+                                ? s->o.max_clients : SERVER_DEFAULT_MAX_PER_ADDR;
+    if (s->o.max_hs_per_addr == 0)
+        s->o.max_hs_per_addr = SERVER_DEFAULT_MAX_HS_PER_ADDR;
     uint16_t bound = 0;
     errno = 0;
     err = net_listen(s->o.bind, (uint16_t)s->o.port, 512, &s->lfd, &bound);

@@ -2,7 +2,8 @@
 # net_kv.sh — the per-client key-value store over real sockets
 # (docs/PROTOCOL.md §7.2): put, get, delete, list; the limits; two clients
 # that cannot see each other's keys; the store kept across a restart in
-# D/kv/NAME.txt; a damaged store file refused and left as it was.
+# its append-only log D/kv/NAME.SERIAL.log ("P KEY HEX", "D KEY" lines); a
+# damaged store file refused and left as it was.
 NET_LIB_ONLY=1
 . "$ROOT/tests/sh/net_lib.sh"
 
@@ -63,12 +64,17 @@ has "$T/a4.out" "! at most 64 keys per client"
 printf '/put k00 replaced\n/getkey k00\n' | chat alice "$T/a5.out"
 has "$T/a5.out" "* k00 = replaced"
 
-# ---- 4. kept across a restart, in D/kv/NAME.txt --------------------------------
-grep -qx "color 626c7565" "$T/ca/kv/alice.txt" || { cat "$T/ca/kv/alice.txt"; fail "kv/alice.txt"; }
-grep -qx "color 726564" "$T/ca/kv/bob.txt" || fail "kv/bob.txt"
-[ "$(stat -c %a "$T/ca/kv/alice.txt")" = 600 ] || fail "kv/alice.txt is not mode 600"
+# ---- 4. kept across a restart, in D/kv/NAME.SERIAL.log --------------------------
+AL=$(ls "$T"/ca/kv/alice.*.log) || fail "no kv/alice.SERIAL.log"
+BL=$(ls "$T"/ca/kv/bob.*.log) || fail "no kv/bob.SERIAL.log"
+as=$(openssl x509 -in "$T/alice/cert.pem" -noout -serial | cut -d= -f2)
+[ "$AL" = "$T/ca/kv/alice.$as.log" ] || fail "the store is not named by the certificate: $AL"
+grep -qx "P color 626c7565" "$AL" || { cat "$AL"; fail "kv/alice log"; }
+grep -qx "D n" "$AL" || { cat "$AL"; fail "kv/alice log: no delete line"; }
+grep -qx "P color 726564" "$BL" || fail "kv/bob log"
+[ "$(stat -c %a "$AL")" = 600 ] || fail "the kv log is not mode 600"
 stop_server
-printf 'not a store\n' >"$T/ca/kv/bob.txt"
+printf 'not a store\n' >"$BL"
 start_server "$T/ca" "$T/server2.log" --handshake-timeout 120
 printf '/getkey color\n/keys\n' | chat alice "$T/a6.out"
 has "$T/a6.out" "* color = blue"
@@ -76,7 +82,7 @@ grep -q '^\* keys: color greeting k00 ' "$T/a6.out" || { cat "$T/a6.out"; fail "
 printf '/getkey color\n/put x y\n' | chat bob "$T/b2.out"
 [ "$(grep -c "^! the server cannot read this client's store" "$T/b2.out")" -eq 2 ] ||
     { cat "$T/b2.out"; fail "a damaged store was not refused"; }
-grep -qx "not a store" "$T/ca/kv/bob.txt" || fail "the damaged store was overwritten"
-grep -q "kv/bob.txt is damaged" "$T/server2.log" || fail "the server did not log the damaged store"
+grep -qx "not a store" "$BL" || fail "the damaged store was overwritten"
+grep -q "kv/bob\..*\.log is damaged" "$T/server2.log" || fail "the server did not log the damaged store"
 stop_server
 echo "net kv: ok"

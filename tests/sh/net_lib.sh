@@ -61,7 +61,7 @@ start_server() {
     sdir=$1
     slog=$2
     shift 2
-    "$GLASS" server --dir "$sdir" -pass "$PW" --port 0 "$@" >"$slog" 2>&1 &
+    "$GLASS" server --dir "$sdir" -pass "$PW" --port 0 ${NET_VERBOSE---verbose} "$@" >"$slog" 2>&1 &
     SERVER_PID=$!
     NET_PIDS="$NET_PIDS $SERVER_PID"
     wait_for "$slog" "^listening on 127.0.0.1:" 60 || fail "server did not start"
