@@ -181,14 +181,18 @@ static void on_protected_record(walk *w, int client, const uint8_t *rec, size_t 
     derived *ek = walk_find_derived(w, client ? "client_write_key" : "server_write_key");
     char seqname[64];
 
-    /* 1. The MAC: HMAC-SHA256(MAC_key, header || seq_num || IV || C). */
-    uint8_t *in = malloc(hdr + 8 + ivl + c_len);
+    /* 1. The MAC (RFC 7366 §3): HMAC-SHA256(MAC_key, seq_num || type ||
+     *    version || length || IV || C), length = |IV| + |C| (the MAC not
+     *    counted). */
+    uint8_t *in = malloc(8 + hdr + ivl + c_len);
     if (mk != NULL && in != NULL) {
-        memcpy(in, rec, hdr);
         for (int k = 0; k < 8; k++)
-            in[hdr + k] = (uint8_t)(w->seq[i] >> (56 - 8 * k));
-        memcpy(in + hdr + 8, iv, ivl + c_len);
-        size_t in_len = hdr + 8 + ivl + c_len;
+            in[k] = (uint8_t)(w->seq[i] >> (56 - 8 * k));
+        memcpy(in + 8, rec, 3);
+        in[11] = (uint8_t)((ivl + c_len) >> 8);
+        in[12] = (uint8_t)(ivl + c_len);
+        memcpy(in + 8 + hdr, iv, ivl + c_len);
+        size_t in_len = 8 + hdr + ivl + c_len;
         uint8_t mac[32];
         hmac_sha256(mk->b, mk->len, in, in_len, mac);
         wk_derivation d;
@@ -197,7 +201,8 @@ static void on_protected_record(walk *w, int client, const uint8_t *rec, size_t 
         d.side = walk_side_name(client);
         d.name = seqname;
         d.cite = "RFC 7366 §3; docs/PROTOCOL.md";
-        d.function = "HMAC-SHA256(write_MAC_key, header || seq_num || IV || ciphertext)";
+        d.function = "HMAC-SHA256(write_MAC_key, seq_num || type || version || length || IV || "
+                     "ciphertext)";
         walk_add_input(&d, client ? "client_write_MAC_key" : "server_write_MAC_key", mk->b, mk->len);
         walk_add_input(&d, "MAC input", in, in_len);
         d.result = tag;
@@ -243,8 +248,9 @@ static void on_protected_record(walk *w, int client, const uint8_t *rec, size_t 
                      "| xxd -p", ch, kh, vh);
             d.command = cmd;
         }
-        size_t pad = pt[c_len - 1];
-        if (pad >= 1 && pad <= 16 && pad <= c_len && w->last_plain[i] != NULL) {
+        /* TLS padding: p bytes of value p, then p itself (RFC 5246 §6.2.3.2). */
+        size_t pad = (size_t)pt[c_len - 1] + 1;
+        if (pad <= 16 && pad <= c_len && w->last_plain[i] != NULL) {
             d.check = walk_check_equal(w, pt, c_len - pad, w->last_plain[i], w->last_plain_len[i]);
             d.check_how = "the bytes before the padding are the message sent";
         }

@@ -49,6 +49,18 @@
  *                                     <--  Finished (protected)
  *         application data / EnrollRequest   <-->
  *
+ *     Profiles.  cfg.profile chooses what the engine speaks: glass (the
+ *     default, above) or real TLS 1.2 with the same suite, 0x006B, for
+ *     `glass s_server` / `glass s_client` (docs/TLS12.md): ChangeCipherSpec,
+ *     extensions, session-ID resumption, client certificates that may be
+ *     absent, MAC-then-encrypt when encrypt_then_mac is not negotiated.  One
+ *     engine does both; what differs sits in one profile table.  An engine
+ *     meeting a peer of the other profile fails with one of
+ *     GLASS_ERR_PROTO_PEER_SPEAKS_TLS ("the peer speaks TLS, not glass") or
+ *     GLASS_ERR_PROTO_PEER_SPEAKS_GLASS, and glass_conn_info.peer_version
+ *     holds the version bytes it saw, so an application can say so in one
+ *     line.
+ *
  *     Any failure queues one fatal alert (in the output), emits
  *     GLASS_EV_ALERT_SENT then GLASS_EV_CLOSED, and puts the engine in the
  *     terminal state GLASS_STATE_ERROR: nothing after a failure is processed.
@@ -116,14 +128,20 @@
 #define GLASS_MAX_PLAINTEXT      16384   /* 2^14, as TLS (RFC 5246 §6.2.1) */
 #define GLASS_RECORD_IV_LEN      16
 #define GLASS_RECORD_MAC_LEN     32
-/* Largest protected fragment: IV + (plaintext + 1..16 bytes of padding) + MAC. */
-#define GLASS_MAX_FRAGMENT (GLASS_RECORD_IV_LEN + GLASS_MAX_PLAINTEXT + 16 + GLASS_RECORD_MAC_LEN)
+/* Largest protected fragment accepted: 2^14 + 2048 (RFC 5246 §6.2.3), room
+ * for the IV, the MAC and up to 256 bytes of padding. */
+#define GLASS_MAX_FRAGMENT (GLASS_MAX_PLAINTEXT + 2048)
 #define GLASS_RANDOM_LEN         32
 #define GLASS_VERIFY_DATA_LEN    12
 #define GLASS_HS_HEADER_LEN      4       /* msg_type(1) length(3) */
 
-/* Record content types: TLS's numbers (RFC 5246 §6.2.1); no change_cipher_spec. */
+/* The record version of the TLS 1.2 profile (RFC 5246 §6.2.1, Appendix E). */
+#define GLASS_TLS12_VERSION      0x0303u
+
+/* Record content types: TLS's numbers (RFC 5246 §6.2.1).  Glass sends no
+ * change_cipher_spec; the TLS 1.2 profile does (RFC 5246 §7.1). */
 enum glass_content_type {
+    GLASS_CT_CHANGE_CIPHER_SPEC = 20,
     GLASS_CT_ALERT = 21,
     GLASS_CT_HANDSHAKE = 22,
     GLASS_CT_APPLICATION = 23
@@ -132,6 +150,7 @@ enum glass_content_type {
 /* Handshake message types: TLS's numbers (RFC 5246 §7.4) plus two for
  * enrollment in a range TLS leaves unassigned. */
 enum glass_hs_type {
+    GLASS_HS_HELLO_REQUEST = 0,         /* TLS 1.2 only: refused (renegotiation) */
     GLASS_HS_CLIENT_HELLO = 1,
     GLASS_HS_SERVER_HELLO = 2,
     GLASS_HS_CERTIFICATE = 11,
@@ -154,8 +173,9 @@ enum glass_hs_type {
 /* Signature algorithm in CertificateRequest: rsa_pkcs1_sha256 (RFC 5246 §7.4.1.4.1). */
 #define GLASS_SIGALG_RSA_PKCS1_SHA256 0x0401u
 
-/* Alert descriptions: TLS's codes (RFC 5246 §7.2), plus access_denied used
- * for a refused enrollment. */
+/* Alert descriptions: TLS's codes (RFC 5246 §7.2; inappropriate_fallback
+ * RFC 7507 §2; unrecognized_name RFC 6066 §3); glass uses access_denied for a
+ * refused enrollment. */
 enum glass_alert {
     GLASS_ALERT_CLOSE_NOTIFY = 0,
     GLASS_ALERT_UNEXPECTED_MESSAGE = 10,
@@ -173,7 +193,13 @@ enum glass_alert {
     GLASS_ALERT_DECODE_ERROR = 50,
     GLASS_ALERT_DECRYPT_ERROR = 51,
     GLASS_ALERT_PROTOCOL_VERSION = 70,
-    GLASS_ALERT_INTERNAL_ERROR = 80
+    GLASS_ALERT_INSUFFICIENT_SECURITY = 71,
+    GLASS_ALERT_INTERNAL_ERROR = 80,
+    GLASS_ALERT_INAPPROPRIATE_FALLBACK = 86,
+    GLASS_ALERT_USER_CANCELED = 90,
+    GLASS_ALERT_NO_RENEGOTIATION = 100,
+    GLASS_ALERT_UNSUPPORTED_EXTENSION = 110,
+    GLASS_ALERT_UNRECOGNIZED_NAME = 112
 };
 #define GLASS_ALERT_LEVEL_WARNING 1
 #define GLASS_ALERT_LEVEL_FATAL   2
@@ -211,6 +237,63 @@ glass_err glass_random_from_drbg(void *arg, uint8_t *buf, size_t len);
 
 #define GLASS_MAX_GROUPS 4
 
+/* Which protocol an engine speaks.  One engine, two profiles: the
+ * differences between them live in one table (protocol/profile.c,
+ * docs/TLS12.md "glass vs TLS 1.2"). */
+typedef enum glass_profile {
+    GLASS_PROFILE_GLASS = 0,    /* the glass protocol (docs/PROTOCOL.md) */
+    GLASS_PROFILE_TLS12 = 1     /* real TLS 1.2, TLS_DHE_RSA_WITH_AES_256_CBC_SHA256
+                                   (RFC 5246 and docs/TLS12.md) */
+} glass_profile;
+
+/* Server: whether a client certificate is asked for (RFC 5246 §7.4.4). */
+typedef enum glass_client_auth {
+    GLASS_CLIENT_AUTH_DEFAULT = 0,  /* the profile's own: glass requires one
+                                       (or an enrollment, with allow_enroll);
+                                       TLS 1.2 asks for none */
+    GLASS_CLIENT_AUTH_NONE,         /* no CertificateRequest */
+    GLASS_CLIENT_AUTH_REQUEST,      /* CertificateRequest; an empty Certificate
+                                       is accepted, a presented chain must
+                                       verify (openssl s_server -verify N) */
+    GLASS_CLIENT_AUTH_REQUIRE       /* CertificateRequest; no certificate is
+                                       fatal, handshake_failure (RFC 5246
+                                       §7.4.6; openssl s_server -Verify N) */
+} glass_client_auth;
+
+/* Client: what a failed check of the server's chain or name does. */
+typedef enum glass_peer_verify {
+    GLASS_PEER_VERIFY_REQUIRE = 0,  /* fatal: the alert for the failure (glass
+                                       always; TLS 1.2 by default) */
+    GLASS_PEER_VERIFY_REPORT        /* TLS 1.2 only: go on, and report the
+                                       result in glass_conn_info.verify_result
+                                       (as openssl s_client does); anchors and
+                                       server_name may then be absent */
+} glass_peer_verify;
+
+/* Key log hook: called once per connection, as soon as the master secret is
+ * known (full handshake or resumption), in either role, with one line in the
+ * NSS key log format, without a newline:
+ *     CLIENT_RANDOM <64 hex digits: client_random> <96 hex digits: master_secret>
+ * The line holds the connection's master secret: whoever reads it can decrypt
+ * the session (that is what Wireshark uses it for).  Never set it by default. */
+typedef void (*glass_keylog_fn)(void *arg, const char *line);
+
+/* A server's cache of sessions for session-ID resumption (RFC 5246 §7.3,
+ * §7.4.1.2), shared by the engines of one server.  Bounded: at most
+ * max_entries sessions, the oldest evicted first; an entry older than
+ * lifetime seconds (measured with cfg.now) is not resumed.  Entries hold
+ * master secrets and are wiped when evicted or freed.  Not thread-safe: one
+ * cache per thread, or a lock around the engines that share it. */
+typedef struct glass_session_cache glass_session_cache;
+
+/* max_entries 1..65536, lifetime > 0 (GLASS_ERR_ARG otherwise). */
+glass_err glass_session_cache_new(glass_session_cache **out, size_t max_entries,
+                                  int64_t lifetime);
+/* Sessions held now. */
+size_t glass_session_cache_count(const glass_session_cache *c);
+/* Wipes and frees; NULL is fine. */
+void glass_session_cache_free(glass_session_cache *c);
+
 /* Everything the engine needs from outside.  glass_engine_new copies the
  * struct itself; everything it points to (anchors, CRL, chain, key, names,
  * tracer) must stay valid until glass_engine_free. */
@@ -237,6 +320,27 @@ typedef struct glass_config {
     int allow_enroll;           /* server: 1 lets a client without a certificate
                                    finish the handshake, but only to enroll */
     const glass_tracer *trace;  /* NULL: silent */
+
+    /* ---- added with the TLS 1.2 profile; zero keeps glass as it was ---- */
+    glass_profile profile;      /* GLASS_PROFILE_GLASS (0) or GLASS_PROFILE_TLS12 */
+    glass_client_auth client_auth;  /* server; see glass_client_auth */
+    glass_peer_verify peer_verify;  /* client; see glass_peer_verify */
+    const char *sni_name;       /* client, TLS 1.2: the server_name extension
+                                   (RFC 6066 §3); NULL: server_name is sent
+                                   when it is a host name (not an IP address) */
+    glass_keylog_fn keylog;     /* NULL: no key log */
+    void *keylog_arg;
+    glass_session_cache *session_cache; /* server, TLS 1.2: NULL, no resumption
+                                   (the ServerHello session_id is empty) */
+    const uint8_t *session;     /* client, TLS 1.2: a blob from
+                                   glass_engine_session_save to offer for
+                                   resumption; NULL: a full handshake */
+    size_t session_len;
+    int disable_etm;            /* TLS 1.2: 1 neither offers nor accepts
+                                   encrypt_then_mac (RFC 7366); glass ignores it */
+    int disable_ems;            /* TLS 1.2: 1 neither offers nor accepts
+                                   extended_master_secret (RFC 7627); glass
+                                   ignores it */
     int insecure_skip_verify;   /* lab build only (docs/labs/05): a client
                                    accepts any server chain and name, as a
                                    client that skips verification does.  The
@@ -248,7 +352,8 @@ typedef struct glass_config {
 
 /* ---- the engine ------------------------------------------------------------- */
 
-/* The handshake states, one per message awaited (RFC 5246 §7.3 figure 1).
+/* The handshake states, one per message awaited (RFC 5246 §7.3, Figure 1;
+ * a resumed TLS 1.2 session goes through the Figure 2 subset).
  * gdb prints these names; glass_engine_state_name gives them as strings. */
 typedef enum glass_state {
     GLASS_STATE_START = 0,                /* before glass_engine_start */
@@ -258,6 +363,7 @@ typedef enum glass_state {
     GLASS_STATE_C_WAIT_SERVER_KEY_EXCHANGE,
     GLASS_STATE_C_WAIT_CERTIFICATE_REQUEST,
     GLASS_STATE_C_WAIT_SERVER_HELLO_DONE,
+    GLASS_STATE_C_WAIT_CHANGE_CIPHER_SPEC, /* TLS 1.2 only */
     GLASS_STATE_C_WAIT_FINISHED,
     GLASS_STATE_C_ENROLL_READY,           /* server-authenticated only: may enroll */
     GLASS_STATE_C_WAIT_ENROLL_RESPONSE,
@@ -267,6 +373,7 @@ typedef enum glass_state {
     GLASS_STATE_S_WAIT_CERTIFICATE,
     GLASS_STATE_S_WAIT_CLIENT_KEY_EXCHANGE,
     GLASS_STATE_S_WAIT_CERTIFICATE_VERIFY,
+    GLASS_STATE_S_WAIT_CHANGE_CIPHER_SPEC, /* TLS 1.2 only */
     GLASS_STATE_S_WAIT_FINISHED,
     GLASS_STATE_S_WAIT_ENROLL_REQUEST,    /* client unauthenticated: only enrollment */
     GLASS_STATE_S_WAIT_ENROLL_REPLY,      /* the application must answer */
@@ -316,8 +423,11 @@ typedef struct glass_engine glass_engine;
 
 /* Checks the config (GLASS_ERR_ARG for a missing anchor, a client without
  * server_name, a key without a chain or the reverse, a server without a
- * certificate, an unknown group) and allocates an engine in
- * GLASS_STATE_START. */
+ * certificate, an unknown group, an unknown profile or client_auth, a
+ * session blob that does not parse) and allocates an engine in
+ * GLASS_STATE_START.  In the TLS 1.2 profile a client with
+ * GLASS_PEER_VERIFY_REPORT needs neither anchors nor server_name, and a
+ * server needs anchors only when it asks for client certificates. */
 glass_err glass_engine_new(glass_engine **out, const glass_config *cfg);
 
 /* Client: queues ClientHello.  Server: starts waiting for it.
@@ -391,12 +501,57 @@ glass_err glass_engine_error(const glass_engine *e);
  * the length of p). */
 uint16_t glass_engine_suite(const glass_engine *e);
 uint16_t glass_engine_group(const glass_engine *e);
-/* The peer's leaf certificate DER once received (NULL, 0 before / none). */
+/* The peer's leaf certificate DER once received (NULL, 0 before / none;
+ * after a resumption, the certificate the session was made with). */
 void glass_engine_peer_cert(const glass_engine *e, const uint8_t **der, size_t *len);
 
-/* For gdb (`call glass_engine_dump(e)`): prints the role, state, sequence
- * numbers, buffered byte counts and the negotiated group to stderr. */
-void glass_engine_dump(const glass_engine *e);
+/* What a connection negotiated, for a summary or a status page. */
+typedef struct glass_conn_info {
+    glass_profile profile;
+    uint16_t version;           /* GLASS_VERSION or GLASS_TLS12_VERSION; 0
+                                   before ServerHello */
+    uint16_t suite;             /* 0x006B; 0 before ServerHello */
+    uint16_t group;             /* a GLASS_GROUP_* value, or 0 for a server
+                                   group that is no named group (client) and
+                                   after a resumption (no key exchange) */
+    size_t dh_bits;             /* length of p in bits; 0 after a resumption */
+    size_t peer_key_bits;       /* the peer's RSA modulus in bits; 0 without
+                                   a peer certificate */
+    int ems;                    /* 1: extended master secret (RFC 7627) */
+    int etm;                    /* 1: encrypt-then-MAC (RFC 7366) */
+    int resumed;                /* 1: abbreviated handshake (RFC 5246 §7.3) */
+    int secure_renegotiation;   /* 1: peer signalled RFC 5746 */
+    uint8_t session_id[32];     /* the session's ID (TLS 1.2), session_id_len
+                                   bytes (0 when none) */
+    size_t session_id_len;
+    glass_err verify_result;    /* client: GLASS_OK when the server's chain
+                                   and name verified, else why not (only
+                                   non-OK with GLASS_PEER_VERIFY_REPORT);
+                                   server: the client chain's result */
+    uint16_t peer_version;      /* the version bytes of the peer's first
+                                   record (e.g. 0x0303 from a TLS peer met by
+                                   a glass engine); 0 before */
+    char sni[GLASS_MAX_NAME + 1];   /* server: the host name the client asked
+                                   for in server_name ("" when none) */
+} glass_conn_info;
+
+/* Fills *info (every field 0 / "" where not yet known).  Any state. */
+void glass_engine_info(const glass_engine *e, glass_conn_info *info);
+
+/* The most bytes glass_engine_session_save writes. */
+#define GLASS_SESSION_MAX_LEN 20480
+
+/* Client, TLS 1.2, after GLASS_EV_HANDSHAKE_DONE of a connection whose
+ * server gave a session_id (also after a clean close, not after a fatal
+ * error): writes an opaque blob (version, session_id,
+ * master secret, EMS flag, suite, the server's name and leaf certificate)
+ * that cfg.session takes back to resume it.  The blob holds the master
+ * secret: store it like a private key (0600, written atomically).
+ * GLASS_ERR_PROTO_STATE before the handshake is done or without a
+ * session_id; GLASS_ERR_BUFFER_TOO_SMALL when cap is short (*out_len then
+ * says how much is needed). */
+glass_err glass_engine_session_save(const glass_engine *e, uint8_t *out, size_t cap,
+                                    size_t *out_len);
 
 /* ---- the dissector ---------------------------------------------------------- */
 

@@ -139,13 +139,12 @@ static const char RESP[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                            "Content-Length: 5\r\n\r\nhello";
 
 /* Encodes sample i into s (with its expected field names); 0 past the end. */
-static int make_sample(size_t i, sample *s)
+/* Samples 0..13, chat and page fetch: sets s->what and s->fields, encodes into b; 0 for no
+ * such sample. */
+static int sample_chat_fetch(size_t i, sample *s, uint8_t *b, size_t *np, glass_err *errp)
 {
-    uint8_t *b = malloc(MSG_CAP);
     size_t n = 0;
     glass_err err;
-    CU_ASSERT_FATAL(b != NULL);
-    memset(s, 0, sizeof *s);
     switch (i) {
     case 0:
         s->what = "SendTo";
@@ -226,6 +225,21 @@ static int make_sample(size_t i, sample *s)
         err = glass_app_encode_fetch_response(b, MSG_CAP, &n, 1, NULL, 0);
         s->fields = "type last piece.length piece";
         break;
+    default:
+        return 0;
+    }
+    *np = n;
+    *errp = err;
+    return 1;
+}
+
+/* Samples 14..23, the key-value store and errors: sets s->what and s->fields, encodes into b; 0 for no
+ * such sample. */
+static int sample_kv(size_t i, sample *s, uint8_t *b, size_t *np, glass_err *errp)
+{
+    size_t n = 0;
+    glass_err err;
+    switch (i) {
     case 14:
         s->what = "KvPut";
         err = glass_app_encode_kv_put(b, MSG_CAP, &n, "color", (const uint8_t *)"blue", 4);
@@ -281,6 +295,21 @@ static int make_sample(size_t i, sample *s)
         s->fields = "type code text.length text";
         break;
     default:
+        return 0;
+    }
+    *np = n;
+    *errp = err;
+    return 1;
+}
+
+static int make_sample(size_t i, sample *s)
+{
+    uint8_t *b = malloc(MSG_CAP);
+    size_t n = 0;
+    glass_err err = GLASS_OK;
+    CU_ASSERT_FATAL(b != NULL);
+    memset(s, 0, sizeof *s);
+    if (!sample_chat_fetch(i, s, b, &n, &err) && !sample_kv(i, s, b, &n, &err)) {
         free(b);
         return 0;
     }

@@ -28,6 +28,8 @@
 #     glass-mpz EXPR         an mpz_t in hex (also works on pointers)
 #     glass-sha256 EXPR      a sha256_ctx laid out as FIPS 180-4 prints H(i)
 #     glass-aes-keys EXPR    an aes256_ctx's round keys as FIPS 197 Appendix C.3
+#     glass-engine [EXPR]    a summary of a glass_engine (default: e): role,
+#                            profile, state, suite, group, sequence numbers
 #
 # Disable all of them with `disable pretty-printer global glasstls`.
 
@@ -362,6 +364,52 @@ class GlassAesKeys(gdb.Command):
         gdb.write(aes_round_keys(v) + "\n")
 
 
+class GlassEngine(gdb.Command):
+    """glass-engine EXPR: a summary of a glass_engine (or pointer to one): role,
+    profile, state, error, suite and group, the peer, each direction's
+    protection and sequence number, the bytes and events waiting, and both
+    randoms.  It reads memory only (no call into the program), so it works
+    where gdb cannot call functions."""
+
+    def __init__(self):
+        super().__init__("glass-engine", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        v = gdb.parse_and_eval(arg or "e")
+        if v.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
+            if int(v) == 0:
+                gdb.write("glass_engine: NULL\n")
+                return
+            v = v.dereference()
+        cfg = v["cfg"]
+        names = [f.name for f in v.type.strip_typedefs().fields() if f.name]
+        profile = str(cfg["profile"]) if "profile" in [
+            f.name for f in cfg.type.strip_typedefs().fields()] else "GLASS_PROFILE_GLASS"
+        gdb.write("glass_engine %s: %s, %s, state %s, error %s\n" % (
+            v.address, cfg["role"], profile, v["state"], v["err"]))
+        group = "-"
+        try:
+            if int(v["group"]) != 0:
+                group = v["group"].dereference()["name"].string()
+        except gdb.error:
+            pass
+        gdb.write("  suite 0x%04x, group %s (0x%04x), peer \"%s\"%s\n" % (
+            int(v["suite"]), group, int(v["group_id"]), v["peer_name"].string(),
+            " (certificate)" if int(v["have_peer_cert"]) else ""))
+        for d in ("rd", "wr"):
+            dv = v[d]
+            gdb.write("  %-5s  %s, seq %d\n" % (
+                "read" if d == "rd" else "write",
+                "protected" if int(dv["active"]) else "plaintext", int(dv["seq"])))
+        if "resumed" in names:
+            gdb.write("  ems %d, etm %d, resumed %d\n" % (
+                int(v["ems"]), int(v["etm"]), int(v["resumed"])))
+        gdb.write("  input buffered %d bytes, output waiting %d bytes, events %d\n" % (
+            int(v["in"]["len"]), int(v["out"]["len"]), int(v["n_events"])))
+        gdb.write("  client_random %s\n" % _hex(_read(v["client_random"].address, 32)))
+        gdb.write("  server_random %s\n" % _hex(_read(v["server_random"].address, 32)))
+
+
 def register(objfile=None):
     gdb.printing.register_pretty_printer(objfile, _Collection(), replace=True)
 
@@ -372,3 +420,4 @@ GlassHexFlat()
 GlassMpz()
 GlassSha256()
 GlassAesKeys()
+GlassEngine()

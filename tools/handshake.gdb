@@ -6,8 +6,12 @@
 #
 # runs `build/debug/glass walkthrough --seed 1` (its narration goes to
 # build/debug/walkthrough-seed1.txt: follow it with `tail -f` in another
-# terminal) and stops in each handler of protocol/engine.c, in the order the
-# two engines run them.  At each stop it prints a line "STEP n NAME (role)"
+# terminal) and stops in every message function of protocol/hs_client.c and
+# protocol/hs_server.c (one send_X or recv_X per handshake message, RFC 5246
+# §7.4), and in the key schedule of protocol/hs_keys.c, in the order the two
+# engines run them.  Where both roles have a function of the same name
+# (send_Certificate, recv_Finished, ...) one breakpoint stops in both, and
+# the role printed says whose it is.  At each stop it prints a line "STEP n NAME (role)"
 # and the state that step works on, with the pretty-printers of
 # tools/glass_gdb.py (bytes in hex, engine states by name).  Run it with
 # `gdb -batch` to see everything at once (tests/sh/gdb.sh does), or
@@ -54,7 +58,7 @@ commands
   continue
 end
 
-# 2. Server: ClientHello arrives.
+# 2. Server: ClientHello arrives; it answers with its whole flight.
 break recv_ClientHello
 commands
   silent
@@ -62,7 +66,47 @@ commands
   continue
 end
 
-# 3. Client: ServerHello arrives; its own random has been sent.
+# 3. Server: ServerHello, its random and choices (RFC 5246 §7.4.1.3).
+break send_ServerHello
+commands
+  silent
+  glass-step send_ServerHello
+  continue
+end
+
+# 4. Either side: its certificate chain (RFC 5246 §7.4.2, §7.4.6).
+break send_Certificate
+commands
+  silent
+  glass-step send_Certificate
+  continue
+end
+
+# 5. Server: g^y, signed with both randoms (RFC 5246 §7.4.3).
+break send_ServerKeyExchange
+commands
+  silent
+  glass-step send_ServerKeyExchange
+  continue
+end
+
+# 6. Server: asks for the client's certificate (RFC 5246 §7.4.4).
+break send_CertificateRequest
+commands
+  silent
+  glass-step send_CertificateRequest
+  continue
+end
+
+# 7. Server: its flight is over (RFC 5246 §7.4.5).
+break send_ServerHelloDone
+commands
+  silent
+  glass-step send_ServerHelloDone
+  continue
+end
+
+# 8. Client: ServerHello arrives; its own random has been sent.
 break recv_ServerHello
 commands
   silent
@@ -73,18 +117,20 @@ commands
   continue
 end
 
-# 4. Client: the server's certificate; both randoms are known.
-break recv_Certificate_client
+# 9. Either side: the peer's chain; the client knows both randoms by now.
+break recv_Certificate
 commands
   silent
-  glass-step recv_Certificate_client
-  echo GLASS server_random=
-  output e->server_random
-  echo \n
+  glass-step recv_Certificate
+  if e->cfg.role == GLASS_ROLE_CLIENT
+    echo GLASS server_random=
+    output e->server_random
+    echo \n
+  end
   continue
 end
 
-# 5. Client: ServerKeyExchange, g^y signed by the server.
+# 10. Client: ServerKeyExchange, g^y signed by the server.
 break recv_ServerKeyExchange
 commands
   silent
@@ -92,7 +138,7 @@ commands
   continue
 end
 
-# 6. Client: CertificateRequest.
+# 11. Client: CertificateRequest.
 break recv_CertificateRequest
 commands
   silent
@@ -100,7 +146,7 @@ commands
   continue
 end
 
-# 7. Client: ServerHelloDone; the server's DH value is validated by now.
+# 12. Client: ServerHelloDone; the server's DH value is validated by now.
 break recv_ServerHelloDone
 commands
   silent
@@ -111,15 +157,31 @@ commands
   continue
 end
 
-# 8. Either side: Z, the session hash, the master secret, the keys.
-break derive_keys
+# 13. Client: g^x (RFC 5246 §7.4.7.2).
+break send_ClientKeyExchange
 commands
   silent
-  glass-step derive_keys
+  glass-step send_ClientKeyExchange
   continue
 end
 
-# 9. Either side: its Finished, with the keys now derived.
+# 14. Either side: Z, the session hash, the master secret, the keys.
+break glass_eng_derive_keys
+commands
+  silent
+  glass-step glass_eng_derive_keys
+  continue
+end
+
+# 15. Client: signs the handshake so far (RFC 5246 §7.4.8).
+break send_CertificateVerify
+commands
+  silent
+  glass-step send_CertificateVerify
+  continue
+end
+
+# 16. Either side: its Finished, with the keys now derived (RFC 5246 §7.4.9).
 break send_Finished
 commands
   silent
@@ -136,15 +198,7 @@ commands
   continue
 end
 
-# 10. Server: the client's certificate.
-break recv_Certificate_server
-commands
-  silent
-  glass-step recv_Certificate_server
-  continue
-end
-
-# 11. Server: ClientKeyExchange, g^x.
+# 17. Server: ClientKeyExchange, g^x.
 break recv_ClientKeyExchange
 commands
   silent
@@ -152,7 +206,7 @@ commands
   continue
 end
 
-# 12. Server: CertificateVerify, the client's proof of its key.
+# 18. Server: CertificateVerify, the client's proof of its key.
 break recv_CertificateVerify
 commands
   silent
@@ -160,19 +214,11 @@ commands
   continue
 end
 
-# 13. Server: the client's Finished.
-break recv_Finished_server
+# 19. Either side: the peer's Finished; the client's handshake ends here.
+break recv_Finished
 commands
   silent
-  glass-step recv_Finished_server
-  continue
-end
-
-# 14. Client: the server's Finished; the handshake ends here.
-break recv_Finished_client
-commands
-  silent
-  glass-step recv_Finished_client
+  glass-step recv_Finished
   continue
 end
 

@@ -22,14 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t rec_len = size - 1;
     size_t frag_len = 0;
     /* 1. The header, as the engine checks it before buffering the rest. */
-    if (glass_record_check_header(rec, protect, &frag_len) != GLASS_OK)
+    if (glass_record_check_header(rec, GLASS_VERSION, protect, &frag_len) != GLASS_OK)
         return 0;
     if (rec_len < GLASS_RECORD_HEADER_LEN + frag_len)
         return 0;
     /* 2. Exactly one record. */
     glass_direction d;
     memset(&d, 0, sizeof d);
-    if (protect && glass_direction_activate(&d, fuzz_record_mac_key, fuzz_record_enc_key) != GLASS_OK)
+    if (protect && glass_direction_activate(&d, fuzz_record_mac_key, fuzz_record_enc_key, 1) != GLASS_OK)
         abort();
     size_t pt_len = 0;
     if (glass_record_open(&d, rec, GLASS_RECORD_HEADER_LEN + frag_len, NULL, pt, &pt_len) ==

@@ -121,7 +121,7 @@ static void seal(const char *dir, const char *name, int protect, uint8_t type, c
     memset(&d, 0, sizeof d);
     glass_drbg_init(&rnd, FUZZ_SEED, 3);
     if (protect)
-        glass_direction_activate(&d, fuzz_record_mac_key, fuzz_record_enc_key);
+        glass_direction_activate(&d, fuzz_record_mac_key, fuzz_record_enc_key, 1);
     glass_buf b = {0};
     glass_buf_u8(&b, protect ? 1 : 0);
     if (glass_record_seal(&d, type, pt, len, glass_random_from_drbg, &rnd, NULL, &b) != GLASS_OK) {

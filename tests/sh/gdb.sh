@@ -24,20 +24,28 @@ grep -q '^GLASS END' "$T/gdb.out" || fail "the program did not run to the end un
 cat > "$T/want" <<'W'
 STEP 1 send_ClientHello role=GLASS_ROLE_CLIENT state=GLASS_STATE_START
 STEP 2 recv_ClientHello role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CLIENT_HELLO
-STEP 3 recv_ServerHello role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO
-STEP 4 recv_Certificate_client role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_CERTIFICATE
-STEP 5 recv_ServerKeyExchange role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_KEY_EXCHANGE
-STEP 6 recv_CertificateRequest role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_CERTIFICATE_REQUEST
-STEP 7 recv_ServerHelloDone role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO_DONE
-STEP 8 derive_keys role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO_DONE
-STEP 9 send_Finished role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO_DONE
-STEP 10 recv_Certificate_server role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CERTIFICATE
-STEP 11 recv_ClientKeyExchange role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CLIENT_KEY_EXCHANGE
-STEP 12 derive_keys role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CLIENT_KEY_EXCHANGE
-STEP 13 recv_CertificateVerify role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CERTIFICATE_VERIFY
-STEP 14 recv_Finished_server role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_FINISHED
-STEP 15 send_Finished role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_FINISHED
-STEP 16 recv_Finished_client role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_FINISHED
+STEP 3 send_ServerHello role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CLIENT_HELLO
+STEP 4 send_Certificate role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CLIENT_HELLO
+STEP 5 send_ServerKeyExchange role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CLIENT_HELLO
+STEP 6 send_CertificateRequest role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CLIENT_HELLO
+STEP 7 send_ServerHelloDone role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CLIENT_HELLO
+STEP 8 recv_ServerHello role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO
+STEP 9 recv_Certificate role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_CERTIFICATE
+STEP 10 recv_ServerKeyExchange role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_KEY_EXCHANGE
+STEP 11 recv_CertificateRequest role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_CERTIFICATE_REQUEST
+STEP 12 recv_ServerHelloDone role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO_DONE
+STEP 13 send_Certificate role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO_DONE
+STEP 14 send_ClientKeyExchange role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO_DONE
+STEP 15 glass_eng_derive_keys role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO_DONE
+STEP 16 send_CertificateVerify role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO_DONE
+STEP 17 send_Finished role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_SERVER_HELLO_DONE
+STEP 18 recv_Certificate role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CERTIFICATE
+STEP 19 recv_ClientKeyExchange role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CLIENT_KEY_EXCHANGE
+STEP 20 glass_eng_derive_keys role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CLIENT_KEY_EXCHANGE
+STEP 21 recv_CertificateVerify role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_CERTIFICATE_VERIFY
+STEP 22 recv_Finished role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_FINISHED
+STEP 23 send_Finished role=GLASS_ROLE_SERVER state=GLASS_STATE_S_WAIT_FINISHED
+STEP 24 recv_Finished role=GLASS_ROLE_CLIENT state=GLASS_STATE_C_WAIT_FINISHED
 W
 grep '^STEP ' "$T/gdb.out" > "$T/got" || true
 if ! cmp -s "$T/want" "$T/got"; then
@@ -61,4 +69,19 @@ y=$(sed -n 's/^GLASS client_peer_y=0x\([0-9a-f]*\).*/\1/p' "$T/gdb.out")
 # The narration written under gdb is the golden one: the debugger changed nothing.
 cmp -s "$GLASS_GDB_OUT" "$ROOT/tests/data/golden/walkthrough-seed1.txt" ||
     fail "the walkthrough run under gdb differs from the golden transcript"
-echo "gdb: 16 breakpoints in order, 9 values equal to the walkthrough's"
+# 3. glass-engine summarises an engine without calling into the program.
+cat > "$T/ge.gdb" <<EOF
+set pagination off
+source tools/glass_gdb.py
+file $GLASS_DEBUG
+set args walkthrough --seed 1 > /dev/null
+break recv_Finished
+run
+glass-engine e
+EOF
+timeout 120 gdb -q -batch -x "$T/ge.gdb" > "$T/ge.out" 2>&1 || true
+grep -q 'GLASS_ROLE_SERVER, GLASS_PROFILE_GLASS, state GLASS_STATE_S_WAIT_FINISHED' "$T/ge.out" &&
+    grep -q 'suite 0x006b, group ffdhe2048 (0x0100), peer "alice"' "$T/ge.out" &&
+    grep -q 'client_random cc46103d' "$T/ge.out" ||
+    { cat "$T/ge.out"; fail "glass-engine did not summarise the server engine"; }
+echo "gdb: 24 stops at every message function in order, 9 values equal to the walkthrough's"
