@@ -32,6 +32,8 @@ CFLAGS_ALL = $(WARN) $(OPT) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 
 # The library's layers, bottom up (libglass.a), then the rooms above the
 # protocol (librooms.a: docs/ARCHITECTURE.md), then the command (apps/).
+# A new room is one more word in ROOMS; a new subcommand is one more
+# apps/cmd_NAME.c (the command table is generated from the file names).
 LAYERS   := common sha hmac aes rsa dh asn1 ca protocol
 ROOMS    := io net server client classroom
 LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))

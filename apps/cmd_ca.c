@@ -12,7 +12,6 @@
  *   glass ca crl    --dir D -out crl.pem -pass SRC
  */
 #include "apps.h"
-#include "net/net.h"
 #include "password.h"
 
 #include "asn1/asn1.h"
