@@ -433,6 +433,7 @@ int lab_check_run(int n, const char *file, unsigned timeout_s)
         goto done;
     }
     fcntl(rp[0], F_SETFL, O_NONBLOCK);
+    fcntl(rp[0], F_SETFD, FD_CLOEXEC);   /* the student's program gets no grader's fd */
     fcntl(rp[1], F_SETFL, O_NONBLOCK);
     fflush(stdout);
     target = fork();
