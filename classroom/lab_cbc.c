@@ -29,6 +29,7 @@
  * CT: no — the MtE receiver is the vulnerable one on purpose.
  */
 #include "classroom/lab_common.h"
+#include "io/opt.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -157,39 +158,54 @@ static void printable(const uint8_t *b, size_t n)
         putchar(b[i] >= 0x20 && b[i] < 0x7f ? b[i] : '.');
 }
 
-static int usage(void)
+struct padding_oracle_args {
+    const char *mode, *msg, *ts;
+};
+
+/* The options of `glass lab padding-oracle`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_padding_oracle(int argc, char **argv, struct padding_oracle_args *a)
 {
-    printf("usage: glass lab padding-oracle [--mode mac-then-encrypt|encrypt-then-mac]\n"
-           "                                [--message TEXT] [--seed N]\n\n"
-           "Encrypts TEXT (default: a secret PIN) as one record of a toy record layer with\n"
-           "random keys, hands the attacker only the record, then runs Vaudenay's CBC\n"
-           "padding-oracle attack against the receiver:\n"
-           "  mac-then-encrypt   the receiver decrypts, then checks padding, then the MAC,\n"
-           "                     and reports the two failures differently: the attack\n"
-           "                     recovers the plaintext (exit 0)\n"
-           "  encrypt-then-mac   the receiver checks the MAC first (RFC 7366, as glass\n"
-           "                     records do): every query gets the same answer and the\n"
-           "                     attack learns nothing (exit 1)\n\n"
-           "example:\n  glass lab padding-oracle --mode mac-then-encrypt\n");
-    return 0;
+    memset(a, 0, sizeof *a);
+    const opt opts[] = {
+        OPTION_STRING("--mode", NULL, "M",
+                      "mac-then-encrypt or encrypt-then-mac (see above)", &a->mode),
+        OPTION_STRING("--message", NULL, "TEXT", "the plaintext (default: a secret PIN)", &a->msg),
+        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run", &a->ts),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab padding-oracle",
+        .synopsis = "[--mode mac-then-encrypt|encrypt-then-mac]\n"
+                    "                                [--message TEXT] [--seed N]",
+        .about = "Encrypts TEXT (default: a secret PIN) as one record of a toy record layer with\n"
+                 "random keys, hands the attacker only the record, then runs Vaudenay's CBC\n"
+                 "padding-oracle attack against the receiver:\n"
+                 "  mac-then-encrypt   the receiver decrypts, then checks padding, then the MAC,\n"
+                 "                     and reports the two failures differently: the attack\n"
+                 "                     recovers the plaintext (exit 0)\n"
+                 "  encrypt-then-mac   the receiver checks the MAC first (RFC 7366, as glass\n"
+                 "                     records do): every query gets the same answer and the\n"
+                 "                     attack learns nothing (exit 1)\n",
+        .opts = opts,
+        .example = "  glass lab padding-oracle --mode mac-then-encrypt\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    return opt_parse(&spec, argc, argv, &rest);
 }
 
 /* See lab_common.h. */
 int lab_padding_oracle(int argc, char **argv)
 {
-    static const char *const vals[] = {"--mode", "--message", "--seed", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab padding-oracle";
-    if (io_wants_help(argc, argv))
-        return usage();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0;
-    const char *mode = lab_opt(argc, argv, "--mode", &bad);
-    const char *msg = lab_opt(argc, argv, "--message", &bad);
-    const char *ts = lab_opt(argc, argv, "--seed", &bad);
-    if (bad)
-        return 1;
+    struct padding_oracle_args a;
+    int st = parse_padding_oracle(argc, argv, &a);
+    if (st != OPT_RUN)
+        return st;
+    const char *mode = a.mode;
+    const char *msg = a.msg;
+    const char *ts = a.ts;
     if (mode == NULL)
         mode = "mac-then-encrypt";
     int etm;

@@ -5,8 +5,8 @@
  * GLASS_LAB_BUILD).  The lab commands demonstrate attacks on deliberately
  * weakened variants (a sloppy signature verifier, a MAC-then-encrypt record,
  * RSA key transport); none of that code is reachable from the normal build.
- * Each lab command lives in apps/lab_*.c and is listed in the table of
- * apps/cmd_lab.c.
+ * Each lab command lives in classroom/lab_*.c, declares its options in one
+ * table (io/opt.h), and is listed in the table of apps/cmd_lab.c.
  */
 #ifndef GLASS_LAB_COMMON_H
 #define GLASS_LAB_COMMON_H
@@ -25,17 +25,6 @@ struct lab_command {
     int (*run)(int argc, char **argv);
 };
 
-/* The value following flag NAME in argv (NULL if absent).  Sets *bad to 1 and
- * prints an error when the flag is last with no value. */
-const char *lab_opt(int argc, char **argv, const char *name, int *bad);
-/* 1 if the bare switch NAME appears in argv. */
-int lab_flag(int argc, char **argv, const char *name);
-/* Refuses any argument that is not in `known` (a NULL-terminated list of
- * flags; flags in `with_value` consume the next argument).  Prints one error
- * line naming the command and returns 1 on the first unknown argument. */
-int lab_check_args(const char *cmd, int argc, char **argv, const char *const *with_value,
-                   const char *const *switches);
-
 /* Prints "label: hex" on one line (hex wrapped at 64 digits, continuation
  * lines indented under the first digit). */
 void lab_print_hex(const char *label, const uint8_t *b, size_t len);
@@ -45,7 +34,7 @@ int lab_read(const char *cmd, const char *path, uint8_t **out, size_t *len);
 /* Writes a file atomically; prints the error itself. */
 int lab_write(const char *cmd, const char *path, const uint8_t *data, size_t len);
 
-/* The commands, one per apps/lab_*.c. */
+/* The commands, one per classroom/lab_*.c. */
 int lab_length_extend(int argc, char **argv);
 int lab_naive_mac(int argc, char **argv);
 int lab_rsa_textbook(int argc, char **argv);

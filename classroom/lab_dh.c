@@ -17,6 +17,7 @@
  * TLS PRF, kept short on purpose).  CT: not relevant — attack demonstration.
  */
 #include "classroom/lab_common.h"
+#include "io/opt.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -51,18 +52,6 @@ static void short_hex(const char *label, const mpz_t v)
     free(h);
 }
 
-static int usage_mitm(void)
-{
-    printf("usage: glass lab dh-mitm [--signed] [--seed N]\n\n"
-           "Alice and Bob agree on a key with ffdhe2048 while Mallory sits between them.\n"
-           "Unsigned (the default), Mallory replaces both public values with her own and\n"
-           "reads Alice's message (exit 0: the attack worked).  With --signed, Bob signs\n"
-           "his public value with his certificate key, as glass's ServerKeyExchange does,\n"
-           "and Alice detects the swap (exit 1: the attack failed).\n\n"
-           "example:\n  glass lab dh-mitm\n  glass lab dh-mitm --signed\n");
-    return 0;
-}
-
 /* Alice encrypts a message under her key; Mallory decrypts it with her key
  * for Alice, reads it, and re-encrypts it under her key for Bob.  0, or 1
  * after saying what failed. */
@@ -95,21 +84,52 @@ static int mitm_reads(const char *cmd, const uint8_t kA[32], const uint8_t kMA[3
     return 0;
 }
 
+struct dh_mitm_args {
+    const char *ts;
+    int sign;
+};
+
+/* The options of `glass lab dh-mitm`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_dh_mitm(int argc, char **argv, struct dh_mitm_args *a)
+{
+    memset(a, 0, sizeof *a);
+    const opt opts[] = {
+        OPTION_FLAG("--signed", NULL,
+                    "Bob signs his public value (as ServerKeyExchange does)", &a->sign),
+        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run (default 1)", &a->ts),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab dh-mitm",
+        .synopsis = "[--signed] [--seed N]",
+        .about = "Alice and Bob agree on a key with ffdhe2048 while Mallory sits between them.\n"
+                 "Unsigned (the default), Mallory replaces both public values with her own and\n"
+                 "reads Alice's message (exit 0: the attack worked).  With --signed, Bob signs\n"
+                 "his public value with his certificate key, as glass's ServerKeyExchange does,\n"
+                 "and Alice detects the swap (exit 1: the attack failed).\n",
+        .opts = opts,
+        .example = "  glass lab dh-mitm\n"
+                   "  glass lab dh-mitm --signed\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    return opt_parse(&spec, argc, argv, &rest);
+}
+
 /* See lab_common.h. */
 int lab_dh_mitm(int argc, char **argv)
 {
-    static const char *const vals[] = {"--seed", NULL};
-    static const char *const sw[] = {"--signed", NULL};
     const char *cmd = "lab dh-mitm";
-    if (io_wants_help(argc, argv))
-        return usage_mitm();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, attack_worked = 0;
-    const char *ts = lab_opt(argc, argv, "--seed", &bad);
-    int sign = lab_flag(argc, argv, "--signed");
+    struct dh_mitm_args args;
+    int st = parse_dh_mitm(argc, argv, &args);
+    if (st != OPT_RUN)
+        return st;
+    const char *ts = args.ts;
+    int sign = args.sign;
+    int attack_worked = 0;
     unsigned long seed = 1;
-    if (bad || (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed)))
+    if (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
         return 1;
     glass_random_seed(seed);
     if (!sign)
@@ -213,30 +233,31 @@ cleanup:
     return attack_worked ? 0 : 1;
 }
 
-static int usage_invalid(void)
-{
-    printf("usage: glass lab dh-invalid [--seed N]\n\n"
-           "For the public values y = 0, 1, p-1, p and p+1 of group ffdhe2048, shows the\n"
-           "shared secret y^x mod p a careless peer would compute with its secret x, and\n"
-           "the error dh_check_public (SP 800-56A §5.6.2.3.1) answers instead.\n\n"
-           "example:\n  glass lab dh-invalid\n");
-    return 0;
-}
-
 /* See lab_common.h. */
 int lab_dh_invalid(int argc, char **argv)
 {
-    static const char *const vals[] = {"--seed", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab dh-invalid";
-    if (io_wants_help(argc, argv))
-        return usage_invalid();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0;
-    const char *ts = lab_opt(argc, argv, "--seed", &bad);
+    const char *ts = NULL;
+    const opt opts[] = {
+        OPTION_STRING("--seed", NULL, "N", "same secret x on every run", &ts),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab dh-invalid",
+        .synopsis = "[--seed N]",
+        .about = "For the public values y = 0, 1, p-1, p and p+1 of group ffdhe2048, shows the\n"
+                 "shared secret y^x mod p a careless peer would compute with its secret x, and\n"
+                 "the error dh_check_public (SP 800-56A §5.6.2.3.1) answers instead.\n",
+        .opts = opts,
+        .example = "  glass lab dh-invalid\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
     unsigned long seed = 1;
-    if (bad || (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed)))
+    if (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
         return 1;
     glass_random_seed(seed);
     const dh_group *G = dh_group_by_name("ffdhe2048");

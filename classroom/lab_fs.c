@@ -23,6 +23,7 @@
  * CT: not relevant — attack demonstration.
  */
 #include "classroom/lab_common.h"
+#include "io/opt.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -95,21 +96,6 @@ static glass_err client_keys(const uint8_t *pms, size_t pms_len, const uint8_t c
     glass_wipe(ms, sizeof ms);
     glass_wipe(kb, sizeof kb);
     return err;
-}
-
-static int usage_record(void)
-{
-    printf("usage: glass lab fs-record --kx rsa|dhe --out SESSION --key-out SERVERKEY\n"
-           "                           [--message TEXT] [--seed N]\n\n"
-           "Runs one client-server exchange in this process and writes what an eavesdropper\n"
-           "records (randoms, key exchange, one protected message) to SESSION, and the\n"
-           "server's long-term RSA key to SERVERKEY (PKCS#8 PEM), as if it leaked later.\n"
-           "  --kx rsa   RSA key transport: the pre-master secret travels encrypted under\n"
-           "             the server's key (TLS_RSA_*; no forward secrecy)\n"
-           "  --kx dhe   ephemeral Diffie-Hellman signed by the server's key (as glass)\n\n"
-           "example:\n"
-           "  glass lab fs-record --kx rsa --out rsa.session --key-out server.pem\n");
-    return 0;
 }
 
 /* 2b. DHE: both sides draw an ephemeral key; the server signs its public
@@ -208,23 +194,58 @@ cleanup:
     return rc;
 }
 
+struct fs_record_args {
+    const char *kx, *out, *keyout, *msg, *ts;
+};
+
+/* The options of `glass lab fs-record`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_fs_record(int argc, char **argv, struct fs_record_args *a)
+{
+    memset(a, 0, sizeof *a);
+    const opt opts[] = {
+        OPTION_STRING("--kx", NULL, "rsa|dhe",
+                      "rsa: RSA key transport, the pre-master secret encrypted\n"
+                      "under the server's key (TLS_RSA_*; no forward secrecy);\n"
+                      "dhe: ephemeral Diffie-Hellman signed by the server's key\n"
+                      "(as glass)", &a->kx),
+        OPTION_STRING("--out", NULL, "SESSION",
+                      "where to write what the eavesdropper recorded", &a->out),
+        OPTION_STRING("--key-out", NULL, "SERVERKEY",
+                      "where to write the server's long-term key (PKCS#8 PEM)", &a->keyout),
+        OPTION_STRING("--message", NULL, "TEXT", "the protected message", &a->msg),
+        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run", &a->ts),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab fs-record",
+        .synopsis = "--kx rsa|dhe --out SESSION --key-out SERVERKEY\n"
+                    "                           [--message TEXT] [--seed N]",
+        .about = "Runs one client-server exchange in this process and writes what an eavesdropper\n"
+                 "records (randoms, key exchange, one protected message) to SESSION, and the\n"
+                 "server's long-term RSA key to SERVERKEY (PKCS#8 PEM), as if it leaked later.\n",
+        .opts = opts,
+        .example = "  glass lab fs-record --kx rsa --out rsa.session --key-out server.pem\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    return opt_parse(&spec, argc, argv, &rest);
+}
+
 /* See lab_common.h. */
 int lab_fs_record(int argc, char **argv)
 {
-    static const char *const vals[] = {"--kx", "--out", "--key-out", "--message", "--seed", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab fs-record";
-    if (io_wants_help(argc, argv))
-        return usage_record();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, rc = 1;
-    const char *kx = lab_opt(argc, argv, "--kx", &bad), *out = lab_opt(argc, argv, "--out", &bad);
-    const char *keyout = lab_opt(argc, argv, "--key-out", &bad);
-    const char *msg = lab_opt(argc, argv, "--message", &bad);
-    const char *ts = lab_opt(argc, argv, "--seed", &bad);
-    if (bad)
-        return 1;
+    struct fs_record_args a;
+    int st = parse_fs_record(argc, argv, &a);
+    if (st != OPT_RUN)
+        return st;
+    const char *kx = a.kx;
+    const char *out = a.out;
+    const char *keyout = a.keyout;
+    const char *msg = a.msg;
+    const char *ts = a.ts;
+    int rc = 1;
     if (kx == NULL || out == NULL || keyout == NULL)
         return io_error(cmd, "needs --kx, --out and --key-out (see --help)");
     int rsa_kx = strcmp(kx, "rsa") == 0;
@@ -328,30 +349,46 @@ cleanup:
     return rc;
 }
 
-static int usage_decrypt(void)
+struct fs_decrypt_args {
+    const char *in, *inkey;
+};
+
+/* The options of `glass lab fs-decrypt`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_fs_decrypt(int argc, char **argv, struct fs_decrypt_args *a)
 {
-    printf("usage: glass lab fs-decrypt --in SESSION --inkey SERVERKEY\n\n"
-           "The attacker who recorded SESSION (glass lab fs-record) and later obtained the\n"
-           "server's long-term key tries to read the recorded message.  It works for RSA\n"
-           "key transport (exit 0) and not for ephemeral Diffie-Hellman (exit 1).\n\n"
-           "example:\n  glass lab fs-decrypt --in rsa.session --inkey server.pem\n");
-    return 0;
+    memset(a, 0, sizeof *a);
+    const opt opts[] = {
+        OPTION_STRING("--in", NULL, "SESSION", "the recording (glass lab fs-record)", &a->in),
+        OPTION_STRING("--inkey", NULL, "SERVERKEY",
+                      "the server's long-term key, leaked later", &a->inkey),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab fs-decrypt",
+        .synopsis = "--in SESSION --inkey SERVERKEY",
+        .about = "The attacker who recorded SESSION (glass lab fs-record) and later obtained the\n"
+                 "server's long-term key tries to read the recorded message.  It works for RSA\n"
+                 "key transport (exit 0) and not for ephemeral Diffie-Hellman (exit 1).\n",
+        .opts = opts,
+        .example = "  glass lab fs-decrypt --in rsa.session --inkey server.pem\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    return opt_parse(&spec, argc, argv, &rest);
 }
 
 /* See lab_common.h. */
 int lab_fs_decrypt(int argc, char **argv)
 {
-    static const char *const vals[] = {"--in", "--inkey", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab fs-decrypt";
-    if (io_wants_help(argc, argv))
-        return usage_decrypt();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, rc = 1;
-    const char *in = lab_opt(argc, argv, "--in", &bad), *inkey = lab_opt(argc, argv, "--inkey", &bad);
-    if (bad)
-        return 1;
+    struct fs_decrypt_args a;
+    int st = parse_fs_decrypt(argc, argv, &a);
+    if (st != OPT_RUN)
+        return st;
+    const char *in = a.in;
+    const char *inkey = a.inkey;
+    int rc = 1;
     if (in == NULL || inkey == NULL)
         return io_error(cmd, "needs --in and --inkey (see --help)");
     uint8_t *text = NULL, *keyfile = NULL, *cr = NULL, *sr = NULL, *enc = NULL, *record = NULL;

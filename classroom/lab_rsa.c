@@ -27,6 +27,7 @@
  * rsa/ (blinding, mpz_powm_sec).
  */
 #include "classroom/lab_common.h"
+#include "io/opt.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -55,35 +56,35 @@ static int small_prime(unsigned long v)
     return 1;
 }
 
-static int usage_textbook(void)
-{
-    printf("usage: glass lab rsa-textbook -p P -q Q -e E -m M [-m2 M2]\n\n"
-           "Textbook RSA on small numbers (primes below 65536), every step in decimal:\n"
-           "n = p*q, phi = (p-1)(q-1), d = e^-1 mod phi, c = m^e mod n, m = c^d mod n,\n"
-           "the signature s = m^d mod n, and, with -m2, the multiplicative property\n"
-           "E(m)*E(m2) mod n = E(m*m2 mod n) that padding exists to destroy.\n\n"
-           "example (the numbers of many textbooks):\n"
-           "  glass lab rsa-textbook -p 61 -q 53 -e 17 -m 65 -m2 2\n");
-    return 0;
-}
-
 /* See lab_common.h. */
 int lab_rsa_textbook(int argc, char **argv)
 {
-    static const char *const vals[] = {"-p", "-q", "-e", "-m", "-m2", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab rsa-textbook";
-    if (io_wants_help(argc, argv))
-        return usage_textbook();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0;
-    const char *tp = lab_opt(argc, argv, "-p", &bad), *tq = lab_opt(argc, argv, "-q", &bad);
-    const char *te = lab_opt(argc, argv, "-e", &bad), *tm = lab_opt(argc, argv, "-m", &bad);
-    const char *tm2 = lab_opt(argc, argv, "-m2", &bad);
+    const char *tp = NULL, *tq = NULL, *te = NULL, *tm = NULL, *tm2 = NULL;
+    const opt opts[] = {
+        OPTION_STRING("-p", NULL, "P", "the first prime, below 65536", &tp),
+        OPTION_STRING("-q", NULL, "Q", "the second prime, below 65536", &tq),
+        OPTION_STRING("-e", NULL, "E", "the public exponent", &te),
+        OPTION_STRING("-m", NULL, "M", "the message, a number below n", &tm),
+        OPTION_STRING("-m2", NULL, "M2", "a second message, to show E(m)*E(m2) = E(m*m2)", &tm2),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab rsa-textbook",
+        .synopsis = "-p P -q Q -e E -m M [-m2 M2]",
+        .about = "Textbook RSA on small numbers (primes below 65536), every step in decimal:\n"
+                 "n = p*q, phi = (p-1)(q-1), d = e^-1 mod phi, c = m^e mod n, m = c^d mod n,\n"
+                 "the signature s = m^d mod n, and, with -m2, the multiplicative property\n"
+                 "E(m)*E(m2) mod n = E(m*m2 mod n) that padding exists to destroy.\n",
+        .opts = opts,
+        .example = "  glass lab rsa-textbook -p 61 -q 53 -e 17 -m 65 -m2 2\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
     unsigned long p, q, e, m, m2 = 0;
-    if (bad)
-        return 1;
     if (tp == NULL || tq == NULL || te == NULL || tm == NULL)
         return io_error(cmd, "needs -p, -q, -e and -m (see --help)");
     if (io_uint_arg(cmd, "-p", tp, 2, 65535, &p) || io_uint_arg(cmd, "-q", tq, 2, 65535, &q) ||
@@ -260,35 +261,34 @@ static int put_field(char **buf, size_t *len, const char *name, const mpz_t v)
     return 0;
 }
 
-static int usage_keygen(void)
-{
-    printf("usage: glass lab rsa-keygen [-bits N] [-e E] -out KEY [-pubout PUB]\n\n"
-           "Generates an RSA key with rsa_generate (FIPS 186-5 §A.1.3) and writes it as a\n"
-           "lab key file: one hex number per line (n, e, d, p, q), to read by eye.\n"
-           "  -bits N   modulus size, 2048 (default) .. 4096\n"
-           "  -e E      public exponent (default 65537; lab 3 uses 3)\n"
-           "  -pubout   also writes the public half (n, e)\n\n"
-           "example:\n  glass lab rsa-keygen -e 3 -out e3.key -pubout e3.pub\n");
-    return 0;
-}
-
 /* See lab_common.h. */
 int lab_rsa_keygen(int argc, char **argv)
 {
-    static const char *const vals[] = {"-bits", "-e", "-out", "-pubout", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab rsa-keygen";
-    if (io_wants_help(argc, argv))
-        return usage_keygen();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, rc = 1;
-    const char *tb = lab_opt(argc, argv, "-bits", &bad), *te = lab_opt(argc, argv, "-e", &bad);
-    const char *out = lab_opt(argc, argv, "-out", &bad);
-    const char *pubout = lab_opt(argc, argv, "-pubout", &bad);
+    const char *tb = NULL, *te = NULL, *out = NULL, *pubout = NULL;
+    const opt opts[] = {
+        OPTION_STRING("-bits", NULL, "N", "modulus size, 2048 (default) .. 4096", &tb),
+        OPTION_STRING("-e", NULL, "E", "public exponent (default 65537; lab 3 uses 3)", &te),
+        OPTION_STRING("-out", NULL, "KEY",
+                      "where to write the lab key file (n, e, d, p, q in hex)", &out),
+        OPTION_STRING("-pubout", NULL, "PUB", "also write the public half (n, e) there", &pubout),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab rsa-keygen",
+        .synopsis = "[-bits N] [-e E] -out KEY [-pubout PUB]",
+        .about = "Generates an RSA key with rsa_generate (FIPS 186-5 §A.1.3) and writes it as a\n"
+                 "lab key file: one hex number per line (n, e, d, p, q), to read by eye.\n",
+        .opts = opts,
+        .example = "  glass lab rsa-keygen -e 3 -out e3.key -pubout e3.pub\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    int rc = 1;
     unsigned long bits = 2048, e = RSA_DEFAULT_E;
-    if (bad)
-        return 1;
     if (out == NULL)
         return io_error(cmd, "needs -out FILE (see --help)");
     if ((tb != NULL && io_uint_arg(cmd, "-bits", tb, RSA_MIN_BITS, 4096, &bits)) ||
@@ -350,29 +350,30 @@ cleanup:
     return rc;
 }
 
-static int usage_sign(void)
-{
-    printf("usage: glass lab rsa-sign -inkey KEY -in FILE -out SIG\n\n"
-           "RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §8.2.1) using a lab key file.\n\n"
-           "example:\n  glass lab rsa-sign -inkey e3.key -in msg.txt -out msg.sig\n");
-    return 0;
-}
-
 /* See lab_common.h. */
 int lab_rsa_sign(int argc, char **argv)
 {
-    static const char *const vals[] = {"-inkey", "-in", "-out", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab rsa-sign";
-    if (io_wants_help(argc, argv))
-        return usage_sign();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, rc = 1;
-    const char *inkey = lab_opt(argc, argv, "-inkey", &bad);
-    const char *in = lab_opt(argc, argv, "-in", &bad), *out = lab_opt(argc, argv, "-out", &bad);
-    if (bad)
-        return 1;
+    const char *inkey = NULL, *in = NULL, *out = NULL;
+    const opt opts[] = {
+        OPTION_STRING("-inkey", NULL, "KEY", "a lab key file from rsa-keygen", &inkey),
+        OPTION_STRING("-in", NULL, "FILE", "the message", &in),
+        OPTION_STRING("-out", NULL, "SIG", "where to write the signature", &out),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab rsa-sign",
+        .synopsis = "-inkey KEY -in FILE -out SIG",
+        .about = "RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §8.2.1) using a lab key file.\n",
+        .opts = opts,
+        .example = "  glass lab rsa-sign -inkey e3.key -in msg.txt -out msg.sig\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    int rc = 1;
     if (inkey == NULL || in == NULL || out == NULL)
         return io_error(cmd, "needs -inkey, -in and -out (see --help)");
     rsa_private_key key;
@@ -401,33 +402,34 @@ cleanup:
 
 /* ---- the forgery ----------------------------------------------------------- */
 
-static int usage_forge(void)
-{
-    printf("usage: glass lab rsa-forge-e3 -pubin PUB -in FILE -out SIG\n\n"
-           "Forges a PKCS#1 v1.5 SHA-256 signature on FILE for a public key with e = 3,\n"
-           "without the private key (Bleichenbacher 2006): s = the cube root, rounded up,\n"
-           "of 00 01 FF 00 || DigestInfo || SHA-256(FILE) || 00..00.  s^3 begins with\n"
-           "those bytes and ends in garbage; a verifier that stops reading after the\n"
-           "hash accepts it.  Needs a modulus of at least 2048 bits.\n\n"
-           "example:\n  glass lab rsa-forge-e3 -pubin e3.pub -in evil.txt -out evil.sig\n");
-    return 0;
-}
-
 /* See lab_common.h. */
 int lab_rsa_forge_e3(int argc, char **argv)
 {
-    static const char *const vals[] = {"-pubin", "-in", "-out", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab rsa-forge-e3";
-    if (io_wants_help(argc, argv))
-        return usage_forge();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, rc = 1;
-    const char *pubin = lab_opt(argc, argv, "-pubin", &bad);
-    const char *in = lab_opt(argc, argv, "-in", &bad), *out = lab_opt(argc, argv, "-out", &bad);
-    if (bad)
-        return 1;
+    const char *pubin = NULL, *in = NULL, *out = NULL;
+    const opt opts[] = {
+        OPTION_STRING("-pubin", NULL, "PUB", "the public key file (e = 3)", &pubin),
+        OPTION_STRING("-in", NULL, "FILE", "the message to forge a signature on", &in),
+        OPTION_STRING("-out", NULL, "SIG", "where to write the forged signature", &out),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab rsa-forge-e3",
+        .synopsis = "-pubin PUB -in FILE -out SIG",
+        .about = "Forges a PKCS#1 v1.5 SHA-256 signature on FILE for a public key with e = 3,\n"
+                 "without the private key (Bleichenbacher 2006): s = the cube root, rounded up,\n"
+                 "of 00 01 FF 00 || DigestInfo || SHA-256(FILE) || 00..00.  s^3 begins with\n"
+                 "those bytes and ends in garbage; a verifier that stops reading after the\n"
+                 "hash accepts it.  Needs a modulus of at least 2048 bits.\n",
+        .opts = opts,
+        .example = "  glass lab rsa-forge-e3 -pubin e3.pub -in evil.txt -out evil.sig\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    int rc = 1;
     if (pubin == NULL || in == NULL || out == NULL)
         return io_error(cmd, "needs -pubin, -in and -out (see --help)");
     rsa_public_key pub;
@@ -525,37 +527,36 @@ int lab_rsa_sloppy_verify(const uint8_t *EM, size_t k, const uint8_t H[SHA256_DI
     return memcmp(EM + i, H, SHA256_DIGEST_LEN) == 0;   /* ...and stops reading here */
 }
 
-static int usage_verify(void)
-{
-    printf("usage: glass lab rsa-verify -pubin PUB -in FILE -signature SIG [--insecure-verify]\n\n"
-           "Verifies a PKCS#1 v1.5 SHA-256 signature with a lab public key file, with the\n"
-           "library's verifier (RFC 8017 §8.2.2: re-encode, compare all k bytes).\n"
-           "  --insecure-verify   use instead a sloppy verifier that stops reading after\n"
-           "                      the hash (the bug Bleichenbacher's e = 3 forgery uses).\n"
-           "                      Lab build only.\n"
-           "Prints \"Verified OK\" (exit 0) or \"Verification failure\" (exit 1).\n\n"
-           "example:\n"
-           "  glass lab rsa-verify -pubin e3.pub -in evil.txt -signature evil.sig\n");
-    return 0;
-}
-
 /* See lab_common.h. */
 int lab_rsa_verify(int argc, char **argv)
 {
-    static const char *const vals[] = {"-pubin", "-in", "-signature", NULL};
-    static const char *const sw[] = {"--insecure-verify", NULL};
     const char *cmd = "lab rsa-verify";
-    if (io_wants_help(argc, argv))
-        return usage_verify();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, rc = 1;
-    const char *pubin = lab_opt(argc, argv, "-pubin", &bad);
-    const char *in = lab_opt(argc, argv, "-in", &bad);
-    const char *sigf = lab_opt(argc, argv, "-signature", &bad);
-    int insecure = lab_flag(argc, argv, "--insecure-verify");
-    if (bad)
-        return 1;
+    const char *pubin = NULL, *in = NULL, *sigf = NULL;
+    int insecure = 0;
+    const opt opts[] = {
+        OPTION_STRING("-pubin", NULL, "PUB", "the public key file", &pubin),
+        OPTION_STRING("-in", NULL, "FILE", "the message", &in),
+        OPTION_STRING("-signature", NULL, "SIG", "the signature to check", &sigf),
+        OPTION_FLAG("--insecure-verify", NULL,
+                    "use a sloppy verifier that stops reading after the hash (lab\n"
+                    "build only)", &insecure),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab rsa-verify",
+        .synopsis = "-pubin PUB -in FILE -signature SIG [--insecure-verify]",
+        .about = "Verifies a PKCS#1 v1.5 SHA-256 signature with a lab public key file, with the\n"
+                 "library's verifier (RFC 8017 §8.2.2: re-encode, compare all k bytes).\n"
+                 "Prints \"Verified OK\" (exit 0) or \"Verification failure\" (exit 1).\n",
+        .opts = opts,
+        .example = "  glass lab rsa-verify -pubin e3.pub -in evil.txt -signature evil.sig\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    int rc = 1;
     if (pubin == NULL || in == NULL || sigf == NULL)
         return io_error(cmd, "needs -pubin, -in and -signature (see --help)");
     rsa_public_key pub;

@@ -18,6 +18,7 @@
  * CT: not relevant — this is attack code, run on public values.
  */
 #include "classroom/lab_common.h"
+#include "io/opt.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -44,43 +45,43 @@ static size_t glue_padding(uint64_t len, uint8_t pad[72])
     return n;
 }
 
-static int usage_length_extend(void)
-{
-    printf("usage: glass lab length-extend -digest HEX -len N (-append TEXT | -appendhex HEX)\n"
-           "                                [-out-suffix FILE]\n\n"
-           "Given D = SHA-256(secret || msg) and N = the length of secret || msg in bytes,\n"
-           "prints SHA-256(secret || msg || pad || ext) and the suffix pad || ext,\n"
-           "without knowing the secret: the digest is the hash's state (FIPS 180-4 §6.2.2),\n"
-           "so it is loaded back into a sha256_ctx and hashing continues.\n"
-           "  -out-suffix FILE   writes pad || ext, to append to the original message\n\n"
-           "example:\n"
-           "  glass lab length-extend -digest $(cat mac.hex) -len 29 -append '&admin=1' \\\n"
-           "      -out-suffix suffix.bin\n");
-    return 0;
-}
-
 /* See lab_common.h. */
 int lab_length_extend(int argc, char **argv)
 {
-    static const char *const vals[] = {"-digest", "-len", "-append", "-appendhex",
-                                       "-out-suffix", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab length-extend";
-    if (io_wants_help(argc, argv))
-        return usage_length_extend();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, rc = 1;
-    const char *digest_hex = lab_opt(argc, argv, "-digest", &bad);
-    const char *len_text = lab_opt(argc, argv, "-len", &bad);
-    const char *append = lab_opt(argc, argv, "-append", &bad);
-    const char *append_hex = lab_opt(argc, argv, "-appendhex", &bad);
-    const char *out_suffix = lab_opt(argc, argv, "-out-suffix", &bad);
+    const char *digest_hex = NULL, *len_text = NULL, *append = NULL, *append_hex = NULL,
+               *out_suffix = NULL;
+    const opt opts[] = {
+        OPTION_STRING("-digest", NULL, "HEX",
+                      "D = SHA-256(secret || msg), 64 hex digits", &digest_hex),
+        OPTION_STRING("-len", NULL, "N", "the length of secret || msg in bytes", &len_text),
+        OPTION_STRING("-append", NULL, "TEXT", "the extension, as text", &append),
+        OPTION_STRING("-appendhex", NULL, "HEX", "the extension, in hex", &append_hex),
+        OPTION_STRING("-out-suffix", NULL, "FILE",
+                      "write pad || ext there, to append to the original message", &out_suffix),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab length-extend",
+        .synopsis = "-digest HEX -len N (-append TEXT | -appendhex HEX)\n"
+                    "                                [-out-suffix FILE]",
+        .about = "Given D = SHA-256(secret || msg) and N = the length of secret || msg in bytes,\n"
+                 "prints SHA-256(secret || msg || pad || ext) and the suffix pad || ext,\n"
+                 "without knowing the secret: the digest is the hash's state (FIPS 180-4 §6.2.2),\n"
+                 "so it is loaded back into a sha256_ctx and hashing continues.\n",
+        .opts = opts,
+        .example = "  glass lab length-extend -digest $(cat mac.hex) -len 29 -append '&admin=1' \\\n"
+                   "      -out-suffix suffix.bin\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    int rc = 1;
     uint8_t *D = NULL, *ext = NULL, *suffix = NULL;
     size_t D_len = 0, ext_len = 0;
     unsigned long len = 0;
-    if (bad)
-        return 1;
     if (digest_hex == NULL || len_text == NULL || (append == NULL) == (append_hex == NULL))
         return io_error(cmd, "needs -digest, -len and one of -append / -appendhex (see --help)");
     if (io_hex_arg(cmd, "-digest", digest_hex, &D, &D_len))
@@ -147,36 +148,36 @@ cleanup:
     return rc;
 }
 
-static int usage_naive_mac(void)
-{
-    printf("usage: glass lab naive-mac (-key TEXT | -hexkey HEX) [-in FILE] [-verify HEX]\n\n"
-           "The broken MAC of lab 2: prints SHA-256(key || message) in hex.  With -verify,\n"
-           "compares (in constant time) and prints \"Verified OK\" (exit 0) or\n"
-           "\"Verification failure\" (exit 1), as a server using this MAC would decide.\n\n"
-           "example:\n"
-           "  glass lab naive-mac -key hunter2 -in order.txt -verify $(cat mac.hex)\n");
-    return 0;
-}
-
 /* See lab_common.h. */
 int lab_naive_mac(int argc, char **argv)
 {
-    static const char *const vals[] = {"-key", "-hexkey", "-in", "-verify", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab naive-mac";
-    if (io_wants_help(argc, argv))
-        return usage_naive_mac();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0, rc = 1;
-    const char *key_text = lab_opt(argc, argv, "-key", &bad);
-    const char *key_hex = lab_opt(argc, argv, "-hexkey", &bad);
-    const char *in = lab_opt(argc, argv, "-in", &bad);
-    const char *verify = lab_opt(argc, argv, "-verify", &bad);
+    const char *key_text = NULL, *key_hex = NULL, *in = NULL, *verify = NULL;
+    const opt opts[] = {
+        OPTION_STRING("-key", NULL, "TEXT", "the key, as text", &key_text),
+        OPTION_STRING("-hexkey", NULL, "HEX", "the key, in hex", &key_hex),
+        OPTION_STRING("-in", NULL, "FILE", "the message (default: standard input)", &in),
+        OPTION_STRING("-verify", NULL, "HEX",
+                      "compare with this MAC instead of printing it", &verify),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab naive-mac",
+        .synopsis = "(-key TEXT | -hexkey HEX) [-in FILE] [-verify HEX]",
+        .about = "The broken MAC of lab 2: prints SHA-256(key || message) in hex.  With -verify,\n"
+                 "compares (in constant time) and prints \"Verified OK\" (exit 0) or\n"
+                 "\"Verification failure\" (exit 1), as a server using this MAC would decide.\n",
+        .opts = opts,
+        .example = "  glass lab naive-mac -key hunter2 -in order.txt -verify $(cat mac.hex)\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    int rc = 1;
     uint8_t *key = NULL, *msg = NULL, *expect = NULL;
     size_t key_len = 0, msg_len = 0, expect_len = 0;
-    if (bad)
-        return 1;
     if ((key_text == NULL) == (key_hex == NULL))
         return io_error(cmd, "needs one of -key or -hexkey (see --help)");
     if (key_hex != NULL) {

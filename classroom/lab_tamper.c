@@ -15,6 +15,7 @@
  * CT: not relevant (attack demonstration).
  */
 #include "classroom/lab_common.h"
+#include "io/opt.h"
 
 #ifdef GLASS_LAB_BUILD
 
@@ -219,25 +220,6 @@ static void on_event(tamper *t, glass_engine *self, const glass_event *ev, int c
     }
 }
 
-static int usage(void)
-{
-    printf("usage: glass lab tamper [--seed N] [--flip REC:BYTE[:MASK] | --replay REC | --drop REC]\n\n"
-           "Runs a mutually authenticated glass connection between two real engines in\n"
-           "this process (two chat messages, two replies, the close) with an attacker on\n"
-           "the wire, and lists every record as it crosses (#1, #2, ...).  The attacker:\n"
-           "  --flip REC:BYTE[:MASK]  XORs byte BYTE of record REC with MASK (default 01)\n"
-           "  --replay REC            delivers record REC twice\n"
-           "  --drop REC              never delivers record REC\n"
-           "  --seed N                same keys and bytes on every run (default 1)\n"
-           "With no attack the connection completes (exit 0); otherwise the output shows\n"
-           "which side notices, and the alert it sends (exit 1 when the connection fails).\n\n"
-           "examples:\n"
-           "  glass lab tamper                      list the records of a clean run\n"
-           "  glass lab tamper --flip 4:300         change the server's DH value\n"
-           "  glass lab tamper --replay 14          replay the first chat record\n");
-    return 0;
-}
-
 /* --flip REC:BYTE[:MASK], --replay REC or --drop REC into t.  0, or 1
  * after saying what was wrong. */
 static int parse_attack(const char *cmd, const char *tf, const char *tr, const char *td,
@@ -294,23 +276,53 @@ static void run_attack(tamper *t, glass_engine *c, glass_engine *s, dir_trace *d
     }
 }
 
+struct tamper_args {
+    const char *ts, *tf, *tr, *td;
+};
+
+/* The options of `glass lab tamper`: one table, which also prints --help.
+ * Returns OPT_RUN, or the exit status (io/opt.h). */
+static int parse_tamper(int argc, char **argv, struct tamper_args *a)
+{
+    memset(a, 0, sizeof *a);
+    const opt opts[] = {
+        OPTION_STRING("--seed", NULL, "N", "same keys and bytes on every run (default 1)", &a->ts),
+        OPTION_STRING("--flip", NULL, "REC:BYTE[:MASK]",
+                      "XOR byte BYTE of record REC with MASK (default 01)", &a->tf),
+        OPTION_STRING("--replay", NULL, "REC", "deliver record REC twice", &a->tr),
+        OPTION_STRING("--drop", NULL, "REC", "never deliver record REC", &a->td),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "lab tamper",
+        .synopsis = "[--seed N] [--flip REC:BYTE[:MASK] | --replay REC | --drop REC]",
+        .about = "Runs a mutually authenticated glass connection between two real engines in\n"
+                 "this process (two chat messages, two replies, the close) with an attacker on\n"
+                 "the wire, and lists every record as it crosses (#1, #2, ...).  The attacker:\n"
+                 "With no attack the connection completes (exit 0); otherwise the output shows\n"
+                 "which side notices, and the alert it sends (exit 1 when the connection fails).\n",
+        .opts = opts,
+        .example = "  glass lab tamper                      list the records of a clean run\n"
+                   "  glass lab tamper --flip 4:300         change the server's DH value\n"
+                   "  glass lab tamper --replay 14          replay the first chat record\n",
+        .max_operands = 0,
+    };
+    opt_operands rest;
+    return opt_parse(&spec, argc, argv, &rest);
+}
+
 /* See lab_common.h. */
 int lab_tamper(int argc, char **argv)
 {
-    static const char *const vals[] = {"--seed", "--flip", "--replay", "--drop", NULL};
-    static const char *const sw[] = {NULL};
     const char *cmd = "lab tamper";
-    if (io_wants_help(argc, argv))
-        return usage();
-    if (lab_check_args(cmd, argc, argv, vals, sw))
-        return 1;
-    int bad = 0;
-    const char *ts = lab_opt(argc, argv, "--seed", &bad);
-    const char *tf = lab_opt(argc, argv, "--flip", &bad);
-    const char *tr = lab_opt(argc, argv, "--replay", &bad);
-    const char *td = lab_opt(argc, argv, "--drop", &bad);
-    if (bad)
-        return 1;
+    struct tamper_args a;
+    int st = parse_tamper(argc, argv, &a);
+    if (st != OPT_RUN)
+        return st;
+    const char *ts = a.ts;
+    const char *tf = a.tf;
+    const char *tr = a.tr;
+    const char *td = a.td;
     if ((tf != NULL) + (tr != NULL) + (td != NULL) > 1)
         return io_error(cmd, "one attack at a time: --flip, --replay or --drop");
     tamper t;

@@ -2,8 +2,10 @@
  * test_rooms.c — the shared pieces of the rooms above the protocol: two
  * engines back to back (net_pump_*), page fetch's HTTP/1.1 file server
  * (net/http.h: RFC 9112 request syntax, the published root never left),
- * and io_path_join.  The relay server and the client around them are
- * tested over real TCP by tests/sh/net_*.sh.
+ * the option tables every command declares (io/opt.h), and io_path_join.
+ * The relay server and the client around them are tested over real TCP by
+ * tests/sh/net_*.sh, the tables of the real commands by
+ * tests/sh/opt_table.sh.
  *
  * Fixtures: the certificates and keys of tests/data/protocol/ (made by its
  * make-fixtures.sh); the HTTP tests make their own directory under $TMPDIR.
@@ -15,10 +17,12 @@
 
 #include "ca/ca.h"
 #include "io/io.h"
+#include "io/opt.h"
 #include "net/http.h"
 #include "net/net.h"
 #include "protocol/protocol.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -347,6 +351,187 @@ static void test_io_path_join(void)
     CU_ASSERT_EQUAL(io_path_join(out, sizeof out, "dir", "key.pem2"), -1);
 }
 
+/* ---- option tables -------------------------------------------------------------- */
+
+/* A small command: every kind of option, and operands. */
+typedef struct opt_fx {
+    int flag;
+    const char *in;
+    unsigned long n;
+    opt_bytes key;
+    int calls;
+} opt_fx;
+
+static int count_call(const char *cmd, const char *flag, const char *value, void *dest)
+{
+    (void)cmd;
+    (void)flag;
+    if (strcmp(value, "bad") == 0)
+        return 1;
+    ((opt_fx *)dest)->calls++;
+    return 0;
+}
+
+/* Parses args (a NULL-terminated list after the command name) with anywhere
+ * as given; the return of opt_parse, with the operands in *rest. */
+static int parse_fx(opt_fx *f, int anywhere, int max_operands, char **args, opt_operands *rest)
+{
+    static char *argv[16];
+    int argc = 1;
+    argv[0] = "fx";
+    for (; args[argc - 1] != NULL && argc < 15; argc++)
+        argv[argc] = args[argc - 1];
+    argv[argc] = NULL;
+    memset(f, 0, sizeof *f);
+    f->n = 7;
+    const opt opts[] = {
+        OPTION_FLAG("-flag", "--flag", "a switch", &f->flag),
+        OPTION_STRING("-in", NULL, "FILE", "a file", &f->in),
+        OPTION_UINT("--n", "N", "a number", &f->n, 1, 100),
+        OPTION_HEX("-K", "HEX", "a key", &f->key),
+        OPTION_CALL("-call", "V", "counted", f, count_call),
+        OPTION_END,
+    };
+    const opt_command spec = {.name = "fx", .synopsis = "[options] FILE...", .about = "About.\n",
+                              .opts = opts, .example = "  glass fx -in a\n",
+                              .anywhere = anywhere, .max_operands = max_operands};
+    int st = opt_parse(&spec, argc, argv, rest);
+    return st;
+}
+
+static void test_opt_parse_kinds(void)
+{
+    opt_fx f;
+    opt_operands rest;
+    char *a1[] = {"-flag", "-in", "x.pem", "--n=42", "-K", "0a0b", "-call", "v", "-call", "w",
+                  "op1", NULL};
+    CU_ASSERT_EQUAL(parse_fx(&f, 0, -1, a1, &rest), OPT_RUN);
+    CU_ASSERT_EQUAL(f.flag, 1);
+    CU_ASSERT_STRING_EQUAL(f.in, "x.pem");
+    CU_ASSERT_EQUAL(f.n, 42);
+    CU_ASSERT(f.key.given && f.key.len == 2 && f.key.data[0] == 0x0a && f.key.data[1] == 0x0b);
+    CU_ASSERT_EQUAL(f.calls, 2);
+    CU_ASSERT_EQUAL(rest.n, 1);
+    CU_ASSERT_STRING_EQUAL(rest.v[0], "op1");
+    opt_bytes_free(&f.key);
+    CU_ASSERT_PTR_NULL(f.key.data);
+    /* The alias, an empty hex value, the default kept when not given. */
+    char *a2[] = {"--flag", "-K", "", NULL};
+    CU_ASSERT_EQUAL(parse_fx(&f, 0, 0, a2, &rest), OPT_RUN);
+    CU_ASSERT_EQUAL(f.flag, 1);
+    CU_ASSERT(f.key.given && f.key.len == 0);
+    CU_ASSERT_EQUAL(f.n, 7);
+    opt_bytes_free(&f.key);
+}
+
+/* Sends fd (1 or 2) to /dev/null while a test provokes messages; returns
+ * the saved descriptor for quiet_end. */
+static int quiet_begin(int fd)
+{
+    fflush(fd == 1 ? stdout : stderr);
+    int saved = dup(fd);
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+        dup2(null, fd);
+        close(null);
+    }
+    return saved;
+}
+
+static void quiet_end(int fd, int saved)
+{
+    fflush(fd == 1 ? stdout : stderr);
+    if (saved >= 0) {
+        dup2(saved, fd);
+        close(saved);
+    }
+}
+
+/* OpenSSL's order: options first; the first operand (or "-", or "--") ends
+ * them, unless the command takes operands anywhere. */
+static void test_opt_operands(void)
+{
+    opt_fx f;
+    opt_operands rest;
+    char *a1[] = {"a", "-flag", NULL};
+    CU_ASSERT_EQUAL(parse_fx(&f, 0, -1, a1, &rest), OPT_RUN);
+    CU_ASSERT_EQUAL(f.flag, 0);
+    CU_ASSERT_EQUAL(rest.n, 2);
+    CU_ASSERT_STRING_EQUAL(rest.v[1], "-flag");
+    CU_ASSERT_EQUAL(parse_fx(&f, 1, -1, a1, &rest), OPT_RUN);
+    CU_ASSERT_EQUAL(f.flag, 1);
+    CU_ASSERT_EQUAL(rest.n, 1);
+    CU_ASSERT_STRING_EQUAL(rest.v[0], "a");
+    char *a2[] = {"-", "--", "-flag", NULL};
+    CU_ASSERT_EQUAL(parse_fx(&f, 1, -1, a2, &rest), OPT_RUN);
+    CU_ASSERT_EQUAL(f.flag, 0);
+    CU_ASSERT_EQUAL(rest.n, 2);
+    CU_ASSERT_STRING_EQUAL(rest.v[0], "-");
+    CU_ASSERT_STRING_EQUAL(rest.v[1], "-flag");
+    char *a3[] = {"a", "b", NULL};
+    int saved = quiet_begin(2);
+    int st = parse_fx(&f, 0, 1, a3, &rest);                     /* one operand at most */
+    quiet_end(2, saved);
+    CU_ASSERT_EQUAL(st, 1);
+}
+
+/* Every error is exit status 1 (after one line on stderr, not checked
+ * here: tests/sh/opt_table.sh does), and help is 0. */
+static void test_opt_errors(void)
+{
+    opt_fx f;
+    opt_operands rest;
+    char *unknown[] = {"-nope", NULL}, *missing[] = {"-in", NULL};
+    char *range[] = {"--n", "101", NULL}, *notnum[] = {"--n", "4x", NULL};
+    char *hex[] = {"-K", "0g", NULL}, *call[] = {"-call", "bad", NULL};
+    char *flagval[] = {"--flag=1", NULL}, *help[] = {"-in", "x", "--help", NULL};
+    int saved = quiet_begin(2);
+    int st[7];
+    st[0] = parse_fx(&f, 0, -1, unknown, &rest);
+    st[1] = parse_fx(&f, 0, -1, missing, &rest);
+    st[2] = parse_fx(&f, 0, -1, range, &rest);
+    st[3] = parse_fx(&f, 0, -1, notnum, &rest);
+    st[4] = parse_fx(&f, 0, -1, hex, &rest);
+    st[5] = parse_fx(&f, 0, -1, call, &rest);
+    st[6] = parse_fx(&f, 0, -1, flagval, &rest);
+    quiet_end(2, saved);
+    for (int i = 0; i < 7; i++)
+        CU_ASSERT_EQUAL(st[i], 1);
+    saved = quiet_begin(1);
+    int help_st = parse_fx(&f, 0, -1, help, &rest);
+    quiet_end(1, saved);
+    CU_ASSERT_EQUAL(help_st, 0);
+}
+
+/* --help from the table: the usage line, every option with its range and
+ * default, the example. */
+static void test_opt_help(void)
+{
+    unsigned long n = 7;
+    int flag = 0;
+    const opt opts[] = {
+        OPTION_FLAG("-flag", "--flag", "a switch", &flag),
+        OPTION_UINT("--n", "N", "a number\nover two lines", &n, 1, 100),
+        OPTION_END,
+    };
+    const opt_command spec = {.name = "fx", .synopsis = "[-flag] [--n N]", .about = "About.\n",
+                              .opts = opts, .example = "  glass fx --n 3\n"};
+    char buf[2048];
+    FILE *f = tmpfile();
+    CU_ASSERT_FATAL(f != NULL);
+    opt_help(&spec, f);
+    rewind(f);
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    buf[got] = '\0';
+    fclose(f);
+    CU_ASSERT(strncmp(buf, "usage: glass fx [-flag] [--n N]\n", 32) == 0);
+    CU_ASSERT(strstr(buf, "  -flag, --flag ") != NULL);
+    CU_ASSERT(strstr(buf, "  --n N ") != NULL);
+    CU_ASSERT(strstr(buf, "(1..100; default 7)") != NULL);
+    CU_ASSERT(strstr(buf, "\n                         over two lines") != NULL);
+    CU_ASSERT(strstr(buf, "example:\n  glass fx --n 3\n") != NULL);
+}
+
 void suite_rooms(void)
 {
     CU_pSuite s = tu_suite("rooms");
@@ -358,4 +543,8 @@ void suite_rooms(void)
     TU_ADD(s, test_http_no_root);
     TU_ADD(s, test_http_helpers);
     TU_ADD(s, test_io_path_join);
+    TU_ADD(s, test_opt_parse_kinds);
+    TU_ADD(s, test_opt_operands);
+    TU_ADD(s, test_opt_errors);
+    TU_ADD(s, test_opt_help);
 }

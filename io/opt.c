@@ -1,5 +1,5 @@
 /*
- * opt.c — the option-table parser and the --help printer (see opt.h).
+ * opt.c — the option-table parser and the --help printer (see io/opt.h).
  *
  * Read opt_parse first: it walks argv once, finds each option in the table
  * (find), and hands its value to take_value, which converts it by kind.
@@ -7,8 +7,8 @@
  * followed beyond OpenSSL's habits for flag names; nothing here is secret
  * except an OPT_HEX key, which opt_bytes_free wipes.
  */
-#include "opt.h"
-#include "apps.h"
+#include "io/opt.h"
+#include "io/io.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,12 +53,12 @@ static int take_value(const char *cmd, const opt *o, const char *flag, const cha
         *(const char **)o->dest = value;
         return 0;
     case OPT_UINT:
-        return app_uint_arg(cmd, flag, value, o->min, o->max, (unsigned long *)o->dest);
+        return io_uint_arg(cmd, flag, value, o->min, o->max, (unsigned long *)o->dest);
     case OPT_HEX: {
         opt_bytes *b = o->dest;
         uint8_t *data = NULL;
         size_t len = 0;
-        if (app_hex_arg(cmd, flag, value, &data, &len) != 0)
+        if (io_hex_arg(cmd, flag, value, &data, &len) != 0)
             return 1;
         opt_bytes_free(b);
         b->data = data;
@@ -71,10 +71,10 @@ static int take_value(const char *cmd, const opt *o, const char *flag, const cha
     case OPT_FLAG:
         break;
     }
-    return app_error(cmd, "%s takes no value", flag);
+    return io_error(cmd, "%s takes no value", flag);
 }
 
-/* See opt.h. */
+/* See io/opt.h. */
 int opt_parse(const opt_command *c, int argc, char **argv, opt_operands *rest)
 {
     int w = 1;              /* where the next operand is kept */
@@ -102,16 +102,16 @@ int opt_parse(const opt_command *c, int argc, char **argv, opt_operands *rest)
         const char *value = NULL;
         const opt *o = find(c->opts, a, &value);
         if (o == NULL)
-            return app_error(c->name, "unknown option '%s' (try glass %s --help)", a, c->name);
+            return io_error(c->name, "unknown option '%s' (try glass %s --help)", a, c->name);
         if (o->kind == OPT_FLAG) {
             if (value != NULL)
-                return app_error(c->name, "%s takes no value", o->name);
+                return io_error(c->name, "%s takes no value", o->name);
             *(int *)o->dest = 1;
             continue;
         }
         if (value == NULL) {
             if (i + 1 >= argc)
-                return app_error(c->name, "%s needs a value (%s)", a, o->arg ? o->arg : "VALUE");
+                return io_error(c->name, "%s needs a value (%s)", a, o->arg ? o->arg : "VALUE");
             value = argv[++i];
         }
         if (take_value(c->name, o, a, value) != 0)
@@ -120,10 +120,10 @@ int opt_parse(const opt_command *c, int argc, char **argv, opt_operands *rest)
     rest->v = argv + 1;
     rest->n = w - 1;
     if (rest->n < c->min_operands)
-        return app_error(c->name, "missing %s (try glass %s --help)",
+        return io_error(c->name, "missing %s (try glass %s --help)",
                          c->operands ? c->operands : "operand", c->name);
     if (c->max_operands >= 0 && rest->n > c->max_operands)
-        return app_error(c->name, "unexpected argument '%s' (try glass %s --help)",
+        return io_error(c->name, "unexpected argument '%s' (try glass %s --help)",
                          rest->v[c->max_operands], c->name);
     return OPT_RUN;
 }
@@ -161,7 +161,7 @@ static void help_line(FILE *f, const opt *o)
     fputc('\n', f);
 }
 
-/* See opt.h. */
+/* See io/opt.h. */
 void opt_help(const opt_command *c, FILE *f)
 {
     fprintf(f, "usage: glass %s %s\n\n", c->name, c->synopsis ? c->synopsis : "");
@@ -177,7 +177,7 @@ void opt_help(const opt_command *c, FILE *f)
         fprintf(f, "example:\n%s", c->example);
 }
 
-/* See opt.h. */
+/* See io/opt.h. */
 void opt_bytes_free(opt_bytes *b)
 {
     if (b->data != NULL) {
