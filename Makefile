@@ -38,6 +38,8 @@ LAYERS   := common sha hmac aes rsa dh asn1 ca protocol
 ROOMS    := io net server client classroom
 LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 ROOM_SRC := $(foreach d,$(ROOMS),$(wildcard $(d)/*.c))
+# The TLS 1.2 tools' room (tlstool/tlstool.h: glass s_server, s_client, compare).
+ROOM_SRC += $(wildcard tlstool/*.c)
 APP_SRC  := $(wildcard apps/*.c)
 TEST_SRC := $(wildcard tests/*.c)
 CMD_NAMES   := $(patsubst apps/cmd_%.c,%,$(wildcard apps/cmd_*.c))

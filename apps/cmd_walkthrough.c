@@ -6,6 +6,7 @@
 #include "apps.h"
 #include "opt.h"
 #include "classroom/classroom.h"
+#include "tlstool/tlstool.h"
 
 #include <string.h>
 
@@ -13,7 +14,7 @@ static int run(int argc, char **argv)
 {
     walk_request r;
     unsigned long seed = 0;
-    const char *seed_text = NULL;
+    const char *seed_text = NULL, *protocol = "glass";
     memset(&r, 0, sizeof r);
     const opt opts[] = {
         OPTION_FLAG("--mutual", NULL, "mutual authentication with certificates (the default)",
@@ -33,6 +34,8 @@ static int run(int argc, char **argv)
         OPTION_STRING("--primitive", NULL, "P", "rsa: one RSA signature (EM, blinding, the CRT\n"
                       "halves, the recombination, the check); dh: one Diffie-Hellman agreement",
                       &r.primitive),
+        OPTION_STRING("--protocol", NULL, "P", "glass (default) or tls12: one real TLS 1.2\n"
+                      "connection, every message and every derived value", &protocol),
         OPTION_END,
     };
     const opt_command spec = {
@@ -50,7 +53,8 @@ static int run(int argc, char **argv)
         .example = "  glass walkthrough --seed 1 | less -R\n"
                    "  glass walkthrough --seed 1 --format html > walkthrough.html\n"
                    "  glass walkthrough --enroll --step\n"
-                   "  glass walkthrough --primitive rsa --seed 1\n",
+                   "  glass walkthrough --primitive rsa --seed 1\n"
+                   "  glass walkthrough --protocol tls12 --seed 1\n",
         .max_operands = 0,
     };
     opt_operands rest;
@@ -63,6 +67,14 @@ static int run(int argc, char **argv)
         r.seeded = 1;
         r.seed = seed;
     }
+    if (strcmp(protocol, "tls12") == 0) {
+        if (r.enroll || r.primitive != NULL || r.save != NULL || r.step ||
+            (r.format != NULL && strcmp(r.format, "text") != 0))
+            return app_error("walkthrough", "--protocol tls12 takes only --seed and --no-color");
+        return tlstool_walkthrough_run(r.seeded, r.seed, stdout);
+    }
+    if (strcmp(protocol, "glass") != 0)
+        return app_error("walkthrough", "--protocol: '%s' is neither glass nor tls12", protocol);
     return walk_run(&r);
 }
 

@@ -1,7 +1,7 @@
 /*
  * alerts.c — alert names, and which alert each failure sends (RFC 5246
- * §7.2; RFC 7507 §2 for inappropriate_fallback, RFC 5746 §4.2 and RFC 5246
- * §7.2.2 for no_renegotiation, RFC 7919 §4 for insufficient_security).
+ * §7.2; RFC 7507 §2 for inappropriate_fallback, RFC 6066 §3 for
+ * unrecognized_name, RFC 7919 §4 for insufficient_security).
  *
  * Read glass_alert_name (the codes of RFC 5246 §7.2 and its extensions),
  * then glass_alert_for_error: one table from glass_err to alert, so every
@@ -117,7 +117,7 @@ uint8_t glass_alert_for_error(glass_err err)
         return GLASS_ALERT_INSUFFICIENT_SECURITY;
     case GLASS_ERR_PROTO_NO_CLIENT_CERT:     /* RFC 5246 §7.4.6 */
         return GLASS_ALERT_HANDSHAKE_FAILURE;
-    case GLASS_ERR_PROTO_RENEGOTIATION:      /* RFC 5746 §4.2 */
+    case GLASS_ERR_PROTO_RENEGOTIATION:      /* RFC 5246 §7.2.2 */
         return GLASS_ALERT_NO_RENEGOTIATION;
     case GLASS_ERR_PROTO_UNSUPPORTED_EXT:    /* RFC 5246 §7.4.1.4 */
         return GLASS_ALERT_UNSUPPORTED_EXTENSION;

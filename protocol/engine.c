@@ -262,12 +262,15 @@ static glass_err handle_message(glass_engine *e, const uint8_t *msg, size_t msg_
                     msg_len);
     }
     /* TLS 1.2: a HelloRequest, or a ClientHello once the session is up, asks
-     * for renegotiation, which we refuse with a warning (RFC 5746 §4.2 for
-     * the client, §4.4 for the server; RFC 5246 §7.2.2 no_renegotiation). */
+     * for renegotiation, which we refuse with a no_renegotiation warning
+     * (RFC 5246 §7.4.1.1 and §7.2.2); the connection goes on, and a peer
+     * that insists can end it.  We never renegotiate, so the attack RFC 5746
+     * guards against has nothing to splice into. */
     if (e->state == GLASS_STATE_APPLICATION && e->cfg.profile == GLASS_PROFILE_TLS12 &&
         (m.type == GLASS_HS_HELLO_REQUEST || m.type == GLASS_HS_CLIENT_HELLO)) {
         uint8_t a[2] = {GLASS_ALERT_LEVEL_WARNING, GLASS_ALERT_NO_RENEGOTIATION};
         glass_trace(e->cfg.trace, "send Alert", "no_renegotiation", a, sizeof a);
+        push_simple(e, GLASS_EV_ALERT_SENT, a[1], GLASS_ERR_PROTO_RENEGOTIATION);
         return send_record(e, GLASS_CT_ALERT, a, sizeof a);
     }
     if (e->cfg.role == GLASS_ROLE_CLIENT)
@@ -410,6 +413,9 @@ static glass_err handle_record(glass_engine *e, const uint8_t *rec, size_t rec_l
  * server also takes 03 01 and 03 02 in the record that carries the first
  * ClientHello (RFC 5246 Appendix E.1: clients use the lowest version they
  * support there), and a client takes them until the ServerHello is in. */
+/* The alert that answers is sent in our own version bytes: a TLS peer that
+ * knows glass (glass s_client) then says "the peer speaks glass"; OpenSSL
+ * says "wrong version number". */
 static glass_err check_record_version(glass_engine *e, const uint8_t hdr[GLASS_RECORD_HEADER_LEN])
 {
     uint16_t v = (uint16_t)(hdr[1] << 8 | hdr[2]);
@@ -418,13 +424,6 @@ static glass_err check_record_version(glass_engine *e, const uint8_t hdr[GLASS_R
     if (v == e->prof->version)
         return GLASS_OK;
     int tls_bytes = hdr[1] == 3;
-    if (e->cfg.profile == GLASS_PROFILE_GLASS && tls_bytes && !e->wr.active) {
-        /* Answer a TLS peer's first record with an alert it can read
-         * (protocol_version in a 03 0x record), so `openssl s_client` says
-         * why instead of "wrong version number". */
-        e->wr.version = v;
-        return GLASS_ERR_PROTO_PEER_SPEAKS_TLS;
-    }
     if (e->cfg.profile == GLASS_PROFILE_GLASS)
         return tls_bytes ? GLASS_ERR_PROTO_PEER_SPEAKS_TLS : GLASS_ERR_PROTO_VERSION;
     if (v == GLASS_VERSION)
@@ -452,6 +451,11 @@ glass_err glass_engine_feed(glass_engine *e, const uint8_t *bytes, size_t len)
         /* The header is checked as soon as it is here, so an oversized or
          * garbage record is refused before we wait for (or buffer) its body. */
         const uint8_t *h = e->in.p;
+        /* An SSL 2.0 CLIENT-HELLO (RFC 5246 Appendix E.2: a 2-byte length
+         * with the top bit set, then message type 1) is an old protocol,
+         * not garbage: protocol_version. */
+        if (e->state == GLASS_STATE_S_WAIT_CLIENT_HELLO && (h[0] & 0x80) && h[2] == 1)
+            return glass_eng_fail(e, GLASS_ERR_PROTO_VERSION);
         glass_err err = glass_record_check_header(h, (uint16_t)(h[1] << 8 | h[2]), e->rd.active,
                                                   &frag);
         if (err != GLASS_ERR_PROTO_UNEXPECTED) {

@@ -13,8 +13,12 @@
  *   hs_keys.c    what both roles compute: the key schedule, Finished,
  *                checking the peer's chain and DH value
  *   alerts.c     alert names and which alert each failure sends
- * and beside them profile.c (the glass / TLS 1.2 differences), session.c
- * (the server's session cache), hello12.c (TLS 1.2 hello extensions).
+ * and beside them: profile.c (the one table of glass / TLS 1.2
+ * differences), hello12.c (what the TLS 1.2 hellos decide), messages12.c
+ * (the TLS 1.2 forms of the messages), session.c (the server's session
+ * cache, the client's session blob, glass_engine_info), enroll.c (glass's
+ * enrollment calls); under them record.c and record_mte.c (records),
+ * messages.c (glass's messages), keysched.c (the PRF steps).
  */
 #ifndef GLASS_ENGINE_INTERNAL_H
 #define GLASS_ENGINE_INTERNAL_H
@@ -25,7 +29,7 @@
 /* ---- the profile table (profile.c) ------------------------------------------------ */
 
 /* Everything that differs between glass and TLS 1.2, as data.  The engine
- * reads these fields where the two part ways; tools/profile_table prints
+ * reads these fields where the two part ways; tests/peer/profile_table prints
  * them as the table of docs/TLS12.md, so the document and the code cannot
  * disagree. */
 typedef struct glass_profile_rules {
@@ -60,6 +64,7 @@ extern const glass_profile_rules glass_profile_table[2];
 /* One row of the "glass vs TLS 1.2" table: a field of glass_profile_rules,
  * what it means, and the standard's clause behind the TLS 1.2 value. */
 typedef struct glass_profile_row {
+    const char *field;               /* the field's name in glass_profile_rules */
     const char *what;
     size_t offset;                   /* offsetof(glass_profile_rules, field): an int */
     const char *glass_says;          /* the glass value in words */

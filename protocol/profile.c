@@ -7,7 +7,7 @@
  * profiles do differently is a field of glass_profile_rules; the engine
  * reads the field where they part ways (grep for `e->prof->`), and
  * glass_profile_rows describes each field in words, so that
- * tools/profile_table.c can print docs/TLS12.md's "glass vs TLS 1.2" table
+ * tests/peer/profile_table.c can print docs/TLS12.md's "glass vs TLS 1.2" table
  * from this very data (tests/sh/tls12_doc.sh checks the document matches).
  *
  * Read glass_profile_table, then the rows.  CT: not applicable (constants).
@@ -50,7 +50,7 @@ const glass_profile_rules glass_profile_table[2] = {
 };
 
 #define ROW(field, what, g, t, clause) \
-    {what, offsetof(glass_profile_rules, field), g, t, clause}
+    {#field, what, offsetof(glass_profile_rules, field), g, t, clause}
 
 const glass_profile_row glass_profile_rows[] = {
     ROW(change_cipher_spec, "protection turned on by",

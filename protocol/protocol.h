@@ -21,6 +21,15 @@
  *     (or glass_engine_abort(e, reason);             queues a fatal alert)
  *     glass_engine_free(e);
  *
+ *     Real TLS 1.2 (docs/TLS12.md), the same calls with:
+ *     cfg.profile = GLASS_PROFILE_TLS12;
+ *     cfg.client_auth = GLASS_CLIENT_AUTH_REQUEST;      server, like -verify
+ *     cfg.session_cache = cache;                        server: resumption
+ *     cfg.session = blob; cfg.session_len = n;          client: resume
+ *     cfg.keylog = write_line; cfg.keylog_arg = file;   NSS key log
+ *     glass_engine_info(e, &info);                      what was negotiated
+ *     glass_engine_session_save(e, blob, sizeof blob, &n);
+ *
  * DESCRIPTION
  *     The engine is a state machine: network bytes in (glass_engine_feed),
  *     network bytes out (glass_engine_output) and events out
@@ -76,6 +85,7 @@
  *                                CertificateVerify Finished EnrollRequest
  *                                EnrollResponse
  *     "send Alert" / "recv Alert"            the 2 alert bytes
+ *     "send ChangeCipherSpec" / "recv ChangeCipherSpec"   TLS 1.2: its 1 byte
  *     "send application_data" / "recv application_data"   the plaintext
  *     "send record" / "recv record"          a whole record as on the wire
  *     "derive dh_x"              own DH private exponent (secret!)
@@ -83,7 +93,8 @@
  *     "derive Z"                 DH shared secret, p_len bytes
  *     "derive pre_master_secret" Z with leading zeros stripped
  *     "derive session_hash"      SHA-256 of ClientHello..ClientKeyExchange
- *     "derive master_secret"     48 bytes (RFC 7627 §4)
+ *     "derive master_secret"     48 bytes (RFC 7627 §4; TLS 1.2 without EMS:
+ *                                RFC 5246 §8.1, and no session_hash event)
  *     "derive key_block"         128 bytes (RFC 5246 §6.3)
  *     "derive client_write_MAC_key" "derive server_write_MAC_key"
  *     "derive client_write_key"     "derive server_write_key"
@@ -101,6 +112,9 @@
  *
  * CONSTANT TIME
  *     record MAC check     CT: yes — glass_ct_equal, before any decryption
+ *                          (TLS 1.2 MAC-then-encrypt: after it, without a
+ *                          branch or memory access on the plaintext)
+ *     record AES           CT: yes — aes/aes_ct.c
  *     CBC padding check    CT: yes — mask arithmetic over the last block
  *     Finished check       CT: yes — glass_ct_equal
  *     DH, RSA              as dh/dh.h and rsa/rsa.h say (powm_sec)
@@ -396,8 +410,11 @@ typedef enum glass_event_type {
                                   glass_engine_enroll_refuse */
     GLASS_EV_ENROLL_RESULT,    /* client: enroll_ok = 1 and data = certificate
                                   DER, or enroll_ok = 0 and data = the reason */
-    GLASS_EV_ALERT_SENT,       /* alert = code, err = the failure behind it */
-    GLASS_EV_ALERT_RECEIVED,   /* alert = code */
+    GLASS_EV_ALERT_SENT,       /* alert = code, err = the failure behind it
+                                  (TLS 1.2 also a no_renegotiation warning,
+                                  after which the connection goes on) */
+    GLASS_EV_ALERT_RECEIVED,   /* alert = code (TLS 1.2: a warning other than
+                                  close_notify is only reported) */
     GLASS_EV_CLOSED            /* the connection is over; err = GLASS_OK after
                                   close_notify, else the failure */
 } glass_event_type;

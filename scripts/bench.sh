@@ -18,3 +18,4 @@ for part in "$ROOT"/scripts/bench.d/*.sh; do
     echo
     . "$part"
 done
+echo; sh "$ROOT/scripts/bench-tls.sh" "$BUILD"   # TLS 1.2: s_server, s_client beside OpenSSL

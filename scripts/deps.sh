@@ -5,7 +5,9 @@
 # Tests: openssl (the oracle and the real peer), gdb (the gdb-script test),
 # python3 (a man-in-the-middle proxy in the network tests, gdb pretty-printers),
 # xxd (hex to bytes in the labs), groff-base (the man-page test), universal-ctags
-# (function lengths for make check-size). Chromium, for the HTML walkthrough test, is
+# (function lengths for make check-size); for the TLS 1.2 tests (tests/sh/tls12_*.sh):
+# gnutls-bin (gnutls-cli, gnutls-serv), curl, tshark (decrypting a capture with the
+# key log), python3 (its ssl module). Chromium, for the HTML walkthrough test, is
 # installed by scripts/deps-class.sh when that test first runs.
 # Run as root, it installs what is missing with apt-get.  Otherwise it prints
 # the one apt-get line a person must run, and fails.
@@ -13,7 +15,7 @@ set -u
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in build-essential pkg-config libgmp-dev libsodium-dev libcunit1-dev openssl gdb python3 xxd groff-base \
-         universal-ctags; do
+         universal-ctags gnutls-bin curl tshark; do
     have_pkg "$p" || need="$need $p"
 done
 # pkg-config is the build's own test: all three libraries must be found.

@@ -9,6 +9,7 @@
  * RFC) names for it.
  */
 #include "proto_pair.h"
+#include "protocol/engine_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -420,7 +421,7 @@ static void test_tls12_reject_order(void)
         return;
     CU_ASSERT_FATAL(glass_engine_new(&s, &p.scfg) == GLASS_OK);
     TU_ASSERT_ERR(glass_engine_start(s), GLASS_OK);
-    CU_ASSERT(glass_engine_feed(s, v2, sizeof v2) != GLASS_OK);
+    TU_ASSERT_ERR(glass_engine_feed(s, v2, sizeof v2), GLASS_ERR_PROTO_VERSION);
     CU_ASSERT_EQUAL(glass_engine_state(s), GLASS_STATE_ERROR);
     glass_engine_free(s);
 }
@@ -520,6 +521,41 @@ static void test_tls12_reject_peers(void)
     }
 }
 
+/* Renegotiation is refused with a warning and the connection goes on
+ * (RFC 5246 §7.4.1.1, §7.2.2): a HelloRequest to the client, a second
+ * ClientHello to the server, both protected as the session's records are
+ * (sent here through the engine's own send path). */
+static void test_tls12_no_renegotiation(void)
+{
+    pair p;
+    glass_buf b = {0};
+    if (!tls_setup(&p))
+        return;
+    CU_ASSERT_FATAL(pair_start(&p));
+    pair_pump(&p);
+    CU_ASSERT_EQUAL_FATAL(glass_engine_state(p.c), GLASS_STATE_APPLICATION);
+    static const uint8_t hello_request[4] = {GLASS_HS_HELLO_REQUEST, 0, 0, 0};
+    glass_buf_put(&b, hello_request, sizeof hello_request);
+    TU_ASSERT_ERR(glass_eng_send_handshake(p.s, &b, GLASS_OK, 0), GLASS_OK);
+    pair_pump(&p);
+    CU_ASSERT_EQUAL(p.cl.alert_sent, GLASS_ALERT_NO_RENEGOTIATION);
+    CU_ASSERT_EQUAL(p.sl.alert_received, GLASS_ALERT_NO_RENEGOTIATION);
+    glass_tls_client_hello m;
+    memset(&m, 0, sizeof m);
+    m.version = GLASS_TLS12_VERSION;
+    m.suites[m.n_suites++] = GLASS_SUITE_DHE_RSA_AES256_CBC_SHA256;
+    m.ext.groups[m.ext.n_groups++] = GLASS_GROUP_FFDHE2048;
+    m.ext.sigalgs[m.ext.n_sigalgs++] = GLASS_SIGALG_RSA_PKCS1_SHA256;
+    TU_ASSERT_ERR(glass_eng_send_handshake(p.c, &b, glass_encode_tls_client_hello(&b, &m), 0),
+                  GLASS_OK);
+    pair_pump(&p);
+    CU_ASSERT_EQUAL(p.sl.alert_sent, GLASS_ALERT_NO_RENEGOTIATION);
+    CU_ASSERT_EQUAL(glass_engine_state(p.c), GLASS_STATE_APPLICATION);
+    CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_APPLICATION);
+    exchange(&p);
+    pair_free(&p);
+}
+
 void suite_tls12(void)
 {
     CU_pSuite s = tu_suite("tls12");
@@ -530,4 +566,5 @@ void suite_tls12(void)
     TU_ADD(s, test_tls12_reject_order);
     TU_ADD(s, test_tls12_reject_tampering);
     TU_ADD(s, test_tls12_reject_peers);
+    TU_ADD(s, test_tls12_no_renegotiation);
 }

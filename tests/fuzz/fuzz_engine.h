@@ -65,9 +65,30 @@ static inline const fuzz_fixtures *fuzz_get_fixtures(void)
     return &fx;
 }
 
+/* The TLS 1.2 server's session cache: one per process, bounded. */
+static inline glass_session_cache *fuzz_session_cache(void)
+{
+    static glass_session_cache *cache;
+    if (cache == NULL && glass_session_cache_new(&cache, 8, 3600) != GLASS_OK)
+        abort();
+    return cache;
+}
+
+static inline glass_engine *fuzz_engine_start_profile(glass_role role, glass_profile profile,
+                                                      glass_drbg *drbg);
+
 /* A started engine of the given role, its randomness from *drbg (seeded
  * here); NULL on failure. */
 static inline glass_engine *fuzz_engine_start(glass_role role, glass_drbg *drbg)
+{
+    return fuzz_engine_start_profile(role, GLASS_PROFILE_GLASS, drbg);
+}
+
+/* The same in either profile.  The TLS 1.2 server asks for (but does not
+ * require) a client certificate and keeps sessions, so every branch of the
+ * profile is reachable. */
+static inline glass_engine *fuzz_engine_start_profile(glass_role role, glass_profile profile,
+                                                      glass_drbg *drbg)
 {
     const fuzz_fixtures *fx = fuzz_get_fixtures();
     glass_config cfg;
@@ -88,6 +109,12 @@ static inline glass_engine *fuzz_engine_start(glass_role role, glass_drbg *drbg)
         cfg.chain = &fx->server_blob;
         cfg.key = &fx->server_key;
         cfg.allow_enroll = 1;
+    }
+    cfg.profile = profile;
+    if (profile == GLASS_PROFILE_TLS12 && role == GLASS_ROLE_SERVER) {
+        cfg.allow_enroll = 0;
+        cfg.client_auth = GLASS_CLIENT_AUTH_REQUEST;
+        cfg.session_cache = fuzz_session_cache();
     }
     cfg.n_chain = 1;
     glass_engine *e = NULL;

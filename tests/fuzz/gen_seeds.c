@@ -6,6 +6,7 @@
  * built with the ordinary compiler against build/libglass.a:
  *
  *     gen_seeds OUTDIR        (OUTDIR/engine_server/, engine_client/,
+ *                              engine_tls_server/, engine_tls_client/,
  *                              record/, appmsg/ must exist)
  */
 #include "fuzz_engine.h"
@@ -43,14 +44,16 @@ static size_t move(glass_engine *from, glass_engine *to, glass_buf *log)
 /* Runs a client (enrolling when enroll is set) against the fuzz server,
  * logging each direction; after the handshake one application record each
  * way, then close_notify. */
-static void run_pair(int enroll, glass_buf *to_server, glass_buf *to_client)
+static void run_pair(int enroll, glass_profile profile, glass_buf *to_server,
+                     glass_buf *to_client)
 {
     const fuzz_fixtures *fx = fuzz_get_fixtures();
     glass_drbg dc, ds;
-    glass_engine *c = NULL, *s = fuzz_engine_start(GLASS_ROLE_SERVER, &ds);
+    glass_engine *c = NULL, *s = fuzz_engine_start_profile(GLASS_ROLE_SERVER, profile, &ds);
     glass_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.role = GLASS_ROLE_CLIENT;
+    cfg.profile = profile;
     glass_drbg_init(&dc, FUZZ_SEED, 1);
     cfg.random = glass_random_from_drbg;
     cfg.random_arg = &dc;
@@ -141,14 +144,19 @@ int main(int argc, char **argv)
     }
     const char *dir = argv[1];
     glass_buf ts = {0}, tc = {0};
-    run_pair(0, &ts, &tc);
+    run_pair(0, GLASS_PROFILE_GLASS, &ts, &tc);
     save(dir, "engine_server", "mutual.bin", ts.p, ts.len);
     save(dir, "engine_client", "mutual.bin", tc.p, tc.len);
     glass_buf_free(&ts);
     glass_buf_free(&tc);
-    run_pair(1, &ts, &tc);
+    run_pair(1, GLASS_PROFILE_GLASS, &ts, &tc);
     save(dir, "engine_server", "enroll.bin", ts.p, ts.len);
     save(dir, "engine_client", "enroll.bin", tc.p, tc.len);
+    glass_buf_free(&ts);
+    glass_buf_free(&tc);
+    run_pair(0, GLASS_PROFILE_TLS12, &ts, &tc);
+    save(dir, "engine_tls_server", "mutual.bin", ts.p, ts.len);
+    save(dir, "engine_tls_client", "mutual.bin", tc.p, tc.len);
     glass_buf_free(&ts);
     glass_buf_free(&tc);
 

@@ -23,7 +23,7 @@ trap 'rm -rf "$T"' EXIT
 [ -f "$LIB" ] || { echo "make-corpus.sh: no $LIB" >&2; exit 1; }
 
 for d in der pem x509 csr crl key messages record appmsg dissect engine_server \
-         engine_client rsp; do
+         engine_client engine_tls_server engine_tls_client rsp; do
     rm -rf "${C:?}/$d"
     mkdir -p "$C/$d"
 done

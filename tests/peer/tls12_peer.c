@@ -10,7 +10,8 @@
  *                                      comes back until the peer closes
  *   tls12_peer server PORT [options]   accept --naccept connections (1),
  *                                      answer each record with "echo: " + it
- *   options: --ca F.der  --cert F.der --key F  --name N  --report
+ *   options: --ca F.der  --cert F.der --key F  --chain F.der (after the leaf)
+ *            --crl F.der  --name N  --report
  *            --verify (request) | --Verify (require)  --no-etm  --no-ems
  *            --sess-in F  --sess-out F  --keylog F  --cache  --glass
  *
@@ -32,7 +33,7 @@
 #include <unistd.h>
 
 typedef struct opts {
-    const char *ca, *cert, *key, *name, *sess_in, *sess_out, *keylog, *send;
+    const char *ca, *cert, *key, *name, *sess_in, *sess_out, *keylog, *send, *chain, *crl;
     int report, verify, no_etm, no_ems, cache, glass, naccept;
 } opts;
 
@@ -150,6 +151,8 @@ static void parse(int argc, char **argv, opts *o)
         if (!strcmp(a, "--ca") && v) o->ca = argv[++i];
         else if (!strcmp(a, "--cert") && v) o->cert = argv[++i];
         else if (!strcmp(a, "--key") && v) o->key = argv[++i];
+        else if (!strcmp(a, "--chain") && v) o->chain = argv[++i];
+        else if (!strcmp(a, "--crl") && v) o->crl = argv[++i];
         else if (!strcmp(a, "--name") && v) o->name = argv[++i];
         else if (!strcmp(a, "--sess-in") && v) o->sess_in = argv[++i];
         else if (!strcmp(a, "--sess-out") && v) o->sess_out = argv[++i];
@@ -182,6 +185,8 @@ int main(int argc, char **argv)
     int client = !strcmp(argv[1], "client");
     glass_blob ca = load_blob(o.ca), cert = load_blob(o.cert), kb = load_blob(o.key);
     glass_blob sess = load_blob(o.sess_in);
+    glass_blob chain[2] = {load_blob(o.cert), load_blob(o.chain)};
+    glass_blob crl = load_blob(o.crl);
     glass_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.role = client ? GLASS_ROLE_CLIENT : GLASS_ROLE_SERVER;
@@ -196,10 +201,11 @@ int main(int argc, char **argv)
             return 2;
         }
         cfg.key = &key;
-        cfg.chain = &cert;
-        cfg.n_chain = 1;
+        cfg.chain = chain;
+        cfg.n_chain = o.chain ? 2 : 1;
     }
     cfg.server_name = o.name;
+    cfg.crl = crl;
     cfg.peer_verify = o.report ? GLASS_PEER_VERIFY_REPORT : GLASS_PEER_VERIFY_REQUIRE;
     cfg.client_auth = o.verify == 2 ? GLASS_CLIENT_AUTH_REQUIRE
                       : o.verify == 1 ? GLASS_CLIENT_AUTH_REQUEST : GLASS_CLIENT_AUTH_DEFAULT;
@@ -263,5 +269,8 @@ int main(int argc, char **argv)
     free((void *)cert.der);
     free((void *)kb.der);
     free((void *)sess.der);
+    free((void *)chain[0].der);
+    free((void *)chain[1].der);
+    free((void *)crl.der);
     return rc;
 }

@@ -25,7 +25,7 @@ one_line() {
 }
 
 for c in sha256 hmac genrsa kdf verify asn1parse rsa pkey server client walkthrough \
-         "ca enroll-code"; do
+         "ca enroll-code" s_server s_client compare; do
     # shellcheck disable=SC2086
     "$GLASS" $c --help >help 2>herr || { bad "$c --help exits non-zero"; continue; }
     head -n 1 help | grep -q "^usage: glass $c" || bad "$c --help: first line is not 'usage: glass $c'"
@@ -65,4 +65,4 @@ one_line walkthrough --format=xml && grep -q "'xml' is not text, json or html" e
 printf abc > abc
 [ "$("$GLASS" hmac -k 00 abc)" = "$("$GLASS" hmac -macopt hexkey:00 abc)" ] || bad "hmac -k and -macopt hexkey: differ"
 [ $fail = 0 ] || exit 1
-echo "opt_table: 12 commands, $checked options: help and parser agree"
+echo "opt_table: 15 commands, $checked options: help and parser agree"

@@ -43,9 +43,18 @@ openssl x509 -inform der -in "$F/alice.der" -out "$T/alice.pem" || fail "fixture
 openssl pkey -in "$F/server.key" -out "$T/server.key.pem" 2>/dev/null || fail "fixture"
 openssl pkey -in "$F/alice.key" -out "$T/alice.key.pem" 2>/dev/null || fail "fixture"
 
-# A port nobody uses: from our PID, checked with a bind by the peer itself.
-PORT=$(( 20000 + $$ % 20000 ))
-next_port() { PORT=$((PORT + 1)); }
+# A port nobody listens on: random in 20000..59999, checked with ss when
+# present.  Every log a wait reads is emptied before its process starts, so
+# an old line cannot satisfy the wait.
+next_port() {
+    while :; do
+        PORT=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
+        command -v ss >/dev/null 2>&1 && ss -ltn 2>/dev/null | grep -q ":$PORT " && continue
+        break
+    done
+    : > "$T/ossl.log"
+    : > "$T/server.log"
+}
 
 # wait_for FILE PATTERN: up to 10 s.
 wait_for() {
@@ -79,6 +88,19 @@ for opt in "" "--no-etm" "--no-ems" "--no-etm --no-ems"; do
         fail "master secret differs from openssl's key log ($opt)"
     n=$((n + 1))
 done
+
+# 1b. A server that signs its DH parameters with RSASSA-PSS
+#     (rsa_pss_rsae_sha256, RFC 8446 §4.2.3): our client verifies it too.
+next_port
+openssl s_server -accept "$PORT" -tls1_2 -cipher DHE-RSA-AES256-SHA256 -cert "$T/server.pem" \
+    -key "$T/server.key.pem" -www -sigalgs RSA-PSS+SHA256 -naccept 1 > "$T/ossl.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_for "$T/ossl.log" ACCEPT || fail "openssl s_server did not start"
+timeout 20 "$P" client "$PORT" --ca "$F/ca.der" --name localhost > "$T/client.out" \
+    2> "$T/client.log" || fail "our client against a server signing with RSA-PSS"
+grep -q "Peer signature type: RSA-PSS\|RSA-PSS" "$T/ossl.log" "$T/client.out" ||
+    fail "openssl did not sign with RSA-PSS"
+n=$((n + 1))
 
 # 2. openssl s_client against our server: EtM on and off, client
 #    certificate none / required, application data both ways.
@@ -119,6 +141,56 @@ wait_for "$T/server.log" "ALERT sent handshake_failure" || fail "no handshake_fa
 grep -q "alert handshake failure" "$T/sclient.out" || fail "openssl did not get handshake_failure"
 n=$((n + 1))
 
+# 3b. A revoked client certificate (the CA's CRL given to our server):
+#     certificate_revoked.
+next_port
+"$P" server "$PORT" --cert "$F/server.der" --key "$F/server.key" --Verify --ca "$F/ca.der" \
+    --crl "$F/crl.der" > "$T/server.out" 2> "$T/server.log" &
+PIDS="$PIDS $!"
+wait_for "$T/server.log" LISTENING || fail "our server did not start"
+openssl x509 -inform der -in "$F/alice-revoked.der" -out "$T/revoked.pem" || fail "fixture"
+printf 'x\n' | timeout 20 openssl s_client -connect "127.0.0.1:$PORT" -tls1_2 -CAfile "$T/ca.pem" \
+    -cert "$T/revoked.pem" -key "$T/alice.key.pem" > "$T/sclient.out" 2>&1 || true
+wait_for "$T/server.log" "ALERT sent certificate_revoked" || fail "no certificate_revoked for a revoked client"
+grep -q "alert certificate revoked" "$T/sclient.out" || fail "openssl did not get certificate_revoked"
+n=$((n + 1))
+
+# 3c. A chain longer than one: root -> intermediate -> leaf, made here with
+#     openssl; openssl s_server sends leaf and intermediate, our client
+#     trusts only the root.  And our server sends the same chain to openssl.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/root.key" -out "$T/root.pem" -days 2 \
+    -subj "/CN=Chain Root" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null || fail "root"
+openssl req -newkey rsa:2048 -nodes -keyout "$T/int.key" -out "$T/int.csr" -subj "/CN=Chain Int" \
+    2>/dev/null || fail "intermediate request"
+printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' > "$T/int.ext"
+openssl x509 -req -in "$T/int.csr" -CA "$T/root.pem" -CAkey "$T/root.key" -CAcreateserial \
+    -days 2 -extfile "$T/int.ext" -out "$T/int.pem" 2>/dev/null || fail "intermediate"
+openssl req -newkey rsa:2048 -nodes -keyout "$T/leaf.key" -out "$T/leaf.csr" -subj "/CN=localhost" \
+    2>/dev/null || fail "leaf request"
+printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n' > "$T/leaf.ext"
+openssl x509 -req -in "$T/leaf.csr" -CA "$T/int.pem" -CAkey "$T/int.key" -CAcreateserial \
+    -days 2 -extfile "$T/leaf.ext" -out "$T/leaf.pem" 2>/dev/null || fail "leaf"
+for c in root int leaf; do openssl x509 -in "$T/$c.pem" -outform der -out "$T/$c.der"; done
+next_port
+openssl s_server -accept "$PORT" -tls1_2 -cipher DHE-RSA-AES256-SHA256 -cert "$T/leaf.pem" \
+    -key "$T/leaf.key" -cert_chain "$T/int.pem" -www -naccept 1 > "$T/ossl.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_for "$T/ossl.log" ACCEPT || fail "openssl s_server did not start"
+timeout 20 "$P" client "$PORT" --ca "$T/root.der" --name localhost > "$T/client.out" \
+    2> "$T/client.log" || fail "our client and a chain of two under the root"
+grep -q "verify=GLASS_OK" "$T/client.log" || fail "the chain did not verify"
+next_port
+"$P" server "$PORT" --cert "$T/leaf.der" --key "$T/leaf.key" --chain "$T/int.der" \
+    > "$T/server.out" 2> "$T/server.log" &
+PIDS="$PIDS $!"
+wait_for "$T/server.log" LISTENING || fail "our server did not start"
+printf 'chain\n' | timeout 20 openssl s_client -connect "127.0.0.1:$PORT" -tls1_2 -CAfile "$T/root.pem" \
+    -verify_return_error -ign_eof > "$T/sclient.out" 2>&1 || true
+grep -q "Verify return code: 0 (ok)" "$T/sclient.out" && grep -q "echo: chain" "$T/sclient.out" ||
+    fail "openssl did not verify our chain of two"
+n=$((n + 1))
+
 # 4. Resumption: openssl s_client -reconnect against our server with a
 #    cache; our client -sess_out / -sess_in against openssl s_server.
 next_port
@@ -146,9 +218,11 @@ grep -q "^Reused, TLSv1.2" "$T/client.out" || fail "openssl's page does not say 
 n=$((n + 1))
 
 # 5. The other protocol, named in one line.  openssl s_client against a
-#    glass-profile server: "the peer speaks TLS, not glass".  (A glass client
-#    gets nothing from openssl s_server, which resets the connection without
-#    an alert; against our TLS 1.2 server it gets a TLS alert and says so.)
+#    glass-profile server: "the peer speaks TLS, not glass" (openssl itself
+#    reads the glass alert as a wrong version number).  A glass client gets
+#    nothing from openssl s_server, which resets the connection without an
+#    alert; against our TLS 1.2 server it gets a TLS alert and says so, and
+#    the server says the client speaks glass.
 next_port
 "$P" server "$PORT" --cert "$F/server.der" --key "$F/server.key" --glass --ca "$F/ca.der" \
     > "$T/server.out" 2> "$T/server.log" &
@@ -156,7 +230,7 @@ PIDS="$PIDS $!"
 wait_for "$T/server.log" LISTENING || fail "our server did not start"
 printf 'x\n' | timeout 20 openssl s_client -connect "127.0.0.1:$PORT" -tls1_2 > "$T/sclient.out" 2>&1 || true
 wait_for "$T/server.log" "the peer speaks TLS, not glass" || fail "glass server: no 'peer speaks TLS' line"
-grep -q "alert protocol version" "$T/sclient.out" || fail "openssl did not get protocol_version"
+grep -q "wrong version number" "$T/sclient.out" || fail "openssl did not see a foreign record"
 next_port
 "$P" server "$PORT" --cert "$F/server.der" --key "$F/server.key" > "$T/server.out" 2> "$T/server.log" &
 PIDS="$PIDS $!"

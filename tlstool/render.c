@@ -1,0 +1,157 @@
+/*
+ * render.c — the live -msg and -trace output of s_server and s_client
+ * (see tlstool.h), drawn from the engine's own trace events and dissector.
+ *
+ * -msg prints one line per protocol message in the shape of OpenSSL's
+ * -msg ("<<< TLS 1.2, Handshake [length 0035], ServerHello") followed by
+ * its bytes, so the two outputs can be laid side by side.
+ *
+ * -trace prints everything: every record header as it crosses the wire
+ * (RFC 5246 §6.2.1: type, version, length), every field of every
+ * handshake message with its meaning (tlstool_dissect12), every
+ * alert by name (RFC 5246 §7.2), every derived secret with its bytes
+ * (RFC 5246 §8.1, §6.3, §7.4.9), and each check the engine makes.
+ * Secrets included: -trace is for a classroom, never for a real server.
+ *
+ * CT: not applicable (this prints secrets on purpose).
+ */
+#include "tlstool/tlstool.h"
+
+#include <string.h>
+
+#define SHOW_BYTES 48   /* longer fields (a 256-byte g^y) show their first 48 bytes */
+
+struct fields {
+    FILE *f;
+    const char *prefix;
+    const uint8_t *bytes;
+    size_t len;
+};
+
+static void hex_short(FILE *f, const uint8_t *p, size_t n)
+{
+    size_t show = n < SHOW_BYTES ? n : SHOW_BYTES;
+    for (size_t i = 0; i < show; i++)
+        fprintf(f, "%02x", p[i]);
+    if (show < n)
+        fprintf(f, "... (%zu bytes)", n);
+}
+
+/* OpenSSL's -msg hex layout: 16 bytes a line, indented. */
+static void hex_block(FILE *f, const char *prefix, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i % 16 == 0)
+            fprintf(f, "%s    ", prefix);
+        fprintf(f, "%02x%s", p[i], (i % 16 == 15 || i + 1 == n) ? "\n" : " ");
+    }
+}
+
+static void on_field(void *arg, size_t offset, size_t len, const char *field, const char *meaning)
+{
+    struct fields *d = arg;
+    if (offset > d->len || len > d->len - offset)
+        return;
+    fprintf(d->f, "%s    +%04zx %5zu  %-34s %s\n", d->prefix, offset, len, field,
+            meaning != NULL ? meaning : "");
+    if (len > 0 && !(offset == 0 && len == d->len)) {
+        fprintf(d->f, "%s                 ", d->prefix);
+        hex_short(d->f, d->bytes + offset, len);
+        fputc('\n', d->f);
+    }
+}
+
+static const char *content_name(unsigned type)
+{
+    switch (type) {
+    case 20: return "ChangeCipherSpec";
+    case GLASS_CT_ALERT: return "Alert";
+    case GLASS_CT_HANDSHAKE: return "Handshake";
+    case GLASS_CT_APPLICATION: return "ApplicationData";
+    default: return "unknown";
+    }
+}
+
+static const char *version_words(unsigned v)
+{
+    return v == 0x0303 ? "TLS 1.2" : v == GLASS_VERSION ? "glass" : "unknown version";
+}
+
+/* "send record": the 5-byte header (RFC 5246 §6.2.1), then the fragment. */
+static void render_record(const tlstool_tap *t, const char *name, const uint8_t *b, size_t n)
+{
+    const char *dir = name[0] == 's' ? ">>>" : "<<<";
+    if (n < GLASS_RECORD_HEADER_LEN)
+        return;
+    unsigned v = (unsigned)b[1] << 8 | b[2];
+    fprintf(t->out, "%s%s %s, RecordHeader [length %04zx]: %s\n", t->prefix, dir,
+            version_words(v), n - GLASS_RECORD_HEADER_LEN, content_name(b[0]));
+    if (t->render == TLSTOOL_RENDER_MSG)
+        hex_block(t->out, t->prefix, b, GLASS_RECORD_HEADER_LEN);
+    else
+        fprintf(t->out, "%s    type %u (%s), version %02x %02x, length %zu\n", t->prefix, b[0],
+                content_name(b[0]), b[1], b[2], n - GLASS_RECORD_HEADER_LEN);
+}
+
+static void render_message(const tlstool_tap *t, const char *name, const char *ex,
+                           const uint8_t *b, size_t n)
+{
+    const char *dir = name[0] == 's' ? ">>>" : "<<<";
+    const char *what = name + 5;
+    if (strcmp(what, "Alert") == 0 && n == 2) {
+        fprintf(t->out, "%s%s Alert [length 0002], %s %s\n", t->prefix, dir,
+                b[0] == GLASS_ALERT_LEVEL_FATAL ? "fatal" : "warning", glass_alert_name(b[1]));
+        hex_block(t->out, t->prefix, b, n);
+        return;
+    }
+    if (strcmp(what, "application_data") == 0) {
+        fprintf(t->out, "%s%s ApplicationData [length %04zx]\n", t->prefix, dir, n);
+        if (t->render == TLSTOOL_RENDER_TRACE && b != NULL && n > 0) {
+            fprintf(t->out, "%s    ", t->prefix);
+            hex_short(t->out, b, n);
+            fputc('\n', t->out);
+        }
+        return;
+    }
+    if (strcmp(what, "ChangeCipherSpec") == 0) {
+        fprintf(t->out, "%s%s ChangeCipherSpec [length %04zx]\n", t->prefix, dir, n);
+        hex_block(t->out, t->prefix, b, n);
+        return;
+    }
+    fprintf(t->out, "%s%s Handshake [length %04zx], %s%s%s\n", t->prefix, dir, n, what,
+            ex[0] ? " — " : "", t->render == TLSTOOL_RENDER_TRACE ? ex : "");
+    if (t->render == TLSTOOL_RENDER_MSG) {
+        hex_block(t->out, t->prefix, b, n);
+        return;
+    }
+    struct fields d = {t->out, t->prefix, b, n};
+    if (b != NULL && n > 0 && tlstool_dissect12(b, n, on_field, &d) != GLASS_OK)
+        fprintf(t->out, "%s    (the message does not parse past this point)\n", t->prefix);
+}
+
+void tlstool_render_event(const tlstool_tap *t, const char *name, const char *explain,
+                          const uint8_t *bytes, size_t len)
+{
+    const char *ex = explain != NULL ? explain : "";
+    if (name == NULL || t->out == NULL)
+        return;
+    if (strcmp(name, "send record") == 0 || strcmp(name, "recv record") == 0) {
+        render_record(t, name, bytes, len);
+    } else if (strncmp(name, "send ", 5) == 0 || strncmp(name, "recv ", 5) == 0) {
+        render_message(t, name, ex, bytes, len);
+    } else if (t->render != TLSTOOL_RENDER_TRACE) {
+        return;                 /* -msg shows messages only */
+    } else if (strcmp(name, "state") == 0) {
+        fprintf(t->out, "%s  state -> %s\n", t->prefix, ex);
+    } else if (strncmp(name, "check ", 6) == 0) {
+        fprintf(t->out, "%s  ok: %s%s%s\n", t->prefix, name + 6, ex[0] ? " — " : "", ex);
+    } else {
+        fprintf(t->out, "%s  %s (%zu bytes)%s%s\n", t->prefix, name, len, ex[0] ? ": " : "", ex);
+        if (bytes != NULL && len > 0) {
+            fprintf(t->out, "%s      ", t->prefix);
+            hex_short(t->out, bytes, len);
+            fputc('\n', t->out);
+        }
+    }
+    fflush(t->out);
+}
