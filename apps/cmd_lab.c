@@ -13,13 +13,77 @@
  */
 #include "apps.h"
 #include "classroom/lab_common.h"
+#include "classroom/lab_exercise.h"
+#include "opt.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef GLASS_LAB_BUILD
 
-static const struct lab_command labs[] = {
+/* The number of a lab, 1 to 7, as an operand. */
+static int lab_number(const char *cmd, const char *s)
+{
+    char *end = NULL;
+    long n = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || lab_exercise_get((int)n) == NULL) {
+        app_error(cmd, "'%s' is not a lab number (1 to 7)", s);
+        return 0;
+    }
+    return (int)n;
+}
+
+static int lab_check_cmd(int argc, char **argv)
+{
+    unsigned long timeout = 120;
+    const opt opts[] = {
+        OPTION_UINT("--timeout", "SECONDS", "how long your program may run", &timeout, 1, 3600),
+        OPTION_END};
+    const opt_command spec = {
+        "lab check", "[--timeout S] N FILE",
+        "Grades your answer to lab N: starts a freshly keyed target on 127.0.0.1 and runs\n"
+        "FILE against it as `python3 FILE 127.0.0.1 PORT` (or FILE itself if executable, e.g.\n"
+        "a C program built against libglass).  What FILE prints must be the answer the\n"
+        "lab's exercise asks for; a wrong answer gets a hint.  Exit 0 only when accepted.\n"
+        "The targets: 1 ECB oracle, 2 SHA-256(key||m) tags, 3 e = 3 lax verifier,\n"
+        "4 unsigned DH between Alice and Bob, 5 a look-alike CA, 6 padding oracle,\n"
+        "7 a recorded RSA key-transport session and its stolen key.\n",
+        opts, "  glass lab serve 6          (in one terminal: a target to work against)\n"
+        "  glass lab check 6 po.py    (grade po.py against a fresh target)\n", 1, 2, 2, "N FILE"};
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    int n = lab_number("lab check", rest.v[0]);
+    return n == 0 ? 1 : lab_check_run(n, rest.v[1], (unsigned)timeout);
+}
+
+static int lab_serve_cmd(int argc, char **argv)
+{
+    unsigned long timeout = 3600, port = 0;
+    const opt opts[] = {
+        OPTION_UINT("--port", "PORT", "where to listen on 127.0.0.1 (0: any free port)", &port,
+                    0, 65535),
+        OPTION_UINT("--timeout", "SECONDS", "when to stop", &timeout, 1, 86400),
+        OPTION_END};
+    const opt_command spec = {
+        "lab serve", "[--port P] [--timeout S] N",
+        "Runs the target of lab N on 127.0.0.1, with fresh keys, so that you can develop\n"
+        "your program against it (python3 yours.py 127.0.0.1 PORT).  The same target\n"
+        "`glass lab check N` starts; nothing secret is printed.\n",
+        opts, "  glass lab serve 1 --port 4001\n  python3 mine.py 127.0.0.1 4001\n", 1, 1, 1, "N"};
+    opt_operands rest;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    int n = lab_number("lab serve", rest.v[0]);
+    return n == 0 ? 1 : lab_serve_run(n, (unsigned)port, (unsigned)timeout);
+}
+
+static const struct lab_command lab_commands[] = {
+    {"check", "grade your program for lab N: glass lab check N FILE", lab_check_cmd},
+    {"serve", "run lab N's target on 127.0.0.1 to work against", lab_serve_cmd},
     {"length-extend", "forge SHA-256(secret || msg || pad || ext) from SHA-256(secret || msg)",
      lab_length_extend},
     {"naive-mac", "the broken MAC SHA-256(key || message), to attack (lab 2)", lab_naive_mac},
@@ -41,14 +105,14 @@ static const struct lab_command labs[] = {
     {"fs-decrypt", "the attacker with the leaked server key against a recording", lab_fs_decrypt},
     {"tamper", "an attacker flips, replays or drops records between two engines", lab_tamper},
 };
-static const size_t nlabs = sizeof labs / sizeof labs[0];
+static const size_t nlabs = sizeof lab_commands / sizeof lab_commands[0];
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: glass lab NAME [ARGS...]   (glass lab NAME --help for details)\n\n"
                "Attack demonstrations for the labs in docs/labs/.  Lab build only.\n\n");
     for (size_t i = 0; i < nlabs; i++)
-        fprintf(f, "  %-14s %s\n", labs[i].name, labs[i].summary);
+        fprintf(f, "  %-14s %s\n", lab_commands[i].name, lab_commands[i].summary);
     fprintf(f, "\nexample:\n  glass lab rsa-textbook -p 61 -q 53 -e 17 -m 65\n");
 }
 
@@ -64,8 +128,8 @@ static int run(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < nlabs; i++)
-        if (strcmp(labs[i].name, argv[1]) == 0)
-            return labs[i].run(argc - 1, argv + 1);
+        if (strcmp(lab_commands[i].name, argv[1]) == 0)
+            return lab_commands[i].run(argc - 1, argv + 1);
     return io_error("lab", "unknown lab command '%s' (glass lab --help lists them)", argv[1]);
 }
 

@@ -49,5 +49,9 @@ int lab_fs_decrypt(int argc, char **argv);
 int lab_dh_mitm(int argc, char **argv);
 int lab_dh_invalid(int argc, char **argv);
 
+/* lab_rsa.c: the lax PKCS#1 v1.5 parser of 2006 (lab 3), on EM = s^e mod n
+ * as k bytes: 1 if it "verifies" H.  Deliberately wrong. */
+int lab_rsa_sloppy_verify(const uint8_t *EM, size_t k, const uint8_t H[32]);
+
 #endif /* GLASS_LAB_BUILD */
 #endif

@@ -37,6 +37,7 @@ typedef struct tamper {
     int failed;                 /* an alert ended the connection */
     int delivered;              /* chat messages the server received */
     int replies;                /* replies the client received */
+    long len_before, len_after; /* OP_FLIP of the length field: the two lengths */
     char outcome[256];
 } tamper;
 
@@ -135,6 +136,10 @@ static int cross(tamper *t, glass_engine *from, glass_engine *to, int from_clien
                     rec[t->byte] ^= (uint8_t)t->mask;
                     printf("     ATTACK: byte %lu flipped, %02x -> %02x\n", t->byte, before,
                            rec[t->byte]);
+                    if (t->byte == 3 || t->byte == 4) {
+                        t->len_after = (long)rec[3] << 8 | rec[4];
+                        t->len_before = t->len_after ^ (long)(t->byte == 3 ? t->mask << 8 : t->mask);
+                    }
                 } else {
                     printf("     ATTACK: record has only %zu bytes, nothing flipped\n", len);
                 }
@@ -323,6 +328,7 @@ int lab_tamper(int argc, char **argv)
     tamper t;
     memset(&t, 0, sizeof t);
     t.mask = 0x01;
+    t.len_before = t.len_after = -1;
     unsigned long seed = 1;
     if (ts != NULL && io_uint_arg(cmd, "--seed", ts, 0, 0xffffffffUL, &seed))
         return 1;
@@ -401,6 +407,14 @@ int lab_tamper(int argc, char **argv)
                "cleanly\n", t.delivered, t.replies);
     else if (t.failed)
         printf("result: connection failed: %s\n", t.outcome);
+    else if (t.len_after > t.len_before)
+        /* RFC 5246 §6.2.1: the receiver must trust the length to find the
+         * record's end; the MAC, which covers it, sits at that end. */
+        printf("result: connection stalled: the header now says %ld bytes follow (it said "
+               "%ld),\n        and the server waits for them.  No check can run before the "
+               "whole record is in:\n        the MAC covers the length, but the MAC is at the "
+               "end.  Over TCP the connection\n        hangs until a timeout or the peer "
+               "closes it\n", t.len_after, t.len_before);
     else
         printf("result: connection incomplete: %d of 2 messages delivered, %d of 2 replies "
                "(a record never arrived)\n", t.delivered, t.replies);

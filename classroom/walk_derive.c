@@ -108,7 +108,7 @@ static void transcript_upto(const walk *w, size_t end, uint8_t hash[32], char **
     sha256_final(&c, hash);
     if (*cmd != NULL) {
         size_t n = strlen(*cmd);
-        snprintf(*cmd + n, cap - n, " | glass sha256   (files written by --save %s)",
+        snprintf(*cmd + n, cap - n, " | glass sha256   # the files of --save %s",
                  w->opts->save_dir != NULL ? w->opts->save_dir : "msgs");
     }
 }

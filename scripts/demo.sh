@@ -7,6 +7,10 @@
 #   one handshake traced byte by byte, the server's log,
 #   a clean stop — then the NIST vector summary.
 # Everything started here is stopped on exit (trap), whatever happens.
+#
+# On a terminal the steps and commands are in colour (plain when piped, or
+# with NO_COLOR set); each command is shown, as "$ glass ...", before its
+# output.  DEMO_PAUSE=1 waits for Enter before each step (from the terminal).
 set -u
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,8 +36,27 @@ die() {
     echo "demo: $*"
     exit 1
 }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+    C_STEP=$(printf '\033[1;36m') C_CMD=$(printf '\033[33m') C_OFF=$(printf '\033[0m')
+else
+    C_STEP="" C_CMD="" C_OFF=""
+fi
 step() {
-    printf '\n== %s\n' "$*"
+    if [ "${DEMO_PAUSE:-0}" = 1 ] && [ -r /dev/tty ]; then
+        printf '\n%s(press Enter for the next step)%s' "$C_CMD" "$C_OFF"
+        read -r _ < /dev/tty || true
+    fi
+    printf '\n%s== %s%s\n' "$C_STEP" "$*" "$C_OFF"
+}
+# show CMD...: the command as a student would type it, before its output.
+show() {
+    line=""
+    for a in "$@"; do
+        [ "$a" = "$GLASS" ] && a=glass
+        case "$a" in *' '*) a="\"$a\"" ;; esac
+        line="$line${line:+ }$a"
+    done
+    printf '%s$ %s%s\n' "$C_CMD" "$line" "$C_OFF"
 }
 # wait_for FILE PATTERN: bounded (20 s).
 wait_for() {
@@ -54,6 +77,7 @@ indent() { sed 's/^/    /'; }
 cd "$D" || exit 1
 
 step "1. A certificate authority (glass ca init)"
+show "$GLASS" ca init --dir ca -subj "/CN=Glass Demo CA" -pass "$PW"
 "$GLASS" ca init --dir ca -subj "/CN=Glass Demo CA" -pass "$PW" >ca.log 2>&1 ||
     { cat ca.log; die "glass ca init failed"; }
 echo "    ca/ca.pem   the root certificate (self-signed)"
@@ -61,6 +85,7 @@ echo "    ca/ca.key   its RSA-2048 key, encrypted with the password"
 
 step "2. The server: hosts the CA, publishes ca/www, listens on 127.0.0.1 (port 0 = any free port)"
 mkdir ca/www && printf '<h1>Hello from the glass server</h1>\n' >ca/www/index.html
+show "$GLASS" server --dir ca -pass "$PW" --port 0 --verbose "&"
 "$GLASS" server --dir ca -pass "$PW" --port 0 --verbose >server.log 2>&1 &
 SERVER=$!
 PIDS="$PIDS $SERVER"
@@ -72,6 +97,8 @@ step "3. alice and bob enroll: a one-time code each, a new key, a certificate"
 for who in alice bob; do
     code=$("$GLASS" ca enroll-code --dir ca "$who") || die "enroll-code $who"
     echo "    glass ca enroll-code --dir ca $who   ->  $code"
+    show "$GLASS" client enroll --server "127.0.0.1:$PORT" --name "$who" --code "$code" \
+        --ca ca/ca.pem -pass "$PW"
     "$GLASS" client enroll --server "127.0.0.1:$PORT" --name "$who" --code "$code" \
         --ca ca/ca.pem -pass "$PW" >"enroll-$who.log" 2>&1 || { cat "enroll-$who.log"; die "enroll $who"; }
     indent <"enroll-$who.log"
@@ -82,6 +109,7 @@ echo "    alice's code is used up; trying it a second time:"
     --ca ca/ca.pem --out alice2 -pass "$PW" 2>&1 | indent
 
 step "4. Both connect with mutual authentication and talk through the relay"
+show "$GLASS" client chat --server "127.0.0.1:$PORT" --id alice -pass "$PW"
 gate go-bob "/to alice Hi Alice, got it. Bob here." |
     "$GLASS" client chat --server "127.0.0.1:$PORT" --id bob -pass "$PW" --wait 2 >bob.out 2>&1 &
 BOB=$!
@@ -103,6 +131,7 @@ echo "  bob's terminal:"
 indent <bob.out
 
 step "5. A page over the channel (HTTP/1.1 GET) and alice's own key-value store"
+show "$GLASS" client get --server "127.0.0.1:$PORT" --id alice -pass "$PW" /index.html -o page.html
 "$GLASS" client get --server "127.0.0.1:$PORT" --id alice -pass "$PW" /index.html -o page.html ||
     die "glass client get failed"
 echo "    glass client get ... /index.html -o page.html  ->  $(cat page.html)"
@@ -112,6 +141,8 @@ indent <kv.out
 grep -q "^\* color = blue" kv.out || die "the key-value store did not answer"
 
 step "6. One handshake, step by step (glass client chat --trace --verbose)"
+show "$GLASS" client chat --server "127.0.0.1:$PORT" --id alice -pass "$PW" --trace --verbose \
+    --batch --wait 0
 "$GLASS" client chat --server "127.0.0.1:$PORT" --id alice -pass "$PW" --trace --verbose \
     --batch --wait 0 </dev/null >trace.out 2>&1 || { cat trace.out; die "traced handshake failed"; }
 cat trace.out
@@ -120,6 +151,7 @@ step "7. The server's log: one line per event"
 indent <server.log
 
 step "8. Stop: SIGTERM closes every session with close_notify, exit status 0"
+show kill -TERM "$SERVER"
 kill -TERM "$SERVER"
 wait "$SERVER"
 st=$?
@@ -134,5 +166,6 @@ grep -q "^\[bob\] Hi Alice" alice.out || die "alice did not receive bob's reply"
 
 step "9. The primitives underneath: every NIST test vector"
 cd "$ROOT" || exit 1
+show "$GLASS" vectors
 "$GLASS" vectors 2>&1 | tail -n 1
 exit 0

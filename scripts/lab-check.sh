@@ -30,6 +30,12 @@
 #     GLASSTLS    the top of the source tree
 # exactly as each lab's "Setting up" section asks the student to do.
 #
+# Then every reference solution in docs/labs/solutions/ (NN-*.py, NN-*.c
+# compiled here against the lab build's libglass.a, or an executable NN-*)
+# goes through `glass lab check NN`, each against a freshly
+# keyed target: the grader must accept it (a grader that accepts a wrong
+# answer is caught by tests/sh/labs_check.sh, which feeds it wrong ones).
+#
 # Exit status: 0 when no step failed (skips are listed), 1 otherwise.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -157,4 +163,35 @@ for lab in $labs; do
     total_pass=$((total_pass + pass)); total_fail=$((total_fail + fail)); total_skip=$((total_skip + skip))
 done
 echo "lab-check: $total_pass steps passed, $total_fail failed, $total_skip skipped${skipped_list:+ (in:$skipped_list)}"
-[ $total_fail -eq 0 ]
+
+# The reference solutions, graded.  Only when all labs run (no LAB... given).
+sol_pass=0; sol_fail=0
+if [ $# -eq 0 ]; then
+    for sol in "$ROOT"/docs/labs/solutions/[0-9][0-9]-*; do
+        [ -f "$sol" ] || continue
+        n=$(basename "$sol" | sed 's/^0*\([0-9]*\)-.*/\1/')
+        out="$TMP/solution-$(basename "$sol").out"
+        prog=$sol
+        case "$sol" in
+            *.py) ;;
+            *.c)  # a C solution, built against the lab build's libglass.a
+                prog="$TMP/$(basename "$sol" .c)"
+                if ! ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -I"$ROOT" "$sol" \
+                        "$(dirname "$LABS_BIN")/libglass.a" -lgmp -lsodium -lm -o "$prog" >"$out" 2>&1; then
+                    sol_fail=$((sol_fail + 1)); echo "FAIL solution $(basename "$sol"): does not compile"
+                    sed 's/^/    | /' "$out"; continue
+                fi ;;
+            *) [ -x "$sol" ] || continue ;;
+        esac
+        if (cd "$TMP" && timeout 300 "$LABS_BIN" lab check "$n" "$prog") >"$out" 2>&1 &&
+           grep -q "^lab $n: ACCEPTED" "$out"; then
+            sol_pass=$((sol_pass + 1)); echo "ok   solution $(basename "$sol"): accepted by glass lab check $n"
+        else
+            sol_fail=$((sol_fail + 1)); echo "FAIL solution $(basename "$sol"): not accepted by glass lab check $n"
+            tail -n 20 "$out" | sed 's/^/    | /'
+        fi
+    done
+    [ $sol_pass -ge 7 ] || { echo "FAIL only $sol_pass reference solutions (one per lab: 7)"; sol_fail=$((sol_fail + 1)); }
+    echo "lab-check: $sol_pass reference solutions accepted, $sol_fail failed"
+fi
+[ $total_fail -eq 0 ] && [ $sol_fail -eq 0 ]

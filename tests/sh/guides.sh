@@ -1,0 +1,26 @@
+#!/bin/sh
+# Every guide is a test: the command blocks of README.md and docs/gdb.md run
+# as written (tests/sh/guides_run.py: sh blocks in sh, gdb blocks in gdb
+# batch mode, each `<!-- expect: -->` compared), from a directory that is
+# the top of the tree (every top-level entry linked, so what the commands
+# write stays out of the source tree).  The README's classroom block runs
+# `make lab-check`, so every lab's checked steps and reference solutions run
+# too, and its expectations say they passed.
+# Needs gdb, the debug build and the lab build (made here when missing).
+set -eu
+command -v gdb >/dev/null 2>&1 || { echo "gdb is missing: run sh scripts/deps.sh as root (apt-get install gdb)"; exit 1; }
+make -C "$ROOT" -s all debug labs >/dev/null 2>&1 || { echo "FAIL: make all debug labs"; exit 1; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+mkdir "$T/top"
+for e in "$ROOT"/* "$ROOT"/.git; do
+    [ -e "$e" ] && ln -s "$e" "$T/top/$(basename "$e")"
+done
+fail=0
+for g in docs/gdb.md README.md; do
+    timeout 1200 python3 "$ROOT/tests/sh/guides_run.py" "$ROOT/$g" "$T/top" > "$T/out" 2>&1 || fail=1
+    if [ $fail = 1 ]; then cat "$T/out"; echo "FAIL: $g"; exit 1; fi
+    tail -n 1 "$T/out"
+done
+grep -q 'make labs && make lab-check' "$ROOT/README.md" || { echo "FAIL: README no longer runs make lab-check"; exit 1; }
+echo "guides: README.md, docs/gdb.md and the seven labs run as written"

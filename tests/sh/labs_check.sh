@@ -1,0 +1,102 @@
+#!/bin/sh
+# glass lab check refuses wrong answers, one or more per lab, each with a
+# hint and exit status 1; an answer that was right for one target is wrong
+# for the next (every target is freshly keyed); a program that runs too long
+# is stopped; the normal build has no grader.  (make lab-check proves the
+# graders accept the reference solutions of docs/labs/solutions/.)
+set -eu
+LABS=${LABS_GLASS:-"$ROOT/build/labs/glass"}
+if [ ! -x "$LABS" ]; then
+    make -C "$ROOT" -s labs >/dev/null 2>&1 || { echo "FAIL: make labs"; exit 1; }
+fi
+T=$(mktemp -d)
+SRV=""
+trap '[ -z "$SRV" ] || kill "$SRV" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+cd "$T"
+fail() { echo "FAIL: $*"; exit 1; }
+refused=0
+
+# refuses N PROGRAM WHY: the grader says NOT ACCEPTED, gives a hint, exits 1.
+refuses() {
+    if "$LABS" lab check --timeout 60 "$1" "$2" > out.txt 2>&1; then
+        cat out.txt; fail "lab $1 accepted a wrong answer ($3)"
+    fi
+    grep -q "^lab $1: NOT ACCEPTED" out.txt || { cat out.txt; fail "lab $1 ($3): no verdict"; }
+    grep -q '^hint: ..' out.txt || { cat out.txt; fail "lab $1 ($3): no hint"; }
+    refused=$((refused + 1))
+}
+
+# A helper the wrong answers share: the banner as a dict, and ask().
+cat > wrong.py <<'PY'
+import socket, sys
+def connect():
+    s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)
+    f = s.makefile("rw", newline="\n")
+    b = {}
+    for line in f:
+        line = line.strip()
+        if line == "ready":
+            break
+        if line and not line.startswith("#"):
+            k, _, v = line.partition(" ")
+            b.setdefault(k, v)
+    def ask(q):
+        f.write(q + "\n"); f.flush()
+        return f.readline().strip()
+    return b, ask
+PY
+w() { printf 'import sys; sys.path.insert(0, "%s")\nfrom wrong import connect\n%s\n' "$T" "$2" > "$1"; }
+
+printf 'this is not an answer\n' > notanswer
+refuses 1 notanswer "not a program"
+w w1.py 'b, ask = connect(); print("secret " + "A" * 30)'
+refuses 1 w1.py "a made-up secret"
+w w2.py 'b, ask = connect(); print("message " + b["message"] + b["suffix"]); print("tag " + b["tag"])'
+refuses 2 w2.py "the old tag on message || suffix"
+w w3.py 'b, ask = connect(); print("signature " + "01" * (len(b["n"]) // 2))'
+refuses 3 w3.py "a signature of 01 bytes"
+# Lab 4: reading Alice is not enough; Bob must get her message too.
+w w4.py 'import hashlib, secrets
+b, ask = connect()
+p = int(b["p"], 16); m = secrets.randbelow(p - 3) + 2; M = pow(2, m, p).to_bytes(256, "big").hex()
+said = bytes.fromhex(ask("to_alice " + M).split()[1])
+ks = hashlib.sha256(pow(int(b["alice"], 16), m, p).to_bytes(256, "big") + b"lab 4").digest()
+print("message " + bytes(x ^ y for x, y in zip(said, ks)).decode())'
+refuses 4 w4.py "Alice read, Bob never served"
+grep -q 'Bob never got it' out.txt || fail "lab 4: the hint does not say Bob never got it"
+w w5.py 'b, ask = connect(); print("genuine " + " ".join(str(i) for i in range(1, 13)))'
+refuses 5 w5.py "every certificate called genuine"
+w w6.py 'b, ask = connect(); print("plaintext " + b["record"][10:42])'
+refuses 6 w6.py "the ciphertext as the answer"
+w w7.py 'b, ask = connect(); print("plaintext the password is " + "x" * 24)'
+refuses 7 w7.py "a guess"
+
+# Fresh targets: the right secret of one target (found by the reference
+# solution against `glass lab serve 1`) is refused by the next.
+"$LABS" lab serve 1 --timeout 60 > serve.log 2>&1 &
+SRV=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do grep -q 'listening on' serve.log && break; sleep 1; done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' serve.log)
+[ -n "$port" ] || fail "glass lab serve 1: no port ($(cat serve.log))"
+python3 "$ROOT/docs/labs/solutions/01-ecb-oracle.py" 127.0.0.1 "$port" > old.txt ||
+    fail "the reference solution against glass lab serve 1"
+kill "$SRV"; wait "$SRV" 2>/dev/null || true; SRV=""
+grep -q '^secret [A-Za-z0-9]\{20,40\}$' old.txt || fail "lab 1 solution printed '$(cat old.txt)'"
+printf 'print(%s)\n' "\"$(cat old.txt)\"" > replay.py
+refuses 1 replay.py "the answer of an earlier target"
+
+# A program that never ends is stopped at the limit, and so is its target.
+printf 'import time\ntime.sleep(30)\n' > slow.py
+start=$(date +%s)
+if "$LABS" lab check --timeout 2 6 slow.py > out.txt 2>&1; then fail "a sleeping program accepted"; fi
+grep -q 'still running at the time limit' out.txt || { cat out.txt; fail "no time-limit message"; }
+[ $(( $(date +%s) - start )) -lt 25 ] || fail "the time limit did not stop the program"
+
+# Bad operands: clear messages, exit 1.
+if "$LABS" lab check 9 w1.py > out.txt 2>&1; then fail "lab 9 accepted"; fi
+grep -q "not a lab number (1 to 7)" out.txt || fail "lab 9: said '$(cat out.txt)'"
+if "$LABS" lab check 1 no-such-file.py > out.txt 2>&1; then fail "a missing file accepted"; fi
+grep -q "no-such-file.py" out.txt || fail "missing file: said '$(cat out.txt)'"
+if "$GLASS" lab check 1 w1.py > out.txt 2>&1; then fail "the normal build graded"; fi
+grep -qx "glass lab: only in the lab build (make labs)" out.txt || fail "normal build: '$(cat out.txt)'"
+echo "labs_check: $refused wrong answers refused with a hint (all 7 graders), a stale answer refused, a slow program stopped"
