@@ -105,12 +105,24 @@ static glass_err check_sigalgs(const glass_hello_ext *x)
 static int try_resume(glass_engine *e, const glass_tls_client_hello *ch)
 {
     glass_session s;
+    const uint8_t *peer;
+    size_t peer_len;
     if (e->cfg.session_cache == NULL || ch->session_id_len == 0)
         return 0;
     if (!glass_session_cache_get(e->cfg.session_cache, ch->session_id, ch->session_id_len,
-                                 e->cfg.now, &s))
+                                 e->cfg.now, &s, &peer, &peer_len))
         return 0;
     int ok = s.suite == GLASS_SUITE_DHE_RSA_AES256_CBC_SHA256 && s.ems == e->ems;
+    /* A server that requires a client certificate resumes only a session
+     * that had one; the client's identity comes back from the cache. */
+    if (e->client_auth == GLASS_CLIENT_AUTH_REQUIRE && peer_len == 0)
+        ok = 0;
+    if (ok && peer_len > 0) {
+        ok = x509_parse(&e->peer_cert, peer, peer_len) == GLASS_OK;
+        e->have_peer_cert = ok;
+        if (ok && x509_subject_cn(&e->peer_cert, e->peer_name, sizeof e->peer_name) != GLASS_OK)
+            e->peer_name[0] = '\0';
+    }
     if (ok) {
         memcpy(e->master_secret, s.master_secret, sizeof e->master_secret);
         memcpy(e->session_id, s.session_id, s.session_id_len);

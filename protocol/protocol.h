@@ -21,6 +21,15 @@
  *     (or glass_engine_abort(e, reason);             queues a fatal alert)
  *     glass_engine_free(e);
  *
+ *     Real TLS 1.2 (docs/TLS12.md), the same calls with:
+ *     cfg.profile = GLASS_PROFILE_TLS12;
+ *     cfg.client_auth = GLASS_CLIENT_AUTH_REQUEST;      server, like -verify
+ *     cfg.session_cache = cache;                        server: resumption
+ *     cfg.session = blob; cfg.session_len = n;          client: resume
+ *     cfg.keylog = write_line; cfg.keylog_arg = file;   NSS key log
+ *     glass_engine_info(e, &info);                      what was negotiated
+ *     glass_engine_session_save(e, blob, sizeof blob, &n);
+ *
  * DESCRIPTION
  *     The engine is a state machine: network bytes in (glass_engine_feed),
  *     network bytes out (glass_engine_output) and events out

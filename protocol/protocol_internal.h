@@ -347,12 +347,17 @@ typedef struct glass_session {
     int64_t created;
 } glass_session;
 
-/* Stores a copy of s (evicting the oldest when full); nothing for an empty ID. */
-void glass_session_cache_put(glass_session_cache *c, const glass_session *s);
+/* Stores a copy of s and of the client's certificate peer[0..peer_len)
+ * (none when peer_len is 0), evicting the oldest when full; nothing for an
+ * empty ID. */
+void glass_session_cache_put(glass_session_cache *c, const glass_session *s,
+                             const uint8_t *peer, size_t peer_len);
 /* Finds the session with this ID, not older than the cache's lifetime at
- * `now`; 1 and *s filled, or 0. */
+ * `now`; 1 and *s filled, *peer pointing to the cache's copy of the client
+ * certificate (NULL, 0 when none; valid until the next put), or 0. */
 int glass_session_cache_get(glass_session_cache *c, const uint8_t *id, size_t id_len,
-                            int64_t now, glass_session *s);
+                            int64_t now, glass_session *s, const uint8_t **peer,
+                            size_t *peer_len);
 
 /* ---- the dissector's cursor (dissect.c, dissect_app.c) ------------------------ */
 

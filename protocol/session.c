@@ -18,6 +18,8 @@
 
 struct glass_session_cache {
     glass_session *slots;
+    uint8_t **peer;             /* slot i's client certificate (DER), or NULL */
+    size_t *peer_len;
     size_t max_entries;
     size_t n;
     int64_t lifetime;
@@ -36,8 +38,10 @@ glass_err glass_session_cache_new(glass_session_cache **out, size_t max_entries,
     if (c == NULL)
         return GLASS_ERR_NOMEM;
     c->slots = calloc(max_entries, sizeof *c->slots);
-    if (c->slots == NULL) {
-        free(c);
+    c->peer = calloc(max_entries, sizeof *c->peer);
+    c->peer_len = calloc(max_entries, sizeof *c->peer_len);
+    if (c->slots == NULL || c->peer == NULL || c->peer_len == NULL) {
+        glass_session_cache_free(c);
         return GLASS_ERR_NOMEM;
     }
     c->max_entries = max_entries;
@@ -57,32 +61,53 @@ void glass_session_cache_free(glass_session_cache *c)
 {
     if (c == NULL)
         return;
-    glass_wipe(c->slots, c->max_entries * sizeof *c->slots);
+    if (c->slots != NULL)
+        glass_wipe(c->slots, c->max_entries * sizeof *c->slots);
+    for (size_t i = 0; c->peer != NULL && i < c->max_entries; i++)
+        free(c->peer[i]);
     free(c->slots);
+    free(c->peer);
+    free(c->peer_len);
     free(c);
 }
 
 /* See protocol_internal.h. */
-void glass_session_cache_put(glass_session_cache *c, const glass_session *s)
+void glass_session_cache_put(glass_session_cache *c, const glass_session *s,
+                             const uint8_t *peer, size_t peer_len)
 {
     if (c == NULL || s->session_id_len == 0)
         return;
+    uint8_t *copy = NULL;
+    if (peer_len > 0) {
+        copy = malloc(peer_len);
+        if (copy == NULL)
+            return;                 /* not cached: the next handshake is full */
+        memcpy(copy, peer, peer_len);
+    }
     size_t slot = c->n;
     if (c->n == c->max_entries) {
         /* Full: evict the oldest (slot 0) and shift, keeping age order. */
         glass_wipe(&c->slots[0], sizeof c->slots[0]);
+        free(c->peer[0]);
         memmove(c->slots, c->slots + 1, (c->n - 1) * sizeof *c->slots);
+        memmove(c->peer, c->peer + 1, (c->n - 1) * sizeof *c->peer);
+        memmove(c->peer_len, c->peer_len + 1, (c->n - 1) * sizeof *c->peer_len);
         slot = c->n - 1;
     } else {
         c->n++;
     }
     c->slots[slot] = *s;
+    c->peer[slot] = copy;
+    c->peer_len[slot] = peer_len;
 }
 
 /* See protocol_internal.h. */
 int glass_session_cache_get(glass_session_cache *c, const uint8_t *id, size_t id_len,
-                            int64_t now, glass_session *s)
+                            int64_t now, glass_session *s, const uint8_t **peer,
+                            size_t *peer_len)
 {
+    *peer = NULL;
+    *peer_len = 0;
     if (c == NULL || id_len == 0 || id_len > sizeof s->session_id)
         return 0;
     for (size_t i = 0; i < c->n; i++) {
@@ -92,6 +117,8 @@ int glass_session_cache_get(glass_session_cache *c, const uint8_t *id, size_t id
         if (now - t->created > c->lifetime || now < t->created)
             return 0;
         *s = *t;
+        *peer = c->peer[i];
+        *peer_len = c->peer_len[i];
         return 1;
     }
     return 0;
@@ -139,7 +166,10 @@ void glass_eng_cache_session(glass_engine *e)
     s.suite = e->suite;
     s.ems = e->ems;
     s.created = e->cfg.now;
-    glass_session_cache_put(e->cfg.session_cache, &s);
+    /* The client's certificate goes with the session, so a resumption
+     * knows who the client is without a new Certificate. */
+    glass_session_cache_put(e->cfg.session_cache, &s, e->have_peer_cert ? e->peer_cert.der : NULL,
+                            e->have_peer_cert ? e->peer_cert.der_len : 0);
     glass_wipe(&s, sizeof s);
 }
 

@@ -171,6 +171,57 @@ static void test_tls12_resumption(void)
     glass_session_cache_free(cache);
 }
 
+/* A server that asked for a client certificate knows the client again
+ * after a resumption (the certificate is kept with the session); one that
+ * requires a certificate does not resume a session made without one. */
+static void test_tls12_resumption_identity(void)
+{
+    glass_session_cache *cache = NULL;
+    uint8_t blob[GLASS_SESSION_MAX_LEN];
+    TU_ASSERT_ERR(glass_session_cache_new(&cache, 4, 3600), GLASS_OK);
+    for (int with_cert = 1; with_cert >= 0; with_cert--) {
+        size_t n = 0;
+        for (int round = 0; round < 2; round++) {
+            pair p;
+            glass_conn_info si;
+            if (!tls_setup(&p))
+                break;
+            p.scfg.session_cache = cache;
+            p.scfg.client_auth = with_cert || round == 0 ? GLASS_CLIENT_AUTH_REQUEST
+                                                         : GLASS_CLIENT_AUTH_REQUIRE;
+            if (!with_cert && round == 0) {
+                p.ccfg.chain = NULL;
+                p.ccfg.n_chain = 0;
+                p.ccfg.key = NULL;
+            }
+            /* Seeded servers would hand out the same session_id twice. */
+            glass_drbg_init(&p.ds, 3000 + 10 * (uint64_t)with_cert + (uint64_t)round, 2);
+            if (round == 1) {
+                p.ccfg.session = blob;
+                p.ccfg.session_len = n;
+            }
+            CU_ASSERT_FATAL(pair_start(&p));
+            pair_pump(&p);
+            if (glass_engine_state(p.s) != GLASS_STATE_APPLICATION)
+                fprintf(stderr, "\n  with_cert %d round %d: client %s err %s, server %s err %s\n",
+                        with_cert, round, glass_engine_state_name(p.c),
+                        glass_err_name(glass_engine_error(p.c)), glass_engine_state_name(p.s),
+                        glass_err_name(glass_engine_error(p.s)));
+            CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_APPLICATION);
+            glass_engine_info(p.s, &si);
+            if (round == 0) {
+                TU_ASSERT_ERR(glass_engine_session_save(p.c, blob, sizeof blob, &n), GLASS_OK);
+            } else {
+                CU_ASSERT_EQUAL(si.resumed, with_cert);
+                CU_ASSERT_EQUAL(p.sl.authenticated, 1);
+                CU_ASSERT_STRING_EQUAL(p.sl.peer_name, "alice");
+            }
+            pair_free(&p);
+        }
+    }
+    glass_session_cache_free(cache);
+}
+
 /* ---- records: fragmentation and coalescing --------------------------------------------------- */
 
 typedef struct reshape {
@@ -561,6 +612,7 @@ void suite_tls12(void)
     CU_pSuite s = tu_suite("tls12");
     TU_ADD(s, test_tls12_combinations);
     TU_ADD(s, test_tls12_resumption);
+    TU_ADD(s, test_tls12_resumption_identity);
     TU_ADD(s, test_tls12_fragments);
     TU_ADD(s, test_tls12_reject_hellos);
     TU_ADD(s, test_tls12_reject_order);
