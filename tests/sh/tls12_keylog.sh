@@ -109,12 +109,7 @@ cell "glass s_server -no_ems: openssl s_client sees no extended master secret" k
 stop "$SERVER_PID"
 
 # 5: tshark on the loopback interface
-PORT=$(free_port)
-: >srv.log
-( cd www && exec "$GLASS" s_server -accept "$PORT" -cert ../srv.pem -key ../srv.key -WWW \
-    -keylogfile ../wire.keys ) </dev/null >srv.log 2>&1 &
-SERVER_PID=$!; TLS_PIDS="$TLS_PIDS $SERVER_PID"
-wait_for srv.log ACCEPT 20 || fail "glass s_server did not start"
+glass_server_in www srv.log -WWW -keylogfile "$T/wire.keys"
 tshark -i lo -f "tcp port $PORT" -w "$T/wire.pcap" -a duration:60 >tshark.log 2>&1 &
 TSHARK_PID=$!; TLS_PIDS="$TLS_PIDS $TSHARK_PID"
 wait_for tshark.log "Capturing on" 20 || fail "tshark cannot capture on lo (it needs root or the wireshark group)"

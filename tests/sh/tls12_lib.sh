@@ -81,16 +81,28 @@ free_port() {
     done
 }
 
-# start_bg LOG PATTERN CMD...: runs CMD in the background (stdin from
-# /dev/null unless TLS_STDIN names a file), waits for PATTERN in LOG; sets
-# BG_PID.
-start_bg() {
+# retry_start LOG PATTERN FN ARGS...: picks a free PORT and runs FN ARGS in
+# the background (FN uses $PORT and ends in exec, so the process started is
+# the server), stdin from /dev/null, until PATTERN shows in LOG; sets
+# SERVER_PID (and BG_PID).  Several test suites share this machine, so a
+# port found free can be taken a moment later: a start that fails is
+# retried on another port, three times at most.
+retry_start() {
     log=$1; pat=$2; shift 2
-    : >"$log"   # emptied first: the old log's lines must not satisfy the wait
-    "$@" <"${TLS_STDIN:-/dev/null}" >"$log" 2>&1 &
-    BG_PID=$!
-    TLS_PIDS="$TLS_PIDS $BG_PID"
-    wait_for "$log" "$pat" 20 || fail "server did not start: $*"
+    for attempt in 1 2 3; do
+        PORT=$(free_port)
+        : >"$log"   # emptied first: the old log's lines must not satisfy the wait
+        "$@" </dev/null >"$log" 2>&1 &
+        BG_PID=$!
+        TLS_PIDS="$TLS_PIDS $BG_PID"
+        if wait_for "$log" "$pat" 20 >/dev/null; then
+            SERVER_PID=$BG_PID
+            return 0
+        fi
+        stop "$BG_PID"
+    done
+    show "$log"
+    fail "the server did not start after 3 attempts: $*"
 }
 
 # stop PID: stops a process this test started, and waits for it.
@@ -105,19 +117,28 @@ stop() {
 
 # glass_server LOG ARGS...: `glass s_server` on a free port (PORT), with
 # the server certificate; waits for its ACCEPT line.
+run_glass_server() { exec "$GLASS" s_server -accept "$PORT" -cert "$T/srv.pem" -key "$T/srv.key" "$@"; }
 glass_server() {
     log=$1; shift
-    PORT=$(free_port)
-    start_bg "$log" ACCEPT "$GLASS" s_server -accept "$PORT" -cert "$T/srv.pem" -key "$T/srv.key" "$@"
-    SERVER_PID=$BG_PID
+    retry_start "$log" ACCEPT run_glass_server "$@"
 }
 
 # ossl_server LOG ARGS...: `openssl s_server` (TLS 1.2, our suite).
+run_ossl_server() { exec $OSSL_SERVER -accept "$PORT" -cert "$T/srv.pem" -key "$T/srv.key" "$@"; }
 ossl_server() {
     log=$1; shift
-    PORT=$(free_port)
-    start_bg "$log" ACCEPT $OSSL_SERVER -accept "$PORT" -cert "$T/srv.pem" -key "$T/srv.key" "$@"
-    SERVER_PID=$BG_PID
+    retry_start "$log" ACCEPT run_ossl_server "$@"
+}
+
+# glass_server_in DIR LOG ARGS...: glass s_server started in DIR (for -WWW).
+run_glass_server_in() {
+    cd "$1" || exit 1
+    shift
+    exec "$GLASS" s_server -accept "$PORT" -cert "$T/srv.pem" -key "$T/srv.key" "$@"
+}
+glass_server_in() {
+    dir=$1; log=$2; shift 2
+    retry_start "$log" ACCEPT run_glass_server_in "$dir" "$@"
 }
 
 # make_pki: $T/ca (the CA), srv.pem/key (localhost), alice (client),

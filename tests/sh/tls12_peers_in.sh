@@ -23,20 +23,14 @@ mkdir www && echo "<h1>glass page</h1>" >www/index.html
 
 SELF=${TLS12_SELFTEST:-0}
 # The server under test, started in www/ with the given flags.
+run_self_server() { cd www || exit 1; exec $OSSL_SERVER -accept "$PORT" -cert ../srv.pem -key ../srv.key "$@"; }
 srv() {
     log=$1; shift
-    PORT=$(free_port)
-    : >"$log"
     if [ "$SELF" = 1 ]; then
-        ( cd www && exec $OSSL_SERVER -accept "$PORT" -cert ../srv.pem -key ../srv.key "$@" ) \
-            </dev/null >"$log" 2>&1 &
+        retry_start "$log" ACCEPT run_self_server "$@"
     else
-        ( cd www && exec "$GLASS" s_server -accept "$PORT" -cert ../srv.pem -key ../srv.key "$@" ) \
-            </dev/null >"$log" 2>&1 &
+        glass_server_in www "$log" "$@"
     fi
-    SERVER_PID=$!
-    TLS_PIDS="$TLS_PIDS $SERVER_PID"
-    wait_for "$log" ACCEPT 20 || fail "the server did not start ($*)"
 }
 # glass_says FILE PATTERN: asserted on glass's own page only.
 glass_says() {
@@ -129,7 +123,7 @@ cell "gnutls-cli -> glass s_server, encrypt-then-MAC off (%NO_ETM)" c_gnutls_no_
 # gnutls-cli --resume connects, disconnects and connects again offering the
 # session; both ends must call the second handshake a resumption.
 c_gnutls_resume() {
-    gtls "" --resume; grep -q "This is a resumed session" g.out && grep -q ", resumed$" srv.log
+    gtls "" --resume; grep -q "This is a resumed session" g.out && glass_says srv.log ", resumed$"
 }
 cell "gnutls-cli -> glass s_server, resumption (--resume)" c_gnutls_resume
 c_python() {

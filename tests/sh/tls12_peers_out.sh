@@ -86,12 +86,13 @@ stop "$SERVER_PID"
 
 # -- gnutls-serv ---------------------------------------------------------------
 GPRIO="NORMAL:-VERS-ALL:+VERS-TLS1.2:+DHE-RSA:+AES-256-CBC:+SHA256"
-gserv() { # gserv PRIORITY-SUFFIX ARGS...
+run_gserv() {
     pr="$GPRIO$1"; shift
-    PORT=$(free_port)
-    start_bg srv.log "listening" gnutls-serv --http -p "$PORT" --x509certfile srv.pem \
-        --x509keyfile srv.key --priority "$pr" "$@"
-    SERVER_PID=$BG_PID
+    exec gnutls-serv --http -p "$PORT" --x509certfile srv.pem --x509keyfile srv.key \
+        --priority "$pr" "$@"
+}
+gserv() { # gserv PRIORITY-SUFFIX ARGS...
+    retry_start srv.log "listening" run_gserv "$@"
 }
 g_ok() { cli $CA "$@" && grep -q "HTTP/1.0 200 OK" c.out && grep -q "Cipher is $SUITE" c.out; }
 gserv ""

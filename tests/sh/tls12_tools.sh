@@ -102,12 +102,7 @@ stop "$SERVER_PID"
 mkdir -p www/sub && echo "inside" >www/sub/in.txt && echo "SECRET-OUTSIDE" >secret.txt
 ln -s ../secret.txt www/link.txt
 head -c 1100000 /dev/zero >www/big.bin
-PORT=$(free_port)
-: >srv.log
-( cd www && exec "$GLASS" s_server -accept "$PORT" -cert ../srv.pem -key ../srv.key -WWW ) \
-    </dev/null >srv.log 2>&1 &
-SERVER_PID=$!; TLS_PIDS="$TLS_PIDS $SERVER_PID"
-wait_for srv.log ACCEPT 20 || fail "s_server -WWW did not start"
+glass_server_in www srv.log -WWW
 code() { timeout 15 curl -s --path-as-is -o body.txt -w '%{http_code}' --cacert ca/ca.pem \
     "https://localhost:$PORT$1"; }
 t_paths() {
@@ -121,12 +116,7 @@ cell "-WWW: .., links out, missing, too large and encoded paths refused" t_paths
 stop "$SERVER_PID"
 
 # -- many clients at once, timeouts, -naccept ------------------------------------
-PORT=$(free_port)
-: >srv.log
-( cd www && exec "$GLASS" s_server -accept "$PORT" -cert ../srv.pem -key ../srv.key -WWW \
-    --handshake-timeout 3 ) </dev/null >srv.log 2>&1 &
-SERVER_PID=$!; TLS_PIDS="$TLS_PIDS $SERVER_PID"
-wait_for srv.log ACCEPT 20 || fail "s_server did not start"
+glass_server_in www srv.log -WWW --handshake-timeout 3
 t_many() {
     # A connection that never says a word, held open while eight clients fetch.
     python3 -c "import socket,time; s=socket.create_connection(('127.0.0.1',$PORT)); time.sleep(6)" &
@@ -148,10 +138,8 @@ t_many() {
 cell "eight concurrent clients beside a silent one; the silent one timed out" t_many
 stop "$SERVER_PID"
 t_naccept() {
-    PORT=$(free_port)
-    "$GLASS" s_server -accept "$PORT" -cert srv.pem -key srv.key -www -naccept 2 </dev/null >na.log 2>&1 &
-    spid=$!
-    wait_for na.log ACCEPT 20 || return 1
+    glass_server na.log -www -naccept 2
+    spid=$SERVER_PID
     for i in 1 2; do timeout 15 curl -s --cacert ca/ca.pem "https://localhost:$PORT/" >/dev/null; done
     i=0; while kill -0 $spid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
     if kill -0 $spid 2>/dev/null; then stop $spid; return 1; fi
@@ -186,12 +174,10 @@ cell "s_client -msg: one line per message, no secrets" t_msg
 stop "$SERVER_PID"
 
 # -- a glass server is not a TLS server ---------------------------------------
-PORT=$(free_port)
-: >glass-srv.log
-"$GLASS" server --dir "$T/ca" -pass $PW --port "$PORT" </dev/null >glass-srv.log 2>&1 &
-GPID=$!; TLS_PIDS="$TLS_PIDS $GPID"
+run_relay() { exec "$GLASS" server --dir "$T/ca" -pass $PW --port "$PORT"; }
+retry_start glass-srv.log "listening on" run_relay
+GPID=$SERVER_PID
 t_glass_peer() {
-    wait_for glass-srv.log "listening on" 30 || return 1
     timeout 15 "$GLASS" s_client -connect 127.0.0.1:$PORT -CAfile ca/ca.pem -servername localhost \
         </dev/null >c.out 2>&1
     rc=$?
