@@ -71,10 +71,16 @@ while IFS='|' read -r name pb qb e how note; do
     elif [ "$o" = "RSA key ok" ]; then
         echo "$g" | grep -q '^note:' && fail "$name: a usual key got notes: $g"
     fi
-    # A key glass loads, it can use: sign and verify with it.
+    # A key glass loads, it can use: it signs a request with it (the CRT
+    # private operation, whatever the sizes of p and q), which openssl
+    # verifies.
     if [ $rc -eq 0 ]; then
         "$GLASS" rsa -inform DER -in "$T/$name.der" -out "$T/$name.pem" 2>/dev/null ||
             fail "$name: cannot convert"
+        "$GLASS" req -new -key "$T/$name.pem" -subj "/CN=$name" -out "$T/$name.csr" 2>"$T/err" ||
+            fail "$name: cannot sign a request: $(cat "$T/err")"
+        openssl req -in "$T/$name.csr" -verify -noout 2>&1 | grep -q 'verify OK' ||
+            fail "$name: openssl does not verify the request glass signed"
     fi
 done <<'LIST'
 usual|1024|1024|65537||
