@@ -624,7 +624,8 @@ glass_err ca_recover(const char *dir, int *recovered);
 /* `glass ca check` (ca_check.c): reports, one line each to file (a FILE*),
  * an interrupted issuance (journal), temporary files left by a crash,
  * certificate files the index does not know, index entries with no log
- * line or certificate, and every problem ca_log_verify finds.  With repair
+ * line or certificate, every problem ca_log_verify finds, and enrollment
+ * codes used for a name that got no certificate.  With repair
  * = 1 it also fixes what can be fixed safely: the journal is recovered,
  * temporary files removed, an index entry missing for a certificate that
  * the signed log vouches for is restored, and a certificate file that

@@ -16,7 +16,11 @@
  *      SHA-256, signed by the CA), the index lost the entry and --repair
  *      restores it (status V, the certificate's expiry and subject); a file
  *      that neither index nor log knows is an orphan of an interrupted
- *      issuance and --repair removes it.
+ *      issuance and --repair removes it;
+ *   5. enrollment codes: a code that enroll.txt marks used for a name the
+ *      index has no certificate for (an issuance that failed after the code
+ *      was taken, or a reply that was lost) — reported for the operator,
+ *      who hands out a new code; nothing to repair.
  * What --repair never does: change or drop a log line or an index entry
  * that is there (a forged or altered line is for a person to judge), or
  * touch the CA's key and certificate.
@@ -25,6 +29,7 @@
  */
 #include "ca/ca.h"
 #include "ca/ca_internal.h"
+#include "ca/enroll.h"
 
 #include "asn1/asn1.h"
 #include "sha/sha256.h"
@@ -180,6 +185,42 @@ static glass_err check_cert_files(struct check *c, glass_ca *ca)
     return GLASS_OK;
 }
 
+/* 5. Used enrollment codes against the index. */
+static glass_err check_codes(struct check *c)
+{
+    enroll_use *uses = NULL;
+    ca_entry *entries = NULL;
+    size_t n_uses = 0, n = 0;
+    glass_err err = enroll_codes_used(c->dir, &uses, &n_uses);
+    if (err == GLASS_ERR_CA_DB) {
+        found(c, "does not parse (a damaged code store)", ENROLL_FILE);
+        return GLASS_OK;
+    }
+    if (err != GLASS_OK || (err = ca_index_load(c->dir, &entries, &n)) != GLASS_OK) {
+        free(uses);
+        return err;
+    }
+    for (size_t i = 0; i < n_uses; i++) {
+        char cn[ENROLL_NAME_MAX + 8];
+        int issued = 0;
+        snprintf(cn, sizeof cn, "/CN=%s", uses[i].name);
+        for (size_t k = 0; k < n && !issued; k++) {
+            size_t sl = strlen(entries[k].subject), cl = strlen(cn);
+            issued = sl >= cl && strcmp(entries[k].subject + sl - cl, cn) == 0;
+        }
+        if (!issued) {
+            char what[2 * ENROLL_NAME_MAX + 160];
+            snprintf(what, sizeof what, "the code for %s was used, but the index has no "
+                     "certificate for %s (a failed issuance or a lost reply: hand out a new code)",
+                     uses[i].name, uses[i].name);
+            found(c, what, ENROLL_FILE);
+        }
+    }
+    free(uses);
+    free(entries);
+    return GLASS_OK;
+}
+
 /* See ca.h. */
 glass_err ca_check(const char *dir, int repair, void *file, size_t *problems, size_t *repaired)
 {
@@ -221,6 +262,7 @@ glass_err ca_check(const char *dir, int repair, void *file, size_t *problems, si
     if ((err = ca_log_verify_locked(ca, c.out, &entries, &log_problems)) != GLASS_OK)
         goto done;
     c.problems += log_problems;
+    err = check_codes(&c);
 done:
     ca_close(ca);
     ca_lock_release(lock);

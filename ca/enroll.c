@@ -525,3 +525,39 @@ glass_err enroll_code_record(const char *dir, const char *name, const char *code
     free(v);
     return err;
 }
+
+/* See enroll.h. */
+glass_err enroll_codes_used(const char *dir, enroll_use **uses, size_t *n)
+{
+    char path[PATH_MAX_LEN];
+    enroll_entry *v = NULL;
+    size_t count = 0;
+    int lock = -1;
+    if (dir == NULL || uses == NULL || n == NULL)
+        return GLASS_ERR_ARG;
+    *uses = NULL;
+    *n = 0;
+    glass_err err = store_path(dir, path, sizeof path);
+    if (err == GLASS_OK)
+        err = lock_store(dir, &lock);
+    if (err == GLASS_OK)
+        err = load_entries(path, &v, &count);
+    if (lock >= 0)
+        unlock_store(lock);
+    if (err != GLASS_OK)
+        return err;
+    enroll_use *out = calloc(count ? count : 1, sizeof *out);
+    if (out == NULL) {
+        free(v);
+        return GLASS_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < count; i++)
+        if (v[i].status == 'X') {
+            memcpy(out[*n].name, v[i].name, sizeof out[*n].name);
+            out[*n].used_at = v[i].used_at;
+            (*n)++;
+        }
+    free(v);
+    *uses = out;
+    return GLASS_OK;
+}

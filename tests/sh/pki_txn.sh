@@ -11,7 +11,8 @@
 #      left by hand): the next command rolls it back;
 #   4. `ca check` finds a lost index entry, an orphan certificate file and a
 #      temporary file; --repair restores the entry the signed log vouches
-#      for and removes the rest; a forged log line is reported, not repaired.
+#      for and removes the rest; a used enrollment code with no certificate
+#      is reported; a forged log line is reported, not repaired.
 set -u
 : "${GLASS:?}"
 T=$(mktemp -d)
@@ -107,6 +108,17 @@ $G ca check --dir ca --repair >out 2>err || { cat out err; fail "ca check --repa
 $G ca check --dir ca >out 2>&1 || { cat out; fail "still inconsistent after --repair"; }
 $G ca list --dir ca | grep -q "/CN=lost" || fail "--repair did not restore the lost entry"
 $G ca log --verify --dir ca >/dev/null || fail "log after --repair"
+# An enrollment code used for a name that got no certificate (a failed
+# issuance, a lost reply) is reported; one whose name has its certificate is not.
+$G ca enroll-code --dir ca dave >/dev/null || fail "enroll-code dave"
+$G ca enroll-code --dir ca base >/dev/null || fail "enroll-code base"
+awk -F'\t' 'BEGIN { OFS = "\t" } /^U/ { $1 = "X"; $3 = 1800000000 } { print }' ca/enroll.txt >codes &&
+    cp codes ca/enroll.txt
+$G ca check --dir ca >out 2>err && fail "a used code without its certificate passed"
+grep -q "the code for dave was used, but the index has no certificate for dave" out || { cat out; fail "code check"; }
+grep -q "code for base" out && fail "a used code whose certificate exists was reported"
+grep -v '^X.*dave$' ca/enroll.txt >codes && cp codes ca/enroll.txt
+$G ca check --dir ca >out 2>&1 || { cat out; fail "still inconsistent without dave's code"; }
 # A forged log line is reported, and --repair leaves it for a person.
 awk 'NR == 1 { $2 = (substr($2, 1, 1) == "0" ? "1" : "0") substr($2, 2) } { print }' ca/issuance.log >log.new &&
     cp log.new ca/issuance.log
