@@ -138,7 +138,8 @@ static int dh_query(void *st, const char *line, lab_out *o)
         lab_outf(o, "bob %s\n", ok ? "ok" : "bad");
         if (ok)
             lab_report("bob read alice's message");
-    } else if (sp == NULL || (strncmp(line, "to_bob ", 7) != 0 && strncmp(line, "to_alice ", 9) != 0)) {
+    } else if (sp == NULL ||
+               (strncmp(line, "to_bob ", 7) != 0 && strncmp(line, "to_alice ", 9) != 0)) {
         lab_outf(o, "error requests: to_bob HEX, to_alice HEX, to_bob_msg HEX\n");
     } else if (!dh_value(t, sp + 1, y)) {
         lab_outf(o, "error a value is hex, at most 256 bytes\n");

@@ -77,7 +77,8 @@ static void *po_setup(void)
     po_target *t = calloc(1, sizeof *t);
     uint8_t key[32], r, buf[128];
     if (t == NULL || glass_random(key, sizeof key) != GLASS_OK ||
-        glass_random(t->mac_key, sizeof t->mac_key) != GLASS_OK || glass_random(&r, 1) != GLASS_OK ||
+        glass_random(t->mac_key, sizeof t->mac_key) != GLASS_OK ||
+        glass_random(&r, 1) != GLASS_OK ||
         aes256_init(&t->aes, key, sizeof key) != GLASS_OK) {
         free(t);
         return NULL;
@@ -136,7 +137,8 @@ static int po_query(void *st, const char *line, lab_out *o)
 {
     uint8_t *rec = NULL;
     size_t len = 0;
-    if (strncmp(line, "record ", 7) != 0 || glass_hex_decode_alloc(&rec, &len, line + 7) != GLASS_OK)
+    if (strncmp(line, "record ", 7) != 0 ||
+        glass_hex_decode_alloc(&rec, &len, line + 7) != GLASS_OK)
         lab_outf(o, "error the only request is `record HEX`\n");
     else
         lab_outf(o, "%s\n", po_open(st, rec, len));
@@ -240,8 +242,9 @@ static void *fs_setup(void)
     rsa_public_key pub;
     rsa_public_init(&pub);
     glass_err err = rsa_generate(&t->key, 2048, RSA_DEFAULT_E);
-    if (err == GLASS_OK && (!lab_random_text(word, 24) || glass_random(t->cr, 32) != GLASS_OK ||
-                            glass_random(t->sr, 32) != GLASS_OK || glass_random(pms, 48) != GLASS_OK))
+    if (err == GLASS_OK &&
+        (!lab_random_text(word, 24) || glass_random(t->cr, 32) != GLASS_OK ||
+         glass_random(t->sr, 32) != GLASS_OK || glass_random(pms, 48) != GLASS_OK))
         err = GLASS_ERR_RANDOM;
     if (err == GLASS_OK) {
         pms[0] = 0x03;   /* client_version, RFC 5246 §7.4.7.1 */

@@ -293,7 +293,8 @@ static int e3_query(void *st, const char *line, lab_out *o)
 {
     uint8_t *sig = NULL;
     size_t len = 0;
-    if (strncmp(line, "verify ", 7) != 0 || glass_hex_decode_alloc(&sig, &len, line + 7) != GLASS_OK)
+    if (strncmp(line, "verify ", 7) != 0 ||
+        glass_hex_decode_alloc(&sig, &len, line + 7) != GLASS_OK)
         lab_outf(o, "error the only request is `verify SIGHEX`\n");
     else
         lab_outf(o, "%s\n", e3_check(st, sig, len) ? "ok" : "bad");

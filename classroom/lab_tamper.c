@@ -138,7 +138,8 @@ static int cross(tamper *t, glass_engine *from, glass_engine *to, int from_clien
                            rec[t->byte]);
                     if (t->byte == 3 || t->byte == 4) {
                         t->len_after = (long)rec[3] << 8 | rec[4];
-                        t->len_before = t->len_after ^ (long)(t->byte == 3 ? t->mask << 8 : t->mask);
+                        unsigned m = t->byte == 3 ? t->mask << 8 : t->mask;
+                        t->len_before = t->len_after ^ (long)m;
                     }
                 } else {
                     printf("     ATTACK: record has only %zu bytes, nothing flipped\n", len);

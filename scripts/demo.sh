@@ -30,7 +30,7 @@ cleanup() {
     rm -rf "$D"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 die() {
     echo "demo: $*"

@@ -21,7 +21,9 @@ Used by tests/sh/guides.sh.  A guide is read top to bottom:
 
 Prints one line per failure; exit 1 if any.
 """
+import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,8 +47,23 @@ def run_sh(lines, where):
         want = "-ne 0" if fails else "-eq 0"
         script.append('rc=$?; [ $rc %s ] || { echo "GUIDE: line %d (%s) exit status $rc"; exit 1; }'
                       % (want, n + 1, code[:60].replace('"', "'").replace("$", "\\$")))
-    p = subprocess.run(["sh", "-c", "\n".join(script) + "\n"], cwd=workdir, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=900)
+    # Its own process group, output to a file: a server the block starts in
+    # the background cannot hold the test open, and is stopped afterwards.
+    with tempfile.TemporaryFile() as log:
+        p = subprocess.Popen(["sh", "-c", "\n".join(script) + "\n"], cwd=workdir,
+                             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+        try:
+            p.wait(timeout=900)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        log.seek(0)
+        p.stdout = log.read()
     out = p.stdout.decode("utf-8", "replace")
     if p.returncode != 0:
         failures.append("%s: exit status %d\n%s" % (where, p.returncode, out[-3000:]))
