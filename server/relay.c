@@ -80,7 +80,7 @@ cleanup:
 
 void server_on_who(server *s, conn *c)
 {
-    const char *names[GLASS_APP_MAX_NAMES];
+    const char *names[GLASS_APP_MAX_NAMES] = {0};
     size_t n = 0;
     uint8_t *out = malloc(GLASS_MAX_PLAINTEXT);
     size_t out_len = 0;
