@@ -105,7 +105,10 @@ static conn *oldest(server *s, const char *host, int hello, int64_t now)
         conn *c = s->conns[i];
         if (c->dead || !c->unauth || c->hello != hello || strcmp(c->host, host) != 0)
             continue;
-        if (hello && (now - c->since < SERVER_STALL_MS || server_conn_pending(c) > 0))
+        /* Never one the server owes something: bytes not yet sent, or an
+         * enrollment with the worker. */
+        if (hello && (now - c->since < SERVER_STALL_MS || server_conn_pending(c) > 0 ||
+                      c->waits > 0))
             continue;
         if (v == NULL || c->id < v->id)
             v = c;

@@ -28,10 +28,17 @@ while [ $i -lt $NAMES ]; do
     i=$((i + 2))
 done
 for d in $ids; do [ -f "$d/cert.pem" ] || fail "enrollment of $d failed"; done
+rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$SERVER_PID/status" 2>/dev/null; }
 # shellcheck disable=SC2086
 timeout $((SECS + 120)) "$LOAD" --server "127.0.0.1:$PORT" -pass "$PW" --clients "$CLIENTS" \
-    --seconds "$SECS" --every 1000 --open 32 $ids >"$T/load.out" 2>"$T/load.err"
+    --seconds "$SECS" --every 1000 --open 32 $ids >"$T/load.out" 2>"$T/load.err" &
+LPID=$!
+# the server's memory a quarter into the chatting, and at its end (for the record)
+sleep $((SECS / 4 + 5))
+rss1=$(rss)
+wait $LPID
 st=$?
+rss2=$(rss)
 cat "$T/load.out"
 [ $st -eq 0 ] || { head -20 "$T/load.err"; fail "the load run lost messages or clients (exit $st)"; }
 grep -q " 0 lost, 0 out of order, 0 clients failed" "$T/load.out" || fail "load: not 0 lost"
@@ -39,4 +46,5 @@ lines=$(wc -l <"$T/server.log")
 sent=$(sed -n 's/.* \([0-9]*\) messages sent.*/\1/p' "$T/load.out")
 [ "$lines" -lt $((CLIENTS * 3 + 200)) ] ||
     fail "the server wrote $lines log lines for $sent messages without --verbose"
-echo "hard load: $CLIENTS clients, $SECS s, $sent messages, 0 lost; server log $lines lines"
+echo "hard load: $CLIENTS clients, $SECS s, $sent messages, 0 lost; server log $lines lines;" \
+    "server RSS ${rss1:-?} kB then ${rss2:-?} kB"
