@@ -391,7 +391,7 @@ glass_err ca_issue_begin(glass_ca *ca, const uint8_t *csr_der, size_t len,
     t->lock = -1;
 
     /* 1. Proof of possession: the request's self-signature (RFC 2986 §3). */
-    if ((err = csr_parse_and_verify(csr_der, len, &req)) != GLASS_OK) {
+    if ((err = csr_parse_for_ca(csr_der, len, &req)) != GLASS_OK) {
         free(t);
         return err;
     }

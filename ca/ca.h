@@ -480,6 +480,14 @@ glass_err csr_create(const rsa_private_key *key, const char *subject,
  * (GLASS_ERR_CSR_SIGNATURE).  On success free out with csr_info_free. */
 glass_err csr_parse_and_verify(const uint8_t *der, size_t len, csr_info *out);
 
+/* The same for a request a CA is asked to certify: the public exponent is
+ * first held to FIPS 186-5 §5.4, an odd 2^16 < e < 2^256
+ * (GLASS_ERR_RSA_EXPONENT_RANGE), before the costlier signature check. */
+glass_err csr_parse_for_ca(const uint8_t *der, size_t len, csr_info *out);
+
+/* That exponent rule alone, on a parsed request. */
+glass_err csr_check_exponent(const csr_info *info);
+
 /* Accepts PEM ("CERTIFICATE REQUEST" or "NEW CERTIFICATE REQUEST") or DER. */
 glass_err csr_load(const uint8_t *data, size_t len, csr_info *out);
 void csr_info_free(csr_info *info);

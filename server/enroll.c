@@ -151,7 +151,7 @@ static void enroll_work(server_job *j)
         snprintf(e->why, sizeof e->why, "%s", glass_strerror(GLASS_ERR_ENROLL_CODE));
         goto cleanup;
     }
-    err = csr_parse_and_verify(e->csr, e->csr_len, &info);
+    err = csr_parse_for_ca(e->csr, e->csr_len, &info);
     if (err != GLASS_OK) {
         snprintf(e->why, sizeof e->why, "%s", glass_strerror(err));
         goto cleanup;
