@@ -55,8 +55,8 @@ static void *dh_setup(void)
     t->G = dh_group_by_name("ffdhe2048");
     dh_keypair_init(&t->alice);
     dh_keypair_init(&t->bob);
-    if (t->G == NULL || dh_generate(t->G, &t->alice) != GLASS_OK ||
-        dh_generate(t->G, &t->bob) != GLASS_OK || !lab_random_text(t->msg, DH_MSG_LEN)) {
+    if (t->G == NULL || dh_generate(t->G, NULL, NULL, &t->alice) != GLASS_OK ||
+        dh_generate(t->G, NULL, NULL, &t->bob) != GLASS_OK || !lab_random_text(t->msg, DH_MSG_LEN)) {
         dh_keypair_clear(&t->alice);
         dh_keypair_clear(&t->bob);
         free(t);
@@ -225,8 +225,11 @@ static glass_err issue(const rsa_private_key *signer, const rsa_private_key *sub
         err = x509_name_from_string(subject, &subj, &sl);
     if (err == GLASS_OK) {
         int64_t now = (int64_t)time(NULL);
-        x509_template t = {kind, serial, sizeof serial, issuer, il, subj, sl, now - 60,
-                           now + 86400, &pub, NULL, 0, NULL};
+        x509_template t = {.kind = kind, .serial = serial, .serial_len = sizeof serial,
+                           .issuer_der = issuer, .issuer_len = il,
+                           .subject_der = subj, .subject_len = sl,
+                           .not_before = now - 60, .not_after = now + 86400,
+                           .subject_pub = &pub};
         err = x509_build(&t, signer, der, len);
     }
     free(issuer);
