@@ -57,6 +57,7 @@ const char wk_html_head[] =
     "details.derive .body{text-align:left}\n"
     "button.copy{font-size:.75rem;margin-left:.4rem;cursor:pointer}\n"
     ".note{color:#555;font-size:.85rem;padding:0 1.2rem}\n.note.server{text-align:right}\n"
+    ".note.hdr{padding-left:2.5rem}.note.hdr.server{padding-right:2.5rem}\n"
     ".ok{color:#070;font-weight:bold}.bad{color:#b00;font-weight:bold}\n"
     "h2{font-size:1.1rem;margin:1rem 1rem .3rem}\n.section p{margin:.2rem 1rem;white-space:pre-wrap}\n"
     /* On paper: everything open (the script opens closed details before

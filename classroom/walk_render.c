@@ -464,6 +464,7 @@ void wk_note(wk_out *o, const char *side, const char *kind, const char *text)
         fputs("}", f);
         break;
     case WK_HTML:
+        o->n_fields = 0;
         fprintf(f, "<div class=\"note %s\">", side);
         html_str(f, kind);
         fputs(" [", f);
@@ -473,6 +474,22 @@ void wk_note(wk_out *o, const char *side, const char *kind, const char *text)
         fputs("</div>\n", f);
         break;
     }
+}
+
+/* See walk_render.h. */
+void wk_note_detail(wk_out *o, const char *side, const uint8_t *bytes, size_t len,
+                    const char *field, const char *meaning)
+{
+    FILE *f = o->f;
+    if (o->fmt != WK_HTML)
+        return;
+    fprintf(f, "<div class=\"note hdr %s\"><code class=\"f%u\">", side, o->n_fields++ % 6);
+    html_hex(f, bytes, len);
+    fputs("</code> ", f);
+    html_str(f, field);
+    fputs(": ", f);
+    html_str(f, meaning);
+    fputs("</div>\n", f);
 }
 
 /* See walk_render.h. */

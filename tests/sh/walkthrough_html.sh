@@ -6,7 +6,8 @@
 # page must not scroll sideways, closed or with every message opened (the
 # page's script writes document.scrollWidth and innerWidth onto <body> in
 # both states); the expand/collapse and copy buttons and the coloured hex
-# view of every message exist; printing opens every message; and the file
+# view of every message exist; every record header is annotated; printing
+# opens every message; and the file
 # is self-contained (no URL, no external script or style).
 # Chromium is Debian's `chromium` package: installed here with
 # scripts/deps-class.sh when running as root, otherwise this test fails and
@@ -72,6 +73,16 @@ views=$(grep -o '<div class="hexdump">' "$D" | wc -l)
 rows=$(grep -o '<tr class="fld f[0-5]' "$D" | wc -l)
 spans=$(grep -o '<span class="f[0-5]' "$D" | wc -l)
 [ "$rows" -gt "$want" ] && [ "$spans" -eq "$rows" ] || { echo "$spans coloured byte runs for $rows field rows"; exit 1; }
+# Every record's header is annotated: plaintext records under their note,
+# protected records as the first rows of their message.
+plain=$(grep -c 'goes out in a plaintext record' "$D")
+prot=$(grep -c '<summary><span class="arrow">protected record ' "$D")
+for f in type version length; do
+    n=$(grep -c "<div class=\"note hdr [a-z]*\"><code class=\"f[0-5]\">[0-9a-f]*</code> record\.$f: " "$D")
+    [ "$plain" -ge 1 ] && [ "$n" -eq "$plain" ] || { echo "record.$f annotated $n times for $plain plaintext records"; exit 1; }
+    n=$(grep -o "<td>record\.$f</td>" "$D" | wc -l)
+    [ "$prot" -ge 1 ] && [ "$n" -ge "$prot" ] || { echo "record.$f in $n of $prot protected records"; exit 1; }
+done
 grep -q '@media print' "$T/w.html" || { echo "no print style sheet"; exit 1; }
 if grep -Eiq 'https?://|<script[^>]* src=|<link |@import' "$T/w.html"; then
     echo "the page is not self-contained:"; grep -Eio 'https?://[^" ]*|<script[^>]* src=|<link |@import' "$T/w.html" | head -n 3
@@ -84,4 +95,5 @@ pages=$(grep -a -o '/Type */Page\([^s]\|$\)' "$T/w.pdf" | wc -l)
 [ "${pages:-0}" -ge $((openh / 2000)) ] && [ $((openh / 2000)) -gt 3 ] ||
     { echo "printed ${pages:-0} pages for an opened height of ${openh:-?}px"; exit 1; }
 echo "walkthrough HTML: $arrows arrows drawn, ladder ${height}px, every message name rendered;" \
-     "no sideways scroll at 1024/1920 px; $rows coloured fields, $copies copy buttons, $pages printed pages"
+     "no sideways scroll at 1024/1920 px; $rows coloured fields, $copies copy buttons," \
+     "$plain+$prot record headers annotated, $pages printed pages"
