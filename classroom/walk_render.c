@@ -9,6 +9,8 @@
  */
 #include "classroom/walk_render.h"
 
+#include "classroom/walk_html.h"
+
 #include <string.h>
 
 #define C_RESET "\033[0m"
@@ -91,42 +93,8 @@ static void json_item(wk_out *o, const char *type)
     json_str(o->f, type);
 }
 
-/* ---- the page ------------------------------------------------------------- */
+/* ---- the page (head and closing script: walk_html.c) ---------------------- */
 
-static const char html_head[] =
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-    "<title>glass walkthrough</title>\n<style>\n"
-    "body{font-family:system-ui,sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem;"
-    "color:#222}\n"
-    "code,.hex,td.off,td.bytes{font-family:ui-monospace,monospace;font-size:.85rem}\n"
-    ".banner{background:#fee;border:2px solid #c00;padding:.5rem 1rem;font-weight:bold}\n"
-    ".lanes{display:flex;justify-content:space-between;font-weight:bold;font-size:1.2rem;"
-    "position:sticky;top:0;background:#fff;padding:.3rem 0;border-bottom:1px solid #ccc}\n"
-    "#ladder{border-left:4px solid #445;border-right:4px solid #445;padding:.2rem 0}\n"
-    "details{margin:.25rem 0}\n"
-    "details.msg>summary{list-style:none;cursor:pointer;padding:.2rem 1rem}\n"
-    "details.msg>summary::-webkit-details-marker{display:none}\n"
-    ".arrow{display:block;position:relative;border-bottom:2px solid #246;text-align:center;"
-    "padding:.1rem 0;font-weight:bold}\n"
-    ".c2s .arrow::after{content:'';position:absolute;right:-2px;bottom:-7px;border:6px solid "
-    "transparent;border-left:12px solid #246}\n"
-    ".s2c .arrow::after{content:'';position:absolute;left:-2px;bottom:-7px;border:6px solid "
-    "transparent;border-right:12px solid #246}\n"
-    ".c2s .arrow{margin-right:0;margin-left:2rem}.s2c .arrow{margin-left:0;margin-right:2rem}\n"
-    ".arrow .len{font-weight:normal;color:#666;font-size:.8rem}\n"
-    ".record .arrow{border-bottom-style:dashed;color:#555}\n"
-    ".body{margin:.3rem 1rem 1rem;padding:.5rem;background:#f6f8fa;border:1px solid #ddd}\n"
-    "table.fields{border-collapse:collapse;width:100%}\n"
-    "table.fields td,table.fields th{border-bottom:1px solid #e3e3e3;padding:.15rem .4rem;"
-    "vertical-align:top;text-align:left}\n"
-    "td.bytes{word-break:break-all;max-width:26rem}\n"
-    "details.derive{margin:.3rem 3rem;background:#f3fff3;border:1px solid #9c9;padding:.2rem .6rem}\n"
-    "details.derive.server{text-align:right}\n"
-    "details.derive .body{text-align:left}\n"
-    ".note{color:#555;font-size:.85rem;padding:0 1.2rem}\n.note.server{text-align:right}\n"
-    ".ok{color:#070;font-weight:bold}.bad{color:#b00;font-weight:bold}\n"
-    "h2{font-size:1.1rem;margin:1rem 1rem .3rem}\n.section p{margin:.2rem 1rem;white-space:pre-wrap}\n"
-    "</style>\n</head>\n<body>\n";
 
 /* See walk_render.h. */
 void wk_begin(wk_out *o, const char *title, const char *banner, const char *params, long seed,
@@ -161,7 +129,7 @@ void wk_begin(wk_out *o, const char *title, const char *banner, const char *para
         fprintf(f, ",\n  \"items\": [");
         break;
     case WK_HTML:
-        fputs(html_head, f);
+        fputs(wk_html_head, f);
         fputs("<h1>", f);
         html_str(f, title);
         fputs("</h1>\n", f);
@@ -173,7 +141,10 @@ void wk_begin(wk_out *o, const char *title, const char *banner, const char *para
         fputs("<p>", f);
         html_str(f, params);
         fputs("</p>\n<p>Click a message to see every field of its bytes, or a derived value "
-              "to see its inputs.</p>\n"
+              "to see its inputs; hover a field to find its bytes.</p>\n"
+              "<div class=\"toolbar\"><button type=\"button\" id=\"expand-all\">expand all"
+              "</button><button type=\"button\" id=\"collapse-all\">collapse all</button>"
+              "</div>\n"
               "<div class=\"lanes\"><span>Client</span><span>Server</span></div>\n"
               "<div id=\"ladder\">\n", f);
         break;
@@ -259,8 +230,8 @@ void wk_message_begin(wk_out *o, int from_client, const char *kind, const char *
             html_str(f, tls);
             fputs("</p>", f);
         }
-        fputs("\n<table class=\"fields\"><tr><th>offset</th><th>bytes</th><th>field</th>"
-              "<th>meaning</th></tr>\n", f);
+        fputs("\n<table class=\"fields\"><tr><th class=\"off\">offset</th><th class=\"bytes\">"
+              "bytes</th><th class=\"field\">field</th><th>meaning</th></tr>\n", f);
         break;
     }
 }
@@ -299,7 +270,10 @@ void wk_field(wk_out *o, size_t offset, const uint8_t *bytes, size_t len, const 
         fputs("}", f);
         break;
     case WK_HTML:
-        fprintf(f, "<tr><td class=\"off\">%zu</td><td class=\"bytes\">", offset);
+        /* Six colours cycle over the fields; the page's script gives the
+         * hex view of the whole message the same colours. */
+        fprintf(f, "<tr class=\"fld f%u\"><td class=\"off\">%zu</td><td class=\"bytes\">",
+                o->n_fields++ % 6, offset);
         html_hex(f, bytes, len);
         fputs("</td><td>", f);
         html_str(f, field);
@@ -452,9 +426,9 @@ void wk_derive(wk_out *o, const wk_derivation *d)
         html_hex(f, d->result, d->result_len);
         fputs("</td></tr></table>", f);
         if (d->command != NULL) {
-            fputs("<p>By hand: <code>", f);
+            fputs("<p>By hand: <code class=\"cmd\">", f);
             html_str(f, d->command);
-            fputs("</code></p>", f);
+            fputs("</code><button type=\"button\" class=\"copy\">copy</button></p>", f);
         }
         if (check != NULL) {
             fprintf(f, "<p class=\"%s\">", d->check > 0 ? "ok" : "bad");
@@ -490,6 +464,7 @@ void wk_note(wk_out *o, const char *side, const char *kind, const char *text)
         fputs("}", f);
         break;
     case WK_HTML:
+        o->n_fields = 0;
         fprintf(f, "<div class=\"note %s\">", side);
         html_str(f, kind);
         fputs(" [", f);
@@ -499,6 +474,22 @@ void wk_note(wk_out *o, const char *side, const char *kind, const char *text)
         fputs("</div>\n", f);
         break;
     }
+}
+
+/* See walk_render.h. */
+void wk_note_detail(wk_out *o, const char *side, const uint8_t *bytes, size_t len,
+                    const char *field, const char *meaning)
+{
+    FILE *f = o->f;
+    if (o->fmt != WK_HTML)
+        return;
+    fprintf(f, "<div class=\"note hdr %s\"><code class=\"f%u\">", side, o->n_fields++ % 6);
+    html_hex(f, bytes, len);
+    fputs("</code> ", f);
+    html_str(f, field);
+    fputs(": ", f);
+    html_str(f, meaning);
+    fputs("</div>\n", f);
 }
 
 /* See walk_render.h. */
@@ -517,16 +508,8 @@ void wk_end(wk_out *o, int ok, const char *summary)
     case WK_HTML:
         fprintf(f, "</div>\n<p class=\"%s\">", ok ? "ok" : "bad");
         html_str(f, summary);
-        /* After layout, record what was drawn (a headless browser test reads
-         * these attributes back from the DOM). */
-        fputs("</p>\n<script>\nwindow.addEventListener('load', function () {\n"
-              "  var l = document.getElementById('ladder'), n = 0;\n"
-              "  l.querySelectorAll('.arrow').forEach(function (a) {\n"
-              "    if (a.getBoundingClientRect().width > 40) n++; });\n"
-              "  document.body.setAttribute('data-drawn-arrows', n);\n"
-              "  document.body.setAttribute('data-ladder-height',\n"
-              "    Math.round(l.getBoundingClientRect().height));\n});\n</script>\n"
-              "</body>\n</html>\n", f);
+        fputs("</p>\n", f);
+        fputs(wk_html_tail, f);
         break;
     }
     fflush(f);

@@ -75,6 +75,12 @@ void wk_message_end(wk_out *o);
 void wk_derive(wk_out *o, const wk_derivation *d);
 /* A short line: a check passed, a state change, an event. */
 void wk_note(wk_out *o, const char *side, const char *kind, const char *text);
+/* One annotated field under the note just written (the record header of a
+ * plaintext record, from the dissector).  Text and JSON show nothing more
+ * (the note line already gives the header); HTML lists the field's bytes
+ * and meaning under the note. */
+void wk_note_detail(wk_out *o, const char *side, const uint8_t *bytes, size_t len,
+                    const char *field, const char *meaning);
 /* Ends the document (closes the JSON object / the HTML page). */
 void wk_end(wk_out *o, int ok, const char *summary);
 

@@ -122,6 +122,21 @@ static void emit_message(walk *w, int from_client, const char *kind, const char 
     }
 }
 
+/* The header of a plaintext record, field by field (RFC 5246 §6.2.1: type,
+ * version, length), from the dissector; shown under the record's note. */
+static void note_record_header(walk *w, const char *me, const uint8_t *rec, size_t len)
+{
+    fields fs;
+    memset(&fs, 0, sizeof fs);
+    (void)glass_dissect_record(rec, len, 0, collect, &fs);
+    for (size_t i = 0; i < fs.n; i++) {
+        const field_rec *r = &fs.v[i];
+        if (r->off + r->len <= GLASS_RECORD_HEADER_LEN && r->len <= len - r->off)
+            wk_note_detail(w->o, me, rec + r->off, r->len, r->field, r->meaning);
+    }
+    fields_free(&fs);
+}
+
 /* What each message is for (the narration; the fields come from the dissector). */
 static const char *purpose_of(const char *name, int from_client)
 {
@@ -305,6 +320,7 @@ static void on_trace(void *arg, const char *name, const char *explain, const uin
                          bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[0],
                          len - GLASS_RECORD_HEADER_LEN);
                 wk_note(w->o, me, "record", line);
+                note_record_header(w, me, bytes, len);
             }
         } else if (strcmp(what, "Alert") == 0) {
             set_last_plain(w, s->client, bytes, len);

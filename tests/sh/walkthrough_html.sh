@@ -2,7 +2,13 @@
 # `glass walkthrough --format html` opened in headless Chromium: the page
 # renders, the ladder diagram is drawn (the page's own script measures every
 # arrow after layout and records the count on <body>), every message name is
-# in the rendered DOM, and a screenshot is produced.
+# in the rendered DOM, and a screenshot is produced.  At 1024 and 1920 px the
+# page must not scroll sideways, closed or with every message opened (the
+# page's script writes document.scrollWidth and innerWidth onto <body> in
+# both states); the expand/collapse and copy buttons and the coloured hex
+# view of every message exist; every record header is annotated; printing
+# opens every message; and the file
+# is self-contained (no URL, no external script or style).
 # Chromium is Debian's `chromium` package: installed here with
 # scripts/deps-class.sh when running as root, otherwise this test fails and
 # says what to run.
@@ -44,6 +50,50 @@ for m in ClientHello ServerHello Certificate ServerKeyExchange CertificateReques
          ServerHelloDone ClientKeyExchange CertificateVerify Finished; do
     grep -q "<summary><span class=\"arrow\">$m " "$T/dom.html" || { echo "no arrow for $m in the DOM"; exit 1; }
 done
-chrome --window-size=1100,1400 --screenshot="$T/shot.png" >/dev/null || { echo "no screenshot"; exit 1; }
-[ "$(wc -c < "$T/shot.png")" -gt 20000 ] || { echo "screenshot suspiciously small"; exit 1; }
-echo "walkthrough HTML: $arrows arrows drawn, ladder ${height}px, every message name rendered"
+attr() { echo "$2" | sed -n "s/.* data-$1=\"\([0-9]*\)\".*/\1/p"; }
+for w in 1024 1920; do
+    chrome --window-size=$w,900 --dump-dom > "$T/dom$w.html" || { echo "chromium failed at $w px"; exit 1; }
+    b=$(grep -o '<body[^>]*>' "$T/dom$w.html" | head -n 1)
+    inner=$(attr inner-width "$b"); closed=$(attr scroll-width-closed "$b"); open=$(attr scroll-width-open "$b")
+    [ "${inner:-0}" -eq "$w" ] || { echo "window is ${inner:-?}px, wanted $w: $b"; exit 1; }
+    [ -n "$closed" ] && [ "$closed" -le "$inner" ] || { echo "at $w px the closed page is ${closed:-?}px wide"; exit 1; }
+    [ -n "$open" ] && [ "$open" -le "$inner" ] || { echo "at $w px the opened page is ${open:-?}px wide"; exit 1; }
+    chrome --window-size=$w,1400 --screenshot="$T/shot$w.png" >/dev/null || { echo "no screenshot at $w px"; exit 1; }
+    [ "$(wc -c < "$T/shot$w.png")" -gt 20000 ] || { echo "screenshot at $w px suspiciously small"; exit 1; }
+done
+openh=$(attr open-height "$(grep -o '<body[^>]*>' "$T/dom1024.html" | head -n 1)")
+D="$T/dom1024.html"
+grep -q '<button type="button" id="expand-all">' "$D" || { echo "no expand-all button"; exit 1; }
+grep -q '<button type="button" id="collapse-all">' "$D" || { echo "no collapse-all button"; exit 1; }
+cmds=$(grep -o '<code class="cmd">' "$D" | wc -l)
+copies=$(grep -o '<button type="button" class="copy">' "$D" | wc -l)
+[ "$cmds" -ge 1 ] && [ "$copies" -eq "$cmds" ] || { echo "$copies copy buttons for $cmds commands"; exit 1; }
+views=$(grep -o '<div class="hexdump">' "$D" | wc -l)
+[ "$views" -eq "$want" ] || { echo "$views hex views for $want messages"; exit 1; }
+rows=$(grep -o '<tr class="fld f[0-5]' "$D" | wc -l)
+spans=$(grep -o '<span class="f[0-5]' "$D" | wc -l)
+[ "$rows" -gt "$want" ] && [ "$spans" -eq "$rows" ] || { echo "$spans coloured byte runs for $rows field rows"; exit 1; }
+# Every record's header is annotated: plaintext records under their note,
+# protected records as the first rows of their message.
+plain=$(grep -c 'goes out in a plaintext record' "$D")
+prot=$(grep -c '<summary><span class="arrow">protected record ' "$D")
+for f in type version length; do
+    n=$(grep -c "<div class=\"note hdr [a-z]*\"><code class=\"f[0-5]\">[0-9a-f]*</code> record\.$f: " "$D")
+    [ "$plain" -ge 1 ] && [ "$n" -eq "$plain" ] || { echo "record.$f annotated $n times for $plain plaintext records"; exit 1; }
+    n=$(grep -o "<td>record\.$f</td>" "$D" | wc -l)
+    [ "$prot" -ge 1 ] && [ "$n" -ge "$prot" ] || { echo "record.$f in $n of $prot protected records"; exit 1; }
+done
+grep -q '@media print' "$T/w.html" || { echo "no print style sheet"; exit 1; }
+if grep -Eiq 'https?://|<script[^>]* src=|<link |@import' "$T/w.html"; then
+    echo "the page is not self-contained:"; grep -Eio 'https?://[^" ]*|<script[^>]* src=|<link |@import' "$T/w.html" | head -n 3
+    exit 1
+fi
+# Printed, every message is open: the page count follows the opened height
+# (about 1000 px a page), not the closed ladder's few pages.
+chrome --print-to-pdf="$T/w.pdf" >/dev/null || { echo "printing to PDF failed"; exit 1; }
+pages=$(grep -a -o '/Type */Page\([^s]\|$\)' "$T/w.pdf" | wc -l)
+[ "${pages:-0}" -ge $((openh / 2000)) ] && [ $((openh / 2000)) -gt 3 ] ||
+    { echo "printed ${pages:-0} pages for an opened height of ${openh:-?}px"; exit 1; }
+echo "walkthrough HTML: $arrows arrows drawn, ladder ${height}px, every message name rendered;" \
+     "no sideways scroll at 1024/1920 px; $rows coloured fields, $copies copy buttons," \
+     "$plain+$prot record headers annotated, $pages printed pages"
