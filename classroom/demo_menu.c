@@ -120,6 +120,20 @@ static int demo_end(pid_t pid)
     return ws;
 }
 
+/* Waits up to ms for pid to exit on its own (it closed its output), then
+ * ends it.  The exit status (as waitpid gives it). */
+static int demo_reap(pid_t pid, int64_t ms)
+{
+    int ws = 0;
+    int64_t deadline = net_now_ms() + ms;
+    do {
+        if (waitpid(pid, &ws, WNOHANG) == pid)
+            return ws;
+        (void)poll(NULL, 0, 20);
+    } while (!net_stop_signal && net_now_ms() < deadline);
+    return demo_end(pid);
+}
+
 /* A pipe whose ends a child does not inherit (close-on-exec; dup2 clears
  * it on the copies a child is meant to have).  Otherwise a child would
  * hold the write end of its own standard input and never see its end. */
@@ -180,7 +194,7 @@ static int demo_run(demo_state *st, char *const argv[], const char *input)
     close(out[0]);
     if (pid < 0)
         return 1;
-    int ws = demo_end(pid);
+    int ws = demo_reap(pid, net_stop_signal ? 0 : 5000);
     if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
         return 0;
     return io_error(DEMO_CMD, "%s did not succeed (%s %d)", argv[1],
@@ -455,7 +469,8 @@ int demo_menu_run(const demo_opts *o)
             c++;
         if (*c == '\0')
             continue;
-        printf("%s\n", c);
+        if (!isatty(0))
+            printf("%s\n", c);     /* a terminal has echoed it already */
         if (*c == 'q')
             break;
         demo_item(st, *c);
