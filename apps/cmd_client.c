@@ -53,6 +53,8 @@ static const char about[] =
     "        200 is an error: exit 1, nothing written.  --request FILE sends\n"
     "        FILE's bytes as the request, as they are (write your own HTTP),\n"
     "        and writes the whole response, status line and header included.\n"
+    "Every connection prints one line on standard error when its handshake is\n"
+    "done: protocol and version, suite, group, and the key sizes of both ends.\n"
     "bench   repeats full mutually-authenticated handshakes for --time S seconds\n"
     "        (default 5) and prints handshakes per second (like `openssl s_time\n"
     "        -new`).\n";
@@ -81,6 +83,10 @@ static int run(int argc, char **argv)
         OPTION_STRING("-o", "-out", "FILE", "get: write the body to FILE", &o.output),
         OPTION_STRING("--request", NULL, "FILE", "get: send FILE's bytes as the request",
                       &o.request),
+        OPTION_UINT("--count", "N", "get: fetch the page N times in turn, each on a new\n"
+                                    "connection", &o.count, 1, CLIENT_GET_MAX_COUNT),
+        OPTION_CALL("--interval", "S", "get --count: seconds between two fetches (default 0)",
+                    &o.interval_s, take_seconds),
         OPTION_FLAG("--batch", NULL, "chat: read commands from standard input", &o.batch),
         OPTION_CALL("--wait", "S", "chat --batch: seconds to wait for answers (default 1)",
                     &o.wait_s, take_seconds),
@@ -105,7 +111,7 @@ static int run(int argc, char **argv)
             "       glass client chat --server HOST:PORT --id DIR -pass SRC [--batch]\n"
             "                         [--wait S] [--trace] [--verbose]\n"
             "       glass client get --server HOST:PORT --id DIR -pass SRC PATH [-o FILE]\n"
-            "                        [--request FILE]\n"
+            "                        [--request FILE] [--count N] [--interval S]\n"
             "       glass client bench --server HOST:PORT --id DIR -pass SRC [--time S] [--new]",
         .about = about,
         .opts = opts,
@@ -114,7 +120,9 @@ static int run(int argc, char **argv)
                    "  printf '/to bob hello\\n/who\\n' | \\\n"
                    "      glass client chat --server 127.0.0.1:4433 --id alice -pass pass:alicepw\n"
                    "  glass client get --server 127.0.0.1:4433 --id alice -pass pass:alicepw \\\n"
-                   "      /index.html -o index.html\n",
+                   "      /index.html -o index.html\n"
+                   "  glass client get --server 127.0.0.1:4433 --id alice -pass pass:alicepw \\\n"
+                   "      --count 5 --interval 1 /index.html\n",
         .anywhere = 1,
         .max_operands = -1,
     };
@@ -140,9 +148,10 @@ static int run(int argc, char **argv)
     if (rest.n > (is_get ? 2 : 1))
         return app_error("client", "%s: unexpected argument '%s' (see --help)", sub,
                          rest.v[is_get ? 2 : 1]);
-    if (!is_get && (o.output != NULL || o.request != NULL))
+    if (!is_get && (o.output != NULL || o.request != NULL || o.count != 0 || o.interval_s != 0))
         return app_error("client", "%s: %s is for get only (see --help)", sub,
-                         o.output != NULL ? "-o" : "--request");
+                         o.output != NULL ? "-o" : o.request != NULL ? "--request"
+                         : o.count != 0 ? "--count" : "--interval");
     if (is_get && rest.n == 2)
         o.path = rest.v[1];
     if (strcmp(sub, "enroll") == 0)

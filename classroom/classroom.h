@@ -74,4 +74,21 @@ typedef struct mitm_opts {
 int mitm_run(const mitm_opts *o);
 #endif
 
+/* What `glass demo --interactive` was asked for. */
+typedef struct demo_opts {
+    const char *dir;            /* where to work; NULL: a new temporary
+                                   directory, removed on quit */
+    const char *argv0;          /* the glass binary, when /proc/self/exe
+                                   cannot say */
+} demo_opts;
+
+/* A menu on standard input and output (classroom/demo_menu.c): make a CA,
+ * start the server, enroll alice, send a chat message and see it come back,
+ * fetch a page, stop the server, quit; each item prints the exact `glass`
+ * commands it runs (children of this same binary) before running them.
+ * Quit, the end of input and SIGINT/SIGTERM all stop every process
+ * started.  Returns 0, or 1 when stopped by a signal or the directory
+ * cannot be set up. */
+int demo_menu_run(const demo_opts *o);
+
 #endif

@@ -35,6 +35,7 @@ int client_bench(const client_opts *o)
         client_conn c;
         client_identity_config(&id, &cfg);
         glass_err err = client_conn_open(&c, o, &t, &cfg);
+        c.quiet = done > 0;     /* one session line, not one per handshake */
         if (err != GLASS_OK) {
             io_error(CLIENT_CMD, "bench: cannot connect to %s: %s", o->server,
                      glass_strerror(err));

@@ -15,9 +15,16 @@
  *             `/getkey KEY`, `/del KEY`, `/keys`, `/quit`), printing what
  *             arrives as "[alice] hello";
  *     get     fetches one page with HTTP/1.1 GET over the glass channel
- *             (docs/PROTOCOL.md §7.1) and writes its body;
+ *             (docs/PROTOCOL.md §7.1) and writes its body; with count > 1,
+ *             fetches it count times in turn, each on a new connection,
+ *             interval_s seconds apart (a page a second: interval_s = 1);
  *     bench   repeats full handshakes for a while and prints handshakes/s,
  *             the figure `openssl s_time -new` gives for TLS.
+ *
+ *     Every connection prints one line on standard error when its
+ *     handshake finishes: "connected: glass 1 (0x4701), suite ..., group
+ *     ffdhe2048 (2048-bit DH), server key RSA-2048, client key RSA-2048"
+ *     (bench: its first connection only).
  *
  *     The protocol is the sans-I/O engine of protocol/protocol.h; this room
  *     moves its bytes over a non-blocking socket (net/net.h) and turns its
@@ -48,6 +55,8 @@
 
 #define CLIENT_DEFAULT_WAIT_S  1.0
 #define CLIENT_DEFAULT_TIME_S  5.0
+#define CLIENT_GET_MAX_COUNT   10000   /* get --count: at most this many fetches */
+#define CLIENT_GET_MAX_INTERVAL_S 3600.0  /* get --interval: at most an hour apart */
 
 /* What the client was asked to do (the fields a subcommand does not use are
  * ignored). */
@@ -69,6 +78,8 @@ typedef struct client_opts {
     double wait_s;              /* chat --batch: how long to wait for answers */
     double seconds;             /* bench: how long to run */
     unsigned long iter;         /* enroll: PBKDF2 iterations for key.pem (0: default) */
+    unsigned long count;        /* get: how many fetches (0 taken as 1) */
+    double interval_s;          /* get: seconds between two fetches */
 } client_opts;
 
 int client_enroll(const client_opts *o);

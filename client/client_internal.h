@@ -42,6 +42,8 @@ typedef struct client_conn {
     uint8_t alert_received;
     int got_alert_sent;
     int got_alert_received;
+    size_t own_key_bits;        /* our RSA modulus in bits; 0 when enrolling */
+    int quiet;                  /* 1: no session line (bench after its first) */
 } client_conn;
 
 /* A client's identity: DIR/key.pem, DIR/cert.pem, DIR/ca.pem. */
@@ -77,6 +79,9 @@ int client_drive(client_conn *c, int64_t deadline,
 int client_handshake_done(client_conn *c, const glass_event *ev, void *arg);
 void client_conn_goodbye(client_conn *c);
 void client_print_verbose(const client_conn *c, const rsa_private_key *own);
+/* One line on standard error when a handshake finishes: protocol name and
+ * version, suite, group, and the server's and our key sizes. */
+void client_print_session(const client_conn *c);
 void client_print_safe(FILE *f, const uint8_t *p, size_t n);
 /* Opens the connection and runs the mutually authenticated handshake with
  * identity id; 0, or 1 after one line "glass client: SUB: ..." */

@@ -11,6 +11,7 @@
  */
 #include "client/client_internal.h"
 #include "io/io.h"
+#include "dh/dh.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -56,6 +57,7 @@ glass_err client_conn_open(client_conn *c, const client_opts *o, const client_ta
     cfg->now = net_wall_time();
     cfg->server_name = t->host;
     cfg->trace = o->trace ? &c->tracer : NULL;
+    c->own_key_bits = cfg->key != NULL ? cfg->key->k * 8 : 0;
 #ifdef GLASS_LAB_BUILD
     cfg->insecure_skip_verify = o->insecure;
 #endif
@@ -146,6 +148,8 @@ int client_drive(client_conn *c, int64_t deadline,
         while (glass_engine_next_event(c->eng, &ev)) {
             if (client_note_event(c, &ev))
                 continue;
+            if (ev.type == GLASS_EV_HANDSHAKE_DONE && !c->quiet)
+                client_print_session(c);
             int h = handler(c, &ev, arg);
             if (h != 0) {
                 (void)net_engine_flush(c->fd, c->eng);
@@ -211,6 +215,28 @@ void client_print_verbose(const client_conn *c, const rsa_private_key *own)
         printf("server key RSA-%zu, no client certificate (enrollment)\n", peer.pub.k * 8);
     printf("server subject %s, issuer %s\n", peer.subject, peer.issuer);
     x509_free(&peer);
+}
+
+/* See client_internal.h.  On standard error, so that a page written to
+ * standard output stays exactly the page. */
+void client_print_session(const client_conn *c)
+{
+    glass_conn_info info;
+    char own[48];
+    glass_engine_info(c->eng, &info);
+    const dh_group *G = dh_group_by_tls_id(info.group);
+    if (c->own_key_bits > 0)
+        snprintf(own, sizeof own, "client key RSA-%zu", c->own_key_bits);
+    else
+        snprintf(own, sizeof own, "no client key (enrollment)");
+    fprintf(stderr, "connected: %s %s (0x%04X), suite %s (0x%04X), group %s (%zu-bit DH), "
+                    "server key RSA-%zu, %s\n",
+            info.profile == GLASS_PROFILE_TLS12 ? "TLS" : "glass",
+            info.version == GLASS_TLS12_VERSION ? "1.2" : "1", (unsigned)info.version,
+            info.suite == GLASS_SUITE_DHE_RSA_AES256_CBC_SHA256 ? "DHE_RSA_WITH_AES_256_CBC_SHA256"
+                                                                : "none",
+            (unsigned)info.suite, G != NULL ? G->name : "none", info.dh_bits,
+            info.peer_key_bits, own);
 }
 
 /* See client_internal.h. */

@@ -3,7 +3,9 @@
  * the glass channel (PROTOCOL.md §7.1); a 200 gives its body, to standard
  * output or atomically to -o FILE; any other status is an error and
  * nothing is written.  With --request FILE the bytes of FILE are the
- * request, and the whole response is written.
+ * request, and the whole response is written.  With count > 1 the page
+ * is fetched count times in turn, each on a new connection, interval_s
+ * seconds apart: "one page a second" is --count N --interval 1.
  *
  * CT: not applicable (the pages are public).
  */
@@ -11,6 +13,8 @@
 #include "io/io.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,38 +117,19 @@ static int get_write(const client_opts *o, const client_fetch *page)
     return 0;
 }
 
-/* See client/client.h. */
-int client_get(const client_opts *o)
+/* One fetch on a new connection: the mutually authenticated handshake, the
+ * request msg, the pieces of the response until the last, then the body
+ * written.  0, or 1 after saying why. */
+static int get_once(const client_opts *o, const client_target *t, const client_identity *id,
+                    const uint8_t *msg, size_t msg_len)
 {
-    client_identity id;
-    client_target t;
     client_conn c;
     struct get_state st;
-    uint8_t *msg = NULL;
-    size_t msg_len = 0;
     int rc = 1;
     memset(&c, 0, sizeof c);
     memset(&st, 0, sizeof st);
     c.fd = -1;
-    if (client_target_parse("get", o, &t) != 0)
-        return 1;
-    if (o->id == NULL || (o->path == NULL) == (o->request == NULL))
-        return io_error(CLIENT_CMD, "get: --id DIR and a PATH (or --request FILE) are required "
-                                    "(see --help)");
-    if (client_identity_load("get", o->id, o->pass, &id) != 0)
-        return 1;
-    net_install_signals();
-    /* 1. The request. */
-    msg = malloc(GLASS_MAX_PLAINTEXT);
-    if (msg == NULL) {
-        io_error(CLIENT_CMD, "get: out of memory");
-        goto cleanup;
-    }
-    if (get_request(o, &t, msg, &msg_len) != 0)
-        goto cleanup;
-    /* 2. The mutually authenticated handshake, the request, the pieces of
-     *    the response until the last. */
-    if (client_connect("get", o, &t, &id, &c) != 0)
+    if (client_connect("get", o, t, id, &c) != 0)
         goto cleanup;
     glass_err err = glass_engine_send_app(c.eng, msg, msg_len);
     if (err != GLASS_OK) {
@@ -159,13 +144,72 @@ int client_get(const client_opts *o)
         goto cleanup;
     }
     client_conn_goodbye(&c);
-    /* 3. The response. */
     rc = get_write(o, &st.page);
 cleanup:
     if (c.eng != NULL || c.fd >= 0)
         client_conn_close(&c);
-    client_identity_free(&id);
     client_fetch_reset(&st.page);
+    return rc;
+}
+
+/* Waits ms milliseconds, or less if SIGINT/SIGTERM arrives.  1 if stopped. */
+static int get_pause(int64_t ms)
+{
+    int64_t deadline = net_now_ms() + ms;
+    while (!net_stop_signal && net_now_ms() < deadline) {
+        int64_t left = deadline - net_now_ms();
+        (void)poll(NULL, 0, left > 100 ? 100 : (int)left);
+    }
+    return net_stop_signal != 0;
+}
+
+/* See client/client.h. */
+int client_get(const client_opts *o)
+{
+    client_identity id;
+    client_target t;
+    uint8_t *msg = NULL;
+    size_t msg_len = 0;
+    unsigned long count = o->count > 0 ? o->count : 1;
+    int rc = 1;
+    if (client_target_parse("get", o, &t) != 0)
+        return 1;
+    if (o->id == NULL || (o->path == NULL) == (o->request == NULL))
+        return io_error(CLIENT_CMD, "get: --id DIR and a PATH (or --request FILE) are required "
+                                    "(see --help)");
+    if (count > CLIENT_GET_MAX_COUNT || !(o->interval_s >= 0) ||
+        o->interval_s > CLIENT_GET_MAX_INTERVAL_S)
+        return io_error(CLIENT_CMD, "get: --count is 1 to %d, --interval 0 to %.0f seconds",
+                        CLIENT_GET_MAX_COUNT, CLIENT_GET_MAX_INTERVAL_S);
+    if (client_identity_load("get", o->id, o->pass, &id) != 0)
+        return 1;
+    net_install_signals();
+    /* 1. The request, the same for every fetch. */
+    msg = malloc(GLASS_MAX_PLAINTEXT);
+    if (msg == NULL) {
+        io_error(CLIENT_CMD, "get: out of memory");
+        goto cleanup;
+    }
+    if (get_request(o, &t, msg, &msg_len) != 0)
+        goto cleanup;
+    /* 2. The fetches in turn, each on its own connection (as a browser
+     *    reloading a page would), interval_s apart; the first failure or
+     *    a signal ends the run. */
+    for (unsigned long i = 0; i < count; i++) {
+        if (i > 0 && get_pause((int64_t)(o->interval_s * 1000.0))) {
+            io_error(CLIENT_CMD, "get: stopped by a signal after %lu of %lu fetches", i, count);
+            goto cleanup;
+        }
+        if (count > 1)
+            fprintf(stderr, "fetch %lu of %lu: %s\n", i + 1, count,
+                    o->path != NULL ? o->path : o->request);
+        if (get_once(o, &t, &id, msg, msg_len) != 0)
+            goto cleanup;
+        fflush(stdout);
+    }
+    rc = 0;
+cleanup:
+    client_identity_free(&id);
     free(msg);
     return rc;
 }

@@ -10,7 +10,8 @@
 # 1.2 tests decrypt a capture with the key log), gnutls-bin (gnutls-cli,
 # gnutls-serv) and curl (TLS 1.2 peers), valgrind (make ctgrind: memcheck's
 # client requests mark secrets), libbearssl-dev (the constant-time anchor of
-# make bench), universal-ctags (function lengths for make check-size).
+# make bench), universal-ctags (function lengths for make check-size), tmux
+# (the interactive demo's test types into a real terminal and reads the screen).
 # Chromium, for the HTML walkthrough test, is
 # installed by scripts/deps-class.sh when that test first runs.
 # Run as root, it installs what is missing with apt-get.  Otherwise it prints
@@ -19,7 +20,7 @@ set -u
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in build-essential pkg-config libgmp-dev libsodium-dev libcunit1-dev openssl gdb python3 xxd groff-base \
-         tshark tcpdump valgrind libbearssl-dev universal-ctags bc gnutls-bin curl; do
+         tshark tcpdump valgrind libbearssl-dev universal-ctags bc gnutls-bin curl tmux; do
     have_pkg "$p" || need="$need $p"
 done
 # pkg-config is the build's own test: all three libraries must be found.

@@ -25,7 +25,7 @@ one_line() {
 }
 
 for c in sha256 hmac genrsa kdf verify asn1parse rsa pkey server client walkthrough \
-         "ca enroll-code" s_server s_client compare; do
+         "ca enroll-code" s_server s_client compare demo; do
     # shellcheck disable=SC2086
     "$GLASS" $c --help >help 2>herr || { bad "$c --help exits non-zero"; continue; }
     head -n 1 help | grep -q "^usage: glass $c" || bad "$c --help: first line is not 'usage: glass $c'"
