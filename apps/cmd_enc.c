@@ -195,7 +195,7 @@ static int run_cipher(const struct enc_options *o, const aes256_ctx *c, const ui
                           : aes256_cbc_encrypt(c, iv, out, body, out);
         *out_len = body;
         if (*err == GLASS_OK && padded && decrypt)
-            *err = pkcs7_unpad(out, body, out_len);
+            *err = aes_pkcs7_unpad(out, body, out_len);
         break;
     }
     case C_CTR: {

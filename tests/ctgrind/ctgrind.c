@@ -175,7 +175,7 @@ static void case_ghash_hw(void) { ghash_case("hw"); }
 
 /* ---- padding, compares, MACs --------------------------------------------------- */
 
-/* pkcs7_unpad over every pad byte value 0..255 in a secret block. */
+/* aes_pkcs7_unpad over every pad byte value 0..255 in a secret block. */
 static void case_pkcs7(void)
 {
     for (int k = 0; k < 256; k++) {
@@ -183,7 +183,7 @@ static void case_pkcs7(void)
         size_t n = 0;
         memset(blk, k, sizeof blk);
         secret(blk, sizeof blk);
-        glass_err e = pkcs7_unpad(blk, sizeof blk, &n);
+        glass_err e = aes_pkcs7_unpad(blk, sizeof blk, &n);
         check((e == GLASS_OK) == (k >= 1 && k <= 16), "PKCS#7 verdict");
         check(e != GLASS_OK || n == (size_t)(32 - k), "PKCS#7 length");
     }
