@@ -79,7 +79,7 @@
  *     | GHASH table     | no  | look-ups at data ^ state (on H)  | —
  *     | GHASH ct        | yes | nothing: multiplications, masks  | ghash-ct
  *     | modes.c, gcm.c  | —   | nothing of their own             | (in each aes-*)
- *     | aes_pkcs7_unpad     | yes | only len; its verdict, by design | pkcs7
+ *     | aes_pkcs7_unpad | yes | only len; its verdict, by design | pkcs7
  *     | GCM tag check   | yes | glass_ct_equal; its verdict      | aes-ct, ct-equal
  *     Table-indexed AES leaks through the cache (Bernstein 2005; Osvik,
  *     Shamir, Tromer 2006).  The default (aes256_init, and so the protocol's

@@ -92,7 +92,7 @@ int aes_cpu_has_aesni(void)
 /* ---- 2. the key ------------------------------------------------------------- */
 
 /* Round r's key as bytes: w[4r..4r+3] big-endian (for AESENC) and the same
- * of dw (for AESDEC, §5.3.5). */
+ * of dw (for AESDEC, FIPS 197 §5.3.5). */
 static void hw_setup(aes256_ctx *ctx, const uint8_t key[AES256_KEY_LEN])
 {
     aes256_ct_expand_key(ctx, key);
@@ -181,7 +181,7 @@ HW_AES static void hw_encrypt(const aes256_ctx *ctx, const uint8_t *in, uint8_t 
         _mm_storeu_si128((__m128i *)out, cipher1(_mm_loadu_si128((const __m128i *)in), k));
 }
 
-/* The Equivalent Inverse Cipher (§5.3.5): AddRoundKey with round Nr's key,
+/* The Equivalent Inverse Cipher (FIPS 197 §5.3.5): AddRoundKey with round Nr's key,
  * AESDEC with dw's rounds Nr-1 .. 1, AESDECLAST with round 0; eight blocks
  * at a time (CBC decryption hands over up to 16). */
 HW_AES static void hw_decrypt(const aes256_ctx *ctx, const uint8_t *in, uint8_t *out, size_t n)

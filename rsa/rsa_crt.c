@@ -8,8 +8,8 @@
  * adjusts its quotient digit estimates, a comparison stops at the first
  * differing limb).  With p, q, dP, dQ and qInv secret those branches are
  * exactly what a timing attack measures.  GMP's "sec" layer (mpn_sec_powm,
- * mpn_sec_mul, mpn_sec_div_r, mpn_cnd_add_n, mpn_sec_add_1; GMP manual
- * §8.12, "Low-level Functions for Cryptography") instead works on arrays of
+ * mpn_sec_mul, mpn_sec_div_r, mpn_cnd_add_n, mpn_sec_add_1; the GMP manual's
+ * section "Low-level Functions for Cryptography") instead works on arrays of
  * a fixed number of limbs, with a sequence of operations and memory
  * accesses that depends only on those sizes — which are public (the size of
  * n, of p, of q).  What is ours is around them: the sizes, the
