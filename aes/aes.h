@@ -79,7 +79,7 @@
  *     | GHASH table     | no  | look-ups at data ^ state (on H)  | —
  *     | GHASH ct        | yes | nothing: multiplications, masks  | ghash-ct
  *     | modes.c, gcm.c  | —   | nothing of their own             | (in each aes-*)
- *     | pkcs7_unpad     | yes | only len; its verdict, by design | pkcs7
+ *     | aes_pkcs7_unpad | yes | only len; its verdict, by design | pkcs7
  *     | GCM tag check   | yes | glass_ct_equal; its verdict      | aes-ct, ct-equal
  *     Table-indexed AES leaks through the cache (Bernstein 2005; Osvik,
  *     Shamir, Tromer 2006).  The default (aes256_init, and so the protocol's
@@ -244,7 +244,7 @@ glass_err aes256_cbc_decrypt_pkcs7(const aes256_ctx *ctx, const uint8_t iv[AES_B
                                    uint8_t *out, size_t out_cap, size_t *out_len);
 /* The padding check alone, for buf[0..len) (len a positive multiple of 16):
  * on success *data_len is len minus the padding.  CT: yes. */
-glass_err pkcs7_unpad(const uint8_t *buf, size_t len, size_t *data_len);
+glass_err aes_pkcs7_unpad(const uint8_t *buf, size_t len, size_t *data_len);
 
 /* CTR (SP 800-38A §6.5): XORs the keystream E(counter), E(counter+1), ...
  * into in; the 128-bit big-endian counter block is advanced in place past

@@ -35,7 +35,7 @@
  * aes_ct.c, computed in constant time), copied out as bytes: AESENC takes
  * round r's key as the 16 bytes w[4r..4r+3], AESDEC the bytes of dw.
  *
- * Chosen at run time: glass_cpu_has_aesni asks CPUID, and each function that
+ * Chosen at run time: aes_cpu_has_aesni asks CPUID, and each function that
  * uses the instructions carries __attribute__((target(...))), so the rest of
  * the build needs no -maes flag and runs on any x86-64 (and off x86 this
  * file compiles to entries that say "not available").
@@ -78,7 +78,7 @@ static int ask_cpuid_aesni(void)
 
 /* CPUID answers once per process: the answer is kept (0 unknown, 1 no,
  * 2 yes) with atomic loads and stores, so threads may race to fill it in. */
-int glass_cpu_has_aesni(void)
+int aes_cpu_has_aesni(void)
 {
     static int known;
     int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
@@ -316,7 +316,7 @@ HW_VAES static size_t hw_ctr_vaes(const aes256_ctx *ctx, uint8_t counter[16], in
 static int cpu_has_vaes(void)
 {
     unsigned a = 0, b = 0, c = 0, d = 0;
-    if (!glass_cpu_has_aesni() || !__get_cpuid(1, &a, &b, &c, &d) || !(c >> 27 & 1))
+    if (!aes_cpu_has_aesni() || !__get_cpuid(1, &a, &b, &c, &d) || !(c >> 27 & 1))
         return 0;
     unsigned xlo = 0, xhi = 0;
     __asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
@@ -531,7 +531,7 @@ HW_CLMUL static void hw_ghash_blocks(const ghash_key *k, uint8_t Y[16], const ui
 
 static int hw_available(void)
 {
-    return glass_cpu_has_aesni();
+    return aes_cpu_has_aesni();
 }
 
 #define HW_SETUP hw_setup
@@ -545,7 +545,7 @@ static int hw_available(void)
 #else /* not x86-64: the entries exist and say they are not available */
 
 /* See aes_internal.h. */
-int glass_cpu_has_aesni(void)
+int aes_cpu_has_aesni(void)
 {
     return 0;
 }

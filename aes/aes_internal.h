@@ -49,7 +49,7 @@ void aes_bitslice_sbox64(uint8_t bytes[64], int inverse);
 extern const aes_impl aes_impl_hw;
 extern const ghash_impl ghash_impl_hw;
 /* 1 when the CPU has AES-NI, PCLMULQDQ and SSSE3 / SHA-NI (CPUID). */
-int glass_cpu_has_aesni(void);
+int aes_cpu_has_aesni(void);
 
 /* modes.c: CTR keystream over any len (the last block may be partial) with
  * the counter advanced by the last 32 bits (inc32 = 1, GCM) or by all 128

@@ -139,7 +139,7 @@ glass_err aes256_cbc_decrypt(const aes256_ctx *ctx, const uint8_t iv[AES_BLOCK_L
  * whole plaintext, one byte in at most 256 queries, without the key.  The
  * means can be different error codes or messages, or the time taken (an
  * early exit at the first bad byte tells how far the check got).  So
- * pkcs7_unpad looks at all 16 bytes of the last block whatever it finds,
+ * aes_pkcs7_unpad looks at all 16 bytes of the last block whatever it finds,
  * combines every condition into one mask without branching, and reports
  * every kind of failure (pad byte 0, pad byte > 16, inconsistent pad bytes)
  * as the one error GLASS_ERR_AES_PADDING.  (A protocol must still not let
@@ -148,7 +148,7 @@ glass_err aes256_cbc_decrypt(const aes256_ctx *ctx, const uint8_t iv[AES_BLOCK_L
  */
 
 /* See aes.h.  CT: yes (time depends only on len). */
-glass_err pkcs7_unpad(const uint8_t *buf, size_t len, size_t *data_len)
+glass_err aes_pkcs7_unpad(const uint8_t *buf, size_t len, size_t *data_len)
 {
     if (buf == NULL || data_len == NULL)
         return GLASS_ERR_ARG;
@@ -220,7 +220,7 @@ glass_err aes256_cbc_decrypt_pkcs7(const aes256_ctx *ctx, const uint8_t iv[AES_B
     if (err != GLASS_OK)
         return err;
     size_t data_len = 0;
-    err = pkcs7_unpad(out, len, &data_len);
+    err = aes_pkcs7_unpad(out, len, &data_len);
     if (err != GLASS_OK) {
         glass_wipe(out, len);
         return err;

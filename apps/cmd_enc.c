@@ -21,6 +21,7 @@
  */
 #include "apps.h"
 #include "aes/aes.h"
+#include "opt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,38 +29,6 @@
 #define ENC_MAX_INPUT (1024ul * 1024ul * 1024ul)    /* 1 GiB */
 
 enum cipher { C_NONE, C_ECB, C_CBC, C_CTR, C_GCM };
-
-static void usage(void)
-{
-    printf("usage: glass enc -aes-256-ecb|-aes-256-cbc|-aes-256-ctr|-aes-256-gcm\n"
-           "                 [-e|-d] -K HEX [-iv HEX] [-nopad] [-aad HEX] [-impl NAME]\n"
-           "                 [-in FILE] [-out FILE]\n"
-           "       glass enc --trace [-e|-d] -K HEX [-in FILE]\n\n"
-           "Encrypts (-e, the default) or decrypts (-d) FILE (standard input if no -in)\n"
-           "with AES-256 and writes raw bytes to -out (standard output if none), byte for\n"
-           "byte as `openssl enc` does with the same flags.\n"
-           "  -K HEX      the 32-byte key, 64 hex digits\n"
-           "  -iv HEX     the IV: 16 bytes for cbc, the initial counter block for ctr,\n"
-           "              any length (12 recommended) for gcm; not used by ecb\n"
-           "  -nopad      no PKCS#7 padding (ecb, cbc): the input must be whole blocks\n"
-           "  -aad HEX    gcm only: additional authenticated data\n"
-           "  -impl NAME  which AES (and GHASH) implementation runs: ref (FIPS 197 step\n"
-           "              by step), table (T-tables: fast, but leaks the key through\n"
-           "              cache timing; also: fast), ct (bitsliced, constant time),\n"
-           "              ct-gf (S-box computed, constant time, slow), hw (AES-NI and\n"
-           "              PCLMULQDQ); default: hw if the CPU has it, else ct\n"
-           "gcm writes the 16-byte tag after the ciphertext; -d checks and removes it.\n"
-           "--trace encrypts (or with -d decrypts) exactly one 16-byte block with the\n"
-           "reference cipher and prints the state after every step of every round, in\n"
-           "the layout of FIPS 197 Appendix C.3.\n\n"
-           "examples:\n"
-           "  glass enc -aes-256-cbc -e -K $(openssl rand -hex 32) -iv $(openssl rand -hex 16) \\\n"
-           "      -in notes.txt -out notes.enc\n"
-           "  glass enc -aes-256-gcm -impl ct -K $(openssl rand -hex 32) -iv $(openssl rand -hex 12) \\\n"
-           "      -in notes.txt -out notes.gcm\n"
-           "  printf '\\000\\021\\042\\063\\104\\125\\146\\167\\210\\231\\252\\273\\314\\335\\356\\377' |\n"
-           "      glass enc --trace -K 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
-}
 
 /* The trace sink: "round[ 1].s_box    63cab704..." as in FIPS 197 C.3. */
 static void print_step(void *arg, const char *name, const char *explain, const uint8_t *bytes,
@@ -117,52 +86,72 @@ struct enc_options {
     const char *key_hex, *iv_hex, *aad_hex, *impl, *in_path, *out_path;
 };
 
-/* Fills o from argv; 0, or 1 after printing what was wrong. */
+/* Fills o from argv through the option table (io/opt.h), which also
+ * prints --help; OPT_RUN, or the exit status after the help or an error. */
 static int parse_options(int argc, char **argv, struct enc_options *o)
 {
+    int ecb = 0, cbc = 0, ctr = 0, gcm = 0, enc = 0;
+    const opt opts[] = {
+        OPTION_FLAG("-aes-256-ecb", NULL, "AES-256 in ECB mode (PKCS#7 padding)", &ecb),
+        OPTION_FLAG("-aes-256-cbc", NULL, "AES-256 in CBC mode (PKCS#7 padding)", &cbc),
+        OPTION_FLAG("-aes-256-ctr", NULL, "AES-256 in CTR mode", &ctr),
+        OPTION_FLAG("-aes-256-gcm", NULL,
+                    "AES-256-GCM: the 16-byte tag follows the ciphertext;\n"
+                    "-d checks and removes it", &gcm),
+        OPTION_FLAG("-e", NULL, "encrypt (the default)", &enc),
+        OPTION_FLAG("-d", NULL, "decrypt", &o->decrypt),
+        OPTION_STRING("-K", NULL, "HEX", "the 32-byte key, 64 hex digits", &o->key_hex),
+        OPTION_STRING("-iv", NULL, "HEX",
+                      "the IV: 16 bytes for cbc, the initial counter block\n"
+                      "for ctr, any length (12 recommended) for gcm; not used by ecb",
+                      &o->iv_hex),
+        OPTION_FLAG("-nopad", NULL, "no PKCS#7 padding (ecb, cbc): whole blocks only",
+                    &o->nopad),
+        OPTION_STRING("-aad", NULL, "HEX", "gcm only: additional authenticated data",
+                      &o->aad_hex),
+        OPTION_STRING("-impl", NULL, "NAME",
+                      "which AES (and GHASH) runs: ref (FIPS 197 step by step),\n"
+                      "table (T-tables: fast, but leaks the key through cache\n"
+                      "timing; also: fast), ct (bitsliced, constant time), ct-gf\n"
+                      "(S-box computed, constant time, slow), hw (AES-NI and\n"
+                      "PCLMULQDQ); default: hw if the CPU has it, else ct", &o->impl),
+        OPTION_STRING("-in", NULL, "FILE", "the input; - is standard input", &o->in_path),
+        OPTION_STRING("-out", NULL, "FILE", "the output (standard output if none)",
+                      &o->out_path),
+        OPTION_FLAG("--trace", "-trace",
+                    "encrypt (or with -d decrypt) exactly one 16-byte block\n"
+                    "with the reference cipher and print the state after every\n"
+                    "step of every round, in the layout of FIPS 197 Appendix C.3", &o->trace),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "enc",
+        .synopsis = "-aes-256-ecb|-aes-256-cbc|-aes-256-ctr|-aes-256-gcm [-e|-d] -K HEX\n"
+                    "          [-iv HEX] [-nopad] [-aad HEX] [-impl NAME] [-in FILE] [-out FILE]\n"
+                    "       glass enc --trace [-e|-d] -K HEX [-in FILE]",
+        .about = "Encrypts (-e, the default) or decrypts (-d) FILE with AES-256 and writes\n"
+                 "raw bytes, byte for byte as `openssl enc` does with the same flags.\n",
+        .opts = opts,
+        .example =
+            "  glass enc -aes-256-cbc -e -K $(openssl rand -hex 32) -iv $(openssl rand -hex 16) \\\n"
+            "      -in notes.txt -out notes.enc\n"
+            "  glass enc -aes-256-gcm -impl ct -K $(openssl rand -hex 32) -iv $(openssl rand -hex 12) \\\n"
+            "      -in notes.txt -out notes.gcm\n"
+            "  printf '\\000\\021\\042\\063\\104\\125\\146\\167\\210\\231\\252\\273\\314\\335\\356\\377' |\n"
+            "      glass enc --trace -K 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n",
+    };
+    opt_operands rest;
     memset(o, 0, sizeof *o);
-    o->cipher = C_NONE;
     o->in_path = "-";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_value = i + 1 < argc;
-        if (strcmp(a, "-aes-256-ecb") == 0)
-            o->cipher = C_ECB;
-        else if (strcmp(a, "-aes-256-cbc") == 0)
-            o->cipher = C_CBC;
-        else if (strcmp(a, "-aes-256-ctr") == 0)
-            o->cipher = C_CTR;
-        else if (strcmp(a, "-aes-256-gcm") == 0)
-            o->cipher = C_GCM;
-        else if (strcmp(a, "-e") == 0)
-            o->decrypt = 0;
-        else if (strcmp(a, "-d") == 0)
-            o->decrypt = 1;
-        else if (strcmp(a, "-nopad") == 0)
-            o->nopad = 1;
-        else if (strcmp(a, "--trace") == 0 || strcmp(a, "-trace") == 0)
-            o->trace = 1;
-        else if ((strcmp(a, "-K") == 0 || strcmp(a, "-iv") == 0 || strcmp(a, "-in") == 0 ||
-                  strcmp(a, "-out") == 0 || strcmp(a, "-aad") == 0 ||
-                  strcmp(a, "-impl") == 0) && !has_value)
-            return app_error("enc", "%s needs a value (see glass enc --help)", a);
-        else if (strcmp(a, "-K") == 0)
-            o->key_hex = argv[++i];
-        else if (strcmp(a, "-iv") == 0)
-            o->iv_hex = argv[++i];
-        else if (strcmp(a, "-aad") == 0)
-            o->aad_hex = argv[++i];
-        else if (strcmp(a, "-impl") == 0)
-            o->impl = argv[++i];
-        else if (strcmp(a, "-in") == 0)
-            o->in_path = argv[++i];
-        else if (strcmp(a, "-out") == 0)
-            o->out_path = argv[++i];
-        else
-            return app_error("enc", "unknown option '%s' (see glass enc --help)", a);
-    }
-
-    return 0;
+    int st = opt_parse(&spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    if (ecb + cbc + ctr + gcm > 1)
+        return app_error("enc", "give one cipher, not %d", ecb + cbc + ctr + gcm);
+    if (enc && o->decrypt)
+        return app_error("enc", "-e and -d: give one of them");
+    o->cipher = ecb ? C_ECB : cbc ? C_CBC : ctr ? C_CTR : gcm ? C_GCM : C_NONE;
+    return OPT_RUN;
 }
 
 /* Runs the chosen mode over in[0..in_len) into out (out_cap >= in_len + 32):
@@ -206,7 +195,7 @@ static int run_cipher(const struct enc_options *o, const aes256_ctx *c, const ui
                           : aes256_cbc_encrypt(c, iv, out, body, out);
         *out_len = body;
         if (*err == GLASS_OK && padded && decrypt)
-            *err = pkcs7_unpad(out, body, out_len);
+            *err = aes_pkcs7_unpad(out, body, out_len);
         break;
     }
     case C_CTR: {
@@ -265,10 +254,6 @@ static void report_failure(glass_err err)
 
 static int run(int argc, char **argv)
 {
-    if (app_wants_help(argc, argv)) {
-        usage();
-        return 0;
-    }
     struct enc_options o;
     int status = 1;
     const aes_impl *chosen = NULL;
@@ -277,8 +262,9 @@ static int run(int argc, char **argv)
     aes256_ctx c;
     memset(&c, 0, sizeof c);
 
-    if (parse_options(argc, argv, &o) != 0)
-        return 1;
+    int st = parse_options(argc, argv, &o);
+    if (st != OPT_RUN)
+        return st;
     enum cipher cipher = o.cipher;
     int decrypt = o.decrypt, trace = o.trace;
     const char *key_hex = o.key_hex, *iv_hex = o.iv_hex, *aad_hex = o.aad_hex, *impl = o.impl;

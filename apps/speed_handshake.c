@@ -22,6 +22,7 @@
 #include "apps.h"
 #include "speed.h"
 #include "ca/ca.h"
+#include "net/net.h"
 #include "protocol/protocol.h"
 
 #include <dirent.h>
@@ -85,40 +86,6 @@ static glass_err issue(glass_ca *ca, rsa_private_key *key, const char *subject,
     return err;
 }
 
-/* Hands the bytes each engine has queued to the other, until both are in
- * APPLICATION (GLASS_OK), one fails, or nothing moves. */
-static glass_err back_to_back(glass_engine *client, glass_engine *server)
-{
-    glass_engine *from[2] = {client, server};
-    glass_engine *to[2] = {server, client};
-    for (int round = 0; round < 32; round++) {
-        int moved = 0;
-        for (int i = 0; i < 2; i++) {
-            const uint8_t *p = NULL;
-            size_t n = 0;
-            glass_engine_output(from[i], &p, &n);
-            if (n == 0)
-                continue;
-            glass_err err = glass_engine_feed(to[i], p, n);
-            glass_engine_consume_output(from[i], n);
-            if (err != GLASS_OK)
-                return err;
-            moved = 1;
-        }
-        glass_event ev;
-        while (glass_engine_next_event(client, &ev)) {
-        }
-        while (glass_engine_next_event(server, &ev)) {
-        }
-        if (glass_engine_state(client) == GLASS_STATE_APPLICATION &&
-            glass_engine_state(server) == GLASS_STATE_APPLICATION)
-            return GLASS_OK;
-        if (!moved)
-            return GLASS_ERR_PROTO_HANDSHAKE;
-    }
-    return GLASS_ERR_PROTO_HANDSHAKE;
-}
-
 /* One side's config: the bench's CA, its own certificate and key, the one
  * group measured. */
 static void bench_config(glass_config *cfg, glass_role role, const struct hs_bench *b,
@@ -153,7 +120,7 @@ static void one_handshake(void *arg)
     if (err == GLASS_OK)
         err = glass_engine_start(c);
     if (err == GLASS_OK)
-        err = back_to_back(c, s);
+        err = net_pump_handshake(c, s);
     if (err != GLASS_OK)
         b->failed = 1;
     glass_engine_free(c);

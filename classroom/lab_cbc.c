@@ -85,7 +85,7 @@ static enum answer receive_etm(server *s, const uint8_t *rec, size_t len)
         return BAD_MAC;
     aes256_cbc_decrypt(&s->aes, rec, rec + 16, n, buf);
     size_t pad_len = 0;
-    return pkcs7_unpad(buf, n, &pad_len) == GLASS_OK ? ACCEPT : BAD_PADDING;
+    return aes_pkcs7_unpad(buf, n, &pad_len) == GLASS_OK ? ACCEPT : BAD_PADDING;
 }
 
 /* The attacker's query: a one-block record X || C_i, in the format of the

@@ -37,13 +37,18 @@ int glass_ct_equal(const void *a, const void *b, size_t len)
     return equal;
 }
 
-/* See common.h.  Writing through a volatile pointer obliges the compiler to
- * perform every store, even right before the memory is freed. */
+/* memset called through a volatile pointer: the pointer is read anew at
+ * every call (an access to a volatile object, C11 §5.1.2.3), so the
+ * compiler cannot know which function runs and cannot prove the stores dead
+ * and remove them, even right before the memory is freed.  The bytes are
+ * written by the C library's memset, a word or a vector at a time, not one
+ * by one. */
+static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
+
+/* See common.h. */
 void glass_wipe(void *p, size_t len)
 {
-    volatile uint8_t *v = p;
-    if (p == NULL)
+    if (p == NULL || len == 0)
         return;
-    for (size_t i = 0; i < len; i++)
-        v[i] = 0;
+    wipe_memset(p, 0, len);
 }

@@ -52,7 +52,7 @@
  *     | dh_compute_shared            | yes    | mpn_sec_powm on fixed-size
  *     |                              |        | limbs (x read as |q| bits),
  *     |                              |        | fixed-length export; make
- *     |                              |        | ctgrind checks it
+ *     |                              |        | ctgrind, case dh-derive
  *     | dh_check_public, _fast       | no     | nothing secret: y is public
  *     | dh_strip_leading_zeros       | no     | Z's leading zero bytes, by
  *     |                              |        | RFC 5246's design (Raccoon)

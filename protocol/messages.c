@@ -143,28 +143,33 @@ static glass_err reader_done(const glass_reader *r)
 
 /* ---- the message frame ------------------------------------------------------- */
 
-/* Starts a message: msg_type and a length placeholder; returns the offset of
- * the body, which finish_message uses to fill in the length. */
-static size_t start_message(glass_buf *b, unsigned type)
+/* See protocol_internal.h. */
+size_t glass_msg_start(glass_buf *b, unsigned type)
 {
     glass_buf_u8(b, type);
     glass_buf_u24(b, 0);
     return b->len;
 }
 
-static glass_err finish_message(glass_buf *b, size_t body_at)
+/* See protocol_internal.h. */
+glass_err glass_msg_finish(glass_buf *b, size_t body_at, size_t max)
 {
     if (b->failed)
         return GLASS_ERR_NOMEM;
     size_t n = b->len - body_at;
-    /* The body must fit one record with its 4-byte header (docs/PROTOCOL.md
-     * §3.1: a handshake message never spans records). */
-    if (n > GLASS_MAX_PLAINTEXT - GLASS_HS_HEADER_LEN)
+    if (n > max)
         return GLASS_ERR_ARG;
     b->p[body_at - 3] = (uint8_t)(n >> 16);
     b->p[body_at - 2] = (uint8_t)(n >> 8);
     b->p[body_at - 1] = (uint8_t)n;
     return GLASS_OK;
+}
+
+/* A glass message's body must fit one record with its 4-byte header
+ * (docs/PROTOCOL.md §3.1: a handshake message never spans records). */
+static glass_err finish_message(glass_buf *b, size_t body_at)
+{
+    return glass_msg_finish(b, body_at, GLASS_MAX_PLAINTEXT - GLASS_HS_HEADER_LEN);
 }
 
 /* See protocol_internal.h. */
@@ -198,7 +203,7 @@ glass_err glass_encode_client_hello(glass_buf *b, const glass_client_hello *m)
     if (m->n_suites == 0 || m->n_suites > GLASS_MAX_LIST || m->n_groups == 0 ||
         m->n_groups > GLASS_MAX_LIST)
         return GLASS_ERR_ARG;
-    size_t at = start_message(b, GLASS_HS_CLIENT_HELLO);
+    size_t at = glass_msg_start(b, GLASS_HS_CLIENT_HELLO);
     glass_buf_u16(b, m->version);
     glass_buf_put(b, m->random, GLASS_RANDOM_LEN);
     glass_buf_u16(b, (unsigned)(2 * m->n_suites));
@@ -253,7 +258,7 @@ glass_err glass_decode_client_hello(const uint8_t *body, size_t len, glass_clien
 /* See protocol_internal.h. */
 glass_err glass_encode_server_hello(glass_buf *b, const glass_server_hello *m)
 {
-    size_t at = start_message(b, GLASS_HS_SERVER_HELLO);
+    size_t at = glass_msg_start(b, GLASS_HS_SERVER_HELLO);
     glass_buf_u16(b, m->version);
     glass_buf_put(b, m->random, GLASS_RANDOM_LEN);
     glass_buf_u16(b, m->suite);
@@ -290,7 +295,7 @@ glass_err glass_encode_certificate(glass_buf *b, const glass_certificate_msg *m)
             return GLASS_ERR_ARG;
         total += 3 + m->len[i];
     }
-    size_t at = start_message(b, GLASS_HS_CERTIFICATE);
+    size_t at = glass_msg_start(b, GLASS_HS_CERTIFICATE);
     glass_buf_u24(b, total);
     for (size_t i = 0; i < m->n; i++) {
         glass_buf_u24(b, m->len[i]);
@@ -334,7 +339,7 @@ glass_err glass_encode_server_key_exchange(glass_buf *b, const glass_server_key_
     if (m->Ys_len == 0 || m->Ys_len > 0xffff || m->signature_len == 0 ||
         m->signature_len > 0xffff)
         return GLASS_ERR_ARG;
-    size_t at = start_message(b, GLASS_HS_SERVER_KEY_EXCHANGE);
+    size_t at = glass_msg_start(b, GLASS_HS_SERVER_KEY_EXCHANGE);
     glass_buf_u16(b, m->group);
     glass_buf_u16(b, (unsigned)m->Ys_len);
     glass_buf_put(b, m->Ys, m->Ys_len);
@@ -384,7 +389,7 @@ glass_err glass_encode_certificate_request(glass_buf *b, const glass_certificate
 {
     if (m->n_sigalgs == 0 || m->n_sigalgs > GLASS_MAX_LIST)
         return GLASS_ERR_ARG;
-    size_t at = start_message(b, GLASS_HS_CERTIFICATE_REQUEST);
+    size_t at = glass_msg_start(b, GLASS_HS_CERTIFICATE_REQUEST);
     glass_buf_u16(b, (unsigned)(2 * m->n_sigalgs));
     for (size_t i = 0; i < m->n_sigalgs; i++)
         glass_buf_u16(b, m->sigalgs[i]);
@@ -406,7 +411,7 @@ glass_err glass_decode_certificate_request(const uint8_t *body, size_t len,
 /* See protocol_internal.h. */
 glass_err glass_encode_server_hello_done(glass_buf *b)
 {
-    size_t at = start_message(b, GLASS_HS_SERVER_HELLO_DONE);
+    size_t at = glass_msg_start(b, GLASS_HS_SERVER_HELLO_DONE);
     return finish_message(b, at);
 }
 
@@ -430,7 +435,7 @@ static glass_err encode_opaque16_message(glass_buf *b, unsigned type, const uint
 {
     if (len == 0 || len > 0xffff)
         return GLASS_ERR_ARG;
-    size_t at = start_message(b, type);
+    size_t at = glass_msg_start(b, type);
     glass_buf_u16(b, (unsigned)len);
     glass_buf_put(b, value, len);
     return finish_message(b, at);
@@ -490,7 +495,7 @@ glass_err glass_decode_certificate_verify(const uint8_t *body, size_t len,
 /* See protocol_internal.h. */
 glass_err glass_encode_finished(glass_buf *b, const glass_finished *m)
 {
-    size_t at = start_message(b, GLASS_HS_FINISHED);
+    size_t at = glass_msg_start(b, GLASS_HS_FINISHED);
     glass_buf_put(b, m->verify_data, GLASS_VERIFY_DATA_LEN);
     return finish_message(b, at);
 }
@@ -515,7 +520,7 @@ glass_err glass_encode_enroll_request(glass_buf *b, const glass_enroll_request *
     if (m->name_len == 0 || m->name_len > 255 || m->csr_len == 0 || m->csr_len > 0xffff ||
         m->code_len == 0 || m->code_len > 255)
         return GLASS_ERR_ARG;
-    size_t at = start_message(b, GLASS_HS_ENROLL_REQUEST);
+    size_t at = glass_msg_start(b, GLASS_HS_ENROLL_REQUEST);
     glass_buf_u8(b, (unsigned)m->name_len);
     glass_buf_put(b, m->name, m->name_len);
     glass_buf_u16(b, (unsigned)m->csr_len);
@@ -555,7 +560,7 @@ glass_err glass_encode_enroll_response(glass_buf *b, const glass_enroll_response
     if (m->status > GLASS_ENROLL_REFUSED || m->len > 0xffff ||
         (m->status == GLASS_ENROLL_ISSUED && m->len == 0))
         return GLASS_ERR_ARG;
-    size_t at = start_message(b, GLASS_HS_ENROLL_RESPONSE);
+    size_t at = glass_msg_start(b, GLASS_HS_ENROLL_RESPONSE);
     glass_buf_u8(b, m->status);
     glass_buf_u16(b, (unsigned)m->len);
     glass_buf_put(b, m->data, m->len);

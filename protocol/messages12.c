@@ -28,25 +28,11 @@ static glass_err done(const glass_reader *r)
     return (r->bad || r->off != r->len) ? GLASS_ERR_PROTO_DECODE : GLASS_OK;
 }
 
-static size_t start_message(glass_buf *b, unsigned type)
-{
-    glass_buf_u8(b, type);
-    glass_buf_u24(b, 0);
-    return b->len;
-}
-
-/* Fills in the 3-byte length of a message begun at body_at. */
+/* A TLS 1.2 message may span records: its only limit is the 3-byte length
+ * (RFC 5246 §7.4). */
 static glass_err finish_message(glass_buf *b, size_t body_at)
 {
-    if (b->failed)
-        return GLASS_ERR_NOMEM;
-    size_t n = b->len - body_at;
-    if (n > 0xffffff)
-        return GLASS_ERR_ARG;
-    b->p[body_at - 3] = (uint8_t)(n >> 16);
-    b->p[body_at - 2] = (uint8_t)(n >> 8);
-    b->p[body_at - 1] = (uint8_t)n;
-    return GLASS_OK;
+    return glass_msg_finish(b, body_at, 0xffffff);
 }
 
 /* A 2-byte length placeholder; close_u16 fills it in. */
@@ -234,7 +220,7 @@ glass_err glass_encode_tls_client_hello(glass_buf *b, const glass_tls_client_hel
 {
     if (m->session_id_len > 32 || m->n_suites == 0 || m->n_suites > GLASS_MAX_LIST)
         return GLASS_ERR_ARG;
-    size_t at = start_message(b, GLASS_HS_CLIENT_HELLO);
+    size_t at = glass_msg_start(b, GLASS_HS_CLIENT_HELLO);
     glass_buf_u16(b, m->version);
     glass_buf_put(b, m->random, GLASS_RANDOM_LEN);
     glass_buf_u8(b, (unsigned)m->session_id_len);
@@ -319,7 +305,7 @@ glass_err glass_encode_tls_server_hello(glass_buf *b, const glass_tls_server_hel
 {
     if (m->session_id_len > 32)
         return GLASS_ERR_ARG;
-    size_t at = start_message(b, GLASS_HS_SERVER_HELLO);
+    size_t at = glass_msg_start(b, GLASS_HS_SERVER_HELLO);
     glass_buf_u16(b, m->version);
     glass_buf_put(b, m->random, GLASS_RANDOM_LEN);
     glass_buf_u8(b, (unsigned)m->session_id_len);
@@ -377,7 +363,7 @@ glass_err glass_encode_tls_server_key_exchange(glass_buf *b, const glass_tls_ske
     if (m->p_len == 0 || m->p_len > 0xffff || m->g_len == 0 || m->g_len > 0xffff ||
         m->Ys_len == 0 || m->Ys_len > 0xffff || m->signature_len > 0xffff)
         return GLASS_ERR_ARG;
-    size_t at = start_message(b, GLASS_HS_SERVER_KEY_EXCHANGE);
+    size_t at = glass_msg_start(b, GLASS_HS_SERVER_KEY_EXCHANGE);
     opaque16(b, m->p, m->p_len);
     opaque16(b, m->g, m->g_len);
     opaque16(b, m->Ys, m->Ys_len);
@@ -418,7 +404,7 @@ glass_err glass_decode_tls_server_key_exchange(const uint8_t *body, size_t len, 
 /* See protocol_internal.h. */
 glass_err glass_encode_tls_certificate_request(glass_buf *b, const glass_tls_cert_request *m)
 {
-    size_t at = start_message(b, GLASS_HS_CERTIFICATE_REQUEST);
+    size_t at = glass_msg_start(b, GLASS_HS_CERTIFICATE_REQUEST);
     glass_buf_u8(b, 1);
     glass_buf_u8(b, 1);                         /* rsa_sign */
     glass_buf_u16(b, (unsigned)(2 * m->n_sigalgs));
@@ -474,7 +460,7 @@ glass_err glass_encode_tls_certificate_verify(glass_buf *b, uint16_t sigalg, con
 {
     if (sig_len > 0xffff)
         return GLASS_ERR_ARG;
-    size_t at = start_message(b, GLASS_HS_CERTIFICATE_VERIFY);
+    size_t at = glass_msg_start(b, GLASS_HS_CERTIFICATE_VERIFY);
     glass_buf_u16(b, sigalg);
     opaque16(b, sig, sig_len);
     return finish_message(b, at);

@@ -111,13 +111,23 @@
  *     "check Finished"           the peer's verify_data matched
  *
  * CONSTANT TIME
+ *     Each "yes" of the record layer is checked by machine: `make ctgrind`
+ *     runs the case named (tests/ctgrind/ctgrind.c) with the keys and the
+ *     plaintext marked secret, and memcheck must report nothing.
  *     record MAC check     CT: yes — glass_ct_equal, before any decryption
  *                          (TLS 1.2 MAC-then-encrypt: after it, without a
- *                          branch or memory access on the plaintext)
- *     record AES           CT: yes — aes/aes_ct.c
- *     CBC padding check    CT: yes — mask arithmetic over the last block
- *     Finished check       CT: yes — glass_ct_equal
- *     DH, RSA              as dh/dh.h and rsa/rsa.h say (powm_sec)
+ *                          branch or memory access on the plaintext, the
+ *                          MAC and padding verdicts one mask; Lucky 13)
+ *                          cases record-glass, record-tls12-etm,
+ *                          record-tls12-mte
+ *     record AES           CT: yes — aes/aes_ct.c; the same three cases
+ *     CBC padding check    CT: yes — masks over the last min(256, len)
+ *                          bytes, the verdict released once (RFC 5246
+ *                          §6.2.3.2); the same three cases
+ *     Finished check       CT: yes — glass_ct_equal; case ct-equal, and
+ *                          case hmac for the PRF that makes verify_data
+ *     DH, RSA              as dh/dh.h and rsa/rsa.h say (powm_sec); cases
+ *                          dh-derive, rsa-private
  *     message parsing      CT: no  — public data only
  *
  * SECURITY CONSIDERATIONS

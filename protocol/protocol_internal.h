@@ -170,6 +170,15 @@ glass_err glass_decode_enroll_response(const uint8_t *body, size_t len,
 
 /* glass_hs_type_name is public: protocol.h. */
 
+/* Starts a handshake message in b: msg_type(1) and a 3-byte length
+ * placeholder (RFC 5246 §7.4); returns the offset of the body. */
+size_t glass_msg_start(glass_buf *b, unsigned type);
+
+/* Fills in the length of the message whose body began at body_at:
+ * GLASS_ERR_NOMEM if b ran out of memory, GLASS_ERR_ARG if the body is
+ * longer than max (one record for glass, 2^24 - 1 for TLS 1.2). */
+glass_err glass_msg_finish(glass_buf *b, size_t body_at, size_t max);
+
 /* ---- TLS 1.2 message forms (messages12.c) ------------------------------------------ */
 
 /* Extension numbers (IANA "TLS ExtensionType Values"). */

@@ -320,10 +320,19 @@ glass_err glass_record_open(glass_direction *d, const uint8_t *rec, size_t rec_l
     /* 3. Decrypt. */
     glass_record_cbc_decrypt(&d->aes, iv, C, c_len, pt);
 
-    /* 4. The padding, in constant time (RFC 5246 §6.2.3.2); a bad one is
-     *    bad_record_mac too, so the two failures look alike. */
+    /* 4. The padding, in constant time (RFC 5246 §6.2.3.2): a mask, no
+     *    branch on a decrypted byte.  Its verdict and the length it finds
+     *    are released once, here, and a bad padding is bad_record_mac too,
+     *    so the two failures look alike.  The MAC verdict above could be
+     *    released on its own: it is computed from the ciphertext alone,
+     *    which the wire shows anyway (RFC 7366 §3) — with MAC-then-encrypt
+     *    the two verdicts must be one mask before anything is released
+     *    (record_mte.c). */
     size_t pad_len = 0;
-    if (glass_record_check_padding(pt, c_len, 0, &pad_len) != 0xffffffffu) {
+    uint32_t good = glass_record_check_padding(pt, c_len, 0, &pad_len);
+    glass_ct_declassify(&good, sizeof good);
+    glass_ct_declassify(&pad_len, sizeof pad_len);
+    if (good != 0xffffffffu) {
         err = GLASS_ERR_PROTO_BAD_MAC;
         goto cleanup;
     }

@@ -185,11 +185,15 @@ glass_err glass_record_open_mte(glass_direction *d, const uint8_t *rec, size_t r
     glass_wipe(inner, sizeof inner);
     glass_wipe(mac, sizeof mac);
     glass_wipe(got, sizeof got);
-    /* 5. One verdict: bad padding and bad MAC are the same bad_record_mac. */
+    /* 5. One verdict: bad padding and bad MAC are the same bad_record_mac,
+     *    released as one mask (glass_ct_declassify) and branched on once.
+     *    Only an accepted record's length L leaves, with its plaintext. */
+    glass_ct_declassify(&good, sizeof good);
     if (good != 0xffffffffu) {
         glass_wipe(pt, c_len);
         return GLASS_ERR_PROTO_BAD_MAC;
     }
+    glass_ct_declassify(&L, sizeof L);
     if (L > GLASS_MAX_PLAINTEXT) {
         glass_wipe(pt, c_len);
         return GLASS_ERR_PROTO_RECORD_OVERFLOW;

@@ -393,17 +393,17 @@ static void test_padding_errors(void)
     last[15] = 0x01;
     TU_ASSERT_ERR(decrypt_with_last_block(last, out, &n), GLASS_OK);
     CU_ASSERT_EQUAL(n, 31);
-    /* pkcs7_unpad directly: every pad value 0..255 in the last byte */
+    /* aes_pkcs7_unpad directly: every pad value 0..255 in the last byte */
     for (int k = 0; k < 256; k++) {
         uint8_t blk[16];
         memset(blk, k, 16);
         glass_err want = (k >= 1 && k <= 16) ? GLASS_OK : GLASS_ERR_AES_PADDING;
-        TU_ASSERT_ERR(pkcs7_unpad(blk, 16, &n), want);
+        TU_ASSERT_ERR(aes_pkcs7_unpad(blk, 16, &n), want);
         if (want == GLASS_OK)
             CU_ASSERT_EQUAL(n, (size_t)(16 - k));
     }
-    TU_ASSERT_ERR(pkcs7_unpad(last, 0, &n), GLASS_ERR_AES_NOT_BLOCKS);
-    TU_ASSERT_ERR(pkcs7_unpad(last, 15, &n), GLASS_ERR_AES_NOT_BLOCKS);
+    TU_ASSERT_ERR(aes_pkcs7_unpad(last, 0, &n), GLASS_ERR_AES_NOT_BLOCKS);
+    TU_ASSERT_ERR(aes_pkcs7_unpad(last, 15, &n), GLASS_ERR_AES_NOT_BLOCKS);
 }
 
 /* ---- CTR ---------------------------------------------------------------------- */

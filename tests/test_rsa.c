@@ -450,6 +450,31 @@ static void trace_sink(void *arg, const char *name, const char *explain, const u
         snprintf(log->names[log->n++], 16, "%s", name);
 }
 
+/* The check before release (rsa.c, "Why the check"): a key whose dP, dQ or
+ * qInv is wrong makes a signature that is wrong modulo p or modulo q — the
+ * Bellcore fault — and it must be refused with GLASS_ERR_RSA_FAULT, the
+ * output untouched; the good key signs the same message. */
+static void test_fault_check(void)
+{
+    uint8_t sig[256], good[256];
+    keys();
+    TU_ASSERT_ERR(rsa_pkcs1v15_sign(&key_a, (const uint8_t *)"f", 1, good), GLASS_OK);
+    for (int which = 0; which < 3; which++) {
+        rsa_private_key k;
+        copy_key(&k, &key_a);
+        mpz_t *v = which == 0 ? &k.dP : which == 1 ? &k.dQ : &k.qInv;
+        mpz_add_ui(*v, *v, 2);
+        memset(sig, 0xab, sizeof sig);
+        TU_ASSERT_ERR(rsa_pkcs1v15_sign(&k, (const uint8_t *)"f", 1, sig), GLASS_ERR_RSA_FAULT);
+        for (size_t i = 0; i < sizeof sig; i++)
+            if (sig[i] != 0xab && sig[i] != 0) {
+                CU_FAIL("a faulty signature left bytes behind");
+                break;
+            }
+        rsa_private_clear(&k);
+    }
+}
+
 static void test_trace_events(void)
 {
     static const char *want[] = {"EM", "blinding", "m1", "m2", "h", "s", "check"};
@@ -643,6 +668,7 @@ void suite_rsa(void)
     TU_ADD(s, test_pkcs1v15_no_parsing);
     TU_ADD(s, test_fault_detected);
     TU_ADD(s, test_trace_events);
+    TU_ADD(s, test_fault_check);
     TU_ADD(s, test_pss);
     TU_ADD(s, test_oaep);
     TU_ADD(s, test_pkcs1v15_encryption);
