@@ -51,12 +51,13 @@
 #include <string.h>
 
 /* See protocol_internal.h.  The record key is a secret that encrypts
- * attacker-chosen data, so it is expanded and used with the constant-time
- * AES (aes/aes_ct.c): no S-box look-up at a secret index. */
+ * attacker-chosen data, so it is expanded and used with AES's constant-time
+ * default (aes256_init: the AES-NI instructions where the CPU has them, the
+ * bitsliced cipher otherwise, aes/aes.h): no S-box look-up at a secret index. */
 glass_err glass_direction_activate(glass_direction *d, const uint8_t mac_key[HMAC_SHA256_LEN],
                                    const uint8_t enc_key[AES256_KEY_LEN], int etm)
 {
-    glass_err err = aes256_ct_init(&d->aes, enc_key, AES256_KEY_LEN);
+    glass_err err = aes256_init(&d->aes, enc_key, AES256_KEY_LEN);
     if (err != GLASS_OK)
         return err;
     memcpy(d->mac_key, mac_key, HMAC_SHA256_LEN);
