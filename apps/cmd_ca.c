@@ -2,19 +2,17 @@
  * cmd_ca.c — `glass ca`: run the certificate authority in a directory
  * (ca/authority.c does the work; this file reads arguments and files).
  *
- *   glass ca init   --dir D --subj NAME -pass SRC [--bits N] [--days N]
- *                   [--key FILE [--keypass SRC]]
- *   glass ca log    --dir D [--verify]
- *   glass ca check  --dir D [--repair]
- *   glass ca sign   --dir D -in req.pem -out cert.pem --profile server|client
- *                   [--days N] [--san DNS:..,IP:..] -pass SRC
- *   glass ca issue  --dir D --subj NAME --profile server|client [--san ...]
- *                   -out cert.pem -keyout key.pem [-passout SRC] -pass SRC
- *   glass ca list   --dir D
- *   glass ca revoke --dir D SERIAL -pass SRC
- *   glass ca crl    --dir D -out crl.pem -pass SRC
+ * Read from the bottom up: run() finds the subcommand in ca_subs (which is
+ * also `glass ca --help`); each subcommand declares its option table
+ * (io/opt.h), which is both its parser and its `glass ca SUB --help`, and
+ * calls its do_* function above.  Every option may be spelled with one dash
+ * or two (-dir, --dir), as glass ca has always taken them.  enroll-code
+ * lives in apps/ca_enroll.c.
+ *
+ * CT: not applicable here (passwords go straight to ca/ and are wiped).
  */
 #include "apps.h"
+#include "opt.h"
 #include "password.h"
 
 #include "asn1/asn1.h"
@@ -25,36 +23,6 @@
 #include <string.h>
 #include <time.h>
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: glass ca SUBCOMMAND --dir DIR [options]   (-pass SRC: the CA key's password)\n"
-            "  init    --subj NAME -pass SRC [--bits N] [--days N] [--key FILE [--keypass SRC]]\n"
-            "          create DIR/ca.pem (self-signed root), DIR/ca.key (encrypted),\n"
-            "          DIR/index.txt and DIR/issuance.log; --key: around an existing key\n"
-            "          (--keypass: that file's password, if other than -pass)\n"
-            "  sign    -in REQ -out CERT --profile server|client [--days N] [--san LIST] -pass SRC\n"
-            "          check a PKCS#10 request's self-signature and issue a certificate\n"
-            "  issue   --subj NAME --profile server|client [--san LIST] -out CERT -keyout KEY\n"
-            "          [-passout SRC] [--bits N] [--days N] -pass SRC\n"
-            "          new key + request + certificate in one step (key unencrypted, mode\n"
-            "          0600, unless -passout)\n"
-            "  list    print the index: status, expiry, serial, subject\n"
-            "  revoke  SERIAL -pass SRC     (hex, as `openssl x509 -noout -serial` prints it)\n"
-            "  crl     -out CRL -pass SRC   (an X.509 v2 CRL of every revoked certificate)\n"
-            "  log     [--verify]   print the issuance log; --verify checks every line: the\n"
-            "          CA's signature, certs/SERIAL.pem's SHA-256, and that index.txt agrees\n"
-            "  check   [--repair]   does the directory agree with itself (journal, temporary\n"
-            "          files, certificate files, index, log)? --repair fixes what is safe\n"
-            "  LIST is like DNS:localhost,IP:127.0.0.1; server certificates get DNS:<CN> when\n"
-            "  no --san is given.  SRC: pass:TEXT env:VAR file:PATH fd:N stdin.\n"
-            "example:\n"
-            "  glass ca init --dir ca --subj \"/C=BR/O=School/CN=School Root\" -pass pass:pw\n"
-            "  glass ca issue --dir ca --subj /CN=localhost --profile server \\\n"
-            "      --san DNS:localhost,IP:127.0.0.1 -out srv.pem -keyout srv.key -pass pass:pw\n"
-            "  openssl verify -CAfile ca/ca.pem -purpose sslserver srv.pem\n");
-}
-
 struct ca_args {
     const char *dir, *subj, *pass, *passout, *in, *out, *keyout, *san, *serial, *key, *keypass;
     int profile;            /* -1 unset */
@@ -62,67 +30,56 @@ struct ca_args {
     unsigned long days, bits;
 };
 
-/* Parses the options shared by every subcommand; returns 1 on error. */
-static int parse_args(int argc, char **argv, struct ca_args *a)
+static void args_init(struct ca_args *a)
 {
-    const char *cmd = "ca";
     memset(a, 0, sizeof *a);
     a->profile = -1;
     a->bits = 2048;
-    for (int i = 2; i < argc; i++) {
-        const char *o = argv[i];
-        int v = i + 1 < argc;
-        /* Accept both "--name" and OpenSSL's "-name". */
-        if (o[0] == '-' && o[1] == '-')
-            o++;
-        if (strcmp(o, "-dir") == 0 && v)
-            a->dir = argv[++i];
-        else if (strcmp(o, "-subj") == 0 && v)
-            a->subj = argv[++i];
-        else if ((strcmp(o, "-pass") == 0 || strcmp(o, "-passin") == 0) && v)
-            a->pass = argv[++i];
-        else if (strcmp(o, "-passout") == 0 && v)
-            a->passout = argv[++i];
-        else if (strcmp(o, "-in") == 0 && v)
-            a->in = argv[++i];
-        else if (strcmp(o, "-out") == 0 && v)
-            a->out = argv[++i];
-        else if (strcmp(o, "-keyout") == 0 && v)
-            a->keyout = argv[++i];
-        else if (strcmp(o, "-san") == 0 && v)
-            a->san = argv[++i];
-        else if (strcmp(o, "-key") == 0 && v)
-            a->key = argv[++i];
-        else if (strcmp(o, "-keypass") == 0 && v)
-            a->keypass = argv[++i];
-        else if (strcmp(o, "-verify") == 0)
-            a->verify = 1;
-        else if (strcmp(o, "-repair") == 0)
-            a->repair = 1;
-        else if (strcmp(o, "-profile") == 0 && v) {
-            const char *p = argv[++i];
-            if (strcmp(p, "server") == 0)
-                a->profile = CA_PROFILE_SERVER;
-            else if (strcmp(p, "client") == 0)
-                a->profile = CA_PROFILE_CLIENT;
-            else
-                return app_error(cmd, "--profile must be server or client");
-        } else if (strcmp(o, "-days") == 0 && v) {
-            if (app_uint_arg(cmd, "--days", argv[++i], 1, 36500, &a->days))
-                return 1;
-        } else if (strcmp(o, "-bits") == 0 && v) {
-            if (app_uint_arg(cmd, "--bits", argv[++i], RSA_MIN_BITS, RSA_MAX_BITS, &a->bits))
-                return 1;
-        } else if (o[0] != '-' && a->serial == NULL) {
-            a->serial = argv[i];
-        } else {
-            return app_error(cmd, "unknown or incomplete option '%s' (see glass ca --help)",
-                             argv[i]);
-        }
-    }
-    if (a->dir == NULL)
-        return app_error(cmd, "--dir DIR is required (see glass ca --help)");
+}
+
+/* --profile's value (an OPT_CALL of the tables below). */
+static int take_profile(const char *cmd, const char *flag, const char *value, void *dest)
+{
+    int *profile = dest;
+    (void)flag;
+    if (strcmp(value, "server") == 0)
+        *profile = CA_PROFILE_SERVER;
+    else if (strcmp(value, "client") == 0)
+        *profile = CA_PROFILE_CLIENT;
+    else
+        return app_error(cmd, "--profile must be server or client, not '%s'", value);
     return 0;
+}
+
+/* The entries several subcommands share, written once. */
+#define CA_OPT_DIR(a) \
+    OPTION_STRING("--dir", NULL, "DIR", "the CA directory (made by `glass ca init`)", &(a).dir)
+#define CA_OPT_PASS(a)                                                                         \
+    OPTION_STRING("-pass", "-passin", "SRC",                                                   \
+                  "the CA key's password: pass:TEXT, env:VAR, file:PATH,\n"                    \
+                  "fd:N or stdin (without it: asked at the terminal)", &(a).pass)
+#define CA_OPT_PROFILE(a) \
+    OPTION_CALL("--profile", "server|client", "what the certificate is for", &(a).profile, \
+                take_profile)
+#define CA_OPT_DAYS(a) \
+    OPTION_UINT("--days", "N", "the certificate's lifetime in days", &(a).days, 1, 36500)
+#define CA_OPT_SAN(a)                                                                       \
+    OPTION_STRING("--san", NULL, "LIST", "subjectAltName, as DNS:localhost,IP:127.0.0.1\n" \
+                  "(a server certificate gets DNS:<CN> without it)", &(a).san)
+
+/* Parses a subcommand's arguments (argv[0] is its name) with spec, whose
+ * table writes into a; --dir is then required.  OPT_RUN, or the exit status. */
+static int ca_parse(const opt_command *spec, int argc, char **argv, struct ca_args *a)
+{
+    opt_operands rest;
+    int st = opt_parse(spec, argc, argv, &rest);
+    if (st != OPT_RUN)
+        return st;
+    if (rest.n == 1)
+        a->serial = rest.v[0];
+    if (a->dir == NULL)
+        return app_error(spec->name, "--dir DIR is required (see glass %s --help)", spec->name);
+    return OPT_RUN;
 }
 
 /* Opens the CA, asking for the key's password when `with_key`. */
@@ -133,8 +90,7 @@ static int open_ca(const struct ca_args *a, int with_key, glass_ca **ca)
     if (with_key) {
         err = app_password_get(a->pass, "Enter pass phrase for the CA key", 0, &pw);
         if (err != GLASS_OK)
-            return app_error("ca", "-pass %s: %s", a->pass ? a->pass : "(terminal prompt)",
-                             glass_strerror(err));
+            return io_password_error("ca", "-pass", a->pass, err);
     }
     err = ca_open(ca, a->dir, pw);
     app_password_free(pw);
@@ -197,8 +153,7 @@ static int do_init(const struct ca_args *a)
         return 1;
     glass_err err = app_password_get(a->pass, "Enter a pass phrase for the new CA key", 1, &pw);
     if (err != GLASS_OK)
-        return app_error("ca", "-pass %s: %s", a->pass ? a->pass : "(terminal prompt)",
-                         glass_strerror(err));
+        return io_password_error("ca", "-pass", a->pass, err);
     rsa_private_key key;
     rsa_private_init(&key);
     if (a->key != NULL &&
@@ -294,7 +249,7 @@ static int do_issue(const struct ca_args *a)
     if (a->passout != NULL) {
         err = app_password_get(a->passout, "Enter pass phrase for the new key", 1, &kpw);
         if (err != GLASS_OK) {
-            app_error("ca", "-passout %s: %s", a->passout, glass_strerror(err));
+            io_password_error("ca", "-passout", a->passout, err);
             goto cleanup;
         }
     }
@@ -533,38 +488,256 @@ static int do_log(const struct ca_args *a)
     return 0;
 }
 
-static int run(int argc, char **argv)
+/* ---- One option table per subcommand (opt.h): its parser and its --help.
+ * Every option may be spelled with one dash or two (.either_dash). */
+
+static int ca_init_main(int argc, char **argv)
 {
     struct ca_args a;
-    /* Enrollment codes belong to the server side of the model (apps/ca_enroll.c). */
-    if (argc >= 2 && strcmp(argv[1], "enroll-code") == 0)
-        return ca_enroll_code_main(argc - 1, argv + 1);
+    args_init(&a);
+    const opt opts[] = {
+        CA_OPT_DIR(a),
+        OPTION_STRING("--subj", NULL, "NAME", "the root's subject, as /C=BR/O=School/CN=Root",
+                      &a.subj),
+        OPTION_STRING("-pass", "-passin", "SRC",
+                      "the password for the new CA key: pass:TEXT, env:VAR,\n"
+                      "file:PATH, fd:N or stdin (without it: asked at the terminal)", &a.pass),
+        OPTION_UINT("--bits", "N", "the new key's size", &a.bits, RSA_MIN_BITS, RSA_MAX_BITS),
+        OPTION_UINT("--days", "N", "the root's lifetime in days (default 3650)", &a.days, 1,
+                    36500),
+        OPTION_STRING("--key", NULL, "FILE", "build the CA around this existing key", &a.key),
+        OPTION_STRING("--keypass", NULL, "SRC", "--key's password, if other than -pass",
+                      &a.keypass),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "ca init",
+        .synopsis = "--dir DIR --subj NAME -pass SRC [--bits N] [--days N]\n"
+                    "                     [--key FILE [--keypass SRC]]",
+        .about = "Creates a CA in DIR: DIR/ca.pem (a self-signed root), DIR/ca.key (its key,\n"
+                 "encrypted with -pass), DIR/index.txt and DIR/issuance.log.\n",
+        .opts = opts,
+        .example = "  glass ca init --dir ca --subj \"/C=BR/O=School/CN=School Root\" -pass pass:pw\n",
+        .anywhere = 1, .max_operands = 0, .either_dash = 1,
+    };
+    int st = ca_parse(&spec, argc, argv, &a);
+    return st != OPT_RUN ? st : do_init(&a);
+}
+
+static int ca_sign_main(int argc, char **argv)
+{
+    struct ca_args a;
+    args_init(&a);
+    const opt opts[] = {
+        CA_OPT_DIR(a),
+        OPTION_STRING("-in", NULL, "REQ", "the PKCS#10 request (PEM or DER)", &a.in),
+        OPTION_STRING("-out", NULL, "CERT", "where to write the certificate (PEM)", &a.out),
+        CA_OPT_PROFILE(a),
+        CA_OPT_DAYS(a),
+        CA_OPT_SAN(a),
+        CA_OPT_PASS(a),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "ca sign",
+        .synopsis = "--dir DIR -in REQ -out CERT --profile server|client [--days N]\n"
+                    "                     [--san LIST] -pass SRC",
+        .about = "Checks a certificate request's self-signature and issues a certificate.\n",
+        .opts = opts,
+        .example = "  glass req -new -key srv.key -subj /CN=localhost -out srv.csr\n"
+                   "  glass ca sign --dir ca -in srv.csr -out srv.pem --profile server -pass pass:pw\n",
+        .anywhere = 1, .max_operands = 0, .either_dash = 1,
+    };
+    int st = ca_parse(&spec, argc, argv, &a);
+    return st != OPT_RUN ? st : do_sign(&a);
+}
+
+static int ca_issue_main(int argc, char **argv)
+{
+    struct ca_args a;
+    args_init(&a);
+    const opt opts[] = {
+        CA_OPT_DIR(a),
+        OPTION_STRING("--subj", NULL, "NAME", "the certificate's subject, as /CN=localhost",
+                      &a.subj),
+        CA_OPT_PROFILE(a),
+        CA_OPT_SAN(a),
+        OPTION_STRING("-out", NULL, "CERT", "where to write the certificate (PEM)", &a.out),
+        OPTION_STRING("-keyout", NULL, "KEY", "where to write the new key (mode 0600)", &a.keyout),
+        OPTION_STRING("-passout", NULL, "SRC", "encrypt the new key with this password\n"
+                      "(without it the key is written unencrypted)", &a.passout),
+        OPTION_UINT("--bits", "N", "the new key's size", &a.bits, RSA_MIN_BITS, RSA_MAX_BITS),
+        CA_OPT_DAYS(a),
+        CA_OPT_PASS(a),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "ca issue",
+        .synopsis = "--dir DIR --subj NAME --profile server|client [--san LIST]\n"
+                    "                      -out CERT -keyout KEY [-passout SRC] [--bits N]\n"
+                    "                      [--days N] -pass SRC",
+        .about = "Makes a new key, a request signed with it and the certificate, in one step.\n",
+        .opts = opts,
+        .example = "  glass ca issue --dir ca --subj /CN=localhost --profile server \\\n"
+                   "      --san DNS:localhost,IP:127.0.0.1 -out srv.pem -keyout srv.key -pass pass:pw\n"
+                   "  openssl verify -CAfile ca/ca.pem -purpose sslserver srv.pem\n",
+        .anywhere = 1, .max_operands = 0, .either_dash = 1,
+    };
+    int st = ca_parse(&spec, argc, argv, &a);
+    return st != OPT_RUN ? st : do_issue(&a);
+}
+
+static int ca_revoke_main(int argc, char **argv)
+{
+    struct ca_args a;
+    args_init(&a);
+    const opt opts[] = {CA_OPT_DIR(a), CA_OPT_PASS(a), OPTION_END};
+    const opt_command spec = {
+        .name = "ca revoke",
+        .synopsis = "--dir DIR SERIAL -pass SRC",
+        .about = "Revokes the certificate with serial number SERIAL, in hex as\n"
+                 "`openssl x509 -noout -serial` prints it (serial=, 0x and odd lengths are taken).\n",
+        .opts = opts,
+        .example = "  glass ca revoke --dir ca \"$(openssl x509 -in bob.pem -noout -serial)\" "
+                   "-pass pass:pw\n",
+        .anywhere = 1, .max_operands = 1, .operands = "SERIAL", .either_dash = 1,
+    };
+    int st = ca_parse(&spec, argc, argv, &a);
+    return st != OPT_RUN ? st : do_revoke(&a);
+}
+
+static int ca_crl_main(int argc, char **argv)
+{
+    struct ca_args a;
+    args_init(&a);
+    const opt opts[] = {
+        CA_OPT_DIR(a),
+        OPTION_STRING("-out", NULL, "CRL", "where to write the CRL (PEM)", &a.out),
+        CA_OPT_PASS(a),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "ca crl",
+        .synopsis = "--dir DIR -out CRL -pass SRC",
+        .about = "Writes an X.509 v2 CRL (RFC 5280 §5) of every revoked certificate.\n",
+        .opts = opts,
+        .example = "  glass ca crl --dir ca -out crl.pem -pass pass:pw\n"
+                   "  openssl crl -in crl.pem -noout -text\n",
+        .anywhere = 1, .max_operands = 0, .either_dash = 1,
+    };
+    int st = ca_parse(&spec, argc, argv, &a);
+    return st != OPT_RUN ? st : do_crl(&a);
+}
+
+/* list, log and check: no key, at most one flag. */
+static int ca_list_main(int argc, char **argv)
+{
+    struct ca_args a;
+    args_init(&a);
+    const opt opts[] = {CA_OPT_DIR(a), OPTION_END};
+    const opt_command spec = {
+        .name = "ca list",
+        .synopsis = "--dir DIR",
+        .about = "Prints the index: status (V valid, R revoked), expiry, revocation date,\n"
+                 "serial and subject of every certificate the CA issued.\n",
+        .opts = opts,
+        .example = "  glass ca list --dir ca\n",
+        .anywhere = 1, .max_operands = 0, .either_dash = 1,
+    };
+    int st = ca_parse(&spec, argc, argv, &a);
+    return st != OPT_RUN ? st : do_list(&a);
+}
+
+static int ca_log_main(int argc, char **argv)
+{
+    struct ca_args a;
+    args_init(&a);
+    const opt opts[] = {
+        CA_OPT_DIR(a),
+        OPTION_FLAG("--verify", NULL, "check every line: the CA's signature, the SHA-256 of\n"
+                    "certs/SERIAL.pem, and that index.txt agrees", &a.verify),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "ca log",
+        .synopsis = "--dir DIR [--verify]",
+        .about = "Prints the issuance log, one signed line per certificate issued.\n",
+        .opts = opts,
+        .example = "  glass ca log --dir ca --verify\n",
+        .anywhere = 1, .max_operands = 0, .either_dash = 1,
+    };
+    int st = ca_parse(&spec, argc, argv, &a);
+    return st != OPT_RUN ? st : do_log(&a);
+}
+
+static int ca_check_main(int argc, char **argv)
+{
+    struct ca_args a;
+    args_init(&a);
+    const opt opts[] = {
+        CA_OPT_DIR(a),
+        OPTION_FLAG("--repair", NULL, "fix what can be fixed safely", &a.repair),
+        OPTION_END,
+    };
+    const opt_command spec = {
+        .name = "ca check",
+        .synopsis = "--dir DIR [--repair]",
+        .about = "Does the directory agree with itself: journal, temporary files, certificate\n"
+                 "files, index and log?\n",
+        .opts = opts,
+        .example = "  glass ca check --dir ca --repair\n",
+        .anywhere = 1, .max_operands = 0, .either_dash = 1,
+    };
+    int st = ca_parse(&spec, argc, argv, &a);
+    return st != OPT_RUN ? st : do_check(&a);
+}
+
+/* The subcommands, in the order `glass ca --help` lists them. */
+static const struct {
+    const char *name;
+    const char *summary;
+    int (*main)(int argc, char **argv);
+} ca_subs[] = {
+    {"init", "create a CA: self-signed root, encrypted key, index and log", ca_init_main},
+    {"sign", "check a certificate request and issue its certificate", ca_sign_main},
+    {"issue", "new key, request and certificate in one step", ca_issue_main},
+    {"list", "print the index: status, expiry, serial, subject", ca_list_main},
+    {"revoke", "revoke a certificate by its serial number", ca_revoke_main},
+    {"crl", "write a CRL of every revoked certificate", ca_crl_main},
+    {"enroll-code", "print a one-time code with which a client enrolls", ca_enroll_code_main},
+    {"log", "print the issuance log; --verify checks every line", ca_log_main},
+    {"check", "does the directory agree with itself? --repair", ca_check_main},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: glass ca SUBCOMMAND --dir DIR [options]\n\n"
+               "Runs the certificate authority kept in the directory DIR.\n\n"
+               "subcommands:\n");
+    for (size_t i = 0; i < sizeof ca_subs / sizeof ca_subs[0]; i++)
+        fprintf(f, "  %-12s %s\n", ca_subs[i].name, ca_subs[i].summary);
+    fprintf(f, "\n`glass ca SUBCOMMAND --help` lists its options; each may be spelled with one\n"
+               "dash or two (-dir, --dir).  SRC, a password: pass:TEXT, env:VAR, file:PATH,\n"
+               "fd:N or stdin.\n\n"
+               "example:\n"
+               "  glass ca init --dir ca --subj \"/C=BR/O=School/CN=School Root\" -pass pass:pw\n"
+               "  glass ca issue --dir ca --subj /CN=localhost --profile server \\\n"
+               "      --san DNS:localhost,IP:127.0.0.1 -out srv.pem -keyout srv.key -pass pass:pw\n");
+}
+
+static int run(int argc, char **argv)
+{
     if (argc < 2)
         return app_error("ca", "give a subcommand: init, sign, issue, list, revoke, crl, log or check "
                                "(see glass ca --help)");
-    if (app_wants_help(argc, argv)) {
+    const char *sub = argv[1];
+    if (strcmp(sub, "-h") == 0 || strcmp(sub, "-help") == 0 || strcmp(sub, "--help") == 0) {
         usage(stdout);
         return 0;
     }
-    const char *sub = argv[1];
-    if (parse_args(argc, argv, &a) != 0)
-        return 1;
-    if (strcmp(sub, "init") == 0)
-        return do_init(&a);
-    if (strcmp(sub, "sign") == 0)
-        return do_sign(&a);
-    if (strcmp(sub, "issue") == 0)
-        return do_issue(&a);
-    if (strcmp(sub, "list") == 0)
-        return do_list(&a);
-    if (strcmp(sub, "revoke") == 0)
-        return do_revoke(&a);
-    if (strcmp(sub, "log") == 0)
-        return do_log(&a);
-    if (strcmp(sub, "check") == 0)
-        return do_check(&a);
-    if (strcmp(sub, "crl") == 0)
-        return do_crl(&a);
+    for (size_t i = 0; i < sizeof ca_subs / sizeof ca_subs[0]; i++)
+        if (strcmp(sub, ca_subs[i].name) == 0)
+            return ca_subs[i].main(argc - 1, argv + 1);
     return app_error("ca", "unknown subcommand '%s' (init, sign, issue, list, revoke, crl, log, check, enroll-code)", sub);
 }
 

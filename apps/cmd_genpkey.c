@@ -97,7 +97,7 @@ static int run(int argc, char **argv)
     if (encrypt) {
         glass_err err = app_password_get(pass, "Enter PEM pass phrase", 1, &pw);
         if (err != GLASS_OK) {
-            app_error(cmd, "-pass %s: %s", pass ? pass : "(terminal prompt)", glass_strerror(err));
+            io_password_error(cmd, "-pass", pass, err);
             goto cleanup;
         }
     }

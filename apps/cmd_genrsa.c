@@ -74,7 +74,7 @@ static int run(int argc, char **argv)
     if (encrypt) {
         glass_err err = app_password_get(pass_src, "Enter PEM pass phrase", 1, &pw);
         if (err != GLASS_OK) {
-            app_error(cmd, "%s: %s", pass_src ? pass_src : "(terminal prompt)", glass_strerror(err));
+            io_password_error(cmd, "-pass", pass_src, err);
             goto cleanup;
         }
     }

@@ -125,8 +125,7 @@ static int do_export(const struct p12_args *a)
         goto cleanup;
     }
     if ((err = app_password_get(a->passout, "Enter Export Password", 1, &pw)) != GLASS_OK) {
-        app_error(cmd, "-passout %s: %s", a->passout ? a->passout : "(terminal prompt)",
-                  glass_strerror(err));
+        io_password_error(cmd, "-passout", a->passout, err);
         goto cleanup;
     }
     /* Further certificates in -in join the chain, as with OpenSSL. */
@@ -214,8 +213,7 @@ static int do_read(const struct p12_args *a)
         goto cleanup;
     }
     if ((err = app_password_get(a->passin, "Enter Import Password", 0, &pw)) != GLASS_OK) {
-        app_error(cmd, "-passin %s: %s", a->passin ? a->passin : "(terminal prompt)",
-                  glass_strerror(err));
+        io_password_error(cmd, "-passin", a->passin, err);
         goto cleanup;
     }
     err = pkcs12_parse(data, len, pw, &c);

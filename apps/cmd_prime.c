@@ -110,7 +110,7 @@ static int run(int argc, char **argv)
         opts,
         "  glass prime 561 1105 2147483647\n"
         "  glass prime -generate -bits 512 -safe\n",
-        0, 0, -1, "NUMBER"};
+        0, 0, -1, "NUMBER", 0};
     int st = opt_parse(&spec, argc, argv, &rest);
     if (st != OPT_RUN)
         return st;

@@ -48,7 +48,7 @@ static int run(int argc, char **argv)
         opts,
         "  glass vectors vectors/sha/SHA256ShortMsg.rsp\n"
         "  glass vectors --self-test vectors/rsa\n",
-        1, 0, -1, "FILE|DIR"};
+        1, 0, -1, "FILE|DIR", 0};
     int st = opt_parse(&spec, argc, argv, &rest);
     if (st != OPT_RUN)
         return st;

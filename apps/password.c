@@ -133,8 +133,7 @@ static int key_tool_write(const char *cmd, const struct key_job *j, const rsa_pr
         if (j->encrypt) {
             err = io_password_get(j->passout, "Enter PEM pass phrase", 1, &pw);
             if (err != GLASS_OK)
-                return app_error(cmd, "%s: %s", j->passout ? j->passout : "(terminal prompt)",
-                                 glass_strerror(err));
+                return io_password_error(cmd, "-passout", j->passout, err);
         }
         enum key_format fmt = j->traditional ? KEY_FORMAT_PKCS1
                               : j->encrypt   ? KEY_FORMAT_PKCS8_ENCRYPTED

@@ -111,6 +111,12 @@ int io_write_output(const char *cmd, const char *path, const void *data, size_t 
  * GLASS_ERR_IO. */
 glass_err io_password_get(const char *src, const char *prompt, int confirm, char **out);
 
+/* Reports err from io_password_get(src, ...) for the option flag ("-pass")
+ * of command cmd, and returns 1.  With no src and no terminal to ask at, the
+ * message says that flag is required and lists the forms a source takes
+ * ("glass ca: -pass is required: ..."); otherwise it names the source. */
+int io_password_error(const char *cmd, const char *flag, const char *src, glass_err err);
+
 /* Wipes and frees a password from io_password_get (NULL is fine). */
 void io_password_free(char *pw);
 

@@ -25,9 +25,22 @@ static int is_option(const char *a)
     return a[0] == '-' && a[1] != '\0';
 }
 
+/* 1 if the table's name equals a's first len characters; with either_dash,
+ * "--dir" and "-dir" are the same name. */
+static int same_name(const char *name, const char *a, size_t len, int either_dash)
+{
+    if (either_dash && strncmp(name, "--", 2) == 0)
+        name++;
+    if (either_dash && len > 2 && strncmp(a, "--", 2) == 0) {
+        a++;
+        len--;
+    }
+    return strlen(name) == len && strncmp(name, a, len) == 0;
+}
+
 /* The table entry named a (or its "--name=value" form: *inline_value is then
  * set), or NULL. */
-static const opt *find(const opt *t, const char *a, const char **inline_value)
+static const opt *find(const opt *t, const char *a, int either_dash, const char **inline_value)
 {
     const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
     size_t len = eq != NULL ? (size_t)(eq - a) : strlen(a);
@@ -35,7 +48,7 @@ static const opt *find(const opt *t, const char *a, const char **inline_value)
     for (; t->name != NULL; t++) {
         const char *names[2] = {t->name, t->alias};
         for (int k = 0; k < 2; k++)
-            if (names[k] != NULL && strlen(names[k]) == len && strncmp(names[k], a, len) == 0) {
+            if (names[k] != NULL && same_name(names[k], a, len, either_dash)) {
                 if (eq != NULL)
                     *inline_value = eq + 1;
                 return t;
@@ -100,7 +113,7 @@ int opt_parse(const opt_command *c, int argc, char **argv, opt_operands *rest)
             continue;
         }
         const char *value = NULL;
-        const opt *o = find(c->opts, a, &value);
+        const opt *o = find(c->opts, a, c->either_dash, &value);
         if (o == NULL)
             return io_error(c->name, "unknown option '%s' (try glass %s --help)", a, c->name);
         if (o->kind == OPT_FLAG) {

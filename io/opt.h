@@ -111,6 +111,7 @@ typedef struct opt_command {
     int min_operands;       /* fewest operands (0: none needed) */
     int max_operands;       /* most operands; -1: any number */
     const char *operands;   /* what the operands are, for the error ("FILE") */
+    int either_dash;        /* 1: "--name" and "-name" are one option (glass ca) */
 } opt_command;
 
 /* What is left after the options: the operands, in order. */

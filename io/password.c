@@ -162,3 +162,14 @@ void io_password_free(char *pw)
     glass_wipe(pw, strlen(pw));
     free(pw);
 }
+
+/* See io/io.h. */
+int io_password_error(const char *cmd, const char *flag, const char *src, glass_err err)
+{
+    if (src == NULL && err == GLASS_ERR_PASSWORD_SOURCE)
+        return io_error(cmd, "%s is required: there is no terminal to ask for the password at "
+                             "(give %s pass:TEXT, env:VAR, file:PATH, fd:N or stdin)",
+                        flag, flag);
+    return io_error(cmd, "%s %s: %s", flag, src != NULL ? src : "(terminal prompt)",
+                    glass_strerror(err));
+}

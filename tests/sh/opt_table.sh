@@ -14,6 +14,7 @@ trap 'rm -rf "$T"' EXIT INT TERM
 cd "$T" || exit 1
 fail=0
 checked=0
+commands=0
 bad() { echo "FAIL: $*"; fail=1; }
 
 # one_line CMD...: runs it (it must fail), one line on stderr starting "glass ".
@@ -25,7 +26,9 @@ one_line() {
 }
 
 for c in sha256 hmac genrsa kdf verify asn1parse rsa pkey server client walkthrough \
-         "ca enroll-code" s_server s_client compare demo; do
+         "ca init" "ca sign" "ca issue" "ca list" "ca revoke" "ca crl" "ca enroll-code" \
+         "ca log" "ca check" s_server s_client compare demo; do
+    commands=$((commands + 1))
     # shellcheck disable=SC2086
     "$GLASS" $c --help >help 2>herr || { bad "$c --help exits non-zero"; continue; }
     head -n 1 help | grep -q "^usage: glass $c" || bad "$c --help: first line is not 'usage: glass $c'"
@@ -65,4 +68,18 @@ one_line walkthrough --format=xml && grep -q "'xml' is not text, json or html" e
 printf abc > abc
 [ "$("$GLASS" hmac -k 00 abc)" = "$("$GLASS" hmac -macopt hexkey:00 abc)" ] || bad "hmac -k and -macopt hexkey: differ"
 [ $fail = 0 ] || exit 1
-echo "opt_table: 15 commands, $checked options: help and parser agree"
+# glass ca --help lists every subcommand glass ca knows (the error for an
+# unknown one names them all), each with its one-line summary.
+one_line ca no-such-subcommand
+subs=$(sed -n 's/.*(\(init[^)]*\)).*/\1/p' err | tr -d ',')
+[ -n "$subs" ] || bad "glass ca names no subcommands: $(cat err)"
+"$GLASS" ca --help > help || bad "glass ca --help exits non-zero"
+for s in $subs; do
+    grep -q "^  $s  *[a-z]" help || bad "glass ca --help does not list '$s' with a summary"
+done
+# Every ca option may be spelled with one dash or two, and --name=value.
+one_line ca list -dir x --no-such-flag-xyz && grep -q -- "--no-such-flag-xyz" err ||
+    bad "ca list -dir x: $(cat err)"
+one_line ca log --dir=x --verify stray && grep -q "unexpected argument 'stray'" err ||
+    bad "ca log stray: $(cat err)"
+echo "opt_table: $commands commands, $checked options: help and parser agree"

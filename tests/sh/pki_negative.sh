@@ -183,6 +183,19 @@ printf 'from-pass\n' | "$GLASS" rsa -in p.key -passin stdin -check -noout > /dev
 "$GLASS" rsa -in p.key -passin fd:3 -check -noout 3< pw.txt > /dev/null || fail "fd: password source"
 # no source, no terminal: a clear error, never a hang
 expect_fail no-tty "bad password source" sh -c "\"$GLASS\" rsa -in p.key -check -noout < /dev/null" 
+# ... and the message lists every form a source takes.
+grep -q "pass:TEXT, env:VAR, file:PATH, fd:N or stdin" err.txt ||
+    fail "no-tty: not every password source form is listed: $(cat err.txt)"
+# A command that needs a password and was given none says which option is
+# missing (setsid: no controlling terminal even when make test runs in one).
+if command -v setsid > /dev/null 2>&1; then
+    expect_fail ca-no-pass "-pass is required" \
+        setsid -w sh -c "\"$GLASS\" ca init --dir nopass-ca --subj /CN=x < /dev/null"
+    [ -e nopass-ca ] && fail "a CA directory was made without a password"
+    expect_fail genrsa-no-pass "-pass is required" \
+        setsid -w sh -c "\"$GLASS\" genrsa -aes256 -out np.key < /dev/null"
+    [ -e np.key ] && fail "np.key written without a password"
+fi
 # a terminal prompt, echo off (script(1) gives the command a pseudo-terminal)
 if command -v script > /dev/null 2>&1 && command -v timeout > /dev/null 2>&1; then
     (sleep 1; printf 'from-pass\n') | timeout 20 script -qec "\"$GLASS\" rsa -in p.key -check -noout" \
