@@ -236,6 +236,7 @@ glass_err ca_check(const char *dir, int repair, void *file, size_t *problems, si
     int lock = ca_lock_take(dir, &err);
     if (lock < 0)
         return err;
+    err = GLASS_OK;     /* ca_lock_take sets err only when it fails */
     /* 1. The journal. */
     if (ca_file_exists(dir, CA_JOURNAL)) {
         found(&c, "an issuance was interrupted (a crash or a full disk) and is not finished",
