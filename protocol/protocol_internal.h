@@ -325,7 +325,7 @@ glass_err glass_record_open(glass_direction *d, const uint8_t *rec, size_t rec_l
 void glass_record_mac_header(const glass_direction *d, uint8_t type, size_t length,
                              uint8_t out[GLASS_MAC_HEADER_LEN]);
 
-/* CBC decryption over the constant-time AES (record.c). */
+/* CBC decryption with the record key's constant-time AES (record.c). */
 void glass_record_cbc_decrypt(const aes256_ctx *k, const uint8_t iv[AES_BLOCK_LEN],
                               const uint8_t *in, size_t len, uint8_t *out);
 

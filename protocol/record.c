@@ -73,32 +73,22 @@ static uint16_t record_version(const glass_direction *d)
     return d->version != 0 ? d->version : GLASS_VERSION;
 }
 
-/* CBC (SP 800-38A §6.2) over the constant-time block cipher, in place:
- * C_1 = CIPH(P_1 xor IV), C_j = CIPH(P_j xor C_{j-1}). */
+/* CBC (SP 800-38A §6.2) in place, by the modes of aes/: C_1 = CIPH(P_1 xor IV),
+ * C_j = CIPH(P_j xor C_{j-1}), with the implementation the key was set up
+ * with (constant time: glass_direction_activate).  The lengths are multiples
+ * of the block, so the modes cannot fail here. */
 static void cbc_encrypt_ct(const aes256_ctx *k, const uint8_t iv[AES_BLOCK_LEN], uint8_t *buf,
                            size_t len)
 {
-    const uint8_t *chain = iv;
-    for (size_t j = 0; j < len; j += AES_BLOCK_LEN) {
-        for (size_t i = 0; i < AES_BLOCK_LEN; i++)
-            buf[j + i] ^= chain[i];
-        aes256_ct_encrypt_block(k, buf + j, buf + j);
-        chain = buf + j;
-    }
+    (void)aes256_cbc_encrypt(k, iv, buf, len, buf);
 }
 
 /* See protocol_internal.h.  P_j = CIPH^-1(C_j) xor C_{j-1}, with C_0 = IV;
- * out separate from in. */
+ * out separate from in; several blocks at once where the cipher can. */
 void glass_record_cbc_decrypt(const aes256_ctx *k, const uint8_t iv[AES_BLOCK_LEN],
                            const uint8_t *in, size_t len, uint8_t *out)
 {
-    const uint8_t *chain = iv;
-    for (size_t j = 0; j < len; j += AES_BLOCK_LEN) {
-        aes256_ct_decrypt_block(k, in + j, out + j);
-        for (size_t i = 0; i < AES_BLOCK_LEN; i++)
-            out[j + i] ^= chain[i];
-        chain = in + j;
-    }
+    (void)aes256_cbc_decrypt(k, iv, in, len, out);
 }
 
 /* See protocol_internal.h. */
