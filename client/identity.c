@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 void client_identity_free(client_identity *id)
@@ -40,6 +41,10 @@ int client_identity_load(const char *sub, const char *dir, const char *pass, cli
     if (io_path_join(path, sizeof path, dir, "cert.pem") != 0)
         return io_error(CLIENT_CMD, "%s: --id: path too long", sub);
     err = x509_load_pem_file(path, &id->certs, &id->n_certs);
+    if (err == GLASS_ERR_FILE_OPEN && access(path, F_OK) != 0)
+        /* The first thing a newcomer meets: say what to do, not which file. */
+        return io_error(CLIENT_CMD, "%s: %s is not enrolled here (no %s): run `glass client "
+                        "enroll --out %s ...` first", sub, dir, path, dir);
     if (err != GLASS_OK)
         return io_error(CLIENT_CMD, "%s: %s: %s", sub, path, glass_strerror(err));
     io_path_join(path, sizeof path, dir, "ca.pem");
