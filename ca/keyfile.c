@@ -27,7 +27,7 @@
  *       (RSAPublicKey ::= SEQUENCE { n, e }, RFC 8017 A.1.1) }
  *
  * Read in this order: the RSAPrivateKey codec, PrivateKeyInfo, then PBES2
- * (pbes2_decrypt / pbes2_encrypt), then key_load_private, which tries each
+ * (load_encrypted / pbes2_encrypt, over pbes2.c), then key_load_private, which tries each
  * form in turn.
  *
  * CT: the key bytes are only parsed and copied here, never computed on.
@@ -40,18 +40,10 @@
 #include "ca/ca.h"
 #include "ca/ca_internal.h"
 
-#include "aes/aes.h"
 #include "asn1/asn1.h"
-#include "hmac/hmac.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Bounds on what we accept from a file: the iteration count costs time,
- * so a hostile file must not be able to ask for seconds of PBKDF2 (see
- * KEY_MAX_ITERATIONS in ca.h). */
-#define PBKDF2_MAX_ITERATIONS KEY_MAX_ITERATIONS
-#define PBES2_SALT_LEN        16
 
 static void free_wiped(uint8_t *p, size_t len)
 {
@@ -180,224 +172,62 @@ static glass_err encode_pkcs8(const rsa_private_key *key, uint8_t **der, size_t 
 
 /* ---- PBES2 (RFC 8018 §6.2) ------------------------------------------------ */
 
-typedef struct pbes2_params {
-    const uint8_t *salt;
-    size_t salt_len;
-    uint32_t iterations;
-    const uint8_t *iv;
-} pbes2_params;
-
-/* Reads PBES2-params (RFC 8018 A.4) and insists on PBKDF2 with
- * hmacWithSHA256 and aes256-CBC: GLASS_ERR_KEY_ENCRYPTION for any other
- * (valid but unsupported) choice. */
-static glass_err read_pbes2_params(der_reader *r, pbes2_params *pp)
-{
-    der_elem params, kdf, kdf_params, enc, prf;
-    const uint8_t *oid, *iv;
-    size_t oid_len, iv_len;
-    long iters;
-    int present;
-    glass_err err;
-
-    if ((err = der_read(r, DER_SEQUENCE, &params)) != GLASS_OK)
-        return err;
-    der_reader p = der_enter(&params);
-
-    /* 1. keyDerivationFunc: id-PBKDF2 with PBKDF2-params (A.2). */
-    if ((err = der_read(&p, DER_SEQUENCE, &kdf)) != GLASS_OK)
-        return err;
-    der_reader k = der_enter(&kdf);
-    if ((err = der_read_oid(&k, &oid, &oid_len)) != GLASS_OK)
-        return err;
-    if (!der_oid_eq(oid, oid_len, &OID_PBKDF2))
-        return GLASS_ERR_KEY_ENCRYPTION;
-    if ((err = der_read(&k, DER_SEQUENCE, &kdf_params)) != GLASS_OK)
-        return err;
-    if ((err = der_finish(&k)) != GLASS_OK)
-        return err;
-    der_reader kp = der_enter(&kdf_params);
-    /*    salt: the "specified" choice, an OCTET STRING. */
-    if ((err = der_read_octets(&kp, &pp->salt, &pp->salt_len)) != GLASS_OK)
-        return err;
-    if ((err = der_read_long(&kp, &iters)) != GLASS_OK)
-        return err;
-    if (iters < 1 || (unsigned long)iters > PBKDF2_MAX_ITERATIONS)
-        return GLASS_ERR_KEY_ENCRYPTION;
-    pp->iterations = (uint32_t)iters;
-    /*    keyLength OPTIONAL: if present it must be AES-256's 32. */
-    if (der_peek_tag(&kp) == DER_INTEGER) {
-        long key_len;
-        if ((err = der_read_long(&kp, &key_len)) != GLASS_OK)
-            return err;
-        if (key_len != AES256_KEY_LEN)
-            return GLASS_ERR_KEY_ENCRYPTION;
-    }
-    /*    prf DEFAULT hmacWithSHA1: we require hmacWithSHA256 (so absent,
-     *    which means SHA-1, is unsupported). */
-    if ((err = der_read_optional(&kp, DER_SEQUENCE, &prf, &present)) != GLASS_OK)
-        return err;
-    if (!present)
-        return GLASS_ERR_KEY_ENCRYPTION;
-    der_reader pr = der_enter(&prf);
-    if ((err = der_read_oid(&pr, &oid, &oid_len)) != GLASS_OK)
-        return err;
-    if (!der_oid_eq(oid, oid_len, &OID_HMAC_SHA256))
-        return GLASS_ERR_KEY_ENCRYPTION;
-    if (!der_at_end(&pr) && (err = der_read_null(&pr)) != GLASS_OK)
-        return err;
-    if ((err = der_finish(&pr)) != GLASS_OK || (err = der_finish(&kp)) != GLASS_OK)
-        return err;
-
-    /* 2. encryptionScheme: aes256-CBC with a 16-byte IV (RFC 8018 B.2.5
-     *    points to NIST's AES OIDs; the parameter is the IV). */
-    if ((err = der_read(&p, DER_SEQUENCE, &enc)) != GLASS_OK)
-        return err;
-    der_reader e = der_enter(&enc);
-    if ((err = der_read_oid(&e, &oid, &oid_len)) != GLASS_OK)
-        return err;
-    if (!der_oid_eq(oid, oid_len, &OID_AES256_CBC))
-        return GLASS_ERR_KEY_ENCRYPTION;
-    if ((err = der_read_octets(&e, &iv, &iv_len)) != GLASS_OK)
-        return err;
-    if (iv_len != AES_BLOCK_LEN)
-        return GLASS_ERR_DER_VALUE;
-    pp->iv = iv;
-    if ((err = der_finish(&e)) != GLASS_OK)
-        return err;
-    return der_finish(&p);
-}
-
-/* Decrypts an EncryptedPrivateKeyInfo into a PrivateKeyInfo and loads it. */
+/* Decrypts an EncryptedPrivateKeyInfo into a PrivateKeyInfo and loads it.
+ * The PBES2 steps themselves (PBKDF2-HMAC-SHA256, then AES-256-CBC) are
+ * pbes2.c's, the same code that opens PKCS#12 bags. */
 static glass_err load_encrypted(const uint8_t *der, size_t len, const char *password,
                                 rsa_private_key *key)
 {
     der_elem seq, alg, data;
-    const uint8_t *oid;
-    size_t oid_len;
-    pbes2_params pp;
-    uint8_t dk[AES256_KEY_LEN];
     uint8_t *plain = NULL;
-    size_t plain_len = 0, plain_cap = 0;
-    aes256_ctx aes;
+    size_t plain_len = 0;
     glass_err err;
 
-    memset(&aes, 0, sizeof aes);
     if ((err = der_parse_one(der, len, DER_SEQUENCE, &seq)) != GLASS_OK)
         return err;
     der_reader r = der_enter(&seq);
-    if ((err = der_read(&r, DER_SEQUENCE, &alg)) != GLASS_OK)
+    if ((err = der_read(&r, DER_SEQUENCE, &alg)) != GLASS_OK ||
+        (err = der_read(&r, DER_OCTET_STRING, &data)) != GLASS_OK ||
+        (err = der_finish(&r)) != GLASS_OK)
         return err;
-    der_reader a = der_enter(&alg);
-    if ((err = der_read_oid(&a, &oid, &oid_len)) != GLASS_OK)
-        return err;
-    if (!der_oid_eq(oid, oid_len, &OID_PBES2))
-        return GLASS_ERR_KEY_ENCRYPTION;
-    if ((err = read_pbes2_params(&a, &pp)) != GLASS_OK)
-        return err;
-    if ((err = der_finish(&a)) != GLASS_OK)
-        return err;
-    if ((err = der_read(&r, DER_OCTET_STRING, &data)) != GLASS_OK)
-        return err;
-    if ((err = der_finish(&r)) != GLASS_OK)
-        return err;
-    if (password == NULL)
-        return GLASS_ERR_KEY_PASSWORD;
-
-    /* 1. DK = PBKDF2(P, S, c, dkLen = 32)  (RFC 8018 §6.2.2 steps 2-3). */
-    err = pbkdf2_hmac_sha256((const uint8_t *)password, strlen(password), pp.salt,
-                             pp.salt_len, pp.iterations, dk, sizeof dk);
+    /* 1-2. DK = PBKDF2(P, S, c, 32); M = AES-256-CBC-Decrypt(DK, IV, C)
+     *      with the padding removed (RFC 8018 §6.2.2 steps 1-5). */
+    err = pbes2_content_decrypt(&alg, password, data.val, data.len, &plain, &plain_len);
     if (err != GLASS_OK)
-        goto cleanup;
-    /* 2. M = AES-256-CBC-Decrypt(DK, IV, C), padding removed (step 4-5). */
-    if (data.len == 0 || data.len % AES_BLOCK_LEN != 0) {
-        err = GLASS_ERR_KEY_PASSWORD;
-        goto cleanup;
-    }
-    plain_cap = data.len;
-    plain = malloc(plain_cap);
-    if (plain == NULL) {
-        err = GLASS_ERR_NOMEM;
-        goto cleanup;
-    }
-    if ((err = aes256_init(&aes, dk, sizeof dk)) != GLASS_OK)
-        goto cleanup;
-    err = aes256_cbc_decrypt_pkcs7(&aes, pp.iv, data.val, data.len, plain, plain_cap, &plain_len);
-    /* 3. Anything wrong from here on — padding, inner DER, the key's own
+        return err;
+    /* 3. Anything wrong from here on — inner DER, the key's own
      *    consistency — most likely means a wrong password; say only that. */
-    if (err == GLASS_OK)
-        err = parse_pkcs8(plain, plain_len, key);
+    err = parse_pkcs8(plain, plain_len, key);
     if (err == GLASS_OK)
         err = rsa_check_private(key);
     if (err != GLASS_OK && err != GLASS_ERR_NOMEM)
         err = GLASS_ERR_KEY_PASSWORD;
-cleanup:
-    glass_wipe(dk, sizeof dk);
-    aes256_clear(&aes);
-    free_wiped(plain, plain_cap);
+    /* pbes2_content_decrypt allocates the ciphertext's length. */
+    free_wiped(plain, data.len);
     return err;
 }
 
-/* Builds an EncryptedPrivateKeyInfo around PrivateKeyInfo bytes. */
+/* Builds an EncryptedPrivateKeyInfo around PrivateKeyInfo bytes: the
+ * AlgorithmIdentifier and the ciphertext come from pbes2.c (a fresh salt
+ * and IV for every file, RFC 8018 §4.1). */
 static glass_err pbes2_encrypt(const uint8_t *pki, size_t pki_len, const char *password,
                                uint32_t iterations, uint8_t **der, size_t *der_len)
 {
-    uint8_t salt[PBES2_SALT_LEN], iv[AES_BLOCK_LEN], dk[AES256_KEY_LEN];
-    aes256_ctx aes;
-    size_t ct_cap = (pki_len / AES_BLOCK_LEN + 1) * AES_BLOCK_LEN, ct_len = 0;
-    uint8_t *ct = malloc(ct_cap);
+    uint8_t *ct = NULL;
+    size_t ct_len = 0;
     der_buf b;
     glass_err err;
 
-    memset(&aes, 0, sizeof aes);
     der_buf_init(&b);
-    if (ct == NULL)
-        return GLASS_ERR_NOMEM;
-    /* 1. A fresh salt (RFC 8018 §4.1) and IV for every file. */
-    if ((err = glass_random(salt, sizeof salt)) != GLASS_OK)
-        goto cleanup;
-    if ((err = glass_random(iv, sizeof iv)) != GLASS_OK)
-        goto cleanup;
-    /* 2. DK = PBKDF2-HMAC-SHA256(P, S, c, 32); 3. C = AES-256-CBC(DK, IV, M || pad). */
-    err = pbkdf2_hmac_sha256((const uint8_t *)password, strlen(password), salt, sizeof salt,
-                             iterations, dk, sizeof dk);
-    if (err != GLASS_OK)
-        goto cleanup;
-    if ((err = aes256_init(&aes, dk, sizeof dk)) != GLASS_OK)
-        goto cleanup;
-    err = aes256_cbc_encrypt_pkcs7(&aes, iv, pki, pki_len, ct, ct_cap, &ct_len);
-    if (err != GLASS_OK)
-        goto cleanup;
-
-    /* 4. The DER, as in the diagram at the top. */
     size_t top = der_begin(&b);
-    size_t alg = der_begin(&b);
-    der_put_oid(&b, OID_PBES2.der, OID_PBES2.len);
-    size_t params = der_begin(&b);
-    size_t kdf = der_begin(&b);
-    der_put_oid(&b, OID_PBKDF2.der, OID_PBKDF2.len);
-    size_t kdfp = der_begin(&b);
-    der_put_octets(&b, salt, sizeof salt);
-    der_put_uint(&b, iterations);
-    size_t prf = der_begin(&b);
-    der_put_oid(&b, OID_HMAC_SHA256.der, OID_HMAC_SHA256.len);
-    der_put_null(&b);
-    der_end(&b, prf, DER_SEQUENCE);
-    der_end(&b, kdfp, DER_SEQUENCE);
-    der_end(&b, kdf, DER_SEQUENCE);
-    size_t enc = der_begin(&b);
-    der_put_oid(&b, OID_AES256_CBC.der, OID_AES256_CBC.len);
-    der_put_octets(&b, iv, sizeof iv);
-    der_end(&b, enc, DER_SEQUENCE);
-    der_end(&b, params, DER_SEQUENCE);
-    der_end(&b, alg, DER_SEQUENCE);
-    der_put_octets(&b, ct, ct_len);
-    der_end(&b, top, DER_SEQUENCE);
-    err = der_buf_take(&b, der, der_len);
-cleanup:
-    glass_wipe(dk, sizeof dk);
-    aes256_clear(&aes);
+    err = pbes2_content_encrypt(&b, password, iterations, pki, pki_len, &ct, &ct_len);
+    if (err == GLASS_OK) {
+        der_put_octets(&b, ct, ct_len);
+        der_end(&b, top, DER_SEQUENCE);
+        err = der_buf_take(&b, der, der_len);
+    }
     der_buf_free(&b);
-    free_wiped(ct, ct_cap);
+    free(ct);
     return err;
 }
 

@@ -20,9 +20,11 @@
  * own key derivation, used here for the MAC, turns it into a BMPString).
  *
  * Read in this order: read_params, pbes2_content_decrypt, pbes2_content_encrypt.
- * ca/keyfile.c keeps its own copy of the same steps for encrypted PKCS#8
- * keys; the rules are the same (PBKDF2-HMAC-SHA256, AES-256-CBC, at most
- * KEY_MAX_ITERATIONS iterations).
+ * ca/keyfile.c calls the same two functions for encrypted PKCS#8 keys
+ * (EncryptedPrivateKeyInfo, RFC 5958 §3), so one set of rules holds for
+ * both files: PBKDF2-HMAC-SHA256, AES-256-CBC, and at most
+ * KEY_MAX_ITERATIONS iterations, because the count costs time and a
+ * hostile file must not be able to ask for seconds of PBKDF2.
  *
  * CT: bad padding and a wrong password give the one error
  * GLASS_ERR_KEY_PASSWORD, and the padding check itself is constant time
@@ -108,6 +110,11 @@ static glass_err read_params(const der_elem *alg, pbes2_params *pp)
             return err;
         if (!der_oid_eq(oid, oid_len, &OID_HMAC_SHA256))
             pp->supported = 0, pp->why = "PBKDF2 with a PRF other than hmacWithSHA256";
+        /* hmacWithSHA256's parameters are NULL (RFC 8018 B.1.2); absent is
+         * also seen in the wild.  Anything else is not DER we read. */
+        else if ((!der_at_end(&pr) && (err = der_read_null(&pr)) != GLASS_OK) ||
+                 (err = der_finish(&pr)) != GLASS_OK)
+            return err;
     }
     if ((err = der_finish(&kp)) != GLASS_OK)
         return err;
