@@ -13,15 +13,10 @@
 # also show up in stderr, which is checked.
 set -u
 : "${GLASS:?}"
-ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export ASAN_OPTIONS
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/check.sh"
+check_setup
 mkdir "$T/w" || exit 1
 cd "$T/w" || exit 1
-fails=0
-cases=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # ---- fixtures ---------------------------------------------------------------
 setup() {
@@ -61,28 +56,6 @@ cp garbage.bin HMAC.rsp
 K=0000000000000000000000000000000000000000000000000000000000000000
 IV=00000000000000000000000000000000
 
-# ---- the check --------------------------------------------------------------
-# bad CMD...: glass CMD exits 1, writes exactly one line to stderr starting
-# "glass ", no sanitizer report, and leaves the directory as it was.
-bad() {
-    cases=$((cases + 1))
-    find . | sort > "$T/before"
-    timeout 20 "$GLASS" "$@" < /dev/null > "$T/out" 2> "$T/err"
-    rc=$?
-    find . | sort > "$T/after"
-    what="glass $*"
-    [ "$rc" -eq 1 ] || fail "$what: exit status $rc, want 1"
-    if grep -q -e AddressSanitizer -e LeakSanitizer -e 'runtime error' "$T/err"; then
-        fail "$what: sanitizer report:"; head -n 5 "$T/err"
-    fi
-    [ "$(wc -l < "$T/err")" -eq 1 ] || fail "$what: stderr is not one line: $(head -c 300 "$T/err")"
-    # "glass CMD: ...", or "glass: ..." for no such CMD
-    head -n 1 "$T/err" | grep -q '^glass[ :]' || fail "$what: stderr does not start 'glass ': $(head -c 200 "$T/err")"
-    if ! cmp -s "$T/before" "$T/after"; then
-        fail "$what: left files behind: $(comm -13 "$T/before" "$T/after" | tr '\n' ' ')"
-        comm -13 "$T/before" "$T/after" | while read -r p; do rm -rf "$p"; done
-    fi
-}
 
 # ---- no arguments, flags without values, unknown flags ----------------------
 bad asn1parse

@@ -7,15 +7,10 @@
 # asks of every other command.
 set -u
 : "${GLASS:?}"
-ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export ASAN_OPTIONS
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/check.sh"
+check_setup
 mkdir "$T/w" && cd "$T/w" || exit 1
 G=$GLASS
-fails=0
-cases=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # ---- fixtures ----------------------------------------------------------------------
 {
@@ -41,26 +36,6 @@ printf 'zz\n' >bad.srl
 printf '7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\n' >top.srl
 : >empty
 mkdir adir
-
-# bad ARGS...: as tests/sh/badinput.sh checks it.
-bad() {
-    cases=$((cases + 1))
-    find . | sort >"$T/before"
-    timeout 20 "$G" "$@" </dev/null >"$T/out" 2>"$T/err"
-    rc=$?
-    find . | sort >"$T/after"
-    what="glass $*"
-    [ "$rc" -eq 1 ] || fail "$what: exit status $rc, want 1"
-    if grep -q -e AddressSanitizer -e LeakSanitizer -e 'runtime error' "$T/err"; then
-        fail "$what: sanitizer report:"; head -n 5 "$T/err"
-    fi
-    [ "$(wc -l <"$T/err")" -eq 1 ] || fail "$what: stderr is not one line: $(head -c 300 "$T/err")"
-    head -n 1 "$T/err" | grep -q '^glass[ :]' || fail "$what: stderr does not start 'glass ': $(head -c 200 "$T/err")"
-    if ! cmp -s "$T/before" "$T/after"; then
-        fail "$what: left files behind: $(comm -13 "$T/before" "$T/after" | tr '\n' ' ')"
-        comm -13 "$T/before" "$T/after" | while read -r p; do rm -rf "$p"; done
-    fi
-}
 
 # ---- genpkey -------------------------------------------------------------------------
 bad genpkey

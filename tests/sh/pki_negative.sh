@@ -11,14 +11,9 @@
 set -u
 : "${GLASS:?}"
 command -v openssl >/dev/null 2>&1 || { echo "pki_negative.sh: openssl is needed as the oracle"; exit 1; }
-# under the sanitizer build, a report must not pass for an ordinary exit 1
-ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export ASAN_OPTIONS
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/check.sh"
+check_setup
 cd "$T" || exit 1
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # expect_fail NAME PATTERN CMD...: CMD exits 1 with one line on stderr that
 # matches PATTERN
