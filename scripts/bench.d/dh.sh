@@ -35,4 +35,5 @@ for dh_bits in 2048 3072; do
         echo "  ffdh$dh_bits   (no figure: glass '${dh_g:-?}', openssl '${dh_o:-?}')"
     fi
 done
+echo "  targets: ffdh2048 >= 1.00 vs masked OpenSSL and >= 0.95 of the floor above"
 unset dh_glass dh_ossl dh_mask dh_m dh_round dh_bits dh_g dh_o
