@@ -126,12 +126,13 @@ glass_err enroll_code_record(const char *dir, const char *name, const char *code
 glass_err enroll_code_redeem(const char *dir, const char *name, const char *code,
                              int64_t now, const char **why);
 
-/* For `glass ca check`: every used code, with its name and when it was
- * used, read under the lock.  *uses is malloc'd (free it); a missing
- * enroll.txt gives none.  GLASS_ERR_CA_DB if the file does not parse. */
+/* For `glass ca check`: every used code, with its name, when it was used
+ * and the serial of its certificate, read under the lock.  *uses is
+ * malloc'd (free it); a missing enroll.txt gives none.  GLASS_ERR_CA_DB if the file does not parse. */
 typedef struct enroll_use {
     char name[ENROLL_NAME_MAX + 1];
     int64_t used_at;
+    char serial[2 * ENROLL_SERIAL_MAX + 1];   /* the certificate it was used for; "" if none */
 } enroll_use;
 glass_err enroll_codes_used(const char *dir, enroll_use **uses, size_t *n);
 
