@@ -659,9 +659,12 @@ glass_err ca_recover(const char *dir, int *recovered);
 /* `glass ca check` (ca_check.c): reports, one line each to file (a FILE*),
  * an interrupted issuance (journal), temporary files left by a crash,
  * certificate files the index does not know, index entries with no log
- * line or certificate, every problem ca_log_verify finds, and enrollment
- * codes used for a name that got no certificate.  With repair
- * = 1 it also fixes what can be fixed safely: the journal is recovered,
+ * line or certificate, every problem ca_log_verify finds, enrollment
+ * codes used for a certificate (or, without a recorded serial, a name)
+ * the index does not hold, and a journal whose code disagrees with it
+ * (used though the certificate did not commit, or the reverse).  With repair
+ * = 1 it also fixes what can be fixed safely: the journal is recovered
+ * (the code rolled back or forward with it),
  * temporary files removed, an index entry missing for a certificate that
  * the signed log vouches for is restored, and a certificate file that
  * neither index nor log knows is removed.  *problems: what was found

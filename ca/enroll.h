@@ -45,6 +45,11 @@
  *     expired or other-name code all return the same GLASS_ERR_ENROLL_CODE
  *     to the peer; *why tells only the local log which it was.
  *
+ *     The server does not redeem a code on its own: it consumes it inside
+ *     the CA's issuance (ca_issue_consume_code, ca/ca_txn.c), so that the
+ *     code is used exactly when the certificate is issued, even across a
+ *     crash or a full disk.
+ *
  *     Idempotence: a code is used by one key.  The same code presented
  *     again with the same key (the client's reply was lost) is accepted
  *     again within the code's life and leads to the same certificate; with
