@@ -146,8 +146,9 @@ static void rate_window(server *s, int64_t now)
         return;
     if (s->rate_win_refused > 0)
         server_log(s, NULL, "handshake rate: %lu signatures made and %lu ClientHellos refused "
-                   "in the last %d s (--hello-rate %lu, --signatures %lu)", s->rate_win_sig,
-                   s->rate_win_refused, SERVER_LOG_WINDOW_MS / 1000, hello_rate(s), sig_rate(s));
+                   "in the last %lld s (--hello-rate %lu, --signatures %lu)", s->rate_win_sig,
+                   s->rate_win_refused, (long long)((now - s->rate_win_start) / 1000),
+                   hello_rate(s), sig_rate(s));
     s->rate_win_start = now;
     s->rate_win_sig = 0;
     s->rate_win_refused = 0;
