@@ -298,6 +298,10 @@ glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
     err = store_path(dir, path, sizeof path);
     if (err != GLASS_OK)
         return err;
+    /* An issuance a crash interrupted is finished or undone first, as by
+     * every command that opens the CA (ca_txn.c): its code may be in the
+     * store.  Not finishing it changes nothing for the new code. */
+    (void)ca_recover(dir, NULL);
 
     /* 1. Draw 20 random bytes and keep 5 bits of each: 100 bits, each
      *    character uniform over the 32 symbols (32 divides 256). */
