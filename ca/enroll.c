@@ -4,7 +4,9 @@
  * Read in this order: the code's alphabet (Crockford's Base32, chosen
  * because it has no look-alike letters and reads aloud well), the file
  * format and its parser, the lock, then enroll_code_create and
- * enroll_code_redeem, each a short numbered list of steps.
+ * enroll_code_redeem, each a short numbered list of steps; last, the code
+ * step of an issuance (enroll_step_*), which ca/ca_txn.c journals so that
+ * a code is used exactly when its certificate is issued.
  *
  * The store keeps SHA-256(code) (FIPS 180-4 §6.2) rather than the code: the
  * code has 100 bits of entropy, so a stolen enroll.txt gives no way back to
