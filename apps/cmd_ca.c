@@ -438,7 +438,7 @@ static int do_check(const struct ca_args *a)
     if (err != GLASS_OK)
         return app_error("ca", "%s: %s", a->dir, glass_strerror(err));
     if (problems == 0) {
-        printf("%s: consistent: journal, files, index, log and certificates agree\n", a->dir);
+        printf("%s: consistent: journal, files, index, log, certificates and codes agree\n", a->dir);
         return 0;
     }
     if (a->repair && repaired > 0)

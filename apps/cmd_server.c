@@ -44,6 +44,15 @@ static int run(int argc, char **argv)
         OPTION_UINT("--max-unauthenticated", "N",
                     "handshakes in progress in all (default a quarter of\n"
                     "--max-clients, at most 128)", &o.max_unauth, 1, 100000),
+        OPTION_UINT("--hello-rate", "N",
+                    "new handshakes a second from one address (default 32;\n"
+                    "each costs the server an RSA signature; over it the\n"
+                    "peer gets an alert)", &o.hello_rate, 1, 1000000),
+        OPTION_UINT("--hello-burst", "N",
+                    "... of which this many at once (default 256)", &o.hello_burst, 1, 1000000),
+        OPTION_UINT("--signatures", "N",
+                    "handshakes (RSA signatures) a second in all (default\n"
+                    "128, bursts of twice that)", &o.signatures, 1, 1000000),
         OPTION_UINT("--handshake-timeout", "S", "seconds a client has to finish the handshake",
                     &o.hs_timeout, 1, 3600),
         OPTION_UINT("--idle-timeout", "S", "seconds of silence before a close", &o.idle_timeout,
@@ -56,7 +65,8 @@ static int run(int argc, char **argv)
                     "                    [--trace] [--verbose] [--max-clients N]\n"
                     "                    [--handshake-timeout S] [--idle-timeout S]\n"
                     "                    [--max-per-address N] [--max-handshakes-per-address N]\n"
-                    "                    [--max-unauthenticated N]",
+                    "                    [--max-unauthenticated N] [--hello-rate N]\n"
+                    "                    [--hello-burst N] [--signatures N]",
         .about = "Runs the glass relay: clients enroll with a one-time code (the CA in DIR\n"
                  "signs their key), then connect with mutual authentication and send each\n"
                  "other messages through the server.  DIR is a CA made by `glass ca init`;\n"

@@ -3,8 +3,10 @@
  * agree with itself?
  *
  * Under the CA's lock, in this order:
- *   1. the journal: an issuance a crash interrupted (ca_txn.c); --repair
- *      finishes or undoes it as ca_recover would;
+ *   1. the journal: an issuance a crash interrupted (ca_txn.c), and for
+ *      an enrollment whether its code agrees with it (consumed exactly
+ *      when the certificate is in the index); --repair finishes or undoes
+ *      it as ca_recover would, the code with it;
  *   2. temporary files a crash left behind (NAME.tmp.XXXXXX, from
  *      glass_write_file_atomic) in D and D/certs; --repair removes them
  *      (no writer runs while the lock is held, so none is in use);
@@ -17,10 +19,11 @@
  *      restores it (status V, the certificate's expiry and subject); a file
  *      that neither index nor log knows is an orphan of an interrupted
  *      issuance and --repair removes it;
- *   5. enrollment codes: a code that enroll.txt marks used for a name the
- *      index has no certificate for (an issuance that failed after the code
- *      was taken, or a reply that was lost) — reported for the operator,
- *      who hands out a new code; nothing to repair.
+ *   5. enrollment codes: a code that enroll.txt marks used for a
+ *      certificate the index does not hold, or (codes from before the
+ *      serial was recorded) for a name the index has no certificate for —
+ *      with no journal left, nothing says which way it should go, so it
+ *      is reported for the operator, who hands out a new code.
  * What --repair never does: change or drop a log line or an index entry
  * that is there (a forged or altered line is for a person to judge), or
  * touch the CA's key and certificate.
@@ -201,24 +204,63 @@ static glass_err check_codes(struct check *c)
         return err;
     }
     for (size_t i = 0; i < n_uses; i++) {
-        char cn[ENROLL_NAME_MAX + 8];
+        char cn[ENROLL_NAME_MAX + 8], what[2 * ENROLL_NAME_MAX + 2 * ENROLL_SERIAL_MAX + 160];
+        uint8_t serial[ENROLL_SERIAL_MAX];
+        size_t serial_len = 0;
         int issued = 0;
         snprintf(cn, sizeof cn, "/CN=%s", uses[i].name);
-        for (size_t k = 0; k < n && !issued; k++) {
-            size_t sl = strlen(entries[k].subject), cl = strlen(cn);
-            issued = sl >= cl && strcmp(entries[k].subject + sl - cl, cn) == 0;
-        }
-        if (!issued) {
-            char what[2 * ENROLL_NAME_MAX + 160];
+        if (uses[i].serial[0] != '\0' &&
+            glass_hex_decode(serial, sizeof serial, &serial_len, uses[i].serial) == GLASS_OK) {
+            for (size_t k = 0; k < n && !issued; k++)
+                issued = ca_serial_equal(entries[k].serial, entries[k].serial_len, serial,
+                                         serial_len);
+            snprintf(what, sizeof what, "the code for %s was used for certificate %s, which "
+                     "index.txt does not hold (hand out a new code)", uses[i].name,
+                     uses[i].serial);
+        } else {
+            for (size_t k = 0; k < n && !issued; k++) {
+                size_t sl = strlen(entries[k].subject), cl = strlen(cn);
+                issued = sl >= cl && strcmp(entries[k].subject + sl - cl, cn) == 0;
+            }
             snprintf(what, sizeof what, "the code for %s was used, but the index has no "
                      "certificate for %s (a failed issuance or a lost reply: hand out a new code)",
                      uses[i].name, uses[i].name);
-            found(c, what, ENROLL_FILE);
         }
+        if (!issued)
+            found(c, what, ENROLL_FILE);
     }
     free(uses);
     free(entries);
     return GLASS_OK;
+}
+
+/* 1. The journal, and its code against enroll.txt. */
+static void check_journal(struct check *c)
+{
+    ca_journal j;
+    int committed = 0, disagrees = 0;
+    if (ca_journal_read(c->dir, &j, &committed) != GLASS_OK) {
+        found(c, "an interrupted issuance whose journal does not parse (left for a person "
+                 "to look at)", CA_JOURNAL);
+        return;
+    }
+    found(c, "an issuance was interrupted (a crash or a full disk) and is not finished",
+          CA_JOURNAL);
+    if (j.has_code &&
+        enroll_step_settle(c->dir, &j.code, j.serial_hex, committed, 0, &disagrees) == GLASS_OK &&
+        disagrees) {
+        char what[ENROLL_NAME_MAX + 2 * CA_SERIAL_LEN + 160];
+        if (committed)
+            snprintf(what, sizeof what, "certificate %s for %s is in index.txt but its code is "
+                     "not marked used (--repair marks it)", j.serial_hex, j.code.name);
+        else
+            snprintf(what, sizeof what, "the code for %s is used for certificate %s, whose "
+                     "issuance did not commit (--repair gives the code back)", j.code.name,
+                     j.serial_hex);
+        found(c, what, ENROLL_FILE);
+    }
+    if (c->repair && ca_recover_locked(c->dir) == GLASS_OK)
+        c->repaired += 1 + (size_t)disagrees;
 }
 
 /* See ca.h. */
@@ -238,12 +280,8 @@ glass_err ca_check(const char *dir, int repair, void *file, size_t *problems, si
         return err;
     err = GLASS_OK;     /* ca_lock_take sets err only when it fails */
     /* 1. The journal. */
-    if (ca_file_exists(dir, CA_JOURNAL)) {
-        found(&c, "an issuance was interrupted (a crash or a full disk) and is not finished",
-              CA_JOURNAL);
-        if (repair && ca_recover_locked(dir) == GLASS_OK)
-            c.repaired++;
-    }
+    if (ca_file_exists(dir, CA_JOURNAL))
+        check_journal(&c);
     /* 2. Temporary files. */
     check_temp_files(&c, "");
     check_temp_files(&c, "certs");

@@ -6,6 +6,7 @@
 #define GLASS_CA_INTERNAL_H
 
 #include "ca/ca.h"
+#include "ca/enroll.h"
 #include "asn1/asn1.h"
 
 /* name.c: the last commonName of a DER Name (GLASS_ERR_X509_NAME if none). */
@@ -139,6 +140,35 @@ glass_err ca_index_load(const char *dir, ca_entry **entries, size_t *n);
 glass_err ca_index_read_open(glass_ca *ca, ca_entry **entries, size_t *n);
 glass_err ca_index_save(const char *dir, const ca_entry *e, size_t n);
 
+/* The code step of an issuance (enroll.c, for ca_txn.c): which code is
+ * consumed, by which key, and what its entry in enroll.txt was before, so
+ * that recovery can put it back. */
+typedef struct enroll_step {
+    uint8_t code_hash[SHA256_DIGEST_LEN];   /* SHA-256 of the code, as enroll.txt keeps it */
+    uint8_t key_hash[SHA256_DIGEST_LEN];    /* SHA-256 of the SubjectPublicKeyInfo */
+    char name[ENROLL_NAME_MAX + 1];
+    int64_t now;                            /* used_at */
+    char prior;                             /* 'U', or 'X' (used by this key, no certificate) */
+    int64_t prior_used_at;
+} enroll_step;
+
+/* enroll.c: SHA-256 of a code as typed (normalised first); -1 if it is not
+ * a code. */
+int enroll_code_digest(const char *code, uint8_t h[SHA256_DIGEST_LEN]);
+/* enroll.c: reads the store (no lock, nothing written): GLASS_OK if the
+ * step's code is for its name, unexpired and not used by anyone else; sets
+ * s->prior and s->prior_used_at.  GLASS_ERR_ENROLL_CODE with *why else. */
+glass_err enroll_step_prepare(const char *dir, enroll_step *s, const char **why);
+/* enroll.c: under the store's lock, checks again and marks the code used
+ * by the step's key for the certificate serial_hex (upper-case hex). */
+glass_err enroll_step_consume(const char *dir, const enroll_step *s, const char *serial_hex,
+                              const char **why);
+/* enroll.c: recovery.  *disagrees = 1 if the code's entry does not match
+ * the issuance's outcome (consumed for serial_hex iff committed); with
+ * apply, the entry is then made to match (rolled forward or back). */
+glass_err enroll_step_settle(const char *dir, const enroll_step *s, const char *serial_hex,
+                             int committed, int apply, int *disagrees);
+
 /* An issuance between ca_issue_begin (authority.c) and its commit or abort
  * (ca_txn.c): the CA's lock is held throughout. */
 struct ca_issue {
@@ -149,7 +179,20 @@ struct ca_issue {
     size_t cert_len;
     ca_entry *entries;          /* the index as it will be: n + 1 entries */
     size_t n;                   /* entries before this one */
+    int has_code;               /* the issuance consumes an enrollment code */
+    enroll_step code;
 };
+
+/* ca_txn.c: the journal of an interrupted issuance. */
+typedef struct ca_journal {
+    char serial_hex[2 * CA_SERIAL_LEN + 1];
+    long long log_len;
+    int has_code;
+    enroll_step code;
+} ca_journal;
+/* ca_txn.c: reads dir/journal (GLASS_ERR_CA_DB if it is not one); *committed
+ * = 1 if index.txt has its serial. */
+glass_err ca_journal_read(const char *dir, ca_journal *j, int *committed);
 
 /* ca_txn.c: finishes or undoes an interrupted issuance recorded in
  * dir/journal; the caller holds the lock.  GLASS_OK when there was none. */

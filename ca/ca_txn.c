@@ -3,33 +3,51 @@
  * (kill -9, power loss) or a full disk, either everything an issuance
  * writes is there, or none of it is.
  *
- * An issuance touches three files besides the certificate itself: the
- * stored copy certs/SERIAL.pem, a line appended to issuance.log, and a line
- * in index.txt.  Each write alone is safe (the copy and the index are
- * replaced atomically, glass_write_file_atomic), but a crash or ENOSPC
- * between two of them would leave a CA that disagrees with itself: a
- * valid index entry with no log line, or a log line for a certificate
- * nobody received.  So, with the CA's lock held from ca_issue_begin on:
+ * An issuance touches four files besides the certificate itself: the
+ * stored copy certs/SERIAL.pem, a line appended to issuance.log, a line in
+ * index.txt and, for an enrollment, the one-time code's entry in
+ * enroll.txt.  Each write alone is safe (the copy, the index and the code
+ * store are replaced atomically, glass_write_file_atomic), but a crash or
+ * ENOSPC between two of them would leave a CA that disagrees with itself:
+ * a valid index entry with no log line, a log line for a certificate
+ * nobody received, or a code used up with no certificate to show for it.
+ * So, with the CA's lock held from ca_issue_begin on:
  *
  *   0. everything that can fail without the disk is done first: the
- *      certificate, its PEM, the CA's signature for the log line;
+ *      certificate, its PEM, the CA's signature for the log line, the
+ *      code looked up (ca_issue_consume_code);
  *   1. the journal, D/journal, is written (atomically): "issue SERIAL
- *      LOG_LENGTH" — what is about to happen and the log's length before;
+ *      LOG_LENGTH" — what is about to happen and the log's length before —
+ *      and, for an enrollment, "code SHA256(CODE) SHA256(KEY) NAME PRIOR
+ *      USED_AT NOW": which code, and how its entry looked before;
  *   2. certs/SERIAL.pem is written;
  *   3. the log line is appended in place (O_APPEND, fsync);
- *   4. index.txt is replaced with the new entry — the commit point;
- *   5. the journal is removed.
+ *   4. the code is consumed: its entry becomes "used by this key for
+ *      SERIAL" (enroll.c, under the code store's own lock, checked again);
+ *   5. index.txt is replaced with the new entry — the commit point;
+ *   6. the journal is removed.
  *
- * Undoing needs no free space, which is why the log is appended in place
- * rather than rewritten: truncating it back to LOG_LENGTH and unlinking
- * files only ever frees blocks, so a full disk can always be rolled back.
- * A failure in steps 2-4 rolls back at once; a crash anywhere leaves the
+ * Undoing steps 2-3 needs no free space, which is why the log is appended
+ * in place rather than rewritten: truncating it back to LOG_LENGTH and
+ * unlinking files only ever frees blocks.  Undoing step 4 rewrites
+ * enroll.txt, so it comes last, after the certificate file and the log
+ * line have given their blocks back; if even that fails, the journal
+ * stays and the next recovery tries again (the code is then used with no
+ * certificate — the safe side: nobody can use it twice — until it does).
+ * A failure in steps 2-5 rolls back at once; a crash anywhere leaves the
  * journal, and the next command that opens the CA (ca_open, ca_issue_begin,
- * glass ca check) finishes the job: if index.txt has SERIAL the issuance
- * committed and only the journal goes; otherwise the log is truncated to
- * LOG_LENGTH and certs/SERIAL.pem removed.  This is the write-ahead idea
- * of database journals, cut down to one transaction at a time (the lock
- * allows no more).
+ * glass ca check --repair) finishes the job: if index.txt has SERIAL the
+ * issuance committed, the code is marked used if it is not yet, and the
+ * journal goes; otherwise the log is truncated to LOG_LENGTH,
+ * certs/SERIAL.pem removed and the code's entry put back as it was.  So
+ * the code is consumed exactly when the certificate is in index and log.
+ * This is the write-ahead idea of database journals, cut down to one
+ * transaction at a time (the lock allows no more).  Lock order: the CA's
+ * lock, then the code store's — never the other way round.
+ *
+ * For tests and for a class that wants to watch recovery: with the
+ * environment variable GLASS_CA_CRASH_AT=N (1 to 5) the process kills
+ * itself (SIGKILL, as a power cut would) right after step N.
  *
  * Read in this order: the log line, the journal, rollback, commit, then
  * recovery.
@@ -45,6 +63,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,12 +146,25 @@ static glass_err log_append(const char *dir, const char *line, size_t len, off_t
     return err;
 }
 
-/* Undoes steps 2-3 and removes the journal; if the log cannot be cut back,
- * the journal stays for the next recovery. */
-static glass_err rollback(const char *dir, const char *serial_hex, off_t log_len)
+/* unlink(2) of dir/name; GLASS_OK if it is gone. */
+static glass_err remove_in(const char *dir, const char *name)
+{
+    char *path = ca_path_join(dir, name);
+    if (path == NULL)
+        return GLASS_ERR_NOMEM;
+    glass_err err = unlink(path) == 0 || errno == ENOENT ? GLASS_OK : GLASS_ERR_IO;
+    free(path);
+    return err;
+}
+
+/* Undoes steps 2-4 and removes the journal; if the log cannot be cut back
+ * or the code put back, the journal stays for the next recovery. */
+static glass_err rollback(const char *dir, const char *serial_hex, off_t log_len,
+                          const enroll_step *code)
 {
     char name[2 * CA_SERIAL_LEN + 16];
     glass_err err = GLASS_OK;
+    int ignored = 0;
     char *path = ca_path_join(dir, "issuance.log");
     if (path == NULL)
         return GLASS_ERR_NOMEM;
@@ -145,25 +177,18 @@ static glass_err rollback(const char *dir, const char *serial_hex, off_t log_len
             close(fd);
     }
     free(path);
-    if (err != GLASS_OK)
-        return err;
     snprintf(name, sizeof name, "certs/%s.pem", serial_hex);
-    if ((path = ca_path_join(dir, name)) == NULL)
-        return GLASS_ERR_NOMEM;
-    if (unlink(path) != 0 && errno != ENOENT)
-        err = GLASS_ERR_IO;
-    free(path);
-    if (err != GLASS_OK)
-        return err;
-    if ((path = ca_path_join(dir, "certs")) != NULL) {
+    if (err == GLASS_OK)
+        err = remove_in(dir, name);
+    if (err == GLASS_OK && (path = ca_path_join(dir, "certs")) != NULL) {
         sync_dir(path);
         free(path);
     }
-    if ((path = ca_path_join(dir, CA_JOURNAL)) == NULL)
-        return GLASS_ERR_NOMEM;
-    if (unlink(path) != 0 && errno != ENOENT)
-        err = GLASS_ERR_IO;
-    free(path);
+    /* The code last: putting it back is the one undo that needs space. */
+    if (err == GLASS_OK && code != NULL)
+        err = enroll_step_settle(dir, code, serial_hex, 0, 1, &ignored);
+    if (err == GLASS_OK)
+        err = remove_in(dir, CA_JOURNAL);
     sync_dir(dir);
     return err;
 }
@@ -183,12 +208,62 @@ void ca_issue_abort(ca_issue *t)
         issue_free(t);
 }
 
-/* See ca.h: steps 0 to 5 of the essay at the top. */
+/* See ca.h: step 0 for the code. */
+glass_err ca_issue_consume_code(ca_issue *t, const char *name, const char *code,
+                                const uint8_t key_hash[SHA256_DIGEST_LEN], int64_t now,
+                                const char **why)
+{
+    const char *reason = "invalid arguments";
+    glass_err err = GLASS_ERR_ARG;
+    if (why == NULL)
+        why = &reason;
+    *why = reason;
+    if (t == NULL || key_hash == NULL || !enroll_name_valid(name))
+        return err;
+    memset(&t->code, 0, sizeof t->code);
+    *why = "malformed code";
+    if (enroll_code_digest(code, t->code.code_hash) != 0)
+        return GLASS_ERR_ENROLL_CODE;
+    memcpy(t->code.key_hash, key_hash, SHA256_DIGEST_LEN);
+    snprintf(t->code.name, sizeof t->code.name, "%s", name);
+    t->code.now = now;
+    if ((err = enroll_step_prepare(t->ca->dir, &t->code, why)) == GLASS_OK)
+        t->has_code = 1;
+    return err;
+}
+
+/* For tests: GLASS_CA_CRASH_AT=step ends the process here, as a power cut
+ * would (the essay at the top). */
+static void crash_point(int step)
+{
+    const char *at = getenv("GLASS_CA_CRASH_AT");
+    if (at != NULL && atoi(at) == step)
+        raise(SIGKILL);
+}
+
+/* Step 1's text: the journal. */
+static int journal_text(const ca_issue *t, const char *hex, off_t log_len, char *out,
+                        size_t cap)
+{
+    int n = snprintf(out, cap, JOURNAL_MAGIC "issue %s %lld\n", hex, (long long)log_len);
+    if (t->has_code && n > 0 && (size_t)n < cap) {
+        char ch[2 * SHA256_DIGEST_LEN + 1], kh[2 * SHA256_DIGEST_LEN + 1];
+        glass_hex_encode(ch, sizeof ch, t->code.code_hash, SHA256_DIGEST_LEN);
+        glass_hex_encode(kh, sizeof kh, t->code.key_hash, SHA256_DIGEST_LEN);
+        n += snprintf(out + n, cap - (size_t)n, "code %s %s %s %c %lld %lld\n", ch, kh,
+                      t->code.name, t->code.prior, (long long)t->code.prior_used_at,
+                      (long long)t->code.now);
+    }
+    return n;
+}
+
+/* See ca.h: steps 0 to 6 of the essay at the top. */
 glass_err ca_issue_commit(ca_issue *t)
 {
-    char hex[2 * CA_SERIAL_LEN + 1], name[2 * CA_SERIAL_LEN + 16], journal[128];
+    char hex[2 * CA_SERIAL_LEN + 1], name[2 * CA_SERIAL_LEN + 16], journal[512];
     char *line = NULL, *pem = NULL;
     size_t line_len = 0, pem_len = 0;
+    const char *why = NULL;
     struct stat st;
     if (t == NULL)
         return GLASS_ERR_ARG;
@@ -206,23 +281,36 @@ glass_err ca_issue_commit(ca_issue *t)
     if (err != GLASS_OK)
         goto done;
     /* 1. The journal. */
-    int jl = snprintf(journal, sizeof journal, JOURNAL_MAGIC "issue %s %lld\n", hex,
-                      (long long)st.st_size);
+    int jl = journal_text(t, hex, st.st_size, journal, sizeof journal);
+    if (jl <= 0 || (size_t)jl >= sizeof journal) {
+        err = GLASS_ERR_ARG;
+        goto done;
+    }
     if ((err = ca_write_in(dir, CA_JOURNAL, journal, (size_t)jl, 0600)) != GLASS_OK)
         goto done;
-    /* 2-4. The certificate, the log line, the index (the commit point). */
-    if ((err = ca_write_in(dir, name, pem, pem_len, 0644)) != GLASS_OK ||
-        (err = log_append(dir, line, line_len, st.st_size)) != GLASS_OK ||
-        (err = ca_index_save(dir, t->entries, t->n + 1)) != GLASS_OK) {
-        (void)rollback(dir, hex, st.st_size);
+    crash_point(1);
+    /* 2-5. The certificate, the log line, the code, the index (the commit
+     *      point). */
+    if ((err = ca_write_in(dir, name, pem, pem_len, 0644)) == GLASS_OK) {
+        crash_point(2);
+        err = log_append(dir, line, line_len, st.st_size);
+    }
+    if (err == GLASS_OK) {
+        crash_point(3);
+        if (t->has_code)
+            err = enroll_step_consume(dir, &t->code, hex, &why);
+    }
+    if (err == GLASS_OK) {
+        crash_point(4);
+        err = ca_index_save(dir, t->entries, t->n + 1);
+    }
+    if (err != GLASS_OK) {
+        (void)rollback(dir, hex, st.st_size, t->has_code ? &t->code : NULL);
         goto done;
     }
-    /* 5. Committed: the journal goes. */
-    char *jp = ca_path_join(dir, CA_JOURNAL);
-    if (jp != NULL) {
-        unlink(jp);
-        free(jp);
-    }
+    crash_point(5);
+    /* 6. Committed: the journal goes. */
+    (void)remove_in(dir, CA_JOURNAL);
     sync_dir(dir);
 done:
     free(line);
@@ -231,48 +319,119 @@ done:
     return err;
 }
 
+/* See ca.h. */
+glass_err ca_sign_enrollment(glass_ca *ca, const uint8_t *csr_der, size_t len,
+                             const ca_enrollment *who, enum ca_profile profile, int64_t now,
+                             uint8_t **cert_der, size_t *cert_len, const char **why)
+{
+    ca_issue *t = NULL;
+    const char *reason = "";
+    if (why == NULL)
+        why = &reason;
+    *why = "";
+    if (who == NULL || cert_der == NULL || cert_len == NULL)
+        return GLASS_ERR_ARG;
+    glass_err err = ca_issue_begin(ca, csr_der, len, profile, who->days, who->san, now, &t);
+    if (err != GLASS_OK)
+        return err;
+    err = ca_issue_consume_code(t, who->name, who->code, who->key_hash, now, why);
+    uint8_t *copy = err == GLASS_OK ? malloc(t->cert_len) : NULL;
+    if (err == GLASS_OK && copy == NULL)
+        err = GLASS_ERR_NOMEM;
+    if (err != GLASS_OK) {
+        ca_issue_abort(t);
+        return err;
+    }
+    memcpy(copy, t->cert, t->cert_len);
+    size_t clen = t->cert_len;
+    if ((err = ca_issue_commit(t)) != GLASS_OK) {
+        free(copy);
+        return err;
+    }
+    *cert_der = copy;
+    *cert_len = clen;
+    return GLASS_OK;
+}
+
 /* ---- recovery ------------------------------------------------------------ */
 
-/* See ca_internal.h. */
-glass_err ca_recover_locked(const char *dir)
+/* Parses the journal's "code ..." line into s; 0 on success. */
+static int journal_code(const char *p, enroll_step *s)
 {
-    uint8_t *text = NULL;
-    size_t len = 0;
+    char ch[2 * SHA256_DIGEST_LEN + 2], kh[2 * SHA256_DIGEST_LEN + 2];
+    long long prior_used = 0, now = 0;
+    size_t n1 = 0, n2 = 0;
+    char prior = 0;
+    memset(s, 0, sizeof *s);
+    if (sscanf(p, "code %65s %65s %64s %c %lld %lld", ch, kh, s->name, &prior, &prior_used,
+               &now) != 6 || (prior != 'U' && prior != 'X') || !enroll_name_valid(s->name) ||
+        strlen(ch) != 2 * SHA256_DIGEST_LEN || strlen(kh) != 2 * SHA256_DIGEST_LEN ||
+        glass_hex_decode(s->code_hash, sizeof s->code_hash, &n1, ch) != GLASS_OK ||
+        glass_hex_decode(s->key_hash, sizeof s->key_hash, &n2, kh) != GLASS_OK)
+        return -1;
+    s->prior = prior;
+    s->prior_used_at = prior_used;
+    s->now = now;
+    return 0;
+}
+
+/* See ca_internal.h. */
+glass_err ca_journal_read(const char *dir, ca_journal *j, int *committed)
+{
+    uint8_t *text = NULL, serial[CA_SERIAL_LEN];
+    size_t len = 0, serial_len = 0, n = 0;
     char hex[2 * CA_SERIAL_LEN + 2];
-    long long log_len = -1;
     ca_entry *entries = NULL;
-    size_t n = 0;
-    uint8_t serial[CA_SERIAL_LEN];
-    size_t serial_len = 0;
-    if (!ca_file_exists(dir, CA_JOURNAL))
-        return GLASS_OK;
+    memset(j, 0, sizeof *j);
+    j->log_len = -1;
+    *committed = 0;
     glass_err err = ca_read_in(dir, CA_JOURNAL, &text, &len);
     if (err != GLASS_OK)
         return err;
     /* The journal was written atomically: anything but the one form is
      * damage, not a torn write, and is left for a person to look at. */
     size_t magic = strlen(JOURNAL_MAGIC);
-    if (len <= magic || memcmp(text, JOURNAL_MAGIC, magic) != 0 ||
-        sscanf((const char *)text + magic, "issue %33s %lld", hex, &log_len) != 2 ||
-        log_len < 0 || strlen(hex) != 2 * CA_SERIAL_LEN ||
-        glass_hex_decode(serial, sizeof serial, &serial_len, hex) != GLASS_OK) {
+    char *body = (char *)text + magic;
+    char *code = len > magic ? strstr(body, "\ncode ") : NULL;
+    if (len <= magic || memchr(text, '\0', len) != NULL || text[len - 1] != '\n' ||
+        memcmp(text, JOURNAL_MAGIC, magic) != 0 ||
+        sscanf(body, "issue %33s %lld", hex, &j->log_len) != 2 || j->log_len < 0 ||
+        strlen(hex) != 2 * CA_SERIAL_LEN ||
+        glass_hex_decode(serial, sizeof serial, &serial_len, hex) != GLASS_OK ||
+        (code != NULL && journal_code(code + 1, &j->code) != 0)) {
         free(text);
         return GLASS_ERR_CA_DB;
     }
     free(text);
+    memcpy(j->serial_hex, hex, sizeof j->serial_hex);
+    j->has_code = code != NULL;
     if ((err = ca_index_load(dir, &entries, &n)) != GLASS_OK)
         return err;
-    int committed = 0;
     for (size_t i = 0; i < n; i++)
-        committed |= ca_serial_equal(entries[i].serial, entries[i].serial_len, serial, serial_len);
+        *committed |= ca_serial_equal(entries[i].serial, entries[i].serial_len, serial,
+                                      serial_len);
     free(entries);
+    return GLASS_OK;
+}
+
+/* See ca_internal.h. */
+glass_err ca_recover_locked(const char *dir)
+{
+    ca_journal j;
+    int committed = 0, ignored = 0;
+    if (!ca_file_exists(dir, CA_JOURNAL))
+        return GLASS_OK;
+    glass_err err = ca_journal_read(dir, &j, &committed);
+    if (err != GLASS_OK)
+        return err;
     if (!committed)
-        return rollback(dir, hex, (off_t)log_len);
-    char *jp = ca_path_join(dir, CA_JOURNAL);
-    if (jp == NULL)
-        return GLASS_ERR_NOMEM;
-    err = unlink(jp) == 0 || errno == ENOENT ? GLASS_OK : GLASS_ERR_IO;
-    free(jp);
+        return rollback(dir, j.serial_hex, (off_t)j.log_len, j.has_code ? &j.code : NULL);
+    /* Committed: only the code may lag behind (a crash between steps 5 and
+     * 6 cannot leave it so, but a store edited by hand can). */
+    if (j.has_code &&
+        (err = enroll_step_settle(dir, &j.code, j.serial_hex, 1, 1, &ignored)) != GLASS_OK)
+        return err;
+    err = remove_in(dir, CA_JOURNAL);
     sync_dir(dir);
     return err;
 }
@@ -281,6 +440,8 @@ glass_err ca_recover_locked(const char *dir)
 glass_err ca_recover(const char *dir, int *recovered)
 {
     glass_err err;
+    ca_journal j;
+    int committed = 0;
     if (recovered != NULL)
         *recovered = 0;
     if (dir == NULL)
@@ -290,25 +451,11 @@ glass_err ca_recover(const char *dir, int *recovered)
     int lock = ca_lock_take(dir, &err);
     if (lock < 0)
         return err;
-    /* Which way it goes, for the caller's message: committed if the index
-     * has the serial (ca_recover_locked decides the same way). */
-    uint8_t *text = NULL;
-    size_t len = 0;
+    /* Which way it goes, for the caller's message (ca_recover_locked
+     * decides the same way). */
     int had = ca_file_exists(dir, CA_JOURNAL);
-    if (had && ca_read_in(dir, CA_JOURNAL, &text, &len) == GLASS_OK && recovered != NULL) {
-        char hex[2 * CA_SERIAL_LEN + 2] = "";
-        long long l = 0;
-        const char *p = strchr((const char *)text, '\n');
-        if (p != NULL && sscanf(p + 1, "issue %33s %lld", hex, &l) == 2) {
-            uint8_t *idx = NULL;
-            size_t il = 0;
-            *recovered = 1;
-            if (ca_read_in(dir, "index.txt", &idx, &il) == GLASS_OK && strstr((char *)idx, hex))
-                *recovered = 2;
-            free(idx);
-        }
-    }
-    free(text);
+    if (had && recovered != NULL && ca_journal_read(dir, &j, &committed) == GLASS_OK)
+        *recovered = committed ? 2 : 1;
     err = had ? ca_recover_locked(dir) : GLASS_OK;
     ca_lock_release(lock);
     return err;

@@ -4,7 +4,9 @@
  * Read in this order: the code's alphabet (Crockford's Base32, chosen
  * because it has no look-alike letters and reads aloud well), the file
  * format and its parser, the lock, then enroll_code_create and
- * enroll_code_redeem, each a short numbered list of steps.
+ * enroll_code_redeem, each a short numbered list of steps; last, the code
+ * step of an issuance (enroll_step_*), which ca/ca_txn.c journals so that
+ * a code is used exactly when its certificate is issued.
  *
  * The store keeps SHA-256(code) (FIPS 180-4 §6.2) rather than the code: the
  * code has 100 bits of entropy, so a stolen enroll.txt gives no way back to
@@ -19,6 +21,7 @@
  * public data (names, times).
  */
 #include "ca/enroll.h"
+#include "ca/ca_internal.h"
 #include "sha/sha256.h"
 
 #include <errno.h>
@@ -297,6 +300,10 @@ glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
     err = store_path(dir, path, sizeof path);
     if (err != GLASS_OK)
         return err;
+    /* An issuance a crash interrupted is finished or undone first, as by
+     * every command that opens the CA (ca_txn.c): its code may be in the
+     * store.  Not finishing it changes nothing for the new code. */
+    (void)ca_recover(dir, NULL);
 
     /* 1. Draw 20 random bytes and keep 5 bits of each: 100 bits, each
      *    character uniform over the 32 symbols (32 divides 256). */
@@ -555,9 +562,159 @@ glass_err enroll_codes_used(const char *dir, enroll_use **uses, size_t *n)
         if (v[i].status == 'X') {
             memcpy(out[*n].name, v[i].name, sizeof out[*n].name);
             out[*n].used_at = v[i].used_at;
+            memcpy(out[*n].serial, v[i].serial, sizeof out[*n].serial);
             (*n)++;
         }
     free(v);
     *uses = out;
     return GLASS_OK;
+}
+
+/* ---- the code step of an issuance (ca_txn.c) ------------------------------ */
+
+/* See ca_internal.h. */
+int enroll_code_digest(const char *code, uint8_t h[SHA256_DIGEST_LEN])
+{
+    char norm[ENROLL_CODE_CHARS + 1];
+    if (code == NULL || !normalise_code(code, norm))
+        return -1;
+    code_hash(norm, h);
+    glass_wipe(norm, sizeof norm);
+    return 0;
+}
+
+/* The entry of the step's code, in v[0..n): its index, or n. */
+static size_t step_find(const enroll_entry *v, size_t n, const enroll_step *s)
+{
+    size_t found = n;
+    for (size_t i = 0; i < n; i++)
+        if (glass_ct_equal(v[i].hash, s->code_hash, SHA256_DIGEST_LEN) && found == n)
+            found = i;
+    return found;
+}
+
+/* Whether the entry may be consumed by this step: for its name, unexpired,
+ * and unused — or used by this same key with no certificate recorded (a
+ * store written before codes were consumed inside the issuance).  NULL if
+ * so, else the reason. */
+static const char *step_refusal(const enroll_entry *e, const enroll_step *s)
+{
+    if (strcmp(e->name, s->name) != 0)
+        return "code issued for another name";
+    if (s->now >= e->expires)
+        return "code expired";
+    if (e->status == 'U')
+        return NULL;
+    if (e->has_key && e->serial[0] == '\0' &&
+        glass_ct_equal(e->key_hash, s->key_hash, SHA256_DIGEST_LEN))
+        return NULL;
+    return "code already used";
+}
+
+/* See ca_internal.h. */
+glass_err enroll_step_prepare(const char *dir, enroll_step *s, const char **why)
+{
+    char path[PATH_MAX_LEN];
+    enroll_entry *v = NULL;
+    size_t n = 0;
+    *why = "the code store cannot be read";
+    glass_err err = store_path(dir, path, sizeof path);
+    if (err == GLASS_OK)
+        err = load_entries(path, &v, &n);
+    if (err != GLASS_OK)
+        return err;
+    size_t i = step_find(v, n, s);
+    *why = i == n ? "unknown code" : step_refusal(&v[i], s);
+    if (*why != NULL) {
+        err = GLASS_ERR_ENROLL_CODE;
+    } else {
+        s->prior = v[i].status;
+        s->prior_used_at = v[i].used_at;
+        *why = "ok";
+    }
+    free(v);
+    return err;
+}
+
+/* Loads the store under its lock; *at the step's entry (n if none). */
+static glass_err step_load(const char *dir, const enroll_step *s, char *path, int *lock,
+                           enroll_entry **v, size_t *n, size_t *at)
+{
+    glass_err err = store_path(dir, path, PATH_MAX_LEN);
+    if (err == GLASS_OK)
+        err = lock_store(dir, lock);
+    if (err == GLASS_OK)
+        err = load_entries(path, v, n);
+    if (err == GLASS_OK)
+        *at = step_find(*v, *n, s);
+    return err;
+}
+
+/* See ca_internal.h: step 3b of ca_txn.c, the code consumed. */
+glass_err enroll_step_consume(const char *dir, const enroll_step *s, const char *serial_hex,
+                              const char **why)
+{
+    char path[PATH_MAX_LEN];
+    enroll_entry *v = NULL;
+    size_t n = 0, i = 0;
+    int lock = -1;
+    *why = "the code store cannot be read";
+    glass_err err = step_load(dir, s, path, &lock, &v, &n, &i);
+    if (err == GLASS_OK) {
+        /* Checked again under the lock: another process may have used it
+         * since enroll_step_prepare looked. */
+        *why = i == n ? "unknown code" : step_refusal(&v[i], s);
+        err = *why != NULL ? GLASS_ERR_ENROLL_CODE : GLASS_OK;
+    }
+    if (err == GLASS_OK) {
+        v[i].status = 'X';
+        v[i].used_at = s->now;
+        v[i].has_key = 1;
+        memcpy(v[i].key_hash, s->key_hash, SHA256_DIGEST_LEN);
+        snprintf(v[i].serial, sizeof v[i].serial, "%s", serial_hex);
+        *why = "cannot update the code store";
+        if ((err = save_entries(path, v, n)) == GLASS_OK)
+            *why = "ok";
+    }
+    if (lock >= 0)
+        unlock_store(lock);
+    free(v);
+    return err;
+}
+
+/* See ca_internal.h: recovery's side of the code step. */
+glass_err enroll_step_settle(const char *dir, const enroll_step *s, const char *serial_hex,
+                             int committed, int apply, int *disagrees)
+{
+    char path[PATH_MAX_LEN];
+    enroll_entry *v = NULL;
+    size_t n = 0, i = 0;
+    int lock = -1;
+    *disagrees = 0;
+    glass_err err = step_load(dir, s, path, &lock, &v, &n, &i);
+    if (err == GLASS_OK && i < n) {
+        enroll_entry *e = &v[i];
+        int consumed = e->status == 'X' && strcmp(e->serial, serial_hex) == 0;
+        *disagrees = consumed != committed;
+        if (committed && !consumed) {
+            /* Roll forward: the certificate is issued, so its code is used. */
+            e->status = 'X';
+            e->used_at = s->now;
+            e->has_key = 1;
+            memcpy(e->key_hash, s->key_hash, SHA256_DIGEST_LEN);
+            snprintf(e->serial, sizeof e->serial, "%s", serial_hex);
+        } else if (!committed && consumed) {
+            /* Roll back: the code as it was before the issuance. */
+            e->status = s->prior;
+            e->used_at = s->prior_used_at;
+            e->has_key = s->prior == 'X';
+            e->serial[0] = '\0';
+        }
+        if (apply && *disagrees)
+            err = save_entries(path, v, n);
+    }
+    if (lock >= 0)
+        unlock_store(lock);
+    free(v);
+    return err;
 }

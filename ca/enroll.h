@@ -45,6 +45,11 @@
  *     expired or other-name code all return the same GLASS_ERR_ENROLL_CODE
  *     to the peer; *why tells only the local log which it was.
  *
+ *     The server does not redeem a code on its own: it consumes it inside
+ *     the CA's issuance (ca_issue_consume_code, ca/ca_txn.c), so that the
+ *     code is used exactly when the certificate is issued, even across a
+ *     crash or a full disk.
+ *
  *     Idempotence: a code is used by one key.  The same code presented
  *     again with the same key (the client's reply was lost) is accepted
  *     again within the code's life and leads to the same certificate; with
@@ -126,12 +131,13 @@ glass_err enroll_code_record(const char *dir, const char *name, const char *code
 glass_err enroll_code_redeem(const char *dir, const char *name, const char *code,
                              int64_t now, const char **why);
 
-/* For `glass ca check`: every used code, with its name and when it was
- * used, read under the lock.  *uses is malloc'd (free it); a missing
- * enroll.txt gives none.  GLASS_ERR_CA_DB if the file does not parse. */
+/* For `glass ca check`: every used code, with its name, when it was used
+ * and the serial of its certificate, read under the lock.  *uses is
+ * malloc'd (free it); a missing enroll.txt gives none.  GLASS_ERR_CA_DB if the file does not parse. */
 typedef struct enroll_use {
     char name[ENROLL_NAME_MAX + 1];
     int64_t used_at;
+    char serial[2 * ENROLL_SERIAL_MAX + 1];   /* the certificate it was used for; "" if none */
 } enroll_use;
 glass_err enroll_codes_used(const char *dir, enroll_use **uses, size_t *n);
 

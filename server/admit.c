@@ -39,10 +39,53 @@
  *      refused until the window ends (100-bit codes cannot be guessed, but
  *      each try costs a file lookup and fills the log).
  *
- * What this does not do: one address that sends complete ClientHellos as
- * fast as it can still makes the server sign for each (the signature is
- * paid before the limit in 3 can refuse); two clients behind one address
- * cannot be told apart.
+ *   5. the rate of new handshakes: each complete ClientHello makes the
+ *      server sign a ServerKeyExchange (RFC 5246 §7.4.3: RSA over both
+ *      randoms and the DH parameters) with a fresh DH key — the one costly
+ *      thing a stranger can make the loop do, and it is paid before limit
+ *      3 can refuse anything.  So bytes that could complete a ClientHello
+ *      are fed to the engine only if two token buckets each hold a token:
+ *      the address's (--hello-rate a second, up to --hello-burst) and the
+ *      server's (--signatures a second, up to twice that); one of each is
+ *      taken when the signature is made.  Otherwise the peer gets a fatal
+ *      alert (server busy) and the close, logged as every refusal is
+ *      (summarised per address, log.c).  A read holds at most one
+ *      ClientHello, so signatures made never exceed the tokens earned:
+ *      in T seconds at most 2 x --signatures + T x --signatures in all,
+ *      and --hello-burst + T x --hello-rate from one address.
+ *
+ *      The numbers.  On this project's 2-core test machine, busy, one
+ *      RSA-2048 signature (CRT, blinded, mpz_powm_sec) costs 1.1 ms (`glass
+ *      speed rsa2048`: 907 a second) and the server's DH key for
+ *      ffdhe2048 0.4 ms (`glass speed ffdh2048`): 1.5 ms a ClientHello.
+ *      128 signatures a second then cost at most about 190 ms of the
+ *      loop's second (a fifth: the relay keeps four fifths even when the
+ *      whole budget is spent), and one address at 32 a second about 50 ms
+ *      (a twentieth), so it takes four flooding addresses to use up the
+ *      budget.  The burst of 256 lets a class of 200 behind one NAT, or
+ *      everyone after a server restart, connect at once.
+ *
+ *      Sharing.  The per-address rate shares the budget first: one
+ *      address cannot take more than a quarter of it, however fast it
+ *      sends.  Several flooding addresses together could still drain it,
+ *      so its lower half (below --signatures tokens of the 2 x
+ *      --signatures it holds) is kept for quiet addresses: those that
+ *      have used at most one second's worth of their own rate lately
+ *      (their bucket holds at least burst - rate).  A flooder soon is not
+ *      quiet; a student connecting for the first time in a while always
+ *      is, and finds half a budget waiting.  A bucket is kept while it
+ *      refills (server_addr_slot does not give its slot to another
+ *      address until it is full again), so closing connections does not
+ *      earn a fresh burst.
+ *
+ * What this does not do: two clients behind one address cannot be told
+ * apart (a flood from a classroom's NAT address also slows its honest
+ * students to the address's rate); many addresses (a botnet, or the
+ * 2^24 loopback addresses of the machine itself) can together spend the
+ * whole signature budget when each looks quiet (one new address per
+ * handshake), and then honest newcomers are refused too (retrying, they
+ * get through as tokens come back: a token every 1/--signatures s goes
+ * to whoever asks first).
  *
  * CT: not applicable.
  */
@@ -52,6 +95,118 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- the token buckets (limit 5) ---------------------------------------- */
+
+static unsigned long hello_rate(const server *s)
+{
+    return s->o.hello_rate ? s->o.hello_rate : SERVER_DEFAULT_HELLO_RATE;
+}
+
+static unsigned long hello_burst(const server *s)
+{
+    return s->o.hello_burst ? s->o.hello_burst : SERVER_DEFAULT_HELLO_BURST;
+}
+
+static unsigned long sig_rate(const server *s)
+{
+    return s->o.signatures ? s->o.signatures : SERVER_DEFAULT_SIGNATURES;
+}
+
+/* Adds what `rate` tokens a second earn since *at, up to burst; credit in
+ * thousandths of a token, so that integer arithmetic loses nothing. */
+static void refill(int64_t *credit, int64_t *at, unsigned long rate, unsigned long burst,
+                   int64_t now)
+{
+    int64_t full = (int64_t)burst * 1000;
+    if (*at == 0) {
+        *credit = full;
+    } else if (now > *at) {
+        int64_t earned = (now - *at) * (int64_t)rate;   /* ms x tokens/s = 1/1000 tokens */
+        *credit = *credit + earned > full ? full : *credit + earned;
+    }
+    *at = now;
+}
+
+/* 1 if the address's bucket would be full by now (it can be forgotten). */
+static int hello_bucket_full(const server *s, const addr_slot *a)
+{
+    int64_t credit = a->hello_credit, at = a->hello_at;
+    if (at == 0)
+        return 1;
+    refill(&credit, &at, hello_rate(s), hello_burst(s), net_now_ms());
+    return credit >= (int64_t)hello_burst(s) * 1000;
+}
+
+/* A summary line per SERVER_LOG_WINDOW_MS in which something was refused. */
+static void rate_window(server *s, int64_t now)
+{
+    if (s->rate_win_start == 0)
+        s->rate_win_start = now;
+    if (now - s->rate_win_start < SERVER_LOG_WINDOW_MS)
+        return;
+    if (s->rate_win_refused > 0)
+        server_log(s, NULL, "handshake rate: %lu signatures made and %lu ClientHellos refused "
+                   "in the last %lld s (--hello-rate %lu, --signatures %lu)", s->rate_win_sig,
+                   s->rate_win_refused, (long long)((now - s->rate_win_start) / 1000),
+                   hello_rate(s), sig_rate(s));
+    s->rate_win_start = now;
+    s->rate_win_sig = 0;
+    s->rate_win_refused = 0;
+}
+
+/* See server_internal.h. */
+int server_admit_may_sign(server *s, conn *c)
+{
+    if (c->dead || !c->unauth || c->hello ||
+        glass_engine_state(c->eng) != GLASS_STATE_S_WAIT_CLIENT_HELLO)
+        return 0;
+    addr_slot *a = server_addr_slot(s, c->host);
+    if (a == NULL)
+        return 0;
+    int64_t now = net_now_ms();
+    rate_window(s, now);
+    refill(&a->hello_credit, &a->hello_at, hello_rate(s), hello_burst(s), now);
+    refill(&s->sig_credit, &s->sig_at, sig_rate(s), 2 * sig_rate(s), now);
+    /* Quiet: the address has used at most a second's worth of its rate
+     * lately.  The lower half of the budget is kept for quiet addresses. */
+    unsigned long burst = hello_burst(s), rate = hello_rate(s);
+    int64_t quiet_from = burst > rate ? (int64_t)(burst - rate) * 1000 : (int64_t)burst * 1000;
+    int quiet = a->hello_credit >= quiet_from;
+    const char *why = NULL;
+    if (a->hello_credit < 1000)
+        why = "this address is over --hello-rate (new handshakes a second)";
+    else if (s->sig_credit < 1000 || (s->sig_credit < (int64_t)sig_rate(s) * 1000 && !quiet))
+        why = "over --signatures (the server's handshakes a second)";
+    if (why == NULL)
+        return 0;
+    s->hello_refused++;
+    s->rate_win_refused++;
+    server_admit_refuse(s, c, why);
+    return -1;
+}
+
+/* The engine has answered a ClientHello: one signature made. */
+static void signature_made(server *s, addr_slot *a)
+{
+    int64_t now = net_now_ms();
+    refill(&a->hello_credit, &a->hello_at, hello_rate(s), hello_burst(s), now);
+    refill(&s->sig_credit, &s->sig_at, sig_rate(s), 2 * sig_rate(s), now);
+    a->hello_credit -= 1000;
+    s->sig_credit -= 1000;
+    s->signatures++;
+    s->rate_win_sig++;
+}
+
+/* See server_internal.h. */
+void server_admit_report(server *s)
+{
+    server_log(s, NULL, "handshake rate: %llu ServerKeyExchange signatures made, %llu "
+               "ClientHellos refused over --hello-rate %lu/--hello-burst %lu or --signatures %lu",
+               s->signatures, s->hello_refused, hello_rate(s), hello_burst(s), sig_rate(s));
+}
+
+/* ---- address slots and the other limits --------------------------------- */
+
 /* See server_internal.h. */
 addr_slot *server_addr_slot(server *s, const char *host)
 {
@@ -60,7 +215,8 @@ addr_slot *server_addr_slot(server *s, const char *host)
         addr_slot *a = &s->addrs[i];
         if (strcmp(a->host, host) == 0)
             return a;
-        if (free_slot == NULL && a->conns == 0 && a->refused == 0 && a->code_tries == 0)
+        if (free_slot == NULL && a->conns == 0 && a->refused == 0 && a->code_tries == 0 &&
+            hello_bucket_full(s, a))
             free_slot = a;
     }
     if (free_slot == NULL) {
@@ -166,6 +322,9 @@ int server_admit_hello(server *s, conn *c)
     addr_slot *a = server_addr_slot(s, c->host);
     if (a == NULL)
         return 0;
+    glass_state st = glass_engine_state(c->eng);
+    if (st != GLASS_STATE_ERROR && st != GLASS_STATE_CLOSED)
+        signature_made(s, a);       /* a bad ClientHello is refused unsigned */
     int64_t now = net_now_ms();
     while (a->unauth >= s->o.max_hs_per_addr || s->n_unauth >= s->o.max_unauth) {
         int per_addr = a->unauth >= s->o.max_hs_per_addr;

@@ -172,10 +172,10 @@ static void enroll_work(server_job *j)
         snprintf(e->why, sizeof e->why, "%s", glass_strerror(GLASS_ERR_ENROLL_NAME_TAKEN));
         goto cleanup;
     }
-    err = enroll_code_claim(s->o.dir, e->name, e->code, e->now, key_hash, &g, &why);
-    if (err != GLASS_OK) {
-        job_log(e, "code rejected:", why);
-        snprintf(e->why, sizeof e->why, "%s", glass_strerror(err));
+    /* 6. The same code and key again (a lost reply): the same certificate. */
+    if (g.used && !glass_ct_equal(g.key_hash, key_hash, sizeof key_hash)) {
+        job_log(e, "code rejected:", "code already used");
+        snprintf(e->why, sizeof e->why, "%s", glass_strerror(GLASS_ERR_ENROLL_CODE));
         goto cleanup;
     }
     if (g.used && g.serial[0] != '\0' &&
@@ -183,9 +183,14 @@ static void enroll_work(server_job *j)
         job_log(e, "the same code and key again: certificate resent, serial", g.serial);
         goto cleanup;
     }
-    err = ca_sign_request(s->wca, e->csr, e->csr_len, CA_PROFILE_CLIENT, 0, NULL, e->now,
-                          &e->cert, &e->cert_len);
+    /* 7. The certificate, the code consumed in the same transaction. */
+    ca_enrollment who = {e->name, e->code, {0}, 0, NULL};
+    memcpy(who.key_hash, key_hash, sizeof key_hash);
+    err = ca_sign_enrollment(s->wca, e->csr, e->csr_len, &who, CA_PROFILE_CLIENT, e->now,
+                             &e->cert, &e->cert_len, &why);
     if (err != GLASS_OK) {
+        if (err == GLASS_ERR_ENROLL_CODE)
+            job_log(e, "code rejected:", why);
         snprintf(e->why, sizeof e->why, "%s", glass_strerror(err));
         goto cleanup;
     }
@@ -193,8 +198,6 @@ static void enroll_work(server_job *j)
     if (x509_parse(&parsed, e->cert, e->cert_len) == GLASS_OK) {
         serial_hex(parsed.serial, parsed.serial_len, hex, sizeof hex);
         x509_free(&parsed);
-        if (enroll_code_record(s->o.dir, e->name, e->code, e->now, hex) != GLASS_OK)
-            job_log(e, "cannot record the serial with the code:", hex);
     }
     /* --replace: the name's old certificates are revoked now; the
      * revocation watch (revoke.c) ends their sessions. */
@@ -243,8 +246,9 @@ static void enroll_done(server *s, server_job *j)
  *   then, in the worker: 3. the code (read only: nothing is used up yet);
  *   4. the request: its exponent, then its self-signature, subject
  *   exactly /CN=NAME;  5. the name free, or the code made with --replace;
- *   6. the code claimed for this key;  7. the same certificate again, or
- *   the CA signs (and, with --replace, revokes the old one). */
+ *   6. the same code and key again: the same certificate again;  7. or
+ *   the CA signs, consuming the code in the same transaction (ca_txn.c;
+ *   and, with --replace, revokes the old one). */
 void server_on_enroll(server *s, conn *c, const glass_event *ev)
 {
     const char *name = ev->peer_name;

@@ -180,6 +180,10 @@ static void on_readable(server *s, conn *c)
         return;                 /* nothing more is read from a closing peer */
     }
     c->bytes_in += (uint64_t)r;
+    if (server_admit_may_sign(s, c) != 0) {     /* over the handshake rates (admit.c) */
+        glass_wipe(buf, (size_t)r);
+        return;
+    }
     (void)glass_engine_feed(c->eng, buf, (size_t)r);
     glass_wipe(buf, (size_t)r);
     if (server_admit_hello(s, c) != 0)
@@ -387,6 +391,7 @@ int server_run(const server_opts *o)
     server_worker_stop(&s);     /* what is queued is written, its replies queued */
     server_shutdown(&s);
     server_log_summaries(&s, net_now_ms(), 1, NULL);
+    server_admit_report(&s);
 cleanup:
     for (size_t i = 0; i < s.n_conns; i++)
         server_conn_free(&s, s.conns[i]);

@@ -65,6 +65,9 @@
 #define SERVER_DEFAULT_MAX_PER_ADDR  500u    /* connections from one address */
 #define SERVER_DEFAULT_MAX_HS_PER_ADDR 64u   /* handshakes in progress from one address */
 #define SERVER_DEFAULT_MAX_UNAUTH    128u    /* handshakes in progress in all */
+#define SERVER_DEFAULT_HELLO_RATE    32u     /* new handshakes a second from one address ... */
+#define SERVER_DEFAULT_HELLO_BURST   256u    /* ... after a burst of this many (admit.c) */
+#define SERVER_DEFAULT_SIGNATURES    128u    /* ServerKeyExchange signatures a second in all */
 
 /* What `glass server` was asked to do. */
 typedef struct server_opts {
@@ -78,6 +81,9 @@ typedef struct server_opts {
     unsigned long max_per_addr; /* connections from one address */
     unsigned long max_hs_per_addr; /* unauthenticated connections from one address */
     unsigned long max_unauth;   /* unauthenticated connections in all */
+    unsigned long hello_rate;   /* new handshakes a second per address (0: the default) */
+    unsigned long hello_burst;  /* ... and the burst allowed (0: the default) */
+    unsigned long signatures;   /* signatures a second in all (0: the default) */
     const char *www;            /* published pages; NULL: DIR/www if it exists */
     int trace;                  /* print every handshake step */
     int verbose;                /* a line per message too; group, suite, key sizes */

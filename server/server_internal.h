@@ -48,6 +48,8 @@ typedef struct addr_slot {
     int64_t refused_since;      /* ms: the window they fall in, 0 if none */
     unsigned code_tries;        /* wrong enrollment codes in the window */
     int64_t code_window;
+    int64_t hello_credit;       /* its token bucket for new handshakes, in 1/1000 tokens */
+    int64_t hello_at;           /* ms: when it was last refilled (0: never, full) */
 } addr_slot;
 
 /* A CRL shared by the engines that were started while it was current. */
@@ -165,6 +167,12 @@ typedef struct server {
     size_t n_unauth;            /* unauthenticated, past ClientHello */
     int64_t next_summary;       /* when refusal summaries are next due */
     struct server_worker *worker;   /* worker.c */
+    int64_t sig_credit;         /* the global signature budget, in 1/1000 tokens (admit.c) */
+    int64_t sig_at;             /* ms: when it was last refilled (0: never, full) */
+    unsigned long long signatures;      /* ServerKeyExchange signatures made */
+    unsigned long long hello_refused;   /* ClientHellos refused over the rates */
+    unsigned long rate_win_sig, rate_win_refused;  /* ... in the current window */
+    int64_t rate_win_start;
 } server;
 
 /* One log line on standard output: "HH:MM:SS #id addr message" (c may be
@@ -214,6 +222,12 @@ void server_admit_refuse(server *s, conn *c, const char *why);
  * many wrong ones lately; _wrong counts one more. */
 int server_admit_code_allowed(server *s, conn *c, int64_t now);
 void server_admit_code_wrong(server *s, conn *c, int64_t now);
+/* Before c's bytes are fed to its engine: 0 if they may be (no ClientHello
+ * can complete, or a signature is within --hello-rate and --signatures);
+ * else c has been refused with an alert (-1). */
+int server_admit_may_sign(server *s, conn *c);
+/* The signature counters as one log line (at shutdown). */
+void server_admit_report(server *s);
 
 /* worker.c: the worker thread.  start: 0 or -1; fd: the descriptor the
  * loop polls; submit: queue a job (malloc'd, freed after its done step);

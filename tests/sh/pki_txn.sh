@@ -6,7 +6,9 @@
 #      none, and no file is left behind;
 #   2. kill -9 at random moments of `ca issue` and `ca sign`: afterwards the
 #      next command recovers, and `ca check` finds the directory consistent
-#      (valid index entries = log lines = certificate files);
+#      (valid index entries = log lines = certificate files); and a crash
+#      right after each of the transaction's steps (GLASS_CA_CRASH_AT) rolls
+#      back (steps 1-4) or forward (step 5);
 #   3. a crash after the log line but before the index entry (a journal
 #      left by hand): the next command rolls it back;
 #   4. `ca check` finds a lost index entry, an orphan certificate file and a
@@ -70,6 +72,19 @@ for i in $(seq 1 $trials); do
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
 done
+# ... and right after each step of the transaction (GLASS_CA_CRASH_AT, ca/ca_txn.c):
+# steps 1-4 roll back, step 5 (the index entry, the commit point) rolls forward.
+for step in 1 2 3 4 5; do
+    set -- $(counts ca)
+    GLASS_CA_CRASH_AT=$step $G ca issue --dir ca --subj /CN=c$step --profile client -out c$step.pem \
+        -keyout c$step.key -pass $PW >/dev/null 2>&1 && fail "GLASS_CA_CRASH_AT=$step: no crash"
+    [ -e ca/journal ] || fail "the crash after step $step left no journal"
+    $G ca list --dir ca >/dev/null || fail "ca list after the crash at step $step"
+    [ ! -e ca/journal ] || fail "the journal of step $step survived"
+    want="$1 $2 $3"
+    [ $step = 5 ] && want="$(($1 + 1)) $(($2 + 1)) $(($3 + 1))"
+    [ "$(counts ca)" = "$want" ] || fail "crash after step $step: $(counts ca), expected $want"
+done
 $G ca list --dir ca >/dev/null || fail "ca list after the kills"    # recovers a journal, if any
 [ ! -e ca/journal ] || fail "a journal survived the next command"
 set -- $(counts ca)
@@ -77,7 +92,7 @@ set -- $(counts ca)
 $G ca check --dir ca >out 2>&1 || $G ca check --dir ca --repair >out 2>&1 || { cat out; fail "ca check --repair after kills"; }
 $G ca check --dir ca >out 2>&1 || { cat out; fail "not consistent after repair"; }
 $G ca log --verify --dir ca >/dev/null || fail "ca log --verify after the kills"
-killed="$trials kill -9s: $1 issued, index, log and certificate files agree"
+killed="$trials kill -9s and 5 crashes at each step: $1 issued, index, log and certificate files agree"
 
 # ---- 3. a crash between the log line and the index entry ----------------------------------
 $G ca issue --dir ca --subj /CN=base --profile client -out base.pem -keyout base.key -pass $PW >/dev/null || fail "issue"
