@@ -62,6 +62,7 @@ glass_err client_conn_open(client_conn *c, const client_opts *o, const client_ta
 #ifdef GLASS_LAB_BUILD
     cfg->insecure_skip_verify = o->insecure;
 #endif
+    errno = 0;
     glass_err err = net_connect(t->host, t->port, CLIENT_CONNECT_MS, &c->fd);
     if (err != GLASS_OK)
         return err;
@@ -257,7 +258,9 @@ int client_connect(const char *sub, const client_opts *o, const client_target *t
     glass_err err = client_conn_open(c, o, t, &cfg);
     if (err != GLASS_OK)
         return io_error(CLIENT_CMD, "%s: cannot connect to %s: %s", sub, o->server,
-                        err == GLASS_ERR_IO ? strerror(errno) : glass_strerror(err));
+                        err != GLASS_ERR_IO ? glass_strerror(err)
+                        : errno != 0 ? strerror(errno)
+                                     : "the host name does not resolve");
     if (!client_drive(c, net_now_ms() + CLIENT_HANDSHAKE_MS, client_handshake_done, NULL))
         return client_conn_report(sub, c, "handshake");
     if (o->verbose)

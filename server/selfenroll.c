@@ -13,9 +13,11 @@
  * (its certificate checked against --ca, PROTOCOL.md §6) and one
  * EnrollRequest whose name is the subject; the certificate returned
  * checked (our key, our subject, issued by the CA of --ca for serverAuth,
- * RFC 5280 §6 and §4.2.1.12); then DIR/server.key (encrypted, 0600) and
- * DIR/server.pem, each written atomically, the certificate last, so that
- * `glass server --dir DIR` serves with them.
+ * RFC 5280 §6 and §4.2.1.12); then DIR/server.pem.  DIR/server.key
+ * (encrypted, 0600) is written before the CA is asked, so that a lost
+ * answer can be asked again with the same key and code; each file is
+ * written atomically, the certificate last, so that `glass server --dir
+ * DIR` serves with them.
  *
  * The request asks for a subject; the CA's one-time code decides what is
  * issued (server/enroll.c): a server certificate with the SANs the CA
@@ -182,36 +184,62 @@ cleanup:
     return rc;
 }
 
-/* Writes DIR/server.key (encrypted with the CA directory's password,
- * 0600) and then DIR/server.pem, each atomically (temp, fsync, rename):
- * the certificate last, so a server never finds a certificate without
- * its key. */
-static int self_save(const char *dir, const rsa_private_key *key, const char *password,
-                     const uint8_t *cert, size_t cert_len)
+/* Our key, DIR/server.key, encrypted with the password of DIR's CA and
+ * 0600: a pending one left by an earlier attempt whose answer never came
+ * (the CA gives the same certificate again for the same code and key,
+ * server/enroll.c), or a fresh RSA-2048 key written atomically before
+ * anyone is asked, so that a lost answer never costs the code.  0, or 1
+ * after saying why. */
+static int self_key(const char *dir, const char *password, const char *subject,
+                    rsa_private_key *key)
 {
-    char key_path[SERVER_PATH_MAX], cert_path[SERVER_PATH_MAX];
-    uint8_t *key_pem = NULL;
-    char *cert_pem = NULL;
-    size_t key_len = 0, cert_pem_len = 0;
-    if (io_path_join(key_path, sizeof key_path, dir, "server.key") != 0 ||
-        io_path_join(cert_path, sizeof cert_path, dir, "server.pem") != 0)
+    char path[SERVER_PATH_MAX];
+    uint8_t *pem = NULL;
+    size_t len = 0;
+    struct stat st;
+    glass_err err;
+    if (io_path_join(path, sizeof path, dir, "server.key") != 0)
         return io_error(SELF_CMD, "--dir: path too long");
-    glass_err err = key_save_private_pem(key, password, 0, &key_pem, &key_len);
-    if (err == GLASS_OK)
-        err = pem_encode(PEM_CERTIFICATE, cert, cert_len, &cert_pem, &cert_pem_len);
-    if (err == GLASS_OK)
-        err = glass_write_file_atomic(key_path, key_pem, key_len, 0600);
+    if (stat(path, &st) == 0) {
+        err = glass_read_file(path, 1u << 20, &pem, &len);
+        if (err == GLASS_OK)
+            err = key_load_private(pem, len, password, key);
+        if (err == GLASS_OK)
+            printf("using the pending key %s (an earlier attempt made it)\n", path);
+    } else {
+        printf("generating an RSA-2048 key for %s\n", subject);
+        err = rsa_generate(key, 2048, RSA_DEFAULT_E);
+        if (err == GLASS_OK)
+            err = key_save_private_pem(key, password, 0, &pem, &len);
+        if (err == GLASS_OK)
+            err = glass_write_file_atomic(path, pem, len, 0600);
+    }
+    if (pem != NULL) {
+        glass_wipe(pem, len);
+        free(pem);
+    }
+    if (err != GLASS_OK)
+        return io_error(SELF_CMD, "%s: %s", path, glass_strerror(err));
+    return 0;
+}
+
+/* Writes DIR/server.pem atomically (temp, fsync, rename), after the key:
+ * a server never finds a certificate without its key. */
+static int self_save(const char *dir, const uint8_t *cert, size_t cert_len)
+{
+    char cert_path[SERVER_PATH_MAX];
+    char *cert_pem = NULL;
+    size_t cert_pem_len = 0;
+    if (io_path_join(cert_path, sizeof cert_path, dir, "server.pem") != 0)
+        return io_error(SELF_CMD, "--dir: path too long");
+    glass_err err = pem_encode(PEM_CERTIFICATE, cert, cert_len, &cert_pem, &cert_pem_len);
     if (err == GLASS_OK)
         err = glass_write_file_atomic(cert_path, (const uint8_t *)cert_pem, cert_pem_len, 0644);
-    if (key_pem != NULL) {
-        glass_wipe(key_pem, key_len);
-        free(key_pem);
-    }
     free(cert_pem);
     if (err != GLASS_OK)
-        return io_error(SELF_CMD, "cannot save the key and certificate in %s: %s", dir,
-                        glass_strerror(err));
-    printf("saved %s and %s: start it with `glass server --dir %s`\n", key_path, cert_path, dir);
+        return io_error(SELF_CMD, "cannot save %s: %s", cert_path, glass_strerror(err));
+    printf("saved %s (key %s/server.key): start it with `glass server --dir %s`\n", cert_path,
+           dir, dir);
     return 0;
 }
 
@@ -272,6 +300,7 @@ static int self_enroll_exchange(const server_enroll_opts *o, const char *host, u
     cfg.n_anchors = 1;
     cfg.server_name = host;
     cfg.trace = o->trace ? &x.tracer : NULL;
+    errno = 0;
     err = net_connect(host, port, SELF_CONNECT_MS, &x.fd);
     if (err == GLASS_OK)
         err = glass_engine_new(&x.eng, &cfg);
@@ -279,7 +308,8 @@ static int self_enroll_exchange(const server_enroll_opts *o, const char *host, u
         err = glass_engine_start(x.eng);
     if (err != GLASS_OK) {
         io_error(SELF_CMD, "cannot connect to %s: %s", o->connect,
-                 err == GLASS_ERR_IO ? strerror(errno) : glass_strerror(err));
+                 err != GLASS_ERR_IO ? glass_strerror(err)
+                 : errno != 0 ? strerror(errno) : "the host name does not resolve");
         goto cleanup;
     }
     int64_t deadline = net_now_ms() + SELF_TOTAL_MS;
@@ -352,19 +382,15 @@ int server_enroll_run(const server_enroll_opts *o)
     }
     ca_close(ca);
     net_install_signals();
-    /* 2. Our key; 3. the exchange; 4. the check; 5. the files. */
-    printf("generating an RSA-2048 key for %s\n", subject);
+    /* 2. Our key (saved first); 3. the exchange; 4. the check; 5. the
+     *    certificate. */
     rsa_private_init(&key);
     key_init = 1;
-    err = rsa_generate(&key, 2048, RSA_DEFAULT_E);
-    if (err != GLASS_OK) {
-        io_error(SELF_CMD, "cannot make a key: %s", glass_strerror(err));
-        goto cleanup;
-    }
     glass_blob anchor = {anchors[0].der, anchors[0].der_len};
-    if (self_enroll_exchange(o, host, port, &anchor, subject, &key, &cert, &cert_len) != 0 ||
+    if (self_key(o->dir, password, subject, &key) != 0 ||
+        self_enroll_exchange(o, host, port, &anchor, subject, &key, &cert, &cert_len) != 0 ||
         self_check_issued(cert, cert_len, &key, subject, anchors, n_anchors) != 0 ||
-        self_save(o->dir, &key, password, cert, cert_len) != 0)
+        self_save(o->dir, cert, cert_len) != 0)
         goto cleanup;
     rc = 0;
 cleanup:

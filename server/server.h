@@ -108,12 +108,13 @@ void server_opts_default(server_opts *o);
  * ..." on stderr says why). */
 int server_run(const server_opts *o);
 
-/* Makes an RSA-2048 key and a request for o->subj, enrolls with the CA's
- * server at o->connect with the one-time code (selfenroll.c), checks the
- * certificate returned against o->ca (our key, our subject, serverAuth),
- * and writes o->dir/server.key and o->dir/server.pem atomically.  Returns
- * the exit status: 0, or 1 after one line "glass server enroll: ..."
- * saying why (nothing written). */
+/* Makes an RSA-2048 key (o->dir/server.key, written first; a pending one
+ * from an earlier attempt is used again) and a request for o->subj,
+ * enrolls with the CA's server at o->connect with the one-time code
+ * (selfenroll.c), checks the certificate returned against o->ca (our key,
+ * our subject, serverAuth), and writes o->dir/server.pem atomically.
+ * Returns the exit status: 0, or 1 after one line "glass server enroll:
+ * ..." saying why (no server.pem written). */
 int server_enroll_run(const server_enroll_opts *o);
 
 #endif

@@ -10,7 +10,8 @@
 # The wrong cases: a used code, a client code for a server and a server code
 # for a client, a subject other than the code's, a malformed subject, a
 # directory that already has a certificate, a wrong password; each one line,
-# exit 1, nothing written.
+# exit 1, no certificate written.  The key is written before the CA is asked
+# (a lost answer must not cost the code), and a later attempt uses it again.
 NET_LIB_ONLY=1
 . "$ROOT/tests/sh/net_lib.sh"
 command -v openssl >/dev/null 2>&1 || { echo "server_enroll.sh: openssl is needed as the oracle"; exit 1; }
@@ -29,7 +30,8 @@ server_enroll() {
     timeout 120 "$GLASS" server enroll --connect "127.0.0.1:$PORT_A" --code "$2" --subj "$3" \
         --ca "$T/caA/ca.pem" --dir "$1" -pass "${4:-$PW}" >"$T/se.out" 2>"$T/se.err"
 }
-# refused WHAT PATTERN DIR CODE SUBJECT [PASS]: exit 1, one line naming why, no file.
+# refused WHAT PATTERN DIR CODE SUBJECT [PASS]: exit 1, one line naming why, no
+# certificate.
 refused() {
     what=$1
     pat=$2
@@ -40,7 +42,6 @@ refused() {
     [ "$(wc -l <"$T/se.err")" -eq 1 ] || { cat "$T/se.err"; fail "$what: expected one line"; }
     grep -q "^glass server enroll: .*$pat" "$T/se.err" || { cat "$T/se.err"; fail "$what: no '$pat'"; }
     [ ! -e "$1/server.pem" ] || fail "$what: a certificate was written"
-    [ ! -e "$1/server.key" ] || fail "$what: a key was written"
 }
 
 # ---- 1. the code: a server profile with the whole subject and the SANs --------------
@@ -50,12 +51,18 @@ grep -q "	server	$SUBJ	$SAN\$" "$T/caA/enroll.txt" || { cat "$T/caA/enroll.txt";
 
 # ---- 2. the wrong cases first, each before any certificate is issued ---------------
 CCODE=$("$GLASS" ca enroll-code --dir "$T/caA" www.example.test) || fail "a client code"
+refused "a wrong password" "wrong password" "$T/caB" "$CCODE" "$SUBJ" pass:not-it
+[ ! -e "$T/caB/server.key" ] || fail "a key was made before the password was checked"
+refused "a malformed subject" "bad subject name" "$T/caB" "$CCODE" '/C=BRAZIL/CN=www.example.test'
+refused "a subject without a CN" "needs a CN" "$T/caB" "$CCODE" '/C=BR/O=Glass Class'
+[ ! -e "$T/caB/server.key" ] || fail "a key was made for a malformed subject"
 refused "a client code for a server" "this is a client code" "$T/caB" "$CCODE" "$SUBJ"
+grep -q '^generating an RSA-2048 key' "$T/se.out" || { cat "$T/se.out"; fail "no key made"; }
+[ "$(stat -c %a "$T/caB/server.key")" = 600 ] || fail "the pending server.key is not 0600"
+cp "$T/caB/server.key" "$T/pending.key"
 refused "another subject than the code's" "not the one the code was made for" \
     "$T/caB" "$CODE" '/C=BR/O=Someone Else/CN=www.example.test'
-refused "a malformed subject" "bad subject name" "$T/caB" "$CODE" '/C=BRAZIL/CN=www.example.test'
-refused "a subject without a CN" "needs a CN" "$T/caB" "$CODE" '/C=BR/O=Glass Class'
-refused "a wrong password" "wrong password" "$T/caB" "$CODE" "$SUBJ" pass:not-it
+grep -q '^using the pending key' "$T/se.out" || { cat "$T/se.out"; fail "the pending key not used"; }
 refused "a code that is no code" "the CA refused" "$T/caB" "AAAA-BBBB-CCCC-DDDD-EEEE" "$SUBJ"
 # The server code, offered by a client, is refused too, and is not used up.
 timeout 120 "$GLASS" client enroll --server "127.0.0.1:$PORT_A" --name www.example.test \
@@ -80,6 +87,7 @@ grep -q 'SAN DNS:www.example.test DNS:localhost IP:127.0.0.1' "$T/se.out" ||
     { cat "$T/se.out"; fail "the SANs not printed"; }
 [ -s "$T/caB/server.pem" ] && [ -s "$T/caB/server.key" ] || fail "key and certificate not written"
 [ "$(stat -c %a "$T/caB/server.key")" = 600 ] || fail "server.key is not 0600"
+cmp -s "$T/caB/server.key" "$T/pending.key" || fail "the pending key was not the one certified"
 grep -q 'ENCRYPTED PRIVATE KEY' "$T/caB/server.key" || fail "server.key is not encrypted"
 ls "$T/caB" | grep -q '\.tmp' && fail "a temporary file was left behind"
 
@@ -100,6 +108,13 @@ openssl pkey -in "$T/caB/server.key" -passin "$PW" -pubout >"$T/k.pub" 2>/dev/nu
     fail "openssl cannot read server.key with the password"
 openssl x509 -in "$T/caB/server.pem" -noout -pubkey >"$T/c.pub" || fail "openssl x509 -pubkey"
 cmp -s "$T/k.pub" "$T/c.pub" || fail "server.key does not match server.pem"
+
+# A lost answer: the same code with the same (pending) key gets the same
+# certificate again, within the code's life.
+mv "$T/caB/server.pem" "$T/first.pem"
+server_enroll "$T/caB" "$CODE" "$SUBJ" || { cat "$T/se.out" "$T/se.err"; fail "asking again"; }
+grep -q '^using the pending key' "$T/se.out" || { cat "$T/se.out"; fail "asked again with a new key"; }
+cmp -s "$T/first.pem" "$T/caB/server.pem" || fail "asked again: not the same certificate"
 
 # ---- 4. the code is used: again, and a directory with a certificate, are refused ------
 make_ca "$T/caC" "/CN=Third CA"
