@@ -419,9 +419,11 @@ typedef enum glass_state {
 
 typedef enum glass_event_type {
     GLASS_EV_NONE = 0,
-    GLASS_EV_HANDSHAKE_DONE,   /* peer_name = peer's subject CN ("" for an
-                                  enrolling client); authenticated = 1 when
-                                  the peer presented a certificate */
+    GLASS_EV_HANDSHAKE_DONE,   /* peer_name = peer's subject CN ("" for a
+                                  client without a certificate: enrolling,
+                                  or anonymous with cfg.anonymous);
+                                  authenticated = 1 when the peer presented
+                                  a certificate */
     GLASS_EV_APP_MESSAGE,      /* data[0..len) = one application record's bytes;
                                   peer_name = the peer's CN */
     GLASS_EV_ENROLL_REQUEST,   /* server: peer_name = requested name,
