@@ -365,8 +365,8 @@ int client_chat(const client_opts *o)
     chat_loop(&ch);
     rc = chat_leave(&ch);
     if (rc == 0 && ch.pend.refused)
-        rc = io_error(CLIENT_CMD, "chat: the server refused requests: this identity has no "
-                      "client certificate (run glass client enroll)");
+        rc = io_error(CLIENT_CMD, "chat: the server refused chat or key-value requests: "
+                      "no client certificate (run glass client enroll)");
 cleanup:
     if (ch.c.eng != NULL || ch.c.fd >= 0)
         client_conn_close(&ch.c);

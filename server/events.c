@@ -68,7 +68,7 @@ static void on_handshake_done(server *s, conn *c, const glass_event *ev)
 }
 
 /* A client without a certificate sent application data: a server-only
- * session (PROTOCOL.md §10).  It stays counted as unauthenticated, so the
+ * session (PROTOCOL.md §10.1).  It stays counted as unauthenticated, so the
  * admission limits of unauthenticated connections (admit.c) still hold it
  * in check; it has no name to be reached by, and the relay never lists it. */
 static void on_anonymous(server *s, conn *c)
