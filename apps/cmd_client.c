@@ -53,6 +53,10 @@ static const char about[] =
     "        200 is an error: exit 1, nothing written.  --request FILE sends\n"
     "        FILE's bytes as the request, as they are (write your own HTTP),\n"
     "        and writes the whole response, status line and header included.\n"
+    "        Without --id but with --ca ca.pem, get (and chat) connect anonymously:\n"
+    "        only the server shows a certificate, as with HTTPS.  Pages can be\n"
+    "        fetched; chat and the key-value store are refused (they need a\n"
+    "        certificate: run `glass client enroll`).\n"
     "Every connection prints one line on standard error when its handshake is\n"
     "done: protocol and version, suite, group, and the key sizes of both ends.\n"
     "bench   repeats full mutually-authenticated handshakes for --time S seconds\n"
@@ -70,7 +74,9 @@ static int run(int argc, char **argv)
         OPTION_STRING("--server", "-connect", "HOST:PORT", "the server", &o.server),
         OPTION_STRING("--name", NULL, "NAME", "enroll: the name to enroll as", &o.name),
         OPTION_STRING("--code", NULL, "CODE", "enroll: the one-time code", &o.code),
-        OPTION_STRING("--ca", "-CAfile", "FILE", "enroll: the CA certificate to trust", &o.ca),
+        OPTION_STRING("--ca", "-CAfile", "FILE",
+                      "enroll, or get/chat without --id: the CA certificate\n"
+                      "to trust (without --id: anonymous, pages only)", &o.ca),
         OPTION_STRING("--out", NULL, "DIR", "enroll: where to keep the identity (default ./NAME)",
                       &o.out),
         OPTION_UINT("-iter", "N", "enroll: PBKDF2 iterations protecting key.pem\n"
@@ -110,7 +116,8 @@ static int run(int argc, char **argv)
             "                           [--out DIR] -pass SRC [-iter N] [--trace] [--verbose]\n"
             "       glass client chat --server HOST:PORT --id DIR -pass SRC [--batch]\n"
             "                         [--wait S] [--trace] [--verbose]\n"
-            "       glass client get --server HOST:PORT --id DIR -pass SRC PATH [-o FILE]\n"
+            "       glass client get --server HOST:PORT (--id DIR -pass SRC | --ca FILE)\n"
+            "                        PATH [-o FILE]\n"
             "                        [--request FILE] [--count N] [--interval S]\n"
             "       glass client bench --server HOST:PORT --id DIR -pass SRC [--time S] [--new]",
         .about = about,
@@ -122,7 +129,8 @@ static int run(int argc, char **argv)
                    "  glass client get --server 127.0.0.1:4433 --id alice -pass pass:alicepw \\\n"
                    "      /index.html -o index.html\n"
                    "  glass client get --server 127.0.0.1:4433 --id alice -pass pass:alicepw \\\n"
-                   "      --count 5 --interval 1 /index.html\n",
+                   "      --count 5 --interval 1 /index.html\n"
+                   "  glass client get --server 127.0.0.1:4433 --ca myca/ca.pem /index.html\n",
         .anywhere = 1,
         .max_operands = -1,
     };

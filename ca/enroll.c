@@ -21,6 +21,7 @@
  * public data (names, times).
  */
 #include "ca/enroll.h"
+#include "ca/ca.h"
 #include "ca/ca_internal.h"
 #include "sha/sha256.h"
 
@@ -100,15 +101,48 @@ typedef struct enroll_entry {
     int has_key;                         /* a used code: the key it was used for */
     uint8_t key_hash[SHA256_DIGEST_LEN];
     char serial[2 * ENROLL_SERIAL_MAX + 1];  /* and the certificate issued ("" not yet) */
+    int profile;                         /* enum enroll_profile */
+    char subject[ENROLL_SUBJECT_MAX + 1];   /* server codes: the subject */
+    char san[ENROLL_SAN_MAX + 1];           /* server codes: the SAN ("" none) */
 } enroll_entry;
 
+/* Parses the server profile's columns "server SUBJECT SAN" (SAN "-" when
+ * none) that may follow the serial.  Returns 0 on success. */
+static int parse_profile(const char *p, enroll_entry *e)
+{
+    char cn[ENROLL_NAME_MAX + 1];
+    const char *t1 = strchr(p, '\t');
+    const char *t2 = t1 != NULL ? strchr(t1 + 1, '\t') : NULL;
+    if (t1 == NULL || t2 == NULL || strchr(t2 + 1, '\t') != NULL ||
+        (size_t)(t1 - p) != 6 || strncmp(p, "server", 6) != 0)
+        return -1;
+    size_t sub_len = (size_t)(t2 - t1 - 1), san_len = strlen(t2 + 1);
+    if (sub_len == 0 || sub_len > ENROLL_SUBJECT_MAX || san_len == 0 || san_len > ENROLL_SAN_MAX)
+        return -1;
+    memcpy(e->subject, t1 + 1, sub_len);
+    e->subject[sub_len] = '\0';
+    if (strcmp(t2 + 1, "-") != 0)
+        memcpy(e->san, t2 + 1, san_len + 1);
+    /* The subject must still be one, and name the code's name. */
+    char canon[ENROLL_SUBJECT_MAX + 1];
+    if (enroll_subject_canonical(e->subject, canon, cn) != GLASS_OK || strcmp(canon, e->subject) != 0)
+        return -1;
+    e->profile = ENROLL_PROFILE_SERVER;
+    return 0;
+}
+
 /* Parses the optional columns after the name: "FLAGS KEYHASH SERIAL", each
- * "-" when empty.  Returns 0 on success. */
+ * "-" when empty, then those of parse_profile.  Returns 0 on success. */
 static int parse_extra(const char *p, enroll_entry *e)
 {
     char flags[16], key[2 * SHA256_DIGEST_LEN + 2], serial[2 * ENROLL_SERIAL_MAX + 2];
     size_t klen = 0;
-    if (sscanf(p, "%15[a-z-]\t%65[0-9a-f-]\t%41[0-9A-F-]", flags, key, serial) != 3)
+    int consumed = 0;
+    if (sscanf(p, "%15[a-z-]\t%65[0-9a-f-]\t%41[0-9A-F-]%n", flags, key, serial, &consumed) != 3)
+        return -1;
+    if (p[consumed] == '\t' && parse_profile(p + consumed + 1, e) != 0)
+        return -1;
+    if (p[consumed] != '\0' && p[consumed] != '\t')
         return -1;
     if (strcmp(flags, "replace") == 0)
         e->flags |= ENROLL_REPLACE;
@@ -152,6 +186,11 @@ static int parse_line(char *line, enroll_entry *e)
     }
     if (!enroll_name_valid(name))
         return -1;
+    if (e->profile == ENROLL_PROFILE_SERVER) {
+        char canon[ENROLL_SUBJECT_MAX + 1], cn[ENROLL_NAME_MAX + 1];
+        if (enroll_subject_canonical(e->subject, canon, cn) != GLASS_OK || strcmp(cn, name) != 0)
+            return -1;
+    }
     e->status = status;
     e->expires = expires;
     e->used_at = used;
@@ -204,8 +243,10 @@ cleanup:
 static glass_err save_entries(const char *path, const enroll_entry *v, size_t n)
 {
     /* Each line: 1 + 1 + 20 + 1 + 20 + 1 + 64 + 1 + 64 + 1, then
-     * 8 + 1 + 64 + 1 + 40 + 1: under 300 bytes. */
-    size_t cap = 128 + n * 300;
+     * 8 + 1 + 64 + 1 + 40 + 1: under 300 bytes; a server code's columns
+     * add 1 + 6 + 1 + ENROLL_SUBJECT_MAX + 1 + ENROLL_SAN_MAX. */
+    size_t line_max = 300 + 16 + ENROLL_SUBJECT_MAX + ENROLL_SAN_MAX;
+    size_t cap = 128 + n * line_max;
     char *buf = malloc(cap);
     if (buf == NULL)
         return GLASS_ERR_NOMEM;
@@ -218,10 +259,14 @@ static glass_err save_entries(const char *path, const enroll_entry *v, size_t n)
         glass_hex_encode(hex, sizeof hex, v[i].hash, sizeof v[i].hash);
         if (v[i].has_key)
             glass_hex_encode(key, sizeof key, v[i].key_hash, sizeof v[i].key_hash);
-        len += (size_t)snprintf(buf + len, cap - len, "%c\t%lld\t%lld\t%s\t%s\t%s\t%s\t%s\n",
+        len += (size_t)snprintf(buf + len, cap - len, "%c\t%lld\t%lld\t%s\t%s\t%s\t%s\t%s",
                                 v[i].status, (long long)v[i].expires, (long long)v[i].used_at,
                                 hex, v[i].name, (v[i].flags & ENROLL_REPLACE) ? "replace" : "-",
                                 key, v[i].serial[0] ? v[i].serial : "-");
+        if (v[i].profile == ENROLL_PROFILE_SERVER)
+            len += (size_t)snprintf(buf + len, cap - len, "\tserver\t%s\t%s", v[i].subject,
+                                    v[i].san[0] ? v[i].san : "-");
+        len += (size_t)snprintf(buf + len, cap - len, "\n");
     }
     glass_err err = glass_write_file_atomic(path, (const uint8_t *)buf, len, 0600);
     free(buf);
@@ -280,10 +325,10 @@ static glass_err store_path(const char *dir, char *path, size_t cap)
 
 /* ---- create, check, claim, record ----------------------------------------- */
 
-/* See enroll.h. */
-glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
-                                uint32_t seconds, unsigned flags,
-                                char code[ENROLL_CODE_STR_MAX])
+/* Makes a code for the record tmpl (name, flags, profile, subject, SAN
+ * filled in; the rest is set here). */
+static glass_err create_code(const char *dir, const enroll_entry *tmpl, int64_t now,
+                             uint32_t seconds, char code[ENROLL_CODE_STR_MAX])
 {
     char path[PATH_MAX_LEN];
     uint8_t rnd[ENROLL_CODE_CHARS];
@@ -292,8 +337,8 @@ glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
     size_t n = 0;
     int lock = -1;
     glass_err err;
-    if (dir == NULL || code == NULL || !enroll_name_valid(name) ||
-        seconds > ENROLL_CODE_MAX_SECONDS || (flags & ~(unsigned)ENROLL_REPLACE) != 0)
+    if (dir == NULL || code == NULL || !enroll_name_valid(tmpl->name) ||
+        seconds > ENROLL_CODE_MAX_SECONDS || (tmpl->flags & ~(unsigned)ENROLL_REPLACE) != 0)
         return GLASS_ERR_ARG;
     if (seconds == 0)
         seconds = ENROLL_CODE_DEFAULT_SECONDS;
@@ -328,12 +373,13 @@ glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
         goto cleanup;
     }
     v = grown;
-    memset(&v[n], 0, sizeof v[n]);
+    v[n] = *tmpl;
     v[n].status = 'U';
     v[n].expires = now + (int64_t)seconds;
-    v[n].flags = flags;
+    v[n].used_at = 0;
+    v[n].has_key = 0;
+    v[n].serial[0] = '\0';
     code_hash(norm, v[n].hash);
-    strcpy(v[n].name, name);
     err = save_entries(path, v, n + 1);
     if (err != GLASS_OK)
         goto cleanup;
@@ -352,6 +398,94 @@ cleanup:
     free(v);
     glass_wipe(rnd, sizeof rnd);
     glass_wipe(norm, sizeof norm);
+    return err;
+}
+
+/* See enroll.h. */
+glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
+                                uint32_t seconds, unsigned flags,
+                                char code[ENROLL_CODE_STR_MAX])
+{
+    enroll_entry e;
+    memset(&e, 0, sizeof e);
+    if (!enroll_name_valid(name))
+        return GLASS_ERR_ARG;
+    strcpy(e.name, name);
+    e.flags = flags;
+    e.profile = ENROLL_PROFILE_CLIENT;
+    return create_code(dir, &e, now, seconds, code);
+}
+
+/* See enroll.h. */
+glass_err enroll_subject_canonical(const char *subject, char *out, char *cn)
+{
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    char text[X509_NAME_STR_MAX], name[X509_NAME_STR_MAX];
+    if (subject == NULL || subject[0] != '/')
+        return GLASS_ERR_SUBJECT_SYNTAX;
+    glass_err err = x509_name_from_string(subject, &der, &der_len);
+    if (err != GLASS_OK)
+        return err;
+    err = x509_name_to_string(der, der_len, text, sizeof text);
+    if (err == GLASS_OK && name_common_name(der, der_len, name, sizeof name) != GLASS_OK)
+        err = GLASS_ERR_ARG;
+    free(der);
+    if (err != GLASS_OK)
+        return err;
+    /* One line of enroll.txt, one EnrollRequest name: no tab, no newline,
+     * at most ENROLL_SUBJECT_MAX bytes; the CN is the name the code is for. */
+    if (strlen(text) > ENROLL_SUBJECT_MAX || strpbrk(text, "\t\r\n") != NULL ||
+        !enroll_name_valid(name))
+        return GLASS_ERR_ARG;
+    strcpy(out, text);
+    strcpy(cn, name);
+    return GLASS_OK;
+}
+
+/* See enroll.h. */
+glass_err enroll_code_create_server(const char *dir, const enroll_server_spec *spec,
+                                    int64_t now, uint32_t seconds, unsigned flags,
+                                    char code[ENROLL_CODE_STR_MAX], char *name_out,
+                                    const char **why)
+{
+    enroll_entry e;
+    char line[ENROLL_SAN_MAX + 32];
+    x509_ext_set ext;
+    const char *dummy;
+    if (why == NULL)
+        why = &dummy;
+    *why = "invalid arguments";
+    if (spec == NULL || spec->subject == NULL)
+        return GLASS_ERR_ARG;
+    memset(&e, 0, sizeof e);
+    /* 1. The subject, canonical, with a CN that can name the code. */
+    glass_err err = enroll_subject_canonical(spec->subject, e.subject, e.name);
+    *why = err == GLASS_ERR_SUBJECT_SYNTAX ? "the subject does not parse"
+                                           : "the subject needs a CN of 1 to 64 of "
+                                             "A-Z a-z 0-9 . _ - (and fits in 255 bytes)";
+    if (err != GLASS_OK)
+        return err;
+    /* 2. The SAN, as the CA will take it when it signs. */
+    if (spec->san != NULL && spec->san[0] != '\0') {
+        *why = "the subjectAltName is not DNS:NAME or IP:ADDRESS, comma-separated";
+        if (strlen(spec->san) > ENROLL_SAN_MAX || strpbrk(spec->san, "\t\r\n") != NULL ||
+            strcmp(spec->san, "-") == 0)
+            return GLASS_ERR_ARG;
+        x509_ext_init(&ext);
+        snprintf(line, sizeof line, "subjectAltName=%s", spec->san);
+        if (x509_ext_add(&ext, line, NULL, 0) != GLASS_OK)
+            return GLASS_ERR_ARG;
+        strcpy(e.san, spec->san);
+    }
+    e.flags = flags;
+    e.profile = ENROLL_PROFILE_SERVER;
+    *why = "cannot record the code";
+    err = create_code(dir, &e, now, seconds, code);
+    if (err == GLASS_OK && name_out != NULL)
+        strcpy(name_out, e.name);
+    if (err == GLASS_OK)
+        *why = "ok";
     return err;
 }
 
@@ -422,6 +556,9 @@ static void grant_from(const enroll_entry *e, enroll_grant *g)
     g->has_key = e->has_key;
     memcpy(g->key_hash, e->key_hash, sizeof g->key_hash);
     snprintf(g->serial, sizeof g->serial, "%s", e->serial);
+    g->profile = e->profile;
+    snprintf(g->subject, sizeof g->subject, "%s", e->subject);
+    snprintf(g->san, sizeof g->san, "%s", e->san);
 }
 
 /* See enroll.h. */

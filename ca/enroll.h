@@ -26,8 +26,11 @@
  *     since 1970.  Three more columns follow the name: flags ("replace"
  *     for a code made with --replace, else "-"), the SHA-256 of the
  *     SubjectPublicKeyInfo the code was used with, and the serial of the
- *     certificate issued for it ("-" while there is none).  Files without
- *     them (older ones) still read.  Only the SHA-256 of the code is stored, never the code:
+ *     certificate issued for it ("-" while there is none).  Then, for a
+ *     code of the server profile, three more: "server", the subject the
+ *     certificate will carry ("/C=BR/.../CN=www.example.test", its CN being
+ *     the name) and its subjectAltName ("DNS:www.example.test,IP:127.0.0.1",
+ *     or "-").  Files without them (older ones, client codes) still read.  Only the SHA-256 of the code is stored, never the code:
  *     whoever reads the file cannot enroll with it.  Every change takes the
  *     lock DIR/enroll.lock (an fcntl(2) write lock, waited for at most
  *     ENROLL_LOCK_WAIT_MS) and rewrites the file with
@@ -73,6 +76,23 @@
 #define ENROLL_LOCK_FILE            "enroll.lock"
 #define ENROLL_SERIAL_MAX           20      /* bytes of a certificate serial (RFC 5280 §4.1.2.2) */
 #define ENROLL_REPLACE              1u      /* the code may take a name that is taken */
+#define ENROLL_SUBJECT_MAX          255     /* a server code's subject: it travels as
+                                               EnrollRequest's name<1..255> */
+#define ENROLL_SAN_MAX              512     /* a server code's subjectAltName */
+
+/* What a code lets its holder become. */
+enum enroll_profile {
+    ENROLL_PROFILE_CLIENT = 0,  /* a client certificate for /CN=NAME (clientAuth) */
+    ENROLL_PROFILE_SERVER = 1   /* a server certificate (serverAuth) for the code's
+                                   subject, with the code's subjectAltName */
+};
+
+/* A server code: the whole subject (OpenSSL's "/C=../CN=.." form) and the
+ * subjectAltName ("DNS:a,IP:1.2.3.4", or NULL / "" for none). */
+typedef struct enroll_server_spec {
+    const char *subject;
+    const char *san;
+} enroll_server_spec;
 
 /* What the store says about a code that is good. */
 typedef struct enroll_grant {
@@ -81,6 +101,9 @@ typedef struct enroll_grant {
     int has_key;
     uint8_t key_hash[SHA256_DIGEST_LEN];      /* SHA-256 of the SubjectPublicKeyInfo */
     char serial[2 * ENROLL_SERIAL_MAX + 1];   /* certificate issued then, hex; "" if none yet */
+    int profile;                              /* enum enroll_profile */
+    char subject[ENROLL_SUBJECT_MAX + 1];     /* server: the subject, canonical; else "" */
+    char san[ENROLL_SAN_MAX + 1];             /* server: the subjectAltName; else "" */
 } enroll_grant;
 
 /* 1 if name is acceptable as a client name (and so as a certificate CN):
@@ -100,6 +123,25 @@ glass_err enroll_code_create(const char *dir, const char *name, int64_t now,
 glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
                                 uint32_t seconds, unsigned flags,
                                 char code[ENROLL_CODE_STR_MAX]);
+
+/* A code of the server profile: the subject is parsed and kept in its
+ * canonical form (x509_name_to_string), and must have a CN that is a good
+ * name (enroll_name_valid; the code is bound to it) and no tab; the SAN
+ * must be a subjectAltName value x509_ext_add takes.  GLASS_ERR_SUBJECT_SYNTAX
+ * for a malformed subject, GLASS_ERR_ARG (why, if not NULL, says what) for
+ * the rest; the name is written to name_out (ENROLL_NAME_MAX + 1 bytes)
+ * when not NULL. */
+glass_err enroll_code_create_server(const char *dir, const enroll_server_spec *spec,
+                                    int64_t now, uint32_t seconds, unsigned flags,
+                                    char code[ENROLL_CODE_STR_MAX], char *name_out,
+                                    const char **why);
+
+/* The canonical form of a subject (x509_name_from_string, then
+ * x509_name_to_string) into out (ENROLL_SUBJECT_MAX + 1 bytes), and its CN
+ * into cn (ENROLL_NAME_MAX + 1 bytes).  GLASS_ERR_SUBJECT_SYNTAX if it
+ * does not parse; GLASS_ERR_ARG if it is too long, has no CN, or its CN is
+ * no good name. */
+glass_err enroll_subject_canonical(const char *subject, char *out, char *cn);
 
 /* Looks a code up without changing anything (no lock: the file is only
  * ever replaced whole): GLASS_OK if it is for name, unexpired, and either

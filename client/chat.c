@@ -24,6 +24,7 @@ struct chat_pending {
     int sent_to;                /* a /to was sent (answered only if it fails) */
     int kv;                     /* key-value requests not yet answered */
     int fetch;                  /* /get sent, the last piece not yet received */
+    int refused;                /* the server refused a request: no certificate */
     client_fetch page;          /* the response being received (pieces so far) */
 };
 
@@ -80,6 +81,12 @@ static void chat_show(const uint8_t *data, size_t len, struct chat_pending *pend
         client_fetch_reset(&pend->page);
         break;
     case GLASS_APP_ERROR:
+        /* Anonymous (no certificate): chat and key-value requests are
+         * refused, and nothing else will answer them. */
+        if (m.code == GLASS_APP_ERR_NEEDS_CERT) {
+            pend->refused = 1;
+            pend->who = pend->kv = pend->sent_to = 0;
+        }
         /* The key-value errors and busy answer a request of ours. */
         if ((m.code == GLASS_APP_ERR_NO_SUCH_KEY || m.code == GLASS_APP_ERR_LIMIT ||
              m.code == GLASS_APP_ERR_STORAGE) && pend->kv > 0)
@@ -335,28 +342,31 @@ int client_chat(const client_opts *o)
     ch.stdin_open = 1;
     if (client_target_parse("chat", o, &ch.t) != 0)
         return 1;
-    if (o->id == NULL)
-        return io_error(CLIENT_CMD, "chat: --id DIR is required (see --help)");
     client_opts batch = *o;
     if (!isatty(STDIN_FILENO))
         batch.batch = 1;
     ch.o = &batch;
-    if (client_identity_load("chat", o->id, o->pass, &id) != 0)
+    if (client_identity_open("chat", o, &id) != 0)
         return 1;
     setvbuf(stdout, NULL, _IOLBF, 0);
     net_install_signals();
     ch.line = malloc(CLIENT_LINE_MAX + 1);
     if (ch.line == NULL)
         goto cleanup;
-    /* 1. The mutually authenticated handshake. */
+    /* 1. The mutually authenticated handshake (server-only without an
+     *    identity: the server then refuses chat and key-value requests). */
     if (client_connect("chat", o, &ch.t, &id, &ch.c) != 0)
         goto cleanup;
-    printf("connected to %s as %s\n", o->server, id.name);
+    printf("connected to %s as %s\n", o->server,
+           id.anonymous ? "nobody (anonymous: no client certificate)" : id.name);
     if (!batch.batch)
         printf("commands: /to NAME message, /who, /quit\n");
     /* 2. The relay; 3. leaving. */
     chat_loop(&ch);
     rc = chat_leave(&ch);
+    if (rc == 0 && ch.pend.refused)
+        rc = io_error(CLIENT_CMD, "chat: the server refused chat or key-value requests: "
+                      "no client certificate (run glass client enroll)");
 cleanup:
     if (ch.c.eng != NULL || ch.c.fd >= 0)
         client_conn_close(&ch.c);

@@ -44,6 +44,7 @@ typedef struct client_conn {
     int got_alert_received;
     size_t own_key_bits;        /* our RSA modulus in bits; 0 when enrolling */
     int quiet;                  /* 1: no session line (bench after its first) */
+    int anonymous;              /* no certificate, not enrolling: server-only */
 } client_conn;
 
 /* A client's identity: DIR/key.pem, DIR/cert.pem, DIR/ca.pem. */
@@ -57,6 +58,7 @@ typedef struct client_identity {
     glass_blob chain;
     glass_blob anchor;
     char name[X509_NAME_STR_MAX];
+    int anonymous;              /* only ca.pem (--ca without --id): no certificate */
 } client_identity;
 
 /* A page being received, piece by piece (chat's /get, and get). */
@@ -91,6 +93,10 @@ int client_connect(const char *sub, const client_opts *o, const client_target *t
 /* identity.c */
 int client_identity_load(const char *sub, const char *dir, const char *pass,
                          client_identity *id);
+/* --id DIR: the identity in DIR; no --id but --ca FILE: no identity, only
+ * the CA to check the server against (a server-only session, PROTOCOL.md
+ * §10), said on standard error.  0, or 1 after saying why. */
+int client_identity_open(const char *sub, const client_opts *o, client_identity *id);
 void client_identity_free(client_identity *id);
 void client_identity_config(const client_identity *id, glass_config *cfg);
 int client_check_issued(const char *name, const uint8_t *der, size_t len,

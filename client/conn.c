@@ -58,9 +58,11 @@ glass_err client_conn_open(client_conn *c, const client_opts *o, const client_ta
     cfg->server_name = t->host;
     cfg->trace = o->trace ? &c->tracer : NULL;
     c->own_key_bits = cfg->key != NULL ? cfg->key->k * 8 : 0;
+    c->anonymous = cfg->anonymous;
 #ifdef GLASS_LAB_BUILD
     cfg->insecure_skip_verify = o->insecure;
 #endif
+    errno = 0;
     glass_err err = net_connect(t->host, t->port, CLIENT_CONNECT_MS, &c->fd);
     if (err != GLASS_OK)
         return err;
@@ -129,6 +131,11 @@ int client_conn_report(const char *sub, const client_conn *c, const char *during
     if (c->got_alert_sent)
         return io_error(CLIENT_CMD, "%s: %s failed: %s (alert %s sent)", sub, during,
                          glass_strerror(c->failure), glass_alert_name(c->alert_sent));
+    if (c->got_alert_received && c->anonymous &&
+        c->alert_received == GLASS_ALERT_HANDSHAKE_FAILURE)
+        return io_error(CLIENT_CMD, "%s: %s failed: the server sent alert %s: it requires a "
+                        "client certificate (no server-only access): run glass client enroll, "
+                        "then use --id DIR", sub, during, glass_alert_name(c->alert_received));
     if (c->got_alert_received)
         return io_error(CLIENT_CMD, "%s: %s failed: the server sent alert %s", sub, during,
                          glass_alert_name(c->alert_received));
@@ -212,7 +219,8 @@ void client_print_verbose(const client_conn *c, const rsa_private_key *own)
     if (own != NULL)
         printf("server key RSA-%zu, client key RSA-%zu\n", peer.pub.k * 8, own->k * 8);
     else
-        printf("server key RSA-%zu, no client certificate (enrollment)\n", peer.pub.k * 8);
+        printf("server key RSA-%zu, no client certificate (%s)\n", peer.pub.k * 8,
+               c->anonymous ? "anonymous" : "enrollment");
     printf("server subject %s, issuer %s\n", peer.subject, peer.issuer);
     x509_free(&peer);
 }
@@ -227,6 +235,8 @@ void client_print_session(const client_conn *c)
     const dh_group *G = dh_group_by_tls_id(info.group);
     if (c->own_key_bits > 0)
         snprintf(own, sizeof own, "client key RSA-%zu", c->own_key_bits);
+    else if (c->anonymous)
+        snprintf(own, sizeof own, "no client key (anonymous)");
     else
         snprintf(own, sizeof own, "no client key (enrollment)");
     fprintf(stderr, "connected: %s %s (0x%04X), suite %s (0x%04X), group %s (%zu-bit DH), "
@@ -248,10 +258,12 @@ int client_connect(const char *sub, const client_opts *o, const client_target *t
     glass_err err = client_conn_open(c, o, t, &cfg);
     if (err != GLASS_OK)
         return io_error(CLIENT_CMD, "%s: cannot connect to %s: %s", sub, o->server,
-                        err == GLASS_ERR_IO ? strerror(errno) : glass_strerror(err));
+                        err != GLASS_ERR_IO ? glass_strerror(err)
+                        : errno != 0 ? strerror(errno)
+                                     : "the host name does not resolve");
     if (!client_drive(c, net_now_ms() + CLIENT_HANDSHAKE_MS, client_handshake_done, NULL))
         return client_conn_report(sub, c, "handshake");
     if (o->verbose)
-        client_print_verbose(c, &id->key);
+        client_print_verbose(c, id->anonymous ? NULL : &id->key);
     return 0;
 }

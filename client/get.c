@@ -117,9 +117,10 @@ static int get_write(const client_opts *o, const client_fetch *page)
     return 0;
 }
 
-/* One fetch on a new connection: the mutually authenticated handshake, the
- * request msg, the pieces of the response until the last, then the body
- * written.  0, or 1 after saying why. */
+/* One fetch on a new connection: the handshake (mutually authenticated, or
+ * server-only without an identity), the request msg, the pieces of the
+ * response until the last, then the body written.  0, or 1 after saying
+ * why. */
 static int get_once(const client_opts *o, const client_target *t, const client_identity *id,
                     const uint8_t *msg, size_t msg_len)
 {
@@ -174,14 +175,13 @@ int client_get(const client_opts *o)
     int rc = 1;
     if (client_target_parse("get", o, &t) != 0)
         return 1;
-    if (o->id == NULL || (o->path == NULL) == (o->request == NULL))
-        return io_error(CLIENT_CMD, "get: --id DIR and a PATH (or --request FILE) are required "
-                                    "(see --help)");
+    if ((o->path == NULL) == (o->request == NULL))
+        return io_error(CLIENT_CMD, "get: a PATH (or --request FILE) is required (see --help)");
     if (count > CLIENT_GET_MAX_COUNT || !(o->interval_s >= 0) ||
         o->interval_s > CLIENT_GET_MAX_INTERVAL_S)
         return io_error(CLIENT_CMD, "get: --count is 1 to %d, --interval 0 to %.0f seconds",
                         CLIENT_GET_MAX_COUNT, CLIENT_GET_MAX_INTERVAL_S);
-    if (client_identity_load("get", o->id, o->pass, &id) != 0)
+    if (client_identity_open("get", o, &id) != 0)
         return 1;
     net_install_signals();
     /* 1. The request, the same for every fetch. */

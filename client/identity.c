@@ -95,12 +95,38 @@ cleanup:
     return rc;
 }
 
-/* The config of a mutually authenticated connection with identity id. */
+/* See client_internal.h. */
+int client_identity_open(const char *sub, const client_opts *o, client_identity *id)
+{
+    memset(id, 0, sizeof *id);
+    if (o->id != NULL)
+        return client_identity_load(sub, o->id, o->pass, id);
+    if (o->ca == NULL)
+        return io_error(CLIENT_CMD, "%s: --id DIR (an enrolled identity) or --ca FILE (no "
+                        "identity: pages only) is required (see --help)", sub);
+    glass_err err = x509_load_pem_file(o->ca, &id->anchors, &id->n_anchors);
+    if (err != GLASS_OK)
+        return io_error(CLIENT_CMD, "%s: --ca %s: %s", sub, o->ca, glass_strerror(err));
+    id->anchor.der = id->anchors[0].der;
+    id->anchor.len = id->anchors[0].der_len;
+    id->anonymous = 1;
+    snprintf(id->name, sizeof id->name, "anonymous");
+    fprintf(stderr, "anonymous: no client certificate; only the server is authenticated "
+                    "(server-only session: pages only)\n");
+    return 0;
+}
+
+/* The config of a connection with identity id: mutually authenticated, or
+ * (an anonymous identity) server-only: no chain, cfg.anonymous. */
 void client_identity_config(const client_identity *id, glass_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->anchors = &id->anchor;
     cfg->n_anchors = 1;
+    if (id->anonymous) {
+        cfg->anonymous = 1;
+        return;
+    }
     cfg->chain = &id->chain;
     cfg->n_chain = 1;
     cfg->key = &id->key;

@@ -347,6 +347,9 @@ static const char *app_error_meaning(unsigned code)
     case GLASS_APP_ERR_BUSY:
         return "busy: a FetchRequest while the previous response is still being sent (HTTP/1.1 "
                "would queue it instead, RFC 9112 §9.3.2)";
+    case GLASS_APP_ERR_NEEDS_CERT:
+        return "needs a client certificate: chat or key-value in a server-only session "
+               "(docs/PROTOCOL.md §10)";
     default:
         return "unknown code (not in docs/PROTOCOL.md §7)";
     }

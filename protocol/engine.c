@@ -389,7 +389,13 @@ static glass_err handle_record(glass_engine *e, const uint8_t *rec, size_t rec_l
     case GLASS_CT_CHANGE_CIPHER_SPEC:
         return handle_change_cipher_spec(e, e->pt, pt_len);
     case GLASS_CT_APPLICATION: {
-        /* Only a mutually authenticated session carries application data. */
+        /* Only a mutually authenticated session carries application data,
+         * or (cfg.anonymous) a server-only one: its first record says so. */
+        if (e->state == GLASS_STATE_S_WAIT_ENROLL_REQUEST) {
+            err = glass_server_anonymous_data(e);
+            if (err != GLASS_OK)
+                return err;
+        }
         if (e->state != GLASS_STATE_APPLICATION)
             return GLASS_ERR_PROTO_UNEXPECTED;
         glass_trace(e->cfg.trace, "recv application_data", "the plaintext of the record", e->pt,
@@ -510,6 +516,8 @@ static glass_err check_config(const glass_config *cfg)
         if (dh_group_by_tls_id(cfg->groups[i]) == NULL)
             return GLASS_ERR_ARG;
     if (cfg->session != NULL && (!tls || cfg->role != GLASS_ROLE_CLIENT))
+        return GLASS_ERR_ARG;
+    if (cfg->anonymous && (tls || (cfg->role == GLASS_ROLE_CLIENT && cfg->n_chain > 0)))
         return GLASS_ERR_ARG;
     return GLASS_OK;
 }

@@ -184,6 +184,10 @@ glass_err glass_client_handle(glass_engine *e, const glass_hs_msg *m);
 glass_err glass_client_change_cipher_spec(glass_engine *e);
 glass_err glass_server_handle(glass_engine *e, const glass_hs_msg *m);
 glass_err glass_server_change_cipher_spec(glass_engine *e);
+/* Glass: application data from a client without a certificate, while an
+ * EnrollRequest was awaited: a server-only session when cfg.anonymous,
+ * else GLASS_ERR_PROTO_NO_CLIENT_CERT. */
+glass_err glass_server_anonymous_data(glass_engine *e);
 
 /* ---- hello12.c: the TLS 1.2 hellos -------------------------------------------------- */
 

@@ -230,7 +230,8 @@ static glass_err recv_CertificateRequest(glass_engine *e, const glass_hs_msg *hm
     return GLASS_OK;
 }
 
-/* Our chain (RFC 5246 §7.4.6), or an empty list when enrolling. */
+/* Our chain (RFC 5246 §7.4.6), or an empty list when enrolling or
+ * anonymous (then no CertificateVerify follows either). */
 static glass_err send_Certificate(glass_engine *e)
 {
     e->sent_cert = e->cfg.n_chain > 0 && e->can_sign;
@@ -330,7 +331,9 @@ static glass_err recv_Finished(glass_engine *e, const glass_hs_msg *hm)
             return err;
     }
     glass_eng_handshake_done(e, e->have_peer_cert);
-    glass_eng_set_state(e, e->cfg.n_chain > 0 || !e->prof->enrollment
+    /* Glass without a certificate: enroll next, or (cfg.anonymous) a
+     * server-only session (docs/PROTOCOL.md §10). */
+    glass_eng_set_state(e, e->cfg.n_chain > 0 || !e->prof->enrollment || e->cfg.anonymous
                                ? GLASS_STATE_APPLICATION
                                : GLASS_STATE_C_ENROLL_READY);
     return GLASS_OK;

@@ -15,7 +15,9 @@
  *   recv_Finished                  -->
  *                                  <--  send_Finished
  *   (glass, enrolling client: recv_EnrollRequest; the answer comes from
- *    the application through glass_engine_enroll_reply / _refuse)
+ *    the application through glass_engine_enroll_reply / _refuse;
+ *    glass, a client without a certificate that sends application data
+ *    instead: glass_server_anonymous_data, server-only access)
  *
  * Read glass_server_handle (the switch) at the bottom first, or follow the
  * messages top to bottom.  Where TLS 1.2 and glass differ, the branch reads
@@ -280,9 +282,10 @@ static glass_err recv_Certificate(glass_engine *e, const glass_hs_msg *hm)
         return err;
     if (m.n == 0) {
         /* RFC 5246 §7.4.6: no certificate where one is required is a
-         * handshake_failure.  Glass lets it through only for enrollment;
-         * TLS 1.2 when the certificate was only requested. */
-        if (e->prof->enrollment && !e->cfg.allow_enroll)
+         * handshake_failure.  Glass lets it through only for enrollment or
+         * a server-only session (cfg.anonymous: PROTOCOL.md §10); TLS 1.2
+         * when the certificate was only requested. */
+        if (e->prof->enrollment && !e->cfg.allow_enroll && !e->cfg.anonymous)
             return GLASS_ERR_PROTO_HANDSHAKE;
         if (!e->prof->enrollment && e->client_auth == GLASS_CLIENT_AUTH_REQUIRE)
             return GLASS_ERR_PROTO_NO_CLIENT_CERT;
@@ -378,9 +381,13 @@ static glass_err recv_Finished(glass_engine *e, const glass_hs_msg *hm)
         glass_eng_cache_session(e);
     }
     glass_eng_handshake_done(e, e->have_peer_cert);
-    glass_eng_set_state(e, e->have_peer_cert || !e->prof->enrollment
-                               ? GLASS_STATE_APPLICATION
-                               : GLASS_STATE_S_WAIT_ENROLL_REQUEST);
+    /* Glass, a client without a certificate: it came to enroll, or (with
+     * cfg.anonymous) for a server-only session; its first message says
+     * which (glass_server_anonymous_data).  Without enrollment, only the
+     * latter is left. */
+    int app = e->have_peer_cert || !e->prof->enrollment ||
+              (e->cfg.anonymous && !e->cfg.allow_enroll);
+    glass_eng_set_state(e, app ? GLASS_STATE_APPLICATION : GLASS_STATE_S_WAIT_ENROLL_REQUEST);
     return GLASS_OK;
 }
 
@@ -405,6 +412,28 @@ static glass_err recv_EnrollRequest(glass_engine *e, const glass_hs_msg *hm)
     if (err != GLASS_OK)
         return err;
     glass_eng_set_state(e, GLASS_STATE_S_WAIT_ENROLL_REPLY);
+    return GLASS_OK;
+}
+
+/* Glass, server-only access (docs/PROTOCOL.md §10): a client that sent an
+ * empty Certificate and no CertificateVerify, and whose first protected
+ * record is application data rather than an EnrollRequest, wants a session
+ * in which only the server is authenticated -- what RFC 5246 §7.4.6 allows
+ * when a server only requests a certificate.  With cfg.anonymous that is
+ * the session it gets (the application sees an unauthenticated
+ * GLASS_EV_HANDSHAKE_DONE and decides what such a client may do);
+ * without, "a certificate is required" ends the connection with a
+ * handshake_failure alert. */
+glass_err glass_server_anonymous_data(glass_engine *e)
+{
+    if (e->state != GLASS_STATE_S_WAIT_ENROLL_REQUEST)
+        return GLASS_ERR_PROTO_UNEXPECTED;
+    if (!e->cfg.anonymous)
+        return GLASS_ERR_PROTO_NO_CLIENT_CERT;
+    glass_trace(e->cfg.trace, "server-only session",
+                "application data from a client without a certificate: it is anonymous",
+                NULL, 0);
+    glass_eng_set_state(e, GLASS_STATE_APPLICATION);
     return GLASS_OK;
 }
 

@@ -74,8 +74,9 @@ const glass_profile_row glass_profile_rows[] = {
         "exactly one message per record", "fragmented across records or coalesced",
         "RFC 5246 §6.2.1"),
     ROW(client_cert_required, "client certificate",
-        "required (or enrollment)", "none unless the server asks (request / require)",
-        "RFC 5246 §7.4.4"),
+        "always asked; an empty answer only to enroll, or (cfg.anonymous) for a "
+        "server-only session: pages, no chat or key-value",
+        "none unless the server asks (request / require)", "RFC 5246 §7.4.6"),
     ROW(enrollment, "enrollment messages", "EnrollRequest, EnrollResponse", "none", "-"),
     ROW(resumption, "session resumption", "none: every handshake is full",
         "session-ID resumption (abbreviated handshake)", "RFC 5246 §7.3"),

@@ -372,6 +372,15 @@ typedef struct glass_config {
                                    same in every build, but only an engine
                                    compiled with -DGLASS_LAB_BUILD (make labs)
                                    honours it; the normal build ignores it. */
+
+    /* ---- added with server-only access (docs/PROTOCOL.md §10) ---- */
+    int anonymous;              /* glass only.  Server: a client without a
+                                   certificate may also carry application data
+                                   after the handshake (server-only access, as
+                                   HTTPS); the application decides what such a
+                                   client may do.  Client (no chain): go to
+                                   application data after the handshake
+                                   instead of enrolling. */
 } glass_config;
 
 /* ---- the engine ------------------------------------------------------------- */
@@ -402,16 +411,19 @@ typedef enum glass_state {
     GLASS_STATE_S_WAIT_ENROLL_REQUEST,    /* client unauthenticated: only enrollment */
     GLASS_STATE_S_WAIT_ENROLL_REPLY,      /* the application must answer */
     /* both */
-    GLASS_STATE_APPLICATION,              /* mutually authenticated: app data */
+    GLASS_STATE_APPLICATION,              /* app data: mutually authenticated, or
+                                             server-only with cfg.anonymous */
     GLASS_STATE_CLOSED,                   /* close_notify sent or received */
     GLASS_STATE_ERROR                     /* a fatal alert was sent or received */
 } glass_state;
 
 typedef enum glass_event_type {
     GLASS_EV_NONE = 0,
-    GLASS_EV_HANDSHAKE_DONE,   /* peer_name = peer's subject CN ("" for an
-                                  enrolling client); authenticated = 1 when
-                                  the peer presented a certificate */
+    GLASS_EV_HANDSHAKE_DONE,   /* peer_name = peer's subject CN ("" for a
+                                  client without a certificate: enrolling,
+                                  or anonymous with cfg.anonymous);
+                                  authenticated = 1 when the peer presented
+                                  a certificate */
     GLASS_EV_APP_MESSAGE,      /* data[0..len) = one application record's bytes;
                                   peer_name = the peer's CN */
     GLASS_EV_ENROLL_REQUEST,   /* server: peer_name = requested name,
@@ -637,7 +649,9 @@ enum glass_app_error {
     GLASS_APP_ERR_NO_SUCH_KEY = 4,  /* KvGet, KvDelete of a key not stored */
     GLASS_APP_ERR_LIMIT = 5,        /* a key-value limit: key, value or count */
     GLASS_APP_ERR_STORAGE = 6,      /* the server could not keep the store */
-    GLASS_APP_ERR_BUSY = 7          /* a FetchRequest while a response is still sent */
+    GLASS_APP_ERR_BUSY = 7,         /* a FetchRequest while a response is still sent */
+    GLASS_APP_ERR_NEEDS_CERT = 8    /* chat or key-value from a client without a
+                                       certificate (server-only session) */
 };
 
 #define GLASS_APP_MAX_NAMES 256

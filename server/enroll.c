@@ -14,6 +14,12 @@
  * exponent is held to FIPS 186-5 §5.4 (2^16 < e < 2^256) before its
  * signature is checked (ca/csr.c).
  *
+ * A server enrolls the same way (the network CA of a course exercise),
+ * with a code made for the server profile: it asks for the whole subject
+ * the code carries, and gets a serverAuth certificate with the code's
+ * SAN.  The code decides the profile: a client code never yields a server
+ * certificate, nor a server code a client one.
+ *
  * A name is one person's while their certificate is valid: a second
  * "alice" is refused unless the code was made with --replace, and then the
  * old certificate is revoked (and its sessions end, revoke.c).  A code is
@@ -45,19 +51,17 @@ static void enroll_refuse(server *s, conn *c, const char *name, const char *reas
     server_conn_closing(c);
 }
 
-/* The valid certificates that hold name now: their serials (upper-case
+/* The valid certificates that hold subject now: their serials (upper-case
  * hex, as certs/ names them) into taken[], at most cap.  -1 if the index
  * cannot be read (then nobody enrolls: we cannot tell). */
-static int name_holders(glass_ca *ca, const char *name, int64_t now,
+static int name_holders(glass_ca *ca, const char *subject, int64_t now,
                         ca_entry *taken, size_t cap, size_t *n_taken)
 {
     ca_entry *e = NULL;
     size_t n = 0;
-    char subject[GLASS_MAX_NAME + 8];
     *n_taken = 0;
     if (ca_list(ca, &e, &n) != GLASS_OK)
         return -1;
-    snprintf(subject, sizeof subject, "/CN=%s", name);
     for (size_t i = 0; i < n; i++)
         if (e[i].status == 'V' && e[i].not_after > now && strcmp(e[i].subject, subject) == 0 &&
             *n_taken < cap)
@@ -112,7 +116,8 @@ typedef struct enroll_job {
     server *s;
     unsigned long id;           /* the connection's, for the log */
     char addr[64];
-    char name[GLASS_MAX_NAME + 1];
+    char name[GLASS_MAX_NAME + 1];  /* the CN: what the code is bound to */
+    char subject[GLASS_MAX_NAME + 1];  /* a server's whole subject; "" for a client */
     char code[256];
     uint8_t *csr;
     size_t csr_len;
@@ -130,12 +135,41 @@ static void job_log(const enroll_job *e, const char *msg, const char *detail)
                detail[0] ? " " : "", detail);
 }
 
+/* Step 3b: the code's profile is the one asked for -- a client code
+ * never makes a server certificate, nor a server code a client one -- and
+ * a server asks for the very subject the code was made for.  Sets the
+ * subject the request must carry; 0, or -1 with e->why. */
+static int profile_matches(enroll_job *e, const enroll_grant *g, char *subject, size_t cap)
+{
+    int wants_server = e->subject[0] != '\0';
+    if (wants_server && g->profile != ENROLL_PROFILE_SERVER) {
+        snprintf(e->why, sizeof e->why, "this is a client code: a server needs a code made "
+                 "with `glass ca enroll-code --profile server`");
+        return -1;
+    }
+    if (!wants_server && g->profile == ENROLL_PROFILE_SERVER) {
+        snprintf(e->why, sizeof e->why, "this is a server code: it enrolls a server (glass "
+                 "server enroll), not a client");
+        return -1;
+    }
+    if (wants_server && strcmp(e->subject, g->subject) != 0) {
+        snprintf(e->why, sizeof e->why, "the subject asked for is not the one the code was "
+                 "made for");
+        return -1;
+    }
+    if (wants_server)
+        snprintf(subject, cap, "%s", g->subject);
+    else
+        snprintf(subject, cap, "/CN=%s", e->name);
+    return 0;
+}
+
 /* In the worker: the checks from 3 on (see server_on_enroll). */
 static void enroll_work(server_job *j)
 {
     enroll_job *e = j->arg;
     server *s = e->s;
-    char subject[GLASS_MAX_NAME + 8], hex[2 * X509_SERIAL_MAX + 1] = "";
+    char subject[X509_NAME_STR_MAX], hex[2 * X509_SERIAL_MAX + 1] = "";
     csr_info info;
     int have_info = 0;
     uint8_t key_hash[SHA256_DIGEST_LEN];
@@ -151,19 +185,24 @@ static void enroll_work(server_job *j)
         snprintf(e->why, sizeof e->why, "%s", glass_strerror(GLASS_ERR_ENROLL_CODE));
         goto cleanup;
     }
+    if (profile_matches(e, &g, subject, sizeof subject) != 0) {
+        job_log(e, "refused:", e->why);
+        goto cleanup;
+    }
     err = csr_parse_for_ca(e->csr, e->csr_len, &info);
     if (err != GLASS_OK) {
         snprintf(e->why, sizeof e->why, "%s", glass_strerror(err));
         goto cleanup;
     }
     have_info = 1;
-    snprintf(subject, sizeof subject, "/CN=%s", e->name);
     if (strcmp(info.subject, subject) != 0) {
-        snprintf(e->why, sizeof e->why, "the request's subject must be exactly /CN=NAME");
+        snprintf(e->why, sizeof e->why, "%s", g.profile == ENROLL_PROFILE_SERVER
+                 ? "the request's subject must be exactly the code's"
+                 : "the request's subject must be exactly /CN=NAME");
         goto cleanup;
     }
     sha256(info.spki_der, info.spki_len, key_hash);
-    if (name_holders(s->wca, e->name, e->now, taken, sizeof taken / sizeof taken[0],
+    if (name_holders(s->wca, subject, e->now, taken, sizeof taken / sizeof taken[0],
                      &n_taken) != 0) {
         snprintf(e->why, sizeof e->why, "the CA's index cannot be read");
         goto cleanup;
@@ -183,10 +222,16 @@ static void enroll_work(server_job *j)
         job_log(e, "the same code and key again: certificate resent, serial", g.serial);
         goto cleanup;
     }
-    /* 7. The certificate, the code consumed in the same transaction. */
-    ca_enrollment who = {e->name, e->code, {0}, 0, NULL};
+    /* 7. The certificate, the code consumed in the same transaction.  The
+     * code, not the request, says what is issued: the profile's extensions
+     * (EKU serverAuth or clientAuth, RFC 5280 §4.2.1.12) and, for a server,
+     * the SAN the CA operator wrote (RFC 5280 §4.2.1.6). */
+    int server_cert = g.profile == ENROLL_PROFILE_SERVER;
+    ca_enrollment who = {e->name, e->code, {0}, server_cert ? SERVER_CERT_DAYS : 0,
+                         server_cert && g.san[0] != '\0' ? g.san : NULL};
     memcpy(who.key_hash, key_hash, sizeof key_hash);
-    err = ca_sign_enrollment(s->wca, e->csr, e->csr_len, &who, CA_PROFILE_CLIENT, e->now,
+    err = ca_sign_enrollment(s->wca, e->csr, e->csr_len, &who,
+                             server_cert ? CA_PROFILE_SERVER : CA_PROFILE_CLIENT, e->now,
                              &e->cert, &e->cert_len, &why);
     if (err != GLASS_OK) {
         if (err == GLASS_ERR_ENROLL_CODE)
@@ -242,16 +287,29 @@ static void enroll_done(server *s, server_job *j)
 }
 
 /* The checks, in order (the file's essay says why):
- *   1. a usable name;  2. this address has not guessed too many codes;
- *   then, in the worker: 3. the code (read only: nothing is used up yet);
+ *   1. a usable name (a server's: a subject with a usable CN);  2. this
+ *   address has not guessed too many codes;
+ *   then, in the worker: 3. the code (read only: nothing is used up yet),
+ *   and its profile the one asked for (a server's subject the code's);
  *   4. the request: its exponent, then its self-signature, subject
- *   exactly /CN=NAME;  5. the name free, or the code made with --replace;
- *   6. the same code and key again: the same certificate again;  7. or
- *   the CA signs, consuming the code in the same transaction (ca_txn.c;
- *   and, with --replace, revokes the old one). */
+ *   exactly /CN=NAME (a server: the code's subject);  5. the name free,
+ *   or the code made with --replace;  6. the same code and key again: the
+ *   same certificate again;  7. or the CA signs, consuming the code in the
+ *   same transaction (ca_txn.c; and, with --replace, revokes the old one). */
 void server_on_enroll(server *s, conn *c, const glass_event *ev)
 {
     const char *name = ev->peer_name;
+    char subject[ENROLL_SUBJECT_MAX + 1] = "", cn[ENROLL_NAME_MAX + 1];
+    /* A server asks for its whole subject ("/C=../CN=HOST"), a client for
+     * a name; the code is bound to the name, a server's CN. */
+    if (name[0] == '/') {
+        if (enroll_subject_canonical(name, subject, cn) != GLASS_OK) {
+            enroll_refuse(s, c, "(bad subject)", "the subject asked for is malformed, or its "
+                          "CN is not 1 to 64 of A-Z a-z 0-9 . _ -");
+            return;
+        }
+        name = cn;
+    }
     if (!enroll_name_valid(name)) {
         enroll_refuse(s, c, "(bad name)", "the name must be 1 to 64 of A-Z a-z 0-9 . _ -");
         return;
@@ -275,6 +333,7 @@ void server_on_enroll(server *s, conn *c, const glass_event *ev)
     e->id = c->id;
     snprintf(e->addr, sizeof e->addr, "%s", c->addr);
     snprintf(e->name, sizeof e->name, "%s", name);
+    snprintf(e->subject, sizeof e->subject, "%s", subject);
     memcpy(e->code, ev->code, ev->code_len);
     memcpy(e->csr, ev->data, ev->len);
     e->csr_len = ev->len;

@@ -1,7 +1,8 @@
 /*
  * events.c — what each engine event means for the server (see
  * server/server.h): a finished handshake makes a client ready (or, without
- * a certificate, lets it enroll); an application message is decoded
+ * a certificate, lets it enroll or, with server-only access, fetch pages);
+ * an application message is decoded
  * (PROTOCOL.md §7) and handed to the relay, page fetch or the key-value
  * store; alerts and closes are logged.
  *
@@ -14,8 +15,12 @@
 static void on_handshake_done(server *s, conn *c, const glass_event *ev)
 {
     if (!ev->authenticated) {
+        /* It came to enroll, or for pages only: its first message says
+         * which (the engine lets application data through only when
+         * server-only access is on; see on_anonymous). */
         c->phase = PHASE_ENROLL;
-        server_logv(s, c, "handshake ok: client without a certificate (enrollment only)");
+        server_logv(s, c, "handshake ok: client without a certificate (%s)",
+                    s->o.require_client_cert ? "enrollment only" : "enrollment or pages only");
         return;
     }
     snprintf(c->name, sizeof c->name, "%s", ev->peer_name);
@@ -62,6 +67,36 @@ static void on_handshake_done(server *s, conn *c, const glass_event *ev)
     x509_free(&peer);
 }
 
+/* A client without a certificate sent application data: a server-only
+ * session (PROTOCOL.md §10.1).  It stays counted as unauthenticated, so the
+ * admission limits of unauthenticated connections (admit.c) still hold it
+ * in check; it has no name to be reached by, and the relay never lists it. */
+static void on_anonymous(server *s, conn *c)
+{
+    c->phase = PHASE_ANON;
+    snprintf(c->name, sizeof c->name, "%s", SERVER_ANON_NAME);
+    c->idle_deadline = net_now_ms() + (int64_t)s->o.idle_timeout * 1000;
+    server_log(s, c, "anonymous client: server-only session (pages only)");
+}
+
+/* What an anonymous client may not do, and why (the text the client
+ * prints).  Relay addresses and key-value stores belong to the name in a
+ * CA-signed certificate: without one there is no name to own them. */
+static int anonymous_refused(server *s, conn *c, const glass_app_msg *m)
+{
+    const char *why = NULL;
+    if (m->type == GLASS_APP_SEND_TO || m->type == GLASS_APP_WHO)
+        why = "chat needs a client certificate: run glass client enroll";
+    else if (m->type >= GLASS_APP_KV_PUT && m->type <= GLASS_APP_KV_LIST)
+        why = "the key-value store needs a client certificate: run glass client enroll";
+    if (why == NULL)
+        return 0;
+    server_send_error(s, c, GLASS_APP_ERR_NEEDS_CERT, why);
+    server_log_refusal(s, c, "refused %s from an anonymous client: no client certificate",
+                       glass_app_type_name(m->type));
+    return 1;
+}
+
 static void on_app(server *s, conn *c, const uint8_t *data, size_t len)
 {
     glass_app_msg m;
@@ -70,6 +105,8 @@ static void on_app(server *s, conn *c, const uint8_t *data, size_t len)
         server_log(s, c, "malformed application message (%zu bytes)", len);
         return;
     }
+    if (c->phase == PHASE_ANON && anonymous_refused(s, c, &m))
+        return;
     switch (m.type) {
     case GLASS_APP_SEND_TO:
         server_on_send_to(s, c, &m);
@@ -109,7 +146,9 @@ void server_on_events(server *s, conn *c)
             on_handshake_done(s, c, &ev);
             break;
         case GLASS_EV_APP_MESSAGE:
-            if (c->phase == PHASE_READY) {
+            if (c->phase == PHASE_ENROLL)
+                on_anonymous(s, c);
+            if (c->phase == PHASE_READY || c->phase == PHASE_ANON) {
                 c->idle_deadline = net_now_ms() + (int64_t)s->o.idle_timeout * 1000;
                 on_app(s, c, ev.data, ev.len);
             }

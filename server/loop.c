@@ -99,6 +99,10 @@ static void accept_one(server *s, int fd, const struct sockaddr_storage *ss)
     cfg.n_chain = 1;
     cfg.key = &s->key;
     cfg.allow_enroll = 1;
+    /* Server-only access (PROTOCOL.md §10): a client without a certificate
+     * may fetch pages, as from an HTTPS server; events.c keeps chat and the
+     * key-value store for clients with one. */
+    cfg.anonymous = !s->o.require_client_cert;
     cfg.trace = s->o.trace ? &c->tracer : NULL;
     glass_err err = glass_engine_new(&c->eng, &cfg);
     if (err == GLASS_OK)
@@ -201,7 +205,8 @@ static void check_timeouts(server *s, int64_t now)
             server_log_refusal(s, c, "timeout: no complete handshake within %lu s",
                                s->o.hs_timeout);
             c->dead = 1;
-        } else if (c->phase == PHASE_READY && now >= c->idle_deadline) {
+        } else if ((c->phase == PHASE_READY || c->phase == PHASE_ANON) &&
+                   now >= c->idle_deadline) {
             server_log(s, c, "timeout: %s idle for %lu s", c->name, s->o.idle_timeout);
             glass_engine_close(c->eng);
             server_conn_closing(c);
@@ -217,7 +222,7 @@ static int next_timeout_ms(server *s, int64_t now)
     int64_t next = now + 1000;
     for (size_t i = 0; i < s->n_conns; i++) {
         conn *c = s->conns[i];
-        int64_t d = c->phase == PHASE_READY ? c->idle_deadline
+        int64_t d = c->phase == PHASE_READY || c->phase == PHASE_ANON ? c->idle_deadline
                   : c->phase == PHASE_CLOSING ? c->close_deadline : c->hs_deadline;
         if (c->phase == PHASE_CLOSING && server_conn_pending(c) == 0)
             d = now;
@@ -290,7 +295,8 @@ int server_serve(server *s)
                 c->dead = 1;
             }
             /* A page being sent: its next pieces, as the socket drains. */
-            if (!c->dead && c->resp.data != NULL && c->phase == PHASE_READY)
+            if (!c->dead && c->resp.data != NULL &&
+                (c->phase == PHASE_READY || c->phase == PHASE_ANON))
                 server_fetch_pump(s, c);
         }
         /* 3. New connections. */

@@ -26,6 +26,8 @@
  *         kv.c       the per-certificate key-value store, an append-only
  *                    log per certificate
  *         enroll.c   enrollment: name, one-time code, request, signature
+ *         selfenroll.c  `glass server enroll`: this server enrolls with
+ *                    another's CA (the other side of enroll.c)
  *         revoke.c   the CRL every engine checks, and sessions ended when
  *                    their certificate is revoked while connected
  *         worker.c   the worker thread: whatever waits on the disk or the
@@ -87,7 +89,21 @@ typedef struct server_opts {
     const char *www;            /* published pages; NULL: DIR/www if it exists */
     int trace;                  /* print every handshake step */
     int verbose;                /* a line per message too; group, suite, key sizes */
+    int require_client_cert;    /* 1: no server-only sessions: a client without a
+                                   certificate may only enroll */
 } server_opts;
+
+/* What `glass server enroll` was asked to do: get this server's
+ * certificate from another glass server's CA over the network. */
+typedef struct server_enroll_opts {
+    const char *connect;        /* HOST:PORT of the CA's server */
+    const char *code;           /* a one-time code made with --profile server */
+    const char *subj;           /* the whole subject, "/C=../CN=HOST/emailAddress=.." */
+    const char *ca;             /* the CA certificate the CA's server must show */
+    const char *dir;            /* this server's CA directory: server.key, server.pem */
+    const char *pass;           /* its password (it also encrypts server.key) */
+    int trace;                  /* print every handshake step */
+} server_enroll_opts;
 
 /* The defaults: 127.0.0.1:4433, and the limits above. */
 void server_opts_default(server_opts *o);
@@ -97,5 +113,14 @@ void server_opts_default(server_opts *o);
  * status: 0 after a signal, 1 when setup fails (one line "glass server:
  * ..." on stderr says why). */
 int server_run(const server_opts *o);
+
+/* Makes an RSA-2048 key (o->dir/server.key, written first; a pending one
+ * from an earlier attempt is used again) and a request for o->subj,
+ * enrolls with the CA's server at o->connect with the one-time code
+ * (selfenroll.c), checks the certificate returned against o->ca (our key,
+ * our subject, serverAuth), and writes o->dir/server.pem atomically.
+ * Returns the exit status: 0, or 1 after one line "glass server enroll:
+ * ..." saying why (no server.pem written). */
+int server_enroll_run(const server_enroll_opts *o);
 
 #endif

@@ -28,6 +28,7 @@
 #define SERVER_PATH_MAX              4096
 #define SERVER_WWW_MAX_FILE          (1u << 20)   /* largest page served */
 #define SERVER_FETCH_LOW_WATER       (64u * 1024u)
+#define SERVER_ANON_NAME             "(anonymous)"  /* no enrolled name has parentheses */
 #define KV_KEY_MAX                   64
 #define KV_VALUE_MAX                 4096
 #define KV_MAX_KEYS                  64
@@ -63,6 +64,7 @@ enum conn_phase {
     PHASE_HANDSHAKE,    /* until HANDSHAKE_DONE */
     PHASE_ENROLL,       /* server-authenticated only: waiting for EnrollRequest */
     PHASE_READY,        /* mutually authenticated: relaying */
+    PHASE_ANON,         /* server-only (no client certificate): pages only */
     PHASE_CLOSING       /* flushing the last bytes (alert, close_notify) */
 };
 

@@ -494,7 +494,8 @@ static void test_error_codes(void)
         {GLASS_APP_ERR_LIMIT, "key-value limit"},
         {GLASS_APP_ERR_STORAGE, "could not store"},
         {GLASS_APP_ERR_BUSY, "busy"},
-        {8, "unknown code"},
+        {GLASS_APP_ERR_NEEDS_CERT, "needs a client certificate"},
+        {9, "unknown code"},
         {0xffff, "unknown code"},
     };
     recorder *r = rec_new();

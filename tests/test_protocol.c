@@ -614,6 +614,150 @@ static void test_reject_bad_dh_server(void)
     pair_free(&p);
 }
 
+/* ---- server-only access (docs/PROTOCOL.md §10) --------------------------------- */
+
+/* The pair with a client that has no certificate and asks for a
+ * server-only session; the server allows those (anonymous) and enrollment
+ * as told. */
+static int anon_setup(pair *p, int server_anonymous, int allow_enroll)
+{
+    if (!pair_setup(p))
+        return 0;
+    p->ccfg.chain = NULL;
+    p->ccfg.n_chain = 0;
+    p->ccfg.key = NULL;
+    p->ccfg.anonymous = 1;
+    p->scfg.anonymous = server_anonymous;
+    p->scfg.allow_enroll = allow_enroll;
+    return 1;
+}
+
+/* RFC 5246 §7.4.6 as glass uses it: an empty Certificate and no
+ * CertificateVerify (ClientHello, Certificate, ClientKeyExchange, Finished:
+ * four records, where a mutual handshake sends five); the server, which
+ * also offers enrollment, learns from the first protected record that this
+ * is a server-only session, and application data flows both ways. */
+static void test_anonymous_session(void)
+{
+    pair p;
+    uint8_t msg[256];
+    size_t n;
+    glass_app_msg m;
+    static const char req[] = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    if (!anon_setup(&p, 1, 1))
+        return;
+    CU_ASSERT_FATAL(pair_start(&p));
+    pair_pump(&p);
+    CU_ASSERT_EQUAL(p.index[0], 4);
+    CU_ASSERT_EQUAL(glass_engine_state(p.c), GLASS_STATE_APPLICATION);
+    CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_S_WAIT_ENROLL_REQUEST);
+    CU_ASSERT(p.cl.handshake_done && p.sl.handshake_done);
+    CU_ASSERT_EQUAL(p.sl.authenticated, 0);
+    CU_ASSERT_STRING_EQUAL(p.sl.peer_name, "");
+    CU_ASSERT_STRING_EQUAL(p.cl.peer_name, "localhost");
+    /* The server may not speak first: it does not know yet what the client wants. */
+    TU_ASSERT_ERR(glass_engine_send_app(p.s, (const uint8_t *)"x", 1), GLASS_ERR_PROTO_STATE);
+    TU_ASSERT_ERR(glass_app_encode_fetch_request(msg, sizeof msg, &n, (const uint8_t *)req,
+                                                 sizeof req - 1),
+                  GLASS_OK);
+    TU_ASSERT_ERR(glass_engine_send_app(p.c, msg, n), GLASS_OK);
+    pair_pump(&p);
+    CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_APPLICATION);
+    CU_ASSERT_EQUAL_FATAL(p.sl.n_app, 1);
+    TU_ASSERT_ERR(glass_app_decode(p.sl.app[0], p.sl.app_len[0], &m), GLASS_OK);
+    CU_ASSERT_EQUAL(m.type, GLASS_APP_FETCH_REQUEST);
+    CU_ASSERT_STRING_EQUAL(p.sl.peer_name, "");
+    TU_ASSERT_ERR(glass_app_encode_error(msg, sizeof msg, &n, GLASS_APP_ERR_NEEDS_CERT,
+                                         "chat needs a client certificate"),
+                  GLASS_OK);
+    TU_ASSERT_ERR(glass_engine_send_app(p.s, msg, n), GLASS_OK);
+    pair_pump(&p);
+    CU_ASSERT_EQUAL_FATAL(p.cl.n_app, 1);
+    TU_ASSERT_ERR(glass_app_decode(p.cl.app[0], p.cl.app_len[0], &m), GLASS_OK);
+    CU_ASSERT(m.type == GLASS_APP_ERROR && m.code == GLASS_APP_ERR_NEEDS_CERT);
+    /* An anonymous client cannot turn into an enrolling one. */
+    TU_ASSERT_ERR(glass_engine_enroll(p.c, "carol", msg, 5, (const uint8_t *)"C", 1),
+                  GLASS_ERR_PROTO_STATE);
+    TU_ASSERT_ERR(glass_engine_close(p.c), GLASS_OK);
+    pair_pump(&p);
+    CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_CLOSED);
+    pair_free(&p);
+}
+
+/* A server that allows server-only sessions but not enrollment goes
+ * straight to application data after its Finished. */
+static void test_anonymous_no_enroll(void)
+{
+    pair p;
+    if (!anon_setup(&p, 1, 0))
+        return;
+    CU_ASSERT_FATAL(pair_start(&p));
+    pair_pump(&p);
+    CU_ASSERT_EQUAL(glass_engine_state(p.c), GLASS_STATE_APPLICATION);
+    CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_APPLICATION);
+    TU_ASSERT_ERR(glass_engine_send_app(p.s, (const uint8_t *)"hi", 2), GLASS_OK);
+    pair_pump(&p);
+    CU_ASSERT_EQUAL(p.cl.n_app, 1);
+    pair_free(&p);
+}
+
+/* A server that does not allow server-only sessions (enrollment only)
+ * answers application data from a client without a certificate with
+ * handshake_failure, "a certificate is required" (RFC 5246 §7.4.6), and
+ * delivers nothing. */
+static void test_reject_anonymous_data(void)
+{
+    pair p;
+    if (!anon_setup(&p, 0, 1))
+        return;
+    CU_ASSERT_FATAL(pair_start(&p));
+    pair_pump(&p);
+    CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_S_WAIT_ENROLL_REQUEST);
+    TU_ASSERT_ERR(glass_engine_send_app(p.c, (const uint8_t *)"x", 1), GLASS_OK);
+    pair_pump(&p);
+    CU_ASSERT_EQUAL(p.sl.alert_sent, GLASS_ALERT_HANDSHAKE_FAILURE);
+    CU_ASSERT_EQUAL(p.cl.alert_received, GLASS_ALERT_HANDSHAKE_FAILURE);
+    TU_ASSERT_ERR(glass_engine_error(p.s), GLASS_ERR_PROTO_NO_CLIENT_CERT);
+    CU_ASSERT_EQUAL(p.sl.n_app, 0);
+    pair_free(&p);
+    /* Neither anonymous nor enrolling: the empty Certificate is refused. */
+    if (!anon_setup(&p, 0, 0))
+        return;
+    CU_ASSERT_FATAL(pair_start(&p));
+    pair_pump(&p);
+    pair_assert_rejected(&p, 1, GLASS_ALERT_HANDSHAKE_FAILURE);
+    pair_free(&p);
+}
+
+/* A client with a certificate is mutually authenticated whether or not
+ * the server allows server-only sessions; anonymous is glass only, and a
+ * client with a chain cannot ask for it. */
+static void test_anonymous_config(void)
+{
+    pair p;
+    glass_engine *e = NULL;
+    if (!pair_setup(&p))
+        return;
+    p.scfg.anonymous = 1;
+    p.scfg.allow_enroll = 1;
+    CU_ASSERT_FATAL(pair_start(&p));
+    pair_pump(&p);
+    CU_ASSERT_EQUAL(p.index[0], 5);
+    CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_APPLICATION);
+    CU_ASSERT_EQUAL(p.sl.authenticated, 1);
+    CU_ASSERT_STRING_EQUAL(p.sl.peer_name, "alice");
+    glass_config c = p.ccfg;
+    pair_free(&p);
+    c.anonymous = 1;
+    TU_ASSERT_ERR(glass_engine_new(&e, &c), GLASS_ERR_ARG);
+    c.chain = NULL;
+    c.n_chain = 0;
+    c.key = NULL;
+    c.profile = GLASS_PROFILE_TLS12;
+    TU_ASSERT_ERR(glass_engine_new(&e, &c), GLASS_ERR_ARG);
+    CU_ASSERT_PTR_NULL(e);
+}
+
 void suite_protocol(void)
 {
     CU_pSuite s = tu_suite("protocol");
@@ -640,4 +784,8 @@ void suite_protocol(void)
     TU_ADD(s, test_reject_client_revoked);
     TU_ADD(s, test_negotiated_and_abort);
     TU_ADD(s, test_handshake_ffdhe4096);
+    TU_ADD(s, test_anonymous_session);
+    TU_ADD(s, test_anonymous_no_enroll);
+    TU_ADD(s, test_reject_anonymous_data);
+    TU_ADD(s, test_anonymous_config);
 }
