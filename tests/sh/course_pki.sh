@@ -169,7 +169,7 @@ same_fields glass-ext.crt openssl-ext.crt "x509 -req -extfile -extensions"
 printf 'nsComment = "hello"\n' >bad.ext
 $G x509 -req -in g.csr -CA glass-ca.pem -CAkey g.key -set_serial 1 -extfile bad.ext -out bad.crt 2>"$T/err" &&
     fail "an unknown extension accepted"
-grep -q "line 1: unknown extension 'nsComment'" "$T/err" || fail "bad extfile: $(cat "$T/err")"
+grep -q "^glass x509: bad.ext:1: unknown extension 'nsComment'" "$T/err" || fail "bad extfile: $(cat "$T/err")"
 $G x509 -req -in g.csr -CA glass-ca.pem -CAkey o.key -set_serial 1 -out bad.crt 2>"$T/err" &&
     fail "a CA key that is not the CA's accepted"
 grep -q "CAkey is not the key of the -CA certificate" "$T/err" || fail "wrong CA key: $(cat "$T/err")"
