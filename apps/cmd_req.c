@@ -246,8 +246,10 @@ static int apply_config(struct req_args *a, conf_file **c, conf_req *r)
     glass_err err = conf_load(a->config, c, why, sizeof why);
     if (err == GLASS_OK)
         err = conf_req_read(*c, r, why, sizeof why);
+    if (err == GLASS_ERR_ARG)
+        return app_error(cmd, "%s", why);   /* it names the file and the line */
     if (err != GLASS_OK)
-        return app_error(cmd, "%s", err == GLASS_ERR_ARG ? why : glass_strerror(err));
+        return app_error(cmd, "-config %s: %s", a->config, glass_strerror(err));
     print_notes(conf_notes(*c));
     print_notes(r->notes);
     if (a->new_req && a->subj == NULL && r->prompt)
