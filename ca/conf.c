@@ -244,9 +244,10 @@ static glass_err expand(const conf_file *c, const char *section, const char *v, 
             const char *end = strchr(v + i + 1, ch);
             if (end == NULL)
                 end = v + strlen(v);
-            if (put(s, &o, v + i + 1, (size_t)(end - v - i - 1)) != 0)
+            size_t stop = (size_t)(end - v);
+            if (put(s, &o, v + i + 1, stop - (i + 1)) != 0)
                 err = fail(why, cap, "%s: value too long", where);
-            i = (size_t)(end - v) + (*end != '\0');
+            i = stop + (*end != '\0');
         } else if (ch == '\\' && v[i + 1] != '\0') {
             char e = v[i + 1];
             char lit = e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e == 'b' ? '\b' : e;

@@ -155,6 +155,8 @@ static void test_malformed(void)
     size_t big = 70000;
     char *text = malloc(big + 8);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    if (text == NULL)
+        return;
     memcpy(text, "x = ", 4);
     memset(text + 4, 'a', big);
     text[big + 4] = '\0';
