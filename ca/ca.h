@@ -96,7 +96,8 @@
  *     |             |     | check is aes/'s constant-time one
  *     | pkcs12_mac.c| yes | the MAC is compared with glass_ct_equal; the
  *     |             |     | password's length shows, as in PBKDF2
- *     | x509_build.c, x509_ext.c, serial.c, ca_store.c, ca_log.c, ca_check.c
+ *     | x509_build.c, x509_ext.c, serial.c, ca_store.c, ca_log.c, ca_check.c,
+ *     | conf.c, conf_req.c
  *     |             | no  | nothing secret
  *     Parsing a private key (asn1/der.c, asn1/pem.c) branches on its bytes:
  *     see asn1.h for what that shows.
