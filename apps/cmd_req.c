@@ -250,8 +250,6 @@ static int apply_config(struct req_args *a, conf_file **c, conf_req *r)
         return app_error(cmd, "%s", why);   /* it names the file and the line */
     if (err != GLASS_OK)
         return app_error(cmd, "-config %s: %s", a->config, glass_strerror(err));
-    print_notes(conf_notes(*c));
-    print_notes(r->notes);
     if (a->new_req && a->subj == NULL && r->prompt)
         return app_error(cmd, "%s: without -subj the subject would be asked for at the "
                          "terminal (prompt = yes), which glass does not do: set prompt = no in "
@@ -475,6 +473,12 @@ static int run(int argc, char **argv)
         rc = app_write_output(cmd, a.out, pem, pem_len, 0644);
     }
 cleanup:
+    /* What -config read and did not follow, once the command has worked
+     * (so that a failure stays one line). */
+    if (rc == 0 && conf != NULL) {
+        print_notes(conf_notes(conf));
+        print_notes(r.notes);
+    }
     conf_free(conf);
     if (have_info)
         csr_info_free(&info);

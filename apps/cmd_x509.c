@@ -162,12 +162,6 @@ static void choose_extensions(const struct x509_args *a, const csr_info *req, co
     if (a->copy_ext != NULL && strcmp(a->copy_ext, "none") != 0) {
         x509_ext_set file = *ext;
         x509_ext_merge(ext, &req->ext, &file, strcmp(a->copy_ext, "copyall") == 0);
-        if (req->ext_unknown > 0)
-            fprintf(stderr, "glass x509: note: %zu extension(s) or names in the request are "
-                    "not known to glass and were not copied\n", req->ext_unknown);
-        if (x509_ext_has(&req->ext, X509_EXT_BC) && req->ext.ca && ext->ca)
-            fprintf(stderr, "glass x509: warning: the request's basicConstraints CA:TRUE was "
-                    "copied: this certificate can sign other certificates\n");
     }
     /* OpenSSL 3 gives every v3 certificate it signs a subjectKeyIdentifier
      * and, unless the certificate is self-signed (the issuer's key is the
@@ -294,6 +288,14 @@ static int sign_request(const struct x509_args *a, uint8_t **der, size_t *der_le
     /* What openssl x509 -req says, once it has worked (so that a failure
      * stays one line). */
     fprintf(stderr, "Certificate request self-signature ok\nsubject=%s\n", req.subject);
+    if (a->copy_ext != NULL && strcmp(a->copy_ext, "none") != 0) {
+        if (req.ext_unknown > 0)
+            fprintf(stderr, "glass x509: note: %zu extension(s) or names in the request are "
+                    "not known to glass and were not copied\n", req.ext_unknown);
+        if (x509_ext_has(&req.ext, X509_EXT_BC) && req.ext.ca && ext.ca)
+            fprintf(stderr, "glass x509: warning: the request's basicConstraints CA:TRUE was "
+                    "copied: this certificate can sign other certificates\n");
+    }
     rc = 0;
 cleanup:
     if (have_req)

@@ -280,6 +280,16 @@ openssl x509 -in over.crt -noout -ext basicConstraints,keyUsage >"$T/e"
 grep -q "CA:TRUE" "$T/e" && grep -q "critical" "$T/e" && grep -q "Key Encipherment" "$T/e" ||
     fail "copyall: the request's extensions do not override: $(cat "$T/e")"
 grep -q "basicConstraints CA:TRUE was copied" "$T/err" || fail "copyall: no warning: $(cat "$T/err")"
+# An extension glass does not know is shown as such, and not copied (with a note).
+openssl req -new -key o.key -subj /CN=u -addext "nsComment=hello" -addext "subjectAltName=DNS:u.example" \
+    -out u.csr 2>/dev/null || fail "openssl req with nsComment"
+$G req -in u.csr -noout -text | grep -q "(1 more that glass does not know)" ||
+    fail "glass req -text: the unknown extension is not mentioned"
+$G x509 -req -in u.csr -CA glass-ca.pem -CAkey g.key -set_serial 13 -copy_extensions copy -out u.crt 2>"$T/err" ||
+    fail "glass x509 -copy_extensions copy with an unknown extension"
+grep -q "^glass x509: note: 1 extension(s) or names in the request are not known to glass and were not copied" \
+    "$T/err" || fail "no note for the extension not copied: $(cat "$T/err")"
+openssl x509 -in u.crt -noout -ext subjectAltName | grep -q "DNS:u.example" || fail "the SAN beside it was not copied"
 for tool in glass openssl; do
     t=$G; [ $tool = openssl ] && t=openssl
     $t x509 -req -in g.csr -CA glass-ca.pem -CAkey g.key -set_serial 1 -copy_extensions sometimes \
@@ -407,6 +417,65 @@ grep -q "^glass req: prompt.cnf: without -subj the subject would be asked for at
 $G req -new -key g.key -config prompt.cnf -subj /CN=given -out p.csr 2>/dev/null || fail "prompt = yes with -subj"
 $G req -new -key g.key -config /nonexistent.cnf -out p2.csr 2>"$T/err" && fail "a missing -config accepted"
 grep -q "^glass req: .*nonexistent.cnf" "$T/err" || fail "missing -config: $(cat "$T/err")"
+ok
+
+# ---- -copy_extensions beside openssl ca's copy_extensions, one ca.cnf ----------
+# openssl ca reads copy_extensions from its configuration and adds the
+# file's extensions first; glass x509 reads the same file with -extfile.
+# The extensions must agree as a set (each one's name, criticality and
+# value; the order differs, and key identifiers differ by nature).
+ext_set() {
+    openssl x509 -in "$1" -noout -text | awk '
+        /X509v3 extensions:/ { on = 1; next } /Signature Algorithm/ { on = 0 }
+        on && /X509v3 .*:/ { sub(/ +$/, ""); name = $0; next }
+        on && name != "" { v = $0; if (v ~ /^ *([0-9A-F][0-9A-F]:)+[0-9A-F]*$/) v = "(key id)";
+                           print name " = " v; name = "" }' | sort
+}
+mkdir -p oca/newcerts
+cat >ca.cnf <<'CNF'
+[ ca ]
+default_ca      = CA_default
+[ CA_default ]
+dir             = ./oca
+database        = $dir/index.txt
+new_certs_dir   = $dir/newcerts
+serial          = $dir/serial
+certificate     = glass-ca.pem
+private_key     = g.key
+default_md      = sha256
+default_days    = 30
+policy          = policy_any
+unique_subject  = no
+copy_extensions = copy
+x509_extensions = ca_says
+[ policy_any ]
+commonName      = supplied
+[ ca_says ]
+basicConstraints = CA:FALSE
+keyUsage         = digitalSignature
+extendedKeyUsage = clientAuth
+CNF
+for mode in copy copyall; do
+    echo 1000 >oca/serial && : >oca/index.txt
+    sed "s/^copy_extensions = copy$/copy_extensions = $mode/" ca.cnf >ca-$mode.cnf
+    openssl ca -batch -config ca-$mode.cnf -in glass-ext.csr -out openssl-ca-$mode.crt -notext \
+        >/dev/null 2>&1 || fail "openssl ca copy_extensions = $mode"
+    $G x509 -req -in glass-ext.csr -CA glass-ca.pem -CAkey g.key -set_serial 4096 -days 30 \
+        -copy_extensions $mode -extfile ca-$mode.cnf -extensions ca_says -out glass-ca-$mode.crt \
+        2>/dev/null || fail "glass x509 -copy_extensions $mode -extfile ca.cnf"
+    ext_set openssl-ca-$mode.crt >"$T/o"
+    ext_set glass-ca-$mode.crt >"$T/g"
+    [ -s "$T/o" ] || fail "no extensions in openssl ca's certificate ($mode)"
+    diff "$T/o" "$T/g" >"$T/fdiff" || { cat "$T/fdiff"; fail "-copy_extensions $mode: not what openssl ca makes"; }
+done
+# What each mode means, seen in the certificates: copy keeps the CA's
+# basicConstraints and keyUsage, copyall takes the request's.
+grep -q "CA:FALSE" <<EOF || fail "copy took the request's CA:TRUE"
+$(ext_set glass-ca-copy.crt)
+EOF
+grep -q "Basic Constraints: = *CA:TRUE" <<EOF || fail "copyall did not take the request's CA:TRUE"
+$(ext_set glass-ca-copyall.crt)
+EOF
 ok
 
 echo "course PKI: $n groups of glass and openssl commands with the same arguments agree"
