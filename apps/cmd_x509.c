@@ -144,14 +144,15 @@ static int parse_args(int argc, char **argv, struct x509_args *a)
  * the request's too.
  *
  * Why a CA does not copy blindly: the extensions in a request are what the
- * requester would like (RFC 2985 §5.4.2, "extensions to be included in a
- * certificate"), written by whoever holds the key, and nothing in the
+ * requester would like (RFC 2985 §5.4.2: "certificate extensions the
+ * requester wishes to be included in a certificate"), written by whoever
+ * holds the key, and nothing in the
  * request's self-signature vouches for them.  A request that asks for
  * basicConstraints CA:TRUE would, copied as it is, turn its sender into a
  * certificate authority under this CA, able to sign a certificate for any
  * name that everyone who trusts this CA then accepts (RFC 5280 §4.2.1.9:
- * the cA bit is what lets a key sign certificates).  The openssl x509 and
- * ca manuals warn about exactly this.  So: none (the default) ignores
+ * the cA bit is what lets a key sign certificates).  The openssl ca
+ * manual's WARNINGS say exactly this.  So: none (the default) ignores
  * them; copy takes only the kinds the -extfile does not set, so the CA's
  * file keeps the last word on basicConstraints and keyUsage (put
  * "basicConstraints = CA:FALSE" in it); copyall lets the request override

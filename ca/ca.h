@@ -379,9 +379,11 @@ void conf_free(conf_file *c);
 const char *conf_get(const conf_file *c, const char *section, const char *name);
 /* 1 if the file has a [section] (even an empty one). */
 int conf_has_section(const conf_file *c, const char *section);
-/* The index-th "name = value" of section, in file order, with its line
- * number (line may be NULL); 0 past the last. */
-int conf_item(const conf_file *c, const char *section, size_t index, const char **name,
+/* The next "name = value" of section at or after *pos (start at 0), in file
+ * order, with its line number (line may be NULL); advances *pos past it.
+ * 0 when there are no more:
+ *     for (size_t pos = 0; conf_next(c, "req", &pos, &name, &value, &line);) */
+int conf_next(const conf_file *c, const char *section, size_t *pos, const char **name,
               const char **value, size_t *line);
 size_t conf_count(const conf_file *c, const char *section);
 /* The file's name as given, and the notes about lines read but not

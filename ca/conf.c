@@ -9,9 +9,9 @@
  *     prompt             = no
  *     distinguished_name = dn
  *     [ dn ]
- *     CN           = $ENV::USER's server          $var, ${var}, $(var),
+ *     CN           = $ENV::USER.example         $var, ${var}, $(var),
  *     emailAddress = ${default::HOME}             $section::var, ${section::var}
- *     O            = "Course \"2026\""            quotes keep # and spaces
+ *     O            = "Course #2026"               quotes keep # and spaces
  *     OU           = one \                        a backslash at the end of a
  *                    line                         line continues it
  *
@@ -43,6 +43,13 @@
 
 #define CONF_FILE_MAX   (1u << 20)      /* the largest file read */
 #define CONF_VALUE_MAX  65536           /* OpenSSL's MAX_CONF_VALUE_LENGTH */
+/* All values together, once expanded: "b = $a$a$a..." on every line of a
+ * 1 MiB file would otherwise ask for gigabytes (a "billion laughs"). */
+#define CONF_TOTAL_MAX  (16u << 20)
+/* Bounds that keep every lookup cheap (a course's file has tens of each):
+ * each $var is a walk over the entries defined so far. */
+#define CONF_ENTRIES_MAX 10000
+#define CONF_REFS_MAX    10000
 
 struct conf_entry {
     char *section, *key, *value;
@@ -56,6 +63,8 @@ struct conf_file {
     char **sections;            /* every [ name ] seen, even an empty one */
     size_t n_sections;
     char notes[512];            /* "file:7: .include is not followed" */
+    size_t total;               /* bytes of all values, against CONF_TOTAL_MAX */
+    size_t refs;                /* $var references, against CONF_REFS_MAX */
 };
 
 static glass_err fail(char *why, size_t cap, const char *fmt, ...)
@@ -183,11 +192,13 @@ static int put(char *out, size_t *o, const char *p, size_t n)
 }
 
 /* One $reference at v[*i] (v[*i] == '$'): its value appended to out. */
-static glass_err expand_var(const conf_file *c, const char *section, const char *v, size_t *i,
+static glass_err expand_var(conf_file *c, const char *section, const char *v, size_t *i,
                             char *out, size_t *o, const char *where, char *why, size_t cap)
 {
     char sec[128] = "", name[128];
     size_t p = *i + 1;
+    if (++c->refs > CONF_REFS_MAX)
+        return fail(why, cap, "%s: more than %d $variables in one file", where, CONF_REFS_MAX);
     char close = v[p] == '{' ? '}' : v[p] == '(' ? ')' : 0;
     if (close)
         p++;
@@ -229,7 +240,7 @@ static glass_err expand_var(const conf_file *c, const char *section, const char 
 
 /* The value as written -> its meaning: quotes removed (their contents
  * taken as they are), \n \r \t \b and \X escapes, variables expanded. */
-static glass_err expand(const conf_file *c, const char *section, const char *v, char **out,
+static glass_err expand(conf_file *c, const char *section, const char *v, char **out,
                         const char *where, char *why, size_t cap)
 {
     char *s = malloc(CONF_VALUE_MAX);
@@ -267,7 +278,8 @@ static glass_err expand(const conf_file *c, const char *section, const char *v, 
         return err;
     }
     s[o] = '\0';
-    *out = s;
+    char *fit = realloc(s, o + 1);      /* keep only what the value needs */
+    *out = fit != NULL ? fit : s;
     return GLASS_OK;
 }
 
@@ -311,6 +323,8 @@ static glass_err add_entry(conf_file *c, const char *section, char *t, size_t nu
         if (!is_name_char((unsigned char)*p))
             return fail(why, cap, "%s: '%.60s' is not a name (letters, digits, _ . -)", where,
                         key);
+    if (c->n == CONF_ENTRIES_MAX)
+        return fail(why, cap, "%s: more than %d lines of name = value", where, CONF_ENTRIES_MAX);
     if (c->n == c->cap) {
         size_t want = c->cap ? c->cap * 2 : 32;
         struct conf_entry *grown = realloc(c->e, want * sizeof *grown);
@@ -323,6 +337,12 @@ static glass_err add_entry(conf_file *c, const char *section, char *t, size_t nu
     glass_err err = expand(c, section, raw, &e->value, where, why, cap);
     if (err != GLASS_OK)
         return err;
+    c->total += strlen(e->value) + 1;
+    if (c->total > CONF_TOTAL_MAX) {
+        free(e->value);
+        return fail(why, cap, "%s: the values, once expanded, grow past %u MiB", where,
+                    CONF_TOTAL_MAX >> 20);
+    }
     e->section = dup_text(section, strlen(section));
     e->key = dup_text(key, strlen(key));
     e->line = number;
@@ -467,20 +487,20 @@ size_t conf_count(const conf_file *c, const char *section)
 }
 
 /* See ca.h. */
-int conf_item(const conf_file *c, const char *section, size_t index, const char **name,
+int conf_next(const conf_file *c, const char *section, size_t *pos, const char **name,
               const char **value, size_t *line)
 {
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t i = *pos; i < c->n; i++) {
         if (strcmp(c->e[i].section, section) != 0)
             continue;
-        if (index-- == 0) {
-            *name = c->e[i].key;
-            *value = c->e[i].value;
-            if (line != NULL)
-                *line = c->e[i].line;
-            return 1;
-        }
+        *name = c->e[i].key;
+        *value = c->e[i].value;
+        if (line != NULL)
+            *line = c->e[i].line;
+        *pos = i + 1;
+        return 1;
     }
+    *pos = c->n;
     return 0;
 }
 

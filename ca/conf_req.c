@@ -57,7 +57,7 @@ static size_t line_of(const conf_file *c, const char *section, const char *name)
 {
     const char *n, *v;
     size_t line = 0, at;
-    for (size_t i = 0; conf_item(c, section, i, &n, &v, &at); i++)
+    for (size_t pos = 0; conf_next(c, section, &pos, &n, &v, &at);)
         if (strcmp(n, name) == 0)
             line = at;
     return line;
@@ -91,7 +91,7 @@ static glass_err dn_subject(const conf_file *c, const char *section, char *out, 
     const char *name, *value;
     size_t line, o = 0;
     out[0] = '\0';
-    for (size_t i = 0; conf_item(c, section, i, &name, &value, &line); i++) {
+    for (size_t pos = 0; conf_next(c, section, &pos, &name, &value, &line);) {
         const char *sn = short_name(name);
         if (sn == NULL)
             return fail(why, why_cap, "%s:%zu: '%s' is not a name field glass knows (C, ST, "
@@ -164,7 +164,7 @@ glass_err conf_req_read(const conf_file *c, conf_req *out, char *why, size_t why
     out->encrypt_key = -1;
     if (!conf_has_section(c, "req"))
         return fail(why, why_cap, "%s: there is no [ req ] section", conf_name(c));
-    for (size_t i = 0; conf_item(c, "req", i, &name, &value, &line); i++) {
+    for (size_t pos = 0; conf_next(c, "req", &pos, &name, &value, &line);) {
         size_t k;
         for (k = 0; k < sizeof used / sizeof used[0] && strcmp(name, used[k]) != 0; k++)
             ;

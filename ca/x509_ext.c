@@ -244,7 +244,7 @@ static glass_err conf_names(const conf_file *c, const char *section, char *out, 
     if (!conf_has_section(c, section))
         return say(why, why_cap, "%s: there is no section [%s] in %s", where, section,
                    conf_name(c));
-    for (size_t i = 0; conf_item(c, section, i, &name, &value, &line); i++) {
+    for (size_t pos = 0; conf_next(c, section, &pos, &name, &value, &line);) {
         size_t kind = strcspn(name, ".");
         if (!((kind == 3 && strncmp(name, "DNS", 3) == 0) ||
               (kind == 2 && strncmp(name, "IP", 2) == 0)))
@@ -303,7 +303,7 @@ glass_err x509_ext_from_conf(x509_ext_set *s, const conf_file *c, const char *se
         section = opening ? "default" : conf_get(c, "default", "extensions");
     if (!conf_has_section(c, section))
         return say(why, why_cap, "%s: there is no section [%s]", conf_name(c), section);
-    for (size_t i = 0; conf_item(c, section, i, &name, &value, &line); i++) {
+    for (size_t pos = 0; conf_next(c, section, &pos, &name, &value, &line);) {
         char where[300];
         if (strcmp(section, "default") == 0 && strcmp(name, "extensions") == 0)
             continue;
@@ -344,7 +344,12 @@ int x509_ext_has(const x509_ext_set *s, enum x509_ext_kind kind)
     return memchr(s->order, (int)kind, s->n) != NULL;
 }
 
-/* Sets kind in d as it is in from (appended if d lacks it). */
+/* Sets kind in d as it is in from (appended if d lacks it).  The key
+ * identifiers carry no value here: subjectKeyIdentifier is computed again
+ * from the subject's key when the certificate is written (the request's
+ * own key, so it names the same key, though a request from OpenSSL holds
+ * its SHA-1 form), and authorityKeyIdentifier always names the real issuer,
+ * whatever a request claims. */
 static void copy_kind(x509_ext_set *d, const x509_ext_set *from, enum x509_ext_kind kind)
 {
     if (kind == X509_EXT_BC) {

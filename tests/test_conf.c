@@ -40,6 +40,17 @@ static conf_file *parse(const char *text, glass_err want, char *why, size_t cap)
     return c;
 }
 
+/* The index-th item of section, through conf_next. */
+static int item(const conf_file *c, const char *section, size_t index, const char **name,
+                const char **value, size_t *line)
+{
+    size_t pos = 0;
+    while (conf_next(c, section, &pos, name, value, line))
+        if (index-- == 0)
+            return 1;
+    return 0;
+}
+
 /* ---- the format ---- */
 
 static void test_sections_and_comments(void)
@@ -67,11 +78,11 @@ static void test_sections_and_comments(void)
     CU_ASSERT_FALSE(conf_has_section(c, "nowhere"));
     const char *name, *value;
     size_t line;
-    CU_ASSERT_TRUE(conf_item(c, "req", 2, &name, &value, &line));
+    CU_ASSERT_TRUE(item(c, "req", 2, &name, &value, &line));
     CU_ASSERT_STRING_EQUAL(name, "name.with-dots_1");
     CU_ASSERT_STRING_EQUAL(value, "x");     /* the \r of a CRLF file is gone */
     CU_ASSERT_EQUAL(line, 9);
-    CU_ASSERT_FALSE(conf_item(c, "req", 3, &name, &value, &line));
+    CU_ASSERT_FALSE(item(c, "req", 3, &name, &value, &line));
     CU_ASSERT_STRING_EQUAL(conf_notes(c), "");
     conf_free(c);
 }
@@ -109,9 +120,9 @@ static void test_values(void)
     CU_ASSERT_STRING_EQUAL(conf_get(c, "b", "one"), "/srv and /a/x");
     const char *name, *value;
     size_t line;
-    CU_ASSERT_TRUE(conf_item(c, "a", 8, &name, &value, &line));
+    CU_ASSERT_TRUE(item(c, "a", 8, &name, &value, &line));
     CU_ASSERT_EQUAL(line, 11);     /* a continued line is named by its first line */
-    CU_ASSERT_TRUE(conf_item(c, "a", 9, &name, &value, &line));
+    CU_ASSERT_TRUE(item(c, "a", 9, &name, &value, &line));
     CU_ASSERT_EQUAL(line, 13);     /* and the counting goes on after it */
     conf_free(c);
     unsetenv("GLASS_CONF_TEST");
@@ -162,6 +173,42 @@ static void test_malformed(void)
     text[big + 4] = '\0';
     TU_ASSERT_ERR(conf_parse("t.cnf", text, strlen(text), &c, why, sizeof why), GLASS_ERR_ARG);
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "t.cnf:1: line too long"));
+    free(text);
+    /* Bounds against files made to cost: a $var per value is a walk over
+     * what is defined, and each value may grow to 64 KiB. */
+    size_t many = 10001 * 8 + 1;
+    text = malloc(many);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    if (text == NULL)
+        return;
+    for (size_t i = 0; i < 10001; i++)
+        memcpy(text + i * 8, "k = v\n\n\n", 8);
+    text[many - 1] = '\0';
+    TU_ASSERT_ERR(conf_parse("t.cnf", text, strlen(text), &c, why, sizeof why), GLASS_ERR_ARG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "t.cnf:30001: more than 10000 lines of name = value"));
+    size_t at = 0;
+    at += (size_t)sprintf(text + at, "b = 1\na = ");
+    for (size_t i = 0; i < 10001; i++)
+        at += (size_t)sprintf(text + at, "$b");
+    TU_ASSERT_ERR(conf_parse("t.cnf", text, strlen(text), &c, why, sizeof why), GLASS_ERR_ARG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "t.cnf:2: more than 10000 $variables"));
+    /* "Billion laughs": a 60000-byte value used on 300 lines would make
+     * 18 MB of values from a 62 kB file; 16 MiB is where reading stops. */
+    at = (size_t)sprintf(text, "b = ");
+    memset(text + at, 'x', 60000);
+    at += 60000;
+    text[at++] = '\n';
+    for (int i = 0; i < 300; i++)
+        at += (size_t)sprintf(text + at, "a%d = $b\n", i);
+    TU_ASSERT_ERR(conf_parse("t.cnf", text, at, &c, why, sizeof why), GLASS_ERR_ARG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "grow past 16 MiB"));
+    /* One value past OpenSSL's 65536 bytes. */
+    static const char tenfold[] = "b = 0123456789\nc = $b$b$b$b$b$b$b$b$b$b\n"
+                                  "d = $c$c$c$c$c$c$c$c$c$c\ne = $d$d$d$d$d$d$d$d$d$d\n"
+                                  "f = $e$e$e$e$e$e$e$e$e$e\n";
+    TU_ASSERT_ERR(conf_parse("t.cnf", tenfold, strlen(tenfold), &c, why, sizeof why),
+                  GLASS_ERR_ARG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "t.cnf:5: the value grows past 65536 bytes"));
     free(text);
     /* Missing file. */
     TU_ASSERT_ERR(conf_load("/nonexistent/glass.cnf", &c, why, sizeof why), GLASS_ERR_FILE_OPEN);
