@@ -417,6 +417,16 @@ grep -q "^glass req: prompt.cnf: without -subj the subject would be asked for at
 $G req -new -key g.key -config prompt.cnf -subj /CN=given -out p.csr 2>/dev/null || fail "prompt = yes with -subj"
 $G req -new -key g.key -config /nonexistent.cnf -out p2.csr 2>"$T/err" && fail "a missing -config accepted"
 grep -q "^glass req: .*nonexistent.cnf" "$T/err" || fail "missing -config: $(cat "$T/err")"
+# Files that are no configuration at all: one line each, nothing written.
+head -c 3000 /dev/urandom >noise.cnf
+printf '\000' >>noise.cnf
+mkdir -p adir.cnf
+for c in noise.cnf adir.cnf /dev/null; do
+    $G req -new -key g.key -config $c -out p3.csr 2>"$T/err" && fail "-config $c accepted"
+    [ "$(wc -l <"$T/err")" = 1 ] && grep -q "^glass req: " "$T/err" || fail "-config $c: $(cat "$T/err")"
+done
+grep -q "no \[ req \] section" "$T/err" || fail "-config /dev/null: $(cat "$T/err")"
+[ ! -e p3.csr ] || fail "a request was written from a file that is no configuration"
 ok
 
 # ---- -copy_extensions beside openssl ca's copy_extensions, one ca.cnf ----------
