@@ -10,9 +10,10 @@
  * the order of §4.1 (the diagram is at the top of x509.c), and
  * sign_and_wrap, which appends the signature.
  *
- * Read in this order: the small encoders of each extension, put_extensions,
- * profile_extensions (what each kind of CA certificate carries), build_tbs,
- * then the two entry points.
+ * Read in this order: the small encoders of each extension, x509_ext_put
+ * (the Extensions SEQUENCE, which csr.c also writes into a request's
+ * extensionRequest) and put_extensions, profile_extensions (what each kind
+ * of CA certificate carries), build_tbs, then the two entry points.
  *
  * A certificate with no extensions is written as version 1 (§4.1.2.1: "When
  * extensions are used, as required by this profile, version MUST be 3";

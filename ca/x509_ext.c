@@ -12,8 +12,12 @@
  *     authorityKeyIdentifier = keyid:always, issuer             §4.2.1.1
  *
  * Read in this order: x509_ext_add (one line, split into "critical" and the
- * items of each kind), then x509_ext_load (a configuration file: sections,
- * comments, "extensions = S", "@alt_names" sections).
+ * items of each kind), then x509_ext_from_conf (a section of a
+ * configuration file read by conf.c: "extensions = S", "@alt_names"
+ * sections) and x509_ext_load, then x509_ext_merge (a request's extensions
+ * with the CA's, for -copy_extensions), x509_ext_key_ids (the key
+ * identifiers OpenSSL 3 adds) and x509_ext_print (the set as `openssl req
+ * -text` shows it).
  *
  * What differs from OpenSSL, on purpose: subjectKeyIdentifier=hash is the
  * leftmost 160 bits of SHA-256 (RFC 7093 §2 method 1) where OpenSSL takes
