@@ -27,7 +27,8 @@
 static void usage(void)
 {
     printf("usage: glass req -new -key FILE [-passin SRC] -subj /C=../O=../CN=.. [-out FILE]\n"
-           "                 [-outform PEM|DER] [-x509 [-days N] [-set_serial N] [-addext EXT]..]\n"
+           "                 [-outform PEM|DER] [-addext EXT].. [-config FILE [-reqexts S]]\n"
+           "                 [-x509 [-days N] [-set_serial N] [-extensions S]]\n"
            "       glass req -new -newkey rsa:BITS -keyout FILE [-passout SRC | -nodes] -subj ..\n"
            "       glass req -in FILE [-verify] [-text] [-subject] [-noout] [-pubkey]\n"
            "  -new      create a request signed with -key (proof that you hold the key)\n"
@@ -35,7 +36,12 @@ static void usage(void)
            "            30; CA:TRUE unless an -addext says otherwise)\n"
            "  -addext   one extension, OpenSSL's syntax: \"basicConstraints=critical,CA:TRUE\",\n"
            "            \"keyUsage=digitalSignature\", \"extendedKeyUsage=serverAuth\",\n"
-           "            \"subjectAltName=DNS:localhost,IP:127.0.0.1\"\n"
+           "            \"subjectAltName=DNS:localhost,IP:127.0.0.1\"; in a request it asks the\n"
+           "            CA for it (the extensionRequest attribute), with -x509 it is written\n"
+           "  -config   an openssl.cnf: [req] prompt = no, distinguished_name, req_extensions,\n"
+           "            x509_extensions, default_bits, default_keyfile, encrypt_key\n"
+           "  -reqexts  the section of -config with a request's extensions (not req_extensions)\n"
+           "  -extensions  the section of -config for -x509 (not x509_extensions)\n"
            "  -subj     OpenSSL's one-line name: C, ST, L, O, OU, CN, emailAddress; \\/ escapes /\n"
            "  -newkey   make a fresh key too, written to -keyout (mode 0600), encrypted\n"
            "            with -passout SRC (PBES2), unencrypted with -nodes\n"
@@ -45,22 +51,26 @@ static void usage(void)
            "  glass genrsa -out alice.key\n"
            "  glass req -new -key alice.key -subj \"/C=BR/O=School/CN=alice\" -out alice.csr\n"
            "  openssl req -in alice.csr -noout -verify\n"
-           "  glass req -x509 -new -key ca.key -days 365 -subj /CN=Course\\ CA -out ca.pem\n");
+           "  glass req -x509 -new -key ca.key -days 365 -subj /CN=Course\\ CA -out ca.pem\n"
+           "  glass req -new -key srv.key -config openssl.cnf -out srv.csr\n"
+           "  glass req -new -key srv.key -subj /CN=srv -addext subjectAltName=DNS:srv -out srv.csr\n");
 }
 
 /* -newkey rsa:BITS: generates the key and writes it to keyout first, so the
  * request is never made for a key that was not saved. */
-static int new_key(const char *cmd, const char *spec, const char *keyout, const char *passout,
-                   int nodes, rsa_private_key *key)
+static int new_key(const char *cmd, const char *spec, unsigned long bits, const char *keyout,
+                   const char *passout, int nodes, rsa_private_key *key)
 {
-    unsigned long bits;
     char *pw = NULL;
     uint8_t *pem = NULL;
     size_t pem_len = 0;
     int rc = 1;
-    if (strncmp(spec, "rsa:", 4) != 0)
-        return app_error(cmd, "-newkey must be rsa:BITS");
-    if (app_uint_arg(cmd, "-newkey", spec + 4, RSA_MIN_BITS, RSA_MAX_BITS, &bits))
+    /* "rsa" alone: default_bits from -config, else OpenSSL's 2048. */
+    if (strcmp(spec, "rsa") == 0)
+        bits = bits != 0 ? bits : 2048;
+    else if (strncmp(spec, "rsa:", 4) != 0)
+        return app_error(cmd, "-newkey must be rsa:BITS (or rsa)");
+    else if (app_uint_arg(cmd, "-newkey", spec + 4, RSA_MIN_BITS, RSA_MAX_BITS, &bits))
         return 1;
     if (keyout == NULL)
         return app_error(cmd, "-newkey needs -keyout FILE");
@@ -84,13 +94,17 @@ static int new_key(const char *cmd, const char *spec, const char *keyout, const 
     return rc;
 }
 
+#define REQ_ADDEXT_MAX 32
+
 struct req_args {
     const char *key_path, *passin, *subj, *out, *in, *newkey, *keyout, *passout, *serial;
+    const char *config, *extensions, *reqexts;
     int nodes, new_req, x509, outder, verify, text, noout, subject, pubkey;
-    unsigned long days;
+    unsigned long days, bits;
     int days_given;
-    x509_ext_set ext;
-    int addext;
+    const char *addext[REQ_ADDEXT_MAX];
+    size_t addext_n;
+    x509_ext_set ext;   /* what the request or certificate will carry */
 };
 
 /* Reads the flags; returns 1 (after a message) on a bad one. */
@@ -100,12 +114,7 @@ static int parse_args(int argc, char **argv, struct req_args *a)
     char why[256];
     memset(a, 0, sizeof *a);
     a->days = 30;
-    /* OpenSSL's default v3_ca section, for -x509. */
     x509_ext_init(&a->ext);
-    if (x509_ext_add(&a->ext, "subjectKeyIdentifier=hash", NULL, 0) != GLASS_OK ||
-        x509_ext_add(&a->ext, "authorityKeyIdentifier=keyid:always,issuer", NULL, 0) != GLASS_OK ||
-        x509_ext_add(&a->ext, "basicConstraints=critical,CA:true", NULL, 0) != GLASS_OK)
-        return app_error(cmd, "internal: default extensions");
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         int v = i + 1 < argc;
@@ -138,9 +147,20 @@ static int parse_args(int argc, char **argv, struct req_args *a)
                 return 1;
             a->days_given = 1;
         } else if (strcmp(o, "-addext") == 0 && v) {
-            if (x509_ext_add(&a->ext, argv[++i], why, sizeof why) != GLASS_OK)
+            /* Checked now, applied once the -config sections are in. */
+            x509_ext_set check;
+            x509_ext_init(&check);
+            if (x509_ext_add(&check, argv[++i], why, sizeof why) != GLASS_OK)
                 return app_error(cmd, "-addext '%s': %s", argv[i], why);
-            a->addext = 1;
+            if (a->addext_n == REQ_ADDEXT_MAX)
+                return app_error(cmd, "at most %d -addext", REQ_ADDEXT_MAX);
+            a->addext[a->addext_n++] = argv[i];
+        } else if (strcmp(o, "-config") == 0 && v) {
+            a->config = argv[++i];
+        } else if (strcmp(o, "-extensions") == 0 && v) {
+            a->extensions = argv[++i];
+        } else if (strcmp(o, "-reqexts") == 0 && v) {
+            a->reqexts = argv[++i];
         } else if (strcmp(o, "-outform") == 0 && v) {
             if ((a->outder = app_format_arg(cmd, o, argv[++i])) < 0)
                 return 1;
@@ -162,7 +182,88 @@ static int parse_args(int argc, char **argv, struct req_args *a)
     }
     if (a->x509 && a->in == NULL)
         a->new_req = 1;     /* openssl req -x509 implies -new */
+    if ((a->extensions != NULL || a->reqexts != NULL) && a->config == NULL)
+        return app_error(cmd, "%s names a section of a configuration file: give -config FILE",
+                         a->extensions != NULL ? "-extensions" : "-reqexts");
     return 0;
+}
+
+/* The extensions, as openssl req chooses them: for -x509, the section
+ * -extensions or x509_extensions names in -config (without -config,
+ * OpenSSL's default file's v3_ca section); for a request, -reqexts or
+ * req_extensions; then every -addext.  A -x509 certificate made from a
+ * configuration also gets subjectKeyIdentifier, as OpenSSL 3 adds it. */
+static int choose_extensions(struct req_args *a, const conf_file *c, const conf_req *r)
+{
+    const char *cmd = "req";
+    char why[512];
+    glass_err err = GLASS_OK;
+    if (c == NULL && a->x509) {
+        if (x509_ext_add(&a->ext, "subjectKeyIdentifier=hash", NULL, 0) != GLASS_OK ||
+            x509_ext_add(&a->ext, "authorityKeyIdentifier=keyid:always,issuer", NULL, 0) !=
+                GLASS_OK ||
+            x509_ext_add(&a->ext, "basicConstraints=critical,CA:true", NULL, 0) != GLASS_OK)
+            return app_error(cmd, "internal: default extensions");
+    } else if (c != NULL) {
+        const char *section = a->x509 ? (a->extensions ? a->extensions : r->x509_extensions)
+                                      : (a->reqexts ? a->reqexts : r->req_extensions);
+        if (section != NULL && (err = x509_ext_from_conf(&a->ext, c, section, why, sizeof why)) !=
+                                   GLASS_OK)
+            return app_error(cmd, "%s", err == GLASS_ERR_ARG ? why : glass_strerror(err));
+    }
+    for (size_t i = 0; i < a->addext_n; i++)
+        if (x509_ext_add(&a->ext, a->addext[i], why, sizeof why) != GLASS_OK)
+            return app_error(cmd, "-addext '%s': %s", a->addext[i], why);
+    if (c != NULL && a->x509)
+        x509_ext_key_ids(&a->ext, 1);
+    if (!a->x509 && x509_ext_has(&a->ext, X509_EXT_AKI))
+        return app_error(cmd, "authorityKeyIdentifier cannot be asked for in a request: it "
+                         "names the issuer, which only the CA knows (it adds it when it signs)");
+    return 0;
+}
+
+/* Notes, one per line, each as "glass req: note: ...". */
+static void print_notes(const char *notes)
+{
+    while (*notes != '\0') {
+        size_t n = strcspn(notes, "\n");
+        fprintf(stderr, "glass req: note: %.*s\n", (int)n, notes);
+        notes += n + (notes[n] == '\n');
+    }
+}
+
+/* -config FILE: reads [req], prints what it ignores, and fills in what the
+ * command line left open (subject, key size, key file, -nodes).  *c stays
+ * NULL without -config.  Returns 1 after a message. */
+static int apply_config(struct req_args *a, conf_file **c, conf_req *r)
+{
+    const char *cmd = "req";
+    char why[512];
+    *c = NULL;
+    memset(r, 0, sizeof *r);
+    if (a->config == NULL)
+        return choose_extensions(a, NULL, r);
+    glass_err err = conf_load(a->config, c, why, sizeof why);
+    if (err == GLASS_OK)
+        err = conf_req_read(*c, r, why, sizeof why);
+    if (err == GLASS_ERR_ARG)
+        return app_error(cmd, "%s", why);   /* it names the file and the line */
+    if (err != GLASS_OK)
+        return app_error(cmd, "-config %s: %s", a->config, glass_strerror(err));
+    if (a->new_req && a->subj == NULL && r->prompt)
+        return app_error(cmd, "%s: without -subj the subject would be asked for at the "
+                         "terminal (prompt = yes), which glass does not do: set prompt = no in "
+                         "[req] and give the fields in its distinguished_name section, or give "
+                         "-subj", a->config);
+    if (a->subj == NULL && r->subject[0] != '\0')
+        a->subj = r->subject;
+    if (r->default_bits != 0)
+        a->bits = r->default_bits;
+    if (a->keyout == NULL)
+        a->keyout = r->default_keyfile;
+    if (r->encrypt_key == 0)
+        a->nodes = 1;
+    return choose_extensions(a, *c, r);
 }
 
 /* -x509: the self-signed certificate for key and the subject. */
@@ -210,12 +311,12 @@ static int create(const struct req_args *a, rsa_private_key *key, uint8_t **der,
     uint8_t *name = NULL;
     size_t name_len = 0;
     int rc = 1;
-    if ((a->key_path == NULL) == (a->newkey == NULL) || a->subj == NULL)
-        return app_error(cmd, "-new needs -subj NAME and one of -key FILE or -newkey rsa:BITS");
-    if (!a->x509 && (a->addext || a->serial != NULL))
-        return app_error(cmd, "%s needs -x509 (the requests made here carry no extensions: "
-                         "give them when signing, with glass x509 -req -extfile)",
-                         a->addext ? "-addext" : "-set_serial");
+    if ((a->key_path != NULL && a->newkey != NULL) || a->subj == NULL)
+        return app_error(cmd, "-new needs -subj NAME (or -config FILE with prompt = no) and "
+                         "one of -key FILE or -newkey rsa:BITS");
+    if (!a->x509 && a->serial != NULL)
+        return app_error(cmd, "-set_serial needs -x509 (a request has no serial: the CA "
+                         "gives it)");
     /* Check the subject and the output paths first, so that nothing is
      * written (no -keyout key) when the request cannot be. */
     glass_err err = x509_name_from_string(a->subj, &name, &name_len);
@@ -227,7 +328,7 @@ static int create(const struct req_args *a, rsa_private_key *key, uint8_t **der,
         (a->newkey != NULL && app_check_output(cmd, "-keyout", a->keyout) != 0))
         goto cleanup;
     if (a->newkey != NULL) {
-        if (new_key(cmd, a->newkey, a->keyout, a->passout, a->nodes, key) != 0)
+        if (new_key(cmd, a->newkey, a->bits, a->keyout, a->passout, a->nodes, key) != 0)
             goto cleanup;
     } else if (app_load_private_key(cmd, a->key_path, a->passin, key) != 0) {
         goto cleanup;
@@ -236,7 +337,7 @@ static int create(const struct req_args *a, rsa_private_key *key, uint8_t **der,
         rc = make_self_signed(a, key, name, name_len);
         goto cleanup;
     }
-    if ((err = csr_create(key, a->subj, der, der_len)) != GLASS_OK) {
+    if ((err = csr_create_ext(key, a->subj, &a->ext, der, der_len)) != GLASS_OK) {
         app_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
     }
@@ -286,9 +387,17 @@ static void show(const struct req_args *a, const csr_info *info)
         printf("Certificate Request:\n    Data:\n        Version: 1 (0x0)\n"
                "        Subject: %s\n        Subject Public Key Info:\n"
                "            Public Key Algorithm: rsaEncryption\n"
-               "                Public-Key: (%zu bit)\n"
-               "    Signature Algorithm: sha256WithRSAEncryption (self-signature valid)\n",
+               "                Public-Key: (%zu bit)\n",
                info->subject, mpz_sizeinbase(info->pub.n, 2));
+    if (a->text) {
+        printf("        Attributes:\n");
+        if (info->ext.n > 0 || info->ext_unknown > 0)
+            printf("            Requested Extensions:\n");
+        x509_ext_print(stdout, &info->ext, "                ", info->ski, info->ski_len);
+        if (info->ext_unknown > 0)
+            printf("                (%zu more that glass does not know)\n", info->ext_unknown);
+        printf("    Signature Algorithm: sha256WithRSAEncryption (self-signature valid)\n");
+    }
     if (a->pubkey) {
         char *pub_pem = NULL;
         size_t pub_len = 0;
@@ -309,6 +418,8 @@ static int run(int argc, char **argv)
     char *pem = NULL;
     size_t pem_len = 0;
     csr_info info;
+    conf_file *conf = NULL;
+    conf_req r;
     int rc = 1, have_info = 0;
 
     if (app_wants_help(argc, argv)) {
@@ -319,6 +430,15 @@ static int run(int argc, char **argv)
         return 1;
     rsa_private_init(&key);
     memset(&info, 0, sizeof info);
+    if (apply_config(&a, &conf, &r) != 0)
+        goto cleanup;
+    if (a.new_req && a.key_path == NULL && a.newkey == NULL) {
+        /* As openssl req -new with no key: a fresh one, default_bits long,
+         * written to -keyout, default_keyfile, or privkey.pem. */
+        a.newkey = "rsa";
+        if (a.keyout == NULL)
+            a.keyout = "privkey.pem";
+    }
     if (a.new_req) {
         if (create(&a, &key, &der, &der_len) != 0)
             goto cleanup;
@@ -353,6 +473,13 @@ static int run(int argc, char **argv)
         rc = app_write_output(cmd, a.out, pem, pem_len, 0644);
     }
 cleanup:
+    /* What -config read and did not follow, once the command has worked
+     * (so that a failure stays one line). */
+    if (rc == 0 && conf != NULL) {
+        print_notes(conf_notes(conf));
+        print_notes(r.notes);
+    }
+    conf_free(conf);
     if (have_info)
         csr_info_free(&info);
     rsa_private_clear(&key);

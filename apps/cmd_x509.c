@@ -43,7 +43,8 @@ static void usage(void)
            "                  [-out FILE] [-outform PEM|DER]\n"
            "       glass x509 -req -in REQ -CA CERT -CAkey KEY [-passin SRC]\n"
            "                  [-CAcreateserial | -CAserial FILE | -set_serial N] [-days N]\n"
-           "                  [-sha256] [-extfile FILE [-extensions SECTION]] -out CERT\n"
+           "                  [-sha256] [-extfile FILE [-extensions SECTION]]\n"
+           "                  [-copy_extensions none|copy|copyall] -out CERT\n"
            "       glass x509 -req -in REQ -signkey KEY [-days N] -out CERT\n"
            "  -fingerprint  SHA-256 of the DER (as openssl x509 -fingerprint -sha256)\n"
            "  -serial       the serial in hex, as glass ca revoke takes it\n"
@@ -51,6 +52,9 @@ static void usage(void)
            "  -CAserial F   the serial file (default: the -CA file's name with .srl); it holds\n"
            "                the last serial used, in hex, and is created by -CAcreateserial\n"
            "  -extfile F    extensions, OpenSSL's configuration syntax (without it: none, v1)\n"
+           "  -copy_extensions  what to take from the request's extensions: none (the\n"
+           "                default), copy (those -extfile does not set), copyall (all, over\n"
+           "                -extfile's); a request may ask for CA:TRUE: read it first\n"
            "example:\n"
            "  glass x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial \\\n"
            "      -days 365 -sha256 -out srv.pem\n"
@@ -60,7 +64,7 @@ static void usage(void)
 
 struct x509_args {
     const char *in, *out, *ca, *cakey, *passin, *serial_file, *set_serial, *extfile,
-        *extensions, *signkey;
+        *extensions, *signkey, *copy_ext;
     int req, create_serial, text, noout, fingerprint, subject, issuer, serial, dates, outder,
         pubkey;
     unsigned long days;
@@ -98,6 +102,7 @@ static int parse_args(int argc, char **argv, struct x509_args *a)
                              : strcmp(o, "-extfile") == 0    ? &a->extfile
                              : strcmp(o, "-extensions") == 0 ? &a->extensions
                              : strcmp(o, "-signkey") == 0    ? &a->signkey
+                             : strcmp(o, "-copy_extensions") == 0 ? &a->copy_ext
                                                              : NULL;
         int *flag = flag_of(a, o);
         if (value != NULL && v) {
@@ -127,7 +132,45 @@ static int parse_args(int argc, char **argv, struct x509_args *a)
         a->cakey = a->ca;   /* as OpenSSL: the key may sit in the CA file */
     if (a->extensions != NULL && a->extfile == NULL)
         return app_error(cmd, "-extensions needs -extfile FILE");
+    if (a->copy_ext != NULL && strcmp(a->copy_ext, "none") != 0 &&
+        strcmp(a->copy_ext, "copy") != 0 && strcmp(a->copy_ext, "copyall") != 0)
+        return app_error(cmd, "-copy_extensions '%s': give none, copy or copyall", a->copy_ext);
+    if (a->copy_ext != NULL && !a->req)
+        return app_error(cmd, "-copy_extensions goes with -req");
     return 0;
+}
+
+/* The certificate's extensions: the -extfile's, and with -copy_extensions
+ * the request's too.
+ *
+ * Why a CA does not copy blindly: the extensions in a request are what the
+ * requester would like (RFC 2985 §5.4.2: "certificate extensions the
+ * requester wishes to be included in a certificate"), written by whoever
+ * holds the key, and nothing in the
+ * request's self-signature vouches for them.  A request that asks for
+ * basicConstraints CA:TRUE would, copied as it is, turn its sender into a
+ * certificate authority under this CA, able to sign a certificate for any
+ * name that everyone who trusts this CA then accepts (RFC 5280 §4.2.1.9:
+ * the cA bit is what lets a key sign certificates).  The openssl ca
+ * manual's WARNINGS say exactly this.  So: none (the default) ignores
+ * them; copy takes only the kinds the -extfile does not set, so the CA's
+ * file keeps the last word on basicConstraints and keyUsage (put
+ * "basicConstraints = CA:FALSE" in it); copyall lets the request override
+ * the file, and is only for requests the CA has read line by line. */
+static void choose_extensions(const struct x509_args *a, const csr_info *req, const x509_cert *ca,
+                              x509_ext_set *ext)
+{
+    if (a->copy_ext != NULL && strcmp(a->copy_ext, "none") != 0) {
+        x509_ext_set file = *ext;
+        x509_ext_merge(ext, &req->ext, &file, strcmp(a->copy_ext, "copyall") == 0);
+    }
+    /* OpenSSL 3 gives every v3 certificate it signs a subjectKeyIdentifier
+     * and, unless the certificate is self-signed (the issuer's key is the
+     * subject's), an authorityKeyIdentifier. */
+    int self_signed = a->signkey != NULL ||
+                      (ca != NULL && mpz_cmp(ca->pub.n, req->pub.n) == 0 &&
+                       mpz_cmp(ca->pub.e, req->pub.e) == 0);
+    x509_ext_key_ids(ext, self_signed);
 }
 
 /* The serial file's name: -CAserial, else the CA file's with .srl. */
@@ -203,13 +246,17 @@ static int sign_request(const struct x509_args *a, uint8_t **der, size_t *der_le
     }
     if (a->extfile != NULL &&
         (err = x509_ext_load(&ext, a->extfile, a->extensions, why, sizeof why)) != GLASS_OK) {
-        app_error(cmd, "%s: %s", a->extfile, err == GLASS_ERR_ARG ? why : glass_strerror(err));
+        if (err == GLASS_ERR_ARG)
+            app_error(cmd, "%s", why);  /* it names the file and the line */
+        else
+            app_error(cmd, "%s: %s", a->extfile, glass_strerror(err));
         goto cleanup;
     }
     if (a->ca != NULL && (err = x509_load_pem_file(a->ca, &ca, &n_ca)) != GLASS_OK) {
         app_error(cmd, "-CA %s: %s", a->ca, glass_strerror(err));
         goto cleanup;
     }
+    choose_extensions(a, &req, ca, &ext);
     if (app_load_private_key(cmd, a->ca != NULL ? a->cakey : a->signkey, a->passin, &key) != 0 ||
         app_check_output(cmd, "-out", a->out) != 0 ||
         choose_serial(a, srl, serial, &serial_len) != 0)
@@ -242,6 +289,14 @@ static int sign_request(const struct x509_args *a, uint8_t **der, size_t *der_le
     /* What openssl x509 -req says, once it has worked (so that a failure
      * stays one line). */
     fprintf(stderr, "Certificate request self-signature ok\nsubject=%s\n", req.subject);
+    if (a->copy_ext != NULL && strcmp(a->copy_ext, "none") != 0) {
+        if (req.ext_unknown > 0)
+            fprintf(stderr, "glass x509: note: %zu extension(s) or names in the request are "
+                    "not known to glass and were not copied\n", req.ext_unknown);
+        if (x509_ext_has(&req.ext, X509_EXT_BC) && req.ext.ca && ext.ca)
+            fprintf(stderr, "glass x509: warning: the request's basicConstraints CA:TRUE was "
+                    "copied: this certificate can sign other certificates\n");
+    }
     rc = 0;
 cleanup:
     if (have_req)

@@ -35,6 +35,7 @@
  *         x509.c      certificate parsing, the text dump
  *         x509_build.c building and signing certificates
  *         x509_ext.c  extensions in OpenSSL's configuration syntax
+ *         conf.c      OpenSSL's configuration files; conf_req.c their [req]
  *         serial.c    serial numbers: random, -set_serial, serial files
  *         pkcs12.c    PKCS#12 files; pkcs12_mac.c their MAC, pbes2.c their
  *                     encryption
@@ -95,7 +96,8 @@
  *     |             |     | check is aes/'s constant-time one
  *     | pkcs12_mac.c| yes | the MAC is compared with glass_ct_equal; the
  *     |             |     | password's length shows, as in PBKDF2
- *     | x509_build.c, x509_ext.c, serial.c, ca_store.c, ca_log.c, ca_check.c
+ *     | x509_build.c, x509_ext.c, serial.c, ca_store.c, ca_log.c, ca_check.c,
+ *     | conf.c, conf_req.c
  *     |             | no  | nothing secret
  *     Parsing a private key (asn1/der.c, asn1/pem.c) branches on its bytes:
  *     see asn1.h for what that shows.
@@ -356,6 +358,78 @@ glass_err x509_ext_add(x509_ext_set *s, const char *line, char *why, size_t why_
 glass_err x509_ext_load(x509_ext_set *s, const char *path, const char *section,
                         char *why, size_t why_cap);
 
+/* ---- OpenSSL's configuration files (conf.c; [req] in conf_req.c) ---- */
+
+/* A parsed configuration file: sections of "name = value" (openssl
+ * config(5)); the lines before the first [section] are section "default".
+ * Values are already expanded ($var, ${section::var}, $ENV::VAR, quotes,
+ * escapes). */
+typedef struct conf_file conf_file;
+
+/* Parses text (name says where it came from, for messages).  On
+ * GLASS_ERR_ARG, why says "NAME:LINE: what was wrong".  Free with conf_free. */
+glass_err conf_parse(const char *name, const char *text, size_t len, conf_file **out,
+                     char *why, size_t why_cap);
+/* Reads and parses a file (at most 1 MiB): GLASS_ERR_FILE_OPEN, GLASS_ERR_IO,
+ * or conf_parse's errors. */
+glass_err conf_load(const char *path, conf_file **out, char *why, size_t why_cap);
+void conf_free(conf_file *c);
+/* The last value of name in section (NULL: "default"), else in the opening
+ * part, else NULL. */
+const char *conf_get(const conf_file *c, const char *section, const char *name);
+/* 1 if the file has a [section] (even an empty one). */
+int conf_has_section(const conf_file *c, const char *section);
+/* The next "name = value" of section at or after *pos (start at 0), in file
+ * order, with its line number (line may be NULL); advances *pos past it.
+ * 0 when there are no more:
+ *     for (size_t pos = 0; conf_next(c, "req", &pos, &name, &value, &line);) */
+int conf_next(const conf_file *c, const char *section, size_t *pos, const char **name,
+              const char **value, size_t *line);
+size_t conf_count(const conf_file *c, const char *section);
+/* The file's name as given, and the notes about lines read but not
+ * followed (".include"), one per line ("" when none). */
+const char *conf_name(const conf_file *c);
+const char *conf_notes(const conf_file *c);
+
+/* x509_ext_load on a file already read: the extensions of section (NULL as
+ * in x509_ext_load).  why says "FILE:LINE: what" on GLASS_ERR_ARG. */
+glass_err x509_ext_from_conf(x509_ext_set *s, const conf_file *c, const char *section,
+                             char *why, size_t why_cap);
+/* 1 if s holds that kind of extension. */
+int x509_ext_has(const x509_ext_set *s, enum x509_ext_kind kind);
+/* The extensions of a certificate made from a request (x509
+ * -copy_extensions): the request's (req) first, then the -extfile's (file).
+ * all = 0 (copy): a kind the file has is taken from the file; all = 1
+ * (copyall): from the request. */
+void x509_ext_merge(x509_ext_set *out, const x509_ext_set *req, const x509_ext_set *file,
+                    int all);
+/* What OpenSSL 3 adds to every v3 certificate it signs when the extensions
+ * do not say: subjectKeyIdentifier, and authorityKeyIdentifier unless
+ * self_signed.  Nothing for an empty set (a v1 certificate). */
+void x509_ext_key_ids(x509_ext_set *s, int self_signed);
+/* Prints s as `openssl req -text` does (each line after indent); ski is the
+ * subjectKeyIdentifier to show (ski_len 0: "keyid"). */
+void x509_ext_print(void *file, const x509_ext_set *s, const char *indent, const uint8_t *ski,
+                    size_t ski_len);
+
+/* What `glass req -config` takes from the [req] section (conf_req.c). */
+typedef struct conf_req {
+    int prompt;                 /* 0 for "prompt = no", else 1 (OpenSSL's default) */
+    char subject[X509_NAME_STR_MAX];  /* "/C=BR/CN=x" from distinguished_name when
+                                         prompt = no, else "" */
+    const char *req_extensions;       /* section names, or NULL (point into the conf) */
+    const char *x509_extensions;
+    unsigned long default_bits;       /* 0 when not given */
+    const char *default_keyfile;      /* NULL when not given */
+    int encrypt_key;                  /* -1 not given, 0 "no", 1 "yes" */
+    char notes[512];                  /* what was read and ignored, one per line */
+} conf_req;
+
+/* Reads [req] (and its distinguished_name section when prompt = no).
+ * GLASS_ERR_ARG with why ("FILE:LINE: what") for a value glass cannot use
+ * or a section named but missing. */
+glass_err conf_req_read(const conf_file *c, conf_req *out, char *why, size_t why_cap);
+
 /* What one certificate will say: serial, issuer, subject, dates, key and
  * extensions.  issuer NULL makes a self-signed certificate (issuer name =
  * subject, the authority key identifier is the subject's own). */
@@ -469,12 +543,26 @@ typedef struct csr_info {
     uint8_t *spki_der;          /* SubjectPublicKeyInfo (malloc'd) */
     size_t spki_len;
     rsa_public_key pub;
+    /* The extensions asked for in the extensionRequest attribute (RFC 2985
+     * §5.4.2), those glass knows; ext.n = 0 when there are none. */
+    x509_ext_set ext;
+    uint8_t ski[X509_KEYID_MAX];       /* the subjectKeyIdentifier asked for */
+    size_t ski_len;
+    size_t ext_unknown;         /* extensions (or SAN names, EKU purposes) there
+                                   that glass does not know: shown, never copied */
 } csr_info;
 
 /* Builds and signs a CertificationRequest for key with the subject given in
  * "/C=BR/CN=alice" form.  *der malloc'd. */
 glass_err csr_create(const rsa_private_key *key, const char *subject,
                      uint8_t **der, size_t *der_len);
+
+/* The same, asking for the extensions ext (NULL or empty: none) in an
+ * extensionRequest attribute, as `openssl req -new -addext` does.
+ * GLASS_ERR_ARG if ext holds authorityKeyIdentifier (a request has no
+ * issuer yet). */
+glass_err csr_create_ext(const rsa_private_key *key, const char *subject,
+                         const x509_ext_set *ext, uint8_t **der, size_t *der_len);
 
 /* Parses a DER CertificationRequest and checks its self-signature
  * (GLASS_ERR_CSR_SIGNATURE).  On success free out with csr_info_free. */

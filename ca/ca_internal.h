@@ -61,6 +61,13 @@ typedef struct x509_template {
 glass_err x509_build(const x509_template *t, const rsa_private_key *issuer_key,
                      uint8_t **der, size_t *der_len);
 
+/* x509_build.c: writes Extensions ::= SEQUENCE OF Extension (RFC 5280
+ * §4.1) for s: ski is the subject's key identifier, aki the issuer's (NULL
+ * for a request: GLASS_ERR_ARG if s asks for authorityKeyIdentifier).  A
+ * certificate wraps it in [3]; a request in its extensionRequest attribute. */
+glass_err x509_ext_put(der_buf *b, const x509_ext_set *s, const uint8_t ski[20],
+                       const uint8_t *aki, size_t aki_len);
+
 /* crl.c: builds and signs a v2 CRL. */
 glass_err crl_build(const x509_cert *issuer, const rsa_private_key *key,
                     const x509_crl_entry *entries, size_t n, uint64_t crl_number,

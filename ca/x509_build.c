@@ -10,9 +10,10 @@
  * the order of §4.1 (the diagram is at the top of x509.c), and
  * sign_and_wrap, which appends the signature.
  *
- * Read in this order: the small encoders of each extension, put_extensions,
- * profile_extensions (what each kind of CA certificate carries), build_tbs,
- * then the two entry points.
+ * Read in this order: the small encoders of each extension, x509_ext_put
+ * (the Extensions SEQUENCE, which csr.c also writes into a request's
+ * extensionRequest) and put_extensions, profile_extensions (what each kind
+ * of CA certificate carries), build_tbs, then the two entry points.
  *
  * A certificate with no extensions is written as version 1 (§4.1.2.1: "When
  * extensions are used, as required by this profile, version MUST be 3";
@@ -140,13 +141,12 @@ static void put_eku(der_buf *b, unsigned flags)
     der_end(b, s, DER_SEQUENCE);
 }
 
-/* Writes the extensions of s, in its order, as [3] EXPLICIT SEQUENCE OF
- * Extension.  ski: the subject's key identifier; aki: the issuer's. */
-static glass_err put_extensions(der_buf *b, const x509_ext_set *s, const uint8_t ski[20],
-                                const uint8_t *aki, size_t aki_len)
+/* See ca_internal.h.  Extensions ::= SEQUENCE OF Extension (RFC 5280 §4.1),
+ * in the order of s; ski: the subject's key identifier; aki: the issuer's. */
+glass_err x509_ext_put(der_buf *b, const x509_ext_set *s, const uint8_t ski[20],
+                       const uint8_t *aki, size_t aki_len)
 {
     size_t at[2];
-    size_t outer = der_begin(b);
     size_t seq = der_begin(b);
     for (size_t i = 0; i < s->n; i++) {
         unsigned kind = s->order[i];
@@ -185,6 +185,8 @@ static glass_err put_extensions(der_buf *b, const x509_ext_set *s, const uint8_t
             ext_end(b, at);
             break;
         case X509_EXT_AKI: { /* authorityKeyIdentifier (RFC 5280 §4.2.1.1): [0] keyIdentifier */
+            if (aki == NULL)
+                return GLASS_ERR_ARG;   /* a request has no issuer to name */
             ext_begin(b, &OID_CE_AKI, critical, at);
             size_t k = der_begin(b);
             der_put_tlv(b, DER_CONTEXT_PRIM(0), aki, aki_len);
@@ -197,8 +199,18 @@ static glass_err put_extensions(der_buf *b, const x509_ext_set *s, const uint8_t
         }
     }
     der_end(b, seq, DER_SEQUENCE);
-    der_end(b, outer, DER_CONTEXT_CONS(3));
     return GLASS_OK;
+}
+
+/* A certificate's extensions: [3] EXPLICIT Extensions (RFC 5280 §4.1). */
+static glass_err put_extensions(der_buf *b, const x509_ext_set *s, const uint8_t ski[20],
+                                const uint8_t *aki, size_t aki_len)
+{
+    size_t outer = der_begin(b);
+    glass_err err = x509_ext_put(b, s, ski, aki, aki_len);
+    if (err == GLASS_OK)
+        der_end(b, outer, DER_CONTEXT_CONS(3));
+    return err;
 }
 
 /* What each kind of certificate the CA directory issues carries:

@@ -12,8 +12,12 @@
  *     authorityKeyIdentifier = keyid:always, issuer             §4.2.1.1
  *
  * Read in this order: x509_ext_add (one line, split into "critical" and the
- * items of each kind), then x509_ext_load (a configuration file: sections,
- * comments, "extensions = S", "@alt_names" sections).
+ * items of each kind), then x509_ext_from_conf (a section of a
+ * configuration file read by conf.c: "extensions = S", "@alt_names"
+ * sections) and x509_ext_load, then x509_ext_merge (a request's extensions
+ * with the CA's, for -copy_extensions), x509_ext_key_ids (the key
+ * identifiers OpenSSL 3 adds) and x509_ext_print (the set as `openssl req
+ * -text` shows it).
  *
  * What differs from OpenSSL, on purpose: subjectKeyIdentifier=hash is the
  * leftmost 160 bits of SHA-256 (RFC 7093 §2 method 1) where OpenSSL takes
@@ -231,140 +235,94 @@ glass_err x509_ext_add(x509_ext_set *s, const char *line, char *why, size_t why_
     return add_value(s, (enum x509_ext_kind)kind, value, why, why_cap);
 }
 
-/* ---- configuration files ------------------------------------------------- */
-
-/* The lines of a file, with comments and blank lines gone, each tagged
- * with its section ("" for the opening part) and line number. */
-struct conf_line {
-    char section[64];
-    char *text;
-    size_t number;
-};
-
-struct conf {
-    struct conf_line *lines;
-    size_t n;
-};
-
-static void conf_free(struct conf *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        free(c->lines[i].text);
-    free(c->lines);
-}
-
-static glass_err conf_read(const char *path, struct conf *c, char *why, size_t cap)
-{
-    uint8_t *data = NULL;
-    size_t len = 0, number = 0;
-    char section[64] = "";
-    glass_err err = glass_read_file(path, 1u << 20, &data, &len);
-    if (err != GLASS_OK)
-        return err;
-    memset(c, 0, sizeof *c);
-    for (size_t at = 0; at < len;) {
-        size_t end = at;
-        while (end < len && data[end] != '\n')
-            end++;
-        number++;
-        char line[LINE_MAX_LEN];
-        if (end - at >= sizeof line) {
-            err = say(why, cap, "line %zu: too long", number);
-            break;
-        }
-        memcpy(line, data + at, end - at);
-        line[end - at] = '\0';
-        at = end + 1;
-        char *hash = strchr(line, '#');
-        if (hash != NULL)
-            *hash = '\0';
-        char *t = trim(line);
-        if (t[0] == '\0')
-            continue;
-        if (t[0] == '[') {
-            char *close = strchr(t, ']');
-            if (close == NULL || (size_t)(close - t) >= sizeof section) {
-                err = say(why, cap, "line %zu: bad section header", number);
-                break;
-            }
-            *close = '\0';
-            snprintf(section, sizeof section, "%s", trim(t + 1));
-            continue;
-        }
-        struct conf_line *grown = realloc(c->lines, (c->n + 1) * sizeof *grown);
-        char *copy = malloc(strlen(t) + 1);
-        if (grown != NULL)
-            c->lines = grown;
-        if (grown == NULL || copy == NULL) {
-            free(copy);
-            err = GLASS_ERR_NOMEM;
-            break;
-        }
-        strcpy(copy, t);
-        memcpy(c->lines[c->n].section, section, sizeof section);
-        c->lines[c->n].text = copy;
-        c->lines[c->n].number = number;
-        c->n++;
-    }
-    free(data);
-    if (err != GLASS_OK)
-        conf_free(c);
-    return err;
-}
-
-/* The value of "name = value" in section, or NULL; copied into out. */
-static const char *conf_get(const struct conf *c, const char *section, const char *name,
-                            char *out, size_t cap)
-{
-    for (size_t i = 0; i < c->n; i++) {
-        if (strcmp(c->lines[i].section, section) != 0)
-            continue;
-        const char *eq = strchr(c->lines[i].text, '=');
-        if (eq == NULL)
-            continue;
-        char key[128];
-        size_t kl = (size_t)(eq - c->lines[i].text);
-        if (kl >= sizeof key)
-            continue;
-        memcpy(key, c->lines[i].text, kl);
-        key[kl] = '\0';
-        if (strcmp(trim(key), name) == 0) {
-            snprintf(out, cap, "%s", eq + 1);
-            return trim(out);
-        }
-    }
-    return NULL;
-}
+/* ---- sections of a configuration file (read by conf.c) --------------------- */
 
 /* "@alt_names": DNS.1 = a, IP.1 = 1.2.3.4 lines -> "DNS:a,IP:1.2.3.4". */
-static glass_err conf_names(const struct conf *c, const char *section, char *out, size_t cap,
-                            char *why, size_t why_cap)
+static glass_err conf_names(const conf_file *c, const char *section, char *out, size_t cap,
+                            const char *where, char *why, size_t why_cap)
 {
     size_t o = 0;
+    const char *name, *value;
+    size_t line;
     out[0] = '\0';
-    for (size_t i = 0; i < c->n; i++) {
-        if (strcmp(c->lines[i].section, section) != 0)
-            continue;
-        char buf[LINE_MAX_LEN];
-        snprintf(buf, sizeof buf, "%s", c->lines[i].text);
-        char *eq = strchr(buf, '=');
-        if (eq == NULL)
-            return say(why, why_cap, "line %zu: not name = value", c->lines[i].number);
-        *eq = '\0';
-        char *name = trim(buf), *value = trim(eq + 1);
-        char *dot = strchr(name, '.');
-        if (dot != NULL)
-            *dot = '\0';   /* DNS.1 -> DNS */
-        if (strcmp(name, "DNS") != 0 && strcmp(name, "IP") != 0)
-            return say(why, why_cap, "line %zu: only DNS.n and IP.n names are supported",
-                       c->lines[i].number);
-        int w = snprintf(out + o, cap - o, "%s%s:%s", o ? "," : "", name, value);
+    if (!conf_has_section(c, section))
+        return say(why, why_cap, "%s: there is no section [%s] in %s", where, section,
+                   conf_name(c));
+    for (size_t pos = 0; conf_next(c, section, &pos, &name, &value, &line);) {
+        size_t kind = strcspn(name, ".");
+        if (!((kind == 3 && strncmp(name, "DNS", 3) == 0) ||
+              (kind == 2 && strncmp(name, "IP", 2) == 0)))
+            return say(why, why_cap, "%s:%zu: '%s': only DNS.n and IP.n names are supported",
+                       conf_name(c), line, name);
+        int w = snprintf(out + o, cap - o, "%s%.*s:%s", o ? "," : "", (int)kind, name, value);
         if (w < 0 || (size_t)w >= cap - o)
-            return say(why, why_cap, "section [%s]: too many names", section);
+            return say(why, why_cap, "%s: section [%s]: too many names", where, section);
         o += (size_t)w;
     }
     if (o == 0)
-        return say(why, why_cap, "section [%s] is missing or empty", section);
+        return say(why, why_cap, "%s: section [%s] is empty", where, section);
+    return GLASS_OK;
+}
+
+/* One "name = value" of an extensions section. */
+static glass_err conf_one(x509_ext_set *s, const conf_file *c, const char *name,
+                          const char *value, const char *where, char *why, size_t cap)
+{
+    char buf[LINE_MAX_LEN], inner[300], *v;
+    int w = snprintf(buf, sizeof buf, "%s = %s", name, value);
+    if (w < 0 || (size_t)w >= sizeof buf)
+        return say(why, cap, "%s: extension line too long", where);
+    int kind = split_line(buf, &v, inner, sizeof inner);
+    if (kind < 0)
+        return say(why, cap, "%s: %s", where, inner);
+    glass_err err;
+    if (v[0] == '@') {
+        char list[X509_EXT_SAN_MAX];
+        if (kind != X509_EXT_SAN)
+            return say(why, cap, "%s: '%s': @section only for subjectAltName", where, v);
+        if ((err = conf_names(c, v + 1, list, sizeof list, where, why, cap)) != GLASS_OK)
+            return err;
+        v = list;
+        err = add_value(s, X509_EXT_SAN, v, inner, sizeof inner);
+    } else {
+        err = add_value(s, (enum x509_ext_kind)kind, v, inner, sizeof inner);
+    }
+    if (err != GLASS_OK)
+        return say(why, cap, "%s: %s", where, inner);
+    return GLASS_OK;
+}
+
+/* See ca.h. */
+glass_err x509_ext_from_conf(x509_ext_set *s, const conf_file *c, const char *section,
+                             char *why, size_t why_cap)
+{
+    const char *name, *value;
+    size_t line, found = 0;
+    if (s == NULL || c == NULL)
+        return GLASS_ERR_ARG;
+    /* OpenSSL's rule: no section named means "extensions = S" from the
+     * opening part, else the opening part itself. */
+    int opening = section == NULL && conf_get(c, "default", "extensions") == NULL;
+    if (section == NULL)
+        section = opening ? "default" : conf_get(c, "default", "extensions");
+    if (!conf_has_section(c, section))
+        return say(why, why_cap, "%s: there is no section [%s]", conf_name(c), section);
+    for (size_t pos = 0; conf_next(c, section, &pos, &name, &value, &line);) {
+        char where[300];
+        if (strcmp(section, "default") == 0 && strcmp(name, "extensions") == 0)
+            continue;
+        snprintf(where, sizeof where, "%s:%zu", conf_name(c), line);
+        glass_err err = conf_one(s, c, name, value, where, why, why_cap);
+        if (err != GLASS_OK)
+            return err;
+        found++;
+    }
+    if (found == 0 && opening)
+        return say(why, why_cap, "%s: no extensions before the first [section] and no "
+                   "\"extensions = SECTION\" line there: name the section with -extensions",
+                   conf_name(c));
+    if (found == 0)
+        return say(why, why_cap, "%s: section [%s] holds no extensions", conf_name(c), section);
     return GLASS_OK;
 }
 
@@ -372,51 +330,131 @@ static glass_err conf_names(const struct conf *c, const char *section, char *out
 glass_err x509_ext_load(x509_ext_set *s, const char *path, const char *section,
                         char *why, size_t why_cap)
 {
-    struct conf c;
-    char named[128];
-    glass_err err;
+    conf_file *c = NULL;
     if (s == NULL || path == NULL)
         return GLASS_ERR_ARG;
-    if ((err = conf_read(path, &c, why, why_cap)) != GLASS_OK)
-        return err;
-    /* OpenSSL's rule: no -extensions means "extensions = S" from the opening
-     * part, else the opening part itself. */
-    if (section == NULL)
-        section = conf_get(&c, "", "extensions", named, sizeof named);
-    if (section == NULL)
-        section = "";
-    size_t found = 0;
-    for (size_t i = 0; i < c.n && err == GLASS_OK; i++) {
-        if (strcmp(c.lines[i].section, section) != 0)
-            continue;
-        char buf[LINE_MAX_LEN], *value;
-        snprintf(buf, sizeof buf, "%s", c.lines[i].text);
-        if (section[0] == '\0' && strncmp(trim(buf), "extensions", 10) == 0)
-            continue;
-        int kind = split_line(buf, &value, why, why_cap);
-        if (kind >= 0 && value[0] == '@') {
-            char list[X509_EXT_SAN_MAX];
-            if (kind != X509_EXT_SAN)
-                err = say(why, why_cap, "'%s': @section only for subjectAltName", value);
-            else if ((err = conf_names(&c, value + 1, list, sizeof list, why, why_cap)) == GLASS_OK)
-                err = add_value(s, X509_EXT_SAN, list, why, why_cap);
-        } else if (kind >= 0) {
-            err = add_value(s, (enum x509_ext_kind)kind, value, why, why_cap);
-        } else {
-            err = GLASS_ERR_ARG;
+    glass_err err = conf_load(path, &c, why, why_cap);
+    if (err == GLASS_OK)
+        err = x509_ext_from_conf(s, c, section, why, why_cap);
+    conf_free(c);
+    return err;
+}
+
+/* ---- sets together: copying a request's extensions, OpenSSL's defaults ----- */
+
+/* See ca.h. */
+int x509_ext_has(const x509_ext_set *s, enum x509_ext_kind kind)
+{
+    return memchr(s->order, (int)kind, s->n) != NULL;
+}
+
+/* Sets kind in d as it is in from (appended if d lacks it).  The key
+ * identifiers carry no value here: subjectKeyIdentifier is computed again
+ * from the subject's key when the certificate is written (the request's
+ * own key, so it names the same key, though a request from OpenSSL holds
+ * its SHA-1 form), and authorityKeyIdentifier always names the real issuer,
+ * whatever a request claims. */
+static void copy_kind(x509_ext_set *d, const x509_ext_set *from, enum x509_ext_kind kind)
+{
+    if (kind == X509_EXT_BC) {
+        d->ca = from->ca;
+        d->path_len = from->path_len;
+    } else if (kind == X509_EXT_KU) {
+        d->key_usage = from->key_usage;
+    } else if (kind == X509_EXT_EKU) {
+        d->ext_key_usage = from->ext_key_usage;
+    } else if (kind == X509_EXT_SAN) {
+        memcpy(d->san, from->san, sizeof d->san);
+    }
+    mark(d, kind, (from->critical >> kind) & 1u);
+}
+
+/* See ca.h. */
+void x509_ext_merge(x509_ext_set *out, const x509_ext_set *req, const x509_ext_set *file,
+                    int all)
+{
+    x509_ext_init(out);
+    for (size_t i = 0; i < req->n; i++) {
+        enum x509_ext_kind k = (enum x509_ext_kind)req->order[i];
+        if (all || !x509_ext_has(file, k))
+            copy_kind(out, req, k);
+    }
+    for (size_t i = 0; i < file->n; i++) {
+        enum x509_ext_kind k = (enum x509_ext_kind)file->order[i];
+        if (!x509_ext_has(out, k))
+            copy_kind(out, file, k);
+    }
+}
+
+/* See ca.h. */
+void x509_ext_key_ids(x509_ext_set *s, int self_signed)
+{
+    if (s->n == 0)
+        return;     /* a v1 certificate has no extensions at all */
+    if (!x509_ext_has(s, X509_EXT_SKI))
+        mark(s, X509_EXT_SKI, 0);
+    if (!self_signed && !x509_ext_has(s, X509_EXT_AKI))
+        mark(s, X509_EXT_AKI, 0);
+}
+
+/* ---- the set as `openssl req -text` shows it -------------------------------- */
+
+/* One line of names from a flag table, OpenSSL's words. */
+static void print_flags(FILE *f, unsigned flags, const char *const *words, size_t n)
+{
+    const char *sep = "";
+    for (size_t i = 0; i < n; i++)
+        if (flags & (1u << i)) {
+            fprintf(f, "%s%s", sep, words[i]);
+            sep = ", ";
         }
-        found++;
-        if (err != GLASS_OK && why != NULL) {
-            char inner[256];
-            snprintf(inner, sizeof inner, "%s", why);
-            snprintf(why, why_cap, "line %zu: %s", c.lines[i].number, inner);
+    fputc('\n', f);
+}
+
+/* See ca.h. */
+void x509_ext_print(void *file, const x509_ext_set *s, const char *indent, const uint8_t *ski,
+                    size_t ski_len)
+{
+    static const char *const ku[] = {"Digital Signature", "Non Repudiation",
+                                     "Key Encipherment", "Data Encipherment", "Key Agreement",
+                                     "Certificate Sign", "CRL Sign", "Encipher Only",
+                                     "Decipher Only"};
+    /* In the order of the X509_EKU_* bits. */
+    static const char *const eku[] = {"TLS Web Server Authentication",
+                                      "TLS Web Client Authentication", "Any Extended Key Usage",
+                                      "(another purpose)", "Code Signing", "E-mail Protection",
+                                      "Time Stamping", "OCSP Signing"};
+    static const char *const title[X509_EXT_KINDS] = {
+        "Subject Key Identifier", "Authority Key Identifier", "Basic Constraints", "Key Usage",
+        "Extended Key Usage", "Subject Alternative Name"};
+    FILE *f = file != NULL ? file : stdout;
+    for (size_t i = 0; i < s->n; i++) {
+        unsigned k = s->order[i];
+        fprintf(f, "%sX509v3 %s:%s\n%s    ", indent, title[k],
+                (s->critical >> k) & 1u ? " critical" : "", indent);
+        if (k == X509_EXT_BC && s->ca && s->path_len >= 0)
+            fprintf(f, "CA:TRUE, pathlen:%d\n", s->path_len);
+        else if (k == X509_EXT_BC)
+            fprintf(f, "CA:%s\n", s->ca ? "TRUE" : "FALSE");
+        else if (k == X509_EXT_KU)
+            print_flags(f, s->key_usage, ku, sizeof ku / sizeof ku[0]);
+        else if (k == X509_EXT_EKU)
+            print_flags(f, s->ext_key_usage, eku, sizeof eku / sizeof eku[0]);
+        else if (k == X509_EXT_SAN) {
+            /* "DNS:a,IP:1.2.3.4" -> "DNS:a, IP Address:1.2.3.4" */
+            for (const char *p = s->san; *p != '\0';) {
+                size_t n = strcspn(p, ",");
+                int ip = strncmp(p, "IP:", 3) == 0;
+                fprintf(f, "%s%s%.*s", p == s->san ? "" : ", ", ip ? "IP Address:" : "",
+                        (int)(ip ? n - 3 : n), ip ? p + 3 : p);
+                p += n + (p[n] == ',');
+            }
+            fputc('\n', f);
+        } else if (k == X509_EXT_SKI && ski_len > 0) {
+            for (size_t j = 0; j < ski_len; j++)
+                fprintf(f, "%02X%s", ski[j], j + 1 < ski_len ? ":" : "\n");
+        } else {
+            fprintf(f, "keyid\n");
         }
     }
-    if (err == GLASS_OK && found == 0 && section[0] == '\0')
-        err = say(why, why_cap, "no extensions before the first [section] and no \"extensions = "
-                  "SECTION\" line there: name the section with -extensions");
-    else if (err == GLASS_OK && found == 0)
-        err = say(why, why_cap, "no section [%s] with extensions in the file", section);
-    conf_free(&c);
-    return err;
 }

@@ -62,7 +62,7 @@ bad req -x509 -key ca.key -subj /CN=x -addext "basicConstraints=CA:TRUE,pathlen:
 bad req -x509 -key ca.key -subj /CN=x -addext "=" -out x.pem
 bad req -x509 -key noise.bin -subj /CN=x -out x.pem
 bad req -x509 -newkey rsa:2048 -nodes -keyout nodir/k.pem -subj /CN=x -out x.pem
-bad req -new -key k.key -subj /CN=x -addext keyUsage=digitalSignature -out x.csr
+bad req -new -key k.key -subj /CN=x -addext authorityKeyIdentifier=keyid -out x.csr
 bad req -x509 -key ca.key -subj /CN=x -out adir
 
 # ---- x509 -req ---------------------------------------------------------------------------
