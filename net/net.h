@@ -35,6 +35,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Longest host name or address text we keep, with its NUL. */
 #define NET_HOST_MAX 256
@@ -122,6 +123,28 @@ typedef struct net_tracer {
     char prefix[24];            /* put before every line ("#3 ", or "") */
     int show;                   /* 1: print every step (--trace) */
 } net_tracer;
+
+/* One message being printed field by field: the arg of net_trace_field,
+ * which glass --trace and s_server/s_client -trace both hand the engine's
+ * dissector. */
+typedef struct net_fields {
+    FILE *f;
+    const char *prefix;         /* put before every line */
+    const uint8_t *bytes;       /* the message the offsets point into */
+    size_t len;
+    size_t show;                /* bytes of a field shown before "... (N bytes)" */
+} net_fields;
+
+/* A glass_dissect_fn (arg is a net_fields *): prints one field as
+ * "    +off  len  field  meaning", then its first `show` bytes in hex (not
+ * for the first, whole-message line).  A field outside the bytes is
+ * skipped. */
+void net_trace_field(void *arg, size_t offset, size_t len, const char *field,
+                     const char *meaning);
+
+/* Prints p[0..n) in hex, at most `show` bytes, then "... (n bytes)" when
+ * cut short. */
+void net_print_hex_short(FILE *f, const uint8_t *p, size_t n, size_t show);
 
 /* A glass_trace_fn (arg is a net_tracer *): prints each handshake message
  * as annotated hex, one line per field with the dissector's explanation

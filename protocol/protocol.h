@@ -595,6 +595,16 @@ typedef void (*glass_dissect_fn)(void *arg, size_t offset, size_t len, const cha
  * (fields up to the fault are still reported). */
 glass_err glass_dissect_handshake(const uint8_t *msg, size_t len, glass_dissect_fn cb, void *arg);
 
+/* Dissects one handshake message of either profile: a glass message as
+ * glass_dissect_handshake does, a TLS 1.2 message (ClientHello with its
+ * extensions, ServerKeyExchange with explicit p and g, ...) as RFC 5246
+ * §7.4 lays it out, with the same field names where a field is the same
+ * (dissect12.c).  GLASS_ERR_ARG for NULL or an unknown profile;
+ * GLASS_ERR_PROTO_DECODE if it does not parse (the fields up to the fault
+ * are still reported). */
+glass_err glass_dissect_handshake_profile(glass_profile profile, const uint8_t *msg, size_t len,
+                                          glass_dissect_fn cb, void *arg);
+
 /* Dissects one record as on the wire: the header, then for a plaintext
  * record its content (handshake message, alert), for a protected record its
  * IV, ciphertext and MAC.  `is_protected` says which. */

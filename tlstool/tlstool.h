@@ -26,8 +26,8 @@
  *                  Wireshark and tshark read to decrypt a capture;
  *       render.c   -msg (one line per message with its hex) and -trace
  *                  (every field of every message and every derived secret,
- *                  from the engine's trace events and dissect12.c, which
- *                  reads TLS 1.2 messages as RFC 5246 §7.4 lays them out);
+ *                  from the engine's trace events and its dissector
+ *                  (protocol/dissect12.c for TLS 1.2, RFC 5246 §7.4));
  *       server.c   the s_server accept loop: one poll(2) loop serving many
  *                  clients at once, each with its own engine, bounded in
  *                  number, buffer size and time (handshake and idle
@@ -148,13 +148,6 @@ void tlstool_tap_clear(tlstool_tap *tap);
 /* The glass_trace_fn behind tap->tracer (arg is the tlstool_tap *). */
 void tlstool_tap_event(void *arg, const char *name, const char *explain, const uint8_t *bytes,
                        size_t len);
-/* Dissects one TLS 1.2 handshake message (4-byte header + body) as
- * RFC 5246 §7.4 lays it out, field by field, with the callback of
- * glass_dissect_handshake and, where a field is the same, the same field
- * names (dissect12.c).  GLASS_ERR_PROTO_DECODE if it does not parse (the
- * fields up to the fault are still reported). */
-glass_err tlstool_dissect12(const uint8_t *msg, size_t len, glass_dissect_fn cb, void *arg);
-
 /* Renders one trace event for -msg or -trace (render.c). */
 void tlstool_render_event(const tlstool_tap *tap, const char *name, const char *explain,
                           const uint8_t *bytes, size_t len);
