@@ -539,8 +539,12 @@ typedef struct glass_conn_info {
                                    before ServerHello */
     uint16_t suite;             /* 0x006B; 0 before ServerHello */
     uint16_t group;             /* a GLASS_GROUP_* value, or 0 for a server
-                                   group that is no named group (client) and
+                                   group that is no RFC 7919 group (client) and
                                    after a resumption (no key exchange) */
+    char group_name[16];        /* the group's name whenever it is one we
+                                   know: "ffdhe2048", or "modp14" for RFC 3526
+                                   group 14 (what openssl s_server sends);
+                                   "" for an unnamed group or a resumption */
     size_t dh_bits;             /* length of p in bits; 0 after a resumption */
     size_t peer_key_bits;       /* the peer's RSA modulus in bits; 0 without
                                    a peer certificate */

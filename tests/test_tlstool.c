@@ -2,10 +2,12 @@
  * test_tlstool.c — the parts of the TLS 1.2 tools (tlstool/tlstool.h) that
  * run without a socket: -rev's line reversal, the key log line the summary
  * reads its master secret from, the -www request reader, and the suite
- * names.  (The TLS 1.2 dissector is the engine's: test_dissect.c.)
+ * names; and the events the back-to-back pump (net/pump.c) hands over.
+ * (The TLS 1.2 dissector is the engine's: test_dissect.c.)
  */
 #include "proto_pair.h"
 #include "tlstool/tlstool.h"
+#include "net/net.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,62 @@ static void test_tlstool_names(void)
     CU_ASSERT_STRING_EQUAL(tlstool_version_name(GLASS_VERSION), "glass");
 }
 
+/* ---- the back-to-back pump's events (net/pump.c) ------------------------------- */
+
+typedef struct pumped {
+    int done[2], alert_sent[2], alert_received[2], closed[2];
+    size_t n;
+} pumped;
+
+static void on_pumped(void *arg, int from_client, const glass_event *ev)
+{
+    pumped *p = arg;
+    int side = from_client ? 0 : 1;
+    p->n++;
+    if (ev->type == GLASS_EV_HANDSHAKE_DONE)
+        p->done[side]++;
+    else if (ev->type == GLASS_EV_ALERT_SENT)
+        p->alert_sent[side] = ev->alert;
+    else if (ev->type == GLASS_EV_ALERT_RECEIVED)
+        p->alert_received[side] = ev->alert;
+    else if (ev->type == GLASS_EV_CLOSED)
+        p->closed[side]++;
+}
+
+/* net_pump_handshake_events hands over what the engines raised: one
+ * HANDSHAKE_DONE a side for a good handshake (both profiles); for a client
+ * that refuses the server's name, its bad_certificate alert sent, the same
+ * alert received by the server, and both closed. */
+static void test_tlstool_pump_events(void)
+{
+    for (int profile = 0; profile < 2; profile++) {
+        pair p;
+        pumped got;
+        memset(&got, 0, sizeof got);
+        if (!pair_setup(&p))
+            return;
+        p.ccfg.profile = p.scfg.profile = (glass_profile)profile;
+        CU_ASSERT_FATAL(pair_start(&p));
+        TU_ASSERT_ERR(net_pump_handshake_events(p.c, p.s, on_pumped, &got), GLASS_OK);
+        CU_ASSERT(got.done[0] == 1 && got.done[1] == 1 && got.closed[0] == 0);
+        pair_free(&p);
+    }
+    pair p;
+    pumped got;
+    memset(&got, 0, sizeof got);
+    if (!pair_setup(&p))
+        return;
+    p.ccfg.profile = p.scfg.profile = GLASS_PROFILE_TLS12;
+    p.ccfg.server_name = "not-the-server.example";
+    CU_ASSERT_FATAL(pair_start(&p));
+    CU_ASSERT(net_pump_handshake_events(p.c, p.s, on_pumped, &got) != GLASS_OK);
+    CU_ASSERT(got.done[0] == 0 && got.done[1] == 0);
+    CU_ASSERT(got.alert_sent[0] == GLASS_ALERT_BAD_CERTIFICATE);
+    CU_ASSERT(got.alert_received[1] == GLASS_ALERT_BAD_CERTIFICATE);
+    CU_ASSERT(got.closed[0] == 1 && got.closed[1] == 1);
+    pair_free(&p);
+}
+
 void suite_tlstool(void)
 {
     CU_pSuite s = tu_suite("tlstool");
@@ -78,4 +136,5 @@ void suite_tlstool(void)
     TU_ADD(s, test_tlstool_keylog_line);
     TU_ADD(s, test_tlstool_www_request);
     TU_ADD(s, test_tlstool_names);
+    TU_ADD(s, test_tlstool_pump_events);
 }

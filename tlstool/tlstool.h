@@ -190,8 +190,9 @@ void tlstool_session_free(tlstool_session *s);
 typedef struct tlstool_facts {
     uint16_t version;           /* 0x0303 for TLS 1.2 */
     uint16_t suite;
-    uint16_t group;             /* RFC 7919 NamedGroup, 0 for an unnamed group */
-    char group_name[24];        /* "ffdhe2048", or "" */
+    uint16_t group;             /* RFC 7919 NamedGroup, 0 for any other group */
+    char group_name[40];        /* "ffdhe2048", "modp14 (RFC 3526)",
+                                   "unnamed 2048-bit group"; "" after a resumption */
     unsigned dh_bits;           /* size of the DH prime p */
     unsigned peer_key_bits;     /* the peer's RSA modulus, 0 without a certificate */
     int ems, etm, resumed;      /* RFC 7627, RFC 7366, abbreviated handshake */
