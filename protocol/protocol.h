@@ -372,6 +372,12 @@ typedef struct glass_config {
                                    same in every build, but only an engine
                                    compiled with -DGLASS_LAB_BUILD (make labs)
                                    honours it; the normal build ignores it. */
+    const struct aes_impl *aes_impl;    /* the record layer's AES: NULL is the
+                                   constant-time default (aes_impl_default:
+                                   AES-NI where the CPU has it, else the
+                                   bitsliced cipher); an entry of aes/aes.h's
+                                   table to compare them (s_server -impl).
+                                   One the CPU lacks fails the handshake. */
 } glass_config;
 
 /* ---- the engine ------------------------------------------------------------- */

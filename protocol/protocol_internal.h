@@ -289,6 +289,12 @@ typedef struct glass_direction {
  * starts at 0.  etm chooses encrypt-then-MAC (glass always). */
 glass_err glass_direction_activate(glass_direction *d, const uint8_t mac_key[HMAC_SHA256_LEN],
                                    const uint8_t enc_key[AES256_KEY_LEN], int etm);
+/* The same with one entry of aes.h's table (NULL: the default);
+ * GLASS_ERR_UNSUPPORTED when the CPU lacks its instructions. */
+glass_err glass_direction_activate_impl(glass_direction *d,
+                                        const uint8_t mac_key[HMAC_SHA256_LEN],
+                                        const uint8_t enc_key[AES256_KEY_LEN], int etm,
+                                        const aes_impl *impl);
 void glass_direction_clear(glass_direction *d);
 
 /* Appends one record of `type` carrying pt[0..len) (1..GLASS_MAX_PLAINTEXT;

@@ -57,7 +57,18 @@
 glass_err glass_direction_activate(glass_direction *d, const uint8_t mac_key[HMAC_SHA256_LEN],
                                    const uint8_t enc_key[AES256_KEY_LEN], int etm)
 {
-    glass_err err = aes256_init(&d->aes, enc_key, AES256_KEY_LEN);
+    return glass_direction_activate_impl(d, mac_key, enc_key, etm, NULL);
+}
+
+/* See protocol_internal.h.  Another entry of the table is for comparing
+ * them (s_server -impl ct against -impl hw); the table-driven and
+ * reference ciphers are not constant time, aes/aes.h says what each leaks. */
+glass_err glass_direction_activate_impl(glass_direction *d,
+                                        const uint8_t mac_key[HMAC_SHA256_LEN],
+                                        const uint8_t enc_key[AES256_KEY_LEN], int etm,
+                                        const aes_impl *impl)
+{
+    glass_err err = aes256_init_impl(&d->aes, enc_key, AES256_KEY_LEN, impl);
     if (err != GLASS_OK)
         return err;
     memcpy(d->mac_key, mac_key, HMAC_SHA256_LEN);

@@ -72,6 +72,8 @@ static int client_setup(tclient *c)
     tlstool_profile_client(&c->cfg, sn, o->verify_hostname != NULL ? o->verify_hostname : sn);
     c->cfg.disable_etm = o->no_etm;
     c->cfg.disable_ems = o->no_ems;
+    if (tlstool_profile_impl(CMD, o->impl, &c->cfg) != 0)
+        return 1;
     if (o->sess_in != NULL && tlstool_session_load(CMD, o->sess_in, &c->sess) != 0)
         return 1;
     return 0;

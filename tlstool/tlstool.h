@@ -160,6 +160,10 @@ void tlstool_render_event(const tlstool_tap *tap, const char *name, const char *
  * names it sends and checks. */
 void tlstool_profile_server(glass_config *cfg, int verify);
 void tlstool_profile_client(glass_config *cfg, const char *servername, const char *check_name);
+/* -impl NAME: the record layer's AES, an entry of aes/aes.h's table (NULL
+ * name: the constant-time default).  0, or 1 after one line naming what
+ * was wrong (an unknown name, or one this CPU cannot run). */
+int tlstool_profile_impl(const char *cmd, const char *name, glass_config *cfg);
 
 /* ---- sessions to resume (session.c) ---------------------------------------- */
 
@@ -252,6 +256,7 @@ typedef struct tlstool_server_opts {
     unsigned long idle_timeout; /* seconds */
     int quiet;                  /* -quiet: no per-connection lines */
     int no_etm, no_ems;         /* -no_etm, -no_ems: refuse RFC 7366 / RFC 7627 */
+    const char *impl;           /* -impl NAME: the records' AES (NULL: default) */
 } tlstool_server_opts;
 
 void tlstool_server_defaults(tlstool_server_opts *o);
@@ -286,6 +291,7 @@ typedef struct tlstool_client_opts {
     int reconnect;              /* -reconnect: 5 more connections resuming */
     int quiet;                  /* -quiet: no summary block */
     int no_etm, no_ems;         /* -no_etm, -no_ems: do not offer RFC 7366 / RFC 7627 */
+    const char *impl;           /* -impl NAME: the records' AES (NULL: default) */
     unsigned long timeout;      /* seconds for connect and handshake */
 } tlstool_client_opts;
 
