@@ -2,7 +2,8 @@
  * test_tlstool.c — the parts of the TLS 1.2 tools (tlstool/tlstool.h) that
  * run without a socket: -rev's line reversal, the key log line the summary
  * reads its master secret from, the -www request reader, and the suite
- * names; and the events the back-to-back pump (net/pump.c) hands over.
+ * names; the events the back-to-back pump (net/pump.c) hands over; and
+ * records sealed four at a time, byte for byte those sealed one by one.
  * (The TLS 1.2 dissector is the engine's: test_dissect.c.)
  */
 #include "proto_pair.h"
@@ -129,6 +130,67 @@ static void test_tlstool_pump_events(void)
     pair_free(&p);
 }
 
+/* ---- records sealed side by side (protocol/record.c) ---------------------------- */
+
+/* glass_record_seal_many makes the bytes glass_record_seal makes record by
+ * record — both protections, the bitsliced and the table cipher, a stream
+ * of 3.5 records and one of 5 records (two groups) — and each opens. */
+static void test_tlstool_seal_many(void)
+{
+    static uint8_t pt[5 * GLASS_MAX_PLAINTEXT];
+    static uint8_t got[GLASS_MAX_FRAGMENT];
+    const uint8_t mk[32] = {1, 2, 3}, ek[32] = {4, 5, 6};
+    for (size_t i = 0; i < sizeof pt; i++)
+        pt[i] = (uint8_t)(i * 7 + (i >> 9));
+    const size_t lens[] = {1, 7 * GLASS_MAX_PLAINTEXT / 2, 5 * GLASS_MAX_PLAINTEXT};
+    const char *const impls[] = {"ct", "table"};
+    for (int etm = 0; etm < 2; etm++)
+        for (size_t m = 0; m < 2; m++)
+            for (size_t l = 0; l < 3; l++) {
+                glass_direction one, many, rd;
+                glass_drbg r1, r2;
+                glass_buf b1 = {0}, b2 = {0};
+                const aes_impl *impl = aes_impl_by_name(impls[m]);
+                memset(&one, 0, sizeof one);
+                memset(&many, 0, sizeof many);
+                memset(&rd, 0, sizeof rd);
+                glass_drbg_init(&r1, 9, 1);
+                glass_drbg_init(&r2, 9, 1);
+                TU_ASSERT_ERR(glass_direction_activate_impl(&one, mk, ek, etm, impl), GLASS_OK);
+                TU_ASSERT_ERR(glass_direction_activate_impl(&many, mk, ek, etm, impl), GLASS_OK);
+                TU_ASSERT_ERR(glass_direction_activate(&rd, mk, ek, etm), GLASS_OK);
+                one.version = many.version = rd.version = GLASS_TLS12_VERSION;
+                for (size_t off = 0; off < lens[l]; off += GLASS_MAX_PLAINTEXT) {
+                    size_t n = lens[l] - off;
+                    n = n < GLASS_MAX_PLAINTEXT ? n : GLASS_MAX_PLAINTEXT;
+                    TU_ASSERT_ERR(glass_record_seal(&one, GLASS_CT_APPLICATION, pt + off, n,
+                                                    glass_random_from_drbg, &r1, NULL, &b1),
+                                  GLASS_OK);
+                }
+                TU_ASSERT_ERR(glass_record_seal_many(&many, GLASS_CT_APPLICATION, pt, lens[l],
+                                                     glass_random_from_drbg, &r2, NULL, &b2),
+                              GLASS_OK);
+                CU_ASSERT(b1.len == b2.len && memcmp(b1.p, b2.p, b1.len) == 0);
+                CU_ASSERT_EQUAL(one.seq, many.seq);
+                size_t at = 0, total = 0;
+                while (at + GLASS_RECORD_HEADER_LEN <= b2.len) {
+                    size_t rec = GLASS_RECORD_HEADER_LEN + ((size_t)b2.p[at + 3] << 8 | b2.p[at + 4]);
+                    size_t n = 0;
+                    CU_ASSERT_FATAL(rec <= b2.len - at);
+                    TU_ASSERT_ERR(glass_record_open(&rd, b2.p + at, rec, NULL, got, &n), GLASS_OK);
+                    CU_ASSERT(n > 0 && total + n <= lens[l] && memcmp(got, pt + total, n) == 0);
+                    total += n;
+                    at += rec;
+                }
+                CU_ASSERT(at == b2.len && total == lens[l]);
+                glass_buf_free(&b1);
+                glass_buf_free(&b2);
+                glass_direction_clear(&one);
+                glass_direction_clear(&many);
+                glass_direction_clear(&rd);
+            }
+}
+
 void suite_tlstool(void)
 {
     CU_pSuite s = tu_suite("tlstool");
@@ -137,4 +199,5 @@ void suite_tlstool(void)
     TU_ADD(s, test_tlstool_www_request);
     TU_ADD(s, test_tlstool_names);
     TU_ADD(s, test_tlstool_pump_events);
+    TU_ADD(s, test_tlstool_seal_many);
 }
