@@ -343,7 +343,8 @@ glass_err glass_record_seal_many(glass_direction *d, uint8_t type, const uint8_t
         }
         if (err != GLASS_OK) {
             /* The records laid out before are still in clear: none leaves. */
-            glass_wipe(out->p + s[0].at, out->len - s[0].at);
+            if (out->len > s[0].at)
+                glass_wipe(out->p + s[0].at, out->len - s[0].at);
             out->len = s[0].at;
             d->seq = s[0].seq;
             return err;

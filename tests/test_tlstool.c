@@ -132,6 +132,38 @@ static void test_tlstool_pump_events(void)
 
 /* ---- records sealed side by side (protocol/record.c) ---------------------------- */
 
+/* A randomness source that fails on its third call. */
+static glass_err rnd_third_fails(void *arg, uint8_t *buf, size_t len)
+{
+    int *calls = arg;
+    if (++*calls == 3)
+        return GLASS_ERR_RANDOM;
+    memset(buf, 0x5a, len);
+    return GLASS_OK;
+}
+
+/* A group whose third IV cannot be drawn leaves nothing in out (the two
+ * records laid out before it are still in clear) and the sequence number
+ * where it was. */
+static void test_tlstool_seal_many_fails_whole(void)
+{
+    static uint8_t pt[4 * GLASS_MAX_PLAINTEXT];
+    const uint8_t mk[32] = {7}, ek[32] = {8};
+    glass_direction d;
+    glass_buf b = {0};
+    int calls = 0;
+    memset(&d, 0, sizeof d);
+    memset(pt, 0x41, sizeof pt);
+    TU_ASSERT_ERR(glass_direction_activate(&d, mk, ek, 1), GLASS_OK);
+    glass_buf_put(&b, "keep", 4);
+    TU_ASSERT_ERR(glass_record_seal_many(&d, GLASS_CT_APPLICATION, pt, sizeof pt,
+                                         rnd_third_fails, &calls, NULL, &b),
+                  GLASS_ERR_RANDOM);
+    CU_ASSERT(b.len == 4 && memcmp(b.p, "keep", 4) == 0 && d.seq == 0);
+    glass_buf_free(&b);
+    glass_direction_clear(&d);
+}
+
 /* glass_record_seal_many makes the bytes glass_record_seal makes record by
  * record — both protections, the bitsliced and the table cipher, a stream
  * of 3.5 records and one of 5 records (two groups) — and each opens. */
@@ -200,4 +232,5 @@ void suite_tlstool(void)
     TU_ADD(s, test_tlstool_names);
     TU_ADD(s, test_tlstool_pump_events);
     TU_ADD(s, test_tlstool_seal_many);
+    TU_ADD(s, test_tlstool_seal_many_fails_whole);
 }
