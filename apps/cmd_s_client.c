@@ -67,6 +67,10 @@ static int run(int argc, char **argv)
         OPTION_FLAG("-quiet", NULL, "no summary block", &o.quiet),
         OPTION_FLAG("-no_etm", NULL, "do not offer encrypt_then_mac (RFC 7366)", &o.no_etm),
         OPTION_FLAG("-no_ems", NULL, "do not offer extended_master_secret (RFC 7627)", &o.no_ems),
+        OPTION_STRING("-impl", NULL, "NAME", "the records' AES, an entry of aes.h's table: ct\n"
+                                             "(bitsliced), hw (AES-NI), table, ct-gf, ref;\n"
+                                             "default: hw if the CPU has it, else ct",
+                      &o.impl),
         OPTION_END,
     };
     const opt_command spec = {
@@ -74,7 +78,7 @@ static int run(int argc, char **argv)
         .synopsis = "-connect HOST:PORT [-CAfile FILE] [-servername NAME]\n"
                     "                      [-verify_hostname NAME] [-cert FILE -key FILE [-pass SRC]]\n"
                     "                      [-msg] [-trace] [-keylogfile FILE] [-sess_out FILE]\n"
-                    "                      [-sess_in FILE] [-reconnect] [-quiet]",
+                    "                      [-sess_in FILE] [-reconnect] [-quiet] [-impl NAME]",
         .about = about,
         .opts = opts,
         .example = "  glass s_client -connect localhost:4433 -CAfile ca/ca.pem -cert alice.pem "

@@ -79,6 +79,10 @@ static int run(int argc, char **argv)
         OPTION_FLAG("-no_etm", NULL, "refuse encrypt_then_mac (RFC 7366): MAC-then-encrypt",
                     &o.no_etm),
         OPTION_FLAG("-no_ems", NULL, "refuse extended_master_secret (RFC 7627)", &o.no_ems),
+        OPTION_STRING("-impl", NULL, "NAME", "the records' AES, an entry of aes.h's table: ct\n"
+                                             "(bitsliced), hw (AES-NI), table, ct-gf, ref;\n"
+                                             "default: hw if the CPU has it, else ct",
+                      &o.impl),
         OPTION_UINT("--max-clients", "N", "connections at once", &o.max_clients, 1, 100000),
         OPTION_UINT("--handshake-timeout", "S", "seconds a client has to finish the handshake",
                     &o.hs_timeout, 1, 3600),
@@ -90,7 +94,8 @@ static int run(int argc, char **argv)
         .name = CMD,
         .synopsis = "-cert FILE -key FILE [-accept [HOST:]PORT] [-pass SRC] [-CAfile FILE]\n"
                     "                      [-CRL FILE] [-verify N | -Verify N] [-www | -WWW | -rev]\n"
-                    "                      [-msg] [-trace] [-keylogfile FILE] [-naccept N] [-quiet]",
+                    "                      [-msg] [-trace] [-keylogfile FILE] [-naccept N] [-quiet]\n"
+                    "                      [-impl NAME]",
         .about = about,
         .opts = opts,
         .example = "  glass s_server -accept 4433 -cert srv.pem -key srv.key -CAfile ca/ca.pem "

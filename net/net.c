@@ -305,34 +305,28 @@ void net_install_signals(void)
  * the length say enough, and --trace is for reading. */
 #define TRACE_FIELD_SHOW 32
 
-struct dissect_ctx {
-    FILE *f;
-    const char *prefix;
-    const uint8_t *bytes;
-    size_t len;
-};
-
-static void print_hex_short(FILE *f, const uint8_t *p, size_t n)
+/* See net.h. */
+void net_print_hex_short(FILE *f, const uint8_t *p, size_t n, size_t show)
 {
-    size_t show = n < TRACE_FIELD_SHOW ? n : TRACE_FIELD_SHOW;
-    for (size_t i = 0; i < show; i++)
+    size_t k = n < show ? n : show;
+    for (size_t i = 0; i < k; i++)
         fprintf(f, "%02x", p[i]);
-    if (show < n)
+    if (k < n)
         fprintf(f, "... (%zu bytes)", n);
 }
 
-/* One dissector field: "  +off  len  field: meaning" then its bytes. */
-static void on_field(void *arg, size_t offset, size_t len, const char *field,
+/* See net.h. */
+void net_trace_field(void *arg, size_t offset, size_t len, const char *field,
                      const char *meaning)
 {
-    struct dissect_ctx *d = arg;
+    net_fields *d = arg;
     if (offset > d->len || len > d->len - offset)
         return;
     fprintf(d->f, "%s    +%04zx %5zu  %-34s %s\n", d->prefix, offset, len, field,
             meaning != NULL ? meaning : "");
     if (len > 0 && !(offset == 0 && len == d->len)) {
         fprintf(d->f, "%s                 ", d->prefix);
-        print_hex_short(d->f, d->bytes + offset, len);
+        net_print_hex_short(d->f, d->bytes + offset, len, d->show);
         fputc('\n', d->f);
     }
 }
@@ -348,7 +342,7 @@ void net_trace_event(void *arg, const char *name, const char *explain, const uin
         return;
     FILE *f = t->out != NULL ? t->out : stdout;
     const char *ex = explain != NULL ? explain : "";
-    struct dissect_ctx d = {f, t->prefix, bytes, len};
+    net_fields d = {f, t->prefix, bytes, len, TRACE_FIELD_SHOW};
     if (strcmp(name, "send record") == 0 || strcmp(name, "recv record") == 0)
         return;
     if (strcmp(name, "state") == 0) {
@@ -357,12 +351,12 @@ void net_trace_event(void *arg, const char *name, const char *explain, const uin
         fprintf(f, "%s  ok: %s%s%s\n", t->prefix, name + 6, ex[0] ? " — " : "", ex);
     } else if (strncmp(name, "derive ", 7) == 0) {
         fprintf(f, "%s  %s (%zu bytes): %s\n%s      ", t->prefix, name, len, ex, t->prefix);
-        print_hex_short(f, bytes, len);
+        net_print_hex_short(f, bytes, len, TRACE_FIELD_SHOW);
         fputc('\n', f);
     } else if (strcmp(name, "send application_data") == 0 ||
                strcmp(name, "recv application_data") == 0) {
         fprintf(f, "%s%s %s (%zu bytes)\n", t->prefix, name[0] == 's' ? ">>" : "<<", name, len);
-        if (bytes != NULL && glass_dissect_app(bytes, len, on_field, &d) != GLASS_OK)
+        if (bytes != NULL && glass_dissect_app(bytes, len, net_trace_field, &d) != GLASS_OK)
             fprintf(f, "%s    (malformed: the fault is annotated above)\n", t->prefix);
     } else if (strncmp(name, "send ", 5) == 0 || strncmp(name, "recv ", 5) == 0) {
         int is_alert = strcmp(name + 5, "Alert") == 0;
@@ -373,13 +367,13 @@ void net_trace_event(void *arg, const char *name, const char *explain, const uin
                     bytes[0] == GLASS_ALERT_LEVEL_FATAL ? "fatal" : "warning", bytes[1],
                     glass_alert_name(bytes[1]));
         else if (bytes != NULL && len > 0 &&
-                 glass_dissect_handshake(bytes, len, on_field, &d) != GLASS_OK)
+                 glass_dissect_handshake(bytes, len, net_trace_field, &d) != GLASS_OK)
             fprintf(f, "%s    (the message does not parse past this point)\n", t->prefix);
     } else {
         fprintf(f, "%s  %s: %s", t->prefix, name, ex);
         if (len > 0) {
             fprintf(f, "\n%s      ", t->prefix);
-            print_hex_short(f, bytes, len);
+            net_print_hex_short(f, bytes, len, TRACE_FIELD_SHOW);
         }
         fputc('\n', f);
     }

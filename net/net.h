@@ -9,7 +9,7 @@
  *     net_install_signals();                               SIGINT/SIGTERM -> flag
  *     net_engine_flush(fd, engine);                        queued bytes -> socket
  *     tracer.fn = net_trace_event;                         --trace rendering
- *     net_pump_handshake(client, server);                  two engines, no socket
+ *     net_pump_handshake_events(client, server, fn, arg);  two engines, no socket
  *
  * DESCRIPTION
  *     The protocol engine (protocol/protocol.h) never touches a socket: it
@@ -35,6 +35,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Longest host name or address text we keep, with its NUL. */
 #define NET_HOST_MAX 256
@@ -92,10 +93,25 @@ void net_describe_session(const glass_engine *e, char *out, size_t cap);
  * (DESIGN.md principle 2: the same engine, with or without TCP). */
 size_t net_pump_move(glass_engine *from, glass_engine *to, glass_err *feed_err);
 
+/* Receives one event of a pumped handshake, as it is taken from its
+ * engine: from_client is 1 for the client's events, 0 for the server's.
+ * ev and what it points to are valid only during the call. */
+typedef void (*net_pump_event_fn)(void *arg, int from_client, const glass_event *ev);
+
 /* Runs client and server back to back until both are in APPLICATION:
- * bytes moved each way in turn, events taken and dropped.  GLASS_OK, the
- * first feed error, or GLASS_ERR_PROTO_HANDSHAKE when nothing moves any
- * more (at most 64 rounds: a handshake is a dozen flights). */
+ * bytes moved each way in turn, then every event each engine raised handed
+ * to on_event in the order raised (client's first each round) —
+ * HANDSHAKE_DONE, and on a failure ALERT_SENT, ALERT_RECEIVED and CLOSED,
+ * which say why: the fatal alert of an engine whose feed failed is moved
+ * to its peer before the events are taken.  GLASS_OK, the first feed
+ * error, or GLASS_ERR_PROTO_HANDSHAKE when nothing moves any more (at most
+ * 64 rounds: a handshake is a dozen flights). */
+glass_err net_pump_handshake_events(glass_engine *client, glass_engine *server,
+                                    net_pump_event_fn on_event, void *arg);
+
+/* net_pump_handshake_events with no callback: the events are taken and
+ * dropped, for callers that need only the outcome (the engines' states and
+ * glass_engine_info keep what the events said). */
 glass_err net_pump_handshake(glass_engine *client, glass_engine *server);
 
 /* ---- time and signals ---------------------------------------------------- */
@@ -122,6 +138,28 @@ typedef struct net_tracer {
     char prefix[24];            /* put before every line ("#3 ", or "") */
     int show;                   /* 1: print every step (--trace) */
 } net_tracer;
+
+/* One message being printed field by field: the arg of net_trace_field,
+ * which glass --trace and s_server/s_client -trace both hand the engine's
+ * dissector. */
+typedef struct net_fields {
+    FILE *f;
+    const char *prefix;         /* put before every line */
+    const uint8_t *bytes;       /* the message the offsets point into */
+    size_t len;
+    size_t show;                /* bytes of a field shown before "... (N bytes)" */
+} net_fields;
+
+/* A glass_dissect_fn (arg is a net_fields *): prints one field as
+ * "    +off  len  field  meaning", then its first `show` bytes in hex (not
+ * for the first, whole-message line).  A field outside the bytes is
+ * skipped. */
+void net_trace_field(void *arg, size_t offset, size_t len, const char *field,
+                     const char *meaning);
+
+/* Prints p[0..n) in hex, at most `show` bytes, then "... (n bytes)" when
+ * cut short. */
+void net_print_hex_short(FILE *f, const uint8_t *p, size_t n, size_t show);
 
 /* A glass_trace_fn (arg is a net_tracer *): prints each handshake message
  * as annotated hex, one line per field with the dissector's explanation

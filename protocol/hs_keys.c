@@ -294,9 +294,10 @@ glass_err glass_eng_finished_value(glass_engine *e, const char *who,
 /* Our direction's keys, or the peer's. */
 static glass_err activate(glass_engine *e, glass_direction *d, int client_keys)
 {
-    return glass_direction_activate(
+    return glass_direction_activate_impl(
         d, client_keys ? e->keys.client_write_MAC_key : e->keys.server_write_MAC_key,
-        client_keys ? e->keys.client_write_key : e->keys.server_write_key, e->etm);
+        client_keys ? e->keys.client_write_key : e->keys.server_write_key, e->etm,
+        e->cfg.aes_impl);
 }
 
 /* See engine_internal.h. */

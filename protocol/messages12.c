@@ -208,6 +208,37 @@ static void read_extensions(glass_reader *r, glass_hello_ext *x)
     }
 }
 
+/* ---- what both hellos begin with (RFC 5246 §7.4.1.2, §7.4.1.3) ------------------------
+ *
+ *   ProtocolVersion version;  Random random;  SessionID session_id<0..32>;
+ */
+
+static void put_hello_start(glass_buf *b, uint16_t version, const uint8_t random[GLASS_RANDOM_LEN],
+                            const uint8_t *session_id, size_t session_id_len)
+{
+    glass_buf_u16(b, version);
+    glass_buf_put(b, random, GLASS_RANDOM_LEN);
+    glass_buf_u8(b, (unsigned)session_id_len);
+    glass_buf_put(b, session_id, session_id_len);
+}
+
+/* GLASS_ERR_PROTO_DECODE when short or the session_id is over 32 bytes. */
+static glass_err read_hello_start(glass_reader *r, uint16_t *version,
+                                  uint8_t random[GLASS_RANDOM_LEN], uint8_t session_id[32],
+                                  size_t *session_id_len)
+{
+    *version = (uint16_t)glass_get_u16(r);
+    const uint8_t *rnd = glass_get_bytes(r, GLASS_RANDOM_LEN);
+    if (rnd != NULL)
+        memcpy(random, rnd, GLASS_RANDOM_LEN);
+    *session_id_len = glass_get_u8(r);
+    const uint8_t *sid = glass_get_bytes(r, *session_id_len);
+    if (sid == NULL || *session_id_len > 32)
+        return GLASS_ERR_PROTO_DECODE;
+    memcpy(session_id, sid, *session_id_len);
+    return GLASS_OK;
+}
+
 /* ---- ClientHello (RFC 5246 §7.4.1.2) -------------------------------------------------
  *
  *   ProtocolVersion client_version;  Random random;  SessionID session_id<0..32>;
@@ -221,10 +252,7 @@ glass_err glass_encode_tls_client_hello(glass_buf *b, const glass_tls_client_hel
     if (m->session_id_len > 32 || m->n_suites == 0 || m->n_suites > GLASS_MAX_LIST)
         return GLASS_ERR_ARG;
     size_t at = glass_msg_start(b, GLASS_HS_CLIENT_HELLO);
-    glass_buf_u16(b, m->version);
-    glass_buf_put(b, m->random, GLASS_RANDOM_LEN);
-    glass_buf_u8(b, (unsigned)m->session_id_len);
-    glass_buf_put(b, m->session_id, m->session_id_len);
+    put_hello_start(b, m->version, m->random, m->session_id, m->session_id_len);
     glass_buf_u16(b, (unsigned)(2 * m->n_suites));
     for (size_t i = 0; i < m->n_suites; i++)
         glass_buf_u16(b, m->suites[i]);
@@ -266,15 +294,9 @@ glass_err glass_decode_tls_client_hello(const uint8_t *body, size_t len, glass_t
 {
     glass_reader r = {body, len, 0, 0};
     memset(m, 0, sizeof *m);
-    m->version = (uint16_t)glass_get_u16(&r);
-    const uint8_t *rnd = glass_get_bytes(&r, GLASS_RANDOM_LEN);
-    if (rnd != NULL)
-        memcpy(m->random, rnd, GLASS_RANDOM_LEN);
-    m->session_id_len = glass_get_u8(&r);
-    const uint8_t *sid = glass_get_bytes(&r, m->session_id_len);
-    if (sid == NULL || m->session_id_len > 32)
+    if (read_hello_start(&r, &m->version, m->random, m->session_id, &m->session_id_len) !=
+        GLASS_OK)
         return GLASS_ERR_PROTO_DECODE;
-    memcpy(m->session_id, sid, m->session_id_len);
     size_t sb = glass_get_u16(&r);
     if (r.bad || sb < 2 || sb % 2 != 0)
         return GLASS_ERR_PROTO_DECODE;
@@ -306,10 +328,7 @@ glass_err glass_encode_tls_server_hello(glass_buf *b, const glass_tls_server_hel
     if (m->session_id_len > 32)
         return GLASS_ERR_ARG;
     size_t at = glass_msg_start(b, GLASS_HS_SERVER_HELLO);
-    glass_buf_u16(b, m->version);
-    glass_buf_put(b, m->random, GLASS_RANDOM_LEN);
-    glass_buf_u8(b, (unsigned)m->session_id_len);
-    glass_buf_put(b, m->session_id, m->session_id_len);
+    put_hello_start(b, m->version, m->random, m->session_id, m->session_id_len);
     glass_buf_u16(b, m->suite);
     glass_buf_u8(b, 0);
     size_t ext = open_u16(b);
@@ -328,15 +347,9 @@ glass_err glass_decode_tls_server_hello(const uint8_t *body, size_t len, glass_t
 {
     glass_reader r = {body, len, 0, 0};
     memset(m, 0, sizeof *m);
-    m->version = (uint16_t)glass_get_u16(&r);
-    const uint8_t *rnd = glass_get_bytes(&r, GLASS_RANDOM_LEN);
-    if (rnd != NULL)
-        memcpy(m->random, rnd, GLASS_RANDOM_LEN);
-    m->session_id_len = glass_get_u8(&r);
-    const uint8_t *sid = glass_get_bytes(&r, m->session_id_len);
-    if (sid == NULL || m->session_id_len > 32)
+    if (read_hello_start(&r, &m->version, m->random, m->session_id, &m->session_id_len) !=
+        GLASS_OK)
         return GLASS_ERR_PROTO_DECODE;
-    memcpy(m->session_id, sid, m->session_id_len);
     m->suite = (uint16_t)glass_get_u16(&r);
     m->compression = (uint8_t)glass_get_u8(&r);
     read_extensions(&r, &m->ext);

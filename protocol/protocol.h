@@ -372,6 +372,12 @@ typedef struct glass_config {
                                    same in every build, but only an engine
                                    compiled with -DGLASS_LAB_BUILD (make labs)
                                    honours it; the normal build ignores it. */
+    const struct aes_impl *aes_impl;    /* the record layer's AES: NULL is the
+                                   constant-time default (aes_impl_default:
+                                   AES-NI where the CPU has it, else the
+                                   bitsliced cipher); an entry of aes/aes.h's
+                                   table to compare them (s_server -impl).
+                                   One the CPU lacks fails the handshake. */
 
     /* ---- added with server-only access (docs/PROTOCOL.md §10) ---- */
     int anonymous;              /* glass only.  Server: a client without a
@@ -493,6 +499,13 @@ int glass_engine_next_event(glass_engine *e, glass_event *ev);
  * GLASS_ERR_PROTO_RECORD_OVERFLOW above).  Only in GLASS_STATE_APPLICATION
  * (GLASS_ERR_PROTO_STATE otherwise). */
 glass_err glass_engine_send_app(glass_engine *e, const uint8_t *bytes, size_t len);
+/* A stream of len bytes (1 or more) as consecutive application records of
+ * at most GLASS_MAX_PLAINTEXT bytes, each as glass_engine_send_app would
+ * queue it; the peer gets one GLASS_EV_APP_MESSAGE per record, so it is for
+ * TLS 1.2's byte stream, not for glass's one-message-per-record.  Without a
+ * tracer, four records at a time have their CBC chains encrypted side by
+ * side, which is what makes bulk sending fast with the bitsliced AES. */
+glass_err glass_engine_send_app_many(glass_engine *e, const uint8_t *bytes, size_t len);
 
 /* Client in GLASS_STATE_C_ENROLL_READY: queues EnrollRequest(name, csr, code).
  * name 1..255 bytes, code 1..255 bytes, csr 1..65535 bytes. */
@@ -551,8 +564,12 @@ typedef struct glass_conn_info {
                                    before ServerHello */
     uint16_t suite;             /* 0x006B; 0 before ServerHello */
     uint16_t group;             /* a GLASS_GROUP_* value, or 0 for a server
-                                   group that is no named group (client) and
+                                   group that is no RFC 7919 group (client) and
                                    after a resumption (no key exchange) */
+    char group_name[16];        /* the group's name whenever it is one we
+                                   know: "ffdhe2048", or "modp14" for RFC 3526
+                                   group 14 (what openssl s_server sends);
+                                   "" for an unnamed group or a resumption */
     size_t dh_bits;             /* length of p in bits; 0 after a resumption */
     size_t peer_key_bits;       /* the peer's RSA modulus in bits; 0 without
                                    a peer certificate */
@@ -606,6 +623,16 @@ typedef void (*glass_dissect_fn)(void *arg, size_t offset, size_t len, const cha
  * "recv X" trace events carry it.  GLASS_ERR_PROTO_DECODE if it does not parse
  * (fields up to the fault are still reported). */
 glass_err glass_dissect_handshake(const uint8_t *msg, size_t len, glass_dissect_fn cb, void *arg);
+
+/* Dissects one handshake message of either profile: a glass message as
+ * glass_dissect_handshake does, a TLS 1.2 message (ClientHello with its
+ * extensions, ServerKeyExchange with explicit p and g, ...) as RFC 5246
+ * §7.4 lays it out, with the same field names where a field is the same
+ * (dissect12.c).  GLASS_ERR_ARG for NULL or an unknown profile;
+ * GLASS_ERR_PROTO_DECODE if it does not parse (the fields up to the fault
+ * are still reported). */
+glass_err glass_dissect_handshake_profile(glass_profile profile, const uint8_t *msg, size_t len,
+                                          glass_dissect_fn cb, void *arg);
 
 /* Dissects one record as on the wire: the header, then for a plaintext
  * record its content (handshake message, alert), for a protected record its

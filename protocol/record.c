@@ -33,7 +33,11 @@
  * direction; it is never sent, so a replayed, dropped or reordered record
  * arrives with the wrong implicit number and its MAC fails.
  *
- * Read glass_record_seal, then glass_record_open.  The order of the checks
+ * Read glass_record_seal (its steps: seal_lay_out, seal_encrypt,
+ * seal_finish), then glass_record_open.  glass_record_seal_many seals a
+ * stream as several records with the same steps, their CBC chains
+ * encrypted side by side (seal_encrypt_lanes: the bitsliced AES works on
+ * four blocks at once, and CBC within one record gives it only one).  The order of the checks
  * in open is the point of encrypt-then-MAC: the MAC is checked over the
  * ciphertext, in constant time, before a single block is decrypted, so a
  * forged record never reaches the padding check (no padding oracle).
@@ -57,7 +61,18 @@
 glass_err glass_direction_activate(glass_direction *d, const uint8_t mac_key[HMAC_SHA256_LEN],
                                    const uint8_t enc_key[AES256_KEY_LEN], int etm)
 {
-    glass_err err = aes256_init(&d->aes, enc_key, AES256_KEY_LEN);
+    return glass_direction_activate_impl(d, mac_key, enc_key, etm, NULL);
+}
+
+/* See protocol_internal.h.  Another entry of the table is for comparing
+ * them (s_server -impl ct against -impl hw); the table-driven and
+ * reference ciphers are not constant time, aes/aes.h says what each leaks. */
+glass_err glass_direction_activate_impl(glass_direction *d,
+                                        const uint8_t mac_key[HMAC_SHA256_LEN],
+                                        const uint8_t enc_key[AES256_KEY_LEN], int etm,
+                                        const aes_impl *impl)
+{
+    glass_err err = aes256_init_impl(&d->aes, enc_key, AES256_KEY_LEN, impl);
     if (err != GLASS_OK)
         return err;
     memcpy(d->mac_key, mac_key, HMAC_SHA256_LEN);
@@ -125,71 +140,111 @@ static void record_mac(const glass_direction *d, uint8_t type, const uint8_t *da
     hmac_sha256_final(&h, mac);
 }
 
-/* Seals pt into out (header already reserved at out->p + start). */
-static glass_err seal_protected(glass_direction *d, uint8_t type, const uint8_t *pt, size_t len,
-                                glass_random_fn rnd, void *rnd_arg, const glass_tracer *trace,
-                                glass_buf *out, uint8_t *hdr)
-{
-    uint8_t block[GLASS_MAX_PLAINTEXT + HMAC_SHA256_LEN + AES_BLOCK_LEN];
-    uint8_t iv[GLASS_RECORD_IV_LEN];
-    uint8_t mac[HMAC_SHA256_LEN];
-    glass_err err;
-    size_t start = out->len;
+/* Where one protected record sits in out while it is sealed: records are
+ * laid out whole in out (no copy through a buffer of their own), then
+ * encrypted there, then given their MAC. */
+typedef struct sealing {
+    size_t at;                  /* its header's offset in out */
+    size_t c_len;               /* bytes of C: plaintext, MAC when inside, padding */
+    uint64_t seq;               /* its sequence number */
+} sealing;
 
+/* The first bytes of C in out, right after the header and the IV. */
+static uint8_t *sealing_c(const glass_buf *out, const sealing *s)
+{
+    return out->p + s->at + GLASS_RECORD_HEADER_LEN + GLASS_RECORD_IV_LEN;
+}
+
+/* Sealing, steps 1-4: appends the header, a fresh IV, the plaintext (with
+ * its MAC for MAC-then-encrypt) and the padding, still in clear, and room
+ * for the MAC of encrypt-then-MAC.  d->seq moves on.  On a failure nothing
+ * of the record stays in out. */
+static glass_err seal_lay_out(glass_direction *d, uint8_t type, const uint8_t *pt, size_t len,
+                              glass_random_fn rnd, void *rnd_arg, const glass_tracer *trace,
+                              glass_buf *out, sealing *s)
+{
+    uint8_t hdr[GLASS_RECORD_HEADER_LEN], iv[GLASS_RECORD_IV_LEN], pad[AES_BLOCK_LEN];
+    uint8_t mac[HMAC_SHA256_LEN];
+    s->at = out->len;
+    s->seq = d->seq;
     /* 1. The sequence number must not wrap (it would repeat a MAC input). */
     if (d->seq == UINT64_MAX)
         return GLASS_ERR_PROTO_SEQ_OVERFLOW;
-    /* 2. MAC-then-encrypt: the MAC over the plaintext goes inside. */
-    size_t inner = len;
-    memcpy(block, pt, len);
+    /* 2. Padding (RFC 5246 §6.2.3.2): p bytes of value p, then p itself,
+     *    after the MAC when it goes inside (MAC-then-encrypt). */
+    size_t inner = len + (d->etm ? 0 : HMAC_SHA256_LEN);
+    size_t p = AES_BLOCK_LEN - 1 - inner % AES_BLOCK_LEN;
+    s->c_len = inner + p + 1;
+    size_t frag = GLASS_RECORD_IV_LEN + s->c_len + (d->etm ? GLASS_RECORD_MAC_LEN : 0);
+    hdr[0] = type;
+    hdr[1] = (uint8_t)(record_version(d) >> 8);
+    hdr[2] = (uint8_t)record_version(d);
+    hdr[3] = (uint8_t)(frag >> 8);
+    hdr[4] = (uint8_t)frag;
+    /* 3. A fresh random IV. */
+    glass_err err = rnd(rnd_arg, iv, sizeof iv);
+    if (err != GLASS_OK)
+        return err;
+    glass_trace(trace, "derive record IV", "random IV of this record (fresh for every record)",
+                iv, sizeof iv);
+    glass_buf_put(out, hdr, sizeof hdr);
+    glass_buf_put(out, iv, sizeof iv);
+    glass_buf_put(out, pt, len);
+    /* 4. MAC-then-encrypt: the MAC over the plaintext goes inside. */
     if (!d->etm) {
         record_mac(d, type, pt, len, mac);
         glass_trace(trace, "derive record MAC",
                     "HMAC-SHA256(write_MAC_key, seq_num || type || version || length || "
                     "plaintext), encrypted with it (MAC-then-encrypt)",
                     mac, sizeof mac);
-        memcpy(block + len, mac, sizeof mac);
-        inner += sizeof mac;
+        glass_buf_put(out, mac, sizeof mac);
     }
-    /* 3. Padding (RFC 5246 §6.2.3.2): p bytes of value p, then p itself. */
-    size_t p = AES_BLOCK_LEN - 1 - inner % AES_BLOCK_LEN;
-    memset(block + inner, (int)p, p + 1);
-    size_t c_len = inner + p + 1;
-    /* 4. A fresh random IV. */
-    err = rnd(rnd_arg, iv, sizeof iv);
-    if (err != GLASS_OK)
-        goto cleanup;
-    glass_trace(trace, "derive record IV", "random IV of this record (fresh for every record)",
-                iv, sizeof iv);
-    /* 5. C = AES-256-CBC(key, IV, ...), in place. */
-    cbc_encrypt_ct(&d->aes, iv, block, c_len);
-    /* 6. The header now that the fragment length is known. */
-    size_t frag = GLASS_RECORD_IV_LEN + c_len + (d->etm ? GLASS_RECORD_MAC_LEN : 0);
-    hdr[3] = (uint8_t)(frag >> 8);
-    hdr[4] = (uint8_t)frag;
-    glass_buf_put(out, hdr, GLASS_RECORD_HEADER_LEN);
-    glass_buf_put(out, iv, sizeof iv);
-    glass_buf_put(out, block, c_len);
-    if (out->failed) {
-        err = GLASS_ERR_NOMEM;
-        goto cleanup;
-    }
-    /* 7. Encrypt-then-MAC (RFC 7366 §3): the MAC over IV || C, whose length
-     *    (not counting the MAC) is what the MAC header says. */
+    memset(pad, (int)p, p + 1);
+    glass_buf_put(out, pad, p + 1);
     if (d->etm) {
-        record_mac(d, type, out->p + start + GLASS_RECORD_HEADER_LEN,
-                   GLASS_RECORD_IV_LEN + c_len, mac);
+        memset(mac, 0, sizeof mac);
+        glass_buf_put(out, mac, sizeof mac);        /* filled by seal_finish */
+    }
+    glass_wipe(mac, sizeof mac);
+    if (out->failed) {
+        if (out->p != NULL && out->len > s->at)
+            glass_wipe(out->p + s->at, out->len - s->at);
+        out->len = s->at;
+        return GLASS_ERR_NOMEM;
+    }
+    d->seq++;
+    return GLASS_OK;
+}
+
+/* Sealing, step 5: C = AES-256-CBC(key, IV, ...) in place, the IV being
+ * the 16 bytes right before C. */
+static void seal_encrypt(const glass_direction *d, glass_buf *out, const sealing *s)
+{
+    uint8_t *c = sealing_c(out, s);
+    cbc_encrypt_ct(&d->aes, c - GLASS_RECORD_IV_LEN, c, s->c_len);
+}
+
+/* Sealing, step 6: encrypt-then-MAC (RFC 7366 §3), the MAC over IV || C,
+ * whose length (not counting the MAC) is what the MAC header says, under
+ * the record's own sequence number. */
+static void seal_finish(glass_direction *d, uint8_t type, const glass_tracer *trace,
+                        glass_buf *out, const sealing *s)
+{
+    uint8_t *rec = out->p + s->at;
+    if (d->etm) {
+        uint64_t next = d->seq;
+        d->seq = s->seq;
+        record_mac(d, type, rec + GLASS_RECORD_HEADER_LEN, GLASS_RECORD_IV_LEN + s->c_len,
+                   sealing_c(out, s) + s->c_len);
+        d->seq = next;
         glass_trace(trace, "derive record MAC",
                     "HMAC-SHA256(write_MAC_key, seq_num || type || version || length || IV || "
                     "ciphertext)",
-                    mac, sizeof mac);
-        glass_buf_put(out, mac, sizeof mac);
+                    sealing_c(out, s) + s->c_len, GLASS_RECORD_MAC_LEN);
     }
-    d->seq++;
-cleanup:
-    glass_wipe(block, sizeof block);
-    glass_wipe(mac, sizeof mac);
-    return err;
+    glass_trace(trace, "send record", "one record as it goes on the wire", rec,
+                GLASS_RECORD_HEADER_LEN + GLASS_RECORD_IV_LEN + s->c_len +
+                    (d->etm ? GLASS_RECORD_MAC_LEN : 0));
 }
 
 /* See protocol_internal.h. */
@@ -197,32 +252,108 @@ glass_err glass_record_seal(glass_direction *d, uint8_t type, const uint8_t *pt,
                             glass_random_fn rnd, void *rnd_arg, const glass_tracer *trace,
                             glass_buf *out)
 {
-    glass_err err = GLASS_OK;
-    uint8_t hdr[GLASS_RECORD_HEADER_LEN];
     size_t start = out->len;
-
     /* Only application data may be empty (RFC 5246 §6.2.1). */
     if ((len == 0 && (type != GLASS_CT_APPLICATION || !d->active)) || (pt == NULL && len > 0))
         return GLASS_ERR_ARG;
     if (len > GLASS_MAX_PLAINTEXT)
         return GLASS_ERR_PROTO_RECORD_OVERFLOW;
-    hdr[0] = type;
-    hdr[1] = (uint8_t)(record_version(d) >> 8);
-    hdr[2] = (uint8_t)record_version(d);
     if (d->active) {
-        err = seal_protected(d, type, pt, len, rnd, rnd_arg, trace, out, hdr);
-    } else {
-        hdr[3] = (uint8_t)(len >> 8);
-        hdr[4] = (uint8_t)len;
-        glass_buf_put(out, hdr, sizeof hdr);
-        glass_buf_put(out, pt, len);
+        sealing s;
+        glass_err err = seal_lay_out(d, type, pt, len, rnd, rnd_arg, trace, out, &s);
+        if (err != GLASS_OK)
+            return err;
+        seal_encrypt(d, out, &s);
+        seal_finish(d, type, trace, out, &s);
+        return GLASS_OK;
     }
-    if (err == GLASS_OK && out->failed)
-        err = GLASS_ERR_NOMEM;
-    if (err == GLASS_OK)
-        glass_trace(trace, "send record", "one record as it goes on the wire", out->p + start,
-                    out->len - start);
-    return err;
+    uint8_t hdr[GLASS_RECORD_HEADER_LEN] = {type, (uint8_t)(record_version(d) >> 8),
+                                            (uint8_t)record_version(d), (uint8_t)(len >> 8),
+                                            (uint8_t)len};
+    glass_buf_put(out, hdr, sizeof hdr);
+    glass_buf_put(out, pt, len);
+    if (out->failed)
+        return GLASS_ERR_NOMEM;
+    glass_trace(trace, "send record", "one record as it goes on the wire", out->p + start,
+                out->len - start);
+    return GLASS_OK;
+}
+
+/* CBC encryption of several records side by side.  Within one record CBC
+ * is serial (C_j needs C_{j-1}, SP 800-38A §6.2), which leaves a cipher
+ * that works on several blocks at once (the bitsliced one does four, AES-NI
+ * pipelines several) doing one at a time.  Records are independent — each
+ * has its own random IV — so block j of up to GLASS_SEAL_LANES records
+ * goes through the cipher in one ECB call: P_j xor C_{j-1} of each record,
+ * then each result back in its place.  The bytes are exactly those of
+ * sealing the records one by one. */
+static void seal_encrypt_lanes(const glass_direction *d, glass_buf *out, const sealing *s,
+                               size_t n)
+{
+    uint8_t x[GLASS_SEAL_LANES * AES_BLOCK_LEN];
+    uint8_t *at[GLASS_SEAL_LANES];
+    size_t most = 0;
+    for (size_t k = 0; k < n; k++)
+        most = s[k].c_len > most ? s[k].c_len : most;
+    for (size_t j = 0; j < most / AES_BLOCK_LEN; j++) {
+        size_t m = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (j >= s[k].c_len / AES_BLOCK_LEN)
+                continue;
+            uint8_t *P = sealing_c(out, &s[k]) + j * AES_BLOCK_LEN;
+            const uint8_t *prev = P - AES_BLOCK_LEN;    /* C_{j-1}, or the IV */
+            for (size_t i = 0; i < AES_BLOCK_LEN; i++)
+                x[m * AES_BLOCK_LEN + i] = P[i] ^ prev[i];
+            at[m++] = P;
+        }
+        (void)aes256_ecb_encrypt(&d->aes, x, m * AES_BLOCK_LEN, x);
+        for (size_t i = 0; i < m; i++)
+            memcpy(at[i], x + i * AES_BLOCK_LEN, AES_BLOCK_LEN);
+    }
+    glass_wipe(x, sizeof x);
+}
+
+/* See protocol_internal.h. */
+glass_err glass_record_seal_many(glass_direction *d, uint8_t type, const uint8_t *pt, size_t len,
+                                 glass_random_fn rnd, void *rnd_arg, const glass_tracer *trace,
+                                 glass_buf *out)
+{
+    if (pt == NULL || len == 0)
+        return GLASS_ERR_ARG;
+    while (len > 0) {
+        sealing s[GLASS_SEAL_LANES];
+        size_t n = 0;
+        glass_err err = GLASS_OK;
+        /* Plaintext records, or a trace that follows each record on its
+         * own: one at a time. */
+        if (!d->active || trace != NULL) {
+            size_t k = len < GLASS_MAX_PLAINTEXT ? len : GLASS_MAX_PLAINTEXT;
+            err = glass_record_seal(d, type, pt, k, rnd, rnd_arg, trace, out);
+            if (err != GLASS_OK)
+                return err;
+            pt += k;
+            len -= k;
+            continue;
+        }
+        for (; n < GLASS_SEAL_LANES && len > 0 && err == GLASS_OK; n++) {
+            size_t k = len < GLASS_MAX_PLAINTEXT ? len : GLASS_MAX_PLAINTEXT;
+            err = seal_lay_out(d, type, pt, k, rnd, rnd_arg, NULL, out, &s[n]);
+            pt += k;
+            len -= k;
+        }
+        if (err != GLASS_OK) {
+            /* The records laid out before are still in clear: none leaves. */
+            if (out->len > s[0].at)
+                glass_wipe(out->p + s[0].at, out->len - s[0].at);
+            out->len = s[0].at;
+            d->seq = s[0].seq;
+            return err;
+        }
+        seal_encrypt_lanes(d, out, s, n);
+        for (size_t k = 0; k < n; k++)
+            seal_finish(d, type, NULL, out, &s[k]);
+    }
+    return GLASS_OK;
 }
 
 /* See protocol_internal.h. */

@@ -13,6 +13,7 @@
  */
 #include "protocol/engine_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,8 @@ void glass_engine_info(const glass_engine *e, glass_conn_info *info)
     if (!e->resumed && e->group != NULL) {
         info->group = e->group_id;
         info->dh_bits = mpz_sizeinbase(e->group->p, 2);
+        if (e->group != &e->custom_group)
+            snprintf(info->group_name, sizeof info->group_name, "%s", e->group->name);
     }
     if (e->have_peer_cert)
         info->peer_key_bits = mpz_sizeinbase(e->peer_cert.pub.n, 2);

@@ -1,128 +1,17 @@
 /*
  * test_tlstool.c — the parts of the TLS 1.2 tools (tlstool/tlstool.h) that
- * run without a socket: the TLS 1.2 dissector over every handshake message
- * of a real connection (two engines back to back, tests/proto_pair.h) —
- * each parses, its fields tile the message with no gap or overlap, every
- * truncation and a seeded run of byte mutations is reported as a decode
- * error or parsed, never read past its end (make asan checks that) — then
- * -rev's line reversal, the key log line the summary reads its master
- * secret from, the -www request reader, and the suite names.
+ * run without a socket: -rev's line reversal, the key log line the summary
+ * reads its master secret from, the -www request reader, and the suite
+ * names; the events the back-to-back pump (net/pump.c) hands over; and
+ * records sealed four at a time, byte for byte those sealed one by one.
+ * (The TLS 1.2 dissector is the engine's: test_dissect.c.)
  */
 #include "proto_pair.h"
 #include "tlstool/tlstool.h"
+#include "net/net.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_MSGS 24
-
-typedef struct captured {
-    size_t n;
-    uint8_t *msg[MAX_MSGS];
-    size_t len[MAX_MSGS];
-    char name[MAX_MSGS][32];
-} captured;
-
-static void capture(void *arg, const char *name, const char *explain, const uint8_t *bytes,
-                    size_t len)
-{
-    captured *c = arg;
-    (void)explain;
-    if (strncmp(name, "send ", 5) != 0 || strcmp(name, "send record") == 0 ||
-        strcmp(name, "send Alert") == 0 || strcmp(name, "send application_data") == 0 ||
-        strcmp(name, "send ChangeCipherSpec") == 0 || c->n >= MAX_MSGS || len == 0)
-        return;
-    c->msg[c->n] = malloc(len);
-    if (c->msg[c->n] == NULL)
-        return;
-    memcpy(c->msg[c->n], bytes, len);
-    c->len[c->n] = len;
-    snprintf(c->name[c->n], sizeof c->name[0], "%s", name + 5);
-    c->n++;
-}
-
-/* The fields after the first (whole-message) call must tile [0, len). */
-typedef struct tiling {
-    size_t calls, next, len;
-    int gap;
-} tiling;
-
-static void tile(void *arg, size_t offset, size_t len, const char *field, const char *meaning)
-{
-    tiling *t = arg;
-    (void)meaning;
-    CU_ASSERT(field != NULL && strlen(field) > 0);
-    if (offset > t->len || len > t->len - offset)
-        t->gap = 1;                 /* a field outside the message */
-    if (t->calls++ == 0)
-        return;
-    if (offset != t->next)
-        t->gap = 1;
-    t->next = offset + len;
-}
-
-static void quiet(void *arg, size_t offset, size_t len, const char *field, const char *meaning)
-{
-    size_t *total = arg;
-    (void)field;
-    (void)meaning;
-    *total += offset + len;         /* touch the values; the bounds are asan's */
-}
-
-static void test_tlstool_dissect12(void)
-{
-    pair p;
-    captured c;
-    memset(&c, 0, sizeof c);
-    if (!pair_setup(&p))
-        return;
-    p.ccfg.profile = p.scfg.profile = GLASS_PROFILE_TLS12;
-    p.scfg.client_auth = GLASS_CLIENT_AUTH_REQUIRE;
-    glass_tracer tc = {capture, &c}, ts = {capture, &c};
-    p.ccfg.trace = &tc;
-    p.scfg.trace = &ts;
-    CU_ASSERT_FATAL(pair_start(&p));
-    pair_pump(&p);
-    CU_ASSERT(p.cl.handshake_done && p.sl.handshake_done);
-    /* ClientHello .. server Finished: at least the ten messages of a mutual handshake. */
-    CU_ASSERT(c.n >= 10);
-    glass_drbg rng;
-    glass_drbg_init(&rng, 20261202, 7);
-    for (size_t i = 0; i < c.n; i++) {
-        tiling t = {0, 0, c.len[i], 0};
-        glass_err err = tlstool_dissect12(c.msg[i], c.len[i], tile, &t);
-        if (err != GLASS_OK || t.gap || t.next != c.len[i])
-            fprintf(stderr, "dissect12: %s (%zu bytes) err %d gap %d end %zu\n", c.name[i],
-                    c.len[i], (int)err, t.gap, t.next);
-        CU_ASSERT(err == GLASS_OK && !t.gap && t.next == c.len[i]);
-        /* Every truncation: a decode error, never a read past the end. */
-        for (size_t n = 0; n < c.len[i]; n++) {
-            uint8_t *cut = malloc(n ? n : 1);
-            size_t total = 0;
-            if (cut == NULL)
-                continue;
-            memcpy(cut, c.msg[i], n);
-            CU_ASSERT(tlstool_dissect12(cut, n, quiet, &total) == GLASS_ERR_PROTO_DECODE);
-            free(cut);
-        }
-        /* 200 seeded mutations of one byte each: parsed or refused, no more. */
-        for (int k = 0; k < 200; k++) {
-            uint8_t *m = malloc(c.len[i]);
-            uint8_t r[3];
-            size_t total = 0;
-            if (m == NULL)
-                continue;
-            memcpy(m, c.msg[i], c.len[i]);
-            glass_drbg_fill(&rng, r, sizeof r);
-            m[((size_t)r[0] << 8 | r[1]) % c.len[i]] = r[2];
-            glass_err e = tlstool_dissect12(m, c.len[i], quiet, &total);
-            CU_ASSERT(e == GLASS_OK || e == GLASS_ERR_PROTO_DECODE);
-            free(m);
-        }
-        free(c.msg[i]);
-    }
-    pair_free(&p);
-}
 
 static void test_tlstool_rev_lines(void)
 {
@@ -185,12 +74,163 @@ static void test_tlstool_names(void)
     CU_ASSERT_STRING_EQUAL(tlstool_version_name(GLASS_VERSION), "glass");
 }
 
+/* ---- the back-to-back pump's events (net/pump.c) ------------------------------- */
+
+typedef struct pumped {
+    int done[2], alert_sent[2], alert_received[2], closed[2];
+    size_t n;
+} pumped;
+
+static void on_pumped(void *arg, int from_client, const glass_event *ev)
+{
+    pumped *p = arg;
+    int side = from_client ? 0 : 1;
+    p->n++;
+    if (ev->type == GLASS_EV_HANDSHAKE_DONE)
+        p->done[side]++;
+    else if (ev->type == GLASS_EV_ALERT_SENT)
+        p->alert_sent[side] = ev->alert;
+    else if (ev->type == GLASS_EV_ALERT_RECEIVED)
+        p->alert_received[side] = ev->alert;
+    else if (ev->type == GLASS_EV_CLOSED)
+        p->closed[side]++;
+}
+
+/* net_pump_handshake_events hands over what the engines raised: one
+ * HANDSHAKE_DONE a side for a good handshake (both profiles); for a client
+ * that refuses the server's name, its bad_certificate alert sent, the same
+ * alert received by the server, and both closed. */
+static void test_tlstool_pump_events(void)
+{
+    for (int profile = 0; profile < 2; profile++) {
+        pair p;
+        pumped got;
+        memset(&got, 0, sizeof got);
+        if (!pair_setup(&p))
+            return;
+        p.ccfg.profile = p.scfg.profile = (glass_profile)profile;
+        CU_ASSERT_FATAL(pair_start(&p));
+        TU_ASSERT_ERR(net_pump_handshake_events(p.c, p.s, on_pumped, &got), GLASS_OK);
+        CU_ASSERT(got.done[0] == 1 && got.done[1] == 1 && got.closed[0] == 0);
+        pair_free(&p);
+    }
+    pair p;
+    pumped got;
+    memset(&got, 0, sizeof got);
+    if (!pair_setup(&p))
+        return;
+    p.ccfg.profile = p.scfg.profile = GLASS_PROFILE_TLS12;
+    p.ccfg.server_name = "not-the-server.example";
+    CU_ASSERT_FATAL(pair_start(&p));
+    CU_ASSERT(net_pump_handshake_events(p.c, p.s, on_pumped, &got) != GLASS_OK);
+    CU_ASSERT(got.done[0] == 0 && got.done[1] == 0);
+    CU_ASSERT(got.alert_sent[0] == GLASS_ALERT_BAD_CERTIFICATE);
+    CU_ASSERT(got.alert_received[1] == GLASS_ALERT_BAD_CERTIFICATE);
+    CU_ASSERT(got.closed[0] == 1 && got.closed[1] == 1);
+    pair_free(&p);
+}
+
+/* ---- records sealed side by side (protocol/record.c) ---------------------------- */
+
+/* A randomness source that fails on its third call. */
+static glass_err rnd_third_fails(void *arg, uint8_t *buf, size_t len)
+{
+    int *calls = arg;
+    if (++*calls == 3)
+        return GLASS_ERR_RANDOM;
+    memset(buf, 0x5a, len);
+    return GLASS_OK;
+}
+
+/* A group whose third IV cannot be drawn leaves nothing in out (the two
+ * records laid out before it are still in clear) and the sequence number
+ * where it was. */
+static void test_tlstool_seal_many_fails_whole(void)
+{
+    static uint8_t pt[4 * GLASS_MAX_PLAINTEXT];
+    const uint8_t mk[32] = {7}, ek[32] = {8};
+    glass_direction d;
+    glass_buf b = {0};
+    int calls = 0;
+    memset(&d, 0, sizeof d);
+    memset(pt, 0x41, sizeof pt);
+    TU_ASSERT_ERR(glass_direction_activate(&d, mk, ek, 1), GLASS_OK);
+    glass_buf_put(&b, "keep", 4);
+    TU_ASSERT_ERR(glass_record_seal_many(&d, GLASS_CT_APPLICATION, pt, sizeof pt,
+                                         rnd_third_fails, &calls, NULL, &b),
+                  GLASS_ERR_RANDOM);
+    CU_ASSERT(b.len == 4 && memcmp(b.p, "keep", 4) == 0 && d.seq == 0);
+    glass_buf_free(&b);
+    glass_direction_clear(&d);
+}
+
+/* glass_record_seal_many makes the bytes glass_record_seal makes record by
+ * record — both protections, the bitsliced and the table cipher, a stream
+ * of 3.5 records and one of 5 records (two groups) — and each opens. */
+static void test_tlstool_seal_many(void)
+{
+    static uint8_t pt[5 * GLASS_MAX_PLAINTEXT];
+    static uint8_t got[GLASS_MAX_FRAGMENT];
+    const uint8_t mk[32] = {1, 2, 3}, ek[32] = {4, 5, 6};
+    for (size_t i = 0; i < sizeof pt; i++)
+        pt[i] = (uint8_t)(i * 7 + (i >> 9));
+    const size_t lens[] = {1, 7 * GLASS_MAX_PLAINTEXT / 2, 5 * GLASS_MAX_PLAINTEXT};
+    const char *const impls[] = {"ct", "table"};
+    for (int etm = 0; etm < 2; etm++)
+        for (size_t m = 0; m < 2; m++)
+            for (size_t l = 0; l < 3; l++) {
+                glass_direction one, many, rd;
+                glass_drbg r1, r2;
+                glass_buf b1 = {0}, b2 = {0};
+                const aes_impl *impl = aes_impl_by_name(impls[m]);
+                memset(&one, 0, sizeof one);
+                memset(&many, 0, sizeof many);
+                memset(&rd, 0, sizeof rd);
+                glass_drbg_init(&r1, 9, 1);
+                glass_drbg_init(&r2, 9, 1);
+                TU_ASSERT_ERR(glass_direction_activate_impl(&one, mk, ek, etm, impl), GLASS_OK);
+                TU_ASSERT_ERR(glass_direction_activate_impl(&many, mk, ek, etm, impl), GLASS_OK);
+                TU_ASSERT_ERR(glass_direction_activate(&rd, mk, ek, etm), GLASS_OK);
+                one.version = many.version = rd.version = GLASS_TLS12_VERSION;
+                for (size_t off = 0; off < lens[l]; off += GLASS_MAX_PLAINTEXT) {
+                    size_t n = lens[l] - off;
+                    n = n < GLASS_MAX_PLAINTEXT ? n : GLASS_MAX_PLAINTEXT;
+                    TU_ASSERT_ERR(glass_record_seal(&one, GLASS_CT_APPLICATION, pt + off, n,
+                                                    glass_random_from_drbg, &r1, NULL, &b1),
+                                  GLASS_OK);
+                }
+                TU_ASSERT_ERR(glass_record_seal_many(&many, GLASS_CT_APPLICATION, pt, lens[l],
+                                                     glass_random_from_drbg, &r2, NULL, &b2),
+                              GLASS_OK);
+                CU_ASSERT(b1.len == b2.len && memcmp(b1.p, b2.p, b1.len) == 0);
+                CU_ASSERT_EQUAL(one.seq, many.seq);
+                size_t at = 0, total = 0;
+                while (at + GLASS_RECORD_HEADER_LEN <= b2.len) {
+                    size_t rec = GLASS_RECORD_HEADER_LEN + ((size_t)b2.p[at + 3] << 8 | b2.p[at + 4]);
+                    size_t n = 0;
+                    CU_ASSERT_FATAL(rec <= b2.len - at);
+                    TU_ASSERT_ERR(glass_record_open(&rd, b2.p + at, rec, NULL, got, &n), GLASS_OK);
+                    CU_ASSERT(n > 0 && total + n <= lens[l] && memcmp(got, pt + total, n) == 0);
+                    total += n;
+                    at += rec;
+                }
+                CU_ASSERT(at == b2.len && total == lens[l]);
+                glass_buf_free(&b1);
+                glass_buf_free(&b2);
+                glass_direction_clear(&one);
+                glass_direction_clear(&many);
+                glass_direction_clear(&rd);
+            }
+}
+
 void suite_tlstool(void)
 {
     CU_pSuite s = tu_suite("tlstool");
-    TU_ADD(s, test_tlstool_dissect12);
     TU_ADD(s, test_tlstool_rev_lines);
     TU_ADD(s, test_tlstool_keylog_line);
     TU_ADD(s, test_tlstool_www_request);
     TU_ADD(s, test_tlstool_names);
+    TU_ADD(s, test_tlstool_pump_events);
+    TU_ADD(s, test_tlstool_seal_many);
+    TU_ADD(s, test_tlstool_seal_many_fails_whole);
 }

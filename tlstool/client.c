@@ -72,6 +72,8 @@ static int client_setup(tclient *c)
     tlstool_profile_client(&c->cfg, sn, o->verify_hostname != NULL ? o->verify_hostname : sn);
     c->cfg.disable_etm = o->no_etm;
     c->cfg.disable_ems = o->no_ems;
+    if (tlstool_profile_impl(CMD, o->impl, &c->cfg) != 0)
+        return 1;
     if (o->sess_in != NULL && tlstool_session_load(CMD, o->sess_in, &c->sess) != 0)
         return 1;
     return 0;
@@ -215,9 +217,11 @@ static int converse(tclient *c)
                 drain_until = net_now_ms() + TC_DRAIN_MS;
         }
         if (r > 0 && (p[1].revents & (POLLIN | POLLHUP))) {
-            uint8_t buf[GLASS_MAX_PLAINTEXT];
+            /* Up to GLASS_SEAL_LANES records a read: the record layer
+             * encrypts their CBC chains side by side. */
+            static uint8_t buf[4 * GLASS_MAX_PLAINTEXT];
             ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-            if (n > 0 && glass_engine_send_app(c->eng, buf, (size_t)n) != GLASS_OK)
+            if (n > 0 && glass_engine_send_app_many(c->eng, buf, (size_t)n) != GLASS_OK)
                 break;
             if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
                 stdin_open = 0;

@@ -6,8 +6,8 @@
  * Both run in this process, two engines back to back per protocol (the
  * engine is sans-I/O), each engine drawing from its own seeded stream, so
  * the comparison is the same bytes on every run with the same seed.  For
- * each message the dissectors (glass_dissect_handshake for glass,
- * tlstool_dissect12 for TLS 1.2) name the fields;
+ * each message the engine's dissector (glass_dissect_handshake_profile,
+ * with the run's profile) names the fields;
  * a field one protocol has and the other lacks is a difference, and the
  * dissector's first line for the glass message names the RFC 5246 clause
  * it departs from.  A message only TLS sends (ChangeCipherSpec,
@@ -47,7 +47,7 @@ typedef struct cmp_run {
 typedef struct cmp_tap {
     cmp_run *run;
     int client;
-    int tls;                    /* read messages with tlstool_dissect12 */
+    glass_profile profile;      /* which dissector reads the messages */
 } cmp_tap;
 
 static void on_field(void *arg, size_t offset, size_t len, const char *field, const char *meaning)
@@ -85,8 +85,7 @@ static void on_trace(void *arg, const char *name, const char *explain, const uin
         memcpy(m->bytes, bytes, len);
     m->len = m->bytes != NULL ? len : 0;
     if (m->len >= GLASS_HS_HEADER_LEN && strcmp(m->name, "ChangeCipherSpec") != 0)
-        (void)(t->tls ? tlstool_dissect12(m->bytes, m->len, on_field, m)
-                      : glass_dissect_handshake(m->bytes, m->len, on_field, m));
+        (void)glass_dissect_handshake_profile(t->profile, m->bytes, m->len, on_field, m);
 }
 
 /* One handshake of the given profile between two engines. */
@@ -101,8 +100,7 @@ static glass_err run_pair(glass_profile profile, uint64_t seed, walk_pki *pki, c
     glass_drbg dc, ds;
     glass_drbg_init(&dc, seed, 1);
     glass_drbg_init(&ds, seed, 2);
-    int tls = profile == GLASS_PROFILE_TLS12;
-    cmp_tap tc = {run, 1, tls}, ts = {run, 0, tls};
+    cmp_tap tc = {run, 1, profile}, ts = {run, 0, profile};
     glass_tracer trc = {on_trace, &tc}, trs = {on_trace, &ts};
     glass_config cc, sc;
     memset(&cc, 0, sizeof cc);

@@ -6,8 +6,8 @@
  * CT: not applicable (public data only).
  */
 #include "tlstool/tlstool.h"
-#include "dh/dh.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void tlstool_engine_facts(const glass_engine *e, tlstool_facts *out)
@@ -18,9 +18,16 @@ void tlstool_engine_facts(const glass_engine *e, tlstool_facts *out)
     out->version = ci.version;
     out->suite = ci.suite;
     out->group = ci.group;
-    const dh_group *G = dh_group_by_tls_id(ci.group);
-    if (G != NULL)
-        snprintf(out->group_name, sizeof out->group_name, "%s", G->name);
+    /* A server may send any group of its own (RFC 5246 §7.4.3 carries p and
+     * g in full): openssl s_server sends RFC 3526 group 14, which has no
+     * NamedGroup value, so the name comes from the engine, and a group
+     * nobody named is told by its size. */
+    if (strncmp(ci.group_name, "modp", 4) == 0)
+        snprintf(out->group_name, sizeof out->group_name, "%s (RFC 3526)", ci.group_name);
+    else if (ci.group_name[0] != '\0')
+        snprintf(out->group_name, sizeof out->group_name, "%s", ci.group_name);
+    else if (ci.dh_bits > 0)
+        snprintf(out->group_name, sizeof out->group_name, "unnamed %zu-bit group", ci.dh_bits);
     out->dh_bits = (unsigned)ci.dh_bits;
     out->peer_key_bits = (unsigned)ci.peer_key_bits;
     out->ems = ci.ems;

@@ -12,6 +12,8 @@
  * CT: not applicable.
  */
 #include "tlstool/tlstool.h"
+#include "aes/aes.h"
+#include "io/io.h"
 
 void tlstool_profile_server(glass_config *cfg, int verify)
 {
@@ -35,4 +37,20 @@ void tlstool_profile_client(glass_config *cfg, const char *servername, const cha
      * one, a chain or name that fails is fatal (RFC 5246 §7.4.2 leaves the
      * choice to the client; a tool that teaches should not ignore it). */
     cfg->peer_verify = cfg->n_anchors == 0 ? GLASS_PEER_VERIFY_REPORT : GLASS_PEER_VERIFY_REQUIRE;
+}
+
+int tlstool_profile_impl(const char *cmd, const char *name, glass_config *cfg)
+{
+    cfg->aes_impl = NULL;       /* the constant-time default */
+    if (name == NULL)
+        return 0;
+    const aes_impl *impl = aes_impl_by_name(name);
+    if (impl == NULL)
+        return io_error(cmd, "-impl: '%s' is not ref, table, ct, ct-gf or hw", name);
+    if (!aes_impl_available(impl))
+        return io_error(cmd, "-impl %s: this CPU lacks the instructions", name);
+    /* Only for comparing them: the table-driven and reference ciphers
+     * index their S-box with secret bytes (aes/aes.h, CONSTANT TIME). */
+    cfg->aes_impl = impl;
+    return 0;
 }

@@ -8,7 +8,7 @@
  *
  * -trace prints everything: every record header as it crosses the wire
  * (RFC 5246 §6.2.1: type, version, length), every field of every
- * handshake message with its meaning (tlstool_dissect12), every
+ * handshake message with its meaning (the engine's dissector, as net/ prints it), every
  * alert by name (RFC 5246 §7.2), every derived secret with its bytes
  * (RFC 5246 §8.1, §6.3, §7.4.9), and each check the engine makes.
  * Secrets included: -trace is for a classroom, never for a real server.
@@ -16,25 +16,16 @@
  * CT: not applicable (this prints secrets on purpose).
  */
 #include "tlstool/tlstool.h"
+#include "net/net.h"
 
 #include <string.h>
 
 #define SHOW_BYTES 48   /* longer fields (a 256-byte g^y) show their first 48 bytes */
 
-struct fields {
-    FILE *f;
-    const char *prefix;
-    const uint8_t *bytes;
-    size_t len;
-};
-
+/* Prints p[0..n): its first SHOW_BYTES bytes in hex. */
 static void hex_short(FILE *f, const uint8_t *p, size_t n)
 {
-    size_t show = n < SHOW_BYTES ? n : SHOW_BYTES;
-    for (size_t i = 0; i < show; i++)
-        fprintf(f, "%02x", p[i]);
-    if (show < n)
-        fprintf(f, "... (%zu bytes)", n);
+    net_print_hex_short(f, p, n, SHOW_BYTES);
 }
 
 /* OpenSSL's -msg hex layout: 16 bytes a line, indented. */
@@ -44,20 +35,6 @@ static void hex_block(FILE *f, const char *prefix, const uint8_t *p, size_t n)
         if (i % 16 == 0)
             fprintf(f, "%s    ", prefix);
         fprintf(f, "%02x%s", p[i], (i % 16 == 15 || i + 1 == n) ? "\n" : " ");
-    }
-}
-
-static void on_field(void *arg, size_t offset, size_t len, const char *field, const char *meaning)
-{
-    struct fields *d = arg;
-    if (offset > d->len || len > d->len - offset)
-        return;
-    fprintf(d->f, "%s    +%04zx %5zu  %-34s %s\n", d->prefix, offset, len, field,
-            meaning != NULL ? meaning : "");
-    if (len > 0 && !(offset == 0 && len == d->len)) {
-        fprintf(d->f, "%s                 ", d->prefix);
-        hex_short(d->f, d->bytes + offset, len);
-        fputc('\n', d->f);
     }
 }
 
@@ -124,8 +101,9 @@ static void render_message(const tlstool_tap *t, const char *name, const char *e
         hex_block(t->out, t->prefix, b, n);
         return;
     }
-    struct fields d = {t->out, t->prefix, b, n};
-    if (b != NULL && n > 0 && tlstool_dissect12(b, n, on_field, &d) != GLASS_OK)
+    net_fields d = {t->out, t->prefix, b, n, SHOW_BYTES};
+    if (b != NULL && n > 0 &&
+        glass_dissect_handshake_profile(GLASS_PROFILE_TLS12, b, n, net_trace_field, &d) != GLASS_OK)
         fprintf(t->out, "%s    (the message does not parse past this point)\n", t->prefix);
 }
 

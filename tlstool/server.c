@@ -124,6 +124,8 @@ static int server_setup(tserver *s)
     tlstool_profile_server(&s->cfg, o->verify);
     s->cfg.disable_etm = o->no_etm;
     s->cfg.disable_ems = o->no_ems;
+    if (tlstool_profile_impl(CMD, o->impl, &s->cfg) != 0)
+        return 1;
     glass_err err = glass_session_cache_new(&s->cache, TS_CACHE_ENTRIES, TS_CACHE_LIFETIME);
     if (err != GLASS_OK)
         return io_error(CMD, "session cache: %s", glass_strerror(err));

@@ -26,8 +26,8 @@
  *                  Wireshark and tshark read to decrypt a capture;
  *       render.c   -msg (one line per message with its hex) and -trace
  *                  (every field of every message and every derived secret,
- *                  from the engine's trace events and dissect12.c, which
- *                  reads TLS 1.2 messages as RFC 5246 §7.4 lays them out);
+ *                  from the engine's trace events and its dissector
+ *                  (protocol/dissect12.c for TLS 1.2, RFC 5246 §7.4));
  *       server.c   the s_server accept loop: one poll(2) loop serving many
  *                  clients at once, each with its own engine, bounded in
  *                  number, buffer size and time (handshake and idle
@@ -148,13 +148,6 @@ void tlstool_tap_clear(tlstool_tap *tap);
 /* The glass_trace_fn behind tap->tracer (arg is the tlstool_tap *). */
 void tlstool_tap_event(void *arg, const char *name, const char *explain, const uint8_t *bytes,
                        size_t len);
-/* Dissects one TLS 1.2 handshake message (4-byte header + body) as
- * RFC 5246 §7.4 lays it out, field by field, with the callback of
- * glass_dissect_handshake and, where a field is the same, the same field
- * names (dissect12.c).  GLASS_ERR_PROTO_DECODE if it does not parse (the
- * fields up to the fault are still reported). */
-glass_err tlstool_dissect12(const uint8_t *msg, size_t len, glass_dissect_fn cb, void *arg);
-
 /* Renders one trace event for -msg or -trace (render.c). */
 void tlstool_render_event(const tlstool_tap *tap, const char *name, const char *explain,
                           const uint8_t *bytes, size_t len);
@@ -167,6 +160,10 @@ void tlstool_render_event(const tlstool_tap *tap, const char *name, const char *
  * names it sends and checks. */
 void tlstool_profile_server(glass_config *cfg, int verify);
 void tlstool_profile_client(glass_config *cfg, const char *servername, const char *check_name);
+/* -impl NAME: the record layer's AES, an entry of aes/aes.h's table (NULL
+ * name: the constant-time default).  0, or 1 after one line naming what
+ * was wrong (an unknown name, or one this CPU cannot run). */
+int tlstool_profile_impl(const char *cmd, const char *name, glass_config *cfg);
 
 /* ---- sessions to resume (session.c) ---------------------------------------- */
 
@@ -197,8 +194,9 @@ void tlstool_session_free(tlstool_session *s);
 typedef struct tlstool_facts {
     uint16_t version;           /* 0x0303 for TLS 1.2 */
     uint16_t suite;
-    uint16_t group;             /* RFC 7919 NamedGroup, 0 for an unnamed group */
-    char group_name[24];        /* "ffdhe2048", or "" */
+    uint16_t group;             /* RFC 7919 NamedGroup, 0 for any other group */
+    char group_name[40];        /* "ffdhe2048", "modp14 (RFC 3526)",
+                                   "unnamed 2048-bit group"; "" after a resumption */
     unsigned dh_bits;           /* size of the DH prime p */
     unsigned peer_key_bits;     /* the peer's RSA modulus, 0 without a certificate */
     int ems, etm, resumed;      /* RFC 7627, RFC 7366, abbreviated handshake */
@@ -258,6 +256,7 @@ typedef struct tlstool_server_opts {
     unsigned long idle_timeout; /* seconds */
     int quiet;                  /* -quiet: no per-connection lines */
     int no_etm, no_ems;         /* -no_etm, -no_ems: refuse RFC 7366 / RFC 7627 */
+    const char *impl;           /* -impl NAME: the records' AES (NULL: default) */
 } tlstool_server_opts;
 
 void tlstool_server_defaults(tlstool_server_opts *o);
@@ -292,6 +291,7 @@ typedef struct tlstool_client_opts {
     int reconnect;              /* -reconnect: 5 more connections resuming */
     int quiet;                  /* -quiet: no summary block */
     int no_etm, no_ems;         /* -no_etm, -no_ems: do not offer RFC 7366 / RFC 7627 */
+    const char *impl;           /* -impl NAME: the records' AES (NULL: default) */
     unsigned long timeout;      /* seconds for connect and handshake */
 } tlstool_client_opts;
 

@@ -7,7 +7,7 @@
  * socket runs here back to back (net_pump_handshake), both in the TLS 1.2
  * profile, mutually authenticated with the classroom PKI of the glass
  * walkthrough.  Every message is shown once, when it is sent, field by
- * field (tlstool_dissect12, RFC 5246 §7.4), with its record header
+ * field (the engine's dissector, RFC 5246 §7.4), with its record header
  * (RFC 5246 §6.2.1); every value each side derives is shown with its
  * bytes (RFC 5246 §8.1, §6.3, §7.4.9; RFC 7627 §4) — both sides, so the
  * reader sees them agree — and every check. Then one application record

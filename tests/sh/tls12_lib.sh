@@ -203,9 +203,11 @@ one_line_error "$GLASS" s_client
 one_line_error "$GLASS" s_client -connect 127.0.0.1:1 -CAfile "$T/nope.pem"
 one_line_error "$GLASS" s_client -connect 127.0.0.1:1 -cert "$T/alice.pem"
 one_line_error "$GLASS" s_client -connect 127.0.0.1:1 -sess_in "$T/alice.pem"
+one_line_error "$GLASS" s_client -connect 127.0.0.1:1 -impl nope
+one_line_error "$GLASS" s_server -accept 0 -cert "$T/srv.pem" -key "$T/srv.key" -impl nope
 one_line_error "$GLASS" compare --seed x
 one_line_error "$GLASS" compare --format pdf
 # A port nobody listens on: one line, exit 1.
 p=$(free_port)
 one_line_error "$GLASS" s_client -connect 127.0.0.1:$p -CAfile "$T/ca/ca.pem"
-echo "tls12_lib: help and 20 command-line errors as specified"
+echo "tls12_lib: help and 22 command-line errors as specified"

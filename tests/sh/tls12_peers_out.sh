@@ -53,7 +53,8 @@ o_plain() {
     cli $CA && grep -q "Cipher is $SUITE" c.out && grep -q "HTTP/1.0 200 ok" c.out &&
         grep -q "Verify return code: 0 (ok)" c.out &&
         glass_says c.out "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256" &&
-        glass_says c.out "Extended master secret: yes" && glass_says c.out "Encrypt-then-MAC: yes"
+        glass_says c.out "Extended master secret: yes" && glass_says c.out "Encrypt-then-MAC: yes" &&
+        glass_says c.out "Server Temp Key: DH, 2048 bits, modp14 (RFC 3526)"
 }
 cell "glass s_client -> openssl s_server (EMS and EtM on)" o_plain
 o_files() {
@@ -71,6 +72,18 @@ stop "$SERVER_PID"
 ossl_server srv.log -www -no_etm
 o_noetm() { cli $CA && grep -q "HTTP/1.0 200 ok" c.out && glass_says c.out "Encrypt-then-MAC: no"; }
 cell "glass s_client -> openssl s_server -no_etm (MAC-then-encrypt)" o_noetm
+stop "$SERVER_PID"
+
+# A group with no name in RFC 7919 or RFC 3526 (RFC 5114's 2048-bit group
+# with a 256-bit subgroup): accepted after its checks, told by its size.
+openssl genpkey -genparam -algorithm DH -pkeyopt dh_rfc5114:3 -out dh5114.pem 2>/dev/null ||
+    fail "openssl cannot write RFC 5114 DH parameters"
+ossl_server srv.log -www -dhparam dh5114.pem
+o_unnamed() {
+    cli $CA && grep -q "HTTP/1.0 200 ok" c.out &&
+        glass_says c.out "Server Temp Key: DH, 2048 bits, unnamed 2048-bit group"
+}
+cell "glass s_client -> openssl s_server -dhparam (an unnamed group)" o_unnamed
 stop "$SERVER_PID"
 
 ossl_server srv.log -www -CAfile ca/ca.pem -verify 1

@@ -1,61 +1,46 @@
 /*
- * dissect12.c — a field-by-field reader of TLS 1.2 handshake messages for
- * -trace and `glass compare` (see tlstool.h).
+ * dissect12.c — the engine's dissector for the TLS 1.2 profile: names
+ * every field of a TLS 1.2 handshake message as RFC 5246 §7.4 lays it out,
+ * for s_server/s_client -trace, `glass compare` and the TLS 1.2
+ * walkthrough (protocol.h, glass_dissect_handshake_profile).
  *
- * The engine's dissector (glass_dissect_handshake) reads glass messages;
- * the messages a real peer sends carry what glass leaves out (session_id,
- * compression, extensions, explicit DH parameters, SignatureAndHashAlgorithm),
- * so this file reads them as RFC 5246 §7.4 lays them out, with the same
- * callback and, where a field is the same, the same name, so that a glass
- * message and its TLS counterpart can be compared field by field.
+ * dissect.c reads glass messages; the messages a real peer sends carry
+ * what glass leaves out (session_id, compression, extensions, explicit DH
+ * parameters, SignatureAndHashAlgorithm), so this file reads them with the
+ * same cursor (glass_dis), the same callback and, where a field is the
+ * same, the same name, so that a glass message and its TLS counterpart can
+ * be compared field by field.
  *
- * Every length is checked before it is used; a message that does not parse
- * is reported up to the fault, then the rest as "trailing" and
- * GLASS_ERR_PROTO_DECODE.
+ * Read glass_dissect_handshake_profile at the bottom, then body (a switch
+ * over msg_type), hello and extensions.  Every length is checked before it
+ * is used; a message that does not parse is reported up to the fault, then
+ * the rest as "trailing" and GLASS_ERR_PROTO_DECODE.
  *
  * CT: not applicable (public data only).
  */
-#include "tlstool/tlstool.h"
+#include "protocol/protocol_internal.h"
 
 #include <stdio.h>
 #include <string.h>
 
-typedef struct d12 {
-    const uint8_t *p;
-    size_t len, off;
-    const char *msg;            /* "ClientHello" */
-    glass_dissect_fn cb;
-    void *arg;
-    int bad;
-} d12;
-
 /* Reports n bytes at the cursor as field `name`; NULL (and bad) if short. */
-static const uint8_t *field(d12 *d, size_t n, const char *name, const char *meaning)
+static const uint8_t *field(glass_dis *d, size_t n, const char *name, const char *meaning)
 {
-    if (d->bad || n > d->len - d->off) {
+    const uint8_t *at = glass_dis_field(d, n, name, meaning);
+    if (at == NULL)
         d->bad = 1;
-        return NULL;
-    }
-    char full[96];
-    snprintf(full, sizeof full, "%s.%s", d->msg, name);
-    d->cb(d->arg, d->off, n, full, meaning);
-    const uint8_t *at = d->p + d->off;
-    d->off += n;
     return at;
 }
 
-static size_t num(d12 *d, size_t n, const char *name, const char *meaning)
+/* A big-endian number of n bytes, reported as a field (0 when short). */
+static size_t num(glass_dis *d, size_t n, const char *name, const char *meaning)
 {
-    const uint8_t *b = field(d, n, name, meaning);
-    size_t v = 0;
-    for (size_t i = 0; b != NULL && i < n; i++)
-        v = v << 8 | b[i];
-    return b != NULL ? v : 0;
+    return glass_dis_be(field(d, n, name, meaning), n);
 }
 
 /* The 2 bytes at the cursor as a number, for choosing a meaning before the
  * field is reported; 0 when they are not there (field() then fails). */
-static unsigned peek16(const d12 *d)
+static unsigned peek16(const glass_dis *d)
 {
     if (d->bad || d->len - d->off < 2)
         return 0;
@@ -115,7 +100,7 @@ static const char *sigalg_meaning(unsigned s)
 }
 
 /* extensions<0..2^16-1>, each type(2) length(2) data (RFC 5246 §7.4.1.4). */
-static void extensions(d12 *d)
+static void extensions(glass_dis *d)
 {
     if (d->off == d->len)
         return;                 /* the block is optional */
@@ -153,7 +138,7 @@ static void extensions(d12 *d)
     }
 }
 
-static void hello(d12 *d, int client)
+static void hello(glass_dis *d, int client)
 {
     field(d, 2, client ? "client_version" : "server_version", "03 03: TLS 1.2 (RFC 5246 §7.4.1.2)");
     field(d, 32, "random", "32 bytes (RFC 5246 §7.4.1.2: gmt_unix_time + 28 random bytes; "
@@ -176,7 +161,7 @@ static void hello(d12 *d, int client)
     extensions(d);
 }
 
-static void body(d12 *d, unsigned type)
+static void body(glass_dis *d, unsigned type)
 {
     size_t n;
     switch (type) {
@@ -249,12 +234,13 @@ static const char *tls_name(unsigned type)
     return n != NULL ? n : "unknown";
 }
 
-glass_err tlstool_dissect12(const uint8_t *msg, size_t len, glass_dissect_fn cb, void *arg)
+/* The TLS 1.2 reader behind glass_dissect_handshake_profile. */
+static glass_err dissect_tls12(const uint8_t *msg, size_t len, glass_dissect_fn cb, void *arg)
 {
-    if (msg == NULL || len < GLASS_HS_HEADER_LEN)
+    if (len < GLASS_HS_HEADER_LEN)
         return GLASS_ERR_PROTO_DECODE;
     unsigned type = msg[0];
-    d12 d = {msg, len, 0, tls_name(type), cb, arg, 0};
+    glass_dis d = {msg, len, 0, 0, 0, cb, arg, tls_name(type)};
     char whole[96];
     snprintf(whole, sizeof whole, "TLS 1.2 %s (RFC 5246 §7.4)", d.msg);
     cb(arg, 0, len, d.msg, whole);
@@ -271,4 +257,20 @@ glass_err tlstool_dissect12(const uint8_t *msg, size_t len, glass_dissect_fn cb,
         d.bad = 1;
     }
     return d.bad ? GLASS_ERR_PROTO_DECODE : GLASS_OK;
+}
+
+/* See protocol.h. */
+glass_err glass_dissect_handshake_profile(glass_profile profile, const uint8_t *msg, size_t len,
+                                          glass_dissect_fn cb, void *arg)
+{
+    if (msg == NULL || cb == NULL)
+        return GLASS_ERR_ARG;
+    switch (profile) {
+    case GLASS_PROFILE_GLASS:
+        return glass_dissect_handshake(msg, len, cb, arg);
+    case GLASS_PROFILE_TLS12:
+        return dissect_tls12(msg, len, cb, arg);
+    default:
+        return GLASS_ERR_ARG;
+    }
 }
