@@ -169,7 +169,7 @@ echo "lab-check: $total_pass steps passed, $total_fail failed, $total_skip skipp
 sol_pass=0; sol_fail=0; accepted_ids=""
 EXERCISES="1 2 3 4 5 6 6b 7"   # classroom/lab_exercise.h, LAB_EXERCISE_IDS
 if [ $# -eq 0 ]; then
-    for sol in "$ROOT"/docs/labs/solutions/[0-9][0-9]-*; do
+    for sol in "$ROOT"/docs/labs/solutions/[0-9][0-9]*-*; do
         [ -f "$sol" ] || continue
         n=$(basename "$sol" | sed 's/^0*\([0-9][0-9a-z]*\)-.*/\1/')   # 06b-x.py: 6b
         out="$TMP/solution-$(basename "$sol").out"
