@@ -5,8 +5,8 @@
  * Each lab command shows an attack against a deliberately weakened variant
  * that glasstls itself never uses: SHA-256(key || message) as a MAC, a
  * verifier that does not check all of a PKCS#1 v1.5 signature, a record layer
- * that MACs then encrypts, RSA key transport.  The code lives in apps/lab_*.c
- * behind GLASS_LAB_BUILD, so the normal build has none of it: there
+ * that MACs then encrypts, RSA key transport.  The code lives in
+ * classroom/lab_*.c behind GLASS_LAB_BUILD, so the normal build has none of it: there
  * `glass lab` only says where to find it and exits 1.
  *
  * CT: not relevant — dispatch only.
