@@ -107,7 +107,7 @@ void glass_record_mac_header(const glass_direction *d, uint8_t type, size_t leng
 #ifdef GLASS_LAB_BUILD
     /* Lab build only (docs/labs/06-records.md, exercise 6b): the MAC without
      * its sequence number.  seq_num is in the MAC so that a record is bound
-     * to its place in the stream (RFC 5246 §6.2.3.1, Appendix F.2: "to
+     * to its place in the stream (RFC 5246 §6.2.3.1, Appendix F.2: "To
      * prevent message replay or modification attacks"); it is implicit, never
      * sent, so the receiver's own count decides.  Without it every record is
      * valid at any place: replayed, dropped or reordered, it still verifies. */
