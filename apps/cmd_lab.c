@@ -5,8 +5,8 @@
  * Each lab command shows an attack against a deliberately weakened variant
  * that glasstls itself never uses: SHA-256(key || message) as a MAC, a
  * verifier that does not check all of a PKCS#1 v1.5 signature, a record layer
- * that MACs then encrypts, RSA key transport.  The code lives in apps/lab_*.c
- * behind GLASS_LAB_BUILD, so the normal build has none of it: there
+ * that MACs then encrypts, RSA key transport.  The code lives in
+ * classroom/lab_*.c behind GLASS_LAB_BUILD, so the normal build has none of it: there
  * `glass lab` only says where to find it and exits 1.
  *
  * CT: not relevant — dispatch only.
@@ -22,63 +22,74 @@
 
 #ifdef GLASS_LAB_BUILD
 
-/* The number of a lab, 1 to 7, as an operand. */
-static int lab_number(const char *cmd, const char *s)
+/* The exercise an operand names: "1" to "7", or "6b". */
+static const lab_exercise *lab_operand(const char *cmd, const char *s)
 {
-    char *end = NULL;
-    long n = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || lab_exercise_get((int)n) == NULL) {
-        app_error(cmd, "'%s' is not a lab number (1 to 7)", s);
-        return 0;
-    }
-    return (int)n;
+    const lab_exercise *ex = lab_exercise_find(s);
+    if (ex == NULL)
+        app_error(cmd, "'%s' is not a lab exercise (" LAB_EXERCISE_IDS ")", s);
+    return ex;
 }
 
 static int lab_check_cmd(int argc, char **argv)
 {
     unsigned long timeout = 120;
     const opt opts[] = {
-        OPTION_UINT("--timeout", "SECONDS", "how long your program may run", &timeout, 1, 3600),
+        OPTION_UINT("--timeout", "SECONDS", "how long your program may run (per mode)", &timeout,
+                    1, 3600),
         OPTION_END};
     const opt_command spec = {
         "lab check", "[--timeout S] N FILE",
-        "Grades your answer to lab N: starts a freshly keyed target on 127.0.0.1 and runs\n"
-        "FILE against it as `python3 FILE 127.0.0.1 PORT` (or FILE itself if executable, e.g.\n"
-        "a C program built against libglass).  What FILE prints must be the answer the\n"
-        "lab's exercise asks for; a wrong answer gets a hint.  Exit 0 only when accepted.\n"
-        "The targets: 1 ECB oracle, 2 SHA-256(key||m) tags, 3 e = 3 lax verifier,\n"
-        "4 unsigned DH between Alice and Bob, 5 a look-alike CA, 6 padding oracle,\n"
-        "7 a recorded RSA key-transport session and its stolen key.\n",
+        "Grades your answer to lab exercise N: starts a freshly keyed target on 127.0.0.1 and\n"
+        "runs FILE against it as `python3 FILE 127.0.0.1 PORT` (or FILE itself if executable,\n"
+        "e.g. a C program built against libglass).  What FILE prints must be the answer the\n"
+        "lab's exercise asks for; a wrong answer gets a hint.  A target with several modes\n"
+        "is started in each in turn, and FILE must be right against all.  Exit 0 only when\n"
+        "accepted.  The targets: 1 ECB oracle, 2 SHA-256(key||m) tags, 3 e = 3 lax verifier,\n"
+        "4 unsigned DH between Alice and Bob, 5 a look-alike CA, 6 padding oracle (modes\n"
+        "classic and tls12), 6b a bank's records to replay or reorder (modes no-seq and\n"
+        "secure), 7 a recorded RSA key-transport session and its stolen key.\n",
         opts, "  glass lab serve 6          (in one terminal: a target to work against)\n"
-        "  glass lab check 6 po.py    (grade po.py against a fresh target)\n", 1, 2, 2, "N FILE"};
+        "  glass lab check 6 po.py    (grade po.py against a fresh target)\n", 1, 2, 2, "N FILE", 0};
     opt_operands rest;
     int st = opt_parse(&spec, argc, argv, &rest);
     if (st != OPT_RUN)
         return st;
-    int n = lab_number("lab check", rest.v[0]);
-    return n == 0 ? 1 : lab_check_run(n, rest.v[1], (unsigned)timeout);
+    const lab_exercise *ex = lab_operand("lab check", rest.v[0]);
+    return ex == NULL ? 1 : lab_check_run(ex, rest.v[1], (unsigned)timeout);
 }
 
 static int lab_serve_cmd(int argc, char **argv)
 {
     unsigned long timeout = 3600, port = 0;
+    const char *mode_name = NULL;
     const opt opts[] = {
         OPTION_UINT("--port", "PORT", "where to listen on 127.0.0.1 (0: any free port)", &port,
                     0, 65535),
         OPTION_UINT("--timeout", "SECONDS", "when to stop", &timeout, 1, 86400),
+        OPTION_STRING("--mode", NULL, "MODE",
+                      "the target's mode, where it has several (6: classic or tls12;\n"
+                      "6b: no-seq or secure); default the first", &mode_name),
         OPTION_END};
     const opt_command spec = {
-        "lab serve", "[--port P] [--timeout S] N",
-        "Runs the target of lab N on 127.0.0.1, with fresh keys, so that you can develop\n"
-        "your program against it (python3 yours.py 127.0.0.1 PORT).  The same target\n"
-        "`glass lab check N` starts; nothing secret is printed.\n",
-        opts, "  glass lab serve 1 --port 4001\n  python3 mine.py 127.0.0.1 4001\n", 1, 1, 1, "N"};
+        "lab serve", "[--port P] [--timeout S] [--mode MODE] N",
+        "Runs the target of lab exercise N on 127.0.0.1, with fresh keys, so that you can\n"
+        "develop your program against it (python3 yours.py 127.0.0.1 PORT).  The same\n"
+        "target `glass lab check N` starts; nothing secret is printed.\n",
+        opts, "  glass lab serve 1 --port 4001\n  python3 mine.py 127.0.0.1 4001\n"
+        "  glass lab serve 6 --mode tls12\n", 1, 1, 1, "N", 0};
     opt_operands rest;
     int st = opt_parse(&spec, argc, argv, &rest);
     if (st != OPT_RUN)
         return st;
-    int n = lab_number("lab serve", rest.v[0]);
-    return n == 0 ? 1 : lab_serve_run(n, (unsigned)port, (unsigned)timeout);
+    const lab_exercise *ex = lab_operand("lab serve", rest.v[0]);
+    if (ex == NULL)
+        return 1;
+    int mode = lab_exercise_mode(ex, mode_name);
+    if (mode < 0)
+        return app_error("lab serve", "--mode: lab %s has no mode '%s'%s", ex->id, mode_name,
+                         ex->modes == NULL ? " (it has only one)" : "");
+    return lab_serve_run(ex, mode, (unsigned)port, (unsigned)timeout);
 }
 
 static const struct lab_command lab_commands[] = {

@@ -3,10 +3,11 @@
  * program against it (`glass lab check N FILE`, `glass lab serve N`).
  * Lab build only.
  *
- * Reading order: lab_exercise_get (the seven exercises), serve (the target:
+ * Reading order: lab_exercise_find (the exercises), serve (the target:
  * a line server in a child process), run_student (the program, with a time
- * limit, its standard output captured), lab_check_run (setup, both
- * processes, the verdict).  The exercises themselves are in lab_ex_*.c.
+ * limit, its standard output captured), check_mode (setup, both
+ * processes, the verdict), lab_check_run (every mode of a target).  The
+ * exercises themselves are in lab_ex_*.c.
  *
  * The student's program is run as
  *     python3 FILE 127.0.0.1 PORT      (any FILE that is not executable)
@@ -57,14 +58,27 @@ static void on_alarm(int sig)
 
 static const lab_exercise *const exercises[] = {
     &lab_ex_ecb, &lab_ex_length_ext, &lab_ex_e3, &lab_ex_dh_mitm,
-    &lab_ex_certs, &lab_ex_padding, &lab_ex_fs,
+    &lab_ex_certs, &lab_ex_padding, &lab_ex_replay, &lab_ex_fs,
 };
 
-const lab_exercise *lab_exercise_get(int n)
+/* See lab_exercise.h. */
+const lab_exercise *lab_exercise_find(const char *id)
 {
-    if (n < 1 || n > (int)(sizeof exercises / sizeof exercises[0]))
-        return NULL;
-    return exercises[n - 1];
+    for (size_t i = 0; i < sizeof exercises / sizeof exercises[0]; i++)
+        if (strcmp(exercises[i]->id, id) == 0)
+            return exercises[i];
+    return NULL;
+}
+
+/* See lab_exercise.h. */
+int lab_exercise_mode(const lab_exercise *ex, const char *name)
+{
+    if (name == NULL)
+        return 0;
+    for (int i = 0; ex->modes != NULL && ex->modes[i] != NULL; i++)
+        if (strcmp(ex->modes[i], name) == 0)
+            return i;
+    return -1;
 }
 
 /* ---- small helpers for the exercises ------------------------------------ */
@@ -271,21 +285,19 @@ static int listen_local(unsigned port, unsigned *bound)
     return fd;
 }
 
-int lab_serve_run(int n, unsigned port, unsigned timeout_s)
+int lab_serve_run(const lab_exercise *ex, int mode, unsigned port, unsigned timeout_s)
 {
-    const lab_exercise *ex = lab_exercise_get(n);
-    if (ex == NULL)
-        return io_error("lab serve", "there is no lab %d (labs 1 to 7)", n);
-    void *st = ex->setup();
+    void *st = ex->setup(mode);
     if (st == NULL)
-        return io_error("lab serve", "could not make the target of lab %d", n);
+        return io_error("lab serve", "could not make the target of lab %s", ex->id);
     unsigned bound = 0;
     int lfd = listen_local(port, &bound);
     if (lfd < 0) {
         ex->clear(st);
         return io_error("lab serve", "cannot listen on 127.0.0.1:%u: %s", port, strerror(errno));
     }
-    printf("lab %d target (%s) listening on 127.0.0.1:%u for %u s\n", n, ex->title, bound,
+    printf("lab %s target (%s%s%s) listening on 127.0.0.1:%u for %u s\n", ex->id, ex->title,
+           ex->modes != NULL ? ", mode " : "", ex->modes != NULL ? ex->modes[mode] : "", bound,
            timeout_s);
     printf("your program must print: %s\n", ex->task);
     fflush(stdout);
@@ -388,23 +400,27 @@ static void read_reports(int fd, char *buf, size_t cap)
     buf[have] = '\0';
 }
 
-static int verdict(int n, const lab_exercise *ex, void *st, const char *answer,
+/* The verdict on one mode (mode_name NULL when the target has one): 0 right. */
+static int verdict(const lab_exercise *ex, const char *mode_name, void *st, const char *answer,
                    const char *reports, int status, int timed_out)
 {
     char hint[4096];
     lab_out o = {hint, 0, sizeof hint};
     hint[0] = '\0';
     if (timed_out) {
-        printf("lab %d: NOT ACCEPTED: your program was still running at the time limit\n", n);
-        printf("hint: try it against `glass lab serve %d` and print progress to stderr\n", n);
+        printf("lab %s: NOT ACCEPTED: your program was still running at the time limit\n",
+               ex->id);
+        printf("hint: try it against `glass lab serve %s` and print progress to stderr\n", ex->id);
         return 1;
     }
     if (ex->grade(st, answer, reports, &o)) {
-        printf("lab %d: ACCEPTED — %s: your program printed the right answer for a fresh "
-               "target\n", n, ex->title);
+        if (mode_name != NULL)
+            printf("lab %s, mode %s: right\n", ex->id, mode_name);
         return 0;
     }
-    printf("lab %d: NOT ACCEPTED (%s)\n", n, ex->title);
+    printf("lab %s: NOT ACCEPTED (%s%s%s)\n", ex->id, ex->title,
+           mode_name != NULL ? ", against the target in mode " : "",
+           mode_name != NULL ? mode_name : "");
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         printf("your program %s %d\n", WIFEXITED(status) ? "exited with status" : "died of signal",
                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
@@ -413,16 +429,13 @@ static int verdict(int n, const lab_exercise *ex, void *st, const char *answer,
     return 1;
 }
 
-int lab_check_run(int n, const char *file, unsigned timeout_s)
+/* One fresh target in one mode, the program against it, the verdict. */
+static int check_mode(const lab_exercise *ex, int mode, const char *file, unsigned timeout_s)
 {
-    const lab_exercise *ex = lab_exercise_get(n);
-    if (ex == NULL)
-        return io_error("lab check", "there is no lab %d (labs 1 to 7)", n);
-    if (access(file, R_OK) != 0)
-        return io_error("lab check", "%s: %s", file, strerror(errno));
-    void *st = ex->setup();
+    const char *mode_name = ex->modes != NULL ? ex->modes[mode] : NULL;
+    void *st = ex->setup(mode);
     if (st == NULL)
-        return io_error("lab check", "could not make the target of lab %d", n);
+        return io_error("lab check", "could not make the target of lab %s", ex->id);
     int rp[2] = {-1, -1}, rc = 1;
     unsigned port = 0;
     int lfd = listen_local(0, &port);
@@ -451,7 +464,8 @@ int lab_check_run(int n, const char *file, unsigned timeout_s)
         io_error("lab check", "cannot start the target: %s", strerror(errno));
         goto done;
     }
-    printf("lab %d: a fresh target (%s) on 127.0.0.1:%u; running %s\n", n, ex->title, port, file);
+    printf("lab %s: a fresh target (%s%s%s) on 127.0.0.1:%u; running %s\n", ex->id, ex->title,
+           mode_name != NULL ? ", mode " : "", mode_name != NULL ? mode_name : "", port, file);
     fflush(stdout);
     int timed_out = 0;
     int status = run_student(file, port, timeout_s, &answer, &timed_out);
@@ -462,7 +476,7 @@ int lab_check_run(int n, const char *file, unsigned timeout_s)
         goto done;
     }
     read_reports(rp[0], reports, sizeof reports);
-    rc = verdict(n, ex, st, answer, reports, status, timed_out);
+    rc = verdict(ex, mode_name, st, answer, reports, status, timed_out);
 done:
     stop_target(target);
     if (lfd >= 0)
@@ -473,6 +487,22 @@ done:
     free(answer);
     ex->clear(st);
     return rc;
+}
+
+/* See lab_exercise.h. */
+int lab_check_run(const lab_exercise *ex, const char *file, unsigned timeout_s)
+{
+    if (access(file, R_OK) != 0)
+        return io_error("lab check", "%s: %s", file, strerror(errno));
+    int nmodes = 1;
+    while (ex->modes != NULL && ex->modes[nmodes] != NULL)
+        nmodes++;
+    for (int m = 0; m < nmodes; m++)
+        if (check_mode(ex, m, file, timeout_s) != 0)
+            return 1;
+    printf("lab %s: ACCEPTED — %s: your program printed the right answer for a fresh target%s\n",
+           ex->id, ex->title, nmodes > 1 ? " in every mode" : "");
+    return 0;
 }
 
 #else

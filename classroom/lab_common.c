@@ -1,6 +1,7 @@
 /*
- * lab_common.c — output helpers for the lab-only commands (see
- * lab_common.h); their options are tables (io/opt.h).  Compiled to nothing outside the lab build.
+ * lab_common.c — what the lab-only commands share (see lab_common.h):
+ * parsing their option tables (io/opt.h), text-or-hex arguments, files in
+ * and out, hex on the screen.  Compiled to nothing outside the lab build.
  * CT: not relevant (argument parsing and printing).
  */
 #include "classroom/lab_common.h"
@@ -22,6 +23,51 @@ void lab_print_hex(const char *label, const uint8_t *b, size_t len)
         printf("%02x", b[i]);
     }
     printf("\n");
+}
+
+/* See lab_common.h. */
+int lab_parse(const char *name, const char *synopsis, const char *about, const opt *opts,
+              const char *example, int argc, char **argv)
+{
+    const opt_command spec = {name, synopsis, about, opts, example, 0, 0, 0, NULL, 0};
+    opt_operands rest;
+    return opt_parse(&spec, argc, argv, &rest);
+}
+
+/* See lab_common.h. */
+int lab_text_or_hex(const char *cmd, const char *hex_flag, const char *text, const char *hex,
+                    uint8_t **out, size_t *len)
+{
+    if (hex != NULL)
+        return io_hex_arg(cmd, hex_flag, hex, out, len);
+    *len = strlen(text);
+    *out = malloc(*len + 1);
+    if (*out == NULL)
+        return io_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
+    memcpy(*out, text, *len + 1);
+    return 0;
+}
+
+/* See lab_common.h. */
+int lab_named_value(const char *text, const char *name, char **value)
+{
+    size_t nl = strlen(name);
+    for (const char *line = text; line != NULL && *line != '\0';) {
+        if (strncmp(line, name, nl) == 0 && strncmp(line + nl, " = ", 3) == 0) {
+            const char *v = line + nl + 3;
+            size_t vl = strcspn(v, "\r\n");
+            *value = malloc(vl + 1);
+            if (*value == NULL)
+                return -1;
+            memcpy(*value, v, vl);
+            (*value)[vl] = '\0';
+            return 0;
+        }
+        line = strchr(line, '\n');
+        if (line != NULL)
+            line++;
+    }
+    return -1;
 }
 
 /* See lab_common.h. */

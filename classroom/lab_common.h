@@ -14,6 +14,7 @@
 #ifdef GLASS_LAB_BUILD
 
 #include "io/io.h"
+#include "io/opt.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,25 @@ struct lab_command {
 /* Prints "label: hex" on one line (hex wrapped at 64 digits, continuation
  * lines indented under the first digit). */
 void lab_print_hex(const char *label, const uint8_t *b, size_t len);
+
+/* Parses argv for a lab command that takes options and no operands: the
+ * page of io/opt.h (name, synopsis, about, the table, an example) without
+ * the struct around it.  Returns OPT_RUN to go on, else the exit status
+ * (help printed: 0; an error printed: 1). */
+int lab_parse(const char *name, const char *synopsis, const char *about, const opt *opts,
+              const char *example, int argc, char **argv);
+
+/* Bytes from one of two spellings of an option, text or hex (-key TEXT or
+ * -hexkey HEX; at most one is non-NULL): a malloc'd copy of the text, or the
+ * hex decoded (an error naming hex_flag is printed).  0 on success. */
+int lab_text_or_hex(const char *cmd, const char *hex_flag, const char *text, const char *hex,
+                    uint8_t **out, size_t *len);
+
+/* In a lab text file of lines "name = VALUE" (a lab key file, lab 7's
+ * recording), the value of the first line named `name`, up to the end of
+ * the line: a malloc'd string in *value.  0, or -1 when there is no such
+ * line (or no memory). */
+int lab_named_value(const char *text, const char *name, char **value);
 
 /* Reads a whole file (or "-") for a lab command; prints the error itself. */
 int lab_read(const char *cmd, const char *path, uint8_t **out, size_t *len);

@@ -47,8 +47,9 @@ typedef struct dh_target {
     int bob_has_z;
 } dh_target;
 
-static void *dh_setup(void)
+static void *dh_setup(int mode)
 {
+    (void)mode;   /* one mode */
     dh_target *t = calloc(1, sizeof *t);
     if (t == NULL)
         return NULL;
@@ -192,7 +193,8 @@ static void dh_clear(void *st)
 }
 
 const lab_exercise lab_ex_dh_mitm = {
-    4, "the man in the middle", "`message TEXT`, Alice's message, after Bob has read it too",
+    "4", NULL, "the man in the middle",
+    "`message TEXT`, Alice's message, after Bob has read it too",
     dh_setup, dh_banner, dh_query, dh_grade, dh_clear,
 };
 
@@ -263,8 +265,9 @@ static int cert_choose(cert_target *t)
     return 0;
 }
 
-static void *cert_setup(void)
+static void *cert_setup(int mode)
 {
+    (void)mode;   /* one mode */
     cert_target *t = calloc(1, sizeof *t);
     rsa_private_key ca, fake, leaf;
     rsa_private_init(&ca);
@@ -344,7 +347,8 @@ static int cert_grade(void *st, const char *answer, const char *reports, lab_out
 }
 
 const lab_exercise lab_ex_certs = {
-    5, "the look-alike CA", "one line `genuine N N ...`, the certificates the CA really signed",
+    "5", NULL, "the look-alike CA",
+    "one line `genuine N N ...`, the certificates the CA really signed",
     cert_setup, cert_banner, cert_query, cert_grade, cert_clear,
 };
 

@@ -9,9 +9,15 @@
  *          || length || content).  The target opens any record it is sent
  *          and, like TLS 1.0 did, answers a bad padding (decryption_failed)
  *          differently from a bad MAC (bad_record_mac).  The program
- *          recovers the content with that one bit (Vaudenay, 2002).  The
- *          record layer of glass itself, encrypt-then-MAC (RFC 7366), checks
- *          the MAC before it decrypts and gives this oracle nothing.
+ *          recovers the content with that one bit (Vaudenay, 2002).  Two
+ *          modes: `classic`, a receiver written here the way TLS 1.0's was
+ *          (padding first, its own alert), and `tls12`, the real record
+ *          layer of glass's TLS 1.2 profile (record_mte.c, through
+ *          lab_records.c) with the lab build's one switch that lets a bad
+ *          padding through as its own alert.  The same attack works on
+ *          both; `glass lab check 6` grades it against both.  The record
+ *          layer of glass itself, encrypt-then-MAC (RFC 7366), checks the
+ *          MAC before it decrypts and gives this oracle nothing.
  *   lab 7  a session recorded by a passive attacker: both randoms, the
  *          premaster secret encrypted to the server's RSA key (RFC 5246
  *          §7.4.7.1), one encrypt-then-MAC record from the client; then the
@@ -29,6 +35,7 @@
 #include "aes/aes.h"
 #include "common/common.h"
 #include "hmac/hmac.h"
+#include "protocol/protocol.h"
 #include "rsa/rsa.h"
 
 #include <stdio.h>
@@ -49,8 +56,13 @@ static size_t tls_pad(uint8_t *buf, size_t len)
 
 /* ---- lab 6: the padding oracle --------------------------------------------- */
 
+enum { PO_CLASSIC = 0, PO_TLS12 = 1 };
+static const char *const po_modes[] = {"classic", "tls12", NULL};
+
 typedef struct po_target {
-    aes256_ctx aes;
+    int mode;
+    lab_records *rl;            /* tls12: the real record layer */
+    aes256_ctx aes;             /* classic: the receiver of this file */
     uint8_t mac_key[32];
     char msg[48];
     uint8_t rec[HDR + 16 + 128];
@@ -72,24 +84,18 @@ static void po_mac(const po_target *t, const uint8_t *content, size_t n, uint8_t
     hmac_sha256_final(&h, mac);
 }
 
-static void *po_setup(void)
+/* classic: the record sealed here, as record.c would seal it. */
+static int po_seal_classic(po_target *t, size_t n)
 {
-    po_target *t = calloc(1, sizeof *t);
-    uint8_t key[32], r, buf[128];
-    if (t == NULL || glass_random(key, sizeof key) != GLASS_OK ||
+    uint8_t key[32], buf[128];
+    uint8_t *iv = t->rec + HDR;
+    if (glass_random(key, sizeof key) != GLASS_OK ||
         glass_random(t->mac_key, sizeof t->mac_key) != GLASS_OK ||
-        glass_random(&r, 1) != GLASS_OK ||
-        aes256_init(&t->aes, key, sizeof key) != GLASS_OK) {
-        free(t);
-        return NULL;
+        aes256_init(&t->aes, key, sizeof key) != GLASS_OK || glass_random(iv, 16) != GLASS_OK) {
+        glass_wipe(key, sizeof key);
+        return 0;
     }
     glass_wipe(key, sizeof key);
-    size_t n = 24 + r % 17;
-    uint8_t *iv = t->rec + HDR;
-    if (!lab_random_text(t->msg, n) || glass_random(iv, 16) != GLASS_OK) {
-        free(t);
-        return NULL;
-    }
     memcpy(buf, t->msg, n);
     po_mac(t, buf, n, buf + n);
     size_t padded = tls_pad(buf, n + 32);
@@ -98,6 +104,36 @@ static void *po_setup(void)
     memcpy(t->rec, app_hdr, 3);
     t->rec[3] = (uint8_t)((16 + padded) >> 8);
     t->rec[4] = (uint8_t)(16 + padded);
+    return 1;
+}
+
+static void *po_setup(int mode)
+{
+    po_target *t = calloc(1, sizeof *t);
+    uint8_t r;
+    if (t == NULL)
+        return NULL;
+    t->mode = mode;
+    size_t n = 0;
+    int ok = glass_random(&r, 1) == GLASS_OK;
+    if (ok) {
+        n = 24 + r % 17;
+        ok = lab_random_text(t->msg, n);
+    }
+    if (ok && mode == PO_TLS12) {
+        /* The real TLS 1.2 record layer, MAC-then-encrypt, with the leak. */
+        t->rl = lab_records_new(GLASS_TLS12_VERSION, 0, 0, 1);
+        ok = t->rl != NULL && lab_records_seal(t->rl, (const uint8_t *)t->msg, n, t->rec,
+                                               sizeof t->rec, &t->rec_len);
+    } else if (ok) {
+        ok = po_seal_classic(t, n);
+    }
+    if (!ok) {
+        lab_records_free(t->rl);
+        aes256_clear(&t->aes);
+        free(t);
+        return NULL;
+    }
     return t;
 }
 
@@ -107,12 +143,25 @@ static void po_banner(void *st, lab_out *o)
     lab_outf(o, "# lab 6: a TLS 1.2 MAC-then-encrypt record (AES-256-CBC, HMAC-SHA256).\n"
                 "# send `record HEX` (header, IV, ciphertext); the target opens it, as seq 0,\n"
                 "# and answers `alert decryption_failed`, `alert bad_record_mac` or `ok`.\n");
+    lab_outf(o, "mode %s\n", po_modes[t->mode]);
+    if (t->mode == PO_TLS12)
+        lab_outf(o, "# mode tls12: glass's own TLS 1.2 record layer (protocol/record_mte.c)\n"
+                    "# opens it; it takes only records with room for a MAC and a block\n"
+                    "# (48 bytes of ciphertext or more), and answers anything else with\n"
+                    "# bad_record_mac.\n");
     lab_out_hex(o, "record", t->rec, t->rec_len);
 }
 
-/* Opens a record the leaky way: padding first, with its own alert. */
+/* Opens a record: in mode tls12 with the real record layer (its leak is
+ * the lab switch of record_mte.c), in mode classic the leaky way written
+ * here: padding first, with its own alert. */
 static const char *po_open(po_target *t, const uint8_t *rec, size_t len)
 {
+    if (t->mode == PO_TLS12) {
+        uint8_t pt[64];   /* the content is not needed, only the answer */
+        size_t n = 0;
+        return lab_records_open(t->rl, 1, rec, len, pt, sizeof pt, &n);
+    }
     if (len < HDR + 32 || memcmp(rec, app_hdr, 3) != 0 ||
         (size_t)(rec[3] << 8 | rec[4]) != len - HDR || (len - HDR) % 16 != 0 ||
         len - HDR > 16 + 512)
@@ -171,13 +220,15 @@ static int po_grade(void *st, const char *answer, const char *reports, lab_out *
 static void po_clear(void *st)
 {
     po_target *t = st;
+    lab_records_free(t->rl);
     aes256_clear(&t->aes);
     glass_wipe(t, sizeof *t);
     free(t);
 }
 
 const lab_exercise lab_ex_padding = {
-    6, "the padding oracle", "one line `plaintext TEXT`, the content of the record",
+    "6", po_modes, "the padding oracle",
+    "one line `plaintext TEXT`, the content of the record",
     po_setup, po_banner, po_query, po_grade, po_clear,
 };
 
@@ -231,8 +282,9 @@ static glass_err fs_record(fs_target *t, const uint8_t pms[48])
     return err;
 }
 
-static void *fs_setup(void)
+static void *fs_setup(int mode)
 {
+    (void)mode;   /* one mode */
     fs_target *t = calloc(1, sizeof *t);
     uint8_t pms[48];
     char word[25];
@@ -321,7 +373,8 @@ static void fs_clear(void *st)
 }
 
 const lab_exercise lab_ex_fs = {
-    7, "the stolen server key", "one line `plaintext TEXT`, what the client sent",
+    "7", NULL, "the stolen server key",
+    "one line `plaintext TEXT`, what the client sent",
     fs_setup, fs_banner, fs_query, fs_grade, fs_clear,
 };
 

@@ -40,8 +40,9 @@ typedef struct ecb_target {
     size_t secret_len;
 } ecb_target;
 
-static void *ecb_setup(void)
+static void *ecb_setup(int mode)
 {
+    (void)mode;   /* one mode */
     ecb_target *t = calloc(1, sizeof *t);
     uint8_t key[32], r;
     if (t == NULL || glass_random(key, sizeof key) != GLASS_OK || glass_random(&r, 1) != GLASS_OK ||
@@ -126,7 +127,8 @@ static void ecb_clear(void *st)
 }
 
 const lab_exercise lab_ex_ecb = {
-    1, "the ECB oracle", "one line `secret TEXT`, the secret the oracle appends",
+    "1", NULL, "the ECB oracle",
+    "one line `secret TEXT`, the secret the oracle appends",
     ecb_setup, ecb_banner, ecb_query, ecb_grade, ecb_clear,
 };
 
@@ -150,8 +152,9 @@ static void lx_tag(const lx_target *t, const uint8_t *m, size_t n, uint8_t out[3
     sha256_final(&c, out);
 }
 
-static void *lx_setup(void)
+static void *lx_setup(int mode)
 {
+    (void)mode;   /* one mode */
     lx_target *t = calloc(1, sizeof *t);
     uint8_t r;
     char nonce[17];
@@ -232,7 +235,8 @@ static void lx_clear(void *st)
 }
 
 const lab_exercise lab_ex_length_ext = {
-    2, "length extension", "`message HEX` and `tag HEX`: a valid tag on message || pad || suffix",
+    "2", NULL, "length extension",
+    "`message HEX` and `tag HEX`: a valid tag on message || pad || suffix",
     lx_setup, lx_banner, lx_query, lx_grade, lx_clear,
 };
 
@@ -243,8 +247,9 @@ typedef struct e3_target {
     char message[64];
 } e3_target;
 
-static void *e3_setup(void)
+static void *e3_setup(int mode)
 {
+    (void)mode;   /* one mode */
     e3_target *t = calloc(1, sizeof *t);
     char nonce[17];
     if (t == NULL)
@@ -329,7 +334,8 @@ static void e3_clear(void *st)
 }
 
 const lab_exercise lab_ex_e3 = {
-    3, "the e = 3 forgery", "one line `signature HEX` that the lax verifier accepts on `message`",
+    "3", NULL, "the e = 3 forgery",
+    "one line `signature HEX` that the lax verifier accepts on `message`",
     e3_setup, e3_banner, e3_query, e3_grade, e3_clear,
 };
 

@@ -60,25 +60,12 @@ static void put(char *rec, size_t cap, const char *name, const uint8_t *b, size_
 /* Finds "name = hex" in the recording; *out malloc'd.  0 on success. */
 static int get(const char *rec, const char *name, uint8_t **out, size_t *len)
 {
-    size_t nl = strlen(name);
-    for (const char *line = rec; line != NULL && *line != '\0';) {
-        if (strncmp(line, name, nl) == 0 && strncmp(line + nl, " = ", 3) == 0) {
-            const char *v = line + nl + 3;
-            size_t vl = strcspn(v, "\r\n");
-            char *hex = malloc(vl + 1);
-            if (hex == NULL)
-                return -1;
-            memcpy(hex, v, vl);
-            hex[vl] = '\0';
-            glass_err err = glass_hex_decode_alloc(out, len, hex);
-            free(hex);
-            return err == GLASS_OK ? 0 : -1;
-        }
-        line = strchr(line, '\n');
-        if (line != NULL)
-            line++;
-    }
-    return -1;
+    char *hex = NULL;
+    if (lab_named_value(rec, name, &hex) != 0)
+        return -1;
+    glass_err err = glass_hex_decode_alloc(out, len, hex);
+    free(hex);
+    return err == GLASS_OK ? 0 : -1;
 }
 
 /* The client's write keys from the pre-master secret (RFC 5246 §8.1, §6.3). */

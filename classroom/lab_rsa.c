@@ -69,19 +69,13 @@ int lab_rsa_textbook(int argc, char **argv)
         OPTION_STRING("-m2", NULL, "M2", "a second message, to show E(m)*E(m2) = E(m*m2)", &tm2),
         OPTION_END,
     };
-    const opt_command spec = {
-        .name = "lab rsa-textbook",
-        .synopsis = "-p P -q Q -e E -m M [-m2 M2]",
-        .about = "Textbook RSA on small numbers (primes below 65536), every step in decimal:\n"
-                 "n = p*q, phi = (p-1)(q-1), d = e^-1 mod phi, c = m^e mod n, m = c^d mod n,\n"
-                 "the signature s = m^d mod n, and, with -m2, the multiplicative property\n"
-                 "E(m)*E(m2) mod n = E(m*m2 mod n) that padding exists to destroy.\n",
-        .opts = opts,
-        .example = "  glass lab rsa-textbook -p 61 -q 53 -e 17 -m 65 -m2 2\n",
-        .max_operands = 0,
-    };
-    opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    int st = lab_parse(
+        cmd, "-p P -q Q -e E -m M [-m2 M2]",
+        "Textbook RSA on small numbers (primes below 65536), every step in decimal:\n"
+        "n = p*q, phi = (p-1)(q-1), d = e^-1 mod phi, c = m^e mod n, m = c^d mod n,\n"
+        "the signature s = m^d mod n, and, with -m2, the multiplicative property\n"
+        "E(m)*E(m2) mod n = E(m*m2 mod n) that padding exists to destroy.\n",
+        opts, "  glass lab rsa-textbook -p 61 -q 53 -e 17 -m 65 -m2 2\n", argc, argv);
     if (st != OPT_RUN)
         return st;
     unsigned long p, q, e, m, m2 = 0;
@@ -178,42 +172,45 @@ cleanup:
  * A public key file has only n and e. */
 static int key_field(const char *text, const char *name, mpz_t out)
 {
-    size_t nl = strlen(name);
-    const char *line = text;
-    while (line != NULL && *line != '\0') {
-        if (strncmp(line, name, nl) == 0 && line[nl] == ' ' && line[nl + 1] == '=' &&
-            line[nl + 2] == ' ') {
-            const char *v = line + nl + 3;
-            size_t vl = strcspn(v, "\r\n");
-            char *hex = malloc(vl + 1);
-            if (hex == NULL)
-                return -1;
-            memcpy(hex, v, vl);
-            hex[vl] = '\0';
-            int ok = vl > 0 && strspn(hex, "0123456789abcdefABCDEF") == vl &&
-                     mpz_set_str(out, hex, 16) == 0;
-            free(hex);
-            return ok ? 0 : -1;
-        }
-        line = strchr(line, '\n');
-        if (line != NULL)
-            line++;
-    }
-    return -1;
+    char *hex = NULL;
+    if (lab_named_value(text, name, &hex) != 0)
+        return -1;
+    size_t vl = strlen(hex);
+    int ok = vl > 0 && strspn(hex, "0123456789abcdefABCDEF") == vl &&
+             mpz_set_str(out, hex, 16) == 0;
+    glass_wipe(hex, vl);   /* it may be d, p or q */
+    free(hex);
+    return ok ? 0 : -1;
 }
 
-static int load_public(const char *cmd, const char *path, rsa_public_key *pub)
+/* The fields of a lab key file, in the order they are written. */
+static const char *const key_names[] = {"n", "e", "d", "p", "q"};
+
+/* Reads the first `count` fields of key_names from a lab key file into
+ * v[0..count); the file is wiped after (it may hold d, p and q). */
+static int load_fields(const char *cmd, const char *path, mpz_ptr const *v, size_t count)
 {
     uint8_t *text = NULL;
     size_t len = 0;
     if (lab_read(cmd, path, &text, &len))
         return 1;
-    int bad = key_field((const char *)text, "n", pub->n) != 0 ||
-              key_field((const char *)text, "e", pub->e) != 0;
+    int bad = 0;
+    for (size_t i = 0; i < count && !bad; i++)
+        bad = key_field((const char *)text, key_names[i], v[i]) != 0;
+    glass_wipe(text, len);
     free(text);
     if (bad)
-        return io_error(cmd, "%s: not a lab key file (needs lines \"n = HEX\" and \"e = HEX\")",
-                         path);
+        return io_error(cmd, "%s: not a lab %s key file (needs lines \"NAME = HEX\" for %s)",
+                        path, count == 2 ? "public" : "private",
+                        count == 2 ? "n and e" : "n, e, d, p and q");
+    return 0;
+}
+
+static int load_public(const char *cmd, const char *path, rsa_public_key *pub)
+{
+    mpz_ptr const v[] = {pub->n, pub->e};
+    if (load_fields(cmd, path, v, 2))
+        return 1;
     glass_err err = rsa_check_public(pub);
     if (err != GLASS_OK)
         return io_error(cmd, "%s: %s", path, glass_strerror(err));
@@ -222,18 +219,9 @@ static int load_public(const char *cmd, const char *path, rsa_public_key *pub)
 
 static int load_private(const char *cmd, const char *path, rsa_private_key *key)
 {
-    uint8_t *text = NULL;
-    size_t len = 0;
-    if (lab_read(cmd, path, &text, &len))
+    mpz_ptr const v[] = {key->n, key->e, key->d, key->p, key->q};
+    if (load_fields(cmd, path, v, 5))
         return 1;
-    const char *t = (const char *)text;
-    int bad = key_field(t, "n", key->n) != 0 || key_field(t, "e", key->e) != 0 ||
-              key_field(t, "d", key->d) != 0 || key_field(t, "p", key->p) != 0 ||
-              key_field(t, "q", key->q) != 0;
-    glass_wipe(text, len);
-    free(text);
-    if (bad)
-        return io_error(cmd, "%s: not a lab private key file (needs n, e, d, p, q)", path);
     glass_err err = rsa_private_set_crt(key);
     if (err == GLASS_OK)
         err = rsa_check_private(key);
@@ -242,22 +230,27 @@ static int load_private(const char *cmd, const char *path, rsa_private_key *key)
     return 0;
 }
 
-/* Appends "name = hex\n" to a growing text buffer. */
-static int put_field(char **buf, size_t *len, const char *name, const mpz_t v)
+/* Writes a lab key file atomically: a header line, then the first `count`
+ * fields of key_names from v, one "name = hex" line each (file mode 0600
+ * for a private key, 0644 for a public one).  The text is wiped after. */
+static int write_fields(const char *cmd, const char *path, const char *hdr, mpz_srcptr const *v,
+                        size_t count)
 {
-    char *hex = mpz_get_str(NULL, 16, v);
-    if (hex == NULL)
-        return -1;
-    size_t add = strlen(name) + strlen(hex) + 4;
-    char *nb = realloc(*buf, *len + add + 1);
-    if (nb == NULL) {
-        free(hex);
-        return -1;
-    }
-    *buf = nb;
-    *len += (size_t)snprintf(nb + *len, add + 1, "%s = %s\n", name, hex);
-    glass_wipe(hex, strlen(hex));
-    free(hex);
+    size_t len = strlen(hdr), cap = len + 1;
+    for (size_t i = 0; i < count; i++)
+        cap += strlen(key_names[i]) + 4 + mpz_sizeinbase(v[i], 16) + 1;
+    char *text = malloc(cap);
+    if (text == NULL)
+        return io_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
+    memcpy(text, hdr, len + 1);
+    for (size_t i = 0; i < count; i++)
+        len += (size_t)gmp_snprintf(text + len, cap - len, "%s = %Zx\n", key_names[i], v[i]);
+    glass_err err = glass_write_file_atomic(path, (const uint8_t *)text, len,
+                                            count == 2 ? 0644 : 0600);
+    glass_wipe(text, cap);
+    free(text);
+    if (err != GLASS_OK)
+        return io_error(cmd, "%s: %s", path, glass_strerror(err));
     return 0;
 }
 
@@ -274,20 +267,13 @@ int lab_rsa_keygen(int argc, char **argv)
         OPTION_STRING("-pubout", NULL, "PUB", "also write the public half (n, e) there", &pubout),
         OPTION_END,
     };
-    const opt_command spec = {
-        .name = "lab rsa-keygen",
-        .synopsis = "[-bits N] [-e E] -out KEY [-pubout PUB]",
-        .about = "Generates an RSA key with rsa_generate (FIPS 186-5 §A.1.3) and writes it as a\n"
-                 "lab key file: one hex number per line (n, e, d, p, q), to read by eye.\n",
-        .opts = opts,
-        .example = "  glass lab rsa-keygen -e 3 -out e3.key -pubout e3.pub\n",
-        .max_operands = 0,
-    };
-    opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    int st = lab_parse(
+        cmd, "[-bits N] [-e E] -out KEY [-pubout PUB]",
+        "Generates an RSA key with rsa_generate (FIPS 186-5 §A.1.3) and writes it as a\n"
+        "lab key file: one hex number per line (n, e, d, p, q), to read by eye.\n",
+        opts, "  glass lab rsa-keygen -e 3 -out e3.key -pubout e3.pub\n", argc, argv);
     if (st != OPT_RUN)
         return st;
-    int rc = 1;
     unsigned long bits = 2048, e = RSA_DEFAULT_E;
     if (out == NULL)
         return io_error(cmd, "needs -out FILE (see --help)");
@@ -296,91 +282,74 @@ int lab_rsa_keygen(int argc, char **argv)
         return 1;
     rsa_private_key key;
     rsa_private_init(&key);
-    char *text = NULL;
-    size_t len = 0;
+    int rc = 1;
     glass_err err = rsa_generate(&key, (unsigned)bits, e);
-    if (err != GLASS_OK) {
+    mpz_srcptr const v[] = {key.n, key.e, key.d, key.p, key.q};
+    if (err != GLASS_OK)
         io_error(cmd, "%s", glass_strerror(err));
-        goto cleanup;
-    }
-    static const char hdr[] = "# glass lab RSA private key (RFC 8017 §3.2), hex\n";
-    text = malloc(sizeof hdr);
-    if (text == NULL)
-        goto cleanup;
-    memcpy(text, hdr, sizeof hdr);
-    len = sizeof hdr - 1;
-    if (put_field(&text, &len, "n", key.n) || put_field(&text, &len, "e", key.e) ||
-        put_field(&text, &len, "d", key.d) || put_field(&text, &len, "p", key.p) ||
-        put_field(&text, &len, "q", key.q)) {
-        io_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
-        goto cleanup;
-    }
-    err = glass_write_file_atomic(out, (const uint8_t *)text, len, 0600);
-    if (err != GLASS_OK) {
-        io_error(cmd, "%s: %s", out, glass_strerror(err));
-        goto cleanup;
-    }
-    if (pubout != NULL) {
-        char *pub = NULL;
-        size_t plen = 0;
-        static const char phdr[] = "# glass lab RSA public key (RFC 8017 §3.1), hex\n";
-        pub = malloc(sizeof phdr);
-        if (pub == NULL)
-            goto cleanup;
-        memcpy(pub, phdr, sizeof phdr);
-        plen = sizeof phdr - 1;
-        if (put_field(&pub, &plen, "n", key.n) || put_field(&pub, &plen, "e", key.e)) {
-            free(pub);
-            goto cleanup;
-        }
-        int w = lab_write(cmd, pubout, (const uint8_t *)pub, plen);
-        free(pub);
-        if (w)
-            goto cleanup;
-    }
-    printf("wrote a %lu-bit RSA key with e = %lu to %s%s%s\n", bits, e, out,
-           pubout != NULL ? ", public half to " : "", pubout != NULL ? pubout : "");
-    rc = 0;
-
-cleanup:
-    if (text != NULL)
-        glass_wipe(text, len);
-    free(text);
+    else if (!write_fields(cmd, out, "# glass lab RSA private key (RFC 8017 §3.2), hex\n", v, 5) &&
+             (pubout == NULL ||
+              !write_fields(cmd, pubout, "# glass lab RSA public key (RFC 8017 §3.1), hex\n", v, 2)))
+        rc = 0;
+    if (rc == 0)
+        printf("wrote a %lu-bit RSA key with e = %lu to %s%s%s\n", bits, e, out,
+               pubout != NULL ? ", public half to " : "", pubout != NULL ? pubout : "");
     rsa_private_clear(&key);
     return rc;
+}
+
+/* The three files of rsa-sign, rsa-forge-e3 and rsa-verify: a key, the
+ * message, the signature (read or written); and rsa-verify's switch. */
+typedef struct sig_files {
+    const char *key, *in, *sig;
+    int insecure;
+} sig_files;
+
+/* One option table for the three commands: key_flag is -inkey or -pubin,
+ * sig_flag -out or -signature; `insecure` offers --insecure-verify. */
+static int sig_files_parse(const char *cmd, const char *key_flag, const char *key_help,
+                           const char *sig_flag, const char *sig_help, int insecure,
+                           const char *synopsis, const char *about, const char *example,
+                           int argc, char **argv, sig_files *f)
+{
+    memset(f, 0, sizeof *f);
+    const opt opts[] = {
+        OPTION_STRING(key_flag, NULL, "KEY", key_help, &f->key),
+        OPTION_STRING("-in", NULL, "FILE", "the message", &f->in),
+        OPTION_STRING(sig_flag, NULL, "SIG", sig_help, &f->sig),
+        OPTION_FLAG("--insecure-verify", NULL,
+                    "use a sloppy verifier that stops reading after the hash (lab\n"
+                    "build only)", &f->insecure),
+        OPTION_END,
+    };
+    opt table[sizeof opts / sizeof opts[0]];
+    memcpy(table, opts, sizeof opts);
+    if (!insecure)
+        table[3] = table[4];   /* no --insecure-verify: the table ends there */
+    int st = lab_parse(cmd, synopsis, about, table, example, argc, argv);
+    if (st == OPT_RUN && (f->key == NULL || f->in == NULL || f->sig == NULL))
+        return io_error(cmd, "needs %s, -in and %s (see --help)", key_flag, sig_flag);
+    return st;
 }
 
 /* See lab_common.h. */
 int lab_rsa_sign(int argc, char **argv)
 {
     const char *cmd = "lab rsa-sign";
-    const char *inkey = NULL, *in = NULL, *out = NULL;
-    const opt opts[] = {
-        OPTION_STRING("-inkey", NULL, "KEY", "a lab key file from rsa-keygen", &inkey),
-        OPTION_STRING("-in", NULL, "FILE", "the message", &in),
-        OPTION_STRING("-out", NULL, "SIG", "where to write the signature", &out),
-        OPTION_END,
-    };
-    const opt_command spec = {
-        .name = "lab rsa-sign",
-        .synopsis = "-inkey KEY -in FILE -out SIG",
-        .about = "RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §8.2.1) using a lab key file.\n",
-        .opts = opts,
-        .example = "  glass lab rsa-sign -inkey e3.key -in msg.txt -out msg.sig\n",
-        .max_operands = 0,
-    };
-    opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    sig_files f;
+    int st = sig_files_parse(
+        cmd, "-inkey", "a lab key file from rsa-keygen", "-out", "where to write the signature", 0,
+        "-inkey KEY -in FILE -out SIG",
+        "RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §8.2.1) using a lab key file.\n",
+        "  glass lab rsa-sign -inkey e3.key -in msg.txt -out msg.sig\n", argc, argv, &f);
     if (st != OPT_RUN)
         return st;
     int rc = 1;
-    if (inkey == NULL || in == NULL || out == NULL)
-        return io_error(cmd, "needs -inkey, -in and -out (see --help)");
     rsa_private_key key;
     rsa_private_init(&key);
     uint8_t *msg = NULL, *sig = NULL;
     size_t msg_len = 0;
-    if (load_private(cmd, inkey, &key) || lab_read(cmd, in, &msg, &msg_len))
+    if (load_private(cmd, f.key, &key) || lab_read(cmd, f.in, &msg, &msg_len))
         goto cleanup;
     sig = malloc(key.k);
     if (sig == NULL)
@@ -390,7 +359,7 @@ int lab_rsa_sign(int argc, char **argv)
         io_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
     }
-    if (lab_write(cmd, out, sig, key.k))
+    if (lab_write(cmd, f.sig, sig, key.k))
         goto cleanup;
     rc = 0;
 cleanup:
@@ -406,39 +375,26 @@ cleanup:
 int lab_rsa_forge_e3(int argc, char **argv)
 {
     const char *cmd = "lab rsa-forge-e3";
-    const char *pubin = NULL, *in = NULL, *out = NULL;
-    const opt opts[] = {
-        OPTION_STRING("-pubin", NULL, "PUB", "the public key file (e = 3)", &pubin),
-        OPTION_STRING("-in", NULL, "FILE", "the message to forge a signature on", &in),
-        OPTION_STRING("-out", NULL, "SIG", "where to write the forged signature", &out),
-        OPTION_END,
-    };
-    const opt_command spec = {
-        .name = "lab rsa-forge-e3",
-        .synopsis = "-pubin PUB -in FILE -out SIG",
-        .about = "Forges a PKCS#1 v1.5 SHA-256 signature on FILE for a public key with e = 3,\n"
-                 "without the private key (Bleichenbacher 2006): s = the cube root, rounded up,\n"
-                 "of 00 01 FF 00 || DigestInfo || SHA-256(FILE) || 00..00.  s^3 begins with\n"
-                 "those bytes and ends in garbage; a verifier that stops reading after the\n"
-                 "hash accepts it.  Needs a modulus of at least 2048 bits.\n",
-        .opts = opts,
-        .example = "  glass lab rsa-forge-e3 -pubin e3.pub -in evil.txt -out evil.sig\n",
-        .max_operands = 0,
-    };
-    opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    sig_files f;
+    int st = sig_files_parse(
+        cmd, "-pubin", "the public key file (e = 3)", "-out",
+        "where to write the forged signature", 0, "-pubin PUB -in FILE -out SIG",
+        "Forges a PKCS#1 v1.5 SHA-256 signature on FILE for a public key with e = 3,\n"
+        "without the private key (Bleichenbacher 2006): s = the cube root, rounded up,\n"
+        "of 00 01 FF 00 || DigestInfo || SHA-256(FILE) || 00..00.  s^3 begins with\n"
+        "those bytes and ends in garbage; a verifier that stops reading after the\n"
+        "hash accepts it.  Needs a modulus of at least 2048 bits.\n",
+        "  glass lab rsa-forge-e3 -pubin e3.pub -in evil.txt -out evil.sig\n", argc, argv, &f);
     if (st != OPT_RUN)
         return st;
     int rc = 1;
-    if (pubin == NULL || in == NULL || out == NULL)
-        return io_error(cmd, "needs -pubin, -in and -out (see --help)");
     rsa_public_key pub;
     rsa_public_init(&pub);
     uint8_t *msg = NULL, *T = NULL, *sig = NULL, *EM = NULL;
     size_t msg_len = 0;
     mpz_t lo, hi, s, s3;
     mpz_inits(lo, hi, s, s3, NULL);
-    if (load_public(cmd, pubin, &pub) || lab_read(cmd, in, &msg, &msg_len))
+    if (load_public(cmd, f.key, &pub) || lab_read(cmd, f.in, &msg, &msg_len))
         goto cleanup;
     if (mpz_cmp_ui(pub.e, 3) != 0) {
         io_error(cmd, "this forgery needs e = 3 (the key has another exponent)");
@@ -486,7 +442,7 @@ int lab_rsa_forge_e3(int argc, char **argv)
     lab_print_hex("s = ceil(cbrt(prefix || 00..00))", sig, k);
     lab_print_hex("s^3 (no reduction mod n needed: s^3 < n)", EM, k);
     printf("the first %zu bytes of s^3 are the prefix; the other %zu are garbage\n", at, k - at);
-    if (lab_write(cmd, out, sig, k))
+    if (lab_write(cmd, f.sig, sig, k))
         goto cleanup;
     rc = 0;
 
@@ -531,45 +487,28 @@ int lab_rsa_sloppy_verify(const uint8_t *EM, size_t k, const uint8_t H[SHA256_DI
 int lab_rsa_verify(int argc, char **argv)
 {
     const char *cmd = "lab rsa-verify";
-    const char *pubin = NULL, *in = NULL, *sigf = NULL;
-    int insecure = 0;
-    const opt opts[] = {
-        OPTION_STRING("-pubin", NULL, "PUB", "the public key file", &pubin),
-        OPTION_STRING("-in", NULL, "FILE", "the message", &in),
-        OPTION_STRING("-signature", NULL, "SIG", "the signature to check", &sigf),
-        OPTION_FLAG("--insecure-verify", NULL,
-                    "use a sloppy verifier that stops reading after the hash (lab\n"
-                    "build only)", &insecure),
-        OPTION_END,
-    };
-    const opt_command spec = {
-        .name = "lab rsa-verify",
-        .synopsis = "-pubin PUB -in FILE -signature SIG [--insecure-verify]",
-        .about = "Verifies a PKCS#1 v1.5 SHA-256 signature with a lab public key file, with the\n"
-                 "library's verifier (RFC 8017 §8.2.2: re-encode, compare all k bytes).\n"
-                 "Prints \"Verified OK\" (exit 0) or \"Verification failure\" (exit 1).\n",
-        .opts = opts,
-        .example = "  glass lab rsa-verify -pubin e3.pub -in evil.txt -signature evil.sig\n",
-        .max_operands = 0,
-    };
-    opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    sig_files f;
+    int st = sig_files_parse(
+        cmd, "-pubin", "the public key file", "-signature", "the signature to check", 1,
+        "-pubin PUB -in FILE -signature SIG [--insecure-verify]",
+        "Verifies a PKCS#1 v1.5 SHA-256 signature with a lab public key file, with the\n"
+        "library's verifier (RFC 8017 §8.2.2: re-encode, compare all k bytes).\n"
+        "Prints \"Verified OK\" (exit 0) or \"Verification failure\" (exit 1).\n",
+        "  glass lab rsa-verify -pubin e3.pub -in evil.txt -signature evil.sig\n", argc, argv, &f);
     if (st != OPT_RUN)
         return st;
     int rc = 1;
-    if (pubin == NULL || in == NULL || sigf == NULL)
-        return io_error(cmd, "needs -pubin, -in and -signature (see --help)");
     rsa_public_key pub;
     rsa_public_init(&pub);
     uint8_t *msg = NULL, *sig = NULL, *EM = NULL;
     size_t msg_len = 0, sig_len = 0;
     mpz_t s, m;
     mpz_inits(s, m, NULL);
-    if (load_public(cmd, pubin, &pub) || lab_read(cmd, in, &msg, &msg_len) ||
-        lab_read(cmd, sigf, &sig, &sig_len))
+    if (load_public(cmd, f.key, &pub) || lab_read(cmd, f.in, &msg, &msg_len) ||
+        lab_read(cmd, f.sig, &sig, &sig_len))
         goto cleanup;
     int ok = 0;
-    if (!insecure) {
+    if (!f.insecure) {
         ok = rsa_pkcs1v15_verify(&pub, msg, msg_len, sig, sig_len) == GLASS_OK;
     } else {
         io_insecure_banner("--insecure-verify: PKCS#1 v1.5 parsed sloppily");

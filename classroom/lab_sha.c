@@ -61,21 +61,18 @@ int lab_length_extend(int argc, char **argv)
                       "write pad || ext there, to append to the original message", &out_suffix),
         OPTION_END,
     };
-    const opt_command spec = {
-        .name = "lab length-extend",
-        .synopsis = "-digest HEX -len N (-append TEXT | -appendhex HEX)\n"
-                    "                                [-out-suffix FILE]",
-        .about = "Given D = SHA-256(secret || msg) and N = the length of secret || msg in bytes,\n"
-                 "prints SHA-256(secret || msg || pad || ext) and the suffix pad || ext,\n"
-                 "without knowing the secret: the digest is the hash's state (FIPS 180-4 §6.2.2),\n"
-                 "so it is loaded back into a sha256_ctx and hashing continues.\n",
-        .opts = opts,
-        .example = "  glass lab length-extend -digest $(cat mac.hex) -len 29 -append '&admin=1' \\\n"
-                   "      -out-suffix suffix.bin\n",
-        .max_operands = 0,
-    };
-    opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    int st = lab_parse(
+        cmd,
+        "-digest HEX -len N (-append TEXT | -appendhex HEX)\n"
+        "                                [-out-suffix FILE]",
+        "Given D = SHA-256(secret || msg) and N = the length of secret || msg in bytes,\n"
+        "prints SHA-256(secret || msg || pad || ext) and the suffix pad || ext,\n"
+        "without knowing the secret: the digest is the hash's state (FIPS 180-4 §6.2.2),\n"
+        "so it is loaded back into a sha256_ctx and hashing continues.\n",
+        opts,
+        "  glass lab length-extend -digest $(cat mac.hex) -len 29 -append '&admin=1' \\\n"
+        "      -out-suffix suffix.bin\n",
+        argc, argv);
     if (st != OPT_RUN)
         return st;
     int rc = 1;
@@ -90,20 +87,9 @@ int lab_length_extend(int argc, char **argv)
         io_error(cmd, "-digest must be 32 bytes (64 hex digits), got %zu bytes", D_len);
         goto cleanup;
     }
-    if (io_uint_arg(cmd, "-len", len_text, 0, 1ul << 30, &len))
+    if (io_uint_arg(cmd, "-len", len_text, 0, 1ul << 30, &len) ||
+        lab_text_or_hex(cmd, "-appendhex", append, append_hex, &ext, &ext_len))
         goto cleanup;
-    if (append_hex != NULL) {
-        if (io_hex_arg(cmd, "-appendhex", append_hex, &ext, &ext_len))
-            goto cleanup;
-    } else {
-        ext_len = strlen(append);
-        ext = malloc(ext_len + 1);
-        if (ext == NULL) {
-            io_error(cmd, "%s", glass_strerror(GLASS_ERR_NOMEM));
-            goto cleanup;
-        }
-        memcpy(ext, append, ext_len + 1);
-    }
 
     /* 1. The padding the victim's hash appended after secret || msg. */
     uint8_t pad[72];
@@ -161,18 +147,13 @@ int lab_naive_mac(int argc, char **argv)
                       "compare with this MAC instead of printing it", &verify),
         OPTION_END,
     };
-    const opt_command spec = {
-        .name = "lab naive-mac",
-        .synopsis = "(-key TEXT | -hexkey HEX) [-in FILE] [-verify HEX]",
-        .about = "The broken MAC of lab 2: prints SHA-256(key || message) in hex.  With -verify,\n"
-                 "compares (in constant time) and prints \"Verified OK\" (exit 0) or\n"
-                 "\"Verification failure\" (exit 1), as a server using this MAC would decide.\n",
-        .opts = opts,
-        .example = "  glass lab naive-mac -key hunter2 -in order.txt -verify $(cat mac.hex)\n",
-        .max_operands = 0,
-    };
-    opt_operands rest;
-    int st = opt_parse(&spec, argc, argv, &rest);
+    int st = lab_parse(
+        cmd, "(-key TEXT | -hexkey HEX) [-in FILE] [-verify HEX]",
+        "The broken MAC of lab 2: prints SHA-256(key || message) in hex.  With -verify,\n"
+        "compares (in constant time) and prints \"Verified OK\" (exit 0) or\n"
+        "\"Verification failure\" (exit 1), as a server using this MAC would decide.\n",
+        opts, "  glass lab naive-mac -key hunter2 -in order.txt -verify $(cat mac.hex)\n", argc,
+        argv);
     if (st != OPT_RUN)
         return st;
     int rc = 1;
@@ -180,17 +161,8 @@ int lab_naive_mac(int argc, char **argv)
     size_t key_len = 0, msg_len = 0, expect_len = 0;
     if ((key_text == NULL) == (key_hex == NULL))
         return io_error(cmd, "needs one of -key or -hexkey (see --help)");
-    if (key_hex != NULL) {
-        if (io_hex_arg(cmd, "-hexkey", key_hex, &key, &key_len))
-            goto cleanup;
-    } else {
-        key_len = strlen(key_text);
-        key = malloc(key_len + 1);
-        if (key == NULL)
-            goto cleanup;
-        memcpy(key, key_text, key_len + 1);
-    }
-    if (lab_read(cmd, in != NULL ? in : "-", &msg, &msg_len))
+    if (lab_text_or_hex(cmd, "-hexkey", key_text, key_hex, &key, &key_len) ||
+        lab_read(cmd, in != NULL ? in : "-", &msg, &msg_len))
         goto cleanup;
     if (verify != NULL && io_hex_arg(cmd, "-verify", verify, &expect, &expect_len))
         goto cleanup;

@@ -283,6 +283,17 @@ typedef struct glass_direction {
     uint8_t mac_key[HMAC_SHA256_LEN];
     aes256_ctx aes;             /* expanded by aes256_ct_init */
     uint64_t seq;
+#ifdef GLASS_LAB_BUILD
+    /* The lab build's two insecure switches (docs/labs/06-records.md), set
+     * by the lab targets only.  They are not even fields of the normal
+     * build, so no code built without -DGLASS_LAB_BUILD can turn them on
+     * (tests/sh/labs_check.sh compiles such code and sees it refused). */
+    int lab_no_seq_mac;         /* 1: eight zero bytes in the MAC where
+                                   seq_num belongs (record.c) */
+    int lab_padding_oracle;     /* 1: MAC-then-encrypt tells a bad padding
+                                   (GLASS_ERR_PROTO_DECRYPT) from a bad MAC
+                                   (record_mte.c) */
+#endif
 } glass_direction;
 
 /* Turns protection on with the given keys (the constant-time AES); seq

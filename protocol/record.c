@@ -118,8 +118,19 @@ void glass_direction_clear(glass_direction *d)
 void glass_record_mac_header(const glass_direction *d, uint8_t type, size_t length,
                              uint8_t out[GLASS_MAC_HEADER_LEN])
 {
+    uint64_t seq_num = d->seq;
+#ifdef GLASS_LAB_BUILD
+    /* Lab build only (docs/labs/06-records.md, exercise 6b): the MAC without
+     * its sequence number.  seq_num is in the MAC so that a record is bound
+     * to its place in the stream (RFC 5246 §6.2.3.1, Appendix F.2: "To
+     * prevent message replay or modification attacks"); it is implicit, never
+     * sent, so the receiver's own count decides.  Without it every record is
+     * valid at any place: replayed, dropped or reordered, it still verifies. */
+    if (d->lab_no_seq_mac)
+        seq_num = 0;
+#endif
     for (int i = 0; i < 8; i++)
-        out[i] = (uint8_t)(d->seq >> (56 - 8 * i));
+        out[i] = (uint8_t)(seq_num >> (56 - 8 * i));
     out[8] = type;
     out[9] = (uint8_t)(record_version(d) >> 8);
     out[10] = (uint8_t)record_version(d);

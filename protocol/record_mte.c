@@ -157,6 +157,9 @@ glass_err glass_record_open_mte(glass_direction *d, const uint8_t *rec, size_t r
      *    computed as if there were no padding (RFC 5246 §6.2.3.2's note). */
     size_t pad_len = 0;
     uint32_t good = glass_record_check_padding(pt, c_len, MAC_LEN, &pad_len);
+#ifdef GLASS_LAB_BUILD
+    uint32_t lab_padding_good = good;   /* for the lab's leak, step 5 */
+#endif
     size_t max_L = c_len - MAC_LEN;
     size_t min_L = max_L > 256 ? max_L - 256 : 0;
     uint32_t L = (uint32_t)(max_L - pad_len);
@@ -189,6 +192,16 @@ glass_err glass_record_open_mte(glass_direction *d, const uint8_t *rec, size_t r
      *    released as one mask (glass_ct_declassify) and branched on once.
      *    Only an accepted record's length L leaves, with its plaintext. */
     glass_ct_declassify(&good, sizeof good);
+#ifdef GLASS_LAB_BUILD
+    /* Lab build only (docs/labs/06-records.md): the classic bug, on purpose.
+     * A receiver that answers a bad padding differently from a bad MAC (TLS
+     * 1.0's decryption_failed, which RFC 5246 §7.2.2 reserves and forbids to
+     * send) is a padding oracle: Vaudenay's attack decrypts every block. */
+    if (d->lab_padding_oracle && lab_padding_good != 0xffffffffu) {
+        glass_wipe(pt, c_len);
+        return GLASS_ERR_PROTO_DECRYPT;
+    }
+#endif
     if (good != 0xffffffffu) {
         glass_wipe(pt, c_len);
         return GLASS_ERR_PROTO_BAD_MAC;

@@ -31,9 +31,10 @@
 # exactly as each lab's "Setting up" section asks the student to do.
 #
 # Then every reference solution in docs/labs/solutions/ (NN-*.py, NN-*.c
-# compiled here against the lab build's libglass.a, or an executable NN-*)
-# goes through `glass lab check NN`, each against a freshly
-# keyed target: the grader must accept it (a grader that accepts a wrong
+# compiled here against the lab build's libglass.a, or an executable NN-*;
+# NNx-* for exercise Nx, e.g. 06b-replay.py for 6b) goes through
+# `glass lab check N`, each against a freshly keyed target (in each of
+# its modes); every exercise must have one accepted: the grader must accept it (a grader that accepts a wrong
 # answer is caught by tests/sh/labs_check.sh, which feeds it wrong ones).
 #
 # Exit status: 0 when no step failed (skips are listed), 1 otherwise.
@@ -165,11 +166,12 @@ done
 echo "lab-check: $total_pass steps passed, $total_fail failed, $total_skip skipped${skipped_list:+ (in:$skipped_list)}"
 
 # The reference solutions, graded.  Only when all labs run (no LAB... given).
-sol_pass=0; sol_fail=0
+sol_pass=0; sol_fail=0; accepted_ids=""
+EXERCISES="1 2 3 4 5 6 6b 7"   # classroom/lab_exercise.h, LAB_EXERCISE_IDS
 if [ $# -eq 0 ]; then
-    for sol in "$ROOT"/docs/labs/solutions/[0-9][0-9]-*; do
+    for sol in "$ROOT"/docs/labs/solutions/[0-9][0-9]*-*; do
         [ -f "$sol" ] || continue
-        n=$(basename "$sol" | sed 's/^0*\([0-9]*\)-.*/\1/')
+        n=$(basename "$sol" | sed 's/^0*\([0-9][0-9a-z]*\)-.*/\1/')   # 06b-x.py: 6b
         out="$TMP/solution-$(basename "$sol").out"
         prog=$sol
         case "$sol" in
@@ -186,12 +188,19 @@ if [ $# -eq 0 ]; then
         if (cd "$TMP" && timeout 300 "$LABS_BIN" lab check "$n" "$prog") >"$out" 2>&1 &&
            grep -q "^lab $n: ACCEPTED" "$out"; then
             sol_pass=$((sol_pass + 1)); echo "ok   solution $(basename "$sol"): accepted by glass lab check $n"
+            accepted_ids="$accepted_ids $n"
         else
             sol_fail=$((sol_fail + 1)); echo "FAIL solution $(basename "$sol"): not accepted by glass lab check $n"
             tail -n 20 "$out" | sed 's/^/    | /'
         fi
     done
-    [ $sol_pass -ge 7 ] || { echo "FAIL only $sol_pass reference solutions (one per lab: 7)"; sol_fail=$((sol_fail + 1)); }
+    # One accepted solution at least for every exercise of every lab.
+    for id in $EXERCISES; do
+        case " $accepted_ids " in
+            *" $id "*) ;;
+            *) echo "FAIL no reference solution accepted for exercise $id"; sol_fail=$((sol_fail + 1)) ;;
+        esac
+    done
     echo "lab-check: $sol_pass reference solutions accepted, $sol_fail failed"
 fi
 [ $total_fail -eq 0 ] && [ $sol_fail -eq 0 ]

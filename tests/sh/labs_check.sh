@@ -71,6 +71,31 @@ refuses 6 w6.py "the ciphertext as the answer"
 w w7.py 'b, ask = connect(); print("plaintext the password is " + "x" * 24)'
 refuses 7 w7.py "a guess"
 
+# Lab 6 grades both modes: an attack that only works on the receiver written
+# the TLS 1.0 way (records of two blocks, which glass's own TLS 1.2 record
+# layer refuses as too short for a MAC) passes classic and fails tls12.
+sed 's/frag = bytes(32) + x + c/frag = x + c/' "$ROOT/docs/labs/solutions/06-padding-oracle.py" > w6short.py
+cmp -s w6short.py "$ROOT/docs/labs/solutions/06-padding-oracle.py" && fail "w6short.py: the sed did not apply"
+refuses 6 w6short.py "an attack on the classic receiver only"
+grep -q '^lab 6, mode classic: right' out.txt || { cat out.txt; fail "lab 6: classic mode not graded first"; }
+grep -q 'against the target in mode tls12' out.txt || { cat out.txt; fail "lab 6: tls12 mode not graded"; }
+
+# Lab 6b: the ledger line must be an execution out of place, from this
+# bank's ledger; against the secure bank the replay must really be tried.
+w w6b1.py 'b, ask = connect(); print(ask("deliver " + b["record1"]))'
+refuses 6b w6b1.py "an order executed in its place"
+grep -q 'executed in its place' out.txt || { cat out.txt; fail "lab 6b: no in-order hint"; }
+w w6b2.py 'b, ask = connect(); print("ledger 2 ref 0badcafe: transfer 100 EUR to mallory")'
+refuses 6b w6b2.py "a made-up ledger line"
+w w6b3.py 'b, ask = connect()
+if b["mode"] == "secure":
+    print("caught bad_record_mac")
+else:
+    ask("deliver " + b["record2"]); print(ask("deliver " + b["record1"]))'
+refuses 6b w6b3.py "the secure bank never tried"
+grep -q '^lab 6b, mode no-seq: right' out.txt || { cat out.txt; fail "lab 6b: the reordering was not accepted"; }
+grep -q 'never saw a replayed or reordered record' out.txt || { cat out.txt; fail "lab 6b: secure hint"; }
+
 # Fresh targets: the right secret of one target (found by the reference
 # solution against `glass lab serve 1`) is refused by the next.
 "$LABS" lab serve 1 --timeout 60 > serve.log 2>&1 &
@@ -94,9 +119,30 @@ grep -q 'still running at the time limit' out.txt || { cat out.txt; fail "no tim
 
 # Bad operands: clear messages, exit 1.
 if "$LABS" lab check 9 w1.py > out.txt 2>&1; then fail "lab 9 accepted"; fi
-grep -q "not a lab number (1 to 7)" out.txt || fail "lab 9: said '$(cat out.txt)'"
+grep -q "not a lab exercise (1, 2, 3, 4, 5, 6, 6b, 7)" out.txt || fail "lab 9: said '$(cat out.txt)'"
+if "$LABS" lab serve --mode tls13 6 > out.txt 2>&1; then fail "lab serve --mode tls13 accepted"; fi
+grep -q "lab 6 has no mode 'tls13'" out.txt || fail "--mode tls13: said '$(cat out.txt)'"
 if "$LABS" lab check 1 no-such-file.py > out.txt 2>&1; then fail "a missing file accepted"; fi
 grep -q "no-such-file.py" out.txt || fail "missing file: said '$(cat out.txt)'"
 if "$GLASS" lab check 1 w1.py > out.txt 2>&1; then fail "the normal build graded"; fi
 grep -qx "glass lab: only in the lab build (make labs)" out.txt || fail "normal build: '$(cat out.txt)'"
-echo "labs_check: $refused wrong answers refused with a hint (all 7 graders), a stale answer refused, a slow program stopped"
+
+# The record layer's insecure switches (the padding oracle's leak, the MAC
+# without its sequence number) are not even fields of glass_direction in
+# the normal build: code that sets them compiles only with -DGLASS_LAB_BUILD.
+cat > switch.c <<'C'
+#include "protocol/protocol_internal.h"
+int main(void)
+{
+    glass_direction d;
+    d.lab_padding_oracle = 1;
+    d.lab_no_seq_mac = 1;
+    return d.lab_padding_oracle + d.lab_no_seq_mac;
+}
+C
+SWCC="${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -I$ROOT $(pkg-config --cflags gmp libsodium 2>/dev/null) -fsyntax-only"
+$SWCC -DGLASS_LAB_BUILD switch.c > cc.txt 2>&1 || { cat cc.txt; fail "the lab build's switches do not compile"; }
+if $SWCC switch.c > cc.txt 2>&1; then fail "the normal build's glass_direction takes the lab switches"; fi
+grep -q "lab_padding_oracle" cc.txt || { cat cc.txt; fail "the normal build refused switch.c for another reason"; }
+if "$GLASS" lab serve 6 --mode tls12 > out.txt 2>&1; then fail "the normal build served a padding oracle"; fi
+echo "labs_check: $refused wrong answers refused with a hint (all 8 graders, every mode), a stale answer refused, a slow program stopped, the record switches absent from the normal build"

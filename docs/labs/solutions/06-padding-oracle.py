@@ -7,7 +7,9 @@ last byte comes out 00 (TLS padding of length 0, RFC 5246 §6.2.3.2) the
 padding is good and the target complains about the MAC instead: then
 D(C_i)[15] = X[15], and P_i[15] = X[15] XOR C_(i-1)[15].  Then aim for
 01 01, 02 02 02, ... one byte at a time: at most 256 questions a byte, and
-no key.  Standard library only.
+no key.  The same program works against both modes of the target: the
+receiver written the TLS 1.0 way (classic) and glass's own TLS 1.2 record
+layer with the lab build's leak (tls12).  Standard library only.
 """
 import socket
 import sys
@@ -29,7 +31,10 @@ def main():
     blocks = [body[i:i + 16] for i in range(0, len(body), 16)]   # IV, C_1, ...
 
     def padding_ok(x, c):
-        frag = x + c
+        # Two blocks of anything first: the real TLS 1.2 record layer (mode
+        # tls12) opens only records with room for the 32-byte MAC and a
+        # block.  CBC decrypts the last block as D(c) XOR x all the same.
+        frag = bytes(32) + x + c
         line = "record " + (hdr + len(frag).to_bytes(2, "big") + frag).hex()
         f.write(line + "\n")
         f.flush()
