@@ -87,19 +87,14 @@ static int show(wk_out *o, const char *side, const char *name, const char *cite,
                 const mpz_t re, const char *how, const char *command, wk_input *in, size_t n_in)
 {
     wk_derivation d;
-    memset(&d, 0, sizeof d);
-    d.side = side;
-    d.name = name;
-    d.cite = cite;
-    d.function = function;
+    size_t rl = 0;
+    uint8_t *r = mpz_bytes(x, len, &rl);
+    wk_derivation_init(&d, side, name, cite, function, r, rl);
     d.explain = explain;
     for (size_t i = 0; i < n_in && i < WK_MAX_INPUTS; i++)
         d.inputs[d.n_inputs++] = in[i];
-    size_t rl = 0;
-    uint8_t *r = mpz_bytes(x, len, &rl);
-    d.result = r;
-    d.result_len = rl;
-    d.command = command;
+    if (command != NULL)
+        d.commands[d.n_commands++] = (wk_command){command, NULL};
     int bad = 0;
     if (re != NULL) {
         d.check = mpz_cmp(x, re) == 0 ? 1 : -1;
@@ -206,7 +201,10 @@ static void show_hash(wk_out *o, const char *M, const uint8_t H[32])
     d.n_inputs = 1;
     d.result = H;
     d.result_len = 32;
-    d.command = "printf 'glass walkthrough: sign me' | glass sha256";
+    d.commands[0] = (wk_command){"printf 'glass walkthrough: sign me' | glass sha256", NULL};
+    d.commands[1] = (wk_command){"printf 'glass walkthrough: sign me' | openssl dgst -sha256",
+                                 NULL};
+    d.n_commands = 2;
     wk_derive(o, &d);
 }
 
@@ -257,13 +255,7 @@ int walk_primitive_rsa(wk_out *o)
         goto cleanup;
     }
     /* EM by hand: 00 01, k - 3 - 19 - 32 bytes of FF, 00, DigestInfo, H. */
-    size_t ps = kb - 3 - sizeof digest_info - 32;
-    EM[0] = 0x00;
-    EM[1] = 0x01;
-    memset(EM + 2, 0xff, ps);
-    EM[2 + ps] = 0x00;
-    memcpy(EM + 3 + ps, digest_info, sizeof digest_info);
-    memcpy(EM + 3 + ps + sizeof digest_info, H, 32);
+    walk_pkcs1_sha256_em(H, EM, kb);
     mpz_import(re, kb, 1, 1, 1, 0, EM);
 
     /* The private operation, traced by rsa/rsa.c. */

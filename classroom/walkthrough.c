@@ -123,7 +123,12 @@ static int walk_run_connection(const walk_request *r, wk_out *o, const char *ban
     wk_section(o, "The handshake",
                "Every message below is shown as the engine sent it, each field annotated by "
                "the engine's own dissector. Every derived value is recomputed here from its "
-               "inputs with the primitives, and compared with the engine's.");
+               "inputs with the primitives, and compared with the engine's.\n"
+               "Do not take our word for it: the lines that start with \"$ \" are commands that "
+               "recompute each value with other tools (glass, openssl, python3, xxd). Run this "
+               "walkthrough again with --save DIR (and the same --seed), cd DIR, and paste them "
+               "into bash: each prints the value shown above it, or what its \"prints:\" line "
+               "says.");
     walk_opts wo = {enroll, seeded, (uint64_t)seed, 1, save};
     rc = walk_connection(o, &pki, &wo);
     if (rc == 0 && enroll) {
