@@ -48,8 +48,8 @@ static int walk_out_setup(const walk_request *r, wk_out *out)
         return io_error(cmd, "--format: '%s' is not text, json or html", format);
     if (primitive != NULL && strcmp(primitive, "rsa") != 0 && strcmp(primitive, "dh") != 0)
         return io_error(cmd, "--primitive: '%s' is not rsa or dh", primitive);
-    if (primitive != NULL && (enroll || save != NULL || step))
-        return io_error(cmd, "--primitive takes only --seed and --format");
+    if (primitive != NULL && (enroll || step))
+        return io_error(cmd, "--primitive takes only --seed, --format and --save");
     if (step && o.fmt != WK_TEXT)
         return io_error(cmd, "--step works with --format text only");
     const char *term = getenv("TERM");
@@ -85,7 +85,12 @@ static int walk_run_primitive(const walk_request *r, wk_out *o, const char *bann
     wk_begin(o, rsa ? "glass walkthrough: RSA, round by round"
                     : "glass walkthrough: Diffie-Hellman, step by step",
              banner, params, (long)seed, seeded);
-    int rc = rsa ? walk_primitive_rsa(o) : walk_primitive_dh(o);
+    wk_section(o, "Check it yourself",
+               "The lines that start with \"$ \" are commands that recompute a value with other "
+               "tools (python3, openssl): run this walkthrough again with --save DIR (and the "
+               "same --seed), cd DIR, and paste them into bash: each prints the value shown "
+               "above it.");
+    int rc = rsa ? walk_primitive_rsa(o, r->save) : walk_primitive_dh(o, r->save);
     wk_end(o, rc == 0, rc == 0 ? "every step recomputed and checked" : "a step failed");
     return rc;
 }

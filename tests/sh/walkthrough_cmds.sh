@@ -9,7 +9,7 @@
 # derivation checked without a command.
 #
 # Runs: the mutual connection (--seed 1), the enrollment and the second
-# connection with its c2- files (--enroll --seed 3), and --primitive rsa.
+# connection with its c2- files (--enroll --seed 3), --primitive rsa and dh.
 set -eu
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
@@ -23,11 +23,11 @@ ln -s "$GLASS" bin/glass
 
 "$GLASS" walkthrough --seed 1 --save s1 > s1.txt 2>/dev/null || fail "walkthrough --seed 1 --save"
 "$GLASS" walkthrough --enroll --seed 3 --save e3 > e3.txt 2>/dev/null || fail "--enroll --save"
-mkdir r1
-"$GLASS" walkthrough --primitive rsa --seed 1 > r1.txt 2>/dev/null || fail "--primitive rsa"
+"$GLASS" walkthrough --primitive rsa --seed 1 --save r1 > r1.txt 2>/dev/null || fail "--primitive rsa"
+"$GLASS" walkthrough --primitive dh --seed 1 --save d1 > d1.txt 2>/dev/null || fail "--primitive dh"
 grep -q 'cd DIR' s1.txt || fail "the text does not say to run the commands from the --save directory"
 
-PATH="$T/bin:$PATH" python3 - s1.txt s1 e3.txt e3 <<'PY'
+PATH="$T/bin:$PATH" python3 - s1.txt s1 e3.txt e3 r1.txt r1 d1.txt d1 <<'PY'
 import re, subprocess, sys
 
 def blocks(lines):
