@@ -48,7 +48,9 @@ void walk_save(walk *w, const char *name, const uint8_t *b, size_t len)
     if (glass_write_file_atomic(path, b, len, 0644) != GLASS_OK) {
         char line[700];
         snprintf(line, sizeof line, "--save: could not write %s", path);
-        wk_note(w->o, "", "error", line);
+        if (!w->save_failed)
+            wk_note(w->o, "", "error", line);
+        w->save_failed = 1;
         w->mismatches++;
     }
 }

@@ -46,6 +46,7 @@ typedef struct walk {
     uint8_t last_mac[2][32];
     int mismatches;             /* recomputations that disagreed with the engine */
     int chat_sent, chat_received, reply_received, enrolled;
+    int save_failed;            /* a file of --save could not be written (said once) */
 } walk;
 
 typedef struct side {

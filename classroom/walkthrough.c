@@ -66,6 +66,8 @@ static int walk_out_setup(const walk_request *r, wk_out *out)
         if (errno != EEXIST || stat(save, &st) != 0 || !S_ISDIR(st.st_mode))
             return io_error(cmd, "--save: cannot create directory %s", save);
     }
+    if (save != NULL && access(save, W_OK | X_OK) != 0)
+        return io_error(cmd, "--save: cannot write into directory %s", save);
     *out = o;
     return 0;
 }

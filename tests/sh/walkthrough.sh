@@ -123,6 +123,11 @@ for args in "--format xml" "--bogus" "--seed x" "--primitive aes" "--enroll --mu
     if "$GLASS" walkthrough $args > out.txt 2> err.txt; then fail "accepted: $args"; fi
     [ "$(wc -l < err.txt)" -eq 1 ] && grep -q '^glass walkthrough: ' err.txt || fail "error for '$args': $(cat err.txt)"
 done
+touch afile
+for args in "--save afile" "--save afile/sub" "--primitive rsa --step"; do
+    if "$GLASS" walkthrough --seed 1 $args > out.txt 2> err.txt; then fail "accepted: $args"; fi
+    [ "$(wc -l < err.txt)" -eq 1 ] && grep -q '^glass walkthrough: ' err.txt || fail "error for '$args': $(cat err.txt)"
+done
 # 11. Text fits 100 columns: every mode, seeded or not, colour or not.
 "$GLASS" walkthrough --seed 1 --no-color > wnc.txt 2>/dev/null || fail "--no-color"
 "$GLASS" walkthrough --enroll > wu.txt 2>/dev/null || fail "unseeded --enroll"
