@@ -23,6 +23,7 @@
 
 #include "asn1/asn1.h"
 #include "ca/ca.h"
+#include "sha/sha256.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -140,17 +141,49 @@ static void save_cert(walk *w, const char *cert_name, const char *pub_name, cons
     rsa_public_clear(&pub);
 }
 
+/* A certificate's fingerprint, and openssl's verdict on it: issued by
+ * the CA, for its purpose (and name), at the walkthrough's clock (RFC 5280
+ * §6; the engines check the same before trusting a key). */
+static void show_cert(walk *w, int client, const uint8_t *der, size_t len)
+{
+    uint8_t fp[32];
+    char fca[160], fcert[160];
+    sha256(der, len, fp);
+    walk_file(w, "ca.pem", fca, sizeof fca);
+    walk_file(w, client ? "client.pem" : "server.pem", fcert, sizeof fcert);
+    wk_derivation d;
+    wk_derivation_init(&d, "ca", client ? "client certificate" : "server certificate",
+                       "RFC 5280 §4.1; §6 for the chain",
+                       client ? "SHA-256 of the DER the client sends in its Certificate message"
+                              : "SHA-256 of the DER the server sends in its Certificate message",
+                       fp, sizeof fp);
+    walk_command(&d, NULL, "openssl x509 -in %s -outform DER | openssl dgst -sha256", fcert);
+    /* The line openssl prints names the file: "server.pem: OK". */
+    char *ok = malloc(strlen(fcert) + 8);
+    if (ok != NULL) {
+        snprintf(ok, strlen(fcert) + 8, "%s: OK", fcert);
+        walk_command(&d, ok, "openssl verify -attime %lld -CAfile %s -purpose %s%s %s",
+                     (long long)w->pki->now, fca, client ? "sslclient" : "sslserver",
+                     client ? "" : " -verify_hostname localhost", fcert);
+    }
+    wk_derive(w->o, &d);
+    walk_commands_free(&d);
+    free(ok);
+}
+
 /* See walk_internal.h. */
 void walk_save_pki(walk *w)
 {
     const uint8_t *ca_der;
     size_t ca_len;
-    if (w->opts->save_dir == NULL)
-        return;
     walk_pki_ca_der(w->pki, &ca_der, &ca_len);
     save_cert(w, "ca.pem", NULL, ca_der, ca_len, NULL);
     save_cert(w, "server.pem", "server_pub.pem", w->pki->server_der, w->pki->server_len,
               &w->pki->server_key);
     save_cert(w, "client.pem", "client_pub.pem", w->pki->client_der, w->pki->client_len,
               &w->pki->client_key);
+    if (w->opts->connection_no == 1)
+        show_cert(w, 0, w->pki->server_der, w->pki->server_len);
+    if (w->pki->client_der != NULL && !w->opts->enroll)
+        show_cert(w, 1, w->pki->client_der, w->pki->client_len);
 }

@@ -138,7 +138,9 @@ void walk_record_recompute(walk *w, int client, const uint8_t *rec, size_t len);
 void walk_signature(walk *w, int from_client, const uint8_t *msg, size_t len);
 
 /* Saves the certificates and public keys the commands name (ca.pem,
- * server.pem, server_pub.pem, client.pem, client_pub.pem). */
+ * server.pem, server_pub.pem, client.pem, client_pub.pem), and shows the
+ * certificates this connection will use with the openssl commands that
+ * check them (walk_cmd.c). */
 void walk_save_pki(walk *w);
 
 #endif
