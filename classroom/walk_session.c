@@ -15,7 +15,9 @@
  *   walk_derive.c     for each derived value: the inputs, the function, and
  *                     an independent recomputation with the primitives
  *                     (sha/, hmac/, aes/, GMP) that must give the engine's
- *                     bytes, plus the `glass` command that does the same.
+ *                     bytes, plus the commands that do the same by hand
+ *                     (walk_cmd.c); the PRF's steps (walk_prf.c), the two
+ *                     signatures (walk_sig.c), the records (walk_record.c).
  *
  * Nothing here describes a field by hand: names and meanings come from
  * glass_dissect_*, values from the trace events, so the text cannot drift
