@@ -80,7 +80,8 @@ void walk_prf_steps(walk *w, const char *side, const char *name, const char *sec
     memcpy(A0 + label_len, seed[0]->b, seed[0]->len);
     if (seed[1] != NULL)
         memcpy(A0 + label_len + seed[0]->len, seed[1]->b, seed[1]->len);
-    char fsec[160], fs0[160], fs1[160] = "", fprev[160], fa[160], fa0[160], title[96], fn[160];
+    char fsec[160], fs0[160], fs1[160] = "", fprev[160], fa[160], fa0[160], fp[160];
+    char title[96], fn[160];
     walk_value_file(w, secret_name, fsec, sizeof fsec);
     walk_value_file(w, seed[0]->key, fs0, sizeof fs0);
     if (seed[1] != NULL)
@@ -116,21 +117,21 @@ void walk_prf_steps(walk *w, const char *side, const char *name, const char *sec
         memcpy(buf, A, 32);
         memcpy(buf + 32, A0, a0_len);
         hmac_sha256(secret->b, secret->len, buf, 32 + a0_len, P);
-        step_file(w, name, 'P', i, fn, sizeof fn);
-        walk_save(w, fn, P, 32);
+        step_file(w, name, 'P', i, fp, sizeof fp);
+        walk_save(w, fp, P, 32);
         memset(&d, 0, sizeof d);
         walk_command(&d, NULL, "cat %s %s | openssl dgst -sha256 -mac HMAC -macopt "
                      "hexkey:$(xxd -p -c 256 %s)", fa, fa0, fsec);
         size_t from = 32 * (i - 1), k = n - from < 32 ? n - from : 32;
-        char how[160], fn2[96];
+        char how[160];
         if (k < 32)
             snprintf(how, sizeof how, "its first %zu bytes are bytes %zu..%zu of %s", k, from,
                      from + k - 1, name);
         else
             snprintf(how, sizeof how, "bytes %zu..%zu of %s", from, from + k - 1, name);
         snprintf(title, sizeof title, "%s block %zu", name, i);
-        snprintf(fn2, sizeof fn2, "HMAC-SHA256(%s, A(%zu) + label + seed)", secret_name, i);
-        show_step(w, side, title, fn2, P, 32, out + from, k, how, &d);
+        snprintf(fn, sizeof fn, "HMAC-SHA256(%s, A(%zu) + label + seed)", secret_name, i);
+        show_step(w, side, title, fn, P, 32, out + from, k, how, &d);
 
         memcpy(fprev, fa, sizeof fprev);
         prev = A;

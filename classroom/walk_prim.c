@@ -142,6 +142,16 @@ static int show(const prim *pr, const char *side, const char *name, const char *
     return bad;
 }
 
+/* How to check the numbers that follow with other tools. */
+static void check_yourself(wk_out *o)
+{
+    wk_section(o, "Check it yourself",
+               "The lines that start with \"$ \" are commands that recompute a value with other "
+               "tools (python3, openssl): run this walkthrough again with --save DIR (and the "
+               "same --seed), cd DIR, and paste them into bash: each prints the value shown "
+               "above it.");
+}
+
 /* ---- RSA ------------------------------------------------------------------------ */
 
 /* n, dP, dQ and qInv of a fresh key, each recomputed from p, q and d
@@ -303,6 +313,7 @@ int walk_primitive_rsa(wk_out *o, const char *save_dir)
     wk_input in[WK_MAX_INPUTS];
     size_t kb = 0;
 
+    check_yourself(o);
     wk_section(o, "The key (RFC 8017 §3.2)",
                "A 2048-bit key from rsa_generate (FIPS 186-5 §A.1.3). The private key is kept in "
                "the CRT form: p, q, dP = d mod (p-1), dQ = d mod (q-1), qInv = q^-1 mod p, so "
@@ -433,6 +444,7 @@ int walk_primitive_dh(wk_out *o, const char *save_dir)
     wk_input in[WK_MAX_INPUTS];
     char line[200];
     int bad = dh_blackboard(o);
+    check_yourself(o);
 
     /* 2. The real group. */
     const dh_group *G = dh_group_by_name("ffdhe2048");

@@ -87,11 +87,6 @@ static int walk_run_primitive(const walk_request *r, wk_out *o, const char *bann
     wk_begin(o, rsa ? "glass walkthrough: RSA, round by round"
                     : "glass walkthrough: Diffie-Hellman, step by step",
              banner, params, (long)seed, seeded);
-    wk_section(o, "Check it yourself",
-               "The lines that start with \"$ \" are commands that recompute a value with other "
-               "tools (python3, openssl): run this walkthrough again with --save DIR (and the "
-               "same --seed), cd DIR, and paste them into bash: each prints the value shown "
-               "above it.");
     int rc = rsa ? walk_primitive_rsa(o, r->save) : walk_primitive_dh(o, r->save);
     wk_end(o, rc == 0, rc == 0 ? "every step recomputed and checked" : "a step failed");
     return rc;
