@@ -193,6 +193,30 @@ static int show_rsa_key(const prim *pr, const rsa_private_key *k)
     return bad;
 }
 
+/* One CRT half (RFC 8017 §5.1.2 2.b.i): m1 = (m * r^e)^dP mod p (half 1)
+ * or m2 = (m * r^e)^dQ mod q (half 2), as the trace event c gave it (into
+ * v), recomputed from mb = m * r^e mod n.  1 if they differ. */
+static int show_crt_half(const prim *pr, int half, const rsa_private_key *k, const mpz_t mb,
+                         const captured *c, mpz_t v)
+{
+    mpz_srcptr P = half == 1 ? k->p : k->q, D = half == 1 ? k->dP : k->dQ;
+    char name[4], file[8], py[128];
+    snprintf(name, sizeof name, "m%d", half);
+    snprintf(file, sizeof file, "m%d.bin", half);
+    snprintf(py, sizeof py, "pow(r('EM.bin') * r('blinding.bin') %% r('n.bin'),\nr('%s.bin'), "
+             "r('%s.bin'))", half == 1 ? "dP" : "dQ", half == 1 ? "p" : "q");
+    mpz_t re;
+    mpz_init(re);
+    mpz_mod(re, mb, P);
+    mpz_powm(re, re, D, P);
+    mpz_import(v, c->len, 1, 1, 1, 0, c->b);
+    int bad = show(pr, "signer", name, "RFC 8017 §5.1.2 2.b.i",
+                   half == 1 ? "(m * r^e)^dP mod p" : "(m * r^e)^dQ mod q", c->explain, v, 0, re,
+                   "mpz_powm here (the library used mpz_powm_sec)", file, py, NULL, NULL, 0);
+    mpz_clear(re);
+    return bad;
+}
+
 /* The private operation as rsa/rsa.c ran it, from its trace events
  * (steps: blinding, m1, m2, h, s, check), each recomputed here (RFC 8017
  * §5.1.2 2.b, §5.2.2).  Returns 1 if a recomputation differs. */
@@ -212,20 +236,8 @@ static int show_rsa_private_op(const prim *pr, const rsa_private_key *k, const m
          cA->explain, A, kb, NULL, NULL, "blinding.bin", NULL, NULL, NULL, 0);
     mpz_mul(mb, m, A);
     mpz_mod(mb, mb, k->n);
-    mpz_mod(re, mb, k->p);
-    mpz_powm(re, re, k->dP, k->p);
-    mpz_import(v1, c1->len, 1, 1, 1, 0, c1->b);
-    bad |= show(pr, "signer", "m1", "RFC 8017 §5.1.2 2.b.i", "(m * r^e)^dP mod p", c1->explain,
-                v1, 0, re, "mpz_powm here (the library used mpz_powm_sec)", "m1.bin",
-                "pow(r('EM.bin') * r('blinding.bin') % r('n.bin'),\nr('dP.bin'), r('p.bin'))",
-                NULL, NULL, 0);
-    mpz_mod(re, mb, k->q);
-    mpz_powm(re, re, k->dQ, k->q);
-    mpz_import(v2, c2->len, 1, 1, 1, 0, c2->b);
-    bad |= show(pr, "signer", "m2", "RFC 8017 §5.1.2 2.b.i", "(m * r^e)^dQ mod q", c2->explain,
-                v2, 0, re, "mpz_powm here (the library used mpz_powm_sec)", "m2.bin",
-                "pow(r('EM.bin') * r('blinding.bin') % r('n.bin'),\nr('dQ.bin'), r('q.bin'))",
-                NULL, NULL, 0);
+    bad |= show_crt_half(pr, 1, k, mb, c1, v1);
+    bad |= show_crt_half(pr, 2, k, mb, c2, v2);
     mpz_sub(re, v1, v2);
     mpz_mul(re, re, k->qInv);
     mpz_mod(re, re, k->p);
