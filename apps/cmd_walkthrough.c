@@ -28,8 +28,9 @@ static int run(int argc, char **argv)
                     &r.step),
         OPTION_STRING("--format", NULL, "F", "text (default; colour on a terminal), json, or html\n"
                       "(one self-contained page with a ladder diagram)", &r.format),
-        OPTION_STRING("--save", NULL, "DIR", "also write each handshake message to\n"
-                      "DIR/NN-Name.bin, the files the \"by hand\" commands name", &r.save),
+        OPTION_STRING("--save", NULL, "DIR", "also write to DIR every file the shown commands\n"
+                      "read (messages NN-Name.bin, derived values, PRF steps, records,\n"
+                      "certificates, keys, signatures): cd DIR, then paste them", &r.save),
         OPTION_FLAG("--no-color", "--no-colour", "no ANSI colours", &r.no_colour),
         OPTION_STRING("--primitive", NULL, "P", "rsa: one RSA signature (EM, blinding, the CRT\n"
                       "halves, the recombination, the check); dh: one Diffie-Hellman agreement",
@@ -43,15 +44,17 @@ static int run(int argc, char **argv)
         .synopsis = "[--mutual | --enroll] [--seed N] [--step]\n"
                     "                         [--format text|json|html] [--save DIR] [--no-color]\n"
                     "       glass walkthrough --primitive rsa|dh [--seed N]\n"
-                    "                         [--format text|json|html]",
+                    "                         [--format text|json|html] [--save DIR]",
         .about = "Runs a glass client and server back to back in this process and narrates\n"
                  "the whole connection: every message with every field of its bytes (from\n"
                  "the engine's own dissector), every derived value with its inputs, the\n"
-                 "function applied, an independent recomputation and the glass command to\n"
-                 "redo it by hand.\n",
+                 "function applied, an independent recomputation, and commands (lines\n"
+                 "that start with \"$ \") that redo it with glass, openssl and python3\n"
+                 "from the files of --save DIR.  Text fits 100 columns.\n",
         .opts = opts,
         .example = "  glass walkthrough --seed 1 | less -R\n"
                    "  glass walkthrough --seed 1 --format html > walkthrough.html\n"
+                   "  glass walkthrough --seed 1 --save w && cd w   # then paste the $ lines\n"
                    "  glass walkthrough --enroll --step\n"
                    "  glass walkthrough --primitive rsa --seed 1\n"
                    "  glass walkthrough --protocol tls12 --seed 1\n",

@@ -13,12 +13,16 @@
  *     process (net_pump, no sockets) and narrates the whole connection:
  *     every message with every field of its bytes (from the engine's own
  *     dissector), every derived value with its inputs, an independent
- *     recomputation and the glass command to redo it by hand.  Read
- *     walkthrough.c, then walk_pki.c (the classroom PKI), walk_session.c
- *     (the connection and its narration), walk_derive.c (each derived
- *     value recomputed), walk_prim.c (one RSA signature, one DH agreement)
- *     and walk_render.c (text, JSON, HTML).  Their shared declarations are
- *     walk_session.h and walk_render.h.
+ *     recomputation and the commands (glass, openssl, python3) that redo
+ *     it by hand from the files of --save.  Read walkthrough.c, then
+ *     walk_pki.c (the classroom PKI), walk_session.c (the connection and
+ *     its narration), walk_derive.c (each derived value recomputed),
+ *     walk_prf.c (the PRF as its HMAC steps), walk_sig.c (the two RSA
+ *     signatures opened), walk_record.c (a protected record recomputed),
+ *     walk_cmd.c (the files of --save, the commands), walk_prim.c (one RSA
+ *     signature, one DH agreement), walk_render.c (text, JSON, HTML) and
+ *     walk_text.c (text in 100 columns).  Their shared declarations are
+ *     walk_session.h, walk_internal.h and walk_render.h.
  *
  *     The labs (lab build only, GLASS_LAB_BUILD) demonstrate attacks on
  *     deliberately weakened variants that glasstls itself never uses:

@@ -5,12 +5,15 @@
  * For each "derive X" trace event of an engine, walk_on_derive shows X with
  * its inputs and the function applied, recomputes it here with the
  * primitives (sha/, hmac/, GMP), separately from the engine's own code, and
- * prints the `glass` command (or python3 line) that does the same by hand.
- * A recomputation that disagrees with the engine is counted and shown.
- * Read walk_on_derive first, then one derive_* function per value in the
- * order the handshake produces them: dh_x, dh_y, Z, pre_master_secret,
- * session_hash, master_secret, key_block and its slices, the handshake
- * hashes, the Finished verify_data.
+ * shows the commands that do the same by hand from the files of --save
+ * (walk_cmd.c): glass's own, openssl's where OpenSSL can, python3's pow()
+ * for Diffie-Hellman.  A recomputation that disagrees with the engine is
+ * counted and shown.  Read walk_on_derive first, then one derive_*
+ * function per kind of value in the order the handshake produces them:
+ * dh_x, dh_y, Z, pre_master_secret, a transcript hash (session_hash and
+ * the handshake hashes), a PRF output (master_secret, key_block,
+ * verify_data: each then spelled out as its HMAC steps by walk_prf.c), and
+ * a key sliced from the key block.
  *
  * CT: not relevant — this prints secrets on purpose (a classroom tool).
  */
@@ -34,7 +37,8 @@ derived *walk_find_derived(walk *w, const char *key)
     return NULL;
 }
 
-static derived *put_derived(walk *w, const char *key, const uint8_t *b, size_t len)
+/* See walk_internal.h. */
+derived *walk_put_derived(walk *w, const char *key, const uint8_t *b, size_t len)
 {
     if (w->n_der >= MAX_DERIVED)
         return NULL;
@@ -47,6 +51,9 @@ static derived *put_derived(walk *w, const char *key, const uint8_t *b, size_t l
     d->b = copy;
     d->len = len;
     w->n_der++;
+    char f[160];
+    walk_value_file(w, key, f, sizeof f);
+    walk_save(w, f, b, len);
     return d;
 }
 
@@ -58,15 +65,12 @@ char *walk_hex_dup(const uint8_t *b, size_t len)
     return s;
 }
 
-/* The file a stored message is saved as: "msgs/03-Certificate.bin". */
+/* See walk_internal.h. */
 void walk_msg_file(const walk *w, size_t i, char *out, size_t cap)
 {
-    const char *dir = w->opts->save_dir != NULL ? w->opts->save_dir : "msgs";
-    if (w->opts->connection_no > 1)
-        snprintf(out, cap, "%s/c%u-%02zu-%s.bin", dir, w->opts->connection_no, i + 1,
-                 w->msgs[i].name);
-    else
-        snprintf(out, cap, "%s/%02zu-%s.bin", dir, i + 1, w->msgs[i].name);
+    char name[64];
+    snprintf(name, sizeof name, "%02zu-%s.bin", i + 1, w->msgs[i].name);
+    walk_file(w, name, out, cap);
 }
 
 /* Index of the first message `name` sent by the given side, or n_msgs. */
@@ -76,83 +80,6 @@ static size_t msg_index(const walk *w, const char *name, int from_client)
         if (w->msgs[i].from_client == from_client && strcmp(w->msgs[i].name, name) == 0)
             return i;
     return w->n_msgs;
-}
-
-/* SHA-256 of messages [0, end); a text listing them; the `cat ... | glass
- * sha256` command.  list and cmd are malloc'd. */
-static void transcript_upto(const walk *w, size_t end, uint8_t hash[32], char **list, char **cmd)
-{
-    sha256_ctx c;
-    size_t cap = 64 + end * 200;
-    *list = malloc(cap);
-    *cmd = malloc(cap);
-    if (*list != NULL)
-        (*list)[0] = '\0';
-    if (*cmd != NULL)
-        snprintf(*cmd, cap, "cat");
-    sha256_init(&c);
-    for (size_t i = 0; i < end; i++) {
-        char f[300];
-        sha256_update(&c, w->msgs[i].b, w->msgs[i].len);
-        walk_msg_file(w, i, f, sizeof f);
-        if (*list != NULL) {
-            size_t n = strlen(*list);
-            snprintf(*list + n, cap - n, "%s%s (%s, %zu bytes)", i > 0 ? " || " : "",
-                     w->msgs[i].name, walk_side_name(w->msgs[i].from_client), w->msgs[i].len);
-        }
-        if (*cmd != NULL) {
-            size_t n = strlen(*cmd);
-            snprintf(*cmd + n, cap - n, " %s", f);
-        }
-    }
-    sha256_final(&c, hash);
-    if (*cmd != NULL) {
-        size_t n = strlen(*cmd);
-        snprintf(*cmd + n, cap - n, " | glass sha256   # the files of --save %s",
-                 w->opts->save_dir != NULL ? w->opts->save_dir : "msgs");
-    }
-}
-
-/* `glass kdf` line for PRF(secret, label, seed)[0..len). */
-static char *kdf_command(const uint8_t *secret, size_t secret_len, const char *label,
-                         const uint8_t *seed1, size_t seed1_len, const uint8_t *seed2,
-                         size_t seed2_len, size_t len)
-{
-    char *hs = walk_hex_dup(secret, secret_len), *h1 = walk_hex_dup(seed1, seed1_len);
-    char *h2 = seed2 != NULL ? walk_hex_dup(seed2, seed2_len) : NULL;
-    size_t cap = 256 + 2 * (secret_len + seed1_len + seed2_len) + strlen(label);
-    char *cmd = malloc(cap);
-    if (cmd != NULL && hs != NULL && h1 != NULL)
-        snprintf(cmd, cap,
-                 "glass kdf -keylen %zu -kdfopt hexsecret:%s -kdfopt 'seed:%s' -kdfopt hexseed:%s%s "
-                 "tls1-prf",
-                 len, hs, label, h1, h2 != NULL ? h2 : "");
-    else if (cmd != NULL)
-        cmd[0] = '\0';
-    free(hs);
-    free(h1);
-    free(h2);
-    return cmd;
-}
-
-/* A python3 line that prints base^x mod p in hex (base NULL: g). */
-static char *modexp_command(const uint8_t *base, size_t base_len, const uint8_t *x, size_t x_len,
-                            const dh_group *G)
-{
-    char *p = mpz_get_str(NULL, 16, G->p);
-    char *b = base != NULL ? walk_hex_dup(base, base_len) : mpz_get_str(NULL, 16, G->g);
-    char *xs = walk_hex_dup(x, x_len);
-    size_t cap = 128 + (p != NULL ? strlen(p) : 0) + 2 * base_len + 2 * x_len + 16;
-    char *cmd = malloc(cap);
-    if (cmd != NULL && p != NULL && b != NULL && xs != NULL)
-        snprintf(cmd, cap, "python3 -c 'print(format(pow(0x%s, 0x%s, 0x%s), \"0%zux\"))'", b, xs,
-                 p, 2 * G->p_len);
-    else if (cmd != NULL)
-        cmd[0] = '\0';
-    free(p);
-    free(b);
-    free(xs);
-    return cmd;
 }
 
 char *walk_str_dup(const char *s)
@@ -228,7 +155,8 @@ typedef struct derive_ctx {
     size_t len;
     wk_derivation d;
     uint8_t *re;                /* the recomputation */
-    char *cmd, *list;           /* the command shown, the list of messages */
+    char *list;                 /* the list of messages */
+    const struct prf_spec *prf; /* a PRF output: spelled out after it is shown */
 } derive_ctx;
 
 /* The ephemeral private exponent x (SP 800-56A §5.6.1.1.4). */
@@ -239,33 +167,60 @@ static void derive_dh_x(derive_ctx *dc)
     d->function = "a random integer in [1, q-1], the ephemeral private key (never sent)";
 }
 
+/* The python3 line that reads a big-endian number from a file. */
+#define PY_READ "r=lambda f: int.from_bytes(open(f,'rb').read(),'big');\n"
+
 /* The public value y = g^x mod p. */
 static void derive_dh_y(derive_ctx *dc)
 {
     walk *w = dc->w;
     wk_derivation *d = &dc->d;
-    const char *me = dc->me;
-    const uint8_t *b = dc->b;
-    size_t len = dc->len;
-    const dh_group *G = NULL;
-    char k2[64];
-    snprintf(k2, sizeof k2, "%s dh_x", me);
+    char k2[64], fx[160], fp[160], pname[64];
+    snprintf(k2, sizeof k2, "%s dh_x", dc->me);
     derived *x = walk_find_derived(w, k2);
-    G = group_for(len);
+    const dh_group *G = group_for(dc->len);
     d->cite = "SP 800-56A §5.6.1.1.4; the group is RFC 7919's";
     d->function = "g^x mod p";
     add_text(d, "g, p", G != NULL ? G->name : "?");
-    if (x != NULL && G != NULL && len == G->p_len) {
-        walk_add_input(d, "x", x->b, x->len);
-        dc->re = malloc(G->p_len);
-        if (dc->re != NULL) {
-            modexp(NULL, 0, G->g, x->b, x->len, G, dc->re);
-            d->check = walk_check_equal(w, dc->re, G->p_len, b, len);
-            d->check_how = "mpz_powm(g, x, p)";
-        }
-        dc->cmd = modexp_command(NULL, 0, x->b, x->len, G);
-        d->command = dc->cmd;
+    if (x == NULL || G == NULL || dc->len != G->p_len)
+        return;
+    walk_add_input(d, "x", x->b, x->len);
+    dc->re = malloc(G->p_len);
+    if (dc->re != NULL) {
+        modexp(NULL, 0, G->g, x->b, x->len, G, dc->re);
+        d->check = walk_check_equal(w, dc->re, G->p_len, dc->b, dc->len);
+        d->check_how = "mpz_powm(g, x, p)";
+        /* p itself, for the commands (RFC 7919 Appendix A prints it). */
+        memset(dc->re, 0, G->p_len);
+        mpz_export(dc->re + G->p_len - (mpz_sizeinbase(G->p, 2) + 7) / 8, NULL, 1, 1, 1, 0,
+                   G->p);
+        snprintf(pname, sizeof pname, "%s_p.bin", G->name);
+        walk_file(w, pname, fp, sizeof fp);
+        walk_save(w, fp, dc->re, G->p_len);
     }
+    walk_value_file(w, k2, fx, sizeof fx);
+    snprintf(pname, sizeof pname, "%s_p.bin", G->name);
+    walk_file(w, pname, fp, sizeof fp);
+    walk_command(d, NULL, "python3 -c \"" PY_READ "print('%%0%zux' %% pow(%lu, r('%s'), r('%s')))\"",
+                 2 * G->p_len, mpz_get_ui(G->g), fx, fp);
+}
+
+/* Where the bytes b[0..len) stand in a handshake message sent by `from_client`:
+ * its index and offset (n_msgs when no message holds them). */
+static size_t find_in_msgs(const walk *w, int from_client, const uint8_t *b, size_t len,
+                           size_t *off)
+{
+    for (size_t i = 0; i < w->n_msgs; i++) {
+        const stored *m = &w->msgs[i];
+        if (m->from_client != from_client || m->len < len)
+            continue;
+        for (size_t o = 0; o + len <= m->len; o++)
+            if (memcmp(m->b + o, b, len) == 0) {
+                *off = o;
+                return i;
+            }
+    }
+    return w->n_msgs;
 }
 
 /* The shared secret Z = Y_peer^x mod p (SP 800-56A §5.7.1.1). */
@@ -273,29 +228,35 @@ static void derive_z(derive_ctx *dc)
 {
     walk *w = dc->w;
     wk_derivation *d = &dc->d;
-    const char *me = dc->me;
-    int client = dc->client;
-    const uint8_t *b = dc->b;
-    size_t len = dc->len;
-    const dh_group *G = NULL;
-    char kx[64], ky[64];
-    snprintf(kx, sizeof kx, "%s dh_x", me);
-    snprintf(ky, sizeof ky, "%s dh_y", walk_side_name(!client));
+    char kx[64], ky[64], fx[160], fp[160], fy[160], pname[64];
+    snprintf(kx, sizeof kx, "%s dh_x", dc->me);
+    snprintf(ky, sizeof ky, "%s dh_y", walk_side_name(!dc->client));
     derived *x = walk_find_derived(w, kx), *Y = walk_find_derived(w, ky);
-    G = group_for(len);
+    const dh_group *G = group_for(dc->len);
     d->cite = "SP 800-56A §5.7.1.1";
     d->function = "Y_peer^x mod p (the peer's public value to our private exponent)";
-    if (x != NULL && Y != NULL && G != NULL && len == G->p_len) {
-        walk_add_input(d, "Y_peer", Y->b, Y->len);
-        walk_add_input(d, "x", x->b, x->len);
-        dc->re = malloc(G->p_len);
-        if (dc->re != NULL) {
-            modexp(Y->b, Y->len, G->g, x->b, x->len, G, dc->re);
-            d->check = walk_check_equal(w, dc->re, G->p_len, b, len);
-            d->check_how = "mpz_powm(Y_peer, x, p); the other side computes X_peer^y: the same";
-        }
-        dc->cmd = modexp_command(Y->b, Y->len, x->b, x->len, G);
-        d->command = dc->cmd;
+    if (x == NULL || Y == NULL || G == NULL || dc->len != G->p_len)
+        return;
+    walk_add_input(d, "Y_peer", Y->b, Y->len);
+    walk_add_input(d, "x", x->b, x->len);
+    dc->re = malloc(G->p_len);
+    if (dc->re != NULL) {
+        modexp(Y->b, Y->len, G->g, x->b, x->len, G, dc->re);
+        d->check = walk_check_equal(w, dc->re, G->p_len, dc->b, dc->len);
+        d->check_how = "mpz_powm(Y_peer, x, p); the other side computes X_peer^y: the same";
+    }
+    walk_value_file(w, kx, fx, sizeof fx);
+    snprintf(pname, sizeof pname, "%s_p.bin", G->name);
+    walk_file(w, pname, fp, sizeof fp);
+    /* Y_peer read from the very message that carried it. */
+    size_t off = 0, i = find_in_msgs(w, !dc->client, Y->b, Y->len, &off);
+    if (i < w->n_msgs) {
+        walk_msg_file(w, i, fy, sizeof fy);
+        walk_command(d, NULL,
+                     "python3 -c \"" PY_READ
+                     "y=int.from_bytes(open('%s','rb').read()[%zu:%zu],'big');\n"
+                     "print('%%0%zux' %% pow(y, r('%s'), r('%s')))\"",
+                     fy, off, off + Y->len, 2 * G->p_len, fx, fp);
     }
 }
 
@@ -304,93 +265,145 @@ static void derive_pre_master_secret(derive_ctx *dc)
 {
     walk *w = dc->w;
     wk_derivation *d = &dc->d;
-    const uint8_t *b = dc->b;
-    size_t len = dc->len;
     derived *Z = walk_find_derived(w, "Z");
+    char fz[160];
     d->cite = "RFC 5246 §8.1.2";
     d->function = "Z with its leading zero bytes stripped";
-    if (Z != NULL) {
-        walk_add_input(d, "Z", Z->b, Z->len);
-        size_t i = 0;
-        while (i < Z->len && Z->b[i] == 0)
-            i++;
-        d->check = walk_check_equal(w, Z->b + i, Z->len - i, b, len);
-        d->check_how = "strip the zeros of Z";
-    }
+    if (Z == NULL)
+        return;
+    walk_add_input(d, "Z", Z->b, Z->len);
+    size_t i = 0;
+    while (i < Z->len && Z->b[i] == 0)
+        i++;
+    d->check = walk_check_equal(w, Z->b + i, Z->len - i, dc->b, dc->len);
+    d->check_how = "strip the zeros of Z";
+    walk_value_file(w, "Z", fz, sizeof fz);
+    walk_command(d, NULL, "python3 -c \"print(open('%s','rb').read().lstrip(b'\\x00').hex())\"",
+                 fz);
 }
 
-/* The session hash (RFC 7627 §3). */
-static void derive_session_hash(derive_ctx *dc)
+/* A hash of the handshake so far: the session hash (RFC 7627 §3), or the
+ * hash CertificateVerify signs or a Finished covers (RFC 5246 §7.4.8,
+ * §7.4.9).  SHA-256 of the messages [0, end) recomputed, and by hand: the
+ * message files through `glass sha256` and `openssl dgst -sha256`. */
+static void derive_transcript(derive_ctx *dc)
 {
     walk *w = dc->w;
     wk_derivation *d = &dc->d;
-    const uint8_t *b = dc->b;
-    size_t len = dc->len;
+    size_t end;
+    if (strcmp(dc->what, "session_hash") == 0) {
+        end = msg_index(w, "ClientKeyExchange", 1);
+        if (end < w->n_msgs)
+            end++;
+        d->cite = "RFC 7627 §3";
+        d->function = "SHA-256(ClientHello || ... || ClientKeyExchange), the handshake so far";
+    } else if (strcmp(dc->what + 15, "CertificateVerify") == 0) {
+        end = msg_index(w, "CertificateVerify", 1);
+        d->cite = "RFC 5246 §7.4.8";
+        d->function = "SHA-256 of the handshake messages before CertificateVerify";
+    } else {
+        end = msg_index(w, "Finished", strcmp(dc->what + 15, "client Finished") == 0);
+        d->cite = "RFC 5246 §7.4.9";
+        d->function = "SHA-256 of the handshake messages before this Finished";
+    }
     uint8_t h[32];
-    size_t end = msg_index(w, "ClientKeyExchange", 1);
-    if (end < w->n_msgs)
-        end++;
-    d->cite = "RFC 7627 §3";
-    d->function = "SHA-256(ClientHello || ... || ClientKeyExchange), the handshake so far";
-    transcript_upto(w, end, h, &dc->list, &dc->cmd);
-    add_text(d, "messages", dc->list);
-    d->command = dc->cmd;
-    d->check = walk_check_equal(w, h, 32, b, len);
+    sha256_ctx c;
+    size_t cap = 64 + end * 80;
+    dc->list = malloc(cap);
+    sha256_init(&c);
+    for (size_t i = 0; i < end; i++) {
+        sha256_update(&c, w->msgs[i].b, w->msgs[i].len);
+        if (dc->list != NULL) {
+            size_t n = i > 0 ? strlen(dc->list) : 0;
+            snprintf(dc->list + n, cap - n, "%s%s (%s, %zu bytes)", i > 0 ? " || " : "",
+                     w->msgs[i].name, walk_side_name(w->msgs[i].from_client), w->msgs[i].len);
+        }
+    }
+    sha256_final(&c, h);
+    add_text(d, "messages", dc->list != NULL ? dc->list : "");
+    d->check = walk_check_equal(w, h, 32, dc->b, dc->len);
     d->check_how = "sha256 over the messages shown above, in order";
+    char *cat = walk_cat_messages(w, end);
+    if (cat != NULL) {
+        walk_command(d, NULL, "%s | glass sha256", cat);
+        walk_command(d, NULL, "%s | openssl dgst -sha256", cat);
+    }
+    free(cat);
 }
 
-/* The extended master secret (RFC 7627 §4). */
-static void derive_master_secret(derive_ctx *dc)
+/* The three PRF outputs of the handshake (RFC 5246 §5): the secret, the
+ * label and the seed each is made of, by the keys of values already
+ * derived. */
+typedef struct prf_spec {
+    const char *what;           /* the trace event's name */
+    const char *secret;         /* key of the secret */
+    const char *label;
+    const char *seed[2];        /* keys of the seed's parts (NULL: none) */
+    const char *cite, *function;
+} prf_spec;
+
+static const prf_spec prf_specs[] = {
+    {"master_secret", "pre_master_secret", "extended master secret", {"session_hash", NULL},
+     "RFC 7627 §4 (extended master secret)",
+     "PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]"},
+    {"key_block", "master_secret", "key expansion", {"server_random", "client_random"},
+     "RFC 5246 §6.3",
+     "PRF(master_secret, \"key expansion\", server_random + client_random)[0..127]"},
+    {"client verify_data", "master_secret", "client finished",
+     {"handshake_hash client Finished", NULL}, "RFC 5246 §7.4.9",
+     "PRF(master_secret, \"client finished\", handshake_hash)[0..11]"},
+    {"server verify_data", "master_secret", "server finished",
+     {"handshake_hash server Finished", NULL}, "RFC 5246 §7.4.9",
+     "PRF(master_secret, \"server finished\", handshake_hash)[0..11]"},
+};
+
+/* A PRF output: recomputed with hmac/'s tls12_prf_sha256, and by hand with
+ * `glass kdf` and `openssl kdf` (which needs -kdfopt digest:SHA256). */
+static void derive_prf(derive_ctx *dc, const prf_spec *ps)
 {
     walk *w = dc->w;
     wk_derivation *d = &dc->d;
-    const uint8_t *b = dc->b;
-    size_t len = dc->len;
-    derived *pms = walk_find_derived(w, "pre_master_secret");
-    derived *sh = walk_find_derived(w, "session_hash");
-    d->cite = "RFC 7627 §4 (extended master secret)";
-    d->function = "PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]";
-    if (pms != NULL && sh != NULL) {
-        walk_add_input(d, "pre_master_secret", pms->b, pms->len);
-        walk_add_input(d, "session_hash", sh->b, sh->len);
-        dc->re = malloc(48);
-        if (dc->re != NULL &&
-            tls12_extended_master_secret(pms->b, pms->len, sh->b, sh->len, dc->re) == GLASS_OK) {
-            d->check = walk_check_equal(w, dc->re, 48, b, len);
-            d->check_how = "tls12_extended_master_secret (hmac/tls12_prf.c)";
+    derived *sec = walk_find_derived(w, ps->secret);
+    derived *sd[2] = {walk_find_derived(w, ps->seed[0]),
+                      ps->seed[1] != NULL ? walk_find_derived(w, ps->seed[1]) : NULL};
+    d->cite = ps->cite;
+    d->function = ps->function;
+    if (sec == NULL || sd[0] == NULL || (ps->seed[1] != NULL && sd[1] == NULL))
+        return;
+    walk_add_input(d, ps->secret, sec->b, sec->len);
+    walk_add_input(d, ps->seed[0], sd[0]->b, sd[0]->len);
+    if (sd[1] != NULL)
+        walk_add_input(d, ps->seed[1], sd[1]->b, sd[1]->len);
+    size_t seed_len = sd[0]->len + (sd[1] != NULL ? sd[1]->len : 0);
+    uint8_t *seed = malloc(seed_len > 0 ? seed_len : 1);
+    dc->re = malloc(dc->len > 0 ? dc->len : 1);
+    if (seed != NULL && dc->re != NULL) {
+        memcpy(seed, sd[0]->b, sd[0]->len);
+        if (sd[1] != NULL)
+            memcpy(seed + sd[0]->len, sd[1]->b, sd[1]->len);
+        if (tls12_prf_sha256(sec->b, sec->len, ps->label, seed, seed_len, dc->re, dc->len) ==
+            GLASS_OK) {
+            d->check = walk_check_equal(w, dc->re, dc->len, dc->b, dc->len);
+            d->check_how = "tls12_prf_sha256 (hmac/tls12_prf.c); its HMAC steps follow";
         }
-        dc->cmd = kdf_command(pms->b, pms->len, "extended master secret", sh->b, sh->len, NULL, 0,
-                          48);
-        d->command = dc->cmd;
     }
-}
-
-/* The key block (RFC 5246 §6.3). */
-static void derive_key_block(derive_ctx *dc)
-{
-    walk *w = dc->w;
-    wk_derivation *d = &dc->d;
-    const uint8_t *b = dc->b;
-    size_t len = dc->len;
-    derived *ms = walk_find_derived(w, "master_secret");
-    d->cite = "RFC 5246 §6.3";
-    d->function = "PRF(master_secret, \"key expansion\", server_random + client_random)[0..127]";
-    if (ms != NULL) {
-        walk_add_input(d, "master_secret", ms->b, ms->len);
-        walk_add_input(d, "server_random", w->server_random, 32);
-        walk_add_input(d, "client_random", w->client_random, 32);
-        dc->re = malloc(len > 0 ? len : 1);
-        if (dc->re != NULL && ms->len == 48 &&
-            tls12_key_block(ms->b, w->server_random, w->client_random, dc->re, len) == GLASS_OK) {
-            d->check = walk_check_equal(w, dc->re, len, b, len);
-            d->check_how = "tls12_key_block (note the order: server random first)";
-        }
-        dc->cmd = kdf_command(ms->b, ms->len, "key expansion", w->server_random, 32,
-                          w->client_random, 32, len);
-        d->command = dc->cmd;
-        free(w->key_block_cmd);
-        w->key_block_cmd = walk_str_dup(dc->cmd);
-    }
+    free(seed);
+    char fs[160], f0[160], f1[160] = "";
+    walk_value_file(w, ps->secret, fs, sizeof fs);
+    walk_value_file(w, ps->seed[0], f0, sizeof f0);
+    if (sd[1] != NULL)
+        walk_value_file(w, ps->seed[1], f1, sizeof f1);
+    char seeds[400];
+    snprintf(seeds, sizeof seeds, "-kdfopt hexseed:$(xxd -p -c 256 %s)%s%s%s", f0,
+             sd[1] != NULL ? " -kdfopt hexseed:$(xxd -p -c 256 " : "", f1,
+             sd[1] != NULL ? ")" : "");
+    walk_command(d, NULL,
+                 "glass kdf -keylen %zu -kdfopt hexsecret:$(xxd -p -c 256 %s) -kdfopt 'seed:%s' %s "
+                 "tls1-prf", dc->len, fs, ps->label, seeds);
+    walk_command(d, NULL,
+                 "openssl kdf -keylen %zu -kdfopt digest:SHA256 -kdfopt hexsecret:$(xxd -p -c 256 "
+                 "%s) -kdfopt 'seed:%s' %s TLS1-PRF", dc->len, fs, ps->label, seeds);
+    dc->prf = ps;
 }
 
 /* One key sliced from the key block (RFC 5246 §6.3). */
@@ -398,87 +411,48 @@ static void derive_slice(derive_ctx *dc)
 {
     walk *w = dc->w;
     wk_derivation *d = &dc->d;
-    const char *what = dc->what;
-    const char *explain = dc->explain;
-    const uint8_t *b = dc->b;
-    size_t len = dc->len;
     derived *kb = walk_find_derived(w, "key_block");
-    size_t off = strcmp(what, "client_write_MAC_key") == 0   ? 0
-                 : strcmp(what, "server_write_MAC_key") == 0 ? 32
-                 : strcmp(what, "client_write_key") == 0     ? 64
-                                                             : 96;
+    size_t off = strcmp(dc->what, "client_write_MAC_key") == 0   ? 0
+                 : strcmp(dc->what, "server_write_MAC_key") == 0 ? 32
+                 : strcmp(dc->what, "client_write_key") == 0     ? 64
+                                                                 : 96;
     d->cite = "RFC 5246 §6.3";
-    d->function = explain;
+    d->function = dc->explain;
     d->explain = NULL;
-    if (kb != NULL && off + len <= kb->len) {
+    if (kb != NULL && off + dc->len <= kb->len) {
+        char fk[160];
         add_text(d, "key_block", "the 128 bytes above");
-        d->check = walk_check_equal(w, kb->b + off, len, b, len);
+        d->check = walk_check_equal(w, kb->b + off, dc->len, dc->b, dc->len);
         d->check_how = "the slice of key_block";
-        if (w->key_block_cmd != NULL) {
-            size_t cap = strlen(w->key_block_cmd) + 64;
-            dc->cmd = malloc(cap);
-            if (dc->cmd != NULL)
-                snprintf(dc->cmd, cap, "%s | tr -d ':\\n' | tr A-F a-f | cut -c%zu-%zu",
-                         w->key_block_cmd, 2 * off + 1, 2 * (off + len));
-            d->command = dc->cmd;
-        }
+        walk_value_file(w, "key_block", fk, sizeof fk);
+        walk_command(d, NULL, "xxd -p -c 256 -s %zu -l %zu %s", off, dc->len, fk);
     }
 }
 
-/* The hash of the handshake so far, for CertificateVerify or a Finished. */
-static void derive_handshake_hash(derive_ctx *dc)
+/* The value's own narration, by its name. */
+static void derive_by_name(derive_ctx *dc)
 {
-    walk *w = dc->w;
-    wk_derivation *d = &dc->d;
     const char *what = dc->what;
-    const uint8_t *b = dc->b;
-    size_t len = dc->len;
-    const char *target = what + 15;
-    size_t end;
-    uint8_t h[32];
-    if (strcmp(target, "CertificateVerify") == 0) {
-        end = msg_index(w, "CertificateVerify", 1);
-        d->cite = "RFC 5246 §7.4.8";
-        d->function = "SHA-256 of the handshake messages before CertificateVerify";
-    } else {
-        end = msg_index(w, "Finished", strcmp(target, "client Finished") == 0);
-        d->cite = "RFC 5246 §7.4.9";
-        d->function = "SHA-256 of the handshake messages before this Finished";
-    }
-    transcript_upto(w, end, h, &dc->list, &dc->cmd);
-    add_text(d, "messages", dc->list);
-    d->command = dc->cmd;
-    d->check = walk_check_equal(w, h, 32, b, len);
-    d->check_how = "sha256 over the messages shown above, in order";
-}
-
-/* A Finished message's verify_data (RFC 5246 §7.4.9). */
-static void derive_verify_data(derive_ctx *dc)
-{
-    walk *w = dc->w;
-    wk_derivation *d = &dc->d;
-    const char *what = dc->what;
-    const uint8_t *b = dc->b;
-    size_t len = dc->len;
-    int is_client = what[0] == 'c';
-    derived *ms = walk_find_derived(w, "master_secret");
-    derived *hh = walk_find_derived(w, is_client ? "handshake_hash client Finished"
-                                            : "handshake_hash server Finished");
-    const char *label = is_client ? "client finished" : "server finished";
-    d->cite = "RFC 5246 §7.4.9";
-    d->function = is_client ? "PRF(master_secret, \"client finished\", handshake_hash)[0..11]"
-                           : "PRF(master_secret, \"server finished\", handshake_hash)[0..11]";
-    if (ms != NULL && hh != NULL) {
-        walk_add_input(d, "master_secret", ms->b, ms->len);
-        walk_add_input(d, "handshake_hash", hh->b, hh->len);
-        dc->re = malloc(12);
-        if (dc->re != NULL && tls12_prf_sha256(ms->b, ms->len, label, hh->b, hh->len, dc->re, 12) ==
-                              GLASS_OK) {
-            d->check = walk_check_equal(w, dc->re, 12, b, len);
-            d->check_how = "tls12_prf_sha256";
-        }
-        dc->cmd = kdf_command(ms->b, ms->len, label, hh->b, hh->len, NULL, 0, 12);
-        d->command = dc->cmd;
+    if (strcmp(what, "dh_x") == 0)
+        derive_dh_x(dc);
+    else if (strcmp(what, "dh_y") == 0)
+        derive_dh_y(dc);
+    else if (strcmp(what, "Z") == 0)
+        derive_z(dc);
+    else if (strcmp(what, "pre_master_secret") == 0)
+        derive_pre_master_secret(dc);
+    else if (strcmp(what, "session_hash") == 0 || strncmp(what, "handshake_hash ", 15) == 0)
+        derive_transcript(dc);
+    else if (strstr(what, "write_MAC_key") != NULL || strstr(what, "write_key") != NULL)
+        derive_slice(dc);
+    else {
+        for (size_t i = 0; i < sizeof prf_specs / sizeof prf_specs[0]; i++)
+            if (strcmp(what, prf_specs[i].what) == 0) {
+                derive_prf(dc, &prf_specs[i]);
+                return;
+            }
+        dc->d.function = dc->explain;
+        dc->d.explain = NULL;
     }
 }
 
@@ -492,14 +466,10 @@ void walk_on_derive(walk *w, int client, const char *what, const char *explain,
     if (strcmp(what, "record IV") == 0) {
         w->pending_protected[client ? 0 : 1] = 1;
         wk_derivation d;
-        memset(&d, 0, sizeof d);
-        d.side = me;
-        d.name = "record IV";
-        d.cite = "RFC 5246 §6.2.3.2 (explicit IV)";
-        d.function = "16 fresh random bytes from the engine's random source, one per record";
+        wk_derivation_init(&d, me, "record IV", "RFC 5246 §6.2.3.2 (explicit IV)",
+                           "16 fresh random bytes from the engine's random source, one per record",
+                           b, len);
         d.explain = explain;
-        d.result = b;
-        d.result_len = len;
         wk_derive(w->o, &d);
         return;
     }
@@ -529,7 +499,7 @@ void walk_on_derive(walk *w, int client, const char *what, const char *explain,
         wk_note(w->o, me, same ? "check" : "error", line);
         return;
     }
-    derived *cur = put_derived(w, key, b, len);
+    derived *cur = walk_put_derived(w, key, b, len);
     if (cur == NULL)
         return;
 
@@ -542,37 +512,18 @@ void walk_on_derive(walk *w, int client, const char *what, const char *explain,
     dc.explain = explain;
     dc.b = b;
     dc.len = len;
-    dc.d.side = me;
-    dc.d.name = what;
+    wk_derivation_init(&dc.d, me, what, NULL, NULL, b, len);
     dc.d.explain = explain;
-    dc.d.result = b;
-    dc.d.result_len = len;
-    if (strcmp(what, "dh_x") == 0)
-        derive_dh_x(&dc);
-    else if (strcmp(what, "dh_y") == 0)
-        derive_dh_y(&dc);
-    else if (strcmp(what, "Z") == 0)
-        derive_z(&dc);
-    else if (strcmp(what, "pre_master_secret") == 0)
-        derive_pre_master_secret(&dc);
-    else if (strcmp(what, "session_hash") == 0)
-        derive_session_hash(&dc);
-    else if (strcmp(what, "master_secret") == 0)
-        derive_master_secret(&dc);
-    else if (strcmp(what, "key_block") == 0)
-        derive_key_block(&dc);
-    else if (strstr(what, "write_MAC_key") != NULL || strstr(what, "write_key") != NULL)
-        derive_slice(&dc);
-    else if (strncmp(what, "handshake_hash ", 15) == 0)
-        derive_handshake_hash(&dc);
-    else if (strcmp(what, "client verify_data") == 0 || strcmp(what, "server verify_data") == 0)
-        derive_verify_data(&dc);
-    else {
-        dc.d.function = explain;
-        dc.d.explain = NULL;
-    }
+    derive_by_name(&dc);
     wk_derive(w->o, &dc.d);
+    if (dc.prf != NULL) {
+        const prf_spec *ps = dc.prf;
+        derived *sec = walk_find_derived(w, ps->secret);
+        const derived *sd[2] = {walk_find_derived(w, ps->seed[0]),
+                                ps->seed[1] != NULL ? walk_find_derived(w, ps->seed[1]) : NULL};
+        walk_prf_steps(w, me, what, ps->secret, sec, ps->label, sd, b, len);
+    }
+    walk_commands_free(&dc.d);
     free(dc.re);
-    free(dc.cmd);
     free(dc.list);
 }

@@ -10,6 +10,9 @@
 #include "classroom/walk_render.h"
 
 #include "classroom/walk_html.h"
+#include "classroom/walk_text.h"
+
+#include <stdlib.h>
 
 #include <string.h>
 
@@ -97,6 +100,19 @@ static void json_item(wk_out *o, const char *type)
 
 
 /* See walk_render.h. */
+void wk_derivation_init(wk_derivation *d, const char *side, const char *name, const char *cite,
+                        const char *function, const uint8_t *result, size_t result_len)
+{
+    memset(d, 0, sizeof *d);
+    d->side = side;
+    d->name = name;
+    d->cite = cite;
+    d->function = function;
+    d->result = result;
+    d->result_len = result_len;
+}
+
+/* See walk_render.h. */
 void wk_begin(wk_out *o, const char *title, const char *banner, const char *params, long seed,
               int seeded)
 {
@@ -106,10 +122,16 @@ void wk_begin(wk_out *o, const char *title, const char *banner, const char *para
     o->in_message = 0;
     switch (o->fmt) {
     case WK_TEXT:
-        fprintf(f, "%s%s%s\n", col(o, C_BOLD), title, col(o, C_RESET));
-        if (banner != NULL)
-            fprintf(f, "%s%s%s\n", col(o, C_RED C_BOLD), banner, col(o, C_RESET));
-        fprintf(f, "%s\n", params);
+        fprintf(f, "%s", col(o, C_BOLD));
+        wk_text_wrapped(f, 0, 0, title);
+        fprintf(f, "%s\n", col(o, C_RESET));
+        if (banner != NULL) {
+            fprintf(f, "%s", col(o, C_RED C_BOLD));
+            wk_text_wrapped(f, 0, 0, banner);
+            fprintf(f, "%s\n", col(o, C_RESET));
+        }
+        wk_text_wrapped(f, 0, 0, params);
+        fputc('\n', f);
         break;
     case WK_JSON:
         fprintf(f, "{\n  \"title\": ");
@@ -157,7 +179,9 @@ void wk_section(wk_out *o, const char *title, const char *text)
     FILE *f = o->f;
     switch (o->fmt) {
     case WK_TEXT:
-        fprintf(f, "\n%s== %s ==%s\n%s\n", col(o, C_BOLD), title, col(o, C_RESET), text);
+        fprintf(f, "\n%s== %s ==%s\n", col(o, C_BOLD), title, col(o, C_RESET));
+        wk_text_wrapped(f, 0, 0, text);
+        fputc('\n', f);
         break;
     case WK_JSON:
         json_item(o, "section");
@@ -191,10 +215,16 @@ void wk_message_begin(wk_out *o, int from_client, const char *kind, const char *
         fprintf(f, "\n%s%s [%u] %s%s  (%s -> %s, %s, %zu bytes)\n", col(o, C_BOLD C_BLUE),
                 from_client ? "C ====>  S" : "C <====  S", o->n_messages, name, col(o, C_RESET),
                 from, to, kind, len);
-        if (purpose != NULL && purpose[0] != '\0')
-            fprintf(f, "    for:     %s\n", purpose);
-        if (tls != NULL && tls[0] != '\0')
-            fprintf(f, "    TLS 1.2: %s\n", tls);
+        if (purpose != NULL && purpose[0] != '\0') {
+            fputs("    for:     ", f);
+            wk_text_wrapped(f, 13, 13, purpose);
+            fputc('\n', f);
+        }
+        if (tls != NULL && tls[0] != '\0') {
+            fputs("    TLS 1.2: ", f);
+            wk_text_wrapped(f, 13, 13, tls);
+            fputc('\n', f);
+        }
         fprintf(f, "    %soffset  bytes%29sfield: meaning%s\n", col(o, C_DIM), "", col(o, C_RESET));
         break;
     case WK_JSON:
@@ -236,29 +266,60 @@ void wk_message_begin(wk_out *o, int from_client, const char *kind, const char *
     }
 }
 
+/* A field in text: offset, up to 16 bytes a row, and "field: meaning"
+ * wrapped beside the bytes, row by row, within WK_TEXT_WIDTH:
+ *     000006  cc46103dfbfcef5733463cf33d334794  ClientHello.random: 32 random
+ *             4eb2e2f142e515d463713ebc03d91783  bytes from the client ...      */
+static void field_text(wk_out *o, size_t offset, const uint8_t *bytes, size_t len,
+                       const char *field, const char *meaning)
+{
+    FILE *f = o->f;
+    const size_t left = 12 + 32 + 2;    /* offset column, 16 bytes, gap */
+    size_t flen = strlen(field), mlen = meaning != NULL ? strlen(meaning) : 0;
+    char *label = malloc(flen + mlen + 3);
+    char *wrapped = NULL;
+    if (label != NULL) {
+        memcpy(label, field, flen + 1);
+        if (mlen > 0)
+            snprintf(label + flen, mlen + 3, ": %s", meaning);
+        wrapped = wk_wrap(label, WK_TEXT_WIDTH - left, WK_TEXT_WIDTH - left);
+    }
+    const char *t = wrapped != NULL ? wrapped : field;
+    size_t rows = len > 0 ? (len + 15) / 16 : 1;
+    for (size_t r = 0; r < rows || *t != '\0'; r++) {
+        size_t from = 16 * r, n = from < len ? (len - from < 16 ? len - from : 16) : 0;
+        if (r == 0)
+            fprintf(f, "    %06zx  ", offset);
+        else
+            fputs("            ", f);
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "%02x", bytes[from + i]);
+        if (*t != '\0') {
+            const char *e = strchr(t, '\n');
+            size_t tl = e != NULL ? (size_t)(e - t) : strlen(t);
+            fprintf(f, "%*s  ", (int)(32 - 2 * n), "");
+            if (r == 0 && tl >= flen)   /* the field's name in colour */
+                fprintf(f, "%s%.*s%s%.*s", col(o, C_CYAN), (int)flen, t, col(o, C_RESET),
+                        (int)(tl - flen), t + flen);
+            else
+                fwrite(t, 1, tl, f);
+            t += tl + (e != NULL ? 1 : 0);
+        }
+        fputc('\n', f);
+    }
+    free(wrapped);
+    free(label);
+}
+
 /* See walk_render.h. */
 void wk_field(wk_out *o, size_t offset, const uint8_t *bytes, size_t len, const char *field,
               const char *meaning)
 {
     FILE *f = o->f;
     switch (o->fmt) {
-    case WK_TEXT: {
-        fprintf(f, "    %06zx  ", offset);
-        size_t first = len < 16 ? len : 16;
-        for (size_t i = 0; i < first; i++)
-            fprintf(f, "%02x", bytes[i]);
-        fprintf(f, "%*s  %s%s%s", (int)(32 - 2 * first), "", col(o, C_CYAN), field, col(o, C_RESET));
-        if (meaning != NULL && meaning[0] != '\0')
-            fprintf(f, ": %s", meaning);
-        fputc('\n', f);
-        for (size_t i = first; i < len; i += 16) {
-            fputs("            ", f);
-            for (size_t j = i; j < len && j < i + 16; j++)
-                fprintf(f, "%02x", bytes[j]);
-            fputc('\n', f);
-        }
+    case WK_TEXT:
+        field_text(o, offset, bytes, len, field, meaning);
         break;
-    }
     case WK_JSON:
         fprintf(f, "%s\n        {\"offset\": %zu, \"length\": %zu, \"bytes\": ",
                 o->n_fields++ > 0 ? "," : "", offset, len);
@@ -342,15 +403,84 @@ static void derive_json(wk_out *o, const wk_derivation *d)
     }
     fputs("],\n      \"result\": ", f);
     json_hex(f, d->result, d->result_len);
-    fputs(", \"command\": ", f);
-    if (d->command != NULL)
-        json_str(f, d->command);
-    else
-        fputs("null", f);
+    fputs(",\n      \"commands\": [", f);
+    for (size_t i = 0; i < d->n_commands; i++) {
+        char *one = wk_command_one_line(d->commands[i].line);
+        fprintf(f, "%s{\"line\": ", i > 0 ? ", " : "");
+        json_str(f, one != NULL ? one : d->commands[i].line);
+        fputs(", \"prints\": ", f);
+        if (d->commands[i].prints != NULL)
+            json_str(f, d->commands[i].prints);
+        else
+            fputs("null", f);
+        fputs("}", f);
+        free(one);
+    }
+    fputs("]", f);
     fprintf(f, ", \"check\": %s, \"check_how\": ",
             d->check > 0 ? "\"equal\"" : d->check < 0 ? "\"different\"" : "null");
     json_str(f, d->check_how);
     fputs("}", f);
+}
+
+/* wk_derive in text:
+ *     * NAME [side]  (cite)
+ *       NAME = function
+ *       in  NAME                 hex, 32 bytes a line
+ *       out NAME                 hex
+ *       $ a command that prints the value (continued after " \")
+ *       check:   recomputed independently: equal — how                  */
+static void derive_text(wk_out *o, const wk_derivation *d, const char *check)
+{
+    FILE *f = o->f;
+    const char *ind = "                               ";
+    char head[256];
+    snprintf(head, sizeof head, "[%s]%s%s%s", d->side, d->cite != NULL ? "  (" : "",
+             d->cite != NULL ? d->cite : "", d->cite != NULL ? ")" : "");
+    fprintf(f, "\n    %s* %s%s ", col(o, C_BOLD C_MAG), d->name, col(o, C_RESET));
+    wk_text_wrapped(f, 7 + wk_cols(d->name), 8, head);
+    fputc('\n', f);
+    if (d->function != NULL) {
+        fprintf(f, "      %s = ", d->name);
+        wk_text_wrapped(f, 9 + wk_cols(d->name), 8, d->function);
+        fputc('\n', f);
+    }
+    if (d->explain != NULL && d->explain[0] != '\0' &&
+        (d->function == NULL || strcmp(d->explain, d->function) != 0)) {
+        fputs("      engine says: ", f);
+        wk_text_wrapped(f, 19, 8, d->explain);
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < d->n_inputs; i++) {
+        if (strlen(d->inputs[i].name) > 20)
+            fprintf(f, "      in  %s\n%s", d->inputs[i].name, ind);
+        else
+            fprintf(f, "      in  %-20s ", d->inputs[i].name);
+        if (d->inputs[i].bytes != NULL)
+            hex_lines(f, d->inputs[i].bytes, d->inputs[i].len, 32, ind);
+        else
+            wk_text_wrapped(f, strlen(ind), strlen(ind),
+                            d->inputs[i].text != NULL ? d->inputs[i].text : "");
+        fputc('\n', f);
+    }
+    if (strlen(d->name) > 20)
+        fprintf(f, "      %sout %s\n%s", col(o, C_BOLD), d->name, ind);
+    else
+        fprintf(f, "      %sout %-20s ", col(o, C_BOLD), d->name);
+    hex_lines(f, d->result, d->result_len, 32, ind);
+    fprintf(f, "%s\n", col(o, C_RESET));
+    for (size_t i = 0; i < d->n_commands; i++) {
+        wk_text_command(f, d->commands[i].line);
+        if (d->commands[i].prints != NULL)
+            fprintf(f, "      prints: %s\n", d->commands[i].prints);
+    }
+    if (check != NULL) {
+        fprintf(f, "      check:   %s%s%s%s", col(o, d->check > 0 ? C_GREEN : C_RED), check,
+                col(o, C_RESET), d->check_how != NULL ? " — " : "");
+        if (d->check_how != NULL)
+            wk_text_wrapped(f, 15 + wk_cols(check) + 3, 15, d->check_how);
+        fputc('\n', f);
+    }
 }
 
 /* See walk_render.h. */
@@ -361,42 +491,9 @@ void wk_derive(wk_out *o, const wk_derivation *d)
                         : d->check < 0 ? "recomputed independently: DIFFERENT"
                                        : NULL;
     switch (o->fmt) {
-    case WK_TEXT: {
-        /* "      in  NAME(20)  hex..." : continuation lines under the hex. */
-        const char *ind = "                               ";
-        fprintf(f, "\n    %s* %s%s [%s]%s%s%s\n", col(o, C_BOLD C_MAG), d->name, col(o, C_RESET),
-                d->side, d->cite != NULL ? "  (" : "", d->cite != NULL ? d->cite : "",
-                d->cite != NULL ? ")" : "");
-        if (d->function != NULL)
-            fprintf(f, "      %s = %s\n", d->name, d->function);
-        if (d->explain != NULL && d->explain[0] != '\0' &&
-            (d->function == NULL || strcmp(d->explain, d->function) != 0))
-            fprintf(f, "      engine says: %s\n", d->explain);
-        for (size_t i = 0; i < d->n_inputs; i++) {
-            if (strlen(d->inputs[i].name) > 20)
-                fprintf(f, "      in  %s\n%s", d->inputs[i].name, ind);
-            else
-                fprintf(f, "      in  %-20s ", d->inputs[i].name);
-            if (d->inputs[i].bytes != NULL)
-                hex_lines(f, d->inputs[i].bytes, d->inputs[i].len, 32, ind);
-            else
-                fputs(d->inputs[i].text != NULL ? d->inputs[i].text : "", f);
-            fputc('\n', f);
-        }
-        if (strlen(d->name) > 20)
-            fprintf(f, "      %sout %s\n%s", col(o, C_BOLD), d->name, ind);
-        else
-            fprintf(f, "      %sout %-20s ", col(o, C_BOLD), d->name);
-        hex_lines(f, d->result, d->result_len, 32, ind);
-        fprintf(f, "%s\n", col(o, C_RESET));
-        if (d->command != NULL)
-            fprintf(f, "      by hand: %s\n", d->command);
-        if (check != NULL)
-            fprintf(f, "      check:   %s%s%s%s%s\n", col(o, d->check > 0 ? C_GREEN : C_RED), check,
-                    col(o, C_RESET), d->check_how != NULL ? " — " : "",
-                    d->check_how != NULL ? d->check_how : "");
+    case WK_TEXT:
+        derive_text(o, d, check);
         break;
-    }
     case WK_JSON:
         derive_json(o, d);
         break;
@@ -425,10 +522,18 @@ void wk_derive(wk_out *o, const wk_derivation *d)
         fputs("<tr><td><b>result</b></td><td class=\"bytes\">", f);
         html_hex(f, d->result, d->result_len);
         fputs("</td></tr></table>", f);
-        if (d->command != NULL) {
+        for (size_t i = 0; i < d->n_commands; i++) {
+            char *one = wk_command_one_line(d->commands[i].line);
             fputs("<p>By hand: <code class=\"cmd\">", f);
-            html_str(f, d->command);
-            fputs("</code><button type=\"button\" class=\"copy\">copy</button></p>", f);
+            html_str(f, one != NULL ? one : d->commands[i].line);
+            fputs("</code><button type=\"button\" class=\"copy\">copy</button>", f);
+            if (d->commands[i].prints != NULL) {
+                fputs(" prints <code>", f);
+                html_str(f, d->commands[i].prints);
+                fputs("</code>", f);
+            }
+            fputs("</p>", f);
+            free(one);
         }
         if (check != NULL) {
             fprintf(f, "<p class=\"%s\">", d->check > 0 ? "ok" : "bad");
@@ -450,8 +555,10 @@ void wk_note(wk_out *o, const char *side, const char *kind, const char *text)
     FILE *f = o->f;
     switch (o->fmt) {
     case WK_TEXT:
-        fprintf(f, "    %s%s [%s] %s%s\n", col(o, strcmp(kind, "check") == 0 ? C_GREEN : C_DIM),
-                kind, side, text, col(o, C_RESET));
+        fprintf(f, "    %s%s [%s] ", col(o, strcmp(kind, "check") == 0 ? C_GREEN : C_DIM), kind,
+                side);
+        wk_text_wrapped(f, 8 + wk_cols(kind) + wk_cols(side), 8, text);
+        fprintf(f, "%s\n", col(o, C_RESET));
         break;
     case WK_JSON:
         json_item(o, "note");

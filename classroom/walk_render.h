@@ -41,6 +41,23 @@ typedef struct wk_input {
 } wk_input;
 
 #define WK_MAX_INPUTS 6
+#define WK_MAX_COMMANDS 4
+
+/* The width text mode keeps to: no line is longer (a projector, a
+ * terminal of 100 columns); prose wraps at spaces, hex at 32 bytes, and a
+ * command continues on the next line after a trailing backslash. */
+#define WK_TEXT_WIDTH 100
+
+/* A command a student pastes into a shell (bash), in the directory
+ * --save DIR wrote (cd DIR first).  line: the command; a '\n' in it marks
+ * a place where it may continue on the next line (the renderer writes
+ * " \" there); it also breaks at spaces outside quotes and $(...).
+ * prints: what it prints, when that is not the derived value itself (NULL:
+ * the value, in hex, perhaps with colons or a "NAME= " prefix). */
+typedef struct wk_command {
+    const char *line;
+    const char *prints;
+} wk_command;
 
 typedef struct wk_derivation {
     const char *side;       /* "client", "server" or "" */
@@ -52,10 +69,16 @@ typedef struct wk_derivation {
     size_t n_inputs;
     const uint8_t *result;
     size_t result_len;
-    const char *command;    /* a command line that recomputes it, or NULL */
+    wk_command commands[WK_MAX_COMMANDS];   /* commands that recompute it */
+    size_t n_commands;
     int check;              /* 1: recomputed here and equal; -1: differs; 0: not recomputed */
     const char *check_how;  /* what the recomputation was */
 } wk_derivation;
+
+/* Empties d, then sets what every derivation has: who derived it, its
+ * name, where the standards define it, the function, and the result. */
+void wk_derivation_init(wk_derivation *d, const char *side, const char *name, const char *cite,
+                        const char *function, const uint8_t *result, size_t result_len);
 
 /* Starts the document.  title: one line; banner: NULL or a warning shown
  * before everything (the seeded-mode notice); the parameters line says what

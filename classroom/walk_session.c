@@ -15,7 +15,9 @@
  *   walk_derive.c     for each derived value: the inputs, the function, and
  *                     an independent recomputation with the primitives
  *                     (sha/, hmac/, aes/, GMP) that must give the engine's
- *                     bytes, plus the `glass` command that does the same.
+ *                     bytes, plus the commands that do the same by hand
+ *                     (walk_cmd.c); the PRF's steps (walk_prf.c), the two
+ *                     signatures (walk_sig.c), the records (walk_record.c).
  *
  * Nothing here describes a field by hand: names and meanings come from
  * glass_dissect_*, values from the trace events, so the text cannot drift
@@ -175,7 +177,8 @@ static const char *purpose_of(const char *name, int from_client)
     return "";
 }
 
-/* A protected record: its fields, then its MAC and its decryption recomputed. */
+/* A protected record: its fields, then its MAC and its decryption
+ * recomputed (walk_record.c). */
 static void on_protected_record(walk *w, int client, const uint8_t *rec, size_t len)
 {
     fields fs;
@@ -186,97 +189,7 @@ static void on_protected_record(walk *w, int client, const uint8_t *rec, size_t 
                  "AES-256-CBC ciphertext and the HMAC-SHA256 tag (encrypt-then-MAC, RFC 7366)",
                  rec, len, &fs, derr);
     fields_free(&fs);
-    int i = client ? 0 : 1;
-    size_t hdr = GLASS_RECORD_HEADER_LEN, ivl = GLASS_RECORD_IV_LEN, macl = GLASS_RECORD_MAC_LEN;
-    if (len < hdr + ivl + 16 + macl)
-        return;
-    const uint8_t *iv = rec + hdr, *C = rec + hdr + ivl, *tag = rec + len - macl;
-    size_t c_len = len - hdr - ivl - macl;
-    derived *mk = walk_find_derived(w, client ? "client_write_MAC_key" : "server_write_MAC_key");
-    derived *ek = walk_find_derived(w, client ? "client_write_key" : "server_write_key");
-    char seqname[64];
-
-    /* 1. The MAC (RFC 7366 §3): HMAC-SHA256(MAC_key, seq_num || type ||
-     *    version || length || IV || C), length = |IV| + |C| (the MAC not
-     *    counted). */
-    uint8_t *in = malloc(8 + hdr + ivl + c_len);
-    if (mk != NULL && in != NULL) {
-        for (int k = 0; k < 8; k++)
-            in[k] = (uint8_t)(w->seq[i] >> (56 - 8 * k));
-        memcpy(in + 8, rec, 3);
-        in[11] = (uint8_t)((ivl + c_len) >> 8);
-        in[12] = (uint8_t)(ivl + c_len);
-        memcpy(in + 8 + hdr, iv, ivl + c_len);
-        size_t in_len = 8 + hdr + ivl + c_len;
-        uint8_t mac[32];
-        hmac_sha256(mk->b, mk->len, in, in_len, mac);
-        wk_derivation d;
-        memset(&d, 0, sizeof d);
-        snprintf(seqname, sizeof seqname, "record MAC (seq_num %llu)", (unsigned long long)w->seq[i]);
-        d.side = walk_side_name(client);
-        d.name = seqname;
-        d.cite = "RFC 7366 §3; docs/PROTOCOL.md";
-        d.function = "HMAC-SHA256(write_MAC_key, seq_num || type || version || length || IV || "
-                     "ciphertext)";
-        walk_add_input(&d, client ? "client_write_MAC_key" : "server_write_MAC_key", mk->b, mk->len);
-        walk_add_input(&d, "MAC input", in, in_len);
-        d.result = tag;
-        d.result_len = macl;
-        char *kh = walk_hex_dup(mk->b, mk->len), *ih = walk_hex_dup(in, in_len);
-        size_t cap = 128 + 2 * (mk->len + in_len);
-        char *cmd = malloc(cap);
-        if (cmd != NULL && kh != NULL && ih != NULL) {
-            snprintf(cmd, cap, "printf %s | xxd -r -p | glass hmac -k %s", ih, kh);
-            d.command = cmd;
-        }
-        d.check = walk_check_equal(w, mac, 32, tag, macl);
-        d.check_how = "hmac_sha256 over the MAC input above; the tag is the record's last 32 bytes";
-        wk_derive(w->o, &d);
-        free(cmd);
-        free(kh);
-        free(ih);
-    }
-    free(in);
-
-    /* 2. The decryption: AES-256-CBC^-1(write_key, IV, C) = plaintext || padding. */
-    uint8_t *pt = malloc(c_len);
-    aes256_ctx aes;
-    if (ek != NULL && pt != NULL && aes256_init(&aes, ek->b, ek->len) == GLASS_OK) {
-        aes256_cbc_decrypt(&aes, iv, C, c_len, pt);
-        aes256_clear(&aes);
-        wk_derivation d;
-        memset(&d, 0, sizeof d);
-        d.side = walk_side_name(client);
-        d.name = "plaintext || padding";
-        d.cite = "SP 800-38A §6.2; padding as TLS (RFC 5246 §6.2.3.2)";
-        d.function = "AES-256-CBC-Decrypt(write_key, IV, ciphertext)";
-        walk_add_input(&d, client ? "client_write_key" : "server_write_key", ek->b, ek->len);
-        walk_add_input(&d, "IV", iv, ivl);
-        walk_add_input(&d, "ciphertext", C, c_len);
-        d.result = pt;
-        d.result_len = c_len;
-        char *kh = walk_hex_dup(ek->b, ek->len), *vh = walk_hex_dup(iv, ivl), *ch = walk_hex_dup(C, c_len);
-        size_t cap = 160 + 2 * (ek->len + ivl + c_len);
-        char *cmd = malloc(cap);
-        if (cmd != NULL && kh != NULL && vh != NULL && ch != NULL) {
-            snprintf(cmd, cap, "printf %s | xxd -r -p | glass enc -d -aes-256-cbc -nopad -K %s -iv %s "
-                     "| xxd -p", ch, kh, vh);
-            d.command = cmd;
-        }
-        /* TLS padding: p bytes of value p, then p itself (RFC 5246 §6.2.3.2). */
-        size_t pad = (size_t)pt[c_len - 1] + 1;
-        if (pad <= 16 && pad <= c_len && w->last_plain[i] != NULL) {
-            d.check = walk_check_equal(w, pt, c_len - pad, w->last_plain[i], w->last_plain_len[i]);
-            d.check_how = "the bytes before the padding are the message sent";
-        }
-        wk_derive(w->o, &d);
-        free(cmd);
-        free(kh);
-        free(vh);
-        free(ch);
-    }
-    free(pt);
-    w->seq[i]++;
+    walk_record_recompute(w, client, rec, len);
 }
 
 /* ---- the trace sink --------------------------------------------------------------- */
@@ -348,27 +261,28 @@ static void on_trace(void *arg, const char *name, const char *explain, const uin
                     m->from_client = s->client;
                     snprintf(m->name, sizeof m->name, "%s", what);
                     w->n_msgs++;
-                    if (w->opts->save_dir != NULL) {
-                        char f[300];
-                        walk_msg_file(w, w->n_msgs - 1, f, sizeof f);
-                        glass_write_file_atomic(f, bytes, len, 0644);
-                    }
+                    char f[160];
+                    walk_msg_file(w, w->n_msgs - 1, f, sizeof f);
+                    walk_save(w, f, bytes, len);
                 }
             }
             fields fs;
             memset(&fs, 0, sizeof fs);
             glass_err derr = glass_dissect_handshake(bytes, len, collect, &fs);
             for (size_t i = 0; i < fs.n; i++) {
+                int ch = strcmp(fs.v[i].field, "ClientHello.random") == 0;
                 if (fs.v[i].len == 32 && fs.v[i].off + 32 <= len &&
-                    strcmp(fs.v[i].field, "ClientHello.random") == 0)
-                    memcpy(w->client_random, bytes + fs.v[i].off, 32);
-                if (fs.v[i].len == 32 && fs.v[i].off + 32 <= len &&
-                    strcmp(fs.v[i].field, "ServerHello.random") == 0)
-                    memcpy(w->server_random, bytes + fs.v[i].off, 32);
+                    (ch || strcmp(fs.v[i].field, "ServerHello.random") == 0)) {
+                    memcpy(ch ? w->client_random : w->server_random, bytes + fs.v[i].off, 32);
+                    walk_put_derived(w, ch ? "client_random" : "server_random",
+                                     bytes + fs.v[i].off, 32);
+                }
             }
             emit_message(w, s->client, "handshake message", what, purpose_of(what, s->client),
                          bytes, len, &fs, derr);
             fields_free(&fs);
+            if (strcmp(what, "ServerKeyExchange") == 0 || strcmp(what, "CertificateVerify") == 0)
+                walk_signature(w, s->client, bytes, len);
         }
     } else if (strncmp(name, "recv ", 5) == 0) {
         if (strcmp(name + 5, "Alert") == 0) {
@@ -602,6 +516,7 @@ int walk_connection(wk_out *o, walk_pki *p, const walk_opts *opts)
         sc.random_arg = &ds;
     }
 
+    walk_save_pki(&w);
     glass_engine *c = NULL, *s = NULL;
     glass_err err = glass_engine_new(&c, &cc);
     if (err == GLASS_OK)
@@ -645,6 +560,5 @@ int walk_connection(wk_out *o, walk_pki *p, const walk_opts *opts)
     }
     free(w.last_plain[0]);
     free(w.last_plain[1]);
-    free(w.key_block_cmd);
     return ok ? 0 : 1;
 }

@@ -60,8 +60,12 @@ typedef struct walk_opts {
 int walk_connection(wk_out *o, walk_pki *p, const walk_opts *opts);
 
 /* `--primitive rsa` and `--primitive dh`: one RSA signature and one DH
- * agreement laid out step by step.  Return 0 on success. */
-int walk_primitive_rsa(wk_out *o);
-int walk_primitive_dh(wk_out *o);
+ * agreement laid out step by step; save_dir (NULL: none) receives the
+ * numbers and keys their commands read.  Return 0 on success. */
+int walk_primitive_rsa(wk_out *o, const char *save_dir);
+/* EM of RSASSA-PKCS1-v1_5 with SHA-256 built by hand (RFC 8017 §9.2):
+ * 00 01 FF..FF 00 || DigestInfo || H, k bytes (k >= 62). */
+void walk_pkcs1_sha256_em(const uint8_t H[32], uint8_t *EM, size_t k);
+int walk_primitive_dh(wk_out *o, const char *save_dir);
 
 #endif

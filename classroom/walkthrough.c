@@ -48,8 +48,8 @@ static int walk_out_setup(const walk_request *r, wk_out *out)
         return io_error(cmd, "--format: '%s' is not text, json or html", format);
     if (primitive != NULL && strcmp(primitive, "rsa") != 0 && strcmp(primitive, "dh") != 0)
         return io_error(cmd, "--primitive: '%s' is not rsa or dh", primitive);
-    if (primitive != NULL && (enroll || save != NULL || step))
-        return io_error(cmd, "--primitive takes only --seed and --format");
+    if (primitive != NULL && (enroll || step))
+        return io_error(cmd, "--primitive takes only --seed, --format and --save");
     if (step && o.fmt != WK_TEXT)
         return io_error(cmd, "--step works with --format text only");
     const char *term = getenv("TERM");
@@ -66,6 +66,8 @@ static int walk_out_setup(const walk_request *r, wk_out *out)
         if (errno != EEXIST || stat(save, &st) != 0 || !S_ISDIR(st.st_mode))
             return io_error(cmd, "--save: cannot create directory %s", save);
     }
+    if (save != NULL && access(save, W_OK | X_OK) != 0)
+        return io_error(cmd, "--save: cannot write into directory %s", save);
     *out = o;
     return 0;
 }
@@ -85,7 +87,7 @@ static int walk_run_primitive(const walk_request *r, wk_out *o, const char *bann
     wk_begin(o, rsa ? "glass walkthrough: RSA, round by round"
                     : "glass walkthrough: Diffie-Hellman, step by step",
              banner, params, (long)seed, seeded);
-    int rc = rsa ? walk_primitive_rsa(o) : walk_primitive_dh(o);
+    int rc = rsa ? walk_primitive_rsa(o, r->save) : walk_primitive_dh(o, r->save);
     wk_end(o, rc == 0, rc == 0 ? "every step recomputed and checked" : "a step failed");
     return rc;
 }
@@ -123,7 +125,12 @@ static int walk_run_connection(const walk_request *r, wk_out *o, const char *ban
     wk_section(o, "The handshake",
                "Every message below is shown as the engine sent it, each field annotated by "
                "the engine's own dissector. Every derived value is recomputed here from its "
-               "inputs with the primitives, and compared with the engine's.");
+               "inputs with the primitives, and compared with the engine's.\n"
+               "Do not take our word for it: the lines that start with \"$ \" are commands that "
+               "recompute each value with other tools (glass, openssl, python3, xxd). Run this "
+               "walkthrough again with --save DIR (and the same --seed), cd DIR, and paste them "
+               "into bash: each prints the value shown above it, or what its \"prints:\" line "
+               "says.");
     walk_opts wo = {enroll, seeded, (uint64_t)seed, 1, save};
     rc = walk_connection(o, &pki, &wo);
     if (rc == 0 && enroll) {
