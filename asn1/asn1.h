@@ -16,6 +16,8 @@
  *         base64_encode / base64_decode
  *         pem_encode("CERTIFICATE", der, len, &text, &text_len);
  *         pem_decode(text, len, "CERTIFICATE", label, &der, &der_len, &used);
+ *     Annotated walk (what `glass asn1parse` prints):
+ *         der_annotate(der, len, der_schema_for_label("CERTIFICATE"), fn, arg, &fault);
  *
  * DESCRIPTION
  *     A DER element is tag || length || value (X.690 §8.1.1).  The decoder
@@ -71,6 +73,8 @@
  *     | pem.c  | no  | each Base64 character's class (letter, digit, symbol)
  *     |        |     | through branches, besides the length
  *     | oid.c  | —   | public constants only
+ *     | annotate.c | no | it branches on every byte and shows values (for a
+ *     |        |     | private key, the first bytes of each): for teaching only
  */
 #ifndef GLASS_ASN1_H
 #define GLASS_ASN1_H

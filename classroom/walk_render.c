@@ -711,8 +711,10 @@ void wk_der_tree(wk_out *o, const char *title, const char *label, const uint8_t 
         fputs(",\n          \"der\": [", f);
         break;
     case WK_HTML:
-        fprintf(f, "%s<details class=\"cert\" open data-off=\"%zu\"><summary>",
-                o->in_message ? "<tr class=\"certrow\"><td colspan=\"4\">" : "<div>", at);
+        /* Open inside its (closed) message; a tree on its own starts closed. */
+        fprintf(f, "%s<details class=\"cert\"%s data-off=\"%zu\"><summary>",
+                o->in_message ? "<tr class=\"certrow\"><td colspan=\"4\">" : "<div>",
+                o->in_message ? " open" : "", at);
         html_str(f, what);
         fputs(" &mdash; field by field, as <code>glass asn1parse</code> shows it</summary>"
               "<ul class=\"tree\">", f);
