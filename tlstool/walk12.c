@@ -503,11 +503,13 @@ int tlstool_walkthrough_run(int seeded, uint64_t seed, const char *format, FILE 
     memset(&quiet, 0, sizeof quiet);
     memset(&page, 0, sizeof page);
     page.f = out;
-    page.fmt = format == NULL || strcmp(format, "text") == 0 ? WK_TEXT
-               : strcmp(format, "json") == 0                  ? WK_JSON
-               : strcmp(format, "html") == 0                  ? WK_HTML
-                                                              : (wk_format)-1;
-    if ((int)page.fmt < 0) {
+    if (format == NULL || strcmp(format, "text") == 0) {
+        page.fmt = WK_TEXT;
+    } else if (strcmp(format, "json") == 0) {
+        page.fmt = WK_JSON;
+    } else if (strcmp(format, "html") == 0) {
+        page.fmt = WK_HTML;
+    } else {
         fprintf(stderr, "glass walkthrough: --format: '%s' is not text, json or html\n", format);
         return 1;
     }
