@@ -65,6 +65,7 @@ const char wk_html_head[] =
     "div.der .off{display:inline-block;min-width:2.6rem;color:#555;font-family:ui-monospace,"
     "monospace}\n"
     "div.der code.hb{color:#036}div.der i{color:#444}div.der .opens{color:#666}\n"
+    "div.der .about{font-weight:bold;color:#036}div.der .about::before{content:'\\2192  '}\n"
     "details.derive{margin:.3rem 3rem;background:#f3fff3;border:1px solid #9c9;padding:.2rem .6rem}\n"
     "details.derive.server{text-align:right}\n"
     "details.derive .body{text-align:left}\n"

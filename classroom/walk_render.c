@@ -550,6 +550,20 @@ static const char *der_value(const der_note *n)
     return strncmp(v, " = ", 3) == 0 ? v + 3 : v[0] == ' ' ? v + 1 : v;
 }
 
+/* What a SEQUENCE is about when its first element is a known OID: the
+ * extension of an Extension, the attribute of an AttributeTypeAndValue,
+ * the algorithm of an AlgorithmIdentifier; NULL otherwise. */
+static const char *der_about(const der_note *n)
+{
+    der_elem first;
+    if (n->elem->tag != DER_SEQUENCE)
+        return NULL;
+    der_reader r = der_enter(n->elem);
+    if (der_read_any(&r, &first) != GLASS_OK || first.tag != DER_OID)
+        return NULL;
+    return der_oid_name(first.val, first.len);
+}
+
 /* First pass: the subject's commonName (RFC 5280 §4.1.2.6), for titles. */
 static void der_find_cn(void *arg, const der_note *n)
 {
@@ -560,14 +574,16 @@ static void der_find_cn(void *arg, const der_note *n)
         return;
     if (strcmp(n->field, "type") == 0)
         t->cn_next = strstr(n->value, "(2.5.4.3)") != NULL;
-    else if (strcmp(n->field, "value") == 0 && t->cn_next && t->cn[0] == '\0')
+    else if (strcmp(n->field, "value") == 0 && t->cn_next && t->cn[0] == '\0' &&
+             der_value(n)[0] == '"')     /* a string type: shown in quotes */
         snprintf(t->cn, sizeof t->cn, "%.*s", (int)strcspn(der_value(n) + 1, "\""),
                  der_value(n) + 1);
 }
 
-/* Writes line and a newline, cut to 100 columns with "..." (a column is
- * a byte that does not continue a UTF-8 sequence). */
-static void wk_line100(FILE *f, const char *line)
+/* Writes on, line cut to 100 columns with "...", off and a newline (a
+ * column is a byte that does not continue a UTF-8 sequence; on and off
+ * are colours, which take none). */
+static void wk_line100(FILE *f, const char *line, const char *on, const char *off)
 {
     size_t cols = 0, i = 0;
     for (; line[i] != '\0'; i++) {
@@ -577,9 +593,9 @@ static void wk_line100(FILE *f, const char *line)
     if (line[i] != '\0' && strlen(line + i) > 3) {
         while (i > 0 && ((unsigned char)line[i] & 0xc0) == 0x80)
             i--;
-        fprintf(f, "%.*s...\n", (int)i, line);
+        fprintf(f, "%s%.*s...%s\n", on, (int)i, line, off);
     } else {
-        fprintf(f, "%s\n", line);
+        fprintf(f, "%s%s%s\n", on, line, off);
     }
 }
 
@@ -589,11 +605,13 @@ static void der_tree_text(der_tree *t, const der_note *n)
     char line[400], hdr[24] = "";
     for (size_t i = 0; i < n->elem->hdr_len && i < 6; i++)
         snprintf(hdr + 3 * i, sizeof hdr - 3 * i, "%02x ", n->elem->start[i]);
-    const char *tag = n->elem->tag == DER_OID ? "OID" : n->tag_name;
-    snprintf(line, sizeof line, "    %06zx  %-12s%*s%s%s%s(%zu)%s%s", t->at + n->offset, hdr,
+    const char *tag = n->elem->tag == DER_OID ? "OID" : n->tag_name, *about = der_about(n);
+    snprintf(line, sizeof line, "    %06zx  %-12s%*s%s%s%s(%zu)%s%s%s", t->at + n->offset, hdr,
              2 * (int)n->depth, "", n->field != NULL ? n->field : "", n->field != NULL ? "  " : "",
-             tag, n->elem->len, n->value, n->opens ? ", DER inside:" : "");
-    wk_line100(t->o->f, line);
+             tag, n->elem->len, n->value, about != NULL ? ": " : "", about != NULL ? about : "");
+    if (n->opens)
+        snprintf(line + strlen(line), sizeof line - strlen(line), ", DER inside:");
+    wk_line100(t->o->f, line, "", "");
 }
 
 /* JSON and HTML nest by depth: an element one level deeper opens inside
@@ -658,6 +676,11 @@ static void der_tree_html(der_tree *t, const der_note *n)
         html_str(f, n->value);
         fputs("</span>", f);
     }
+    if (der_about(n) != NULL) {
+        fputs(" <span class=\"about\">", f);
+        html_str(f, der_about(n));
+        fputs("</span>", f);
+    }
     if (n->opens)
         fputs(" <span class=\"opens\">(DER inside, opened below)</span>", f);
     fputs("</div>", f);
@@ -691,9 +714,8 @@ void wk_der_tree(wk_out *o, const char *title, const char *label, const uint8_t 
              t.cn[0] ? ", subject CN=" : "", t.cn, s != NULL ? "" : " (not a structure we know)");
     switch (o->fmt) {
     case WK_TEXT:
-        snprintf(line, sizeof line, "    %s%s, field by field:%s", col(o, C_CYAN), what,
-                 col(o, C_RESET));
-        wk_line100(f, line);
+        snprintf(line, sizeof line, "    %s, field by field:", what);
+        wk_line100(f, line, col(o, C_CYAN), col(o, C_RESET));
         break;
     case WK_JSON:
         if (o->in_message)

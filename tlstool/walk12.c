@@ -291,7 +291,7 @@ static const char *cite12(const char *name)
     static const struct {
         const char *part, *cite;
     } table[] = {
-        {"dh_", "RFC 5246 §8.1.2; RFC 7919 §5"}, {"pre_master", "RFC 5246 §8.1.2"},
+        {"dh_", "RFC 5246 §7.4.3, §7.4.7.2"}, {"pre_master", "RFC 5246 §8.1.2"},
         {"session_hash", "RFC 7627 §3"}, {"master_secret", "RFC 7627 §4"},
         {"key_block", "RFC 5246 §6.3"}, {"write_", "RFC 5246 §6.3"},
         {"verify_data", "RFC 5246 §7.4.9"}, {"handshake_hash", "RFC 5246 §7.4.8, §7.4.9"},
