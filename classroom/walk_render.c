@@ -525,15 +525,15 @@ void wk_end(wk_out *o, int ok, const char *summary)
 typedef struct der_tree {
     wk_out *o;
     size_t at;              /* where the DER starts in the message */
-    unsigned n;             /* elements so far (colours, commas) */
+    unsigned n;             /* elements so far (colours) */
     int last;               /* depth of the element before, -1 at first */
     int in_subject, cn_next;
     char cn[80];            /* the subject's commonName, "" if none */
 } der_tree;
 
-/* The bytes an element contributes itself: its header, and its contents
- * unless they are elements of their own (constructed, or DER opened
- * inside an OCTET/BIT STRING, whose unused-bits byte stays here). */
+/* The bytes an element holds itself: its header, and its contents unless
+ * they are elements of their own (constructed, or DER opened inside an
+ * OCTET/BIT STRING, whose unused-bits byte stays here). */
 static size_t der_own_len(const der_note *n)
 {
     if (n->elem->tag & DER_CONSTRUCTED)
@@ -586,31 +586,27 @@ static void der_find_cn(void *arg, const der_note *n)
 static void wk_line100(FILE *f, const char *line, const char *on, const char *off)
 {
     size_t cols = 0, i = 0;
-    for (; line[i] != '\0'; i++) {
+    for (; line[i] != '\0'; i++)
         if (((unsigned char)line[i] & 0xc0) != 0x80 && ++cols > 97)
             break;
-    }
-    if (line[i] != '\0' && strlen(line + i) > 3) {
-        while (i > 0 && ((unsigned char)line[i] & 0xc0) == 0x80)
-            i--;
-        fprintf(f, "%s%.*s...%s\n", on, (int)i, line, off);
-    } else {
-        fprintf(f, "%s%s%s\n", on, line, off);
-    }
+    int cut = line[i] != '\0' && strlen(line + i) > 3;
+    while (cut && i > 0 && ((unsigned char)line[i] & 0xc0) == 0x80)
+        i--;
+    fprintf(f, "%s%.*s%s%s\n", on, cut ? (int)i : (int)strlen(line), line, cut ? "..." : "", off);
 }
 
 /* Text: "    offset  header  <indent>field  TAG(len) = value", 100 columns. */
-static void der_tree_text(der_tree *t, const der_note *n)
+static void der_tree_text(void *arg, const der_note *n)
 {
+    der_tree *t = arg;
     char line[400], hdr[24] = "";
     for (size_t i = 0; i < n->elem->hdr_len && i < 6; i++)
         snprintf(hdr + 3 * i, sizeof hdr - 3 * i, "%02x ", n->elem->start[i]);
     const char *tag = n->elem->tag == DER_OID ? "OID" : n->tag_name, *about = der_about(n);
-    snprintf(line, sizeof line, "    %06zx  %-12s%*s%s%s%s(%zu)%s%s%s", t->at + n->offset, hdr,
+    snprintf(line, sizeof line, "    %06zx  %-12s%*s%s%s%s(%zu)%s%s%s%s", t->at + n->offset, hdr,
              2 * (int)n->depth, "", n->field != NULL ? n->field : "", n->field != NULL ? "  " : "",
-             tag, n->elem->len, n->value, about != NULL ? ": " : "", about != NULL ? about : "");
-    if (n->opens)
-        snprintf(line + strlen(line), sizeof line - strlen(line), ", DER inside:");
+             tag, n->elem->len, n->value, about != NULL ? ": " : "", about != NULL ? about : "",
+             n->opens ? ", DER inside:" : "");
     wk_line100(t->o->f, line, "", "");
 }
 
@@ -627,17 +623,16 @@ static void der_tree_nest(der_tree *t, int depth, const char *open, const char *
         fputs(close_one, f);
         for (int k = t->last; k > depth && k > 0; k--)
             fputs(close_level, f);
-        if (depth >= 0)
-            fputs(sep, f);
+        fputs(depth >= 0 ? sep : "", f);
     }
     t->last = depth;
 }
 
-static void der_tree_json(der_tree *t, const der_note *n)
+static void der_tree_json(void *arg, const der_note *n)
 {
+    der_tree *t = arg;
     FILE *f = t->o->f;
     der_tree_nest(t, (int)n->depth, "", "]}", "]}", ", ");
-    t->n++;
     fprintf(f, "{\"offset\": %zu, \"depth\": %u, \"header\": ", t->at + n->offset, n->depth);
     json_hex(f, n->elem->start, n->elem->hdr_len);
     fputs(", \"tag\": ", f);
@@ -652,9 +647,12 @@ static void der_tree_json(der_tree *t, const der_note *n)
     fputs(", \"children\": [", f);
 }
 
-static void der_tree_html(der_tree *t, const der_note *n)
+/* HTML: one row per element, data-b its own bytes for the hex view. */
+static void der_tree_html(void *arg, const der_note *n)
 {
+    der_tree *t = arg;
     FILE *f = t->o->f;
+    const char *about = der_about(n);
     der_tree_nest(t, (int)n->depth, "<ul>", "</li>", "</ul></li>", "");
     fprintf(f, "<li><div class=\"der f%u\" data-b=\"", t->n++ % 6);
     for (size_t i = 0; i < der_own_len(n); i++)
@@ -670,48 +668,22 @@ static void der_tree_html(der_tree *t, const der_note *n)
     }
     fputs("<i>", f);
     html_str(f, n->tag_name);
-    fprintf(f, "</i> len %zu", n->elem->len);
-    if (n->value[0] != '\0') {
-        fputs(" <span class=\"val\">", f);
-        html_str(f, n->value);
-        fputs("</span>", f);
-    }
-    if (der_about(n) != NULL) {
-        fputs(" <span class=\"about\">", f);
-        html_str(f, der_about(n));
-        fputs("</span>", f);
-    }
-    if (n->opens)
-        fputs(" <span class=\"opens\">(DER inside, opened below)</span>", f);
-    fputs("</div>", f);
+    fprintf(f, "</i> len %zu <span class=\"val\">", n->elem->len);
+    html_str(f, n->value);
+    fprintf(f, "</span>%s", about != NULL ? " <span class=\"about\">" : "");
+    html_str(f, about);
+    fputs(about != NULL ? "</span>" : "", f);
+    fputs(n->opens ? " <span class=\"opens\">(DER inside, opened below)</span></div>" : "</div>",
+          f);
 }
 
-static void der_tree_note(void *arg, const der_note *n)
-{
-    der_tree *t = arg;
-    switch (t->o->fmt) {
-    case WK_TEXT: der_tree_text(t, n); break;
-    case WK_JSON: der_tree_json(t, n); break;
-    case WK_HTML: der_tree_html(t, n); break;
-    }
-}
-
-/* See walk_render.h. */
-void wk_der_tree(wk_out *o, const char *title, const char *label, const uint8_t *der, size_t len,
-                 size_t at)
+/* The tree's opening: a title line, a field entry (or item) whose "der"
+ * follows, or a <details> holding a list. */
+static void der_tree_open(wk_out *o, const char *title, const char *what, const uint8_t *der,
+                          size_t len, size_t at)
 {
     FILE *f = o->f;
-    der_tree t;
-    der_fault fault;
-    memset(&t, 0, sizeof t);
-    t.o = o;
-    t.at = at;
-    t.last = -1;
-    const der_schema *s = label != NULL ? der_schema_for_label(label) : der_schema_guess(der, len);
-    (void)der_annotate(der, len, s, der_find_cn, &t, NULL);
-    char what[200], line[300];
-    snprintf(what, sizeof what, "%s: %zu bytes%s%s%s", title, len,
-             t.cn[0] ? ", subject CN=" : "", t.cn, s != NULL ? "" : " (not a structure we know)");
+    char line[300];
     switch (o->fmt) {
     case WK_TEXT:
         snprintf(line, sizeof line, "    %s, field by field:", what);
@@ -719,12 +691,11 @@ void wk_der_tree(wk_out *o, const char *title, const char *label, const uint8_t 
         break;
     case WK_JSON:
         if (o->in_message)
-            fprintf(f, "%s\n        {\"offset\": %zu, \"length\": %zu, \"bytes\": ",
-                    o->n_fields++ > 0 ? "," : "", at, len);
-        else {
-            json_item(o, "der");
-            fprintf(f, ", \"offset\": %zu, \"length\": %zu, \"bytes\": ", at, len);
-        }
+            fprintf(f, "%s\n        {", o->n_fields++ > 0 ? "," : "");
+        else
+            json_item(o, "der");    /* {"type": "der" */
+        fprintf(f, "%s\"offset\": %zu, \"length\": %zu, \"bytes\": ", o->in_message ? "" : ", ",
+                at, len);
         json_hex(f, der, len);
         fputs(", \"field\": ", f);
         json_str(f, title);
@@ -742,36 +713,41 @@ void wk_der_tree(wk_out *o, const char *title, const char *label, const uint8_t 
               "<ul class=\"tree\">", f);
         break;
     }
-    t.n = 0;
-    glass_err err = der_annotate(der, len, s, der_tree_note, &t, &fault);
-    char stop[160] = "";
+}
+
+/* See walk_render.h. */
+void wk_der_tree(wk_out *o, const char *title, const char *label, const uint8_t *der, size_t len,
+                 size_t at)
+{
+    static const der_note_fn layout[] = {[WK_TEXT] = der_tree_text, [WK_JSON] = der_tree_json,
+                                         [WK_HTML] = der_tree_html};
+    FILE *f = o->f;
+    der_tree t = {.o = o, .at = at, .last = -1};
+    der_fault fault;
+    const der_schema *s = label != NULL ? der_schema_for_label(label) : der_schema_guess(der, len);
+    (void)der_annotate(der, len, s, der_find_cn, &t, NULL);
+    char what[200], stop[160] = "";
+    snprintf(what, sizeof what, "%s: %zu bytes%s%s%s", title, len,
+             t.cn[0] ? ", subject CN=" : "", t.cn, s != NULL ? "" : " (not a structure we know)");
+    der_tree_open(o, title, what, der, len, at);
+    glass_err err = der_annotate(der, len, s, layout[o->fmt], &t, &fault);
     if (err != GLASS_OK)
         snprintf(stop, sizeof stop, "stops at offset %zu: %s", at + fault.offset,
                  fault.too_deep ? "nested too deep" : glass_strerror(err));
-    switch (o->fmt) {
-    case WK_TEXT:
-        if (stop[0] != '\0')
-            fprintf(f, "    (%s)\n", stop);
-        break;
-    case WK_JSON:
+    if (o->fmt == WK_TEXT && stop[0] != '\0') {
+        fprintf(f, "    (%s)\n", stop);
+    } else if (o->fmt == WK_JSON) {
         der_tree_nest(&t, -1, "", "]}", "]}", "");
-        fputs("]", f);
-        if (stop[0] != '\0') {
-            fputs(", \"error\": ", f);
+        fputs(stop[0] != '\0' ? "], \"error\": " : "]", f);
+        if (stop[0] != '\0')
             json_str(f, stop);
-        }
         fputs("}", f);
-        break;
-    case WK_HTML:
+    } else if (o->fmt == WK_HTML) {
         der_tree_nest(&t, -1, "", "</li>", "</ul></li>", "");
-        fputs("</ul>", f);
-        if (stop[0] != '\0') {
-            fputs("<p class=\"bad\">", f);
-            html_str(f, stop);
-            fputs("</p>", f);
-        }
+        fputs(stop[0] != '\0' ? "</ul><p class=\"bad\">" : "</ul>", f);
+        html_str(f, stop[0] != '\0' ? stop : NULL);
+        fputs(stop[0] != '\0' ? "</p>" : "", f);
         fputs(o->in_message ? "</details></td></tr>\n" : "</details></div>\n", f);
-        break;
     }
 }
 
@@ -783,7 +759,7 @@ void wk_certificates(wk_out *o, const uint8_t *msg, size_t len)
         return;
     size_t list = (size_t)msg[4] << 16 | (size_t)msg[5] << 8 | msg[6];
     size_t end = list < len - 7 ? 7 + list : len, n = 0, at;
-    for (at = 7; at + 3 <= end; n++) {
+    for (at = 7; at + 3 <= end; n++) {     /* count them first: "1 of 2" */
         size_t cl = (size_t)msg[at] << 16 | (size_t)msg[at + 1] << 8 | msg[at + 2];
         if (cl == 0 || cl > end - at - 3)
             break;
