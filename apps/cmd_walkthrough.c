@@ -54,6 +54,7 @@ static int run(int argc, char **argv)
                    "  glass walkthrough --seed 1 --format html > walkthrough.html\n"
                    "  glass walkthrough --enroll --step\n"
                    "  glass walkthrough --primitive rsa --seed 1\n"
+                   "  glass walkthrough --protocol tls12 --seed 1\n"
                    "  glass walkthrough --protocol tls12 --seed 1 --format html > tls12.html\n",
         .max_operands = 0,
     };
