@@ -57,7 +57,8 @@ static int run(int argc, char **argv)
                    "  glass walkthrough --seed 1 --save w && cd w   # then paste the $ lines\n"
                    "  glass walkthrough --enroll --step\n"
                    "  glass walkthrough --primitive rsa --seed 1\n"
-                   "  glass walkthrough --protocol tls12 --seed 1\n",
+                   "  glass walkthrough --protocol tls12 --seed 1\n"
+                   "  glass walkthrough --protocol tls12 --seed 1 --format html > tls12.html\n",
         .max_operands = 0,
     };
     opt_operands rest;
@@ -71,10 +72,10 @@ static int run(int argc, char **argv)
         r.seed = seed;
     }
     if (strcmp(protocol, "tls12") == 0) {
-        if (r.enroll || r.primitive != NULL || r.save != NULL || r.step ||
-            (r.format != NULL && strcmp(r.format, "text") != 0))
-            return app_error("walkthrough", "--protocol tls12 takes only --seed and --no-color");
-        return tlstool_walkthrough_run(r.seeded, r.seed, stdout);
+        if (r.enroll || r.primitive != NULL || r.save != NULL || r.step)
+            return app_error("walkthrough", "--protocol tls12 takes only --seed, --format and "
+                             "--no-color");
+        return tlstool_walkthrough_run(r.seeded, r.seed, r.format, stdout);
     }
     if (strcmp(protocol, "glass") != 0)
         return app_error("walkthrough", "--protocol: '%s' is neither glass nor tls12", protocol);

@@ -16,6 +16,8 @@
  *         base64_encode / base64_decode
  *         pem_encode("CERTIFICATE", der, len, &text, &text_len);
  *         pem_decode(text, len, "CERTIFICATE", label, &der, &der_len, &used);
+ *     Annotated walk (what `glass asn1parse` prints):
+ *         der_annotate(der, len, der_schema_for_label("CERTIFICATE"), fn, arg, &fault);
  *
  * DESCRIPTION
  *     A DER element is tag || length || value (X.690 §8.1.1).  The decoder
@@ -71,6 +73,8 @@
  *     | pem.c  | no  | each Base64 character's class (letter, digit, symbol)
  *     |        |     | through branches, besides the length
  *     | oid.c  | —   | public constants only
+ *     | annotate.c | no | it branches on every byte and shows values (for a
+ *     |        |     | private key, the first bytes of each): for teaching only
  */
 #ifndef GLASS_ASN1_H
 #define GLASS_ASN1_H
@@ -298,5 +302,60 @@ glass_err pem_decode(const char *text, size_t len, const char *label, char *labe
 
 /* 1 if data contains "-----BEGIN " (so it is meant as PEM), else 0. */
 int pem_detect(const uint8_t *data, size_t len);
+
+/* ---- the annotated walk (annotate.c) -------------------------------------- */
+
+/* The ASN.1 definitions the walk can name fields from: Certificate and
+ * CertificateList (RFC 5280 §4.1, §5.1), CertificationRequest (RFC 2986
+ * §4), the key formats (RFC 8017 A.1, RFC 5208 §5, RFC 5958 §3, RFC 5280
+ * §4.1.2.7) and PFX (RFC 7292 §4).  Opaque: get one by PEM label or guess. */
+typedef struct der_schema der_schema;
+
+/* The schema for a PEM label ("CERTIFICATE", "PRIVATE KEY", ...), or NULL. */
+const der_schema *der_schema_for_label(const char *label);
+/* For DER without a label: the schema its first elements' shape suggests
+ * (certificate, request, CRL, keys, PKCS#12), or NULL. */
+const der_schema *der_schema_guess(const uint8_t *der, size_t len);
+
+/* The name of a tag: "SEQUENCE", "INTEGER", "[0]", "[APPLICATION 1]"
+ * (written into buf, cap bytes, when it has no fixed name). */
+const char *der_tag_name(uint8_t tag, char *buf, size_t cap);
+
+/* One element met by der_annotate, in document order (a constructed
+ * element before its contents).  Pointers are valid during the call only. */
+typedef struct der_note {
+    unsigned depth;         /* 0 for the outermost elements */
+    size_t offset;          /* of its first header byte, from the walk's start */
+    const der_elem *elem;   /* tag, header bytes (start, hdr_len), contents */
+    const char *tag_name;   /* der_tag_name of elem->tag */
+    const char *field;      /* its name in the schema ("serialNumber"), or NULL */
+    const char *value;      /* a primitive's value in words, as `glass asn1parse`
+                             * prints it after the field: " = 3",
+                             * " = commonName (2.5.4.3)", " (no value)"; or "" */
+    int opens;              /* 1: an OCTET or BIT STRING whose contents are DER:
+                             * they follow, one level deeper */
+} der_note;
+
+typedef void (*der_note_fn)(void *arg, const der_note *note);
+
+/* Where and why a walk stopped. */
+typedef struct der_fault {
+    glass_err err;          /* GLASS_OK, or the decoder's error */
+    size_t offset;          /* where the element that failed starts */
+    int too_deep;           /* 1: nesting went past DER_ANNOTATE_MAX_DEPTH */
+} der_fault;
+
+#define DER_ANNOTATE_MAX_DEPTH 64
+
+/* Walks every element of der[0..len) with the strict decoder, calling fn
+ * for each: constructed elements are entered, and an OCTET STRING or BIT
+ * STRING is opened when the schema says it holds DER, or when its contents
+ * are well-formed DER throughout and start with a SEQUENCE or a string.
+ * Field names come from schema s (NULL: none); an OPTIONAL field whose tag
+ * does not appear is skipped.  Returns GLASS_OK, or the decoder's error
+ * (GLASS_ERR_DER_*) with *fault saying where (fault may be NULL);
+ * elements before the fault have been reported. */
+glass_err der_annotate(const uint8_t *der, size_t len, const der_schema *s, der_note_fn fn,
+                       void *arg, der_fault *fault);
 
 #endif

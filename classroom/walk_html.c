@@ -8,7 +8,8 @@
  * colours, then the print rules.  The script then adds what needs a
  * browser: expand/collapse all, a coloured hex view of each message built
  * from its own table rows (hovering a field lights up its bytes and its
- * row together), copy buttons, and a few measurements written onto <body>
+ * row together), the same for each certificate's tree of DER elements
+ * (wk_der_tree in walk_render.c), copy buttons, and a few measurements written onto <body>
  * for the headless-browser test.  CT: not relevant (public output).
  */
 #include "classroom/walk_html.h"
@@ -52,6 +53,19 @@ const char wk_html_head[] =
     ".hexdump{word-break:break-all;line-height:1.6;margin:.3rem 0 .6rem}\n"
     ".hexdump span{padding:0 .1rem;margin-right:.15rem;border-radius:2px}\n"
     ".hl,.hexdump span.hl{outline:2px solid #c60;background:#ffd27a}\n"
+    /* A certificate dissected: a tree of its DER elements inside the
+     * message's table, each row coloured like its bytes in the hex view
+     * above it (the same .f0-.f5 classes), long values wrapping. */
+    "tr.certrow>td{padding:.4rem 0}\n"
+    "details.cert{background:#fff;border:1px solid #bbc;padding:.2rem .5rem;margin:.2rem 0}\n"
+    "details.cert>summary{cursor:pointer;font-weight:bold}\n"
+    "ul.tree,ul.tree ul{list-style:none;margin:0;padding-left:1.2rem;border-left:1px dotted #99a}\n"
+    "ul.tree{padding-left:0;border-left:none}\n"
+    "div.der{font-size:.85rem;padding:.05rem .3rem;margin:.05rem 0;border-radius:2px}\n"
+    "div.der .off{display:inline-block;min-width:2.6rem;color:#555;font-family:ui-monospace,"
+    "monospace}\n"
+    "div.der code.hb{color:#036}div.der i{color:#444}div.der .opens{color:#666}\n"
+    "div.der .about{font-weight:bold;color:#036}div.der .about::before{content:'\\2192  '}\n"
     "details.derive{margin:.3rem 3rem;background:#f3fff3;border:1px solid #9c9;padding:.2rem .6rem}\n"
     "details.derive.server{text-align:right}\n"
     "details.derive .body{text-align:left}\n"
@@ -67,6 +81,7 @@ const char wk_html_head[] =
     ".toolbar,button.copy{display:none}\n"
     ".lanes{position:static}\n"
     "details.msg,details.derive{break-inside:avoid}\n"
+    "details.msg.has-cert{break-inside:auto}\n"
     ".body{background:none}\n"
     ".f0,.f1,.f2,.f3,.f4,.f5{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     "}\n"
@@ -77,6 +92,15 @@ const char wk_html_tail[] =
     "function wkAll(open) {\n"
     "  document.querySelectorAll('details').forEach(function (d) { d.open = open; });\n"
     "}\n"
+    /* Hovering either of a row and its bytes lights up both. */
+    "function wkPair(pair) {\n"
+    "  pair.forEach(function (e) {\n"
+    "    e.addEventListener('mouseenter', function () {\n"
+    "      pair.forEach(function (x) { x.classList.add('hl'); }); });\n"
+    "    e.addEventListener('mouseleave', function () {\n"
+    "      pair.forEach(function (x) { x.classList.remove('hl'); }); });\n"
+    "  });\n"
+    "}\n"
     /* The hex view of a message: one coloured span per table row, in order. */
     "function wkHexViews() {\n"
     "  document.querySelectorAll('details.msg').forEach(function (m) {\n"
@@ -84,19 +108,41 @@ const char wk_html_tail[] =
     "    if (!t) return;\n"
     "    v.className = 'hexdump';\n"
     "    t.querySelectorAll('tr.fld').forEach(function (r) {\n"
-    "      var s = document.createElement('span'), pair = [r, s];\n"
+    "      var s = document.createElement('span');\n"
     "      s.className = r.className.replace('fld', '').trim();\n"
     "      s.textContent = r.querySelector('td.bytes').textContent;\n"
     "      s.title = r.cells[2].textContent;\n"
-    "      pair.forEach(function (e) {\n"
-    "        e.addEventListener('mouseenter', function () {\n"
-    "          pair.forEach(function (x) { x.classList.add('hl'); }); });\n"
-    "        e.addEventListener('mouseleave', function () {\n"
-    "          pair.forEach(function (x) { x.classList.remove('hl'); }); });\n"
-    "      });\n"
+    "      wkPair([r, s]);\n"
     "      v.appendChild(s);\n"
     "    });\n"
     "    t.parentNode.insertBefore(v, t);\n"
+    "  });\n"
+    "}\n"
+    /* A certificate's tree: its own hex view, one span per element (the
+     * bytes the element holds itself: its header, or all of it when
+     * primitive; data-b), paired with the element's row.  The message's
+     * row of raw certificate hex then shows its first bytes only. */
+    "function wkCertTrees() {\n"
+    "  document.querySelectorAll('details.cert').forEach(function (c) {\n"
+    "    var v = document.createElement('div'), off = c.getAttribute('data-off');\n"
+    "    v.className = 'hexdump certhex';\n"
+    "    c.querySelectorAll('div.der').forEach(function (r) {\n"
+    "      var s = document.createElement('span'), f = r.querySelector('b') || r.querySelector('i');\n"
+    "      s.className = r.className;\n"
+    "      s.textContent = r.getAttribute('data-b');\n"
+    "      s.title = f.textContent;\n"
+    "      wkPair([r, s]);\n"
+    "      v.appendChild(s);\n"
+    "    });\n"
+    "    c.querySelector('summary').insertAdjacentElement('afterend', v);\n"
+    "    var m = c.closest('details.msg');\n"
+    "    if (!m) return;\n"
+    "    m.classList.add('has-cert');\n"
+    "    m.querySelectorAll('tr.fld').forEach(function (r) {\n"
+    "      var b = r.querySelector('td.bytes'), h = b.textContent;\n"
+    "      if (r.cells[0].textContent !== off || h.length <= 64) return;\n"
+    "      b.textContent = h.slice(0, 32) + '\\u2026 (' + h.length / 2 + ' bytes: dissected below)';\n"
+    "    });\n"
     "  });\n"
     "}\n"
     /* Copy: the clipboard API where allowed, else a selected text area. */
@@ -127,6 +173,7 @@ const char wk_html_tail[] =
     "  b.addEventListener('click', function () { wkCopy(b); });\n"
     "});\n"
     "wkHexViews();\n"
+    "wkCertTrees();\n"
     /* After layout, record what was drawn and whether anything sticks out
      * sideways, closed and fully opened (a headless browser test reads these
      * attributes back from the DOM). */

@@ -107,4 +107,28 @@ void wk_note_detail(wk_out *o, const char *side, const uint8_t *bytes, size_t le
 /* Ends the document (closes the JSON object / the HTML page). */
 void wk_end(wk_out *o, int ok, const char *summary);
 
+/* ---- certificates dissected (X.509 DER, field by field) ------------------ */
+
+/* One DER structure (an X.509 certificate: RFC 5280 §4.1) shown element by
+ * element as `glass asn1parse` shows it (asn1/annotate.c): offset, header
+ * bytes, field name, tag, length and value.  Text: an indented tree, one
+ * line per element, within 100 columns.  JSON: one more entry of the open
+ * message's fields, its "der" a nested array of the elements (each with
+ * its "children").  HTML: a row of the open message's table holding the
+ * tree, each element's bytes coloured and lit up with its line on hover,
+ * as the message's own hex view does.  der[0..len) lies at offset `at` of
+ * the open message (offsets are shown from the message's start); title
+ * names it; label is its PEM label ("CERTIFICATE"), which picks the field
+ * names, or NULL to guess them from its shape.  Outside a message, JSON
+ * and HTML write a separate item. */
+void wk_der_tree(wk_out *o, const char *title, const char *label, const uint8_t *der, size_t len,
+                 size_t at);
+/* Every certificate of a Certificate handshake message (RFC 5246 §7.4.2;
+ * glass lays it out the same way: msg_type, length, then a list of DER
+ * certificates each with a 3-byte length) through wk_der_tree.  Call it
+ * between wk_message_begin and wk_message_end with the message's bytes;
+ * a message that is not a Certificate, or is cut short, shows what can be
+ * read. */
+void wk_certificates(wk_out *o, const uint8_t *msg, size_t len);
+
 #endif

@@ -115,6 +115,8 @@ static void emit_message(walk *w, int from_client, const char *kind, const char 
             continue;
         wk_field(w->o, r->off, b + r->off, r->len, r->field, r->meaning);
     }
+    if (strcmp(name, "Certificate") == 0)
+        wk_certificates(w->o, b, len);      /* each X.509 certificate, field by field */
     wk_message_end(w->o);
     if (derr != GLASS_OK) {
         char line[160];

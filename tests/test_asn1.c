@@ -334,6 +334,252 @@ static void test_pem_rejects(void)
     TU_ASSERT_ERR(pem_decode(bad, strlen(bad), NULL, NULL, &der, &n, NULL), GLASS_ERR_BASE64);
 }
 
+/* ---- the annotated walk (annotate.c) ---- */
+
+/* What the callback saw, copied out (the note's pointers live only during
+ * the call). */
+typedef struct seen {
+    size_t n;
+    struct {
+        unsigned depth;
+        size_t offset;
+        uint8_t tag;
+        size_t hdr_len, len;
+        int opens, header_in_place;
+        char field[80], value[120];
+    } v[100];
+    const uint8_t *base;
+} seen;
+
+static void remember(void *arg, const der_note *note)
+{
+    seen *s = arg;
+    if (s->n >= 100)
+        return;
+    s->v[s->n].depth = note->depth;
+    s->v[s->n].offset = note->offset;
+    s->v[s->n].tag = note->elem->tag;
+    s->v[s->n].hdr_len = note->elem->hdr_len;
+    s->v[s->n].len = note->elem->len;
+    s->v[s->n].opens = note->opens;
+    s->v[s->n].header_in_place = note->elem->start == s->base + note->offset;
+    snprintf(s->v[s->n].field, sizeof s->v[s->n].field, "%s",
+             note->field != NULL ? note->field : "");
+    snprintf(s->v[s->n].value, sizeof s->v[s->n].value, "%s", note->value);
+    s->n++;
+}
+
+static int seen_find(const seen *s, const char *field)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i].field, field) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* A small certificate, every field of RFC 5280 §4.1 present once (the
+ * signature and key are short dummies: the walk reads structure only). */
+static void small_cert(uint8_t **der, size_t *len)
+{
+    static const uint8_t n[] = {0x00, 0xc3, 0x11, 0x22, 0x33};
+    static const uint8_t sig[] = {0xde, 0xad, 0xbe, 0xef};
+    der_buf b, key, bc;
+    uint8_t *kd = NULL, *bd = NULL;
+    size_t kl = 0, bl = 0;
+    der_buf_init(&key);
+    size_t k0 = der_begin(&key);
+    der_put_integer_unsigned(&key, n + 1, sizeof n - 1);
+    der_put_uint(&key, 65537);
+    der_end(&key, k0, DER_SEQUENCE);
+    CU_ASSERT_EQUAL(der_buf_take(&key, &kd, &kl), GLASS_OK);
+    der_buf_init(&bc);
+    size_t b0 = der_begin(&bc);
+    der_put_bool(&bc, 1);
+    der_end(&bc, b0, DER_SEQUENCE);
+    CU_ASSERT_EQUAL(der_buf_take(&bc, &bd, &bl), GLASS_OK);
+
+    der_buf_init(&b);
+    size_t c = der_begin(&b), tbs = der_begin(&b), v = der_begin(&b);
+    der_put_uint(&b, 2);
+    der_end(&b, v, DER_CONTEXT_CONS(0));
+    der_put_uint(&b, 5);
+    size_t a = der_begin(&b);
+    der_put_oid(&b, OID_SHA256_WITH_RSA.der, OID_SHA256_WITH_RSA.len);
+    der_put_null(&b);
+    der_end(&b, a, DER_SEQUENCE);
+    for (int k = 0; k < 3; k++) {      /* issuer, validity, subject */
+        size_t x = der_begin(&b);
+        if (k == 1) {
+            der_put_time(&b, 1767225600);
+            der_put_time(&b, 1798761600);
+        } else {
+            size_t set = der_begin(&b), atv = der_begin(&b);
+            der_put_oid(&b, OID_AT_CN.der, OID_AT_CN.len);
+            der_put_tlv(&b, DER_UTF8_STRING, k == 0 ? "ca" : "alice", k == 0 ? 2 : 5);
+            der_end(&b, atv, DER_SEQUENCE);
+            der_end(&b, set, DER_SET);
+        }
+        der_end(&b, x, DER_SEQUENCE);
+    }
+    size_t spki = der_begin(&b);
+    a = der_begin(&b);
+    der_put_oid(&b, OID_RSA_ENCRYPTION.der, OID_RSA_ENCRYPTION.len);
+    der_put_null(&b);
+    der_end(&b, a, DER_SEQUENCE);
+    der_put_bit_string(&b, kd, kl, 0);
+    der_end(&b, spki, DER_SEQUENCE);
+    size_t x3 = der_begin(&b), exts = der_begin(&b), ext = der_begin(&b);
+    der_put_oid(&b, OID_CE_BASIC_CONSTRAINTS.der, OID_CE_BASIC_CONSTRAINTS.len);
+    der_put_bool(&b, 1);
+    der_put_octets(&b, bd, bl);
+    der_end(&b, ext, DER_SEQUENCE);
+    der_end(&b, exts, DER_SEQUENCE);
+    der_end(&b, x3, DER_CONTEXT_CONS(3));
+    der_end(&b, tbs, DER_SEQUENCE);
+    a = der_begin(&b);
+    der_put_oid(&b, OID_SHA256_WITH_RSA.der, OID_SHA256_WITH_RSA.len);
+    der_put_null(&b);
+    der_end(&b, a, DER_SEQUENCE);
+    der_put_bit_string(&b, sig, sizeof sig, 0);
+    der_end(&b, c, DER_SEQUENCE);
+    CU_ASSERT_EQUAL(der_buf_take(&b, der, len), GLASS_OK);
+    free(kd);
+    free(bd);
+}
+
+static void test_annotate_certificate(void)
+{
+    uint8_t *der = NULL;
+    size_t len = 0;
+    small_cert(&der, &len);
+    if (der == NULL)
+        return;
+    const der_schema *cert = der_schema_for_label(PEM_CERTIFICATE);
+    CU_ASSERT_PTR_NOT_NULL(cert);
+    CU_ASSERT_PTR_EQUAL(der_schema_guess(der, len), cert);
+    seen s;
+    memset(&s, 0, sizeof s);
+    s.base = der;
+    der_fault fault;
+    TU_ASSERT_ERR(der_annotate(der, len, cert, remember, &s, &fault), GLASS_OK);
+    CU_ASSERT_EQUAL(fault.err, GLASS_OK);
+    /* Every element is reported once, in order, with its header where the
+     * offset says; they tile the input at each level. */
+    CU_ASSERT_EQUAL(s.n, 41);
+    CU_ASSERT_EQUAL(s.v[0].offset, 0);
+    CU_ASSERT_EQUAL(s.v[0].hdr_len + s.v[0].len, len);
+    CU_ASSERT_STRING_EQUAL(s.v[0].field, "Certificate (RFC 5280 §4.1)");
+    for (size_t i = 0; i < s.n; i++) {
+        CU_ASSERT(s.v[i].header_in_place);
+        if (i > 0)
+            CU_ASSERT(s.v[i].offset > s.v[i - 1].offset);
+    }
+    int i = seen_find(&s, "serialNumber");
+    CU_ASSERT(i > 0 && s.v[i].depth == 2 && strcmp(s.v[i].value, " = 5") == 0);
+    i = seen_find(&s, "type");
+    CU_ASSERT(i > 0 && strcmp(s.v[i].value, " = commonName (2.5.4.3)") == 0);
+    i = seen_find(&s, "value");
+    CU_ASSERT(i > 0 && strcmp(s.v[i].value, " = \"ca\"") == 0);
+    i = seen_find(&s, "notBefore");
+    CU_ASSERT(i > 0 && strcmp(s.v[i].value, " = 260101000000Z (2026-01-01 00:00:00 UTC)") == 0);
+    /* The BIT STRING holding RSAPublicKey is opened, one level deeper. */
+    i = seen_find(&s, "subjectPublicKey (holds RSAPublicKey)");
+    CU_ASSERT(i > 0 && s.v[i].opens == 1);
+    int m = seen_find(&s, "modulus n");
+    CU_ASSERT(m == i + 2 && s.v[m].depth == s.v[i].depth + 2);
+    CU_ASSERT(m > 0 && strcmp(s.v[m].value, " = 3272679987") == 0);
+    m = seen_find(&s, "publicExponent e");
+    CU_ASSERT(m > 0 && strcmp(s.v[m].value, " = 65537") == 0);
+    i = seen_find(&s, "extnID");
+    CU_ASSERT(i > 0 && strcmp(s.v[i].value, " = basicConstraints (2.5.29.19)") == 0);
+    i = seen_find(&s, "critical");
+    CU_ASSERT(i > 0 && strcmp(s.v[i].value, " = TRUE") == 0);
+    i = seen_find(&s, "extnValue (holds the extension's DER)");
+    CU_ASSERT(i > 0 && s.v[i].opens == 1);
+    i = seen_find(&s, "signatureValue");
+    CU_ASSERT(i > 0 && s.v[i].depth == 1 && s.v[i].opens == 0 &&
+              strcmp(s.v[i].value, " = 0 unused bits, deadbeef") == 0);
+    i = seen_find(&s, "parameters");
+    CU_ASSERT(i > 0 && strcmp(s.v[i].value, " (no value)") == 0);
+    /* Without a schema: the same elements, no names. */
+    seen bare;
+    memset(&bare, 0, sizeof bare);
+    bare.base = der;
+    TU_ASSERT_ERR(der_annotate(der, len, NULL, remember, &bare, NULL), GLASS_OK);
+    CU_ASSERT_EQUAL(bare.n, s.n);
+    CU_ASSERT_EQUAL(seen_find(&bare, "serialNumber"), -1);
+    free(der);
+}
+
+static void test_annotate_faults(void)
+{
+    /* X.690 §8.1.3: a length past the end — the elements before it are
+     * still reported, and the fault names the element's offset. */
+    size_t len = 0;
+    uint8_t *der = tu_hex("3006020101020300", &len);
+    seen s;
+    memset(&s, 0, sizeof s);
+    s.base = der;
+    der_fault fault;
+    TU_ASSERT_ERR(der_annotate(der, len, NULL, remember, &s, &fault), GLASS_ERR_DER_TRUNCATED);
+    CU_ASSERT_EQUAL(fault.err, GLASS_ERR_DER_TRUNCATED);
+    CU_ASSERT_EQUAL(fault.offset, 5);
+    CU_ASSERT_EQUAL(fault.too_deep, 0);
+    CU_ASSERT_EQUAL(s.n, 2);
+    free(der);
+    /* Indefinite length (X.690 §10.1: BER, not DER). */
+    der = tu_hex("30800000", &len);
+    TU_ASSERT_ERR(der_annotate(der, len, NULL, remember, &s, &fault), GLASS_ERR_DER_INDEFINITE);
+    CU_ASSERT_EQUAL(fault.offset, 0);
+    free(der);
+    /* Nesting deeper than DER_ANNOTATE_MAX_DEPTH stops cleanly. */
+    uint8_t deep[3 * 80];
+    size_t at = sizeof deep;
+    for (size_t k = 0; k < 80; k++) {      /* from the inside out */
+        size_t inner = sizeof deep - at;
+        if (inner > 127)
+            deep[--at] = (uint8_t)inner, deep[--at] = 0x81;
+        else
+            deep[--at] = (uint8_t)inner;
+        deep[--at] = DER_SEQUENCE;
+    }
+    memset(&s, 0, sizeof s);
+    s.base = deep + at;
+    TU_ASSERT_ERR(der_annotate(deep + at, sizeof deep - at, NULL, remember, &s, &fault), GLASS_ERR_DER_VALUE);
+    CU_ASSERT_EQUAL(fault.too_deep, 1);
+    CU_ASSERT_EQUAL(s.n, DER_ANNOTATE_MAX_DEPTH + 1);
+    TU_ASSERT_ERR(der_annotate(deep + at, sizeof deep - at, NULL, NULL, NULL, NULL), GLASS_ERR_ARG);
+}
+
+static void test_annotate_octets(void)
+{
+    /* An OCTET STRING whose bytes only begin like DER is not opened... */
+    size_t len = 0;
+    uint8_t *der = tu_hex("0403300500", &len);
+    seen s;
+    memset(&s, 0, sizeof s);
+    s.base = der;
+    TU_ASSERT_ERR(der_annotate(der, len, NULL, remember, &s, NULL), GLASS_OK);
+    CU_ASSERT_EQUAL(s.n, 1);
+    CU_ASSERT_EQUAL(s.v[0].opens, 0);
+    CU_ASSERT_STRING_EQUAL(s.v[0].value, " = 300500");
+    free(der);
+    /* ...one that holds a whole SEQUENCE is, and its contents follow. */
+    der = tu_hex("04053003020107", &len);
+    memset(&s, 0, sizeof s);
+    s.base = der;
+    TU_ASSERT_ERR(der_annotate(der, len, NULL, remember, &s, NULL), GLASS_OK);
+    CU_ASSERT_EQUAL(s.n, 3);
+    CU_ASSERT_EQUAL(s.v[0].opens, 1);
+    CU_ASSERT(s.v[1].depth == 1 && s.v[1].offset == 2 && s.v[1].tag == DER_SEQUENCE);
+    CU_ASSERT(s.v[2].depth == 2 && strcmp(s.v[2].value, " = 7") == 0);
+    free(der);
+    CU_ASSERT_PTR_NULL(der_schema_for_label("NO SUCH LABEL"));
+    char tb[32];
+    CU_ASSERT_STRING_EQUAL(der_tag_name(DER_CONTEXT_CONS(3), tb, sizeof tb), "[3]");
+    CU_ASSERT_STRING_EQUAL(der_tag_name(DER_SET, tb, sizeof tb), "SET");
+}
+
 void suite_asn1(void)
 {
     CU_pSuite s = tu_suite("asn1");
@@ -352,4 +598,7 @@ void suite_asn1(void)
     TU_ADD(s, test_base64_rejects);
     TU_ADD(s, test_pem_round_trip_and_lax);
     TU_ADD(s, test_pem_rejects);
+    TU_ADD(s, test_annotate_certificate);
+    TU_ADD(s, test_annotate_faults);
+    TU_ADD(s, test_annotate_octets);
 }

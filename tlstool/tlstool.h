@@ -314,7 +314,8 @@ int tlstool_compare_run(uint64_t seed, int html, FILE *out);
  * this process and explains it on out: every message once, field by field,
  * every derived value of both sides, every check, one application record
  * each way and the close.  seeded: deterministic (the same seed, the same
- * text).  Returns the exit status. */
-int tlstool_walkthrough_run(int seeded, uint64_t seed, FILE *out);
+ * text).  format: "text" (or NULL), "json" or "html" (the glass
+ * walkthrough's page, classroom/walk_render.h).  Returns the exit status. */
+int tlstool_walkthrough_run(int seeded, uint64_t seed, const char *format, FILE *out);
 
 #endif
