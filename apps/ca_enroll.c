@@ -122,11 +122,11 @@ int ca_enroll_code_main(int argc, char **argv)
                          "for /CN=NAME", subj != NULL ? "--subj" : "--san");
     if (name == NULL)
         return app_error(cmd, "the client NAME is required (see --help)");
-    if (!enroll_name_valid(name))
+    if (!ca_enroll_name_valid(name))
         return app_error(cmd, "bad name '%s': use 1 to %d of A-Z a-z 0-9 . _ -", name,
                          ENROLL_NAME_MAX);
     char code[ENROLL_CODE_STR_MAX];
-    glass_err err = enroll_code_create_ex(dir, name, (int64_t)time(NULL), (uint32_t)expires,
+    glass_err err = ca_enroll_code_create_ex(dir, name, (int64_t)time(NULL), (uint32_t)expires,
                                          replace ? ENROLL_REPLACE : 0u, code);
     if (err != GLASS_OK)
         return app_error(cmd, "%s: %s", dir, glass_strerror(err));

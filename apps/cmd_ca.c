@@ -256,7 +256,7 @@ static int do_issue(const struct ca_args *a)
     /* 2. Key, 3. request (signed with it), 4. certificate. */
     if ((err = rsa_generate(&key, (unsigned)a->bits, RSA_DEFAULT_E)) != GLASS_OK ||
         (err = csr_create(&key, a->subj, &csr, &csr_len)) != GLASS_OK ||
-        (err = key_save_private_pem(&key, kpw, 0, &key_pem, &key_pem_len)) != GLASS_OK) {
+        (err = ca_key_save_private_pem(&key, kpw, 0, &key_pem, &key_pem_len)) != GLASS_OK) {
         ca_fail(a, ca, NULL, err);
         goto cleanup;
     }

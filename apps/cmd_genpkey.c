@@ -104,8 +104,8 @@ static int run(int argc, char **argv)
     glass_err err = rsa_generate(&key, (unsigned)bits, RSA_DEFAULT_E);
     enum key_format fmt = encrypt ? KEY_FORMAT_PKCS8_ENCRYPTED : KEY_FORMAT_PKCS8;
     if (err == GLASS_OK)
-        err = outder ? key_encode_private(&key, fmt, pw, 0, &data, &len)
-                     : key_encode_private_pem(&key, fmt, pw, 0, &data, &len);
+        err = outder ? ca_key_encode_private(&key, fmt, pw, 0, &data, &len)
+                     : ca_key_encode_private_pem(&key, fmt, pw, 0, &data, &len);
     if (err != GLASS_OK) {
         app_error(cmd, "%s", glass_strerror(err));
         goto cleanup;

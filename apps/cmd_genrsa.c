@@ -83,7 +83,7 @@ static int run(int argc, char **argv)
         app_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
     }
-    err = key_encode_private_pem(&key,
+    err = ca_key_encode_private_pem(&key,
                                  traditional ? KEY_FORMAT_PKCS1
                                  : encrypt   ? KEY_FORMAT_PKCS8_ENCRYPTED
                                              : KEY_FORMAT_PKCS8,

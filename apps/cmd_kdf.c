@@ -197,7 +197,7 @@ static int derive(enum alg alg, const struct kdf_params *k, uint8_t *out, unsign
         if (!k->secret.set || !k->seed.set)
             return app_error("kdf", "tls1-prf needs -kdfopt secret: (or hexsecret:) and seed: "
                                     "(or hexseed:)");
-        err = tls12_prf_sha256(k->secret.b, k->secret.len, "", k->seed.b, k->seed.len, out,
+        err = hmac_tls12_prf_sha256(k->secret.b, k->secret.len, "", k->seed.b, k->seed.len, out,
                                keylen);
         break;
     default:

@@ -183,7 +183,7 @@ static int print_key(FILE *f, const struct p12_args *a, const pkcs12_contents *c
         return app_error("pkcs12", "-passout %s: %s (or -nodes for an unencrypted key, or "
                          "-nokeys)", a->passout ? a->passout : "(terminal prompt)",
                          glass_strerror(err));
-    err = key_save_private_pem(&c->key, pw, 0, &pem, &len);
+    err = ca_key_save_private_pem(&c->key, pw, 0, &pem, &len);
     app_password_free(pw);
     if (err != GLASS_OK)
         return app_error("pkcs12", "%s", glass_strerror(err));

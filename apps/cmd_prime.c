@@ -36,7 +36,7 @@ static int generate(unsigned long bits, int safe, int hex)
 {
     mpz_t p;
     mpz_init(p);
-    glass_err err = prime_generate(p, (unsigned)bits, safe);
+    glass_err err = rsa_prime_generate(p, (unsigned)bits, safe);
     if (err != GLASS_OK) {
         mpz_clear(p);
         return app_error("prime", "-bits %lu%s: %s", bits, safe ? " -safe" : "",
@@ -65,8 +65,8 @@ static int check(const opt_operands *rest, int hex, unsigned long checks, int ex
             continue;
         }
         unsigned bits = (unsigned)mpz_sizeinbase(w, 2);
-        unsigned rounds = checks > 0 ? (unsigned)checks : prime_mr_rounds(bits);
-        int v = prime_test(w, rounds, &why);
+        unsigned rounds = checks > 0 ? (unsigned)checks : rsa_prime_mr_rounds(bits);
+        int v = rsa_prime_test(w, rounds, &why);
         if (v == PRIME_ERROR) {
             rc = app_error("prime", "%s: %s", rest->v[i], glass_strerror(GLASS_ERR_RANDOM));
             continue;

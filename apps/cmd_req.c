@@ -81,7 +81,7 @@ static int new_key(const char *cmd, const char *spec, unsigned long bits, const 
     }
     glass_err err = rsa_generate(key, (unsigned)bits, RSA_DEFAULT_E);
     if (err == GLASS_OK)
-        err = key_save_private_pem(key, pw, 0, &pem, &pem_len);
+        err = ca_key_save_private_pem(key, pw, 0, &pem, &pem_len);
     if (err != GLASS_OK)
         app_error(cmd, "%s", glass_strerror(err));
     else

@@ -108,7 +108,7 @@ static int key_tool_load(const char *cmd, const struct key_job *j, rsa_private_k
     size_t len = 0;
     glass_err err = glass_read_file(j->in, 1u << 20, &data, &len);
     if (err == GLASS_OK)
-        err = key_load_public(data, len, pub);
+        err = ca_key_load_public(data, len, pub);
     free(data);
     if (err != GLASS_OK)
         return app_error(cmd, "%s: %s", j->in, glass_strerror(err));
@@ -127,7 +127,7 @@ static int key_tool_write(const char *cmd, const struct key_job *j, const rsa_pr
     int rc = 1;
     glass_err err;
     if (j->pubout) {
-        err = key_encode_public(pub, !j->rsapub_out, &der, &der_len);
+        err = ca_key_encode_public(pub, !j->rsapub_out, &der, &der_len);
         label = j->rsapub_out ? "RSA PUBLIC KEY" : "PUBLIC KEY";
     } else {
         if (j->encrypt) {
@@ -138,7 +138,7 @@ static int key_tool_write(const char *cmd, const struct key_job *j, const rsa_pr
         enum key_format fmt = j->traditional ? KEY_FORMAT_PKCS1
                               : j->encrypt   ? KEY_FORMAT_PKCS8_ENCRYPTED
                                              : KEY_FORMAT_PKCS8;
-        err = key_encode_private(key, fmt, pw, (uint32_t)j->iter, &der, &der_len);
+        err = ca_key_encode_private(key, fmt, pw, (uint32_t)j->iter, &der, &der_len);
         label = j->traditional ? "RSA PRIVATE KEY"
                 : j->encrypt   ? "ENCRYPTED PRIVATE KEY"
                                : "PRIVATE KEY";
@@ -223,7 +223,7 @@ int app_key_tool(const char *cmd, const char *synopsis, const char *about, const
     rsa_public_init(&pub);
     if (key_tool_load(cmd, &j, &key, &pub) != 0)
         goto cleanup;
-    /* 2. Check and print.  key_load_private has already run
+    /* 2. Check and print.  ca_key_load_private has already run
      *    rsa_check_private, so a loaded key is a consistent key;
      *    app_key_check adds the primality of p and q and the notes. */
     if (j.check && app_key_check(cmd, &key) != 0)

@@ -13,7 +13,7 @@
  *         size_t at = der_begin(&b);  der_put_uint(&b, 2);  der_end(&b, at, DER_SEQUENCE);
  *         der_buf_take(&b, &der, &len);
  *     Base64 and PEM:
- *         base64_encode / base64_decode
+ *         pem_base64_encode / pem_base64_decode
  *         pem_encode("CERTIFICATE", der, len, &text, &text_len);
  *         pem_decode(text, len, "CERTIFICATE", label, &der, &der_len, &used);
  *     Annotated walk (what `glass asn1parse` prints):
@@ -246,13 +246,13 @@ typedef struct der_oid {
     size_t len;
 } der_oid;
 
-extern const der_oid OID_RSA_ENCRYPTION, OID_SHA256_WITH_RSA, OID_SHA256,
-    OID_PBES2, OID_PBKDF2, OID_HMAC_SHA256, OID_AES256_CBC,
-    OID_AT_CN, OID_AT_C, OID_AT_L, OID_AT_ST, OID_AT_O, OID_AT_OU, OID_EMAIL,
-    OID_EXTENSION_REQUEST,
-    OID_CE_SKI, OID_CE_KEY_USAGE, OID_CE_SAN, OID_CE_BASIC_CONSTRAINTS,
-    OID_CE_CRL_NUMBER, OID_CE_AKI, OID_CE_EXT_KEY_USAGE,
-    OID_KP_SERVER_AUTH, OID_KP_CLIENT_AUTH, OID_ANY_EKU;
+extern const der_oid ASN1_OID_RSA_ENCRYPTION, ASN1_OID_SHA256_WITH_RSA, ASN1_OID_SHA256,
+    ASN1_OID_PBES2, ASN1_OID_PBKDF2, ASN1_OID_HMAC_SHA256, ASN1_OID_AES256_CBC,
+    ASN1_OID_AT_CN, ASN1_OID_AT_C, ASN1_OID_AT_L, ASN1_OID_AT_ST, ASN1_OID_AT_O, ASN1_OID_AT_OU, ASN1_OID_EMAIL,
+    ASN1_OID_EXTENSION_REQUEST,
+    ASN1_OID_CE_SKI, ASN1_OID_CE_KEY_USAGE, ASN1_OID_CE_SAN, ASN1_OID_CE_BASIC_CONSTRAINTS,
+    ASN1_OID_CE_CRL_NUMBER, ASN1_OID_CE_AKI, ASN1_OID_CE_EXT_KEY_USAGE,
+    ASN1_OID_KP_SERVER_AUTH, ASN1_OID_KP_CLIENT_AUTH, ASN1_OID_ANY_EKU;
 
 /* 1 if contents v[0..len) are this OID. */
 int der_oid_eq(const uint8_t *v, size_t len, const der_oid *oid);
@@ -265,10 +265,10 @@ glass_err der_oid_to_dotted(const uint8_t *v, size_t len, char *out, size_t cap)
 
 /* Encodes to a NUL-terminated string without line breaks; out_cap must be
  * at least 4*ceil(len/3)+1. */
-glass_err base64_encode(const uint8_t *in, size_t len, char *out, size_t out_cap);
+glass_err pem_base64_encode(const uint8_t *in, size_t len, char *out, size_t out_cap);
 /* Decodes strictly: the standard alphabet, '=' padding only at the end,
  * length a multiple of 4, unused bits zero.  No whitespace.  *out malloc'd. */
-glass_err base64_decode(const char *in, size_t len, uint8_t **out, size_t *out_len);
+glass_err pem_base64_decode(const char *in, size_t len, uint8_t **out, size_t *out_len);
 
 /* Labels glasstls writes and reads. */
 #define PEM_CERTIFICATE         "CERTIFICATE"

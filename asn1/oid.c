@@ -23,83 +23,83 @@
 #include <string.h>
 
 static const uint8_t oid_rsa_encryption_der[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
-const der_oid OID_RSA_ENCRYPTION = {"rsaEncryption", "1.2.840.113549.1.1.1", oid_rsa_encryption_der, sizeof oid_rsa_encryption_der};
+const der_oid ASN1_OID_RSA_ENCRYPTION = {"rsaEncryption", "1.2.840.113549.1.1.1", oid_rsa_encryption_der, sizeof oid_rsa_encryption_der};
 static const uint8_t oid_sha256_with_rsa_der[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b};
-const der_oid OID_SHA256_WITH_RSA = {"sha256WithRSAEncryption", "1.2.840.113549.1.1.11", oid_sha256_with_rsa_der, sizeof oid_sha256_with_rsa_der};
+const der_oid ASN1_OID_SHA256_WITH_RSA = {"sha256WithRSAEncryption", "1.2.840.113549.1.1.11", oid_sha256_with_rsa_der, sizeof oid_sha256_with_rsa_der};
 static const uint8_t oid_sha256_der[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
-const der_oid OID_SHA256 = {"sha256", "2.16.840.1.101.3.4.2.1", oid_sha256_der, sizeof oid_sha256_der};
+const der_oid ASN1_OID_SHA256 = {"sha256", "2.16.840.1.101.3.4.2.1", oid_sha256_der, sizeof oid_sha256_der};
 static const uint8_t oid_pbes2_der[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d};
-const der_oid OID_PBES2 = {"PBES2", "1.2.840.113549.1.5.13", oid_pbes2_der, sizeof oid_pbes2_der};
+const der_oid ASN1_OID_PBES2 = {"PBES2", "1.2.840.113549.1.5.13", oid_pbes2_der, sizeof oid_pbes2_der};
 static const uint8_t oid_pbkdf2_der[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0c};
-const der_oid OID_PBKDF2 = {"PBKDF2", "1.2.840.113549.1.5.12", oid_pbkdf2_der, sizeof oid_pbkdf2_der};
+const der_oid ASN1_OID_PBKDF2 = {"PBKDF2", "1.2.840.113549.1.5.12", oid_pbkdf2_der, sizeof oid_pbkdf2_der};
 static const uint8_t oid_hmac_sha256_der[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x09};
-const der_oid OID_HMAC_SHA256 = {"hmacWithSHA256", "1.2.840.113549.2.9", oid_hmac_sha256_der, sizeof oid_hmac_sha256_der};
+const der_oid ASN1_OID_HMAC_SHA256 = {"hmacWithSHA256", "1.2.840.113549.2.9", oid_hmac_sha256_der, sizeof oid_hmac_sha256_der};
 static const uint8_t oid_aes256_cbc_der[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2a};
-const der_oid OID_AES256_CBC = {"aes256-CBC", "2.16.840.1.101.3.4.1.42", oid_aes256_cbc_der, sizeof oid_aes256_cbc_der};
+const der_oid ASN1_OID_AES256_CBC = {"aes256-CBC", "2.16.840.1.101.3.4.1.42", oid_aes256_cbc_der, sizeof oid_aes256_cbc_der};
 static const uint8_t oid_at_cn_der[] = {0x55, 0x04, 0x03};
-const der_oid OID_AT_CN = {"commonName", "2.5.4.3", oid_at_cn_der, sizeof oid_at_cn_der};
+const der_oid ASN1_OID_AT_CN = {"commonName", "2.5.4.3", oid_at_cn_der, sizeof oid_at_cn_der};
 static const uint8_t oid_at_c_der[] = {0x55, 0x04, 0x06};
-const der_oid OID_AT_C = {"countryName", "2.5.4.6", oid_at_c_der, sizeof oid_at_c_der};
+const der_oid ASN1_OID_AT_C = {"countryName", "2.5.4.6", oid_at_c_der, sizeof oid_at_c_der};
 static const uint8_t oid_at_l_der[] = {0x55, 0x04, 0x07};
-const der_oid OID_AT_L = {"localityName", "2.5.4.7", oid_at_l_der, sizeof oid_at_l_der};
+const der_oid ASN1_OID_AT_L = {"localityName", "2.5.4.7", oid_at_l_der, sizeof oid_at_l_der};
 static const uint8_t oid_at_st_der[] = {0x55, 0x04, 0x08};
-const der_oid OID_AT_ST = {"stateOrProvinceName", "2.5.4.8", oid_at_st_der, sizeof oid_at_st_der};
+const der_oid ASN1_OID_AT_ST = {"stateOrProvinceName", "2.5.4.8", oid_at_st_der, sizeof oid_at_st_der};
 static const uint8_t oid_at_o_der[] = {0x55, 0x04, 0x0a};
-const der_oid OID_AT_O = {"organizationName", "2.5.4.10", oid_at_o_der, sizeof oid_at_o_der};
+const der_oid ASN1_OID_AT_O = {"organizationName", "2.5.4.10", oid_at_o_der, sizeof oid_at_o_der};
 static const uint8_t oid_at_ou_der[] = {0x55, 0x04, 0x0b};
-const der_oid OID_AT_OU = {"organizationalUnitName", "2.5.4.11", oid_at_ou_der, sizeof oid_at_ou_der};
+const der_oid ASN1_OID_AT_OU = {"organizationalUnitName", "2.5.4.11", oid_at_ou_der, sizeof oid_at_ou_der};
 static const uint8_t oid_email_der[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01};
-const der_oid OID_EMAIL = {"emailAddress", "1.2.840.113549.1.9.1", oid_email_der, sizeof oid_email_der};
+const der_oid ASN1_OID_EMAIL = {"emailAddress", "1.2.840.113549.1.9.1", oid_email_der, sizeof oid_email_der};
 static const uint8_t oid_extension_request_der[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x0e};
-const der_oid OID_EXTENSION_REQUEST = {"extensionRequest", "1.2.840.113549.1.9.14", oid_extension_request_der, sizeof oid_extension_request_der};
+const der_oid ASN1_OID_EXTENSION_REQUEST = {"extensionRequest", "1.2.840.113549.1.9.14", oid_extension_request_der, sizeof oid_extension_request_der};
 static const uint8_t oid_ce_ski_der[] = {0x55, 0x1d, 0x0e};
-const der_oid OID_CE_SKI = {"subjectKeyIdentifier", "2.5.29.14", oid_ce_ski_der, sizeof oid_ce_ski_der};
+const der_oid ASN1_OID_CE_SKI = {"subjectKeyIdentifier", "2.5.29.14", oid_ce_ski_der, sizeof oid_ce_ski_der};
 static const uint8_t oid_ce_key_usage_der[] = {0x55, 0x1d, 0x0f};
-const der_oid OID_CE_KEY_USAGE = {"keyUsage", "2.5.29.15", oid_ce_key_usage_der, sizeof oid_ce_key_usage_der};
+const der_oid ASN1_OID_CE_KEY_USAGE = {"keyUsage", "2.5.29.15", oid_ce_key_usage_der, sizeof oid_ce_key_usage_der};
 static const uint8_t oid_ce_san_der[] = {0x55, 0x1d, 0x11};
-const der_oid OID_CE_SAN = {"subjectAltName", "2.5.29.17", oid_ce_san_der, sizeof oid_ce_san_der};
+const der_oid ASN1_OID_CE_SAN = {"subjectAltName", "2.5.29.17", oid_ce_san_der, sizeof oid_ce_san_der};
 static const uint8_t oid_ce_basic_constraints_der[] = {0x55, 0x1d, 0x13};
-const der_oid OID_CE_BASIC_CONSTRAINTS = {"basicConstraints", "2.5.29.19", oid_ce_basic_constraints_der, sizeof oid_ce_basic_constraints_der};
+const der_oid ASN1_OID_CE_BASIC_CONSTRAINTS = {"basicConstraints", "2.5.29.19", oid_ce_basic_constraints_der, sizeof oid_ce_basic_constraints_der};
 static const uint8_t oid_ce_crl_number_der[] = {0x55, 0x1d, 0x14};
-const der_oid OID_CE_CRL_NUMBER = {"cRLNumber", "2.5.29.20", oid_ce_crl_number_der, sizeof oid_ce_crl_number_der};
+const der_oid ASN1_OID_CE_CRL_NUMBER = {"cRLNumber", "2.5.29.20", oid_ce_crl_number_der, sizeof oid_ce_crl_number_der};
 static const uint8_t oid_ce_aki_der[] = {0x55, 0x1d, 0x23};
-const der_oid OID_CE_AKI = {"authorityKeyIdentifier", "2.5.29.35", oid_ce_aki_der, sizeof oid_ce_aki_der};
+const der_oid ASN1_OID_CE_AKI = {"authorityKeyIdentifier", "2.5.29.35", oid_ce_aki_der, sizeof oid_ce_aki_der};
 static const uint8_t oid_ce_ext_key_usage_der[] = {0x55, 0x1d, 0x25};
-const der_oid OID_CE_EXT_KEY_USAGE = {"extKeyUsage", "2.5.29.37", oid_ce_ext_key_usage_der, sizeof oid_ce_ext_key_usage_der};
+const der_oid ASN1_OID_CE_EXT_KEY_USAGE = {"extKeyUsage", "2.5.29.37", oid_ce_ext_key_usage_der, sizeof oid_ce_ext_key_usage_der};
 static const uint8_t oid_kp_server_auth_der[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01};
-const der_oid OID_KP_SERVER_AUTH = {"serverAuth", "1.3.6.1.5.5.7.3.1", oid_kp_server_auth_der, sizeof oid_kp_server_auth_der};
+const der_oid ASN1_OID_KP_SERVER_AUTH = {"serverAuth", "1.3.6.1.5.5.7.3.1", oid_kp_server_auth_der, sizeof oid_kp_server_auth_der};
 static const uint8_t oid_kp_client_auth_der[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02};
-const der_oid OID_KP_CLIENT_AUTH = {"clientAuth", "1.3.6.1.5.5.7.3.2", oid_kp_client_auth_der, sizeof oid_kp_client_auth_der};
+const der_oid ASN1_OID_KP_CLIENT_AUTH = {"clientAuth", "1.3.6.1.5.5.7.3.2", oid_kp_client_auth_der, sizeof oid_kp_client_auth_der};
 static const uint8_t oid_any_eku_der[] = {0x55, 0x1d, 0x25, 0x00};
-const der_oid OID_ANY_EKU = {"anyExtendedKeyUsage", "2.5.29.37.0", oid_any_eku_der, sizeof oid_any_eku_der};
+const der_oid ASN1_OID_ANY_EKU = {"anyExtendedKeyUsage", "2.5.29.37.0", oid_any_eku_der, sizeof oid_any_eku_der};
 
 /* Every OID with a name, for der_oid_name (asn1parse, error messages). */
 static const der_oid *const known[] = {
-    &OID_RSA_ENCRYPTION,
-    &OID_SHA256_WITH_RSA,
-    &OID_SHA256,
-    &OID_PBES2,
-    &OID_PBKDF2,
-    &OID_HMAC_SHA256,
-    &OID_AES256_CBC,
-    &OID_AT_CN,
-    &OID_AT_C,
-    &OID_AT_L,
-    &OID_AT_ST,
-    &OID_AT_O,
-    &OID_AT_OU,
-    &OID_EMAIL,
-    &OID_EXTENSION_REQUEST,
-    &OID_CE_SKI,
-    &OID_CE_KEY_USAGE,
-    &OID_CE_SAN,
-    &OID_CE_BASIC_CONSTRAINTS,
-    &OID_CE_CRL_NUMBER,
-    &OID_CE_AKI,
-    &OID_CE_EXT_KEY_USAGE,
-    &OID_KP_SERVER_AUTH,
-    &OID_KP_CLIENT_AUTH,
-    &OID_ANY_EKU,
+    &ASN1_OID_RSA_ENCRYPTION,
+    &ASN1_OID_SHA256_WITH_RSA,
+    &ASN1_OID_SHA256,
+    &ASN1_OID_PBES2,
+    &ASN1_OID_PBKDF2,
+    &ASN1_OID_HMAC_SHA256,
+    &ASN1_OID_AES256_CBC,
+    &ASN1_OID_AT_CN,
+    &ASN1_OID_AT_C,
+    &ASN1_OID_AT_L,
+    &ASN1_OID_AT_ST,
+    &ASN1_OID_AT_O,
+    &ASN1_OID_AT_OU,
+    &ASN1_OID_EMAIL,
+    &ASN1_OID_EXTENSION_REQUEST,
+    &ASN1_OID_CE_SKI,
+    &ASN1_OID_CE_KEY_USAGE,
+    &ASN1_OID_CE_SAN,
+    &ASN1_OID_CE_BASIC_CONSTRAINTS,
+    &ASN1_OID_CE_CRL_NUMBER,
+    &ASN1_OID_CE_AKI,
+    &ASN1_OID_CE_EXT_KEY_USAGE,
+    &ASN1_OID_KP_SERVER_AUTH,
+    &ASN1_OID_KP_CLIENT_AUTH,
+    &ASN1_OID_ANY_EKU,
 };
 
 /* Names only shown by asn1parse (we never act on these). */

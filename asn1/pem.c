@@ -54,7 +54,7 @@ static int b64_value(char c)
 }
 
 /* See asn1.h; RFC 4648 §4. */
-glass_err base64_encode(const uint8_t *in, size_t len, char *out, size_t out_cap)
+glass_err pem_base64_encode(const uint8_t *in, size_t len, char *out, size_t out_cap)
 {
     size_t need = (len + 2) / 3 * 4 + 1;
     if (out_cap < need)
@@ -79,7 +79,7 @@ glass_err base64_encode(const uint8_t *in, size_t len, char *out, size_t out_cap
 
 /* See asn1.h; RFC 4648 §4, read canonically (§3.5: the pad bits must be
  * zero, or two different strings would decode to the same bytes). */
-glass_err base64_decode(const char *in, size_t len, uint8_t **out, size_t *out_len)
+glass_err pem_base64_decode(const char *in, size_t len, uint8_t **out, size_t *out_len)
 {
     if (len % 4 != 0)
         return GLASS_ERR_BASE64;
@@ -139,7 +139,7 @@ glass_err pem_encode(const char *label, const uint8_t *der, size_t len, char **o
         err = GLASS_ERR_NOMEM;
         goto cleanup;
     }
-    err = base64_encode(der, len, b64, b64_len + 1);
+    err = pem_base64_encode(der, len, b64, b64_len + 1);
     if (err != GLASS_OK)
         goto cleanup;
     size_t o = 0;
@@ -238,7 +238,7 @@ glass_err pem_decode(const char *text, size_t len, const char *label, char *labe
     }
 
     /* 4. Decode strictly. */
-    err = base64_decode(b64, n, der, der_len);
+    err = pem_base64_decode(b64, n, der, der_len);
     if (err != GLASS_OK)
         goto cleanup;
     if (consumed != NULL)

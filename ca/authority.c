@@ -192,7 +192,7 @@ glass_err ca_init_key(const char *dir, const char *subject, const char *password
         goto cleanup;
     if ((err = pem_encode(PEM_CERTIFICATE, cert, cert_len, &cert_pem, &cert_pem_len)) != GLASS_OK)
         goto cleanup;
-    if ((err = key_save_private_pem(&key, password, 0, &key_pem, &key_pem_len)) != GLASS_OK)
+    if ((err = ca_key_save_private_pem(&key, password, 0, &key_pem, &key_pem_len)) != GLASS_OK)
         goto cleanup;
 
     /* 2. The directory: created if missing, refused if it already is a CA
@@ -308,7 +308,7 @@ glass_err ca_open(glass_ca **out, const char *dir, const char *password)
             err = GLASS_ERR_CA_DIR;
             goto fail;
         }
-        err = key_load_private(data, len, password, &ca->key);
+        err = ca_key_load_private(data, len, password, &ca->key);
         glass_wipe(data, len);
         free(data);
         if (err != GLASS_OK)
@@ -360,7 +360,7 @@ static void default_san(const csr_info *req, enum ca_profile profile, char *out,
     out[0] = '\0';
     if (profile != CA_PROFILE_SERVER)
         return;
-    if (name_common_name(req->subject_der, req->subject_len, cn, sizeof cn) != GLASS_OK)
+    if (ca_name_common_name(req->subject_der, req->subject_len, cn, sizeof cn) != GLASS_OK)
         return;
     int is_ip = strspn(cn, "0123456789.") == strlen(cn) || strchr(cn, ':') != NULL;
     snprintf(out, cap, "%s:%s", is_ip ? "IP" : "DNS", cn);
@@ -396,7 +396,7 @@ glass_err ca_issue_begin(glass_ca *ca, const uint8_t *csr_der, size_t len,
         return err;
     }
     rsa_public_init(&pub);
-    if ((err = key_parse_spki(req.spki_der, req.spki_len, &pub)) != GLASS_OK)
+    if ((err = ca_key_parse_spki(req.spki_der, req.spki_len, &pub)) != GLASS_OK)
         goto cleanup;
     if (san == NULL || san[0] == '\0') {
         default_san(&req, profile, san_default, sizeof san_default);

@@ -4,10 +4,10 @@
  *
  * SYNOPSIS
  *     Key files (RFC 8017 §A.1, RFC 5208/5958 PKCS#8, RFC 8018 §6.2 PBES2):
- *         key_load_private(data, len, password, &key);     PEM or DER, any form
- *         key_save_private_pem(&key, password, iters, &pem, &len);
- *         key_encode_private(&key, KEY_FORMAT_PKCS1, ...);
- *         key_load_public / key_encode_public              SPKI or RSAPublicKey
+ *         ca_key_load_private(data, len, password, &key);     PEM or DER, any form
+ *         ca_key_save_private_pem(&key, password, iters, &pem, &len);
+ *         ca_key_encode_private(&key, KEY_FORMAT_PKCS1, ...);
+ *         ca_key_load_public / ca_key_encode_public              SPKI or RSAPublicKey
  *     Certificates (RFC 5280):
  *         x509_parse(&c, der, len);  x509_free(&c);
  *         x509_load_pem_file(path, &certs, &n);
@@ -136,43 +136,43 @@ enum key_format {
  * AES-256-CBC is supported, anything else is GLASS_ERR_KEY_ENCRYPTION.  A
  * wrong password and a corrupted ciphertext both give GLASS_ERR_KEY_PASSWORD.
  * The key is checked with rsa_check_private() before it is returned. */
-glass_err key_load_private(const uint8_t *data, size_t len, const char *password,
+glass_err ca_key_load_private(const uint8_t *data, size_t len, const char *password,
                            rsa_private_key *key);
 
 /* 1 if data holds an encrypted private key (PEM label "ENCRYPTED PRIVATE
  * KEY" or the DER of an EncryptedPrivateKeyInfo), else 0.  Lets a command
  * ask for a password only when it needs one. */
-int key_is_encrypted(const uint8_t *data, size_t len);
+int ca_key_is_encrypted(const uint8_t *data, size_t len);
 
 /* Encodes a private key as DER in the given format.  For
  * KEY_FORMAT_PKCS8_ENCRYPTED, password must be non-NULL and iterations >= 1
  * (0 means KEY_DEFAULT_ITERATIONS); a fresh random salt and IV are used.
  * *der is malloc'd; the caller wipes and frees it. */
-glass_err key_encode_private(const rsa_private_key *key, enum key_format format,
+glass_err ca_key_encode_private(const rsa_private_key *key, enum key_format format,
                              const char *password, uint32_t iterations,
                              uint8_t **der, size_t *der_len);
 
 /* Same, as PEM text with the matching label (NUL-terminated, *len excludes
  * the NUL). */
-glass_err key_encode_private_pem(const rsa_private_key *key, enum key_format format,
+glass_err ca_key_encode_private_pem(const rsa_private_key *key, enum key_format format,
                                  const char *password, uint32_t iterations,
                                  uint8_t **pem, size_t *len);
 
 /* The usual case: password NULL writes a plain PKCS#8 "PRIVATE KEY",
  * otherwise an "ENCRYPTED PRIVATE KEY" (PBES2, PBKDF2-HMAC-SHA256 with
  * `iterations` (0: the default), AES-256-CBC). */
-glass_err key_save_private_pem(const rsa_private_key *key, const char *password,
+glass_err ca_key_save_private_pem(const rsa_private_key *key, const char *password,
                                uint32_t iterations, uint8_t **pem, size_t *len);
 
 /* Loads an RSA public key: PEM "PUBLIC KEY" (SubjectPublicKeyInfo) or
  * "RSA PUBLIC KEY" (RSAPublicKey), or the DER of either.  pub must have been
  * rsa_public_init'ed; it is checked with rsa_check_public(). */
-glass_err key_load_public(const uint8_t *data, size_t len, rsa_public_key *pub);
+glass_err ca_key_load_public(const uint8_t *data, size_t len, rsa_public_key *pub);
 
 /* Encodes a public key: spki = 1 gives SubjectPublicKeyInfo (RFC 5280
  * §4.1.2.7, label "PUBLIC KEY"), spki = 0 an RSAPublicKey (RFC 8017 §A.1.1,
  * "RSA PUBLIC KEY").  *der malloc'd. */
-glass_err key_encode_public(const rsa_public_key *pub, int spki, uint8_t **der, size_t *der_len);
+glass_err ca_key_encode_public(const rsa_public_key *pub, int spki, uint8_t **der, size_t *der_len);
 
 /* ======================================================================
  * Names

@@ -194,7 +194,7 @@ static glass_err check_codes(struct check *c)
     enroll_use *uses = NULL;
     ca_entry *entries = NULL;
     size_t n_uses = 0, n = 0;
-    glass_err err = enroll_codes_used(c->dir, &uses, &n_uses);
+    glass_err err = ca_enroll_codes_used(c->dir, &uses, &n_uses);
     if (err == GLASS_ERR_CA_DB) {
         found(c, "does not parse (a damaged code store)", ENROLL_FILE);
         return GLASS_OK;

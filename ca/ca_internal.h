@@ -10,30 +10,30 @@
 #include "asn1/asn1.h"
 
 /* name.c: the last commonName of a DER Name (GLASS_ERR_X509_NAME if none). */
-glass_err name_common_name(const uint8_t *der, size_t len, char *out, size_t cap);
+glass_err ca_name_common_name(const uint8_t *der, size_t len, char *out, size_t cap);
 /* name.c: 1 if two DER Names are equal (byte comparison). */
-int name_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
+int ca_name_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
 
 /* keyfile.c: parses a SubjectPublicKeyInfo carrying an RSA key and checks it
  * with rsa_check_public (GLASS_ERR_KEY_ALGORITHM for another algorithm). */
-glass_err key_parse_spki(const uint8_t *der, size_t len, rsa_public_key *pub);
+glass_err ca_key_parse_spki(const uint8_t *der, size_t len, rsa_public_key *pub);
 
 /* x509.c: reads AlgorithmIdentifier; *ok = 1 if it is
  * sha256WithRSAEncryption with NULL (or absent) parameters. */
-glass_err sig_alg_read(der_reader *r, int *ok);
+glass_err ca_sig_alg_read(der_reader *r, int *ok);
 /* x509.c: appends AlgorithmIdentifier { sha256WithRSAEncryption, NULL }. */
-void sig_alg_put(der_buf *b);
+void ca_sig_alg_put(der_buf *b);
 /* x509.c: signs tbs[0..tbs_len) with key and appends signatureAlgorithm and
  * the signature BIT STRING, then wraps everything written since `start` (the
  * tbs itself, already in b) in the outer SEQUENCE. */
-glass_err sign_and_wrap(der_buf *b, size_t start, const rsa_private_key *key);
+glass_err ca_sign_and_wrap(der_buf *b, size_t start, const rsa_private_key *key);
 /* x509.c: verifies a sha256WithRSAEncryption signature over tbs. */
-glass_err sig_verify(const rsa_public_key *pub, const uint8_t *tbs, size_t tbs_len,
+glass_err ca_sig_verify(const rsa_public_key *pub, const uint8_t *tbs, size_t tbs_len,
                      const uint8_t *sig, size_t sig_len);
 
 /* x509.c: the key identifier of a public key: the leftmost 160 bits of the
  * SHA-256 of the subjectPublicKey bits (RFC 7093 §2, method 1). */
-glass_err key_identifier(const rsa_public_key *pub, uint8_t out[20]);
+glass_err ca_key_identifier(const rsa_public_key *pub, uint8_t out[20]);
 
 /* What a certificate to be issued looks like. */
 enum x509_kind { X509_KIND_ROOT, X509_KIND_SERVER, X509_KIND_CLIENT };
@@ -100,12 +100,12 @@ typedef struct p12_mac_info {
 
 /* pkcs12_mac.c: appends MacData for content (RFC 7292 §4: HMAC-SHA256, an
  * 8-byte random salt). */
-glass_err p12_mac_put(der_buf *b, const char *password, uint32_t iterations,
+glass_err pkcs12_mac_put(der_buf *b, const char *password, uint32_t iterations,
                       const uint8_t *content, size_t len);
 /* pkcs12_mac.c: checks MacData (the SEQUENCE element) over content:
  * GLASS_ERR_KEY_PASSWORD if the MAC differs (wrong password or altered
  * file), GLASS_ERR_KEY_ENCRYPTION for a MAC other than HMAC-SHA256. */
-glass_err p12_mac_check(const der_elem *mac_data, const char *password, const uint8_t *content,
+glass_err pkcs12_mac_check(const der_elem *mac_data, const char *password, const uint8_t *content,
                         size_t len, p12_mac_info *info);
 
 /* ---- the CA directory (ca_store.c; authority.c, ca_revoke.c, ca_log.c) ---- */

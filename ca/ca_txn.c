@@ -218,7 +218,7 @@ glass_err ca_issue_consume_code(ca_issue *t, const char *name, const char *code,
     if (why == NULL)
         why = &reason;
     *why = reason;
-    if (t == NULL || key_hash == NULL || !enroll_name_valid(name))
+    if (t == NULL || key_hash == NULL || !ca_enroll_name_valid(name))
         return err;
     memset(&t->code, 0, sizeof t->code);
     *why = "malformed code";
@@ -364,7 +364,7 @@ static int journal_code(const char *p, enroll_step *s)
     char prior = 0;
     memset(s, 0, sizeof *s);
     if (sscanf(p, "code %65s %65s %64s %c %lld %lld", ch, kh, s->name, &prior, &prior_used,
-               &now) != 6 || (prior != 'U' && prior != 'X') || !enroll_name_valid(s->name) ||
+               &now) != 6 || (prior != 'U' && prior != 'X') || !ca_enroll_name_valid(s->name) ||
         strlen(ch) != 2 * SHA256_DIGEST_LEN || strlen(kh) != 2 * SHA256_DIGEST_LEN ||
         glass_hex_decode(s->code_hash, sizeof s->code_hash, &n1, ch) != GLASS_OK ||
         glass_hex_decode(s->key_hash, sizeof s->key_hash, &n2, kh) != GLASS_OK)

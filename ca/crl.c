@@ -48,7 +48,7 @@ static glass_err parse_crl(x509_crl *crl)
         return err;
     crl->tbs = tbs.start;
     crl->tbs_len = der_elem_size(&tbs);
-    if ((err = sig_alg_read(&r, &crl->sig_alg_ok)) != GLASS_OK)
+    if ((err = ca_sig_alg_read(&r, &crl->sig_alg_ok)) != GLASS_OK)
         return err;
     if ((err = der_read(&r, DER_BIT_STRING, &sigval)) != GLASS_OK)
         return err;
@@ -67,7 +67,7 @@ static glass_err parse_crl(x509_crl *crl)
         if (version != 1)
             return GLASS_ERR_X509_CRL;
     }
-    if ((err = sig_alg_read(&t, &tbs_sig_ok)) != GLASS_OK)
+    if ((err = ca_sig_alg_read(&t, &tbs_sig_ok)) != GLASS_OK)
         return err;
     if (tbs_sig_ok != crl->sig_alg_ok)
         return GLASS_ERR_X509_CRL;
@@ -232,7 +232,7 @@ glass_err crl_build(const x509_cert *issuer, const rsa_private_key *key,
     size_t tbs = der_begin(&b);
     /* 1. version v2 (1), signature, issuer = the CA's subject, byte for byte. */
     der_put_uint(&b, 1);
-    sig_alg_put(&b);
+    ca_sig_alg_put(&b);
     der_put_raw(&b, issuer->subject_der, issuer->subject_len);
     der_put_time(&b, this_update);
     der_put_time(&b, next_update);
@@ -253,14 +253,14 @@ glass_err crl_build(const x509_cert *issuer, const rsa_private_key *key,
     size_t x = der_begin(&b);
     size_t exts = der_begin(&b);
     size_t e = der_begin(&b);
-    der_put_oid(&b, OID_CE_AKI.der, OID_CE_AKI.len);
+    der_put_oid(&b, ASN1_OID_CE_AKI.der, ASN1_OID_CE_AKI.len);
     size_t os = der_begin(&b);
     size_t s = der_begin(&b);
     if (issuer->ski_len > 0) {
         der_put_tlv(&b, DER_CONTEXT_PRIM(0), issuer->ski, issuer->ski_len);
     } else {
         uint8_t id[20];
-        if ((err = key_identifier(&issuer->pub, id)) != GLASS_OK)
+        if ((err = ca_key_identifier(&issuer->pub, id)) != GLASS_OK)
             goto cleanup;
         der_put_tlv(&b, DER_CONTEXT_PRIM(0), id, sizeof id);
     }
@@ -268,7 +268,7 @@ glass_err crl_build(const x509_cert *issuer, const rsa_private_key *key,
     der_end(&b, os, DER_OCTET_STRING);
     der_end(&b, e, DER_SEQUENCE);
     e = der_begin(&b);
-    der_put_oid(&b, OID_CE_CRL_NUMBER.der, OID_CE_CRL_NUMBER.len);
+    der_put_oid(&b, ASN1_OID_CE_CRL_NUMBER.der, ASN1_OID_CE_CRL_NUMBER.len);
     os = der_begin(&b);
     der_put_uint(&b, crl_number);
     der_end(&b, os, DER_OCTET_STRING);
@@ -277,7 +277,7 @@ glass_err crl_build(const x509_cert *issuer, const rsa_private_key *key,
     der_end(&b, x, DER_CONTEXT_CONS(0));
     der_end(&b, tbs, DER_SEQUENCE);
     /* 4. Sign. */
-    if ((err = sign_and_wrap(&b, list, key)) != GLASS_OK)
+    if ((err = ca_sign_and_wrap(&b, list, key)) != GLASS_OK)
         goto cleanup;
     err = der_buf_take(&b, der, der_len);
 cleanup:

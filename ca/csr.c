@@ -59,12 +59,12 @@ static glass_err put_attributes(der_buf *b, const rsa_public_key *pub, const x50
         der_put_tlv(b, DER_CONTEXT_CONS(0), NULL, 0);
         return GLASS_OK;
     }
-    glass_err err = key_identifier(pub, ski);
+    glass_err err = ca_key_identifier(pub, ski);
     if (err != GLASS_OK)
         return err;
     size_t attrs = der_begin(b);
     size_t attr = der_begin(b);
-    der_put_oid(b, OID_EXTENSION_REQUEST.der, OID_EXTENSION_REQUEST.len);
+    der_put_oid(b, ASN1_OID_EXTENSION_REQUEST.der, ASN1_OID_EXTENSION_REQUEST.len);
     size_t values = der_begin(b);
     if ((err = x509_ext_put(b, ext, ski, NULL, 0)) != GLASS_OK)
         return err;
@@ -91,7 +91,7 @@ glass_err csr_create_ext(const rsa_private_key *key, const char *subject,
     rsa_public_from_private(&pub, key);
     if ((err = x509_name_from_string(subject, &name, &name_len)) != GLASS_OK)
         goto cleanup;
-    if ((err = key_encode_public(&pub, 1, &spki, &spki_len)) != GLASS_OK)
+    if ((err = ca_key_encode_public(&pub, 1, &spki, &spki_len)) != GLASS_OK)
         goto cleanup;
     size_t outer = der_begin(&b);
     size_t info = der_begin(&b);
@@ -101,7 +101,7 @@ glass_err csr_create_ext(const rsa_private_key *key, const char *subject,
     if ((err = put_attributes(&b, &pub, ext)) != GLASS_OK)
         goto cleanup;
     der_end(&b, info, DER_SEQUENCE);
-    if ((err = sign_and_wrap(&b, outer, key)) != GLASS_OK)
+    if ((err = ca_sign_and_wrap(&b, outer, key)) != GLASS_OK)
         goto cleanup;
     err = der_buf_take(&b, der, der_len);
 cleanup:
@@ -186,7 +186,7 @@ static glass_err dec_eku(csr_info *out, const uint8_t *v, size_t len)
         unsigned flag = 0;
         if (oid_len == 8 && memcmp(oid, id_kp, 7) == 0 && oid[7] < 10)
             flag = by_arc[oid[7]];
-        else if (der_oid_eq(oid, oid_len, &OID_ANY_EKU))
+        else if (der_oid_eq(oid, oid_len, &ASN1_OID_ANY_EKU))
             flag = X509_EKU_ANY;
         if (flag == 0)
             out->ext_unknown++;
@@ -266,9 +266,9 @@ static glass_err read_extensions(const der_elem *seq, csr_info *out)
         enum x509_ext_kind kind;
         glass_err (*dec)(csr_info *, const uint8_t *, size_t);
     } known[] = {
-        {&OID_CE_BASIC_CONSTRAINTS, X509_EXT_BC, dec_bc}, {&OID_CE_KEY_USAGE, X509_EXT_KU, dec_ku},
-        {&OID_CE_EXT_KEY_USAGE, X509_EXT_EKU, dec_eku},   {&OID_CE_SAN, X509_EXT_SAN, dec_san},
-        {&OID_CE_SKI, X509_EXT_SKI, dec_ski},             {&OID_CE_AKI, X509_EXT_AKI, dec_aki},
+        {&ASN1_OID_CE_BASIC_CONSTRAINTS, X509_EXT_BC, dec_bc}, {&ASN1_OID_CE_KEY_USAGE, X509_EXT_KU, dec_ku},
+        {&ASN1_OID_CE_EXT_KEY_USAGE, X509_EXT_EKU, dec_eku},   {&ASN1_OID_CE_SAN, X509_EXT_SAN, dec_san},
+        {&ASN1_OID_CE_SKI, X509_EXT_SKI, dec_ski},             {&ASN1_OID_CE_AKI, X509_EXT_AKI, dec_aki},
     };
     der_elem ext;
     der_reader r = der_enter(seq);
@@ -325,7 +325,7 @@ static glass_err read_attributes(const der_elem *attrs, csr_info *out)
         if ((err = der_read_oid(&a, &oid, &oid_len)) != GLASS_OK ||
             (err = der_read(&a, DER_SET, &values)) != GLASS_OK || (err = der_finish(&a)) != GLASS_OK)
             return err;
-        if (!der_oid_eq(oid, oid_len, &OID_EXTENSION_REQUEST))
+        if (!der_oid_eq(oid, oid_len, &ASN1_OID_EXTENSION_REQUEST))
             continue;
         if (seen++)
             return GLASS_ERR_X509_PARSE;    /* one extensionRequest at most */
@@ -359,7 +359,7 @@ static glass_err parse_request(const uint8_t *der, size_t len, csr_info *out, in
     der_reader r = der_enter(&req);
     if ((err = der_read(&r, DER_SEQUENCE, &info)) != GLASS_OK)
         goto cleanup;
-    if ((err = sig_alg_read(&r, &sig_ok)) != GLASS_OK)
+    if ((err = ca_sig_alg_read(&r, &sig_ok)) != GLASS_OK)
         goto cleanup;
     if ((err = der_read(&r, DER_BIT_STRING, &sig)) != GLASS_OK)
         goto cleanup;
@@ -385,7 +385,7 @@ static glass_err parse_request(const uint8_t *der, size_t len, csr_info *out, in
         goto cleanup;
     if ((err = der_read(&i, DER_SEQUENCE, &spki)) != GLASS_OK)
         goto cleanup;
-    if ((err = key_parse_spki(spki.start, der_elem_size(&spki), &out->pub)) != GLASS_OK)
+    if ((err = ca_key_parse_spki(spki.start, der_elem_size(&spki), &out->pub)) != GLASS_OK)
         goto cleanup;
     if ((err = der_read(&i, DER_CONTEXT_CONS(0), &attrs)) != GLASS_OK)
         goto cleanup;
@@ -405,7 +405,7 @@ static glass_err parse_request(const uint8_t *der, size_t len, csr_info *out, in
     /* 3. Proof of possession: the signature over the info's DER must verify
      *    with the key inside it. */
     if (!sig_ok ||
-        sig_verify(&out->pub, info.start, der_elem_size(&info), sig.val + 1, sig.len - 1) !=
+        ca_sig_verify(&out->pub, info.start, der_elem_size(&info), sig.val + 1, sig.len - 1) !=
             GLASS_OK) {
         err = GLASS_ERR_CSR_SIGNATURE;
         goto cleanup;

@@ -3,8 +3,8 @@
  *
  * Read in this order: the code's alphabet (Crockford's Base32, chosen
  * because it has no look-alike letters and reads aloud well), the file
- * format and its parser, the lock, then enroll_code_create and
- * enroll_code_redeem, each a short numbered list of steps; last, the code
+ * format and its parser, the lock, then ca_enroll_code_create and
+ * ca_enroll_code_redeem, each a short numbered list of steps; last, the code
  * step of an issuance (enroll_step_*), which ca/ca_txn.c journals so that
  * a code is used exactly when its certificate is issued.
  *
@@ -41,7 +41,7 @@ static const char b32[33] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 #define PATH_MAX_LEN 4096
 
 /* See enroll.h. */
-int enroll_name_valid(const char *name)
+int ca_enroll_name_valid(const char *name)
 {
     if (name == NULL)
         return 0;
@@ -184,7 +184,7 @@ static int parse_line(char *line, enroll_entry *e)
         if (parse_extra(tab + 1, e) != 0)
             return -1;
     }
-    if (!enroll_name_valid(name))
+    if (!ca_enroll_name_valid(name))
         return -1;
     if (e->profile == ENROLL_PROFILE_SERVER) {
         char canon[ENROLL_SUBJECT_MAX + 1], cn[ENROLL_NAME_MAX + 1];
@@ -337,7 +337,7 @@ static glass_err create_code(const char *dir, const enroll_entry *tmpl, int64_t 
     size_t n = 0;
     int lock = -1;
     glass_err err;
-    if (dir == NULL || code == NULL || !enroll_name_valid(tmpl->name) ||
+    if (dir == NULL || code == NULL || !ca_enroll_name_valid(tmpl->name) ||
         seconds > ENROLL_CODE_MAX_SECONDS || (tmpl->flags & ~(unsigned)ENROLL_REPLACE) != 0)
         return GLASS_ERR_ARG;
     if (seconds == 0)
@@ -402,13 +402,13 @@ cleanup:
 }
 
 /* See enroll.h. */
-glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
+glass_err ca_enroll_code_create_ex(const char *dir, const char *name, int64_t now,
                                 uint32_t seconds, unsigned flags,
                                 char code[ENROLL_CODE_STR_MAX])
 {
     enroll_entry e;
     memset(&e, 0, sizeof e);
-    if (!enroll_name_valid(name))
+    if (!ca_enroll_name_valid(name))
         return GLASS_ERR_ARG;
     strcpy(e.name, name);
     e.flags = flags;
@@ -428,7 +428,7 @@ glass_err enroll_subject_canonical(const char *subject, char *out, char *cn)
     if (err != GLASS_OK)
         return err;
     err = x509_name_to_string(der, der_len, text, sizeof text);
-    if (err == GLASS_OK && name_common_name(der, der_len, name, sizeof name) != GLASS_OK)
+    if (err == GLASS_OK && ca_name_common_name(der, der_len, name, sizeof name) != GLASS_OK)
         err = GLASS_ERR_ARG;
     free(der);
     if (err != GLASS_OK)
@@ -436,7 +436,7 @@ glass_err enroll_subject_canonical(const char *subject, char *out, char *cn)
     /* One line of enroll.txt, one EnrollRequest name: no tab, no newline,
      * at most ENROLL_SUBJECT_MAX bytes; the CN is the name the code is for. */
     if (strlen(text) > ENROLL_SUBJECT_MAX || strpbrk(text, "\t\r\n") != NULL ||
-        !enroll_name_valid(name))
+        !ca_enroll_name_valid(name))
         return GLASS_ERR_ARG;
     strcpy(out, text);
     strcpy(cn, name);
@@ -490,10 +490,10 @@ glass_err enroll_code_create_server(const char *dir, const enroll_server_spec *s
 }
 
 /* See enroll.h. */
-glass_err enroll_code_create(const char *dir, const char *name, int64_t now,
+glass_err ca_enroll_code_create(const char *dir, const char *name, int64_t now,
                              uint32_t seconds, char code[ENROLL_CODE_STR_MAX])
 {
-    return enroll_code_create_ex(dir, name, now, seconds, 0, code);
+    return ca_enroll_code_create_ex(dir, name, now, seconds, 0, code);
 }
 
 /* The steps every use of a code shares: the store loaded (under the lock
@@ -514,7 +514,7 @@ static glass_err find_code(const char *dir, const char *name, const char *code, 
         return err;
     /* 1. A code that is not 20 Base32 characters cannot be one of ours. */
     *reason = "invalid name";
-    if (!enroll_name_valid(name))
+    if (!ca_enroll_name_valid(name))
         return GLASS_ERR_ENROLL_CODE;
     *reason = "malformed code";
     if (!normalise_code(code, norm))
@@ -562,7 +562,7 @@ static void grant_from(const enroll_entry *e, enroll_grant *g)
 }
 
 /* See enroll.h. */
-glass_err enroll_code_check(const char *dir, const char *name, const char *code, int64_t now,
+glass_err ca_enroll_code_check(const char *dir, const char *name, const char *code, int64_t now,
                             enroll_grant *g, const char **why)
 {
     enroll_entry *v = NULL;
@@ -585,7 +585,7 @@ glass_err enroll_code_check(const char *dir, const char *name, const char *code,
 }
 
 /* See enroll.h. */
-glass_err enroll_code_claim(const char *dir, const char *name, const char *code, int64_t now,
+glass_err ca_enroll_code_claim(const char *dir, const char *name, const char *code, int64_t now,
                             const uint8_t key_hash[SHA256_DIGEST_LEN], enroll_grant *g,
                             const char **why)
 {
@@ -640,14 +640,14 @@ cleanup:
 }
 
 /* See enroll.h. */
-glass_err enroll_code_redeem(const char *dir, const char *name, const char *code,
+glass_err ca_enroll_code_redeem(const char *dir, const char *name, const char *code,
                              int64_t now, const char **why)
 {
-    return enroll_code_claim(dir, name, code, now, NULL, NULL, why);
+    return ca_enroll_code_claim(dir, name, code, now, NULL, NULL, why);
 }
 
 /* See enroll.h. */
-glass_err enroll_code_record(const char *dir, const char *name, const char *code, int64_t now,
+glass_err ca_enroll_code_record(const char *dir, const char *name, const char *code, int64_t now,
                              const char *serial)
 {
     char path[PATH_MAX_LEN];
@@ -671,7 +671,7 @@ glass_err enroll_code_record(const char *dir, const char *name, const char *code
 }
 
 /* See enroll.h. */
-glass_err enroll_codes_used(const char *dir, enroll_use **uses, size_t *n)
+glass_err ca_enroll_codes_used(const char *dir, enroll_use **uses, size_t *n)
 {
     char path[PATH_MAX_LEN];
     enroll_entry *v = NULL;

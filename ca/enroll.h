@@ -3,8 +3,8 @@
  *
  * SYNOPSIS
  *     char code[ENROLL_CODE_STR_MAX];
- *     enroll_code_create(dir, "alice", now, 0, code);      prints nothing
- *     enroll_code_redeem(dir, "alice", code, now, &why);   once only
+ *     ca_enroll_code_create(dir, "alice", now, 0, code);      prints nothing
+ *     ca_enroll_code_redeem(dir, "alice", code, now, &why);   once only
  *
  * DESCRIPTION
  *     A client that has no certificate yet proves it was invited with a
@@ -109,24 +109,24 @@ typedef struct enroll_grant {
 /* 1 if name is acceptable as a client name (and so as a certificate CN):
  * 1 to ENROLL_NAME_MAX characters from A-Z a-z 0-9 . _ - , not starting
  * with '.' or '-'.  Else 0. */
-int enroll_name_valid(const char *name);
+int ca_enroll_name_valid(const char *name);
 
 /* Makes a fresh code for name, valid for `seconds` from now (0: the
  * default; at most ENROLL_CODE_MAX_SECONDS, else GLASS_ERR_ARG), records
  * its hash in dir/enroll.txt and writes the code, dashed and NUL-terminated,
  * to code.  GLASS_ERR_ARG for a bad name, GLASS_ERR_CA_DIR if dir holds no
  * ca.pem, GLASS_ERR_CA_LOCK if the lock stays taken. */
-glass_err enroll_code_create(const char *dir, const char *name, int64_t now,
+glass_err ca_enroll_code_create(const char *dir, const char *name, int64_t now,
                              uint32_t seconds, char code[ENROLL_CODE_STR_MAX]);
 
-/* As enroll_code_create, with flags (0 or ENROLL_REPLACE). */
-glass_err enroll_code_create_ex(const char *dir, const char *name, int64_t now,
+/* As ca_enroll_code_create, with flags (0 or ENROLL_REPLACE). */
+glass_err ca_enroll_code_create_ex(const char *dir, const char *name, int64_t now,
                                 uint32_t seconds, unsigned flags,
                                 char code[ENROLL_CODE_STR_MAX]);
 
 /* A code of the server profile: the subject is parsed and kept in its
  * canonical form (x509_name_to_string), and must have a CN that is a good
- * name (enroll_name_valid; the code is bound to it) and no tab; the SAN
+ * name (ca_enroll_name_valid; the code is bound to it) and no tab; the SAN
  * must be a subjectAltName value x509_ext_add takes.  GLASS_ERR_SUBJECT_SYNTAX
  * for a malformed subject, GLASS_ERR_ARG (why, if not NULL, says what) for
  * the rest; the name is written to name_out (ENROLL_NAME_MAX + 1 bytes)
@@ -147,7 +147,7 @@ glass_err enroll_subject_canonical(const char *subject, char *out, char *cn);
  * ever replaced whole): GLASS_OK if it is for name, unexpired, and either
  * unused or used with a recorded key (g says which, and its flags).  The
  * cheap check a server makes before any signature. */
-glass_err enroll_code_check(const char *dir, const char *name, const char *code, int64_t now,
+glass_err ca_enroll_code_check(const char *dir, const char *name, const char *code, int64_t now,
                             enroll_grant *g, const char **why);
 
 /* Uses code for name and the key whose SubjectPublicKeyInfo hashes to
@@ -155,13 +155,13 @@ glass_err enroll_code_check(const char *dir, const char *name, const char *code,
  * again), under the lock: an unused code is marked used for this key; a
  * code already used for this same key is accepted again (g->used = 1 and
  * g->serial the certificate issued then, if recorded).  g may be NULL. */
-glass_err enroll_code_claim(const char *dir, const char *name, const char *code, int64_t now,
+glass_err ca_enroll_code_claim(const char *dir, const char *name, const char *code, int64_t now,
                             const uint8_t key_hash[SHA256_DIGEST_LEN], enroll_grant *g,
                             const char **why);
 
 /* Records the serial (upper-case hex) of the certificate issued for a
  * claimed code. */
-glass_err enroll_code_record(const char *dir, const char *name, const char *code, int64_t now,
+glass_err ca_enroll_code_record(const char *dir, const char *name, const char *code, int64_t now,
                              const char *serial);
 
 /* Redeems code for name at time now: it must be recorded, for this name,
@@ -170,7 +170,7 @@ glass_err enroll_code_record(const char *dir, const char *name, const char *code
  * (if not NULL) set to a static phrase for the log ("unknown code", "code
  * already used", "code expired", "code issued for another name").
  * GLASS_ERR_CA_LOCK if the lock stays taken. */
-glass_err enroll_code_redeem(const char *dir, const char *name, const char *code,
+glass_err ca_enroll_code_redeem(const char *dir, const char *name, const char *code,
                              int64_t now, const char **why);
 
 /* For `glass ca check`: every used code, with its name, when it was used
@@ -181,6 +181,6 @@ typedef struct enroll_use {
     int64_t used_at;
     char serial[2 * ENROLL_SERIAL_MAX + 1];   /* the certificate it was used for; "" if none */
 } enroll_use;
-glass_err enroll_codes_used(const char *dir, enroll_use **uses, size_t *n);
+glass_err ca_enroll_codes_used(const char *dir, enroll_use **uses, size_t *n);
 
 #endif

@@ -27,7 +27,7 @@
  *       (RSAPublicKey ::= SEQUENCE { n, e }, RFC 8017 A.1.1) }
  *
  * Read in this order: the RSAPrivateKey codec, PrivateKeyInfo, then PBES2
- * (load_encrypted / pbes2_encrypt, over pbes2.c), then key_load_private, which tries each
+ * (load_encrypted / pbes2_encrypt, over pbes2.c), then ca_key_load_private, which tries each
  * form in turn.
  *
  * CT: the key bytes are only parsed and copied here, never computed on.
@@ -94,7 +94,7 @@ static void put_rsa_private(der_buf *b, const rsa_private_key *key)
 static void put_rsa_algorithm(der_buf *b)
 {
     size_t at = der_begin(b);
-    der_put_oid(b, OID_RSA_ENCRYPTION.der, OID_RSA_ENCRYPTION.len);
+    der_put_oid(b, ASN1_OID_RSA_ENCRYPTION.der, ASN1_OID_RSA_ENCRYPTION.len);
     der_put_null(b);
     der_end(b, at, DER_SEQUENCE);
 }
@@ -112,7 +112,7 @@ static glass_err read_rsa_algorithm(der_reader *r)
     der_reader a = der_enter(&alg);
     if ((err = der_read_oid(&a, &oid, &oid_len)) != GLASS_OK)
         return err;
-    if (!der_oid_eq(oid, oid_len, &OID_RSA_ENCRYPTION))
+    if (!der_oid_eq(oid, oid_len, &ASN1_OID_RSA_ENCRYPTION))
         return GLASS_ERR_KEY_ALGORITHM;
     if (!der_at_end(&a) && (err = der_read_null(&a)) != GLASS_OK)
         return err;
@@ -265,7 +265,7 @@ static enum enc_shape der_is_encrypted(const uint8_t *der, size_t len)
     der_reader a = der_enter(&alg);
     if (der_read_oid(&a, &oid, &oid_len) != GLASS_OK)
         return ENC_NONE;
-    return der_oid_eq(oid, oid_len, &OID_PBES2) ? ENC_PBES2 : ENC_OTHER;
+    return der_oid_eq(oid, oid_len, &ASN1_OID_PBES2) ? ENC_PBES2 : ENC_OTHER;
 }
 
 /* Finds the first PEM block whose label is one of `labels` (a file may
@@ -305,7 +305,7 @@ static const char *const private_labels[] = {PEM_ENCRYPTED_KEY, PEM_PRIVATE_KEY,
 static const char *const public_labels[] = {PEM_PUBLIC_KEY, PEM_RSA_PUBLIC_KEY, NULL};
 
 /* See ca.h. */
-int key_is_encrypted(const uint8_t *data, size_t len)
+int ca_key_is_encrypted(const uint8_t *data, size_t len)
 {
     char label[PEM_LABEL_MAX];
     uint8_t *der = NULL;
@@ -322,7 +322,7 @@ int key_is_encrypted(const uint8_t *data, size_t len)
 }
 
 /* See ca.h. */
-glass_err key_load_private(const uint8_t *data, size_t len, const char *password,
+glass_err ca_key_load_private(const uint8_t *data, size_t len, const char *password,
                            rsa_private_key *key)
 {
     char label[PEM_LABEL_MAX];
@@ -370,7 +370,7 @@ glass_err key_load_private(const uint8_t *data, size_t len, const char *password
 }
 
 /* See ca.h. */
-glass_err key_encode_private(const rsa_private_key *key, enum key_format format,
+glass_err ca_key_encode_private(const rsa_private_key *key, enum key_format format,
                              const char *password, uint32_t iterations,
                              uint8_t **der, size_t *der_len)
 {
@@ -403,7 +403,7 @@ glass_err key_encode_private(const rsa_private_key *key, enum key_format format,
 }
 
 /* See ca.h. */
-glass_err key_encode_private_pem(const rsa_private_key *key, enum key_format format,
+glass_err ca_key_encode_private_pem(const rsa_private_key *key, enum key_format format,
                                  const char *password, uint32_t iterations,
                                  uint8_t **pem, size_t *len)
 {
@@ -412,7 +412,7 @@ glass_err key_encode_private_pem(const rsa_private_key *key, enum key_format for
     const char *label = format == KEY_FORMAT_PKCS1   ? PEM_RSA_PRIVATE_KEY
                         : format == KEY_FORMAT_PKCS8 ? PEM_PRIVATE_KEY
                                                      : PEM_ENCRYPTED_KEY;
-    glass_err err = key_encode_private(key, format, password, iterations, &der, &der_len);
+    glass_err err = ca_key_encode_private(key, format, password, iterations, &der, &der_len);
     if (err != GLASS_OK)
         return err;
     err = pem_encode(label, der, der_len, (char **)pem, len);
@@ -421,10 +421,10 @@ glass_err key_encode_private_pem(const rsa_private_key *key, enum key_format for
 }
 
 /* See ca.h. */
-glass_err key_save_private_pem(const rsa_private_key *key, const char *password,
+glass_err ca_key_save_private_pem(const rsa_private_key *key, const char *password,
                                uint32_t iterations, uint8_t **pem, size_t *len)
 {
-    return key_encode_private_pem(key,
+    return ca_key_encode_private_pem(key,
                                   password != NULL ? KEY_FORMAT_PKCS8_ENCRYPTED : KEY_FORMAT_PKCS8,
                                   password, iterations, pem, len);
 }
@@ -466,7 +466,7 @@ static glass_err parse_spki(const uint8_t *der, size_t len, rsa_public_key *pub)
 }
 
 /* See ca_internal.h. */
-glass_err key_parse_spki(const uint8_t *der, size_t len, rsa_public_key *pub)
+glass_err ca_key_parse_spki(const uint8_t *der, size_t len, rsa_public_key *pub)
 {
     glass_err err = parse_spki(der, len, pub);
     if (err == GLASS_OK)
@@ -475,7 +475,7 @@ glass_err key_parse_spki(const uint8_t *der, size_t len, rsa_public_key *pub)
 }
 
 /* See ca.h. */
-glass_err key_load_public(const uint8_t *data, size_t len, rsa_public_key *pub)
+glass_err ca_key_load_public(const uint8_t *data, size_t len, rsa_public_key *pub)
 {
     char label[PEM_LABEL_MAX];
     uint8_t *der = NULL;
@@ -508,7 +508,7 @@ glass_err key_load_public(const uint8_t *data, size_t len, rsa_public_key *pub)
 }
 
 /* See ca.h. */
-glass_err key_encode_public(const rsa_public_key *pub, int spki, uint8_t **der, size_t *der_len)
+glass_err ca_key_encode_public(const rsa_public_key *pub, int spki, uint8_t **der, size_t *der_len)
 {
     der_buf inner, b;
     uint8_t *rpk = NULL;

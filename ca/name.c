@@ -37,13 +37,13 @@ static const struct {
     const der_oid *oid;
     size_t max;
 } attrs[] = {
-    {"C", &OID_AT_C, 2},
-    {"ST", &OID_AT_ST, 128},
-    {"L", &OID_AT_L, 128},
-    {"O", &OID_AT_O, 64},
-    {"OU", &OID_AT_OU, 64},
-    {"CN", &OID_AT_CN, 64},
-    {"emailAddress", &OID_EMAIL, 255},
+    {"C", &ASN1_OID_AT_C, 2},
+    {"ST", &ASN1_OID_AT_ST, 128},
+    {"L", &ASN1_OID_AT_L, 128},
+    {"O", &ASN1_OID_AT_O, 64},
+    {"OU", &ASN1_OID_AT_OU, 64},
+    {"CN", &ASN1_OID_AT_CN, 64},
+    {"emailAddress", &ASN1_OID_EMAIL, 255},
 };
 #define N_ATTRS (sizeof attrs / sizeof attrs[0])
 
@@ -108,13 +108,13 @@ glass_err x509_name_from_string(const char *subject, uint8_t **der, size_t *der_
             goto cleanup;
         }
         uint8_t tag = DER_UTF8_STRING;
-        if (attrs[a].oid == &OID_AT_C) {
+        if (attrs[a].oid == &ASN1_OID_AT_C) {
             if (v != 2 || !printable_char(value[0]) || !printable_char(value[1])) {
                 err = GLASS_ERR_SUBJECT_SYNTAX;
                 goto cleanup;
             }
             tag = DER_PRINTABLE_STRING;
-        } else if (attrs[a].oid == &OID_EMAIL) {
+        } else if (attrs[a].oid == &ASN1_OID_EMAIL) {
             for (size_t i = 0; i < v; i++)
                 if ((unsigned char)value[i] > 0x7f) {
                     err = GLASS_ERR_SUBJECT_SYNTAX;
@@ -289,7 +289,7 @@ static glass_err atv_find_cn(void *arg, const uint8_t *oid, size_t oid_len, uint
 {
     struct find_cn *f = arg;
     (void)tag;
-    if (!der_oid_eq(oid, oid_len, &OID_AT_CN))
+    if (!der_oid_eq(oid, oid_len, &ASN1_OID_AT_CN))
         return GLASS_OK;
     /* The last CN wins, as in most TLS stacks' "most specific" reading. */
     f->found = 1;
@@ -304,7 +304,7 @@ static glass_err atv_find_cn(void *arg, const uint8_t *oid, size_t oid_len, uint
 }
 
 /* See ca_internal.h. */
-glass_err name_common_name(const uint8_t *der, size_t len, char *out, size_t cap)
+glass_err ca_name_common_name(const uint8_t *der, size_t len, char *out, size_t cap)
 {
     struct find_cn f = {out, cap, 0, GLASS_OK};
     if (cap == 0)
@@ -321,7 +321,7 @@ glass_err name_common_name(const uint8_t *der, size_t len, char *out, size_t cap
 /* See ca_internal.h.  RFC 5280 §7.1 compares names after normalisation; we
  * compare the encodings, which is exact for names we and OpenSSL write
  * (the issuer field is copied from the issuer's subject byte for byte). */
-int name_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+int ca_name_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
 {
     return a_len == b_len && memcmp(a, b, a_len) == 0;
 }

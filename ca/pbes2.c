@@ -68,7 +68,7 @@ static glass_err read_params(const der_elem *alg, pbes2_params *pp)
     der_reader a = der_enter(alg);
     if ((err = der_read_oid(&a, &oid, &oid_len)) != GLASS_OK)
         return err;
-    if (!der_oid_eq(oid, oid_len, &OID_PBES2)) {
+    if (!der_oid_eq(oid, oid_len, &ASN1_OID_PBES2)) {
         pp->supported = 0;
         pp->why = "not PBES2 (an older PKCS#12 or PKCS#5 v1 scheme: openssl -legacy)";
         return GLASS_OK;
@@ -82,7 +82,7 @@ static glass_err read_params(const der_elem *alg, pbes2_params *pp)
     der_reader k = der_enter(&kdf);
     if ((err = der_read_oid(&k, &oid, &oid_len)) != GLASS_OK)
         return err;
-    if (!der_oid_eq(oid, oid_len, &OID_PBKDF2)) {
+    if (!der_oid_eq(oid, oid_len, &ASN1_OID_PBKDF2)) {
         pp->supported = 0;
         pp->why = "a key derivation other than PBKDF2";
         return GLASS_OK;
@@ -108,7 +108,7 @@ static glass_err read_params(const der_elem *alg, pbes2_params *pp)
         der_reader pr = der_enter(&prf);
         if ((err = der_read_oid(&pr, &oid, &oid_len)) != GLASS_OK)
             return err;
-        if (!der_oid_eq(oid, oid_len, &OID_HMAC_SHA256))
+        if (!der_oid_eq(oid, oid_len, &ASN1_OID_HMAC_SHA256))
             pp->supported = 0, pp->why = "PBKDF2 with a PRF other than hmacWithSHA256";
         /* hmacWithSHA256's parameters are NULL (RFC 8018 B.1.2); absent is
          * also seen in the wild.  Anything else is not DER we read. */
@@ -124,7 +124,7 @@ static glass_err read_params(const der_elem *alg, pbes2_params *pp)
     der_reader e = der_enter(&enc);
     if ((err = der_read_oid(&e, &oid, &oid_len)) != GLASS_OK)
         return err;
-    if (!der_oid_eq(oid, oid_len, &OID_AES256_CBC)) {
+    if (!der_oid_eq(oid, oid_len, &ASN1_OID_AES256_CBC)) {
         pp->supported = 0, pp->why = "a cipher other than AES-256-CBC";
         return GLASS_OK;
     }
@@ -221,21 +221,21 @@ glass_err pbes2_content_encrypt(der_buf *alg, const char *password, uint32_t ite
     }
     /* The AlgorithmIdentifier, as drawn at the top. */
     size_t top = der_begin(alg);
-    der_put_oid(alg, OID_PBES2.der, OID_PBES2.len);
+    der_put_oid(alg, ASN1_OID_PBES2.der, ASN1_OID_PBES2.len);
     size_t params = der_begin(alg);
     size_t kdf = der_begin(alg);
-    der_put_oid(alg, OID_PBKDF2.der, OID_PBKDF2.len);
+    der_put_oid(alg, ASN1_OID_PBKDF2.der, ASN1_OID_PBKDF2.len);
     size_t kdfp = der_begin(alg);
     der_put_octets(alg, salt, sizeof salt);
     der_put_uint(alg, iterations);
     size_t prf = der_begin(alg);
-    der_put_oid(alg, OID_HMAC_SHA256.der, OID_HMAC_SHA256.len);
+    der_put_oid(alg, ASN1_OID_HMAC_SHA256.der, ASN1_OID_HMAC_SHA256.len);
     der_put_null(alg);
     der_end(alg, prf, DER_SEQUENCE);
     der_end(alg, kdfp, DER_SEQUENCE);
     der_end(alg, kdf, DER_SEQUENCE);
     size_t enc = der_begin(alg);
-    der_put_oid(alg, OID_AES256_CBC.der, OID_AES256_CBC.len);
+    der_put_oid(alg, ASN1_OID_AES256_CBC.der, ASN1_OID_AES256_CBC.len);
     der_put_octets(alg, iv, sizeof iv);
     der_end(alg, enc, DER_SEQUENCE);
     der_end(alg, params, DER_SEQUENCE);

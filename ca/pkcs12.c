@@ -203,7 +203,7 @@ static glass_err build_authsafe(const rsa_private_key *key, const x509_cert *cer
         err = der_buf_take(&b, &certs, &certs_len);
     der_buf_free(&b);
     if (err == GLASS_OK)
-        err = key_encode_private(key, KEY_FORMAT_PKCS8_ENCRYPTED, password, iterations, &epki,
+        err = ca_key_encode_private(key, KEY_FORMAT_PKCS8_ENCRYPTED, password, iterations, &epki,
                                  &epki_len);
     if (err == GLASS_OK) {
         der_buf_init(&b);
@@ -266,7 +266,7 @@ glass_err pkcs12_create(const rsa_private_key *key, const x509_cert *cert,
         der_end(&b, ci, DER_SEQUENCE);
         /* The MAC covers the AuthenticatedSafe's DER: the OCTET STRING's
          * contents (RFC 7292 §5.1 step 6). */
-        err = p12_mac_put(&b, password, iterations, as.data, as.len);
+        err = pkcs12_mac_put(&b, password, iterations, as.data, as.len);
         der_end(&b, pfx, DER_SEQUENCE);
     }
     if (err == GLASS_OK)
@@ -375,7 +375,7 @@ static glass_err read_key_bag(const der_elem *value, int shrouded, const char *p
     note(c, line);
     if (c->have_key)
         return GLASS_OK;    /* a second key: the first one is kept */
-    if ((err = key_load_private(inner.start, der_elem_size(&inner), shrouded ? password : NULL,
+    if ((err = ca_key_load_private(inner.start, der_elem_size(&inner), shrouded ? password : NULL,
                                 &c->key)) != GLASS_OK)
         return err;
     c->have_key = 1;
@@ -541,7 +541,7 @@ glass_err pkcs12_parse(const uint8_t *der, size_t len, const char *password,
     /* 2. The MAC, before anything is decrypted: a wrong password stops here. */
     if (has_mac) {
         p12_mac_info mi;
-        err = p12_mac_check(&mac, password, content.val, content.len, &mi);
+        err = pkcs12_mac_check(&mac, password, content.val, content.len, &mi);
         if (mi.sha256) {
             snprintf(line, sizeof line, "MAC: sha256, Iteration %ld\nMAC length: %zu, salt length: %zu",
                      mi.iterations, mi.mac_len, mi.salt_len);

@@ -28,8 +28,8 @@
  * the MAC because every reader of PKCS#12 files checks the MAC this way
  * (RFC 9579 defines a PBKDF2-based MAC, which OpenSSL 3.0 does not read).
  *
- * Read in this order: bmp_password, pkcs12_kdf, then p12_mac_put and
- * p12_mac_check.
+ * Read in this order: bmp_password, pkcs12_kdf, then pkcs12_mac_put and
+ * pkcs12_mac_check.
  *
  * CT: the MAC comparison is glass_ct_equal; the derivation runs the same
  * steps whatever the password (its length shows, as in PBKDF2).
@@ -146,7 +146,7 @@ glass_err pkcs12_kdf(uint8_t id, const char *password, const uint8_t *salt, size
 }
 
 /* See ca_internal.h. */
-glass_err p12_mac_put(der_buf *b, const char *password, uint32_t iterations,
+glass_err pkcs12_mac_put(der_buf *b, const char *password, uint32_t iterations,
                       const uint8_t *content, size_t len)
 {
     uint8_t salt[8], key[KDF_U], mac[KDF_U];
@@ -160,7 +160,7 @@ glass_err p12_mac_put(der_buf *b, const char *password, uint32_t iterations,
     size_t md = der_begin(b);
     size_t di = der_begin(b);
     size_t alg = der_begin(b);
-    der_put_oid(b, OID_SHA256.der, OID_SHA256.len);
+    der_put_oid(b, ASN1_OID_SHA256.der, ASN1_OID_SHA256.len);
     der_put_null(b);
     der_end(b, alg, DER_SEQUENCE);
     der_put_octets(b, mac, sizeof mac);
@@ -172,7 +172,7 @@ glass_err p12_mac_put(der_buf *b, const char *password, uint32_t iterations,
 }
 
 /* See ca_internal.h. */
-glass_err p12_mac_check(const der_elem *mac_data, const char *password, const uint8_t *content,
+glass_err pkcs12_mac_check(const der_elem *mac_data, const char *password, const uint8_t *content,
                         size_t len, p12_mac_info *info)
 {
     der_elem di, alg;
@@ -202,7 +202,7 @@ glass_err p12_mac_check(const der_elem *mac_data, const char *password, const ui
         return err;
     if ((err = der_finish(&r)) != GLASS_OK)
         return err;
-    info->sha256 = der_oid_eq(oid, oid_len, &OID_SHA256);
+    info->sha256 = der_oid_eq(oid, oid_len, &ASN1_OID_SHA256);
     info->iterations = iterations;
     info->salt_len = salt_len;
     info->mac_len = digest_len;

@@ -47,7 +47,7 @@ static int same_cert(const x509_cert *a, const x509_cert *b)
 
 static int issued_by(const x509_cert *c, const x509_cert *issuer)
 {
-    if (!name_equal(c->issuer_der, c->issuer_len, issuer->subject_der, issuer->subject_len))
+    if (!ca_name_equal(c->issuer_der, c->issuer_len, issuer->subject_der, issuer->subject_len))
         return 0;
     /* When both carry key identifiers they must agree (§4.2.1.1): this
      * picks the right one of two anchors with the same name. */
@@ -80,11 +80,11 @@ static glass_err check_revocation(const x509_cert *c, const x509_cert *issuer,
                                   const x509_crl *crl, int64_t now)
 {
     if (crl == NULL ||
-        !name_equal(crl->issuer_der, crl->issuer_len, issuer->subject_der, issuer->subject_len))
+        !ca_name_equal(crl->issuer_der, crl->issuer_len, issuer->subject_der, issuer->subject_len))
         return GLASS_OK;
     /* A CRL counts only if the issuer signed it (§6.3.3 (f), (g)), may sign
      * CRLs (keyUsage cRLSign, §4.2.1.3), and is current (§6.3.3 (a)). */
-    if (!crl->sig_alg_ok || sig_verify(&issuer->pub, crl->tbs, crl->tbs_len, crl->sig,
+    if (!crl->sig_alg_ok || ca_sig_verify(&issuer->pub, crl->tbs, crl->tbs_len, crl->sig,
                                        crl->sig_len) != GLASS_OK)
         return GLASS_ERR_X509_CRL;
     if (issuer->has_key_usage && !(issuer->key_usage & X509_KU_CRL_SIGN))

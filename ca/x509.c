@@ -44,7 +44,7 @@
 
 /* See ca_internal.h.  RFC 4055 §5 / RFC 8017 App. C: sha256WithRSAEncryption
  * parameters "MUST be NULL"; absent is accepted for leniency. */
-glass_err sig_alg_read(der_reader *r, int *ok)
+glass_err ca_sig_alg_read(der_reader *r, int *ok)
 {
     der_elem alg;
     const uint8_t *oid;
@@ -55,7 +55,7 @@ glass_err sig_alg_read(der_reader *r, int *ok)
     der_reader a = der_enter(&alg);
     if ((err = der_read_oid(&a, &oid, &oid_len)) != GLASS_OK)
         return err;
-    *ok = der_oid_eq(oid, oid_len, &OID_SHA256_WITH_RSA);
+    *ok = der_oid_eq(oid, oid_len, &ASN1_OID_SHA256_WITH_RSA);
     if (*ok && !der_at_end(&a) && (err = der_read_null(&a)) != GLASS_OK)
         return err;
     if (!*ok) {
@@ -68,16 +68,16 @@ glass_err sig_alg_read(der_reader *r, int *ok)
 }
 
 /* See ca_internal.h. */
-void sig_alg_put(der_buf *b)
+void ca_sig_alg_put(der_buf *b)
 {
     size_t at = der_begin(b);
-    der_put_oid(b, OID_SHA256_WITH_RSA.der, OID_SHA256_WITH_RSA.len);
+    der_put_oid(b, ASN1_OID_SHA256_WITH_RSA.der, ASN1_OID_SHA256_WITH_RSA.len);
     der_put_null(b);
     der_end(b, at, DER_SEQUENCE);
 }
 
 /* See ca_internal.h. */
-glass_err sign_and_wrap(der_buf *b, size_t start, const rsa_private_key *key)
+glass_err ca_sign_and_wrap(der_buf *b, size_t start, const rsa_private_key *key)
 {
     if (b->err != GLASS_OK)
         return b->err;
@@ -87,7 +87,7 @@ glass_err sign_and_wrap(der_buf *b, size_t start, const rsa_private_key *key)
     /* The signature covers the DER of the tbs exactly as written (RFC 5280 §4.1.1.3). */
     glass_err err = rsa_pkcs1v15_sign(key, b->data + start, b->len - start, sig);
     if (err == GLASS_OK) {
-        sig_alg_put(b);
+        ca_sig_alg_put(b);
         der_put_bit_string(b, sig, key->k, 0);
         der_end(b, start, DER_SEQUENCE);
         err = b->err;
@@ -97,7 +97,7 @@ glass_err sign_and_wrap(der_buf *b, size_t start, const rsa_private_key *key)
 }
 
 /* See ca_internal.h. */
-glass_err sig_verify(const rsa_public_key *pub, const uint8_t *tbs, size_t tbs_len,
+glass_err ca_sig_verify(const rsa_public_key *pub, const uint8_t *tbs, size_t tbs_len,
                      const uint8_t *sig, size_t sig_len)
 {
     return rsa_pkcs1v15_verify(pub, tbs, tbs_len, sig, sig_len) == GLASS_OK
@@ -107,12 +107,12 @@ glass_err sig_verify(const rsa_public_key *pub, const uint8_t *tbs, size_t tbs_l
 
 /* See ca_internal.h; RFC 7093 §2 method 1 (RFC 5280 §4.2.1.2 method 1 is
  * the same with SHA-1, which glasstls does not implement). */
-glass_err key_identifier(const rsa_public_key *pub, uint8_t out[20])
+glass_err ca_key_identifier(const rsa_public_key *pub, uint8_t out[20])
 {
     uint8_t *rpk = NULL;
     size_t rpk_len = 0;
     uint8_t h[SHA256_DIGEST_LEN];
-    glass_err err = key_encode_public(pub, 0, &rpk, &rpk_len);
+    glass_err err = ca_key_encode_public(pub, 0, &rpk, &rpk_len);
     if (err != GLASS_OK)
         return err;
     /* subjectPublicKey is the BIT STRING's contents: the RSAPublicKey DER. */
@@ -188,11 +188,11 @@ static glass_err ext_ext_key_usage(x509_cert *c, const uint8_t *v, size_t len)
     while (!der_at_end(&r)) {
         if ((err = der_read_oid(&r, &oid, &oid_len)) != GLASS_OK)
             return err;
-        if (der_oid_eq(oid, oid_len, &OID_KP_SERVER_AUTH))
+        if (der_oid_eq(oid, oid_len, &ASN1_OID_KP_SERVER_AUTH))
             c->ext_key_usage |= X509_EKU_SERVER;
-        else if (der_oid_eq(oid, oid_len, &OID_KP_CLIENT_AUTH))
+        else if (der_oid_eq(oid, oid_len, &ASN1_OID_KP_CLIENT_AUTH))
             c->ext_key_usage |= X509_EKU_CLIENT;
-        else if (der_oid_eq(oid, oid_len, &OID_ANY_EKU))
+        else if (der_oid_eq(oid, oid_len, &ASN1_OID_ANY_EKU))
             c->ext_key_usage |= X509_EKU_ANY;
         else
             c->ext_key_usage |= X509_EKU_OTHER;
@@ -284,12 +284,12 @@ static glass_err parse_extensions(x509_cert *c, const der_elem *outer)
         const der_oid *oid;
         glass_err (*parse)(x509_cert *, const uint8_t *, size_t);
     } known[] = {
-        {&OID_CE_BASIC_CONSTRAINTS, ext_basic_constraints},
-        {&OID_CE_KEY_USAGE, ext_key_usage},
-        {&OID_CE_EXT_KEY_USAGE, ext_ext_key_usage},
-        {&OID_CE_SAN, ext_san},
-        {&OID_CE_SKI, ext_ski},
-        {&OID_CE_AKI, ext_aki},
+        {&ASN1_OID_CE_BASIC_CONSTRAINTS, ext_basic_constraints},
+        {&ASN1_OID_CE_KEY_USAGE, ext_key_usage},
+        {&ASN1_OID_CE_EXT_KEY_USAGE, ext_ext_key_usage},
+        {&ASN1_OID_CE_SAN, ext_san},
+        {&ASN1_OID_CE_SKI, ext_ski},
+        {&ASN1_OID_CE_AKI, ext_aki},
     };
     unsigned seen = 0;
     der_elem seq, ext;
@@ -356,7 +356,7 @@ static glass_err parse_certificate(x509_cert *c)
         return err;
     c->tbs = tbs.start;
     c->tbs_len = der_elem_size(&tbs);
-    if ((err = sig_alg_read(&r, &c->sig_alg_ok)) != GLASS_OK)
+    if ((err = ca_sig_alg_read(&r, &c->sig_alg_ok)) != GLASS_OK)
         return err;
     if ((err = der_read(&r, DER_BIT_STRING, &sigval)) != GLASS_OK)
         return err;
@@ -395,7 +395,7 @@ static glass_err parse_certificate(x509_cert *c)
 
     /* 4. signature: must name the same algorithm as signatureAlgorithm
      *    (§4.1.1.2); we compare what we understand of both. */
-    if ((err = sig_alg_read(&t, &tbs_sig_ok)) != GLASS_OK)
+    if ((err = ca_sig_alg_read(&t, &tbs_sig_ok)) != GLASS_OK)
         return err;
     if (tbs_sig_ok != c->sig_alg_ok)
         return GLASS_ERR_X509_PARSE;
@@ -428,7 +428,7 @@ static glass_err parse_certificate(x509_cert *c)
         return err;
     c->spki_der = spki.start;
     c->spki_len = der_elem_size(&spki);
-    err = key_parse_spki(c->spki_der, c->spki_len, &c->pub);
+    err = ca_key_parse_spki(c->spki_der, c->spki_len, &c->pub);
     if (err == GLASS_ERR_KEY_ALGORITHM || err == GLASS_ERR_RSA_MODULUS_SIZE ||
         err == GLASS_ERR_RSA_EXPONENT)
         return GLASS_ERR_X509_PARSE;
@@ -570,13 +570,13 @@ glass_err x509_check_signature(const x509_cert *c, const rsa_public_key *issuer_
 {
     if (!c->sig_alg_ok)
         return GLASS_ERR_X509_SIGNATURE;
-    return sig_verify(issuer_pub, c->tbs, c->tbs_len, c->sig, c->sig_len);
+    return ca_sig_verify(issuer_pub, c->tbs, c->tbs_len, c->sig, c->sig_len);
 }
 
 /* See ca.h. */
 glass_err x509_subject_cn(const x509_cert *c, char *out, size_t cap)
 {
-    return name_common_name(c->subject_der, c->subject_len, out, cap);
+    return ca_name_common_name(c->subject_der, c->subject_len, out, cap);
 }
 
 static int ascii_case_equal(const char *a, const char *b)

@@ -8,7 +8,7 @@
  * extensions come from an x509_ext_set (OpenSSL's extension syntax, read by
  * x509_ext.c).  Both end in build_tbs, which writes the TBSCertificate in
  * the order of §4.1 (the diagram is at the top of x509.c), and
- * sign_and_wrap, which appends the signature.
+ * ca_sign_and_wrap, which appends the signature.
  *
  * Read in this order: the small encoders of each extension, x509_ext_put
  * (the Extensions SEQUENCE, which csr.c also writes into a request's
@@ -81,7 +81,7 @@ static int put_san(der_buf *b, const char *san, int critical)
     char item[X509_SAN_DNS_MAX + 8];
     size_t at[2];
     size_t count = 0;
-    ext_begin(b, &OID_CE_SAN, critical, at);
+    ext_begin(b, &ASN1_OID_CE_SAN, critical, at);
     size_t seq = der_begin(b);
     const char *p = san;
     while (*p != '\0') {
@@ -137,7 +137,7 @@ static void put_eku(der_buf *b, unsigned flags)
             der_put_oid(b, oid, sizeof oid);
         }
     if (flags & X509_EKU_ANY)
-        der_put_oid(b, OID_ANY_EKU.der, OID_ANY_EKU.len);
+        der_put_oid(b, ASN1_OID_ANY_EKU.der, ASN1_OID_ANY_EKU.len);
     der_end(b, s, DER_SEQUENCE);
 }
 
@@ -156,7 +156,7 @@ glass_err x509_ext_put(der_buf *b, const x509_ext_set *s, const uint8_t ski[20],
             /* basicConstraints (RFC 5280 §4.2.1.9): SEQUENCE { cA BOOLEAN DEFAULT
              * FALSE, pathLenConstraint INTEGER OPTIONAL }; FALSE is left
              * out, as DER leaves out every DEFAULT value (X.690 §11.5). */
-            ext_begin(b, &OID_CE_BASIC_CONSTRAINTS, critical, at);
+            ext_begin(b, &ASN1_OID_CE_BASIC_CONSTRAINTS, critical, at);
             size_t bc = der_begin(b);
             if (s->ca)
                 der_put_bool(b, 1);
@@ -166,12 +166,12 @@ glass_err x509_ext_put(der_buf *b, const x509_ext_set *s, const uint8_t ski[20],
             ext_end(b, at);
             break;
         case X509_EXT_KU:   /* keyUsage (RFC 5280 §4.2.1.3): a named BIT STRING */
-            ext_begin(b, &OID_CE_KEY_USAGE, critical, at);
+            ext_begin(b, &ASN1_OID_CE_KEY_USAGE, critical, at);
             put_key_usage(b, s->key_usage);
             ext_end(b, at);
             break;
         case X509_EXT_EKU:
-            ext_begin(b, &OID_CE_EXT_KEY_USAGE, critical, at);
+            ext_begin(b, &ASN1_OID_CE_EXT_KEY_USAGE, critical, at);
             put_eku(b, s->ext_key_usage);
             ext_end(b, at);
             break;
@@ -180,14 +180,14 @@ glass_err x509_ext_put(der_buf *b, const x509_ext_set *s, const uint8_t ski[20],
                 return GLASS_ERR_ARG;
             break;
         case X509_EXT_SKI:  /* subjectKeyIdentifier (RFC 5280 §4.2.1.2): OCTET STRING */
-            ext_begin(b, &OID_CE_SKI, critical, at);
+            ext_begin(b, &ASN1_OID_CE_SKI, critical, at);
             der_put_octets(b, ski, 20);
             ext_end(b, at);
             break;
         case X509_EXT_AKI: { /* authorityKeyIdentifier (RFC 5280 §4.2.1.1): [0] keyIdentifier */
             if (aki == NULL)
                 return GLASS_ERR_ARG;   /* a request has no issuer to name */
-            ext_begin(b, &OID_CE_AKI, critical, at);
+            ext_begin(b, &ASN1_OID_CE_AKI, critical, at);
             size_t k = der_begin(b);
             der_put_tlv(b, DER_CONTEXT_PRIM(0), aki, aki_len);
             der_end(b, k, DER_SEQUENCE);
@@ -255,10 +255,10 @@ static glass_err build_tbs(const x509_template *t, const x509_ext_set *ext,
     uint8_t *spki = NULL;
     size_t spki_len = 0;
     uint8_t ski[20];
-    glass_err err = key_encode_public(t->subject_pub, 1, &spki, &spki_len);
+    glass_err err = ca_key_encode_public(t->subject_pub, 1, &spki, &spki_len);
     if (err != GLASS_OK)
         return err;
-    if ((err = key_identifier(t->subject_pub, ski)) != GLASS_OK) {
+    if ((err = ca_key_identifier(t->subject_pub, ski)) != GLASS_OK) {
         free(spki);
         return err;
     }
@@ -273,7 +273,7 @@ static glass_err build_tbs(const x509_template *t, const x509_ext_set *ext,
         der_end(&b, v, DER_CONTEXT_CONS(0));
     }
     der_put_integer_unsigned(&b, t->serial, t->serial_len);
-    sig_alg_put(&b);
+    ca_sig_alg_put(&b);
     der_put_raw(&b, t->issuer_der, t->issuer_len);
     size_t val = der_begin(&b);
     der_put_time(&b, t->not_before);
@@ -288,7 +288,7 @@ static glass_err build_tbs(const x509_template *t, const x509_ext_set *ext,
             goto cleanup;
     }
     der_end(&b, tbs, DER_SEQUENCE);
-    if ((err = sign_and_wrap(&b, cert, key)) != GLASS_OK)
+    if ((err = ca_sign_and_wrap(&b, cert, key)) != GLASS_OK)
         goto cleanup;
     err = der_buf_take(&b, der, der_len);
 cleanup:
@@ -342,7 +342,7 @@ glass_err x509_sign(const x509_sign_params *p, const rsa_private_key *issuer_key
             t.aki = p->issuer->ski;
             t.aki_len = p->issuer->ski_len;
         } else {
-            glass_err err = key_identifier(&p->issuer->pub, issuer_ski);
+            glass_err err = ca_key_identifier(&p->issuer->pub, issuer_ski);
             if (err != GLASS_OK)
                 return err;
             t.aki = issuer_ski;

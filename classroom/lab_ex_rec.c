@@ -248,9 +248,9 @@ typedef struct fs_target {
 static glass_err fs_record(fs_target *t, const uint8_t pms[48])
 {
     uint8_t ms[48], kb[128], buf[64], *iv = t->rec + HDR, *C = iv + 16;
-    glass_err err = tls12_master_secret(pms, 48, t->cr, t->sr, ms);
+    glass_err err = hmac_tls12_master_secret(pms, 48, t->cr, t->sr, ms);
     if (err == GLASS_OK)
-        err = tls12_key_block(ms, t->sr, t->cr, kb, sizeof kb);
+        err = hmac_tls12_key_block(ms, t->sr, t->cr, kb, sizeof kb);
     if (err == GLASS_OK)
         err = glass_random(iv, 16);
     aes256_ctx aes;

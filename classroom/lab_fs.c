@@ -73,9 +73,9 @@ static glass_err client_keys(const uint8_t *pms, size_t pms_len, const uint8_t c
                              const uint8_t sr[32], uint8_t mac_key[32], uint8_t enc_key[32])
 {
     uint8_t ms[48], kb[128];
-    glass_err err = tls12_master_secret(pms, pms_len, cr, sr, ms);
+    glass_err err = hmac_tls12_master_secret(pms, pms_len, cr, sr, ms);
     if (err == GLASS_OK)
-        err = tls12_key_block(ms, sr, cr, kb, sizeof kb);
+        err = hmac_tls12_key_block(ms, sr, cr, kb, sizeof kb);
     if (err == GLASS_OK) {
         memcpy(mac_key, kb, 32);         /* client_write_MAC_key */
         memcpy(enc_key, kb + 64, 32);    /* client_write_key */
@@ -304,7 +304,7 @@ int lab_fs_record(int argc, char **argv)
         goto cleanup;
 
     /* 4. The files: the recording, and the key that "leaks" later. */
-    err = key_save_private_pem(&skey, NULL, 0, &pem, &pem_len);
+    err = ca_key_save_private_pem(&skey, NULL, 0, &pem, &pem_len);
     if (err != GLASS_OK) {
         io_error(cmd, "%s", glass_strerror(err));
         goto cleanup;
@@ -388,7 +388,7 @@ int lab_fs_decrypt(int argc, char **argv)
     rsa_public_init(&pub);
     if (lab_read(cmd, in, &text, &text_len) || lab_read(cmd, inkey, &keyfile, &key_len))
         goto cleanup;
-    glass_err err = key_load_private(keyfile, key_len, NULL, &key);
+    glass_err err = ca_key_load_private(keyfile, key_len, NULL, &key);
     if (err != GLASS_OK) {
         io_error(cmd, "%s: %s", inkey, glass_strerror(err));
         goto cleanup;

@@ -133,7 +133,7 @@ static void save_cert(walk *w, const char *cert_name, const char *pub_name, cons
     walk_file(w, pub_name, f, sizeof f);
     rsa_public_init(&pub);
     rsa_public_from_private(&pub, key);
-    if (key_encode_public(&pub, 1, &spki, &spki_len) == GLASS_OK &&
+    if (ca_key_encode_public(&pub, 1, &spki, &spki_len) == GLASS_OK &&
         pem_encode("PUBLIC KEY", spki, spki_len, &pem, &pem_len) == GLASS_OK)
         walk_save(w, f, (const uint8_t *)pem, pem_len);
     free(pem);

@@ -357,7 +357,7 @@ static const prf_spec prf_specs[] = {
      "PRF(master_secret, \"server finished\", handshake_hash)[0..11]"},
 };
 
-/* A PRF output: recomputed with hmac/'s tls12_prf_sha256, and by hand with
+/* A PRF output: recomputed with hmac/'s hmac_tls12_prf_sha256, and by hand with
  * `glass kdf` and `openssl kdf` (which needs -kdfopt digest:SHA256). */
 static void derive_prf(derive_ctx *dc, const prf_spec *ps)
 {
@@ -381,10 +381,10 @@ static void derive_prf(derive_ctx *dc, const prf_spec *ps)
         memcpy(seed, sd[0]->b, sd[0]->len);
         if (sd[1] != NULL)
             memcpy(seed + sd[0]->len, sd[1]->b, sd[1]->len);
-        if (tls12_prf_sha256(sec->b, sec->len, ps->label, seed, seed_len, dc->re, dc->len) ==
+        if (hmac_tls12_prf_sha256(sec->b, sec->len, ps->label, seed, seed_len, dc->re, dc->len) ==
             GLASS_OK) {
             d->check = walk_check_equal(w, dc->re, dc->len, dc->b, dc->len);
-            d->check_how = "tls12_prf_sha256 (hmac/tls12_prf.c); its HMAC steps follow";
+            d->check_how = "hmac_tls12_prf_sha256 (hmac/tls12_prf.c); its HMAC steps follow";
         }
     }
     free(seed);

@@ -11,7 +11,7 @@
  * cut to the length wanted (48 bytes for master_secret: two blocks; 128
  * for key_block: four; 12 for verify_data: one).  Each A(i) and each block
  * is computed here with hmac_sha256 alone — a second recomputation beside
- * tls12_prf_sha256, sharing none of its code but HMAC — shown with its
+ * hmac_tls12_prf_sha256, sharing none of its code but HMAC — shown with its
  * bytes, saved under --save as NAME.A1.bin, NAME.P1.bin, ..., and given the
  * `openssl dgst -mac HMAC` command that computes it from those files.  The
  * blocks, laid end to end, must give the engine's bytes.

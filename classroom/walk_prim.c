@@ -288,11 +288,11 @@ static void save_rsa_keys(const prim *pr, const rsa_private_key *key)
     rsa_public_key pk;
     if (pr->dir == NULL)
         return;
-    if (key_encode_private_pem(key, KEY_FORMAT_PKCS8, NULL, 0, &pem, &len) == GLASS_OK)
+    if (ca_key_encode_private_pem(key, KEY_FORMAT_PKCS8, NULL, 0, &pem, &len) == GLASS_OK)
         save_bytes(pr, "key.pem", pem, len);
     rsa_public_init(&pk);
     rsa_public_from_private(&pk, key);
-    if (key_encode_public(&pk, 1, &spki, &spki_len) == GLASS_OK &&
+    if (ca_key_encode_public(&pk, 1, &spki, &spki_len) == GLASS_OK &&
         pem_encode("PUBLIC KEY", spki, spki_len, &pub, &pub_len) == GLASS_OK)
         save_bytes(pr, "pub.pem", (const uint8_t *)pub, pub_len);
     rsa_public_clear(&pk);

@@ -104,7 +104,7 @@ static int enroll_key(const client_opts *o, const char *dir, const char *key_pat
         size_t kl = 0;
         err = glass_read_file(key_path, 1u << 20, &kp, &kl);
         if (err == GLASS_OK)
-            err = key_load_private(kp, kl, password, key);
+            err = ca_key_load_private(kp, kl, password, key);
         free(kp);
         if (err != GLASS_OK)
             return io_error(CLIENT_CMD, "enroll: %s (a pending enrollment's key): %s", key_path,
@@ -141,7 +141,7 @@ int client_enroll(const client_opts *o)
         return 1;
     if (o->name == NULL || o->code == NULL || o->ca == NULL)
         return io_error(CLIENT_CMD, "enroll: --name, --code and --ca are required (see --help)");
-    if (!enroll_name_valid(o->name))
+    if (!ca_enroll_name_valid(o->name))
         return io_error(CLIENT_CMD, "enroll: bad name '%s': use 1 to %d of A-Z a-z 0-9 . _ -",
                         o->name, ENROLL_NAME_MAX);
     const char *dir = o->out != NULL ? o->out : o->name;

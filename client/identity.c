@@ -59,7 +59,7 @@ int client_identity_load(const char *sub, const char *dir, const char *pass, cli
         io_error(CLIENT_CMD, "%s: %s: %s", sub, path, glass_strerror(err));
         goto cleanup;
     }
-    if (key_is_encrypted(data, len)) {
+    if (ca_key_is_encrypted(data, len)) {
         err = io_password_get(pass, "Enter pass phrase for key.pem", 0, &password);
         if (err != GLASS_OK) {
             io_error(CLIENT_CMD, "%s: -pass: %s", sub, glass_strerror(err));
@@ -68,7 +68,7 @@ int client_identity_load(const char *sub, const char *dir, const char *pass, cli
     }
     rsa_private_init(&id->key);
     id->key_init = 1;
-    err = key_load_private(data, len, password, &id->key);
+    err = ca_key_load_private(data, len, password, &id->key);
     if (err != GLASS_OK) {
         io_error(CLIENT_CMD, "%s: %s: %s", sub, path, glass_strerror(err));
         goto cleanup;
@@ -184,7 +184,7 @@ int client_save_identity(const char *dir, const rsa_private_key *key, const char
      * key == NULL: key.pem was written already (before the server was
      * asked, client/enroll.c). */
     if (key != NULL) {
-        err = key_save_private_pem(key, password, iter, &key_pem, &key_len);
+        err = ca_key_save_private_pem(key, password, iter, &key_pem, &key_len);
         if (err == GLASS_OK && io_path_join(path, sizeof path, dir, "key.pem") == 0)
             err = glass_write_file_atomic(path, key_pem, key_len, 0600);
     }

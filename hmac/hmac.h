@@ -10,10 +10,10 @@
  *
  *     hkdf_sha256_extract / hkdf_sha256_expand / hkdf_sha256     RFC 5869
  *     pbkdf2_hmac_sha256                                          RFC 8018 §5.2
- *     tls12_prf_sha256                           RFC 5246 §5 (P_SHA256)
- *     tls12_master_secret                        RFC 5246 §8.1
- *     tls12_extended_master_secret               RFC 7627 §4
- *     tls12_key_block                            RFC 5246 §6.3
+ *     hmac_tls12_prf_sha256                           RFC 5246 §5 (P_SHA256)
+ *     hmac_tls12_master_secret                        RFC 5246 §8.1
+ *     hmac_tls12_extended_master_secret               RFC 7627 §4
+ *     hmac_tls12_key_block                            RFC 5246 §6.3
  *
  * DESCRIPTION
  *     HMAC(K, m) = H((K0 ^ opad) || H((K0 ^ ipad) || m))   (FIPS 198-1 §4),
@@ -31,7 +31,7 @@
  *
  * CAVEATS
  *     SHA-256 is the only hash.  The HKDF output is capped at 255 * 32 =
- *     8160 bytes (RFC 5869 §2.3).  tls12_prf_sha256 takes the label as a
+ *     8160 bytes (RFC 5869 §2.3).  hmac_tls12_prf_sha256 takes the label as a
  *     C string, as every TLS label is ASCII.  hmac_sha256_update cannot
  *     fail and returns nothing; so does hkdf_sha256_extract.
  *
@@ -104,25 +104,25 @@ glass_err pbkdf2_hmac_sha256(const uint8_t *password, size_t password_len, const
 /* RFC 5246 §5: PRF(secret, label, seed) = P_SHA256(secret, label || seed),
  * A(0) = label || seed, A(i) = HMAC(secret, A(i-1)),
  * output = HMAC(secret, A(1) || label || seed) || HMAC(secret, A(2) || ...) ... */
-glass_err tls12_prf_sha256(const uint8_t *secret, size_t secret_len, const char *label,
+glass_err hmac_tls12_prf_sha256(const uint8_t *secret, size_t secret_len, const char *label,
                            const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len);
 
 /* RFC 5246 §8.1: master_secret = PRF(pre_master_secret, "master secret",
  * ClientHello.random + ServerHello.random)[0..47]. */
-glass_err tls12_master_secret(const uint8_t *pre_master_secret, size_t pms_len,
+glass_err hmac_tls12_master_secret(const uint8_t *pre_master_secret, size_t pms_len,
                               const uint8_t client_random[TLS12_RANDOM_LEN],
                               const uint8_t server_random[TLS12_RANDOM_LEN],
                               uint8_t master_secret[TLS12_MASTER_SECRET_LEN]);
 
 /* RFC 7627 §4: master_secret = PRF(pre_master_secret, "extended master
  * secret", session_hash)[0..47]. */
-glass_err tls12_extended_master_secret(const uint8_t *pre_master_secret, size_t pms_len,
+glass_err hmac_tls12_extended_master_secret(const uint8_t *pre_master_secret, size_t pms_len,
                                        const uint8_t *session_hash, size_t session_hash_len,
                                        uint8_t master_secret[TLS12_MASTER_SECRET_LEN]);
 
 /* RFC 5246 §6.3: key_block = PRF(master_secret, "key expansion",
  * server_random + client_random) — note the order: server first. */
-glass_err tls12_key_block(const uint8_t master_secret[TLS12_MASTER_SECRET_LEN],
+glass_err hmac_tls12_key_block(const uint8_t master_secret[TLS12_MASTER_SECRET_LEN],
                           const uint8_t server_random[TLS12_RANDOM_LEN],
                           const uint8_t client_random[TLS12_RANDOM_LEN],
                           uint8_t *key_block, size_t key_block_len);

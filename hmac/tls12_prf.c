@@ -11,7 +11,7 @@
  *     A(0) = seed,  A(i) = HMAC(secret, A(i-1))
  *     PRF(secret, label, seed) = P_SHA256(secret, label || seed)
  *
- * Read tls12_prf_sha256() first; the three functions after it only choose
+ * Read hmac_tls12_prf_sha256() first; the three functions after it only choose
  * the secret, the label and the seed:
  *
  *     master_secret           PRF(pre_master_secret, "master secret",
@@ -28,7 +28,7 @@
 #include <string.h>
 
 /* See hmac.h.  RFC 5246 §5. */
-glass_err tls12_prf_sha256(const uint8_t *secret, size_t secret_len, const char *label,
+glass_err hmac_tls12_prf_sha256(const uint8_t *secret, size_t secret_len, const char *label,
                            const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len)
 {
     hmac_sha256_ctx key, c;
@@ -80,7 +80,7 @@ glass_err tls12_prf_sha256(const uint8_t *secret, size_t secret_len, const char 
 }
 
 /* See hmac.h.  RFC 5246 §8.1. */
-glass_err tls12_master_secret(const uint8_t *pre_master_secret, size_t pms_len,
+glass_err hmac_tls12_master_secret(const uint8_t *pre_master_secret, size_t pms_len,
                               const uint8_t client_random[TLS12_RANDOM_LEN],
                               const uint8_t server_random[TLS12_RANDOM_LEN],
                               uint8_t master_secret[TLS12_MASTER_SECRET_LEN])
@@ -92,12 +92,12 @@ glass_err tls12_master_secret(const uint8_t *pre_master_secret, size_t pms_len,
     /* seed = ClientHello.random || ServerHello.random (client first) */
     memcpy(seed, client_random, TLS12_RANDOM_LEN);
     memcpy(seed + TLS12_RANDOM_LEN, server_random, TLS12_RANDOM_LEN);
-    return tls12_prf_sha256(pre_master_secret, pms_len, "master secret", seed, sizeof seed,
+    return hmac_tls12_prf_sha256(pre_master_secret, pms_len, "master secret", seed, sizeof seed,
                             master_secret, TLS12_MASTER_SECRET_LEN);
 }
 
 /* See hmac.h.  RFC 7627 §4. */
-glass_err tls12_extended_master_secret(const uint8_t *pre_master_secret, size_t pms_len,
+glass_err hmac_tls12_extended_master_secret(const uint8_t *pre_master_secret, size_t pms_len,
                                        const uint8_t *session_hash, size_t session_hash_len,
                                        uint8_t master_secret[TLS12_MASTER_SECRET_LEN])
 {
@@ -105,12 +105,12 @@ glass_err tls12_extended_master_secret(const uint8_t *pre_master_secret, size_t 
         return GLASS_ERR_ARG;
     /* The seed is the hash of the handshake up to ClientKeyExchange, which
      * binds the master secret to this very session (the triple-handshake fix). */
-    return tls12_prf_sha256(pre_master_secret, pms_len, "extended master secret", session_hash,
+    return hmac_tls12_prf_sha256(pre_master_secret, pms_len, "extended master secret", session_hash,
                             session_hash_len, master_secret, TLS12_MASTER_SECRET_LEN);
 }
 
 /* See hmac.h.  RFC 5246 §6.3. */
-glass_err tls12_key_block(const uint8_t master_secret[TLS12_MASTER_SECRET_LEN],
+glass_err hmac_tls12_key_block(const uint8_t master_secret[TLS12_MASTER_SECRET_LEN],
                           const uint8_t server_random[TLS12_RANDOM_LEN],
                           const uint8_t client_random[TLS12_RANDOM_LEN],
                           uint8_t *key_block, size_t key_block_len)
@@ -122,6 +122,6 @@ glass_err tls12_key_block(const uint8_t master_secret[TLS12_MASTER_SECRET_LEN],
     /* seed = server_random || client_random (server first, unlike §8.1) */
     memcpy(seed, server_random, TLS12_RANDOM_LEN);
     memcpy(seed + TLS12_RANDOM_LEN, client_random, TLS12_RANDOM_LEN);
-    return tls12_prf_sha256(master_secret, TLS12_MASTER_SECRET_LEN, "key expansion", seed,
+    return hmac_tls12_prf_sha256(master_secret, TLS12_MASTER_SECRET_LEN, "key expansion", seed,
                             sizeof seed, key_block, key_block_len);
 }

@@ -133,7 +133,7 @@ int io_load_private_key(const char *cmd, const char *path, const char *passin,
     glass_err err = glass_read_file(path, 1u << 20, &data, &len);
     if (err != GLASS_OK)
         return io_error(cmd, "%s: %s", path, glass_strerror(err));
-    if (key_is_encrypted(data, len)) {
+    if (ca_key_is_encrypted(data, len)) {
         snprintf(prompt, sizeof prompt, "Enter pass phrase for %s", path);
         err = io_password_get(passin, prompt, 0, &pw);
         if (err != GLASS_OK) {
@@ -146,7 +146,7 @@ int io_load_private_key(const char *cmd, const char *path, const char *passin,
                              glass_strerror(err));
         }
     }
-    err = key_load_private(data, len, pw, key);
+    err = ca_key_load_private(data, len, pw, key);
     io_password_free(pw);
     glass_wipe(data, len);
     free(data);

@@ -25,8 +25,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -305,14 +307,87 @@ void net_install_signals(void)
  * the length say enough, and --trace is for reading. */
 #define TRACE_FIELD_SHOW 32
 
+/* The text is laid out for NET_TEXT_WIDTH columns, a terminal or a
+ * projected screen: long meanings wrap at spaces onto indented lines and
+ * long hex runs NET_HEX_PER_LINE bytes a line. */
+#define NET_HEX_PER_LINE 32
+
+/* Columns a UTF-8 string takes: one per code point (the texts here hold
+ * "§" and "—", never wide characters). */
+static size_t text_cols(const char *s, size_t n)
+{
+    size_t cols = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            cols++;
+    return cols;
+}
+
+/* Starts a continuation line: prefix, then spaces up to column cont. */
+static void continue_line(FILE *f, const char *prefix, size_t cont)
+{
+    size_t used = text_cols(prefix, strlen(prefix));
+    fprintf(f, "\n%s%*s", prefix, (int)(cont > used ? cont - used : 0), "");
+}
+
 /* See net.h. */
-void net_print_hex_short(FILE *f, const uint8_t *p, size_t n, size_t show)
+void net_print_wrapped(FILE *f, const char *prefix, size_t col, size_t cont, const char *text)
+{
+    size_t at = col;
+    int fresh = 1;              /* nothing written on this line yet */
+    const char *p = text;
+    while (*p != '\0') {
+        while (*p == ' ')
+            p++;
+        const char *w = p;
+        while (*w != '\0' && *w != ' ')
+            w++;
+        if (w == p)
+            break;
+        size_t wc = text_cols(p, (size_t)(w - p));
+        if (at + (fresh ? 0 : 1) + wc > NET_TEXT_WIDTH && at > cont) {
+            continue_line(f, prefix, cont);
+            at = cont;
+            fresh = 1;
+        }
+        if (!fresh) {
+            fputc(' ', f);
+            at++;
+        }
+        fwrite(p, 1, (size_t)(w - p), f);
+        at += wc;
+        fresh = 0;
+        p = w;
+    }
+}
+
+/* See net.h. */
+void net_print_hex_wrapped(FILE *f, const char *prefix, size_t cont, const uint8_t *p, size_t n,
+                           size_t show)
 {
     size_t k = n < show ? n : show;
-    for (size_t i = 0; i < k; i++)
+    for (size_t i = 0; i < k; i++) {
+        if (i > 0 && i % NET_HEX_PER_LINE == 0)
+            continue_line(f, prefix, cont);
         fprintf(f, "%02x", p[i]);
+    }
     if (k < n)
         fprintf(f, "... (%zu bytes)", n);
+}
+
+/* See net.h. */
+void net_print_line(FILE *f, const char *prefix, size_t cont, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    size_t lead = strspn(line, " ");    /* the indentation is kept as it is */
+    fputs(prefix, f);
+    fwrite(line, 1, lead, f);
+    net_print_wrapped(f, prefix, text_cols(prefix, strlen(prefix)) + lead, cont, line + lead);
+    fputc('\n', f);
 }
 
 /* See net.h. */
@@ -320,13 +395,21 @@ void net_trace_field(void *arg, size_t offset, size_t len, const char *field,
                      const char *meaning)
 {
     net_fields *d = arg;
+    char head[160];
     if (offset > d->len || len > d->len - offset)
         return;
-    fprintf(d->f, "%s    +%04zx %5zu  %-34s %s\n", d->prefix, offset, len, field,
-            meaning != NULL ? meaning : "");
+    int w = snprintf(head, sizeof head, "%s    +%04zx %5zu  %-34s ", d->prefix, offset, len, field);
+    size_t col = text_cols(head, w > 0 ? strlen(head) : 0);
+    size_t indent = text_cols(d->prefix, strlen(d->prefix));
+    fputs(head, d->f);
+    /* The meaning stays in its column while it fits; after a long field
+     * name it continues under the hex instead. */
+    net_print_wrapped(d->f, d->prefix, col, col <= 60 ? col : indent + 17,
+                      meaning != NULL ? meaning : "");
+    fputc('\n', d->f);
     if (len > 0 && !(offset == 0 && len == d->len)) {
         fprintf(d->f, "%s                 ", d->prefix);
-        net_print_hex_short(d->f, d->bytes + offset, len, d->show);
+        net_print_hex_wrapped(d->f, d->prefix, indent + 17, d->bytes + offset, len, d->show);
         fputc('\n', d->f);
     }
 }
@@ -343,15 +426,17 @@ void net_trace_event(void *arg, const char *name, const char *explain, const uin
     FILE *f = t->out != NULL ? t->out : stdout;
     const char *ex = explain != NULL ? explain : "";
     net_fields d = {f, t->prefix, bytes, len, TRACE_FIELD_SHOW};
+    size_t ind = text_cols(t->prefix, strlen(t->prefix));
     if (strcmp(name, "send record") == 0 || strcmp(name, "recv record") == 0)
         return;
     if (strcmp(name, "state") == 0) {
-        fprintf(f, "%s  state -> %s\n", t->prefix, ex);
+        net_print_line(f, t->prefix, ind + 4, "  state -> %s", ex);
     } else if (strncmp(name, "check ", 6) == 0) {
-        fprintf(f, "%s  ok: %s%s%s\n", t->prefix, name + 6, ex[0] ? " — " : "", ex);
+        net_print_line(f, t->prefix, ind + 6, "  ok: %s%s%s", name + 6, ex[0] ? " — " : "", ex);
     } else if (strncmp(name, "derive ", 7) == 0) {
-        fprintf(f, "%s  %s (%zu bytes): %s\n%s      ", t->prefix, name, len, ex, t->prefix);
-        net_print_hex_short(f, bytes, len, TRACE_FIELD_SHOW);
+        net_print_line(f, t->prefix, ind + 6, "  %s (%zu bytes): %s", name, len, ex);
+        fprintf(f, "%s      ", t->prefix);
+        net_print_hex_wrapped(f, t->prefix, ind + 6, bytes, len, TRACE_FIELD_SHOW);
         fputc('\n', f);
     } else if (strcmp(name, "send application_data") == 0 ||
                strcmp(name, "recv application_data") == 0) {
@@ -360,8 +445,8 @@ void net_trace_event(void *arg, const char *name, const char *explain, const uin
             fprintf(f, "%s    (malformed: the fault is annotated above)\n", t->prefix);
     } else if (strncmp(name, "send ", 5) == 0 || strncmp(name, "recv ", 5) == 0) {
         int is_alert = strcmp(name + 5, "Alert") == 0;
-        fprintf(f, "%s%s %s (%zu bytes)%s%s\n", t->prefix, name[0] == 's' ? ">>" : "<<", name,
-                len, ex[0] ? ": " : "", ex);
+        net_print_line(f, t->prefix, ind + 4, "%s %s (%zu bytes)%s%s", name[0] == 's' ? ">>" : "<<",
+                       name, len, ex[0] ? ": " : "", ex);
         if (is_alert && bytes != NULL && len == 2)
             fprintf(f, "%s    level %u (%s), description %u (%s)\n", t->prefix, bytes[0],
                     bytes[0] == GLASS_ALERT_LEVEL_FATAL ? "fatal" : "warning", bytes[1],
@@ -370,11 +455,11 @@ void net_trace_event(void *arg, const char *name, const char *explain, const uin
                  glass_dissect_handshake(bytes, len, net_trace_field, &d) != GLASS_OK)
             fprintf(f, "%s    (the message does not parse past this point)\n", t->prefix);
     } else {
-        fprintf(f, "%s  %s: %s", t->prefix, name, ex);
+        net_print_line(f, t->prefix, ind + 6, "  %s: %s", name, ex);
         if (len > 0) {
-            fprintf(f, "\n%s      ", t->prefix);
-            net_print_hex_short(f, bytes, len, TRACE_FIELD_SHOW);
+            fprintf(f, "%s      ", t->prefix);
+            net_print_hex_wrapped(f, t->prefix, ind + 6, bytes, len, TRACE_FIELD_SHOW);
+            fputc('\n', f);
         }
-        fputc('\n', f);
     }
 }

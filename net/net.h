@@ -157,9 +157,27 @@ typedef struct net_fields {
 void net_trace_field(void *arg, size_t offset, size_t len, const char *field,
                      const char *meaning);
 
-/* Prints p[0..n) in hex, at most `show` bytes, then "... (n bytes)" when
- * cut short. */
-void net_print_hex_short(FILE *f, const uint8_t *p, size_t n, size_t show);
+/* Text for a terminal or a projector: at most NET_TEXT_WIDTH columns. */
+#define NET_TEXT_WIDTH 100
+
+/* Prints text from column col (what is already on the line), wrapping at
+ * spaces before NET_TEXT_WIDTH onto lines that start with prefix and
+ * continue at column cont.  No final newline. */
+void net_print_wrapped(FILE *f, const char *prefix, size_t col, size_t cont, const char *text);
+
+/* printf into one line that starts with prefix, wrapped as above (cont:
+ * the continuation lines' column), then a newline. */
+void net_print_line(FILE *f, const char *prefix, size_t cont, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Prints p[0..n) in hex, at most `show` bytes, 32 bytes a line (the next
+ * lines start with prefix and continue at column cont), then
+ * "... (n bytes)" when cut short.  No final newline. */
+void net_print_hex_wrapped(FILE *f, const char *prefix, size_t cont, const uint8_t *p, size_t n,
+                           size_t show);
 
 /* A glass_trace_fn (arg is a net_tracer *): prints each handshake message
  * as annotated hex, one line per field with the dissector's explanation

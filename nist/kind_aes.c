@@ -69,9 +69,9 @@ static enum aes_mode mode_of(const nist_run *r, const rsp_record *rec)
 static const char *expected(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    if (rsp_get(rec, "KEY") == NULL)
+    if (nist_rsp_get(rec, "KEY") == NULL)
         return NULL;
-    return rsp_section_get(rec, "DECRYPT") != NULL ? "PLAINTEXT" : "CIPHERTEXT";
+    return nist_rsp_section_get(rec, "DECRYPT") != NULL ? "PLAINTEXT" : "CIPHERTEXT";
 }
 
 /* CFB-s for s = 1, 8 or 128 over whole segments; for s = 1 each byte of
@@ -173,9 +173,9 @@ static int field_data(nist_run *r, const rsp_record *rec, const char *name, int 
 {
     if (!bits)
         return nist_hex(r, rec, name, 0, out, len);
-    const char *v = rsp_get(rec, name);
+    const char *v = nist_rsp_get(rec, name);
     if (v == NULL || strspn(v, "01") != strlen(v)) {
-        nist_malformed(r, rsp_line(rec, name), "%s is not a string of bits", name);
+        nist_malformed(r, nist_rsp_line(rec, name), "%s is not a string of bits", name);
         return -1;
     }
     *len = strlen(v);
@@ -238,8 +238,8 @@ static void run(nist_run *r, const rsp_record *rec, void *state)
     (void)state;
     if (expected(r, rec) == NULL)
         return;
-    int encrypt = rsp_section_get(rec, "ENCRYPT") != NULL;
-    if (!encrypt && rsp_section_get(rec, "DECRYPT") == NULL) {
+    int encrypt = nist_rsp_section_get(rec, "ENCRYPT") != NULL;
+    if (!encrypt && nist_rsp_section_get(rec, "DECRYPT") == NULL) {
         nist_malformed(r, rec->line, "record outside an [ENCRYPT] or [DECRYPT] section");
         return;
     }

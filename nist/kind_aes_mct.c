@@ -54,9 +54,9 @@ static int recognise(const rsp_file *f)
 static const char *expected(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    if (rsp_get(rec, "KEY") == NULL)
+    if (nist_rsp_get(rec, "KEY") == NULL)
         return NULL;
-    return rsp_section_get(rec, "DECRYPT") != NULL ? "PLAINTEXT" : "CIPHERTEXT";
+    return nist_rsp_section_get(rec, "DECRYPT") != NULL ? "PLAINTEXT" : "CIPHERTEXT";
 }
 
 /* The 1000 inner iterations of one record (AESVS §6.4); y998/y999 receive
@@ -163,14 +163,14 @@ static void run(nist_run *r, const rsp_record *rec, void *state)
     uint8_t zero_iv[16] = {0};
     if (expected(r, rec) == NULL)
         return;
-    int encrypt = rsp_section_get(rec, "ENCRYPT") != NULL;
+    int encrypt = nist_rsp_section_get(rec, "ENCRYPT") != NULL;
     int cbc = nist_header_has(r->file, "for CBC") ||
-              (!nist_header_has(r->file, "for ECB") && rsp_get(rec, "IV") != NULL);
+              (!nist_header_has(r->file, "for ECB") && nist_rsp_get(rec, "IV") != NULL);
     if (nist_header_has(r->file, "for OFB") || nist_header_has(r->file, "for CFB")) {
         nist_skip(r, rec, "Monte Carlo for OFB and CFB (AESVS 6.4.3-6.4.6) not run");
         return;
     }
-    if (!encrypt && rsp_section_get(rec, "DECRYPT") == NULL) {
+    if (!encrypt && nist_rsp_section_get(rec, "DECRYPT") == NULL) {
         nist_malformed(r, rec->line, "record outside an [ENCRYPT] or [DECRYPT] section");
         return;
     }

@@ -81,13 +81,13 @@ static int recognise_groups(const rsp_file *f)
 
 static const char *expected_result(const nist_run *r, const rsp_record *rec)
 {
-    return rsp_get(rec, "Result") != NULL && nist_param(r, rec, "Z") != NULL ? "Result" : NULL;
+    return nist_rsp_get(rec, "Result") != NULL && nist_param(r, rec, "Z") != NULL ? "Result" : NULL;
 }
 
 static const char *expected_group(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    return rsp_get(rec, "Group") != NULL ? "P" : NULL;
+    return nist_rsp_get(rec, "Group") != NULL ? "P" : NULL;
 }
 
 /* Reads field NAME as a hexadecimal integer; on a missing field or bad hex
@@ -212,7 +212,7 @@ done:
  * same p and g. */
 static void run_named_groups(nist_run *r, const rsp_record *rec, void *state)
 {
-    const char *name = rsp_get(rec, "Group");
+    const char *name = nist_rsp_get(rec, "Group");
     mpz_t p, g;
     (void)state;
     if (name == NULL)
@@ -319,7 +319,7 @@ static void run_kas(nist_run *r, const rsp_record *rec, void *state)
     const dh_group *G = group_for(r, rec, st);
     if (G == NULL)
         return;
-    const char *result = rsp_get(rec, "Result");
+    const char *result = nist_rsp_get(rec, "Result");
     int expect_pass = 0, expect_code = result_code(result, &expect_pass);
     if (expect_code < 0) {
         nist_malformed(r, rec->line, "case COUNT=%s has no readable Result", nist_count(rec));

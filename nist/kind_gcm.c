@@ -41,17 +41,17 @@ static int is_decrypt(const nist_run *r)
  * Decryption: the PT, or the bare FAIL that says it must be refused. */
 static const char *expected(const nist_run *r, const rsp_record *rec)
 {
-    if (rsp_get(rec, "Tag") == NULL)
+    if (nist_rsp_get(rec, "Tag") == NULL)
         return NULL;
     if (!is_decrypt(r))
         return "Tag";
-    return rsp_get(rec, "FAIL") != NULL ? "FAIL" : "PT";
+    return nist_rsp_get(rec, "FAIL") != NULL ? "FAIL" : "PT";
 }
 
 /* [NAME = value] of the record's section as a number of bits, or -1. */
 static long section_bits(const rsp_record *rec, const char *name)
 {
-    const char *v = rsp_section_get(rec, name);
+    const char *v = nist_rsp_section_get(rec, name);
     if (v == NULL || v[0] < '0' || v[0] > '9')
         return -1;
     char *end = NULL;
@@ -174,7 +174,7 @@ static void run(nist_run *r, const rsp_record *rec, void *state)
         return;
     memset(&g, 0, sizeof g);
     g.decrypt = is_decrypt(r);
-    g.expect_fail = g.decrypt && rsp_get(rec, "FAIL") != NULL;
+    g.expect_fail = g.decrypt && nist_rsp_get(rec, "FAIL") != NULL;
     if (nist_hex(r, rec, "Key", 0, &g.key, &g.key_len) != 0 ||
         nist_hex(r, rec, "IV", 0, &g.iv, &g.iv_len) != 0 ||
         nist_hex(r, rec, "CT", 0, &g.ct, &g.ct_len) != 0 ||

@@ -25,7 +25,7 @@ static int recognise(const rsp_file *f)
 static const char *expected(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    return rsp_get(rec, "Mac") != NULL ? "Mac" : NULL;
+    return nist_rsp_get(rec, "Mac") != NULL ? "Mac" : NULL;
 }
 
 static const char *other_hash(const char *L)
@@ -50,7 +50,7 @@ static void run(nist_run *r, const rsp_record *rec, void *state)
     unsigned long tlen = 0;
     (void)state;
 
-    if (rsp_get(rec, "Mac") == NULL)
+    if (nist_rsp_get(rec, "Mac") == NULL)
         return;
     if (L == NULL) {
         nist_malformed(r, rec->line, "record outside any [L=...] section");

@@ -30,13 +30,13 @@ static int recognise_pbkdf2(const rsp_file *f)
 static const char *expected_okm(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    return rsp_get(rec, "OKM") != NULL ? "OKM" : NULL;
+    return nist_rsp_get(rec, "OKM") != NULL ? "OKM" : NULL;
 }
 
 static const char *expected_dk(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    return rsp_get(rec, "DK") != NULL ? "DK" : NULL;
+    return nist_rsp_get(rec, "DK") != NULL ? "DK" : NULL;
 }
 
 static void run_hkdf(nist_run *r, const rsp_record *rec, void *state)
@@ -46,7 +46,7 @@ static void run_hkdf(nist_run *r, const rsp_record *rec, void *state)
     uint8_t PRK[HMAC_SHA256_LEN];
     unsigned long L;
     (void)state;
-    if (rsp_get(rec, "OKM") == NULL)
+    if (nist_rsp_get(rec, "OKM") == NULL)
         return;
 
     if (nist_hex(r, rec, "IKM", 0, &ikm, &ikm_len) != 0 ||
@@ -84,7 +84,7 @@ static void run_pbkdf2(nist_run *r, const rsp_record *rec, void *state)
     size_t P_len, S_len, DK_len;
     unsigned long c, dkLen;
     (void)state;
-    if (rsp_get(rec, "DK") == NULL)
+    if (nist_rsp_get(rec, "DK") == NULL)
         return;
 
     if (nist_hex(r, rec, "P", 0, &P, &P_len) != 0 ||

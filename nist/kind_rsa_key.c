@@ -52,21 +52,21 @@ static int recognise_keygen(const rsp_file *f)
 static const char *expected_sp1(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    return rsp_get(rec, "EM") != NULL && rsp_get(rec, "S") != NULL ? "S" : NULL;
+    return nist_rsp_get(rec, "EM") != NULL && nist_rsp_get(rec, "S") != NULL ? "S" : NULL;
 }
 
 static const char *expected_dp(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    return rsp_get(rec, "c") != NULL && rsp_get(rec, "k") != NULL ? "k" : NULL;
+    return nist_rsp_get(rec, "c") != NULL && nist_rsp_get(rec, "k") != NULL ? "k" : NULL;
 }
 
 static const char *expected_keygen(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    if (rsp_get(rec, "p") == NULL || rsp_get(rec, "q") == NULL || rsp_get(rec, "n") == NULL)
+    if (nist_rsp_get(rec, "p") == NULL || nist_rsp_get(rec, "q") == NULL || nist_rsp_get(rec, "n") == NULL)
         return NULL;
-    return rsp_get(rec, "d") != NULL ? "d" : "n";
+    return nist_rsp_get(rec, "d") != NULL ? "d" : "n";
 }
 
 /* Field NAME (as nist_param) as an integer; -1 after nist_malformed. */
@@ -187,7 +187,7 @@ static void run_keygen(nist_run *r, const rsp_record *rec, void *state)
     mpz_inits(e, p, q, n, d, t, lambda, NULL);
     if (param_mpz(r, rec, "e", e) != 0 || param_mpz(r, rec, "p", p) != 0 ||
         param_mpz(r, rec, "q", q) != 0 || param_mpz(r, rec, "n", n) != 0 ||
-        (rsp_get(rec, "d") != NULL && param_mpz(r, rec, "d", d) != 0))
+        (nist_rsp_get(rec, "d") != NULL && param_mpz(r, rec, "d", d) != 0))
         goto cleanup;
     if (mpz_sizeinbase(n, 2) > RSA_MAX_BITS) {
         nist_skip(r, rec, "a modulus of more than 8192 bits");
@@ -204,7 +204,7 @@ static void run_keygen(nist_run *r, const rsp_record *rec, void *state)
         goto cleanup;
     }
     /* 2. e d ≡ 1 mod λ(n), when the file gives d. */
-    if (rsp_get(rec, "d") != NULL) {
+    if (nist_rsp_get(rec, "d") != NULL) {
         mpz_sub_ui(t, p, 1);
         mpz_sub_ui(lambda, q, 1);
         mpz_lcm(lambda, lambda, t);
@@ -217,11 +217,11 @@ static void run_keygen(nist_run *r, const rsp_record *rec, void *state)
     }
     /* 3. p and q are primes (probable: Miller–Rabin and Lucas); last, as the
      *    dearest check. */
-    if (prime_test(p, prime_mr_rounds((unsigned)mpz_sizeinbase(p, 2)), NULL) != PRIME_PROBABLE) {
+    if (rsa_prime_test(p, rsa_prime_mr_rounds((unsigned)mpz_sizeinbase(p, 2)), NULL) != PRIME_PROBABLE) {
         nist_fail(r, rec, "p", "a prime", "composite (rsa/prime.h)");
         goto cleanup;
     }
-    if (prime_test(q, prime_mr_rounds((unsigned)mpz_sizeinbase(q, 2)), NULL) != PRIME_PROBABLE) {
+    if (rsa_prime_test(q, rsa_prime_mr_rounds((unsigned)mpz_sizeinbase(q, 2)), NULL) != PRIME_PROBABLE) {
         nist_fail(r, rec, "q", "a prime", "composite (rsa/prime.h)");
         goto cleanup;
     }

@@ -85,13 +85,13 @@ static int recognise_sigver(const rsp_file *f)
 static const char *expected_s(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    return rsp_get(rec, "S") != NULL && rsp_get(rec, "Msg") != NULL ? "S" : NULL;
+    return nist_rsp_get(rec, "S") != NULL && nist_rsp_get(rec, "Msg") != NULL ? "S" : NULL;
 }
 
 static const char *expected_result(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    return rsp_get(rec, "Result") != NULL ? "Result" : NULL;
+    return nist_rsp_get(rec, "Result") != NULL ? "Result" : NULL;
 }
 
 /* Field NAME (as nist_param) as an integer; -1 after nist_malformed. */
@@ -114,7 +114,7 @@ static long stated_salt_len(const nist_run *r, const rsp_record *rec)
     for (size_t i = 0; i < 4 && v == NULL; i++)
         v = nist_param(r, rec, names[i]);
     if (v == NULL)
-        v = rsp_comment_get(r->file, rec->line, "Salt len");
+        v = nist_rsp_comment_get(r->file, rec->line, "Salt len");
     if (v == NULL || v[0] < '0' || v[0] > '9')
         return -1;
     return strtol(v, NULL, 10);
@@ -127,13 +127,13 @@ static int pss_salt(nist_run *r, const rsp_record *rec, uint8_t **salt, size_t *
     long stated = stated_salt_len(r, rec);
     *salt = NULL;
     *len = 0;
-    if (rsp_get(rec, "SaltVal") != NULL) {
+    if (nist_rsp_get(rec, "SaltVal") != NULL) {
         if (nist_hex(r, rec, "SaltVal", 0, salt, len) != 0)
             return -1;
         if (stated == 0) {
             *len = 0;       /* "SaltVal = 00" with "Salt len: 0": no salt */
         } else if (stated > 0 && (size_t)stated != *len) {
-            nist_malformed(r, rsp_line(rec, "SaltVal"),
+            nist_malformed(r, nist_rsp_line(rec, "SaltVal"),
                            "SaltVal has %zu bytes but the file states a salt length of %ld",
                            *len, stated);
             return -1;
@@ -239,7 +239,7 @@ static void run_siggen(nist_run *r, const rsp_record *rec, void *state)
     if (sch == PKCS1V15) {
         err = rsa_emsa_pkcs1v15_encode(mHash, EM, emLen);
     } else {
-        if (rsp_get(rec, "SaltVal") == NULL && salt_from_em(EM2, emLen, modBits - 1,
+        if (nist_rsp_get(rec, "SaltVal") == NULL && salt_from_em(EM2, emLen, modBits - 1,
                                                             salt_len, salt) != 0)
             memset(salt, 0, salt_len);
         err = rsa_emsa_pss_encode(mHash, salt, salt_len, modBits - 1, EM);
@@ -303,7 +303,7 @@ static void run_sigver(nist_run *r, const rsp_record *rec, void *state)
 {
     uint8_t *msg = NULL, *S = NULL, *salt = NULL, *mine = NULL;
     size_t msg_len = 0, S_len = 0, salt_len = 0;
-    const char *result = rsp_get(rec, "Result");
+    const char *result = nist_rsp_get(rec, "Result");
     rsa_public_key pub;
     enum scheme sch;
     glass_err err;
@@ -312,7 +312,7 @@ static void run_sigver(nist_run *r, const rsp_record *rec, void *state)
         return;
     rsa_public_init(&pub);
     if (result[0] != 'P' && result[0] != 'F') {
-        nist_malformed(r, rsp_line(rec, "Result"), "Result is neither P nor F");
+        nist_malformed(r, nist_rsp_line(rec, "Result"), "Result is neither P nor F");
         goto cleanup;
     }
     int expect_pass = result[0] == 'P';

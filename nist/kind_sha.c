@@ -36,7 +36,7 @@ static int recognise_monte(const rsp_file *f)
 /* NULL when the record's hash is SHA-256, else why the case is skipped. */
 static const char *not_sha256(const nist_run *r, const rsp_record *rec)
 {
-    const char *L = rsp_section_get(rec, "L");
+    const char *L = nist_rsp_section_get(rec, "L");
     if (L != NULL)
         return strcmp(L, "32") == 0 ? NULL : "not SHA-256 (another L)";
     if (nist_header_has(r->file, "SHA-256") || nist_header_has(r->file, "SHA256"))
@@ -64,12 +64,12 @@ static void run_msg(nist_run *r, const rsp_record *rec, void *state)
     size_t msg_len = 0, md_len = 0;
     unsigned long bits = 0;
     uint8_t fast[SHA256_DIGEST_LEN], ref[SHA256_DIGEST_LEN];
-    const char *len_text = rsp_get(rec, "Len");
+    const char *len_text = nist_rsp_get(rec, "Len");
     char *end = NULL;
 
     const char *other = not_sha256(r, rec);
     (void)state;
-    if (rsp_get(rec, "MD") == NULL)
+    if (nist_rsp_get(rec, "MD") == NULL)
         return;                         /* no case here */
     if (other != NULL) {
         nist_skip(r, rec, other);
@@ -81,7 +81,7 @@ static void run_msg(nist_run *r, const rsp_record *rec, void *state)
     }
     bits = strtoul(len_text, &end, 10);
     if (end == len_text || *end != '\0') {
-        nist_malformed(r, rsp_line(rec, "Len"), "Len is not a number");
+        nist_malformed(r, nist_rsp_line(rec, "Len"), "Len is not a number");
         return;
     }
     if (bits % 8 != 0) {
@@ -92,7 +92,7 @@ static void run_msg(nist_run *r, const rsp_record *rec, void *state)
         nist_hex(r, rec, "MD", 0, &md, &md_len) != 0)
         goto cleanup;
     if (bits / 8 > msg_len) {
-        nist_malformed(r, rsp_line(rec, "Msg"), "Msg shorter than Len");
+        nist_malformed(r, nist_rsp_line(rec, "Msg"), "Msg shorter than Len");
         goto cleanup;
     }
     sha256(msg, bits / 8, fast);
@@ -143,7 +143,7 @@ static void run_monte(nist_run *r, const rsp_record *rec, void *state)
     struct monte *st = state;
     uint8_t *v = NULL;
     size_t n = 0;
-    if (rsp_get(rec, "Seed") != NULL) {
+    if (nist_rsp_get(rec, "Seed") != NULL) {
         if (nist_hex(r, rec, "Seed", 0, &v, &n) != 0)
             return;
         if (n != SHA256_DIGEST_LEN) {
@@ -158,7 +158,7 @@ static void run_monte(nist_run *r, const rsp_record *rec, void *state)
         st->line = 0;
         return;
     }
-    if (rsp_get(rec, "MD") == NULL)
+    if (nist_rsp_get(rec, "MD") == NULL)
         return;
     const char *other = not_sha256(r, rec);
     if (other != NULL) {
@@ -187,7 +187,7 @@ static void run_monte(nist_run *r, const rsp_record *rec, void *state)
 static const char *expected_md(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    return rsp_get(rec, "MD") != NULL && rsp_get(rec, "Seed") == NULL ? "MD" : NULL;
+    return nist_rsp_get(rec, "MD") != NULL && nist_rsp_get(rec, "Seed") == NULL ? "MD" : NULL;
 }
 
 const nist_kind nist_kind_sha_msg = {"SHA-256", recognise_msg, expected_md, run_msg, 0, NULL};

@@ -28,7 +28,7 @@ static int recognise(const rsp_file *f)
 static const char *expected(const nist_run *r, const rsp_record *rec)
 {
     (void)r;
-    return rsp_get(rec, "key_block") != NULL ? "key_block" : NULL;
+    return nist_rsp_get(rec, "key_block") != NULL ? "key_block" : NULL;
 }
 
 static void run_record(nist_run *r, const rsp_record *rec, unsigned long kb_bytes)
@@ -52,12 +52,12 @@ static void run_record(nist_run *r, const rsp_record *rec, unsigned long kb_byte
         goto cleanup;
     }
     if (kb_bytes != kb_len) {
-        nist_malformed(r, rsp_line(rec, "key_block"), "key_block is not [key block length] bits");
+        nist_malformed(r, nist_rsp_line(rec, "key_block"), "key_block is not [key block length] bits");
         goto cleanup;
     }
     key_block = malloc(kb_len > 0 ? kb_len : 1);
     if (key_block == NULL ||
-        tls12_master_secret(pms, pms_len, chr, shr, master_secret) != GLASS_OK) {
+        hmac_tls12_master_secret(pms, pms_len, chr, shr, master_secret) != GLASS_OK) {
         nist_fail(r, rec, "master_secret", "a value", "an error");
         goto cleanup;
     }
@@ -66,7 +66,7 @@ static void run_record(nist_run *r, const rsp_record *rec, unsigned long kb_byte
         goto cleanup;
     }
     /* The key block is derived from the file's master secret, as NIST does. */
-    if (tls12_key_block(ms, sr, cr, key_block, kb_len) != GLASS_OK) {
+    if (hmac_tls12_key_block(ms, sr, cr, key_block, kb_len) != GLASS_OK) {
         nist_fail(r, rec, "key_block", "a value", "an error");
         goto cleanup;
     }
@@ -85,16 +85,16 @@ cleanup:
 static void run(nist_run *r, const rsp_record *rec, void *state)
 {
     (void)state;
-    if (rsp_get(rec, "key_block") == NULL)
+    if (nist_rsp_get(rec, "key_block") == NULL)
         return;
-    if (rsp_section_get(rec, "TLS 1.2, SHA-256") == NULL) {
-        if (rsp_section_get(rec, "TLS 1.0/1.1") != NULL)
+    if (nist_rsp_section_get(rec, "TLS 1.2, SHA-256") == NULL) {
+        if (nist_rsp_section_get(rec, "TLS 1.0/1.1") != NULL)
             nist_skip(r, rec, "TLS 1.0/1.1 PRF (MD5 and SHA-1) not implemented");
         else
             nist_skip(r, rec, "TLS 1.2 PRF with another hash (SHA-384, SHA-512)");
         return;
     }
-    const char *kbl = rsp_section_get(rec, "key block length");
+    const char *kbl = nist_rsp_section_get(rec, "key block length");
     char *end = NULL;
     unsigned long bits = kbl != NULL ? strtoul(kbl, &end, 10) : 0;
     if (kbl == NULL || *end != '\0' || bits % 8 != 0 || bits == 0) {

@@ -41,7 +41,7 @@ size_t nist_records_with(const rsp_file *f, const char *const *names)
     size_t n = 0;
     for (size_t i = 0; i < f->nrecords; i++) {
         size_t j = 0;
-        while (names[j] != NULL && rsp_get(&f->records[i], names[j]) != NULL)
+        while (names[j] != NULL && nist_rsp_get(&f->records[i], names[j]) != NULL)
             j++;
         if (names[j] == NULL)
             n++;

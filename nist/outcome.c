@@ -21,7 +21,7 @@
 /* See nist.h. */
 const char *nist_count(const rsp_record *rec)
 {
-    const char *c = rsp_get(rec, "COUNT");
+    const char *c = nist_rsp_get(rec, "COUNT");
     return c != NULL ? c : "?";
 }
 
@@ -29,7 +29,7 @@ const char *nist_count(const rsp_record *rec)
  * number nothing: "Len = 8"). */
 static void print_case(const nist_run *r, const rsp_record *rec, const char *what)
 {
-    if (rsp_get(rec, "COUNT") != NULL)
+    if (nist_rsp_get(rec, "COUNT") != NULL)
         printf("%s %s COUNT=%s (line %zu)", what, r->path, nist_count(rec), rec->line);
     else if (rec->nfields > 0)
         printf("%s %s %s=%.40s (line %zu)", what, r->path, rec->fields[0].name,
@@ -152,7 +152,7 @@ static const rsp_field *param_field(const nist_run *r, const rsp_record *rec, co
 const char *nist_param(const nist_run *r, const rsp_record *rec, const char *name)
 {
     const rsp_field *f = param_field(r, rec, name);
-    return f != NULL ? f->value : rsp_section_get(rec, name);
+    return f != NULL ? f->value : nist_rsp_section_get(rec, name);
 }
 
 /* See nist.h. */
@@ -166,14 +166,14 @@ size_t nist_param_line(const nist_run *r, const rsp_record *rec, const char *nam
 int nist_hex(nist_run *r, const rsp_record *rec, const char *name, int inherit, uint8_t **out,
              size_t *len)
 {
-    const char *v = inherit ? nist_param(r, rec, name) : rsp_get(rec, name);
+    const char *v = inherit ? nist_param(r, rec, name) : nist_rsp_get(rec, name);
     if (v == NULL) {
         nist_malformed(r, rec->line, "record COUNT=%s has no field %s", nist_count(rec), name);
         return -1;
     }
     glass_err err = glass_hex_decode_alloc(out, len, v);
     if (err != GLASS_OK) {
-        nist_malformed(r, inherit ? nist_param_line(r, rec, name) : rsp_line(rec, name),
+        nist_malformed(r, inherit ? nist_param_line(r, rec, name) : nist_rsp_line(rec, name),
                        "field %s: %s", name, glass_strerror(err));
         return -1;
     }

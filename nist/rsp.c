@@ -1,7 +1,7 @@
 /*
  * rsp.c — the NIST CAVP file parser (see rsp.h for the grammar).
  *
- * Read in this order: rsp_load (two passes: count the lines, then classify
+ * Read in this order: nist_rsp_load (two passes: count the lines, then classify
  * each one as blank, comment, section or field), then the look-ups.  The
  * file's text is read once and cut in place: every name and value points
  * into it, and every array is sized from the line count before the second
@@ -89,7 +89,7 @@ static const char *section_line(rsp_file *out, rsp_field *fields, size_t *nf, in
 }
 
 /* See rsp.h. */
-int rsp_load(const char *path, rsp_file *out, char *err, size_t err_len)
+int nist_rsp_load(const char *path, rsp_file *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
     uint8_t *data = NULL;
@@ -206,7 +206,7 @@ fail:
 }
 
 /* See rsp.h. */
-void rsp_free(rsp_file *f)
+void nist_rsp_free(rsp_file *f)
 {
     if (f == NULL || f->path == NULL)
         return;
@@ -221,7 +221,7 @@ void rsp_free(rsp_file *f)
 }
 
 /* See rsp.h. */
-const char *rsp_get(const rsp_record *r, const char *name)
+const char *nist_rsp_get(const rsp_record *r, const char *name)
 {
     for (size_t i = 0; i < r->nfields; i++)
         if (strcasecmp(r->fields[i].name, name) == 0)
@@ -230,7 +230,7 @@ const char *rsp_get(const rsp_record *r, const char *name)
 }
 
 /* See rsp.h. */
-size_t rsp_line(const rsp_record *r, const char *name)
+size_t nist_rsp_line(const rsp_record *r, const char *name)
 {
     for (size_t i = 0; i < r->nfields; i++)
         if (strcasecmp(r->fields[i].name, name) == 0)
@@ -242,7 +242,7 @@ size_t rsp_line(const rsp_record *r, const char *name)
  * back, so a hostile file of a million groups costs no more than that per
  * look-up. */
 #define RSP_INHERIT_DEPTH 1000
-const char *rsp_section_get(const rsp_record *r, const char *name)
+const char *nist_rsp_section_get(const rsp_record *r, const char *name)
 {
     const rsp_section *s = r->section;
     for (int depth = 0; s != NULL && depth < RSP_INHERIT_DEPTH; depth++, s = s->parent) {
@@ -262,7 +262,7 @@ const char *rsp_section_get(const rsp_record *r, const char *name)
 }
 
 /* See rsp.h. */
-const char *rsp_comment_get(const rsp_file *f, size_t before, const char *key)
+const char *nist_rsp_comment_get(const rsp_file *f, size_t before, const char *key)
 {
     size_t klen = strlen(key);
     for (size_t i = f->ncomments; i-- > 0;) {

@@ -18,7 +18,7 @@
  * (CAVP writes [mod = 2048] once, then [SHAAlg = SHA256] for each hash),
  * while bare words ([ENCRYPT], [FA - SHA1]) hold only in their own group.
  *
- * rsp_load() reads a whole file into records; each record points at the
+ * nist_rsp_load() reads a whole file into records; each record points at the
  * section group in force where it starts.  Look-ups ignore case, since
  * NIST writes both "COUNT" and "Count".  Fields in a record may come in any
  * order; what a record inherits from earlier records is the runner's
@@ -63,22 +63,22 @@ typedef struct rsp_file {
 
 /* Loads and parses PATH.  On failure returns -1 and writes a message naming
  * the file (and line, where there is one) into err. */
-int rsp_load(const char *path, rsp_file *out, char *err, size_t err_len);
-void rsp_free(rsp_file *f);
+int nist_rsp_load(const char *path, rsp_file *out, char *err, size_t err_len);
+void nist_rsp_free(rsp_file *f);
 
 /* The value of field NAME in the record, or NULL if absent. */
-const char *rsp_get(const rsp_record *r, const char *name);
+const char *nist_rsp_get(const rsp_record *r, const char *name);
 /* The line of field NAME in the record, or the record's line if absent. */
-size_t rsp_line(const rsp_record *r, const char *name);
+size_t nist_rsp_line(const rsp_record *r, const char *name);
 /* The value of [NAME = value] (or "" for a bare [NAME]) in the record's
  * section group or, for NAME = value, inherited from an earlier group;
  * NULL if absent. */
-const char *rsp_section_get(const rsp_record *r, const char *name);
+const char *nist_rsp_section_get(const rsp_record *r, const char *name);
 
 /* The text after "KEY:" (or "KEY =") in the last comment line before line
  * `before` that contains it (case-insensitive), e.g.
- * rsp_comment_get(f, line, "Salt len") on "# Salt len: 20" gives "20";
+ * nist_rsp_comment_get(f, line, "Salt len") on "# Salt len: 20" gives "20";
  * NULL if no comment has it. */
-const char *rsp_comment_get(const rsp_file *f, size_t before, const char *key);
+const char *nist_rsp_comment_get(const rsp_file *f, size_t before, const char *key);
 
 #endif

@@ -77,7 +77,7 @@ static int mutate_record(const rsp_record *rec, const char *name, rsp_record *co
         return -1;
     *fields = malloc(rec->nfields * sizeof **fields);
     const char *v = rec->fields[i].value;
-    const char *ct = rsp_get(rec, "CT");
+    const char *ct = nist_rsp_get(rec, "CT");
     size_t n = strlen(v);
     *text = malloc((ct != NULL ? strlen(ct) : 0) + n + 4);
     if (*fields == NULL || *text == NULL)
@@ -177,7 +177,7 @@ static void run_file(const char *path, const nist_options *o, nist_totals *t)
 {
     rsp_file f;
     char err[512];
-    if (rsp_load(path, &f, err, sizeof err) != 0) {
+    if (nist_rsp_load(path, &f, err, sizeof err) != 0) {
         fprintf(stderr, "glass vectors: %s\n", err);
         t->errors++;
         return;
@@ -186,7 +186,7 @@ static void run_file(const char *path, const nist_options *o, nist_totals *t)
     if (k == NULL) {
         fprintf(stderr, "glass vectors: %s: unknown kind of vector file (no kind recognises "
                         "its header and fields)\n", path);
-        rsp_free(&f);
+        nist_rsp_free(&f);
         t->errors++;
         return;
     }
@@ -201,7 +201,7 @@ static void run_file(const char *path, const nist_options *o, nist_totals *t)
     void *state = calloc(1, k->state_size > 0 ? k->state_size : 1);
     if (state == NULL) {
         fprintf(stderr, "glass vectors: %s: out of memory\n", path);
-        rsp_free(&f);
+        nist_rsp_free(&f);
         t->errors++;
         return;
     }
@@ -242,7 +242,7 @@ static void run_file(const char *path, const nist_options *o, nist_totals *t)
     t->unnoticed += st.unnoticed;
     if (r.malformed)
         t->errors++;
-    rsp_free(&f);
+    nist_rsp_free(&f);
 }
 
 /* ---- directories ------------------------------------------------------------ */

@@ -194,7 +194,7 @@ glass_err glass_eng_derive_keys(glass_engine *e)
     } else {
         /* 3-4. TLS 1.2 without EMS: the master secret of RFC 5246 §8.1,
          *      bound to the two randoms only. */
-        err = tls12_master_secret(Z, pms_len, e->client_random, e->server_random,
+        err = hmac_tls12_master_secret(Z, pms_len, e->client_random, e->server_random,
                                   e->master_secret);
         if (err != GLASS_OK)
             goto cleanup;

@@ -43,7 +43,7 @@ glass_err glass_ks_master_secret(const uint8_t *pms, size_t pms_len,
     /* RFC 7627 §4: bind the master secret to the whole handshake so far, not
      * only to the two randoms (which a man in the middle can replay in a
      * second session: the triple handshake attack). */
-    return tls12_extended_master_secret(pms, pms_len, session_hash, SHA256_DIGEST_LEN,
+    return hmac_tls12_extended_master_secret(pms, pms_len, session_hash, SHA256_DIGEST_LEN,
                                         master_secret);
 }
 
@@ -54,7 +54,7 @@ glass_err glass_ks_keys(const uint8_t master_secret[TLS12_MASTER_SECRET_LEN],
                         uint8_t key_block[GLASS_KEY_BLOCK_LEN], glass_keys *keys)
 {
     /* RFC 5246 §6.3: note the seed order, server_random first. */
-    glass_err err = tls12_key_block(master_secret, server_random, client_random, key_block,
+    glass_err err = hmac_tls12_key_block(master_secret, server_random, client_random, key_block,
                                     GLASS_KEY_BLOCK_LEN);
     if (err != GLASS_OK)
         return err;
@@ -70,6 +70,6 @@ glass_err glass_ks_verify_data(const uint8_t master_secret[TLS12_MASTER_SECRET_L
                                const char *label, const uint8_t hash[SHA256_DIGEST_LEN],
                                uint8_t verify_data[GLASS_VERIFY_DATA_LEN])
 {
-    return tls12_prf_sha256(master_secret, TLS12_MASTER_SECRET_LEN, label, hash,
+    return hmac_tls12_prf_sha256(master_secret, TLS12_MASTER_SECRET_LEN, label, hash,
                             SHA256_DIGEST_LEN, verify_data, GLASS_VERIFY_DATA_LEN);
 }

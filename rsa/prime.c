@@ -3,12 +3,12 @@
  * see prime.h.
  *
  * Read in this order:
- *   1. prime_trial_division: divide by the odd primes below a limit;
- *   2. mr_round, prime_miller_rabin_base, prime_miller_rabin: FIPS 186-5
+ *   1. rsa_prime_trial_division: divide by the odd primes below a limit;
+ *   2. mr_round, rsa_prime_miller_rabin_base, rsa_prime_miller_rabin: FIPS 186-5
  *      §B.3.1, steps numbered as there;
- *   3. prime_mr_rounds: FIPS 186-5 Table B.1;
- *   4. prime_lucas: FIPS 186-5 §B.3.3, steps numbered as there;
- *   5. prime_test, which runs 1, 2 and 4 in that order, and prime_generate.
+ *   3. rsa_prime_mr_rounds: FIPS 186-5 Table B.1;
+ *   4. rsa_prime_lucas: FIPS 186-5 §B.3.3, steps numbered as there;
+ *   5. rsa_prime_test, which runs 1, 2 and 4 in that order, and rsa_prime_generate.
  *
  * GMP supplies the arithmetic (powm, mul, mod, jacobi, perfect-square);
  * the tests themselves are ours: DESIGN.md keeps GMP's mpz_probab_prime_p
@@ -28,7 +28,7 @@
 /* ---- 1. trial division ------------------------------------------------------ */
 
 /* See prime.h. */
-unsigned long prime_trial_division(const mpz_t w, unsigned long limit)
+unsigned long rsa_prime_trial_division(const mpz_t w, unsigned long limit)
 {
     if (limit > 65536)
         limit = 65536;
@@ -73,7 +73,7 @@ static int mr_round(const mpz_t w, const mpz_t wm1, const mpz_t m, unsigned long
 }
 
 /* See prime.h. */
-int prime_miller_rabin_base(const mpz_t w, const mpz_t b)
+int rsa_prime_miller_rabin_base(const mpz_t w, const mpz_t b)
 {
     int result;
     unsigned long a;
@@ -92,7 +92,7 @@ int prime_miller_rabin_base(const mpz_t w, const mpz_t b)
 }
 
 /* See prime.h. */
-int prime_miller_rabin(const mpz_t w, unsigned iterations)
+int rsa_prime_miller_rabin(const mpz_t w, unsigned iterations)
 {
     int result = PRIME_PROBABLE;
     unsigned long a;
@@ -157,7 +157,7 @@ cleanup:
  * Larger primes are less likely to fool a round, so 4 stays enough above
  * 2048 bits; below 1024 bits (only ever tested, never generated for RSA)
  * we use the 1024-bit figure plus two. */
-unsigned prime_mr_rounds(unsigned prime_bits)
+unsigned rsa_prime_mr_rounds(unsigned prime_bits)
 {
     if (prime_bits >= 1536)
         return 4;
@@ -178,7 +178,7 @@ static void half_mod(mpz_t x, const mpz_t C)
 }
 
 /* See prime.h. */
-int prime_lucas(const mpz_t C)
+int rsa_prime_lucas(const mpz_t C)
 {
     int result = PRIME_COMPOSITE;
     long D = 5;
@@ -247,7 +247,7 @@ done:
 /* ---- 5. the whole test, and generation ------------------------------------------ */
 
 /* See prime.h. */
-int prime_test(const mpz_t w, unsigned rounds, const char **why)
+int rsa_prime_test(const mpz_t w, unsigned rounds, const char **why)
 {
     static const char *const small_factor[] = {"divisible by 2", "divisible by a small prime"};
     const char *dummy;
@@ -257,7 +257,7 @@ int prime_test(const mpz_t w, unsigned rounds, const char **why)
         *why = mpz_cmp_ui(w, 2) >= 0 ? "a small prime" : "less than 2";
         return mpz_cmp_ui(w, 2) >= 0 ? PRIME_PROBABLE : PRIME_COMPOSITE;
     }
-    unsigned long f = prime_trial_division(w, 1000);
+    unsigned long f = rsa_prime_trial_division(w, 1000);
     if (f != 0) {
         *why = small_factor[f == 2 ? 0 : 1];
         return PRIME_COMPOSITE;
@@ -266,12 +266,12 @@ int prime_test(const mpz_t w, unsigned rounds, const char **why)
         *why = "no prime factor below its square root (trial division)";
         return PRIME_PROBABLE;
     }
-    int r = prime_miller_rabin(w, rounds);
+    int r = rsa_prime_miller_rabin(w, rounds);
     if (r != PRIME_PROBABLE) {
         *why = r == PRIME_ERROR ? "random generator failed" : "a Miller-Rabin witness";
         return r;
     }
-    if (prime_lucas(w) != PRIME_PROBABLE) {
+    if (rsa_prime_lucas(w) != PRIME_PROBABLE) {
         *why = "the Lucas test";
         return PRIME_COMPOSITE;
     }
@@ -295,7 +295,7 @@ static glass_err random_odd(mpz_t x, unsigned bits)
 }
 
 /* See prime.h. */
-glass_err prime_generate(mpz_t p, unsigned bits, int safe)
+glass_err rsa_prime_generate(mpz_t p, unsigned bits, int safe)
 {
     glass_err err = GLASS_ERR_RSA_KEYGEN;
     mpz_t q;
@@ -319,11 +319,11 @@ glass_err prime_generate(mpz_t p, unsigned bits, int safe)
             /* p = 2q + 1, both prime; the cheap checks on both first. */
             mpz_mul_2exp(p, q, 1);
             mpz_add_ui(p, p, 1);
-            if ((mpz_cmp_ui(q, 1000) > 0 && prime_trial_division(q, 1000) != 0) ||
-                (mpz_cmp_ui(p, 1000) > 0 && prime_trial_division(p, 1000) != 0))
+            if ((mpz_cmp_ui(q, 1000) > 0 && rsa_prime_trial_division(q, 1000) != 0) ||
+                (mpz_cmp_ui(p, 1000) > 0 && rsa_prime_trial_division(p, 1000) != 0))
                 continue;
-            int a = prime_test(q, prime_mr_rounds(qbits), NULL);
-            int b = a == PRIME_PROBABLE ? prime_test(p, prime_mr_rounds(bits), NULL) : a;
+            int a = rsa_prime_test(q, rsa_prime_mr_rounds(qbits), NULL);
+            int b = a == PRIME_PROBABLE ? rsa_prime_test(p, rsa_prime_mr_rounds(bits), NULL) : a;
             if (a == PRIME_ERROR || b == PRIME_ERROR) {
                 err = GLASS_ERR_RANDOM;
                 break;
@@ -333,7 +333,7 @@ glass_err prime_generate(mpz_t p, unsigned bits, int safe)
                 break;
             }
         } else {
-            int a = prime_test(q, prime_mr_rounds(bits), NULL);
+            int a = rsa_prime_test(q, rsa_prime_mr_rounds(bits), NULL);
             if (a == PRIME_ERROR) {
                 err = GLASS_ERR_RANDOM;
                 break;

@@ -94,7 +94,7 @@ static glass_err gen_prime(mpz_t p, unsigned bits, unsigned long e, const mpz_t 
     glass_err err = GLASS_OK;
     uint32_t *residue = malloc(n_small_primes * sizeof *residue);
     uint8_t *struck = malloc(SIEVE_WINDOW);
-    unsigned rounds = prime_mr_rounds(bits);
+    unsigned rounds = rsa_prime_mr_rounds(bits);
     mpz_t p0, t, two, bound;
     mpz_inits(p0, t, two, bound, NULL);
     mpz_set_ui(two, 2);
@@ -152,9 +152,9 @@ static glass_err gen_prime(mpz_t p, unsigned bits, unsigned long e, const mpz_t 
             if (mpz_gcd_ui(NULL, t, e) != 1)
                 continue;
             /* A cheap first round with base 2, then the rounds of Table B.1. */
-            if (prime_miller_rabin_base(p, two) != 1)
+            if (rsa_prime_miller_rabin_base(p, two) != 1)
                 continue;
-            int r = prime_miller_rabin(p, rounds);
+            int r = rsa_prime_miller_rabin(p, rounds);
             if (r < 0) {
                 err = GLASS_ERR_RANDOM;
                 goto cleanup;

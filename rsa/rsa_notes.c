@@ -76,7 +76,7 @@ glass_err rsa_check_primes(const rsa_private_key *key)
     const mpz_t *const primes[2] = {&key->p, &key->q};
     for (int i = 0; i < 2; i++) {
         unsigned bits = (unsigned)mpz_sizeinbase(*primes[i], 2);
-        int v = prime_test(*primes[i], prime_mr_rounds(bits), NULL);
+        int v = rsa_prime_test(*primes[i], rsa_prime_mr_rounds(bits), NULL);
         if (v == PRIME_ERROR)
             return GLASS_ERR_RANDOM;
         if (v != PRIME_PROBABLE)

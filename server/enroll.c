@@ -179,7 +179,7 @@ static void enroll_work(server_job *j)
     const char *why = "";
     glass_err err;
     memset(&info, 0, sizeof info);
-    if (enroll_code_check(s->o.dir, e->name, e->code, e->now, &g, &why) != GLASS_OK) {
+    if (ca_enroll_code_check(s->o.dir, e->name, e->code, e->now, &g, &why) != GLASS_OK) {
         e->wrong_code = 1;
         job_log(e, "code rejected:", why);
         snprintf(e->why, sizeof e->why, "%s", glass_strerror(GLASS_ERR_ENROLL_CODE));
@@ -310,7 +310,7 @@ void server_on_enroll(server *s, conn *c, const glass_event *ev)
         }
         name = cn;
     }
-    if (!enroll_name_valid(name)) {
+    if (!ca_enroll_name_valid(name)) {
         enroll_refuse(s, c, "(bad name)", "the name must be 1 to 64 of A-Z a-z 0-9 . _ -");
         return;
     }

@@ -356,7 +356,7 @@ void server_on_kv(server *s, conn *c, const glass_app_msg *m)
         sk++;
     for (; sk < sl && o + 3 <= sizeof owner; sk++, o += 2)
         snprintf(owner + o, sizeof owner - o, "%02X", c->serial[sk]);
-    if (!enroll_name_valid(c->name)) {
+    if (!ca_enroll_name_valid(c->name)) {
         server_send_error(s, c, GLASS_APP_ERR_STORAGE,
                           "the key-value store needs a client name of A-Z a-z 0-9 . _ -");
         return;

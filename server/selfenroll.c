@@ -203,14 +203,14 @@ static int self_key(const char *dir, const char *password, const char *subject,
     if (stat(path, &st) == 0) {
         err = glass_read_file(path, 1u << 20, &pem, &len);
         if (err == GLASS_OK)
-            err = key_load_private(pem, len, password, key);
+            err = ca_key_load_private(pem, len, password, key);
         if (err == GLASS_OK)
             printf("using the pending key %s (an earlier attempt made it)\n", path);
     } else {
         printf("generating an RSA-2048 key for %s\n", subject);
         err = rsa_generate(key, 2048, RSA_DEFAULT_E);
         if (err == GLASS_OK)
-            err = key_save_private_pem(key, password, 0, &pem, &len);
+            err = ca_key_save_private_pem(key, password, 0, &pem, &len);
         if (err == GLASS_OK)
             err = glass_write_file_atomic(path, pem, len, 0600);
     }

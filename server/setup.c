@@ -65,7 +65,7 @@ static int issue_server_identity(server *s, const char *password, const char *ke
                               net_wall_time(), &cert, &cert_len);
     /* 2. Both files written atomically, the key encrypted and 0600. */
     if (err == GLASS_OK)
-        err = key_save_private_pem(&s->key, password, 0, &key_pem, &key_pem_len);
+        err = ca_key_save_private_pem(&s->key, password, 0, &key_pem, &key_pem_len);
     if (err == GLASS_OK)
         err = pem_encode(PEM_CERTIFICATE, cert, cert_len, &cert_pem, &cert_pem_len);
     if (err == GLASS_OK)
@@ -111,7 +111,7 @@ static int load_server_identity(server *s, const char *password)
     } else {
         err = glass_read_file(key_path, 1u << 20, &data, &len);
         if (err == GLASS_OK)
-            err = key_load_private(data, len, password, &s->key);
+            err = ca_key_load_private(data, len, password, &s->key);
         if (err != GLASS_OK) {
             io_error(SERVER_CMD, "%s: %s", key_path, glass_strerror(err));
             goto cleanup;

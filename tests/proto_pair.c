@@ -41,7 +41,7 @@ int pair_load_key(const char *name, rsa_private_key *key)
     if (data == NULL)
         return 0;
     rsa_private_init(key);
-    glass_err err = key_load_private(data, len, NULL, key);
+    glass_err err = ca_key_load_private(data, len, NULL, key);
     glass_wipe(data, len);
     free(data);
     if (err != GLASS_OK)

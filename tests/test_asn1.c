@@ -222,7 +222,7 @@ static void test_der_encode(void)
     der_put_uint(&b, 65537);
     der_put_bool(&b, 1);
     der_put_null(&b);
-    der_put_oid(&b, OID_AT_CN.der, OID_AT_CN.len);
+    der_put_oid(&b, ASN1_OID_AT_CN.der, ASN1_OID_AT_CN.len);
     der_end(&b, at, DER_SEQUENCE);
     TU_ASSERT_ERR(der_buf_take(&b, &out, &len), GLASS_OK);
     want = tu_hex("301902010002017f0202008002030100010101ff0500060355" "0403", &want_len);
@@ -243,10 +243,10 @@ static void test_der_encode(void)
     free(out);
 
     char dotted[64];
-    TU_ASSERT_ERR(der_oid_to_dotted(OID_RSA_ENCRYPTION.der, OID_RSA_ENCRYPTION.len, dotted,
+    TU_ASSERT_ERR(der_oid_to_dotted(ASN1_OID_RSA_ENCRYPTION.der, ASN1_OID_RSA_ENCRYPTION.len, dotted,
                                     sizeof dotted), GLASS_OK);
     CU_ASSERT_STRING_EQUAL(dotted, "1.2.840.113549.1.1.1");
-    CU_ASSERT_STRING_EQUAL(der_oid_name(OID_CE_SAN.der, OID_CE_SAN.len), "subjectAltName");
+    CU_ASSERT_STRING_EQUAL(der_oid_name(ASN1_OID_CE_SAN.der, ASN1_OID_CE_SAN.len), "subjectAltName");
 }
 
 /* ---- Base64 ---- */
@@ -261,10 +261,10 @@ static void test_base64_rfc4648(void)
         char out[16];
         uint8_t *back = NULL;
         size_t n = 0;
-        TU_ASSERT_ERR(base64_encode((const uint8_t *)plain[i], strlen(plain[i]), out, sizeof out),
+        TU_ASSERT_ERR(pem_base64_encode((const uint8_t *)plain[i], strlen(plain[i]), out, sizeof out),
                       GLASS_OK);
         CU_ASSERT_STRING_EQUAL(out, coded[i]);
-        TU_ASSERT_ERR(base64_decode(coded[i], strlen(coded[i]), &back, &n), GLASS_OK);
+        TU_ASSERT_ERR(pem_base64_decode(coded[i], strlen(coded[i]), &back, &n), GLASS_OK);
         CU_ASSERT_EQUAL(n, strlen(plain[i]));
         CU_ASSERT(memcmp(back, plain[i], n) == 0);
         free(back);
@@ -275,11 +275,11 @@ static void test_base64_rejects(void)
 {
     uint8_t *out = NULL;
     size_t n;
-    TU_ASSERT_ERR(base64_decode("Zm9", 3, &out, &n), GLASS_ERR_BASE64);      /* not 4k chars */
-    TU_ASSERT_ERR(base64_decode("Zm=v", 4, &out, &n), GLASS_ERR_BASE64);     /* pad inside */
-    TU_ASSERT_ERR(base64_decode("Zg==Zg==", 8, &out, &n), GLASS_ERR_BASE64); /* pad then more */
-    TU_ASSERT_ERR(base64_decode("Zh==", 4, &out, &n), GLASS_ERR_BASE64);     /* non-zero pad bits */
-    TU_ASSERT_ERR(base64_decode("Zm9!", 4, &out, &n), GLASS_ERR_BASE64);     /* alphabet */
+    TU_ASSERT_ERR(pem_base64_decode("Zm9", 3, &out, &n), GLASS_ERR_BASE64);      /* not 4k chars */
+    TU_ASSERT_ERR(pem_base64_decode("Zm=v", 4, &out, &n), GLASS_ERR_BASE64);     /* pad inside */
+    TU_ASSERT_ERR(pem_base64_decode("Zg==Zg==", 8, &out, &n), GLASS_ERR_BASE64); /* pad then more */
+    TU_ASSERT_ERR(pem_base64_decode("Zh==", 4, &out, &n), GLASS_ERR_BASE64);     /* non-zero pad bits */
+    TU_ASSERT_ERR(pem_base64_decode("Zm9!", 4, &out, &n), GLASS_ERR_BASE64);     /* alphabet */
 }
 
 /* ---- PEM ---- */
@@ -404,7 +404,7 @@ static void small_cert(uint8_t **der, size_t *len)
     der_end(&b, v, DER_CONTEXT_CONS(0));
     der_put_uint(&b, 5);
     size_t a = der_begin(&b);
-    der_put_oid(&b, OID_SHA256_WITH_RSA.der, OID_SHA256_WITH_RSA.len);
+    der_put_oid(&b, ASN1_OID_SHA256_WITH_RSA.der, ASN1_OID_SHA256_WITH_RSA.len);
     der_put_null(&b);
     der_end(&b, a, DER_SEQUENCE);
     for (int k = 0; k < 3; k++) {      /* issuer, validity, subject */
@@ -414,7 +414,7 @@ static void small_cert(uint8_t **der, size_t *len)
             der_put_time(&b, 1798761600);
         } else {
             size_t set = der_begin(&b), atv = der_begin(&b);
-            der_put_oid(&b, OID_AT_CN.der, OID_AT_CN.len);
+            der_put_oid(&b, ASN1_OID_AT_CN.der, ASN1_OID_AT_CN.len);
             der_put_tlv(&b, DER_UTF8_STRING, k == 0 ? "ca" : "alice", k == 0 ? 2 : 5);
             der_end(&b, atv, DER_SEQUENCE);
             der_end(&b, set, DER_SET);
@@ -423,13 +423,13 @@ static void small_cert(uint8_t **der, size_t *len)
     }
     size_t spki = der_begin(&b);
     a = der_begin(&b);
-    der_put_oid(&b, OID_RSA_ENCRYPTION.der, OID_RSA_ENCRYPTION.len);
+    der_put_oid(&b, ASN1_OID_RSA_ENCRYPTION.der, ASN1_OID_RSA_ENCRYPTION.len);
     der_put_null(&b);
     der_end(&b, a, DER_SEQUENCE);
     der_put_bit_string(&b, kd, kl, 0);
     der_end(&b, spki, DER_SEQUENCE);
     size_t x3 = der_begin(&b), exts = der_begin(&b), ext = der_begin(&b);
-    der_put_oid(&b, OID_CE_BASIC_CONSTRAINTS.der, OID_CE_BASIC_CONSTRAINTS.len);
+    der_put_oid(&b, ASN1_OID_CE_BASIC_CONSTRAINTS.der, ASN1_OID_CE_BASIC_CONSTRAINTS.len);
     der_put_bool(&b, 1);
     der_put_octets(&b, bd, bl);
     der_end(&b, ext, DER_SEQUENCE);
@@ -437,7 +437,7 @@ static void small_cert(uint8_t **der, size_t *len)
     der_end(&b, x3, DER_CONTEXT_CONS(3));
     der_end(&b, tbs, DER_SEQUENCE);
     a = der_begin(&b);
-    der_put_oid(&b, OID_SHA256_WITH_RSA.der, OID_SHA256_WITH_RSA.len);
+    der_put_oid(&b, ASN1_OID_SHA256_WITH_RSA.der, ASN1_OID_SHA256_WITH_RSA.len);
     der_put_null(&b);
     der_end(&b, a, DER_SEQUENCE);
     der_put_bit_string(&b, sig, sizeof sig, 0);

@@ -66,7 +66,7 @@ static void make_cert(x509_cert *out, enum x509_kind kind, const char *subject,
     serial[0] = (serial[0] & 0x7f) | 0x01;
     CU_ASSERT_EQUAL_FATAL(x509_name_from_string(subject, &subj, &subj_len), GLASS_OK);
     CU_ASSERT_EQUAL_FATAL(x509_name_from_string(issuer, &iss, &iss_len), GLASS_OK);
-    CU_ASSERT_EQUAL_FATAL(key_identifier(&ipub, aki), GLASS_OK);
+    CU_ASSERT_EQUAL_FATAL(ca_key_identifier(&ipub, aki), GLASS_OK);
     x509_template t;
     memset(&t, 0, sizeof t);
     t.kind = kind;
@@ -110,7 +110,7 @@ static void test_names(void)
     TU_ASSERT_ERR(x509_name_to_string(der, len, text, sizeof text), GLASS_OK);
     CU_ASSERT_STRING_EQUAL(text, "/C=BR/ST=S\\/P/L=Campinas/O=Org/OU=Unit/CN=alice/emailAddress=a@b.c");
     char cn[64];
-    TU_ASSERT_ERR(name_common_name(der, len, cn, sizeof cn), GLASS_OK);
+    TU_ASSERT_ERR(ca_name_common_name(der, len, cn, sizeof cn), GLASS_OK);
     CU_ASSERT_STRING_EQUAL(cn, "alice");
     free(der);
     /* the syntax: leading slash, known keys, two-letter C, no empty value */
@@ -140,17 +140,17 @@ static void test_key_round_trips(void)
         size_t der_len = 0, pem_len = 0;
         const char *pw = formats[i] == KEY_FORMAT_PKCS8_ENCRYPTED ? "kpw" : NULL;
         rsa_private_key k;
-        TU_ASSERT_ERR(key_encode_private(&leaf_key, formats[i], pw, 1000, &der, &der_len), GLASS_OK);
-        TU_ASSERT_ERR(key_encode_private_pem(&leaf_key, formats[i], pw, 1000, &pem, &pem_len),
+        TU_ASSERT_ERR(ca_key_encode_private(&leaf_key, formats[i], pw, 1000, &der, &der_len), GLASS_OK);
+        TU_ASSERT_ERR(ca_key_encode_private_pem(&leaf_key, formats[i], pw, 1000, &pem, &pem_len),
                       GLASS_OK);
-        CU_ASSERT_EQUAL(key_is_encrypted(der, der_len), pw != NULL);
-        CU_ASSERT_EQUAL(key_is_encrypted(pem, pem_len), pw != NULL);
+        CU_ASSERT_EQUAL(ca_key_is_encrypted(der, der_len), pw != NULL);
+        CU_ASSERT_EQUAL(ca_key_is_encrypted(pem, pem_len), pw != NULL);
         rsa_private_init(&k);
-        TU_ASSERT_ERR(key_load_private(der, der_len, pw, &k), GLASS_OK);
+        TU_ASSERT_ERR(ca_key_load_private(der, der_len, pw, &k), GLASS_OK);
         check_same_key(&k, &leaf_key);
         rsa_private_clear(&k);
         rsa_private_init(&k);
-        TU_ASSERT_ERR(key_load_private(pem, pem_len, pw, &k), GLASS_OK);
+        TU_ASSERT_ERR(ca_key_load_private(pem, pem_len, pw, &k), GLASS_OK);
         check_same_key(&k, &leaf_key);
         rsa_private_clear(&k);
         free(der);
@@ -163,22 +163,22 @@ static void test_key_wrong_password(void)
     uint8_t *pem = NULL;
     size_t len = 0;
     rsa_private_key k;
-    TU_ASSERT_ERR(key_save_private_pem(&leaf_key, "right", 1000, &pem, &len), GLASS_OK);
+    TU_ASSERT_ERR(ca_key_save_private_pem(&leaf_key, "right", 1000, &pem, &len), GLASS_OK);
     rsa_private_init(&k);
     /* Wrong password, no password: one error, whatever went wrong inside. */
-    TU_ASSERT_ERR(key_load_private(pem, len, "wrong", &k), GLASS_ERR_KEY_PASSWORD);
-    TU_ASSERT_ERR(key_load_private(pem, len, NULL, &k), GLASS_ERR_KEY_PASSWORD);
+    TU_ASSERT_ERR(ca_key_load_private(pem, len, "wrong", &k), GLASS_ERR_KEY_PASSWORD);
+    TU_ASSERT_ERR(ca_key_load_private(pem, len, NULL, &k), GLASS_ERR_KEY_PASSWORD);
     rsa_private_clear(&k);
     free(pem);
 
     /* A corrupted ciphertext says the same (flip a byte of encryptedData,
      * which ends the DER). */
     uint8_t *der = NULL;
-    TU_ASSERT_ERR(key_encode_private(&leaf_key, KEY_FORMAT_PKCS8_ENCRYPTED, "right", 1000, &der,
+    TU_ASSERT_ERR(ca_key_encode_private(&leaf_key, KEY_FORMAT_PKCS8_ENCRYPTED, "right", 1000, &der,
                                      &len), GLASS_OK);
     der[len - 20] ^= 0x01;
     rsa_private_init(&k);
-    TU_ASSERT_ERR(key_load_private(der, len, "right", &k), GLASS_ERR_KEY_PASSWORD);
+    TU_ASSERT_ERR(ca_key_load_private(der, len, "right", &k), GLASS_ERR_KEY_PASSWORD);
     rsa_private_clear(&k);
     free(der);
 }
@@ -188,15 +188,15 @@ static void test_key_bad_files(void)
     uint8_t *der = NULL;
     size_t len = 0;
     rsa_private_key k;
-    TU_ASSERT_ERR(key_encode_private(&leaf_key, KEY_FORMAT_PKCS8, NULL, 0, &der, &len), GLASS_OK);
+    TU_ASSERT_ERR(ca_key_encode_private(&leaf_key, KEY_FORMAT_PKCS8, NULL, 0, &der, &len), GLASS_OK);
     rsa_private_init(&k);
-    TU_ASSERT_ERR(key_load_private(der, len - 1, NULL, &k), GLASS_ERR_DER_TRUNCATED);
+    TU_ASSERT_ERR(ca_key_load_private(der, len - 1, NULL, &k), GLASS_ERR_DER_TRUNCATED);
     rsa_private_clear(&k);
     free(der);
     /* a certificate label where a key is expected */
     const char *pem = "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n";
     rsa_private_init(&k);
-    TU_ASSERT_ERR(key_load_private((const uint8_t *)pem, strlen(pem), NULL, &k), GLASS_ERR_PEM_LABEL);
+    TU_ASSERT_ERR(ca_key_load_private((const uint8_t *)pem, strlen(pem), NULL, &k), GLASS_ERR_PEM_LABEL);
     rsa_private_clear(&k);
     /* a DER certificate (SEQUENCE { SEQUENCE ... } like an
      * EncryptedPrivateKeyInfo) is not a key, and not an encrypted one to
@@ -204,31 +204,31 @@ static void test_key_bad_files(void)
      * encryptedData an OCTET STRING) */
     x509_cert root;
     make_root(&root, "/CN=Not A Key", &root_key);
-    CU_ASSERT_EQUAL(key_is_encrypted(root.der, root.der_len), 0);
+    CU_ASSERT_EQUAL(ca_key_is_encrypted(root.der, root.der_len), 0);
     rsa_private_init(&k);
-    TU_ASSERT_ERR(key_load_private(root.der, root.der_len, "pw", &k), GLASS_ERR_KEY_FORMAT);
+    TU_ASSERT_ERR(ca_key_load_private(root.der, root.der_len, "pw", &k), GLASS_ERR_KEY_FORMAT);
     rsa_private_clear(&k);
     x509_free(&root);
     /* a real one (PBES2) is recognised in DER */
-    TU_ASSERT_ERR(key_encode_private(&leaf_key, KEY_FORMAT_PKCS8_ENCRYPTED, "pw", 1, &der, &len),
+    TU_ASSERT_ERR(ca_key_encode_private(&leaf_key, KEY_FORMAT_PKCS8_ENCRYPTED, "pw", 1, &der, &len),
                   GLASS_OK);
-    CU_ASSERT_EQUAL(key_is_encrypted(der, len), 1);
+    CU_ASSERT_EQUAL(ca_key_is_encrypted(der, len), 1);
     /* the same shape with another algorithm (pbeWithSHA1AndDES-CBC,
      * 1.2.840.113549.1.5.10): encrypted, in a scheme we do not read */
     static const uint8_t pbes1[] = {0x30, 0x14, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48,
                                     0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0a, 0x30, 0x00, 0x04,
                                     0x03, 0x01, 0x02, 0x03};
-    CU_ASSERT_EQUAL(key_is_encrypted(pbes1, sizeof pbes1), 0);
+    CU_ASSERT_EQUAL(ca_key_is_encrypted(pbes1, sizeof pbes1), 0);
     rsa_private_init(&k);
-    TU_ASSERT_ERR(key_load_private(pbes1, sizeof pbes1, "pw", &k), GLASS_ERR_KEY_ENCRYPTION);
+    TU_ASSERT_ERR(ca_key_load_private(pbes1, sizeof pbes1, "pw", &k), GLASS_ERR_KEY_ENCRYPTION);
     rsa_private_clear(&k);
     free(der);
     /* public keys: SPKI and RSAPublicKey */
     rsa_public_key pub;
     for (int spki = 0; spki < 2; spki++) {
-        TU_ASSERT_ERR(key_encode_public(&leaf_pub, spki, &der, &len), GLASS_OK);
+        TU_ASSERT_ERR(ca_key_encode_public(&leaf_pub, spki, &der, &len), GLASS_OK);
         rsa_public_init(&pub);
-        TU_ASSERT_ERR(key_load_public(der, len, &pub), GLASS_OK);
+        TU_ASSERT_ERR(ca_key_load_public(der, len, &pub), GLASS_OK);
         CU_ASSERT(mpz_cmp(pub.n, leaf_pub.n) == 0);
         rsa_public_clear(&pub);
         free(der);
@@ -571,7 +571,7 @@ static glass_err try_key(const uint8_t *der, size_t len, int *accepted)
 {
     rsa_private_key k;
     rsa_private_init(&k);
-    glass_err err = key_load_private(der, len, "pw", &k);
+    glass_err err = ca_key_load_private(der, len, "pw", &k);
     if (err == GLASS_OK)
         (*accepted)++;
     rsa_private_clear(&k);
@@ -621,7 +621,7 @@ static void test_parsers_hostile_input(void)
 
     /* an encrypted key with one PBKDF2 iteration, so that thousands of
      * attempts stay fast */
-    TU_ASSERT_ERR(key_encode_private(&leaf_key, KEY_FORMAT_PKCS8_ENCRYPTED, "pw", 1, &der, &len),
+    TU_ASSERT_ERR(ca_key_encode_private(&leaf_key, KEY_FORMAT_PKCS8_ENCRYPTED, "pw", 1, &der, &len),
                   GLASS_OK);
     mutate_all(der, len, try_key, 0);
     free(der);

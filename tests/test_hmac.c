@@ -278,7 +278,7 @@ static void test_tls12_prf_known_answer(void)
     uint8_t *secret = tu_hex("9bbe436ba940f017b17652849a71db35", NULL);
     uint8_t *seed = tu_hex("a0ba9f936cda311827a6f796ffd5198c", NULL);
     uint8_t out[100];
-    TU_ASSERT_ERR(tls12_prf_sha256(secret, 16, "test label", seed, 16, out, 100), GLASS_OK);
+    TU_ASSERT_ERR(hmac_tls12_prf_sha256(secret, 16, "test label", seed, 16, out, 100), GLASS_OK);
     check_hex(out, 100, "e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a"
                         "6b301791e90d35c9c9a46b4e14baf9af0fa022f7077def17abfd3797c0564bab"
                         "4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff701"
@@ -286,7 +286,7 @@ static void test_tls12_prf_known_answer(void)
     /* Any prefix of the output is the output for that length. */
     uint8_t shorter[100];
     for (size_t n = 0; n <= 100; n += 7) {
-        TU_ASSERT_ERR(tls12_prf_sha256(secret, 16, "test label", seed, 16, shorter, n), GLASS_OK);
+        TU_ASSERT_ERR(hmac_tls12_prf_sha256(secret, 16, "test label", seed, 16, shorter, n), GLASS_OK);
         CU_ASSERT(n == 0 || memcmp(out, shorter, n) == 0);
     }
     free(secret);
@@ -304,25 +304,25 @@ static void test_tls12_secrets_use_the_right_inputs(void)
     /* RFC 5246 §8.1: "master secret", ClientHello.random + ServerHello.random. */
     memcpy(seed, cr, 32);
     memcpy(seed + 32, sr, 32);
-    TU_ASSERT_ERR(tls12_master_secret(pms, 48, cr, sr, ms), GLASS_OK);
-    TU_ASSERT_ERR(tls12_prf_sha256(pms, 48, "master secret", seed, 64, want, 48), GLASS_OK);
+    TU_ASSERT_ERR(hmac_tls12_master_secret(pms, 48, cr, sr, ms), GLASS_OK);
+    TU_ASSERT_ERR(hmac_tls12_prf_sha256(pms, 48, "master secret", seed, 64, want, 48), GLASS_OK);
     CU_ASSERT(memcmp(ms, want, 48) == 0);
 
     /* RFC 5246 §6.3: "key expansion", server_random + client_random. */
     memcpy(seed, sr, 32);
     memcpy(seed + 32, cr, 32);
-    TU_ASSERT_ERR(tls12_key_block(ms, sr, cr, kb, sizeof kb), GLASS_OK);
-    TU_ASSERT_ERR(tls12_prf_sha256(ms, 48, "key expansion", seed, 64, kbw, sizeof kbw), GLASS_OK);
+    TU_ASSERT_ERR(hmac_tls12_key_block(ms, sr, cr, kb, sizeof kb), GLASS_OK);
+    TU_ASSERT_ERR(hmac_tls12_prf_sha256(ms, 48, "key expansion", seed, 64, kbw, sizeof kbw), GLASS_OK);
     CU_ASSERT(memcmp(kb, kbw, sizeof kb) == 0);
     /* ... and swapping the randoms gives another key block. */
-    TU_ASSERT_ERR(tls12_key_block(ms, cr, sr, kbw, sizeof kbw), GLASS_OK);
+    TU_ASSERT_ERR(hmac_tls12_key_block(ms, cr, sr, kbw, sizeof kbw), GLASS_OK);
     CU_ASSERT(memcmp(kb, kbw, sizeof kb) != 0);
 
     /* RFC 7627 §4: "extended master secret", session_hash. */
     uint8_t session_hash[32];
     sha256("handshake messages", 18, session_hash);
-    TU_ASSERT_ERR(tls12_extended_master_secret(pms, 48, session_hash, 32, ms), GLASS_OK);
-    TU_ASSERT_ERR(tls12_prf_sha256(pms, 48, "extended master secret", session_hash, 32, want, 48),
+    TU_ASSERT_ERR(hmac_tls12_extended_master_secret(pms, 48, session_hash, 32, ms), GLASS_OK);
+    TU_ASSERT_ERR(hmac_tls12_prf_sha256(pms, 48, "extended master secret", session_hash, 32, want, 48),
                   GLASS_OK);
     CU_ASSERT(memcmp(ms, want, 48) == 0);
 }
@@ -330,11 +330,11 @@ static void test_tls12_secrets_use_the_right_inputs(void)
 static void test_tls12_arguments(void)
 {
     uint8_t out[48], r[32] = {0};
-    TU_ASSERT_ERR(tls12_prf_sha256((const uint8_t *)"s", 1, NULL, r, 32, out, 16), GLASS_ERR_ARG);
-    TU_ASSERT_ERR(tls12_prf_sha256((const uint8_t *)"s", 1, "l", NULL, 32, out, 16), GLASS_ERR_ARG);
-    TU_ASSERT_ERR(tls12_master_secret(r, 32, NULL, r, out), GLASS_ERR_ARG);
-    TU_ASSERT_ERR(tls12_key_block(NULL, r, r, out, 16), GLASS_ERR_ARG);
-    TU_ASSERT_ERR(tls12_extended_master_secret(r, 32, NULL, 32, out), GLASS_ERR_ARG);
+    TU_ASSERT_ERR(hmac_tls12_prf_sha256((const uint8_t *)"s", 1, NULL, r, 32, out, 16), GLASS_ERR_ARG);
+    TU_ASSERT_ERR(hmac_tls12_prf_sha256((const uint8_t *)"s", 1, "l", NULL, 32, out, 16), GLASS_ERR_ARG);
+    TU_ASSERT_ERR(hmac_tls12_master_secret(r, 32, NULL, r, out), GLASS_ERR_ARG);
+    TU_ASSERT_ERR(hmac_tls12_key_block(NULL, r, r, out, 16), GLASS_ERR_ARG);
+    TU_ASSERT_ERR(hmac_tls12_extended_master_secret(r, 32, NULL, 32, out), GLASS_ERR_ARG);
 }
 
 void suite_hmac(void)

@@ -23,7 +23,7 @@ static int load_text(const char *text, rsp_file *f, char *err, size_t err_len)
     size_t n = strlen(text);
     int ok = write(fd, text, n) == (ssize_t)n;
     close(fd);
-    int rc = ok ? rsp_load(path, f, err, err_len) : -2;
+    int rc = ok ? nist_rsp_load(path, f, err, err_len) : -2;
     unlink(path);
     return rc;
 }
@@ -37,16 +37,16 @@ static void test_lines_and_comments(void)
                        "COUNT = 1\nMsg = 01\n";
     CU_ASSERT_EQUAL_FATAL(load_text(text, &f, err, sizeof err), 0);
     CU_ASSERT_EQUAL(f.nrecords, 2);
-    CU_ASSERT_STRING_EQUAL(rsp_get(&f.records[0], "msg"), "00ff");      /* any case, no CR */
-    CU_ASSERT_STRING_EQUAL(rsp_get(&f.records[0], "FAIL"), "");         /* a bare word */
-    CU_ASSERT_STRING_EQUAL(rsp_get(&f.records[1], "Msg"), "01");
-    CU_ASSERT_PTR_NULL(rsp_get(&f.records[1], "FAIL"));
-    CU_ASSERT_STRING_EQUAL(rsp_section_get(&f.records[1], "mod"), "2048");
+    CU_ASSERT_STRING_EQUAL(nist_rsp_get(&f.records[0], "msg"), "00ff");      /* any case, no CR */
+    CU_ASSERT_STRING_EQUAL(nist_rsp_get(&f.records[0], "FAIL"), "");         /* a bare word */
+    CU_ASSERT_STRING_EQUAL(nist_rsp_get(&f.records[1], "Msg"), "01");
+    CU_ASSERT_PTR_NULL(nist_rsp_get(&f.records[1], "FAIL"));
+    CU_ASSERT_STRING_EQUAL(nist_rsp_section_get(&f.records[1], "mod"), "2048");
     CU_ASSERT_PTR_NOT_NULL(strstr(f.header, "# CAVS 11.0\n"));
-    CU_ASSERT_STRING_EQUAL(rsp_comment_get(&f, f.records[0].line, "Salt len"), "20");
-    CU_ASSERT_PTR_NULL(rsp_comment_get(&f, 2, "Salt len"));            /* not before line 2 */
-    CU_ASSERT_EQUAL(rsp_line(&f.records[1], "Msg"), 11);
-    rsp_free(&f);
+    CU_ASSERT_STRING_EQUAL(nist_rsp_comment_get(&f, f.records[0].line, "Salt len"), "20");
+    CU_ASSERT_PTR_NULL(nist_rsp_comment_get(&f, 2, "Salt len"));            /* not before line 2 */
+    CU_ASSERT_EQUAL(nist_rsp_line(&f.records[1], "Msg"), 11);
+    nist_rsp_free(&f);
 }
 
 /* A later group keeps the "name = value" entries it does not set again;
@@ -61,16 +61,16 @@ static void test_section_groups(void)
     CU_ASSERT_EQUAL_FATAL(load_text(text, &f, err, sizeof err), 0);
     CU_ASSERT_EQUAL_FATAL(f.nrecords, 3);
     const rsp_record *r0 = &f.records[0], *r1 = &f.records[1], *r2 = &f.records[2];
-    CU_ASSERT_PTR_NOT_NULL(rsp_section_get(r0, "ENCRYPT"));
-    CU_ASSERT_PTR_NULL(rsp_section_get(r0, "SHAAlg"));
-    CU_ASSERT_STRING_EQUAL(rsp_section_get(r1, "mod"), "2048");        /* inherited */
-    CU_ASSERT_STRING_EQUAL(rsp_section_get(r1, "SHAAlg"), "SHA256");   /* two on a line */
-    CU_ASSERT_PTR_NULL(rsp_section_get(r1, "ENCRYPT"));                /* bare: not kept */
-    CU_ASSERT_PTR_NOT_NULL(rsp_section_get(r1, "DECRYPT"));
-    CU_ASSERT_STRING_EQUAL(rsp_section_get(r2, "mod"), "3072");        /* set again */
-    CU_ASSERT_STRING_EQUAL(rsp_section_get(r2, "SHAAlg"), "SHA256");
-    CU_ASSERT_PTR_NULL(rsp_section_get(r2, "DECRYPT"));
-    rsp_free(&f);
+    CU_ASSERT_PTR_NOT_NULL(nist_rsp_section_get(r0, "ENCRYPT"));
+    CU_ASSERT_PTR_NULL(nist_rsp_section_get(r0, "SHAAlg"));
+    CU_ASSERT_STRING_EQUAL(nist_rsp_section_get(r1, "mod"), "2048");        /* inherited */
+    CU_ASSERT_STRING_EQUAL(nist_rsp_section_get(r1, "SHAAlg"), "SHA256");   /* two on a line */
+    CU_ASSERT_PTR_NULL(nist_rsp_section_get(r1, "ENCRYPT"));                /* bare: not kept */
+    CU_ASSERT_PTR_NOT_NULL(nist_rsp_section_get(r1, "DECRYPT"));
+    CU_ASSERT_STRING_EQUAL(nist_rsp_section_get(r2, "mod"), "3072");        /* set again */
+    CU_ASSERT_STRING_EQUAL(nist_rsp_section_get(r2, "SHAAlg"), "SHA256");
+    CU_ASSERT_PTR_NULL(nist_rsp_section_get(r2, "DECRYPT"));
+    nist_rsp_free(&f);
 }
 
 static void test_malformed_lines(void)
@@ -83,7 +83,7 @@ static void test_malformed_lines(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2: text after a section's ']'"));
     CU_ASSERT_EQUAL(load_text("", &f, err, sizeof err), 0);              /* empty: no records */
     CU_ASSERT_EQUAL(f.nrecords, 0);
-    rsp_free(&f);
+    nist_rsp_free(&f);
 }
 
 /* nist_param: the record, then earlier records of its section, then the
@@ -116,7 +116,7 @@ static void test_param_inheritance(void)
     CU_ASSERT_EQUAL(nist_param_line(&r, second, "n"), 3);
     CU_ASSERT_PTR_NULL(nist_param(&r, &f.records[3], "n"));    /* another section */
     CU_ASSERT_STRING_EQUAL(nist_param(&r, &f.records[3], "mod"), "2048");
-    rsp_free(&f);
+    nist_rsp_free(&f);
 }
 
 void suite_nist(void)

@@ -27,15 +27,15 @@ static void test_trial_division(void)
     mpz_t w;
     mpz_init(w);
     mpz_set_ui(w, 3 * 5 * 7);
-    CU_ASSERT_EQUAL(prime_trial_division(w, 1000), 3);
+    CU_ASSERT_EQUAL(rsa_prime_trial_division(w, 1000), 3);
     mpz_set_ui(w, 997UL * 991UL);
-    CU_ASSERT_EQUAL(prime_trial_division(w, 1000), 991);
+    CU_ASSERT_EQUAL(rsa_prime_trial_division(w, 1000), 991);
     mpz_set_ui(w, 1009UL * 1013UL);                 /* both factors above the limit */
-    CU_ASSERT_EQUAL(prime_trial_division(w, 1000), 0);
+    CU_ASSERT_EQUAL(rsa_prime_trial_division(w, 1000), 0);
     mpz_set_ui(w, 997);                             /* a small prime itself */
-    CU_ASSERT_EQUAL(prime_trial_division(w, 1000), 0);
+    CU_ASSERT_EQUAL(rsa_prime_trial_division(w, 1000), 0);
     mpz_set_ui(w, 1024);
-    CU_ASSERT_EQUAL(prime_trial_division(w, 1000), 2);
+    CU_ASSERT_EQUAL(rsa_prime_trial_division(w, 1000), 2);
     mpz_clear(w);
 }
 
@@ -58,7 +58,7 @@ static void test_lucas_pseudoprimes(void)
         }
         if (mpz_perfect_square_p(w))
             want = 0;
-        if (prime_lucas(w) != want)
+        if (rsa_prime_lucas(w) != want)
             wrong++;
     }
     CU_ASSERT_EQUAL(wrong, 0);
@@ -66,7 +66,7 @@ static void test_lucas_pseudoprimes(void)
     mpz_clear(w);
 }
 
-/* Numbers made to fool weaker tests are composite for prime_test:
+/* Numbers made to fool weaker tests are composite for rsa_prime_test:
  * Carmichael numbers (Fermat), strong pseudoprimes to the first prime
  * bases (Miller–Rabin with fixed bases), Lucas pseudoprimes (Lucas alone). */
 static void test_adversarial(void)
@@ -87,16 +87,16 @@ static void test_adversarial(void)
     mpz_init(w);
     for (size_t i = 0; i < sizeof composite / sizeof composite[0]; i++) {
         mpz_set_str(w, composite[i], 10);
-        CU_ASSERT_EQUAL(prime_test(w, 4, NULL), PRIME_COMPOSITE);
+        CU_ASSERT_EQUAL(rsa_prime_test(w, 4, NULL), PRIME_COMPOSITE);
     }
     for (size_t i = 0; i < sizeof prime / sizeof prime[0]; i++) {
         mpz_set_str(w, prime[i], 10);
-        CU_ASSERT_EQUAL(prime_test(w, 4, NULL), PRIME_PROBABLE);
+        CU_ASSERT_EQUAL(rsa_prime_test(w, 4, NULL), PRIME_PROBABLE);
     }
     /* Below a million, trial division alone is exact. */
     for (unsigned long n = 0; n < 3000; n++) {
         mpz_set_ui(w, n);
-        CU_ASSERT_EQUAL(prime_test(w, 1, NULL), is_prime_slow(n));
+        CU_ASSERT_EQUAL(rsa_prime_test(w, 1, NULL), is_prime_slow(n));
     }
     mpz_clear(w);
 }
@@ -106,20 +106,20 @@ static void test_generate(void)
     mpz_t p, q;
     mpz_inits(p, q, NULL);
     for (unsigned bits = 2; bits <= 40; bits += 3) {
-        TU_ASSERT_ERR(prime_generate(p, bits, 0), GLASS_OK);
+        TU_ASSERT_ERR(rsa_prime_generate(p, bits, 0), GLASS_OK);
         CU_ASSERT_EQUAL(mpz_sizeinbase(p, 2), bits);
         CU_ASSERT(is_prime_slow(mpz_get_ui(p)));
     }
-    TU_ASSERT_ERR(prime_generate(p, 256, 0), GLASS_OK);
+    TU_ASSERT_ERR(rsa_prime_generate(p, 256, 0), GLASS_OK);
     CU_ASSERT_EQUAL(mpz_sizeinbase(p, 2), 256);
-    TU_ASSERT_ERR(prime_generate(p, 128, 1), GLASS_OK);
+    TU_ASSERT_ERR(rsa_prime_generate(p, 128, 1), GLASS_OK);
     CU_ASSERT_EQUAL(mpz_sizeinbase(p, 2), 128);
     mpz_sub_ui(q, p, 1);
     mpz_fdiv_q_2exp(q, q, 1);
-    CU_ASSERT_EQUAL(prime_test(q, 20, NULL), PRIME_PROBABLE);
-    TU_ASSERT_ERR(prime_generate(p, 1, 0), GLASS_ERR_LENGTH);
-    TU_ASSERT_ERR(prime_generate(p, 2, 1), GLASS_ERR_LENGTH);
-    TU_ASSERT_ERR(prime_generate(p, 8193, 0), GLASS_ERR_LENGTH);
+    CU_ASSERT_EQUAL(rsa_prime_test(q, 20, NULL), PRIME_PROBABLE);
+    TU_ASSERT_ERR(rsa_prime_generate(p, 1, 0), GLASS_ERR_LENGTH);
+    TU_ASSERT_ERR(rsa_prime_generate(p, 2, 1), GLASS_ERR_LENGTH);
+    TU_ASSERT_ERR(rsa_prime_generate(p, 8193, 0), GLASS_ERR_LENGTH);
     mpz_clears(p, q, NULL);
 }
 

@@ -75,8 +75,8 @@ static int pump_fx_load(pump_fx *f)
     k1 = fixture("server.key", &l1);
     k2 = fixture("alice.key", &l2);
     int ok = k1 != NULL && k2 != NULL &&
-             key_load_private(k1, l1, NULL, &f->server_key) == GLASS_OK &&
-             key_load_private(k2, l2, NULL, &f->alice_key) == GLASS_OK;
+             ca_key_load_private(k1, l1, NULL, &f->server_key) == GLASS_OK &&
+             ca_key_load_private(k2, l2, NULL, &f->alice_key) == GLASS_OK;
     free(k1);
     free(k2);
     return ok;

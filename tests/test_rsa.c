@@ -78,17 +78,17 @@ static void test_miller_rabin_primes(void)
     mpz_init(w);
     for (size_t i = 0; i < sizeof primes / sizeof primes[0]; i++) {
         mpz_set_str(w, primes[i], 10);
-        CU_ASSERT_EQUAL(prime_miller_rabin(w, 20), 1);
+        CU_ASSERT_EQUAL(rsa_prime_miller_rabin(w, 20), 1);
     }
     /* 2^521 - 1 and 2^1279 - 1 (Mersenne primes). */
     mpz_set_ui(w, 0);
     mpz_setbit(w, 521);
     mpz_sub_ui(w, w, 1);
-    CU_ASSERT_EQUAL(prime_miller_rabin(w, 5), 1);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin(w, 5), 1);
     mpz_set_ui(w, 0);
     mpz_setbit(w, 1279);
     mpz_sub_ui(w, w, 1);
-    CU_ASSERT_EQUAL(prime_miller_rabin(w, 5), 1);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin(w, 5), 1);
     mpz_clear(w);
 }
 
@@ -114,42 +114,42 @@ static void test_miller_rabin_composites(void)
             CU_ASSERT_EQUAL(mpz_cmp_ui(f, 1), 0);
         mpz_clear(f);
         /* ... Miller–Rabin with the rounds of Table B.1 does not. */
-        CU_ASSERT_EQUAL(prime_miller_rabin(w, 20), 0);
+        CU_ASSERT_EQUAL(rsa_prime_miller_rabin(w, 20), 0);
     }
     /* Even numbers, 0, 1, squares of primes, a product of two big primes. */
     mpz_set_ui(w, 0);
-    CU_ASSERT_EQUAL(prime_miller_rabin(w, 5), 0);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin(w, 5), 0);
     mpz_set_ui(w, 1);
-    CU_ASSERT_EQUAL(prime_miller_rabin(w, 5), 0);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin(w, 5), 0);
     mpz_set_ui(w, 1000000);
-    CU_ASSERT_EQUAL(prime_miller_rabin(w, 5), 0);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin(w, 5), 0);
     mpz_set_ui(w, 65537ul * 65537ul);
-    CU_ASSERT_EQUAL(prime_miller_rabin(w, 5), 0);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin(w, 5), 0);
     /* 2047 = 23 * 89 is a strong pseudoprime to base 2, not to base 3;
      * 3215031751 = 151 * 751 * 28351 to bases 2, 3, 5, 7 but not 11. */
     mpz_set_ui(w, 2047);
     mpz_set_ui(b, 2);
-    CU_ASSERT_EQUAL(prime_miller_rabin_base(w, b), 1);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin_base(w, b), 1);
     mpz_set_ui(b, 3);
-    CU_ASSERT_EQUAL(prime_miller_rabin_base(w, b), 0);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin_base(w, b), 0);
     mpz_set_str(w, "3215031751", 10);
     for (unsigned long base = 2; base <= 7; base++) {
         if (base == 4 || base == 6)
             continue;
         mpz_set_ui(b, base);
-        CU_ASSERT_EQUAL(prime_miller_rabin_base(w, b), 1);
+        CU_ASSERT_EQUAL(rsa_prime_miller_rabin_base(w, b), 1);
     }
     mpz_set_ui(b, 11);
-    CU_ASSERT_EQUAL(prime_miller_rabin_base(w, b), 0);
-    CU_ASSERT_EQUAL(prime_miller_rabin(w, 5), 0);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin_base(w, b), 0);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin(w, 5), 0);
     mpz_clears(w, b, NULL);
 }
 
 static void test_mr_rounds_table_b1(void)
 {
-    CU_ASSERT_EQUAL(prime_mr_rounds(1024), 5);
-    CU_ASSERT_EQUAL(prime_mr_rounds(1536), 4);
-    CU_ASSERT_EQUAL(prime_mr_rounds(2048), 4);
+    CU_ASSERT_EQUAL(rsa_prime_mr_rounds(1024), 5);
+    CU_ASSERT_EQUAL(rsa_prime_mr_rounds(1536), 4);
+    CU_ASSERT_EQUAL(rsa_prime_mr_rounds(2048), 4);
 }
 
 /* ---- key generation and checks ---------------------------------------------- */
@@ -172,8 +172,8 @@ static void test_keygen_properties(void)
     CU_ASSERT(mpz_sizeinbase(t, 2) > 1024 - 100);
     /* d > 2^(nlen/2) */
     CU_ASSERT(mpz_sizeinbase(key_a.d, 2) > 1024);
-    CU_ASSERT_EQUAL(prime_miller_rabin(key_a.p, 5), 1);
-    CU_ASSERT_EQUAL(prime_miller_rabin(key_a.q, 5), 1);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin(key_a.p, 5), 1);
+    CU_ASSERT_EQUAL(rsa_prime_miller_rabin(key_a.q, 5), 1);
     CU_ASSERT(mpz_cmp(key_a.n, key_b.n) != 0);
     mpz_clear(t);
 }

@@ -22,10 +22,11 @@
 
 #define SHOW_BYTES 48   /* longer fields (a 256-byte g^y) show their first 48 bytes */
 
-/* Prints p[0..n): its first SHOW_BYTES bytes in hex. */
-static void hex_short(FILE *f, const uint8_t *p, size_t n)
+/* Prints p[0..n): its first SHOW_BYTES bytes in hex, 32 a line, the next
+ * lines indented to column cont. */
+static void hex_short(const tlstool_tap *t, size_t cont, const uint8_t *p, size_t n)
 {
-    net_print_hex_short(f, p, n, SHOW_BYTES);
+    net_print_hex_wrapped(t->out, t->prefix, cont, p, n, SHOW_BYTES);
 }
 
 /* OpenSSL's -msg hex layout: 16 bytes a line, indented. */
@@ -85,7 +86,7 @@ static void render_message(const tlstool_tap *t, const char *name, const char *e
         fprintf(t->out, "%s%s ApplicationData [length %04zx]\n", t->prefix, dir, n);
         if (t->render == TLSTOOL_RENDER_TRACE && b != NULL && n > 0) {
             fprintf(t->out, "%s    ", t->prefix);
-            hex_short(t->out, b, n);
+            hex_short(t, strlen(t->prefix) + 4, b, n);
             fputc('\n', t->out);
         }
         return;
@@ -95,8 +96,9 @@ static void render_message(const tlstool_tap *t, const char *name, const char *e
         hex_block(t->out, t->prefix, b, n);
         return;
     }
-    fprintf(t->out, "%s%s Handshake [length %04zx], %s%s%s\n", t->prefix, dir, n, what,
-            ex[0] ? " — " : "", t->render == TLSTOOL_RENDER_TRACE ? ex : "");
+    const char *why = t->render == TLSTOOL_RENDER_TRACE ? ex : "";
+    net_print_line(t->out, t->prefix, strlen(t->prefix) + 4, "%s Handshake [length %04zx], %s%s%s",
+                   dir, n, what, why[0] ? " — " : "", why);
     if (t->render == TLSTOOL_RENDER_MSG) {
         hex_block(t->out, t->prefix, b, n);
         return;
@@ -113,6 +115,7 @@ void tlstool_render_event(const tlstool_tap *t, const char *name, const char *ex
     const char *ex = explain != NULL ? explain : "";
     if (name == NULL || t->out == NULL)
         return;
+    size_t ind = strlen(t->prefix);
     if (strcmp(name, "send record") == 0 || strcmp(name, "recv record") == 0) {
         render_record(t, name, bytes, len);
     } else if (strncmp(name, "send ", 5) == 0 || strncmp(name, "recv ", 5) == 0) {
@@ -120,14 +123,16 @@ void tlstool_render_event(const tlstool_tap *t, const char *name, const char *ex
     } else if (t->render != TLSTOOL_RENDER_TRACE) {
         return;                 /* -msg shows messages only */
     } else if (strcmp(name, "state") == 0) {
-        fprintf(t->out, "%s  state -> %s\n", t->prefix, ex);
+        net_print_line(t->out, t->prefix, ind + 4, "  state -> %s", ex);
     } else if (strncmp(name, "check ", 6) == 0) {
-        fprintf(t->out, "%s  ok: %s%s%s\n", t->prefix, name + 6, ex[0] ? " — " : "", ex);
+        net_print_line(t->out, t->prefix, ind + 6, "  ok: %s%s%s", name + 6, ex[0] ? " — " : "",
+                       ex);
     } else {
-        fprintf(t->out, "%s  %s (%zu bytes)%s%s\n", t->prefix, name, len, ex[0] ? ": " : "", ex);
+        net_print_line(t->out, t->prefix, ind + 6, "  %s (%zu bytes)%s%s", name, len,
+                       ex[0] ? ": " : "", ex);
         if (bytes != NULL && len > 0) {
             fprintf(t->out, "%s      ", t->prefix);
-            hex_short(t->out, bytes, len);
+            hex_short(t, ind + 6, bytes, len);
             fputc('\n', t->out);
         }
     }

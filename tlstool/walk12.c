@@ -18,10 +18,10 @@
  * each certificate dissected underneath.  --format html and json go
  * through the glass walkthrough's renderer (classroom/walk_render.h): the
  * same page, style sheet and script — a ladder of messages, each field
- * from tlstool_dissect12, every record header annotated, protected records
- * as IV, ciphertext and MAC, derived values of both sides with a check
- * where the two sides must agree, and the certificates (the CA's too)
- * dissected field by field.  Read run_wk (after the text path) for those.
+ * from the engine's dissector (glass_dissect_handshake_profile), every
+ * record header annotated, protected records as IV, ciphertext and MAC,
+ * derived values of both sides with a check where the two sides must
+ * agree, and the certificates (the CA's too) dissected field by field.  Read run_wk (after the text path) for those.
  *
  * CT: not applicable (a classroom tool: it prints secrets on purpose).
  */
@@ -144,7 +144,7 @@ static char *dup_or_empty(const char *t)
     return d;
 }
 
-/* tlstool_dissect12's callback: the first call names the whole message. */
+/* The dissector's callback: the first call names the whole message. */
 static void collect(void *arg, size_t off, size_t len, const char *field, const char *meaning)
 {
     w12_fields *fs = arg;
@@ -178,7 +178,7 @@ static void wk_handshake(side *s, const char *name, const uint8_t *b, size_t len
 {
     w12_fields fs;
     memset(&fs, 0, sizeof fs);
-    glass_err err = tlstool_dissect12(b, len, collect, &fs);
+    glass_err err = glass_dissect_handshake_profile(GLASS_PROFILE_TLS12, b, len, collect, &fs);
     wk_message_begin(s->w->o, s->client, "handshake message", name, purpose12(name, s->client),
                      fs.head != NULL ? fs.head : "", b, len);
     for (size_t i = 0; i < fs.n; i++)

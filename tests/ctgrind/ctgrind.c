@@ -220,7 +220,7 @@ static void case_hmac(void)
         sha256(msg, len, mac);
     }
     secret(ms, sizeof ms);
-    tls12_prf_sha256(ms, sizeof ms, "client finished", msg, 32, vd, sizeof vd);
+    hmac_tls12_prf_sha256(ms, sizeof ms, "client finished", msg, 32, vd, sizeof vd);
     public(vd, sizeof vd);
 }
 

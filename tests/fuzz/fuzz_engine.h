@@ -31,7 +31,7 @@ static inline void fuzz_load_key(const char *name, rsa_private_key *key)
     size_t len;
     uint8_t *data = fuzz_fixture(name, &len);
     rsa_private_init(key);
-    glass_err err = key_load_private(data, len, NULL, key);
+    glass_err err = ca_key_load_private(data, len, NULL, key);
     glass_wipe(data, len);
     free(data);
     if (err != GLASS_OK) {

@@ -14,19 +14,19 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     rsa_private_key key;
-    (void)key_is_encrypted(data, size);
+    (void)ca_key_is_encrypted(data, size);
     /* 1. No password: an encrypted key must fail cleanly. */
     rsa_private_init(&key);
-    (void)key_load_private(data, size, NULL, &key);
+    (void)ca_key_load_private(data, size, NULL, &key);
     rsa_private_clear(&key);
     /* 2. The password the seed keys were encrypted with. */
     rsa_private_init(&key);
-    (void)key_load_private(data, size, "fuzz", &key);
+    (void)ca_key_load_private(data, size, "fuzz", &key);
     rsa_private_clear(&key);
     /* 3. Public keys. */
     rsa_public_key pub;
     rsa_public_init(&pub);
-    (void)key_load_public(data, size, &pub);
+    (void)ca_key_load_public(data, size, &pub);
     rsa_public_clear(&pub);
     return 0;
 }

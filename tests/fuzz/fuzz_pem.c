@@ -32,10 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pem_decode(text, size, PEM_CERTIFICATE, NULL, &der, &der_len, &consumed) == GLASS_OK)
         free(der);
     /* 3. Bare Base64, and its round trip. */
-    if (base64_decode(text, size, &der, &der_len) == GLASS_OK) {
+    if (pem_base64_decode(text, size, &der, &der_len) == GLASS_OK) {
         size_t cap = 4 * ((der_len + 2) / 3) + 1;
         char *back = malloc(cap);
-        if (back != NULL && base64_encode(der, der_len, back, cap) == GLASS_OK) {
+        if (back != NULL && pem_base64_encode(der, der_len, back, cap) == GLASS_OK) {
             if (strlen(back) != size || memcmp(back, text, size) != 0)
                 abort();    /* strict decoding: only the canonical form is accepted */
         }

@@ -1,7 +1,7 @@
 /*
  * fuzz_rsp.c — the NIST runner: the .rsp parser (nist/rsp.c), then the
  * whole runner with its self-test over the same file (nist/nist.h), so a
- * hostile vector file reaches every kind.  rsp_load reads a path, so the
+ * hostile vector file reaches every kind.  nist_rsp_load reads a path, so the
  * input is written to a file of this process first; then every field of
  * every record and section is read back.
  */
@@ -34,20 +34,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fclose(f);
     rsp_file rf;
     char err[256];
-    if (rsp_load(path, &rf, err, sizeof err) == 0) {
+    if (nist_rsp_load(path, &rf, err, sizeof err) == 0) {
         for (size_t i = 0; i < rf.nrecords; i++) {
             const rsp_record *r = &rf.records[i];
             for (size_t j = 0; j < r->nfields; j++) {
-                if (rsp_get(r, r->fields[j].name) == NULL)
+                if (nist_rsp_get(r, r->fields[j].name) == NULL)
                     abort();    /* a field of the record must be found */
-                (void)rsp_line(r, r->fields[j].name);
+                (void)nist_rsp_line(r, r->fields[j].name);
             }
             if (r->section != NULL)
                 for (size_t j = 0; j < r->section->nfields; j++)
-                    (void)rsp_section_get(r, r->section->fields[j].name);
-            (void)rsp_comment_get(&rf, r->line, "Salt len");
+                    (void)nist_rsp_section_get(r, r->section->fields[j].name);
+            (void)nist_rsp_comment_get(&rf, r->line, "Salt len");
         }
-        rsp_free(&rf);
+        nist_rsp_free(&rf);
     } else if (memchr(err, '\0', sizeof err) == NULL) {
         abort();
     }

@@ -196,7 +196,7 @@ int main(int argc, char **argv)
     cfg.n_anchors = o.ca ? 1 : 0;
     if (o.key != NULL) {
         rsa_private_init(&key);
-        if (key_load_private(kb.der, kb.len, NULL, &key) != GLASS_OK) {
+        if (ca_key_load_private(kb.der, kb.len, NULL, &key) != GLASS_OK) {
             fprintf(stderr, "ERROR bad key %s\n", o.key);
             return 2;
         }

@@ -24,6 +24,17 @@ need curl curl
 make_pki
 cd "$T" || exit 1
 
+# secret_hex SIDE NAME FILE: the bytes printed under "SIDE   derive NAME",
+# from the continuation lines (indented six or more) that are hex only.
+secret_hex() {
+    awk -v side="$1" -v name="$2" '
+        $0 ~ "^" side "   derive " name " " { f = 1; next }
+        f && substr($0, 1, 7) == side "      " { s = $0; sub("^" side " +", "", s)
+                                              if (s ~ /^[0-9a-f]+$/) h = h s; next }
+        f { exit }
+        END { print h }' "$3"
+}
+
 n=0; ok=0; failed=""
 cell() {
     cname=$1; shift
@@ -63,8 +74,9 @@ t_walk() {
         grep -q "Handshake \[length [0-9a-f]*\], $m" w1.txt || { echo "no $m"; return 1; }
     done
     # Both sides derive the same master secret, and say so with its bytes.
-    cm=$(grep -A1 "^C   derive master_secret" w1.txt | tail -n 1 | tr -d ' C')
-    sm=$(grep -A1 "^S   derive master_secret" w1.txt | tail -n 1 | tr -d ' S')
+    # (the hex may run over two lines: 32 bytes a line within 100 columns)
+    cm=$(secret_hex C master_secret w1.txt)
+    sm=$(secret_hex S master_secret w1.txt)
     echo "client $cm / server $sm"
     [ ${#cm} -eq 96 ] && [ "$cm" = "$sm" ] && grep -q "ChangeCipherSpec" w1.txt &&
         grep -q "application data, as the program receives it: GET / HTTP/1.0" w1.txt &&

@@ -133,7 +133,8 @@ done
 "$GLASS" walkthrough --enroll > wu.txt 2>/dev/null || fail "unseeded --enroll"
 "$GLASS" walkthrough --primitive rsa > wur.txt 2>/dev/null || fail "unseeded --primitive rsa"
 "$GLASS" walkthrough --primitive dh > wud.txt 2>/dev/null || fail "unseeded --primitive dh"
-python3 - w1.txt w2.txt w0.txt we.txt wr.txt wd.txt wstep.txt wnc.txt wu.txt wur.txt wud.txt \
+"$GLASS" walkthrough --protocol tls12 --seed 1 > wtls.txt 2>/dev/null || fail "--protocol tls12"
+python3 - w1.txt w2.txt w0.txt we.txt wr.txt wd.txt wstep.txt wnc.txt wu.txt wur.txt wud.txt wtls.txt \
     <<'PY' || fail "lines longer than 100 columns"
 import re, sys
 bad = []

@@ -9,8 +9,8 @@
  *
  * The same steps as 07-stolen-key.py, with the library's own pieces: RSA
  * decryption by hand with GMP (m = c^d mod n, RFC 8017 §5.1.2), then the
- * PKCS#1 v1.5 type 2 padding removed (§7.2.2), tls12_master_secret (RFC 5246
- * §8.1), tls12_key_block (§6.3), HMAC-SHA256 over the record (RFC 7366 §3)
+ * PKCS#1 v1.5 type 2 padding removed (§7.2.2), hmac_tls12_master_secret (RFC 5246
+ * §8.1), hmac_tls12_key_block (§6.3), HMAC-SHA256 over the record (RFC 7366 §3)
  * and AES-256-CBC.
  */
 #include "aes/aes.h"
@@ -91,8 +91,8 @@ int main(int argc, char **argv)
         return 1;
     }
     /* 2. master secret and key block. */
-    tls12_master_secret(em + at + 1, 48, val[2], val[3], ms);
-    tls12_key_block(ms, val[3], val[2], kb, sizeof kb);
+    hmac_tls12_master_secret(em + at + 1, 48, val[2], val[3], ms);
+    hmac_tls12_key_block(ms, val[3], val[2], kb, sizeof kb);
     /* 3. the record: header || IV || C || MAC; the MAC first, then decrypt. */
     const uint8_t *rec = val[5], *iv = rec + 5;
     size_t body = len[5] - 5, clen = body - 16 - 32;
