@@ -37,11 +37,11 @@ static int server_code(const char *cmd, const char *dir, const char *name, const
         return app_error(cmd, "--profile server needs --subj /C=../CN=HOST (the server's "
                          "whole subject)");
     char canon[ENROLL_SUBJECT_MAX + 1];
-    if (enroll_subject_canonical(subj, canon, cn) == GLASS_OK && name != NULL &&
+    if (ca_enroll_subject_canonical(subj, canon, cn) == GLASS_OK && name != NULL &&
         strcmp(name, cn) != 0)
         return app_error(cmd, "NAME '%s' differs from the CN of --subj, '%s'", name, cn);
     enroll_server_spec spec = {subj, san};
-    glass_err err = enroll_code_create_server(dir, &spec, (int64_t)time(NULL), expires,
+    glass_err err = ca_enroll_code_create_server(dir, &spec, (int64_t)time(NULL), expires,
                                               replace ? ENROLL_REPLACE : 0u, code, cn, &why);
     if (err == GLASS_ERR_SUBJECT_SYNTAX)
         return app_error(cmd, "--subj '%s': %s", subj, glass_strerror(err));

@@ -48,6 +48,8 @@
  *         ca_log.c    checking the issuance log
  *         ca_txn.c    issuance as one transaction, and crash recovery
  *         ca_check.c  glass ca check [--repair]
+ *         enroll.c    one-time enrollment codes (ca/enroll.h: they are
+ *                     consumed inside an issuance); enroll_store.c their file
  *
  * STANDARDS
  *     RFC 5280 (May 2008): §4.1 certificates, §4.2 extensions, §5 CRLs, §6
@@ -711,33 +713,6 @@ glass_err ca_issue_begin(glass_ca *ca, const uint8_t *csr_der, size_t len,
 const uint8_t *ca_issue_certificate(const ca_issue *t, size_t *len);
 glass_err ca_issue_commit(ca_issue *t);
 void ca_issue_abort(ca_issue *t);
-
-/* Makes consuming a one-time enrollment code (ca/enroll.h) a step of the
- * issuance t: the code is looked up now (for name, unexpired, unused — or
- * used by this same key with no certificate yet), and ca_issue_commit
- * marks it used by the key whose SubjectPublicKeyInfo hashes to key_hash,
- * for this certificate, in the same transaction: after a crash or a full
- * disk the code is used exactly when the certificate is in the index and
- * the log.  GLASS_ERR_ENROLL_CODE with *why (for the log) if the code will
- * not do; t stays open either way. */
-glass_err ca_issue_consume_code(ca_issue *t, const char *name, const char *code,
-                                const uint8_t key_hash[32], int64_t now, const char **why);
-
-/* An enrollment: who asks, with which code, for what. */
-typedef struct ca_enrollment {
-    const char *name;
-    const char *code;
-    uint8_t key_hash[32];       /* SHA-256 of the request's SubjectPublicKeyInfo */
-    unsigned days;              /* 0: CA_DEFAULT_DAYS */
-    const char *san;            /* NULL: the profile's default */
-} ca_enrollment;
-
-/* ca_issue_begin + ca_issue_consume_code + ca_issue_commit: the
- * certificate for an enrollment, its code consumed in the same
- * transaction.  *cert_der malloc'd; *why says why a code was refused. */
-glass_err ca_sign_enrollment(glass_ca *ca, const uint8_t *csr_der, size_t len,
-                             const ca_enrollment *who, enum ca_profile profile, int64_t now,
-                             uint8_t **cert_der, size_t *cert_len, const char **why);
 
 /* Finishes or undoes an issuance that a crash interrupted (dir/journal),
  * under the lock; ca_open runs it, so every command that opens the CA does.

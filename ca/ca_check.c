@@ -247,7 +247,7 @@ static void check_journal(struct check *c)
     found(c, "an issuance was interrupted (a crash or a full disk) and is not finished",
           CA_JOURNAL);
     if (j.has_code &&
-        enroll_step_settle(c->dir, &j.code, j.serial_hex, committed, 0, &disagrees) == GLASS_OK &&
+        ca_enroll_step_settle(c->dir, &j.code, j.serial_hex, committed, 0, &disagrees) == GLASS_OK &&
         disagrees) {
         char what[ENROLL_NAME_MAX + 2 * CA_SERIAL_LEN + 160];
         if (committed)

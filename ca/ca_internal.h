@@ -161,19 +161,19 @@ typedef struct enroll_step {
 
 /* enroll.c: SHA-256 of a code as typed (normalised first); -1 if it is not
  * a code. */
-int enroll_code_digest(const char *code, uint8_t h[SHA256_DIGEST_LEN]);
+int ca_enroll_code_digest(const char *code, uint8_t h[SHA256_DIGEST_LEN]);
 /* enroll.c: reads the store (no lock, nothing written): GLASS_OK if the
  * step's code is for its name, unexpired and not used by anyone else; sets
  * s->prior and s->prior_used_at.  GLASS_ERR_ENROLL_CODE with *why else. */
-glass_err enroll_step_prepare(const char *dir, enroll_step *s, const char **why);
+glass_err ca_enroll_step_prepare(const char *dir, enroll_step *s, const char **why);
 /* enroll.c: under the store's lock, checks again and marks the code used
  * by the step's key for the certificate serial_hex (upper-case hex). */
-glass_err enroll_step_consume(const char *dir, const enroll_step *s, const char *serial_hex,
+glass_err ca_enroll_step_consume(const char *dir, const enroll_step *s, const char *serial_hex,
                               const char **why);
 /* enroll.c: recovery.  *disagrees = 1 if the code's entry does not match
  * the issuance's outcome (consumed for serial_hex iff committed); with
  * apply, the entry is then made to match (rolled forward or back). */
-glass_err enroll_step_settle(const char *dir, const enroll_step *s, const char *serial_hex,
+glass_err ca_enroll_step_settle(const char *dir, const enroll_step *s, const char *serial_hex,
                              int committed, int apply, int *disagrees);
 
 /* An issuance between ca_issue_begin (authority.c) and its commit or abort
@@ -207,5 +207,35 @@ glass_err ca_recover_locked(const char *dir);
 
 /* ca_log.c: ca_log_verify for a caller that holds the lock. */
 glass_err ca_log_verify_locked(glass_ca *ca, void *file, size_t *entries, size_t *problems);
+
+/* enroll_store.c: DIR/enroll.txt, the one-time codes' file, for enroll.c. */
+#define ENROLL_FILE_MAX (16u * 1024u * 1024u)
+#define PATH_MAX_LEN 4096
+#include "ca/enroll.h"
+#include "sha/sha256.h"
+typedef struct enroll_entry {
+    char status;                         /* 'U' or 'X' */
+    int64_t expires;
+    int64_t used_at;
+    uint8_t hash[SHA256_DIGEST_LEN];
+    char name[ENROLL_NAME_MAX + 1];
+    unsigned flags;                      /* ENROLL_REPLACE */
+    int has_key;                         /* a used code: the key it was used for */
+    uint8_t key_hash[SHA256_DIGEST_LEN];
+    char serial[2 * ENROLL_SERIAL_MAX + 1];  /* and the certificate issued ("" not yet) */
+    int profile;                         /* enum enroll_profile */
+    char subject[ENROLL_SUBJECT_MAX + 1];   /* server codes: the subject */
+    char san[ENROLL_SAN_MAX + 1];           /* server codes: the SAN ("" none) */
+} enroll_entry;
+
+/* Reads every line of path (a missing file is no codes; *out malloc'd). */
+glass_err ca_enroll_load(const char *path, enroll_entry **out, size_t *n_out);
+/* Writes the entries back, atomically. */
+glass_err ca_enroll_save(const char *path, const enroll_entry *v, size_t n);
+/* The store's lock (DIR/enroll.lock), held around every load and save. */
+glass_err ca_enroll_lock(const char *dir, int *fd_out);
+void ca_enroll_unlock(int fd);
+/* DIR/enroll.txt into path. */
+glass_err ca_enroll_path(const char *dir, char *path, size_t cap);
 
 #endif

@@ -56,6 +56,7 @@
  * mpz_powm_sec); nothing else here is secret.
  */
 #include "ca/ca.h"
+#include "ca/enroll.h"
 #include "ca/ca_internal.h"
 
 #include "asn1/asn1.h"
@@ -186,7 +187,7 @@ static glass_err rollback(const char *dir, const char *serial_hex, off_t log_len
     }
     /* The code last: putting it back is the one undo that needs space. */
     if (err == GLASS_OK && code != NULL)
-        err = enroll_step_settle(dir, code, serial_hex, 0, 1, &ignored);
+        err = ca_enroll_step_settle(dir, code, serial_hex, 0, 1, &ignored);
     if (err == GLASS_OK)
         err = remove_in(dir, CA_JOURNAL);
     sync_dir(dir);
@@ -222,12 +223,12 @@ glass_err ca_issue_consume_code(ca_issue *t, const char *name, const char *code,
         return err;
     memset(&t->code, 0, sizeof t->code);
     *why = "malformed code";
-    if (enroll_code_digest(code, t->code.code_hash) != 0)
+    if (ca_enroll_code_digest(code, t->code.code_hash) != 0)
         return GLASS_ERR_ENROLL_CODE;
     memcpy(t->code.key_hash, key_hash, SHA256_DIGEST_LEN);
     snprintf(t->code.name, sizeof t->code.name, "%s", name);
     t->code.now = now;
-    if ((err = enroll_step_prepare(t->ca->dir, &t->code, why)) == GLASS_OK)
+    if ((err = ca_enroll_step_prepare(t->ca->dir, &t->code, why)) == GLASS_OK)
         t->has_code = 1;
     return err;
 }
@@ -298,7 +299,7 @@ glass_err ca_issue_commit(ca_issue *t)
     if (err == GLASS_OK) {
         crash_point(3);
         if (t->has_code)
-            err = enroll_step_consume(dir, &t->code, hex, &why);
+            err = ca_enroll_step_consume(dir, &t->code, hex, &why);
     }
     if (err == GLASS_OK) {
         crash_point(4);
@@ -429,7 +430,7 @@ glass_err ca_recover_locked(const char *dir)
     /* Committed: only the code may lag behind (a crash between steps 5 and
      * 6 cannot leave it so, but a store edited by hand can). */
     if (j.has_code &&
-        (err = enroll_step_settle(dir, &j.code, j.serial_hex, 1, 1, &ignored)) != GLASS_OK)
+        (err = ca_enroll_step_settle(dir, &j.code, j.serial_hex, 1, 1, &ignored)) != GLASS_OK)
         return err;
     err = remove_in(dir, CA_JOURNAL);
     sync_dir(dir);

@@ -37,8 +37,6 @@
 /* Crockford's Base32: digits then letters without I, L, O, U. */
 static const char b32[33] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-#define ENROLL_FILE_MAX (16u * 1024u * 1024u)
-#define PATH_MAX_LEN 4096
 
 /* See enroll.h. */
 int ca_enroll_name_valid(const char *name)
@@ -89,240 +87,6 @@ static void code_hash(const char norm[ENROLL_CODE_CHARS + 1], uint8_t h[SHA256_D
     sha256(norm, ENROLL_CODE_CHARS, h);
 }
 
-/* ---- the file ------------------------------------------------------------- */
-
-typedef struct enroll_entry {
-    char status;                         /* 'U' or 'X' */
-    int64_t expires;
-    int64_t used_at;
-    uint8_t hash[SHA256_DIGEST_LEN];
-    char name[ENROLL_NAME_MAX + 1];
-    unsigned flags;                      /* ENROLL_REPLACE */
-    int has_key;                         /* a used code: the key it was used for */
-    uint8_t key_hash[SHA256_DIGEST_LEN];
-    char serial[2 * ENROLL_SERIAL_MAX + 1];  /* and the certificate issued ("" not yet) */
-    int profile;                         /* enum enroll_profile */
-    char subject[ENROLL_SUBJECT_MAX + 1];   /* server codes: the subject */
-    char san[ENROLL_SAN_MAX + 1];           /* server codes: the SAN ("" none) */
-} enroll_entry;
-
-/* Parses the server profile's columns "server SUBJECT SAN" (SAN "-" when
- * none) that may follow the serial.  Returns 0 on success. */
-static int parse_profile(const char *p, enroll_entry *e)
-{
-    char cn[ENROLL_NAME_MAX + 1];
-    const char *t1 = strchr(p, '\t');
-    const char *t2 = t1 != NULL ? strchr(t1 + 1, '\t') : NULL;
-    if (t1 == NULL || t2 == NULL || strchr(t2 + 1, '\t') != NULL ||
-        (size_t)(t1 - p) != 6 || strncmp(p, "server", 6) != 0)
-        return -1;
-    size_t sub_len = (size_t)(t2 - t1 - 1), san_len = strlen(t2 + 1);
-    if (sub_len == 0 || sub_len > ENROLL_SUBJECT_MAX || san_len == 0 || san_len > ENROLL_SAN_MAX)
-        return -1;
-    memcpy(e->subject, t1 + 1, sub_len);
-    e->subject[sub_len] = '\0';
-    if (strcmp(t2 + 1, "-") != 0)
-        memcpy(e->san, t2 + 1, san_len + 1);
-    /* The subject must still be one, and name the code's name. */
-    char canon[ENROLL_SUBJECT_MAX + 1];
-    if (enroll_subject_canonical(e->subject, canon, cn) != GLASS_OK || strcmp(canon, e->subject) != 0)
-        return -1;
-    e->profile = ENROLL_PROFILE_SERVER;
-    return 0;
-}
-
-/* Parses the optional columns after the name: "FLAGS KEYHASH SERIAL", each
- * "-" when empty, then those of parse_profile.  Returns 0 on success. */
-static int parse_extra(const char *p, enroll_entry *e)
-{
-    char flags[16], key[2 * SHA256_DIGEST_LEN + 2], serial[2 * ENROLL_SERIAL_MAX + 2];
-    size_t klen = 0;
-    int consumed = 0;
-    if (sscanf(p, "%15[a-z-]\t%65[0-9a-f-]\t%41[0-9A-F-]%n", flags, key, serial, &consumed) != 3)
-        return -1;
-    if (p[consumed] == '\t' && parse_profile(p + consumed + 1, e) != 0)
-        return -1;
-    if (p[consumed] != '\0' && p[consumed] != '\t')
-        return -1;
-    if (strcmp(flags, "replace") == 0)
-        e->flags |= ENROLL_REPLACE;
-    else if (strcmp(flags, "-") != 0)
-        return -1;
-    if (strcmp(key, "-") != 0) {
-        if (strlen(key) != 2 * SHA256_DIGEST_LEN ||
-            glass_hex_decode(e->key_hash, sizeof e->key_hash, &klen, key) != GLASS_OK)
-            return -1;
-        e->has_key = 1;
-    }
-    if (strcmp(serial, "-") != 0)
-        strcpy(e->serial, serial);
-    return 0;
-}
-
-/* Parses one line "S\tEXPIRES\tUSED_AT\tHASH\tNAME[\tFLAGS\tKEYHASH\tSERIAL]".
- * Returns 0 on success. */
-static int parse_line(char *line, enroll_entry *e)
-{
-    char hex[2 * SHA256_DIGEST_LEN + 2];
-    long long expires = 0, used = 0;
-    char status = 0;
-    int consumed = 0;
-    memset(e, 0, sizeof *e);
-    if (sscanf(line, "%c\t%lld\t%lld\t%65[0-9a-f]\t%n", &status, &expires, &used, hex,
-               &consumed) != 4 || consumed <= 0)
-        return -1;
-    if (status != 'U' && status != 'X')
-        return -1;
-    size_t hlen = 0;
-    if (strlen(hex) != 2 * SHA256_DIGEST_LEN ||
-        glass_hex_decode(e->hash, sizeof e->hash, &hlen, hex) != GLASS_OK)
-        return -1;
-    char *name = line + consumed;
-    char *tab = strchr(name, '\t');
-    if (tab != NULL) {
-        *tab = '\0';
-        if (parse_extra(tab + 1, e) != 0)
-            return -1;
-    }
-    if (!ca_enroll_name_valid(name))
-        return -1;
-    if (e->profile == ENROLL_PROFILE_SERVER) {
-        char canon[ENROLL_SUBJECT_MAX + 1], cn[ENROLL_NAME_MAX + 1];
-        if (enroll_subject_canonical(e->subject, canon, cn) != GLASS_OK || strcmp(cn, name) != 0)
-            return -1;
-    }
-    e->status = status;
-    e->expires = expires;
-    e->used_at = used;
-    strcpy(e->name, name);
-    return 0;
-}
-
-/* Reads dir/enroll.txt into a malloc'd array (a missing file is empty). */
-static glass_err load_entries(const char *path, enroll_entry **out, size_t *n_out)
-{
-    uint8_t *data = NULL;
-    size_t len = 0;
-    *out = NULL;
-    *n_out = 0;
-    struct stat st;
-    if (stat(path, &st) != 0 && errno == ENOENT)
-        return GLASS_OK;
-    glass_err err = glass_read_file(path, ENROLL_FILE_MAX, &data, &len);
-    if (err != GLASS_OK)
-        return err;
-    size_t lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += data[i] == '\n';
-    enroll_entry *v = calloc(lines, sizeof *v);
-    if (v == NULL) {
-        err = GLASS_ERR_NOMEM;
-        goto cleanup;
-    }
-    size_t n = 0;
-    char *save = NULL;
-    for (char *line = strtok_r((char *)data, "\n", &save); line != NULL;
-         line = strtok_r(NULL, "\n", &save)) {
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        if (parse_line(line, &v[n]) != 0) {
-            err = GLASS_ERR_CA_DB;
-            goto cleanup;
-        }
-        n++;
-    }
-    *out = v;
-    *n_out = n;
-    v = NULL;
-cleanup:
-    free(v);
-    free(data);
-    return err;
-}
-
-static glass_err save_entries(const char *path, const enroll_entry *v, size_t n)
-{
-    /* Each line: 1 + 1 + 20 + 1 + 20 + 1 + 64 + 1 + 64 + 1, then
-     * 8 + 1 + 64 + 1 + 40 + 1: under 300 bytes; a server code's columns
-     * add 1 + 6 + 1 + ENROLL_SUBJECT_MAX + 1 + ENROLL_SAN_MAX. */
-    size_t line_max = 300 + 16 + ENROLL_SUBJECT_MAX + ENROLL_SAN_MAX;
-    size_t cap = 128 + n * line_max;
-    char *buf = malloc(cap);
-    if (buf == NULL)
-        return GLASS_ERR_NOMEM;
-    size_t len = (size_t)snprintf(buf, cap,
-                                  "# glass enrollment codes: status expires used_at sha256(code) name"
-                                  " flags sha256(key) serial\n");
-    for (size_t i = 0; i < n; i++) {
-        char hex[2 * SHA256_DIGEST_LEN + 1];
-        char key[2 * SHA256_DIGEST_LEN + 1] = "-";
-        glass_hex_encode(hex, sizeof hex, v[i].hash, sizeof v[i].hash);
-        if (v[i].has_key)
-            glass_hex_encode(key, sizeof key, v[i].key_hash, sizeof v[i].key_hash);
-        len += (size_t)snprintf(buf + len, cap - len, "%c\t%lld\t%lld\t%s\t%s\t%s\t%s\t%s",
-                                v[i].status, (long long)v[i].expires, (long long)v[i].used_at,
-                                hex, v[i].name, (v[i].flags & ENROLL_REPLACE) ? "replace" : "-",
-                                key, v[i].serial[0] ? v[i].serial : "-");
-        if (v[i].profile == ENROLL_PROFILE_SERVER)
-            len += (size_t)snprintf(buf + len, cap - len, "\tserver\t%s\t%s", v[i].subject,
-                                    v[i].san[0] ? v[i].san : "-");
-        len += (size_t)snprintf(buf + len, cap - len, "\n");
-    }
-    glass_err err = glass_write_file_atomic(path, (const uint8_t *)buf, len, 0600);
-    free(buf);
-    return err;
-}
-
-/* ---- the lock ------------------------------------------------------------- */
-
-/* Takes an fcntl(2) write lock on dir/enroll.lock, retrying for at most
- * ENROLL_LOCK_WAIT_MS.  The kernel drops it if the process dies, so a crash
- * never leaves the store locked.  Returns the descriptor to unlock_store. */
-static glass_err lock_store(const char *dir, int *fd_out)
-{
-    char path[PATH_MAX_LEN];
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, ENROLL_LOCK_FILE) >= sizeof path)
-        return GLASS_ERR_ARG;
-    int fd = open(path, O_RDWR | O_CREAT, 0600);
-    if (fd < 0)
-        return GLASS_ERR_FILE_OPEN;
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = F_WRLCK;
-    fl.l_whence = SEEK_SET;
-    for (unsigned waited = 0;; waited += 10) {
-        if (fcntl(fd, F_SETLK, &fl) == 0)
-            break;
-        if (waited >= ENROLL_LOCK_WAIT_MS || (errno != EACCES && errno != EAGAIN && errno != EINTR)) {
-            close(fd);
-            return GLASS_ERR_CA_LOCK;
-        }
-        struct timespec ts = {0, 10 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    *fd_out = fd;
-    return GLASS_OK;
-}
-
-static void unlock_store(int fd)
-{
-    /* Closing the descriptor releases the process's locks on the file. */
-    close(fd);
-}
-
-static glass_err store_path(const char *dir, char *path, size_t cap)
-{
-    char probe[PATH_MAX_LEN];
-    struct stat st;
-    if ((size_t)snprintf(probe, sizeof probe, "%s/ca.pem", dir) >= sizeof probe)
-        return GLASS_ERR_ARG;
-    if (stat(probe, &st) != 0)
-        return GLASS_ERR_CA_DIR;
-    if ((size_t)snprintf(path, cap, "%s/%s", dir, ENROLL_FILE) >= cap)
-        return GLASS_ERR_ARG;
-    return GLASS_OK;
-}
-
 /* ---- create, check, claim, record ----------------------------------------- */
 
 /* Makes a code for the record tmpl (name, flags, profile, subject, SAN
@@ -342,7 +106,7 @@ static glass_err create_code(const char *dir, const enroll_entry *tmpl, int64_t 
         return GLASS_ERR_ARG;
     if (seconds == 0)
         seconds = ENROLL_CODE_DEFAULT_SECONDS;
-    err = store_path(dir, path, sizeof path);
+    err = ca_enroll_path(dir, path, sizeof path);
     if (err != GLASS_OK)
         return err;
     /* An issuance a crash interrupted is finished or undone first, as by
@@ -361,10 +125,10 @@ static glass_err create_code(const char *dir, const enroll_entry *tmpl, int64_t 
 
     /* 2. Under the lock, append (status U, expiry, SHA-256 of the code, name,
      *    flags). */
-    err = lock_store(dir, &lock);
+    err = ca_enroll_lock(dir, &lock);
     if (err != GLASS_OK)
         goto cleanup;
-    err = load_entries(path, &v, &n);
+    err = ca_enroll_load(path, &v, &n);
     if (err != GLASS_OK)
         goto cleanup;
     enroll_entry *grown = realloc(v, (n + 1) * sizeof *v);
@@ -380,7 +144,7 @@ static glass_err create_code(const char *dir, const enroll_entry *tmpl, int64_t 
     v[n].has_key = 0;
     v[n].serial[0] = '\0';
     code_hash(norm, v[n].hash);
-    err = save_entries(path, v, n + 1);
+    err = ca_enroll_save(path, v, n + 1);
     if (err != GLASS_OK)
         goto cleanup;
 
@@ -394,7 +158,7 @@ static glass_err create_code(const char *dir, const enroll_entry *tmpl, int64_t 
     code[o] = '\0';
 cleanup:
     if (lock >= 0)
-        unlock_store(lock);
+        ca_enroll_unlock(lock);
     free(v);
     glass_wipe(rnd, sizeof rnd);
     glass_wipe(norm, sizeof norm);
@@ -417,7 +181,7 @@ glass_err ca_enroll_code_create_ex(const char *dir, const char *name, int64_t no
 }
 
 /* See enroll.h. */
-glass_err enroll_subject_canonical(const char *subject, char *out, char *cn)
+glass_err ca_enroll_subject_canonical(const char *subject, char *out, char *cn)
 {
     uint8_t *der = NULL;
     size_t der_len = 0;
@@ -444,7 +208,7 @@ glass_err enroll_subject_canonical(const char *subject, char *out, char *cn)
 }
 
 /* See enroll.h. */
-glass_err enroll_code_create_server(const char *dir, const enroll_server_spec *spec,
+glass_err ca_enroll_code_create_server(const char *dir, const enroll_server_spec *spec,
                                     int64_t now, uint32_t seconds, unsigned flags,
                                     char code[ENROLL_CODE_STR_MAX], char *name_out,
                                     const char **why)
@@ -460,7 +224,7 @@ glass_err enroll_code_create_server(const char *dir, const enroll_server_spec *s
         return GLASS_ERR_ARG;
     memset(&e, 0, sizeof e);
     /* 1. The subject, canonical, with a CN that can name the code. */
-    glass_err err = enroll_subject_canonical(spec->subject, e.subject, e.name);
+    glass_err err = ca_enroll_subject_canonical(spec->subject, e.subject, e.name);
     *why = err == GLASS_ERR_SUBJECT_SYNTAX ? "the subject does not parse"
                                            : "the subject needs a CN of 1 to 64 of "
                                              "A-Z a-z 0-9 . _ - (and fits in 255 bytes)";
@@ -510,7 +274,7 @@ static glass_err find_code(const char *dir, const char *name, const char *code, 
     *reason = "invalid arguments";
     if (dir == NULL || code == NULL || name == NULL)
         return GLASS_ERR_ARG;
-    if ((err = store_path(dir, path, sizeof path)) != GLASS_OK)
+    if ((err = ca_enroll_path(dir, path, sizeof path)) != GLASS_OK)
         return err;
     /* 1. A code that is not 20 Base32 characters cannot be one of ours. */
     *reason = "invalid name";
@@ -522,11 +286,11 @@ static glass_err find_code(const char *dir, const char *name, const char *code, 
     code_hash(norm, h);
     glass_wipe(norm, sizeof norm);
     /* 2. The entry whose hash matches. */
-    if (locked && (err = lock_store(dir, lock)) != GLASS_OK) {
+    if (locked && (err = ca_enroll_lock(dir, lock)) != GLASS_OK) {
         *reason = "the code store is locked";
         return err;
     }
-    if ((err = load_entries(path, v, n)) != GLASS_OK) {
+    if ((err = ca_enroll_load(path, v, n)) != GLASS_OK) {
         *reason = "the code store cannot be read";
         return err;
     }
@@ -621,8 +385,8 @@ glass_err ca_enroll_code_claim(const char *dir, const char *name, const char *co
         e->has_key = 1;
         memcpy(e->key_hash, key_hash, SHA256_DIGEST_LEN);
     }
-    if ((err = store_path(dir, path, sizeof path)) == GLASS_OK)
-        err = save_entries(path, v, n);
+    if ((err = ca_enroll_path(dir, path, sizeof path)) == GLASS_OK)
+        err = ca_enroll_save(path, v, n);
     if (err != GLASS_OK) {
         reason = "cannot update the code store";
         goto cleanup;
@@ -632,7 +396,7 @@ glass_err ca_enroll_code_claim(const char *dir, const char *name, const char *co
     reason = "accepted";
 cleanup:
     if (lock >= 0)
-        unlock_store(lock);
+        ca_enroll_unlock(lock);
     free(v);
     if (why != NULL)
         *why = reason;
@@ -661,11 +425,11 @@ glass_err ca_enroll_code_record(const char *dir, const char *name, const char *c
     glass_err err = find_code(dir, name, code, now, 1, &lock, &v, &n, &found, &reason);
     if (err == GLASS_OK) {
         strcpy(v[found].serial, serial);
-        if ((err = store_path(dir, path, sizeof path)) == GLASS_OK)
-            err = save_entries(path, v, n);
+        if ((err = ca_enroll_path(dir, path, sizeof path)) == GLASS_OK)
+            err = ca_enroll_save(path, v, n);
     }
     if (lock >= 0)
-        unlock_store(lock);
+        ca_enroll_unlock(lock);
     free(v);
     return err;
 }
@@ -681,13 +445,13 @@ glass_err ca_enroll_codes_used(const char *dir, enroll_use **uses, size_t *n)
         return GLASS_ERR_ARG;
     *uses = NULL;
     *n = 0;
-    glass_err err = store_path(dir, path, sizeof path);
+    glass_err err = ca_enroll_path(dir, path, sizeof path);
     if (err == GLASS_OK)
-        err = lock_store(dir, &lock);
+        err = ca_enroll_lock(dir, &lock);
     if (err == GLASS_OK)
-        err = load_entries(path, &v, &count);
+        err = ca_enroll_load(path, &v, &count);
     if (lock >= 0)
-        unlock_store(lock);
+        ca_enroll_unlock(lock);
     if (err != GLASS_OK)
         return err;
     enroll_use *out = calloc(count ? count : 1, sizeof *out);
@@ -710,7 +474,7 @@ glass_err ca_enroll_codes_used(const char *dir, enroll_use **uses, size_t *n)
 /* ---- the code step of an issuance (ca_txn.c) ------------------------------ */
 
 /* See ca_internal.h. */
-int enroll_code_digest(const char *code, uint8_t h[SHA256_DIGEST_LEN])
+int ca_enroll_code_digest(const char *code, uint8_t h[SHA256_DIGEST_LEN])
 {
     char norm[ENROLL_CODE_CHARS + 1];
     if (code == NULL || !normalise_code(code, norm))
@@ -749,15 +513,15 @@ static const char *step_refusal(const enroll_entry *e, const enroll_step *s)
 }
 
 /* See ca_internal.h. */
-glass_err enroll_step_prepare(const char *dir, enroll_step *s, const char **why)
+glass_err ca_enroll_step_prepare(const char *dir, enroll_step *s, const char **why)
 {
     char path[PATH_MAX_LEN];
     enroll_entry *v = NULL;
     size_t n = 0;
     *why = "the code store cannot be read";
-    glass_err err = store_path(dir, path, sizeof path);
+    glass_err err = ca_enroll_path(dir, path, sizeof path);
     if (err == GLASS_OK)
-        err = load_entries(path, &v, &n);
+        err = ca_enroll_load(path, &v, &n);
     if (err != GLASS_OK)
         return err;
     size_t i = step_find(v, n, s);
@@ -777,18 +541,18 @@ glass_err enroll_step_prepare(const char *dir, enroll_step *s, const char **why)
 static glass_err step_load(const char *dir, const enroll_step *s, char *path, int *lock,
                            enroll_entry **v, size_t *n, size_t *at)
 {
-    glass_err err = store_path(dir, path, PATH_MAX_LEN);
+    glass_err err = ca_enroll_path(dir, path, PATH_MAX_LEN);
     if (err == GLASS_OK)
-        err = lock_store(dir, lock);
+        err = ca_enroll_lock(dir, lock);
     if (err == GLASS_OK)
-        err = load_entries(path, v, n);
+        err = ca_enroll_load(path, v, n);
     if (err == GLASS_OK)
         *at = step_find(*v, *n, s);
     return err;
 }
 
 /* See ca_internal.h: step 3b of ca_txn.c, the code consumed. */
-glass_err enroll_step_consume(const char *dir, const enroll_step *s, const char *serial_hex,
+glass_err ca_enroll_step_consume(const char *dir, const enroll_step *s, const char *serial_hex,
                               const char **why)
 {
     char path[PATH_MAX_LEN];
@@ -799,7 +563,7 @@ glass_err enroll_step_consume(const char *dir, const enroll_step *s, const char 
     glass_err err = step_load(dir, s, path, &lock, &v, &n, &i);
     if (err == GLASS_OK) {
         /* Checked again under the lock: another process may have used it
-         * since enroll_step_prepare looked. */
+         * since ca_enroll_step_prepare looked. */
         *why = i == n ? "unknown code" : step_refusal(&v[i], s);
         err = *why != NULL ? GLASS_ERR_ENROLL_CODE : GLASS_OK;
     }
@@ -810,17 +574,17 @@ glass_err enroll_step_consume(const char *dir, const enroll_step *s, const char 
         memcpy(v[i].key_hash, s->key_hash, SHA256_DIGEST_LEN);
         snprintf(v[i].serial, sizeof v[i].serial, "%s", serial_hex);
         *why = "cannot update the code store";
-        if ((err = save_entries(path, v, n)) == GLASS_OK)
+        if ((err = ca_enroll_save(path, v, n)) == GLASS_OK)
             *why = "ok";
     }
     if (lock >= 0)
-        unlock_store(lock);
+        ca_enroll_unlock(lock);
     free(v);
     return err;
 }
 
 /* See ca_internal.h: recovery's side of the code step. */
-glass_err enroll_step_settle(const char *dir, const enroll_step *s, const char *serial_hex,
+glass_err ca_enroll_step_settle(const char *dir, const enroll_step *s, const char *serial_hex,
                              int committed, int apply, int *disagrees)
 {
     char path[PATH_MAX_LEN];
@@ -848,10 +612,10 @@ glass_err enroll_step_settle(const char *dir, const enroll_step *s, const char *
             e->serial[0] = '\0';
         }
         if (apply && *disagrees)
-            err = save_entries(path, v, n);
+            err = ca_enroll_save(path, v, n);
     }
     if (lock >= 0)
-        unlock_store(lock);
+        ca_enroll_unlock(lock);
     free(v);
     return err;
 }

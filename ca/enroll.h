@@ -61,6 +61,7 @@
 #ifndef GLASS_CA_ENROLL_H
 #define GLASS_CA_ENROLL_H
 
+#include "ca/ca.h"
 #include "common/common.h"
 #include "sha/sha256.h"
 
@@ -131,7 +132,7 @@ glass_err ca_enroll_code_create_ex(const char *dir, const char *name, int64_t no
  * for a malformed subject, GLASS_ERR_ARG (why, if not NULL, says what) for
  * the rest; the name is written to name_out (ENROLL_NAME_MAX + 1 bytes)
  * when not NULL. */
-glass_err enroll_code_create_server(const char *dir, const enroll_server_spec *spec,
+glass_err ca_enroll_code_create_server(const char *dir, const enroll_server_spec *spec,
                                     int64_t now, uint32_t seconds, unsigned flags,
                                     char code[ENROLL_CODE_STR_MAX], char *name_out,
                                     const char **why);
@@ -141,7 +142,7 @@ glass_err enroll_code_create_server(const char *dir, const enroll_server_spec *s
  * into cn (ENROLL_NAME_MAX + 1 bytes).  GLASS_ERR_SUBJECT_SYNTAX if it
  * does not parse; GLASS_ERR_ARG if it is too long, has no CN, or its CN is
  * no good name. */
-glass_err enroll_subject_canonical(const char *subject, char *out, char *cn);
+glass_err ca_enroll_subject_canonical(const char *subject, char *out, char *cn);
 
 /* Looks a code up without changing anything (no lock: the file is only
  * ever replaced whole): GLASS_OK if it is for name, unexpired, and either
@@ -182,5 +183,35 @@ typedef struct enroll_use {
     char serial[2 * ENROLL_SERIAL_MAX + 1];   /* the certificate it was used for; "" if none */
 } enroll_use;
 glass_err ca_enroll_codes_used(const char *dir, enroll_use **uses, size_t *n);
+
+/* ---- a code consumed inside an issuance (ca/ca_txn.c) ---- */
+
+/* Makes consuming a one-time enrollment code a step of the CA's issuance
+ * t (ca.h ca_issue_begin): the code is looked up now (for name,
+ * unexpired, unused — or used by this same key with no certificate yet),
+ * and ca_issue_commit
+ * marks it used by the key whose SubjectPublicKeyInfo hashes to key_hash,
+ * for this certificate, in the same transaction: after a crash or a full
+ * disk the code is used exactly when the certificate is in the index and
+ * the log.  GLASS_ERR_ENROLL_CODE with *why (for the log) if the code will
+ * not do; t stays open either way. */
+glass_err ca_issue_consume_code(ca_issue *t, const char *name, const char *code,
+                                const uint8_t key_hash[32], int64_t now, const char **why);
+
+/* An enrollment: who asks, with which code, for what. */
+typedef struct ca_enrollment {
+    const char *name;
+    const char *code;
+    uint8_t key_hash[32];       /* SHA-256 of the request's SubjectPublicKeyInfo */
+    unsigned days;              /* 0: CA_DEFAULT_DAYS */
+    const char *san;            /* NULL: the profile's default */
+} ca_enrollment;
+
+/* ca_issue_begin + ca_issue_consume_code + ca_issue_commit: the
+ * certificate for an enrollment, its code consumed in the same
+ * transaction.  *cert_der malloc'd; *why says why a code was refused. */
+glass_err ca_sign_enrollment(glass_ca *ca, const uint8_t *csr_der, size_t len,
+                             const ca_enrollment *who, enum ca_profile profile, int64_t now,
+                             uint8_t **cert_der, size_t *cert_len, const char **why);
 
 #endif

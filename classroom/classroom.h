@@ -20,7 +20,8 @@
  *     walk_prf.c (the PRF as its HMAC steps), walk_sig.c (the two RSA
  *     signatures opened), walk_record.c (a protected record recomputed),
  *     walk_cmd.c (the files of --save, the commands), walk_prim.c (one RSA
- *     signature, one DH agreement), walk_render.c (text, JSON, HTML) and
+ *     signature, one DH agreement), walk_render.c (text, JSON, HTML),
+ *     walk_der.c (certificates field by field) and
  *     walk_text.c (text in 100 columns).  Their shared declarations are
  *     walk_session.h, walk_internal.h and walk_render.h.
  *

@@ -25,14 +25,14 @@
 #define C_MAG   "\033[35m"
 #define C_CYAN  "\033[36m"
 
-static const char *col(const wk_out *o, const char *c)
+const char *wk_col(const wk_out *o, const char *c)
 {
     return o->colour ? c : "";
 }
 
 /* ---- escaping ------------------------------------------------------------ */
 
-static void json_str(FILE *f, const char *s)
+void wk_json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)(s != NULL ? s : ""); *p != '\0'; p++) {
@@ -50,7 +50,7 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void json_hex(FILE *f, const uint8_t *b, size_t len)
+void wk_json_hex(FILE *f, const uint8_t *b, size_t len)
 {
     fputc('"', f);
     for (size_t i = 0; i < len; i++)
@@ -58,7 +58,7 @@ static void json_hex(FILE *f, const uint8_t *b, size_t len)
     fputc('"', f);
 }
 
-static void html_str(FILE *f, const char *s)
+void wk_html_str(FILE *f, const char *s)
 {
     for (const char *p = s != NULL ? s : ""; *p != '\0'; p++) {
         switch (*p) {
@@ -90,10 +90,10 @@ static void html_hex(FILE *f, const uint8_t *b, size_t len)
     }
 }
 
-static void json_item(wk_out *o, const char *type)
+void wk_json_item(wk_out *o, const char *type)
 {
     fprintf(o->f, "%s\n    {\"type\": ", o->n_items++ > 0 ? "," : "");
-    json_str(o->f, type);
+    wk_json_str(o->f, type);
 }
 
 /* ---- the page (head and closing script: walk_html.c) ---------------------- */
@@ -122,20 +122,20 @@ void wk_begin(wk_out *o, const char *title, const char *banner, const char *para
     o->in_message = 0;
     switch (o->fmt) {
     case WK_TEXT:
-        fprintf(f, "%s", col(o, C_BOLD));
+        fprintf(f, "%s", wk_col(o, C_BOLD));
         wk_text_wrapped(f, 0, 0, title);
-        fprintf(f, "%s\n", col(o, C_RESET));
+        fprintf(f, "%s\n", wk_col(o, C_RESET));
         if (banner != NULL) {
-            fprintf(f, "%s", col(o, C_RED C_BOLD));
+            fprintf(f, "%s", wk_col(o, C_RED C_BOLD));
             wk_text_wrapped(f, 0, 0, banner);
-            fprintf(f, "%s\n", col(o, C_RESET));
+            fprintf(f, "%s\n", wk_col(o, C_RESET));
         }
         wk_text_wrapped(f, 0, 0, params);
         fputc('\n', f);
         break;
     case WK_JSON:
         fprintf(f, "{\n  \"title\": ");
-        json_str(f, title);
+        wk_json_str(f, title);
         fprintf(f, ",\n  \"seeded\": %s,\n  \"seed\": ", seeded ? "true" : "false");
         if (seeded)
             fprintf(f, "%ld", seed);
@@ -143,25 +143,25 @@ void wk_begin(wk_out *o, const char *title, const char *banner, const char *para
             fputs("null", f);
         fprintf(f, ",\n  \"banner\": ");
         if (banner != NULL)
-            json_str(f, banner);
+            wk_json_str(f, banner);
         else
             fputs("null", f);
         fprintf(f, ",\n  \"parameters\": ");
-        json_str(f, params);
+        wk_json_str(f, params);
         fprintf(f, ",\n  \"items\": [");
         break;
     case WK_HTML:
         fputs(wk_html_head, f);
         fputs("<h1>", f);
-        html_str(f, title);
+        wk_html_str(f, title);
         fputs("</h1>\n", f);
         if (banner != NULL) {
             fputs("<p class=\"banner\">", f);
-            html_str(f, banner);
+            wk_html_str(f, banner);
             fputs("</p>\n", f);
         }
         fputs("<p>", f);
-        html_str(f, params);
+        wk_html_str(f, params);
         fputs("</p>\n<p>Click a message to see every field of its bytes, or a derived value "
               "to see its inputs; hover a field to find its bytes.</p>\n"
               "<div class=\"toolbar\"><button type=\"button\" id=\"expand-all\">expand all"
@@ -179,23 +179,23 @@ void wk_section(wk_out *o, const char *title, const char *text)
     FILE *f = o->f;
     switch (o->fmt) {
     case WK_TEXT:
-        fprintf(f, "\n%s== %s ==%s\n", col(o, C_BOLD), title, col(o, C_RESET));
+        fprintf(f, "\n%s== %s ==%s\n", wk_col(o, C_BOLD), title, wk_col(o, C_RESET));
         wk_text_wrapped(f, 0, 0, text);
         fputc('\n', f);
         break;
     case WK_JSON:
-        json_item(o, "section");
+        wk_json_item(o, "section");
         fputs(", \"title\": ", f);
-        json_str(f, title);
+        wk_json_str(f, title);
         fputs(", \"text\": ", f);
-        json_str(f, text);
+        wk_json_str(f, text);
         fputs("}", f);
         break;
     case WK_HTML:
         fputs("<div class=\"section\"><h2>", f);
-        html_str(f, title);
+        wk_html_str(f, title);
         fputs("</h2><p>", f);
-        html_str(f, text);
+        wk_html_str(f, text);
         fputs("</p></div>\n", f);
         break;
     }
@@ -212,8 +212,8 @@ void wk_message_begin(wk_out *o, int from_client, const char *kind, const char *
     const char *from = from_client ? "client" : "server", *to = from_client ? "server" : "client";
     switch (o->fmt) {
     case WK_TEXT:
-        fprintf(f, "\n%s%s [%u] %s%s  (%s -> %s, %s, %zu bytes)\n", col(o, C_BOLD C_BLUE),
-                from_client ? "C ====>  S" : "C <====  S", o->n_messages, name, col(o, C_RESET),
+        fprintf(f, "\n%s%s [%u] %s%s  (%s -> %s, %s, %zu bytes)\n", wk_col(o, C_BOLD C_BLUE),
+                from_client ? "C ====>  S" : "C <====  S", o->n_messages, name, wk_col(o, C_RESET),
                 from, to, kind, len);
         if (purpose != NULL && purpose[0] != '\0') {
             fputs("    for:     ", f);
@@ -225,39 +225,39 @@ void wk_message_begin(wk_out *o, int from_client, const char *kind, const char *
             wk_text_wrapped(f, 13, 13, tls);
             fputc('\n', f);
         }
-        fprintf(f, "    %soffset  bytes%29sfield: meaning%s\n", col(o, C_DIM), "", col(o, C_RESET));
+        fprintf(f, "    %soffset  bytes%29sfield: meaning%s\n", wk_col(o, C_DIM), "", wk_col(o, C_RESET));
         break;
     case WK_JSON:
-        json_item(o, "message");
+        wk_json_item(o, "message");
         fprintf(f, ", \"number\": %u, \"kind\": ", o->n_messages);
-        json_str(f, kind);
+        wk_json_str(f, kind);
         fputs(", \"from\": ", f);
-        json_str(f, from);
+        wk_json_str(f, from);
         fputs(", \"to\": ", f);
-        json_str(f, to);
+        wk_json_str(f, to);
         fputs(", \"name\": ", f);
-        json_str(f, name);
+        wk_json_str(f, name);
         fputs(", \"purpose\": ", f);
-        json_str(f, purpose);
+        wk_json_str(f, purpose);
         fputs(", \"tls\": ", f);
-        json_str(f, tls);
+        wk_json_str(f, tls);
         fprintf(f, ", \"length\": %zu, \"bytes\": ", len);
-        json_hex(f, bytes, len);
+        wk_json_hex(f, bytes, len);
         fputs(",\n      \"fields\": [", f);
         break;
     case WK_HTML:
         fprintf(f, "<details class=\"msg %s %s\" id=\"m%u\"><summary><span class=\"arrow\">",
                 from_client ? "c2s" : "s2c", strcmp(kind, "record") == 0 ? "record" : "handshake",
                 o->n_messages);
-        html_str(f, name);
+        wk_html_str(f, name);
         fprintf(f, " <span class=\"len\">(%zu bytes)</span></span></summary>\n<div class=\"body\">",
                 len);
         fprintf(f, "<p><b>%s &rarr; %s</b>, %s. ", from, to, kind);
-        html_str(f, purpose);
+        wk_html_str(f, purpose);
         fputs("</p>", f);
         if (tls != NULL && tls[0] != '\0') {
             fputs("<p><b>TLS 1.2:</b> ", f);
-            html_str(f, tls);
+            wk_html_str(f, tls);
             fputs("</p>", f);
         }
         fputs("\n<table class=\"fields\"><tr><th class=\"off\">offset</th><th class=\"bytes\">"
@@ -299,7 +299,7 @@ static void field_text(wk_out *o, size_t offset, const uint8_t *bytes, size_t le
             size_t tl = e != NULL ? (size_t)(e - t) : strlen(t);
             fprintf(f, "%*s  ", (int)(32 - 2 * n), "");
             if (r == 0 && tl >= flen)   /* the field's name in colour */
-                fprintf(f, "%s%.*s%s%.*s", col(o, C_CYAN), (int)flen, t, col(o, C_RESET),
+                fprintf(f, "%s%.*s%s%.*s", wk_col(o, C_CYAN), (int)flen, t, wk_col(o, C_RESET),
                         (int)(tl - flen), t + flen);
             else
                 fwrite(t, 1, tl, f);
@@ -323,11 +323,11 @@ void wk_field(wk_out *o, size_t offset, const uint8_t *bytes, size_t len, const 
     case WK_JSON:
         fprintf(f, "%s\n        {\"offset\": %zu, \"length\": %zu, \"bytes\": ",
                 o->n_fields++ > 0 ? "," : "", offset, len);
-        json_hex(f, bytes, len);
+        wk_json_hex(f, bytes, len);
         fputs(", \"field\": ", f);
-        json_str(f, field);
+        wk_json_str(f, field);
         fputs(", \"meaning\": ", f);
-        json_str(f, meaning);
+        wk_json_str(f, meaning);
         fputs("}", f);
         break;
     case WK_HTML:
@@ -337,9 +337,9 @@ void wk_field(wk_out *o, size_t offset, const uint8_t *bytes, size_t len, const 
                 o->n_fields++ % 6, offset);
         html_hex(f, bytes, len);
         fputs("</td><td>", f);
-        html_str(f, field);
+        wk_html_str(f, field);
         fputs("</td><td>", f);
-        html_str(f, meaning);
+        wk_html_str(f, meaning);
         fputs("</td></tr>\n", f);
         break;
     }
@@ -354,7 +354,7 @@ void wk_message_end(wk_out *o)
     case WK_TEXT:
         fflush(f);
         if (o->step && o->step_in != NULL) {
-            fprintf(f, "%s-- press Enter for the next message --%s", col(o, C_DIM), col(o, C_RESET));
+            fprintf(f, "%s-- press Enter for the next message --%s", wk_col(o, C_DIM), wk_col(o, C_RESET));
             fflush(f);
             int c;
             while ((c = fgetc(o->step_in)) != EOF && c != '\n')
@@ -377,40 +377,40 @@ void wk_message_end(wk_out *o)
 static void derive_json(wk_out *o, const wk_derivation *d)
 {
     FILE *f = o->f;
-    json_item(o, "derive");
+    wk_json_item(o, "derive");
     fputs(", \"side\": ", f);
-    json_str(f, d->side);
+    wk_json_str(f, d->side);
     fputs(", \"name\": ", f);
-    json_str(f, d->name);
+    wk_json_str(f, d->name);
     fputs(", \"cite\": ", f);
-    json_str(f, d->cite);
+    wk_json_str(f, d->cite);
     fputs(", \"function\": ", f);
-    json_str(f, d->function);
+    wk_json_str(f, d->function);
     fputs(", \"explain\": ", f);
-    json_str(f, d->explain);
+    wk_json_str(f, d->explain);
     fputs(",\n      \"inputs\": [", f);
     for (size_t i = 0; i < d->n_inputs; i++) {
         fprintf(f, "%s{\"name\": ", i > 0 ? ", " : "");
-        json_str(f, d->inputs[i].name);
+        wk_json_str(f, d->inputs[i].name);
         if (d->inputs[i].bytes != NULL) {
             fputs(", \"bytes\": ", f);
-            json_hex(f, d->inputs[i].bytes, d->inputs[i].len);
+            wk_json_hex(f, d->inputs[i].bytes, d->inputs[i].len);
         } else {
             fputs(", \"text\": ", f);
-            json_str(f, d->inputs[i].text);
+            wk_json_str(f, d->inputs[i].text);
         }
         fputs("}", f);
     }
     fputs("],\n      \"result\": ", f);
-    json_hex(f, d->result, d->result_len);
+    wk_json_hex(f, d->result, d->result_len);
     fputs(",\n      \"commands\": [", f);
     for (size_t i = 0; i < d->n_commands; i++) {
         char *one = wk_command_one_line(d->commands[i].line);
         fprintf(f, "%s{\"line\": ", i > 0 ? ", " : "");
-        json_str(f, one != NULL ? one : d->commands[i].line);
+        wk_json_str(f, one != NULL ? one : d->commands[i].line);
         fputs(", \"prints\": ", f);
         if (d->commands[i].prints != NULL)
-            json_str(f, d->commands[i].prints);
+            wk_json_str(f, d->commands[i].prints);
         else
             fputs("null", f);
         fputs("}", f);
@@ -419,7 +419,7 @@ static void derive_json(wk_out *o, const wk_derivation *d)
     fputs("]", f);
     fprintf(f, ", \"check\": %s, \"check_how\": ",
             d->check > 0 ? "\"equal\"" : d->check < 0 ? "\"different\"" : "null");
-    json_str(f, d->check_how);
+    wk_json_str(f, d->check_how);
     fputs("}", f);
 }
 
@@ -437,7 +437,7 @@ static void derive_text(wk_out *o, const wk_derivation *d, const char *check)
     char head[256];
     snprintf(head, sizeof head, "[%s]%s%s%s", d->side, d->cite != NULL ? "  (" : "",
              d->cite != NULL ? d->cite : "", d->cite != NULL ? ")" : "");
-    fprintf(f, "\n    %s* %s%s ", col(o, C_BOLD C_MAG), d->name, col(o, C_RESET));
+    fprintf(f, "\n    %s* %s%s ", wk_col(o, C_BOLD C_MAG), d->name, wk_col(o, C_RESET));
     wk_text_wrapped(f, 7 + wk_cols(d->name), 8, head);
     fputc('\n', f);
     if (d->function != NULL) {
@@ -464,19 +464,19 @@ static void derive_text(wk_out *o, const wk_derivation *d, const char *check)
         fputc('\n', f);
     }
     if (strlen(d->name) > 20)
-        fprintf(f, "      %sout %s\n%s", col(o, C_BOLD), d->name, ind);
+        fprintf(f, "      %sout %s\n%s", wk_col(o, C_BOLD), d->name, ind);
     else
-        fprintf(f, "      %sout %-20s ", col(o, C_BOLD), d->name);
+        fprintf(f, "      %sout %-20s ", wk_col(o, C_BOLD), d->name);
     hex_lines(f, d->result, d->result_len, 32, ind);
-    fprintf(f, "%s\n", col(o, C_RESET));
+    fprintf(f, "%s\n", wk_col(o, C_RESET));
     for (size_t i = 0; i < d->n_commands; i++) {
         wk_text_command(f, d->commands[i].line);
         if (d->commands[i].prints != NULL)
             fprintf(f, "      prints: %s\n", d->commands[i].prints);
     }
     if (check != NULL) {
-        fprintf(f, "      check:   %s%s%s%s", col(o, d->check > 0 ? C_GREEN : C_RED), check,
-                col(o, C_RESET), d->check_how != NULL ? " — " : "");
+        fprintf(f, "      check:   %s%s%s%s", wk_col(o, d->check > 0 ? C_GREEN : C_RED), check,
+                wk_col(o, C_RESET), d->check_how != NULL ? " — " : "");
         if (d->check_how != NULL)
             wk_text_wrapped(f, 15 + wk_cols(check) + 3, 15, d->check_how);
         fputc('\n', f);
@@ -499,24 +499,24 @@ void wk_derive(wk_out *o, const wk_derivation *d)
         break;
     case WK_HTML:
         fprintf(f, "<details class=\"derive %s\"><summary>", d->side);
-        html_str(f, d->side);
+        wk_html_str(f, d->side);
         fputs(" derives <b>", f);
-        html_str(f, d->name);
+        wk_html_str(f, d->name);
         fputs("</b></summary><div class=\"body\"><p><code>", f);
-        html_str(f, d->name);
+        wk_html_str(f, d->name);
         fputs(" = ", f);
-        html_str(f, d->function);
+        wk_html_str(f, d->function);
         fputs("</code> (", f);
-        html_str(f, d->cite);
+        wk_html_str(f, d->cite);
         fputs(")</p><table class=\"fields\">", f);
         for (size_t i = 0; i < d->n_inputs; i++) {
             fputs("<tr><td>input ", f);
-            html_str(f, d->inputs[i].name);
+            wk_html_str(f, d->inputs[i].name);
             fputs("</td><td class=\"bytes\">", f);
             if (d->inputs[i].bytes != NULL)
                 html_hex(f, d->inputs[i].bytes, d->inputs[i].len);
             else
-                html_str(f, d->inputs[i].text);
+                wk_html_str(f, d->inputs[i].text);
             fputs("</td></tr>", f);
         }
         fputs("<tr><td><b>result</b></td><td class=\"bytes\">", f);
@@ -525,11 +525,11 @@ void wk_derive(wk_out *o, const wk_derivation *d)
         for (size_t i = 0; i < d->n_commands; i++) {
             char *one = wk_command_one_line(d->commands[i].line);
             fputs("<p>By hand: <code class=\"cmd\">", f);
-            html_str(f, one != NULL ? one : d->commands[i].line);
+            wk_html_str(f, one != NULL ? one : d->commands[i].line);
             fputs("</code><button type=\"button\" class=\"copy\">copy</button>", f);
             if (d->commands[i].prints != NULL) {
                 fputs(" prints <code>", f);
-                html_str(f, d->commands[i].prints);
+                wk_html_str(f, d->commands[i].prints);
                 fputs("</code>", f);
             }
             fputs("</p>", f);
@@ -537,10 +537,10 @@ void wk_derive(wk_out *o, const wk_derivation *d)
         }
         if (check != NULL) {
             fprintf(f, "<p class=\"%s\">", d->check > 0 ? "ok" : "bad");
-            html_str(f, check);
+            wk_html_str(f, check);
             if (d->check_how != NULL) {
                 fputs(" — ", f);
-                html_str(f, d->check_how);
+                wk_html_str(f, d->check_how);
             }
             fputs("</p>", f);
         }
@@ -555,29 +555,29 @@ void wk_note(wk_out *o, const char *side, const char *kind, const char *text)
     FILE *f = o->f;
     switch (o->fmt) {
     case WK_TEXT:
-        fprintf(f, "    %s%s [%s] ", col(o, strcmp(kind, "check") == 0 ? C_GREEN : C_DIM), kind,
+        fprintf(f, "    %s%s [%s] ", wk_col(o, strcmp(kind, "check") == 0 ? C_GREEN : C_DIM), kind,
                 side);
         wk_text_wrapped(f, 8 + wk_cols(kind) + wk_cols(side), 8, text);
-        fprintf(f, "%s\n", col(o, C_RESET));
+        fprintf(f, "%s\n", wk_col(o, C_RESET));
         break;
     case WK_JSON:
-        json_item(o, "note");
+        wk_json_item(o, "note");
         fputs(", \"side\": ", f);
-        json_str(f, side);
+        wk_json_str(f, side);
         fputs(", \"kind\": ", f);
-        json_str(f, kind);
+        wk_json_str(f, kind);
         fputs(", \"text\": ", f);
-        json_str(f, text);
+        wk_json_str(f, text);
         fputs("}", f);
         break;
     case WK_HTML:
         o->n_fields = 0;
         fprintf(f, "<div class=\"note %s\">", side);
-        html_str(f, kind);
+        wk_html_str(f, kind);
         fputs(" [", f);
-        html_str(f, side);
+        wk_html_str(f, side);
         fputs("] ", f);
-        html_str(f, text);
+        wk_html_str(f, text);
         fputs("</div>\n", f);
         break;
     }
@@ -593,9 +593,9 @@ void wk_note_detail(wk_out *o, const char *side, const uint8_t *bytes, size_t le
     fprintf(f, "<div class=\"note hdr %s\"><code class=\"f%u\">", side, o->n_fields++ % 6);
     html_hex(f, bytes, len);
     fputs("</code> ", f);
-    html_str(f, field);
+    wk_html_str(f, field);
     fputs(": ", f);
-    html_str(f, meaning);
+    wk_html_str(f, meaning);
     fputs("</div>\n", f);
 }
 
@@ -605,280 +605,19 @@ void wk_end(wk_out *o, int ok, const char *summary)
     FILE *f = o->f;
     switch (o->fmt) {
     case WK_TEXT:
-        fprintf(f, "\n%s%s%s\n", col(o, ok ? C_GREEN C_BOLD : C_RED C_BOLD), summary, col(o, C_RESET));
+        fprintf(f, "\n%s%s%s\n", wk_col(o, ok ? C_GREEN C_BOLD : C_RED C_BOLD), summary, wk_col(o, C_RESET));
         break;
     case WK_JSON:
         fprintf(f, "\n  ],\n  \"ok\": %s,\n  \"summary\": ", ok ? "true" : "false");
-        json_str(f, summary);
+        wk_json_str(f, summary);
         fputs("\n}\n", f);
         break;
     case WK_HTML:
         fprintf(f, "</div>\n<p class=\"%s\">", ok ? "ok" : "bad");
-        html_str(f, summary);
+        wk_html_str(f, summary);
         fputs("</p>\n", f);
         fputs(wk_html_tail, f);
         break;
     }
     fflush(f);
-}
-
-/* ---- certificates dissected (see walk_render.h) ---------------------------
- * Each element of the DER comes from der_annotate (asn1/annotate.c), the
- * walk behind `glass asn1parse`; here it is only laid out: text lines, a
- * JSON array nested by depth, or an HTML tree whose rows the page's script
- * pairs with coloured bytes (walk_html.c). */
-#include "asn1/asn1.h"
-
-typedef struct der_tree {
-    wk_out *o;
-    size_t at;              /* where the DER starts in the message */
-    unsigned n;             /* elements so far (colours) */
-    int last;               /* depth of the element before, -1 at first */
-    int in_subject, cn_next;
-    char cn[80];            /* the subject's commonName, "" if none */
-} der_tree;
-
-/* The bytes an element holds itself: its header, and its contents unless
- * they are elements of their own (constructed, or DER opened inside an
- * OCTET/BIT STRING, whose unused-bits byte stays here). */
-static size_t der_own_len(const der_note *n)
-{
-    if (n->elem->tag & DER_CONSTRUCTED)
-        return n->elem->hdr_len;
-    if (n->opens)
-        return n->elem->hdr_len + (n->elem->tag == DER_BIT_STRING ? 1 : 0);
-    return n->elem->hdr_len + n->elem->len;
-}
-
-/* The value without asn1parse's leading " = " (or " "). */
-static const char *der_value(const der_note *n)
-{
-    const char *v = n->value;
-    return strncmp(v, " = ", 3) == 0 ? v + 3 : v[0] == ' ' ? v + 1 : v;
-}
-
-/* What a SEQUENCE is about when its first element is a known OID: the
- * extension of an Extension, the attribute of an AttributeTypeAndValue,
- * the algorithm of an AlgorithmIdentifier; NULL otherwise. */
-static const char *der_about(const der_note *n)
-{
-    der_elem first;
-    if (n->elem->tag != DER_SEQUENCE)
-        return NULL;
-    der_reader r = der_enter(n->elem);
-    if (der_read_any(&r, &first) != GLASS_OK || first.tag != DER_OID)
-        return NULL;
-    return der_oid_name(first.val, first.len);
-}
-
-/* First pass: the subject's commonName (RFC 5280 §4.1.2.6), for titles. */
-static void der_find_cn(void *arg, const der_note *n)
-{
-    der_tree *t = arg;
-    if (n->depth == 2)
-        t->in_subject = n->field != NULL && strcmp(n->field, "subject") == 0;
-    if (!t->in_subject || n->field == NULL)
-        return;
-    if (strcmp(n->field, "type") == 0)
-        t->cn_next = strstr(n->value, "(2.5.4.3)") != NULL;
-    else if (strcmp(n->field, "value") == 0 && t->cn_next && t->cn[0] == '\0' &&
-             der_value(n)[0] == '"')     /* a string type: shown in quotes */
-        snprintf(t->cn, sizeof t->cn, "%.*s", (int)strcspn(der_value(n) + 1, "\""),
-                 der_value(n) + 1);
-}
-
-/* Writes on, line cut to 100 columns with "...", off and a newline (a
- * column is a byte that does not continue a UTF-8 sequence; on and off
- * are colours, which take none). */
-static void wk_line100(FILE *f, const char *line, const char *on, const char *off)
-{
-    size_t cols = 0, i = 0;
-    for (; line[i] != '\0'; i++)
-        if (((unsigned char)line[i] & 0xc0) != 0x80 && ++cols > 97)
-            break;
-    int cut = line[i] != '\0' && strlen(line + i) > 3;
-    while (cut && i > 0 && ((unsigned char)line[i] & 0xc0) == 0x80)
-        i--;
-    fprintf(f, "%s%.*s%s%s\n", on, cut ? (int)i : (int)strlen(line), line, cut ? "..." : "", off);
-}
-
-/* Text: "    offset  header  <indent>field  TAG(len) = value", 100 columns. */
-static void der_tree_text(void *arg, const der_note *n)
-{
-    der_tree *t = arg;
-    char line[400], hdr[24] = "";
-    for (size_t i = 0; i < n->elem->hdr_len && i < 6; i++)
-        snprintf(hdr + 3 * i, sizeof hdr - 3 * i, "%02x ", n->elem->start[i]);
-    const char *tag = n->elem->tag == DER_OID ? "OID" : n->tag_name, *about = der_about(n);
-    snprintf(line, sizeof line, "    %06zx  %-12s%*s%s%s%s(%zu)%s%s%s%s", t->at + n->offset, hdr,
-             2 * (int)n->depth, "", n->field != NULL ? n->field : "", n->field != NULL ? "  " : "",
-             tag, n->elem->len, n->value, about != NULL ? ": " : "", about != NULL ? about : "",
-             n->opens ? ", DER inside:" : "");
-    wk_line100(t->o->f, line, "", "");
-}
-
-/* JSON and HTML nest by depth: an element one level deeper opens inside
- * the one before; otherwise close that one (close_one) and every level
- * between (close_level), then a separator.  depth -1 closes everything. */
-static void der_tree_nest(der_tree *t, int depth, const char *open, const char *close_one,
-                          const char *close_level, const char *sep)
-{
-    FILE *f = t->o->f;
-    if (t->last >= 0 && depth > t->last) {
-        fputs(open, f);
-    } else if (t->last >= 0) {
-        fputs(close_one, f);
-        for (int k = t->last; k > depth && k > 0; k--)
-            fputs(close_level, f);
-        fputs(depth >= 0 ? sep : "", f);
-    }
-    t->last = depth;
-}
-
-static void der_tree_json(void *arg, const der_note *n)
-{
-    der_tree *t = arg;
-    FILE *f = t->o->f;
-    der_tree_nest(t, (int)n->depth, "", "]}", "]}", ", ");
-    fprintf(f, "{\"offset\": %zu, \"depth\": %u, \"header\": ", t->at + n->offset, n->depth);
-    json_hex(f, n->elem->start, n->elem->hdr_len);
-    fputs(", \"tag\": ", f);
-    json_str(f, n->tag_name);
-    fprintf(f, ", \"length\": %zu, \"field\": ", n->elem->len);
-    if (n->field != NULL)
-        json_str(f, n->field);
-    else
-        fputs("null", f);
-    fputs(", \"value\": ", f);
-    json_str(f, der_value(n));
-    fputs(", \"children\": [", f);
-}
-
-/* HTML: one row per element, data-b its own bytes for the hex view. */
-static void der_tree_html(void *arg, const der_note *n)
-{
-    der_tree *t = arg;
-    FILE *f = t->o->f;
-    const char *about = der_about(n);
-    der_tree_nest(t, (int)n->depth, "<ul>", "</li>", "</ul></li>", "");
-    fprintf(f, "<li><div class=\"der f%u\" data-b=\"", t->n++ % 6);
-    for (size_t i = 0; i < der_own_len(n); i++)
-        fprintf(f, "%02x", n->elem->start[i]);
-    fprintf(f, "\"><span class=\"off\">%zu</span> <code class=\"hb\">", t->at + n->offset);
-    for (size_t i = 0; i < n->elem->hdr_len; i++)
-        fprintf(f, "%s%02x", i > 0 ? " " : "", n->elem->start[i]);
-    fputs("</code> ", f);
-    if (n->field != NULL) {
-        fputs("<b>", f);
-        html_str(f, n->field);
-        fputs("</b> ", f);
-    }
-    fputs("<i>", f);
-    html_str(f, n->tag_name);
-    fprintf(f, "</i> len %zu <span class=\"val\">", n->elem->len);
-    html_str(f, n->value);
-    fprintf(f, "</span>%s", about != NULL ? " <span class=\"about\">" : "");
-    html_str(f, about);
-    fputs(about != NULL ? "</span>" : "", f);
-    fputs(n->opens ? " <span class=\"opens\">(DER inside, opened below)</span></div>" : "</div>",
-          f);
-}
-
-/* The tree's opening: a title line, a field entry (or item) whose "der"
- * follows, or a <details> holding a list. */
-static void der_tree_open(wk_out *o, const char *title, const char *what, const uint8_t *der,
-                          size_t len, size_t at)
-{
-    FILE *f = o->f;
-    char line[300];
-    switch (o->fmt) {
-    case WK_TEXT:
-        snprintf(line, sizeof line, "    %s, field by field:", what);
-        wk_line100(f, line, col(o, C_CYAN), col(o, C_RESET));
-        break;
-    case WK_JSON:
-        if (o->in_message)
-            fprintf(f, "%s\n        {", o->n_fields++ > 0 ? "," : "");
-        else
-            json_item(o, "der");    /* {"type": "der" */
-        fprintf(f, "%s\"offset\": %zu, \"length\": %zu, \"bytes\": ", o->in_message ? "" : ", ",
-                at, len);
-        json_hex(f, der, len);
-        fputs(", \"field\": ", f);
-        json_str(f, title);
-        fputs(", \"meaning\": ", f);
-        json_str(f, what);
-        fputs(",\n          \"der\": [", f);
-        break;
-    case WK_HTML:
-        /* Open inside its (closed) message; a tree on its own starts closed. */
-        fprintf(f, "%s<details class=\"cert\"%s data-off=\"%zu\"><summary>",
-                o->in_message ? "<tr class=\"certrow\"><td colspan=\"4\">" : "<div>",
-                o->in_message ? " open" : "", at);
-        html_str(f, what);
-        fputs(" &mdash; field by field, as <code>glass asn1parse</code> shows it</summary>"
-              "<ul class=\"tree\">", f);
-        break;
-    }
-}
-
-/* See walk_render.h. */
-void wk_der_tree(wk_out *o, const char *title, const char *label, const uint8_t *der, size_t len,
-                 size_t at)
-{
-    static const der_note_fn layout[] = {[WK_TEXT] = der_tree_text, [WK_JSON] = der_tree_json,
-                                         [WK_HTML] = der_tree_html};
-    FILE *f = o->f;
-    der_tree t = {.o = o, .at = at, .last = -1};
-    der_fault fault;
-    const der_schema *s = label != NULL ? der_schema_for_label(label) : der_schema_guess(der, len);
-    (void)der_annotate(der, len, s, der_find_cn, &t, NULL);
-    char what[200], stop[160] = "";
-    snprintf(what, sizeof what, "%s: %zu bytes%s%s%s", title, len,
-             t.cn[0] ? ", subject CN=" : "", t.cn, s != NULL ? "" : " (not a structure we know)");
-    der_tree_open(o, title, what, der, len, at);
-    glass_err err = der_annotate(der, len, s, layout[o->fmt], &t, &fault);
-    if (err != GLASS_OK)
-        snprintf(stop, sizeof stop, "stops at offset %zu: %s", at + fault.offset,
-                 fault.too_deep ? "nested too deep" : glass_strerror(err));
-    if (o->fmt == WK_TEXT && stop[0] != '\0') {
-        fprintf(f, "    (%s)\n", stop);
-    } else if (o->fmt == WK_JSON) {
-        der_tree_nest(&t, -1, "", "]}", "]}", "");
-        fputs(stop[0] != '\0' ? "], \"error\": " : "]", f);
-        if (stop[0] != '\0')
-            json_str(f, stop);
-        fputs("}", f);
-    } else if (o->fmt == WK_HTML) {
-        der_tree_nest(&t, -1, "", "</li>", "</ul></li>", "");
-        fputs(stop[0] != '\0' ? "</ul><p class=\"bad\">" : "</ul>", f);
-        html_str(f, stop[0] != '\0' ? stop : NULL);
-        fputs(stop[0] != '\0' ? "</p>" : "", f);
-        fputs(o->in_message ? "</details></td></tr>\n" : "</details></div>\n", f);
-    }
-}
-
-/* See walk_render.h.  The list: opaque ASN.1Cert<1..2^24-1>
- * certificate_list<0..2^24-1> (RFC 5246 §7.4.2), after the 4-byte header. */
-void wk_certificates(wk_out *o, const uint8_t *msg, size_t len)
-{
-    if (msg == NULL || len < 7 || msg[0] != 11)
-        return;
-    size_t list = (size_t)msg[4] << 16 | (size_t)msg[5] << 8 | msg[6];
-    size_t end = list < len - 7 ? 7 + list : len, n = 0, at;
-    for (at = 7; at + 3 <= end; n++) {     /* count them first: "1 of 2" */
-        size_t cl = (size_t)msg[at] << 16 | (size_t)msg[at + 1] << 8 | msg[at + 2];
-        if (cl == 0 || cl > end - at - 3)
-            break;
-        at += 3 + cl;
-    }
-    at = 7;
-    for (size_t i = 0; i < n; i++) {
-        size_t cl = (size_t)msg[at] << 16 | (size_t)msg[at + 1] << 8 | msg[at + 2];
-        char title[96];
-        snprintf(title, sizeof title, "certificate %zu of %zu (%s)", i + 1, n,
-                 i == 0 ? "the sender's own" : "the issuer of the one before");
-        wk_der_tree(o, title, "CERTIFICATE", msg + at + 3, cl, at + 3);
-        at += 3 + cl;
-    }
 }

@@ -109,6 +109,19 @@ void wk_end(wk_out *o, int ok, const char *summary);
 
 /* ---- certificates dissected (X.509 DER, field by field) ------------------ */
 
+
+/* ---- shared by walk_render.c and walk_der.c --------------------------------- */
+
+/* c when the output is in colour, "" otherwise. */
+const char *wk_col(const wk_out *o, const char *c);
+/* s as a JSON string, quotes included; b as a JSON string of hex. */
+void wk_json_str(FILE *f, const char *s);
+void wk_json_hex(FILE *f, const uint8_t *b, size_t len);
+/* s with HTML's five special characters escaped. */
+void wk_html_str(FILE *f, const char *s);
+/* Opens the next item of the JSON list: {"type": TYPE. */
+void wk_json_item(wk_out *o, const char *type);
+
 /* One DER structure (an X.509 certificate: RFC 5280 §4.1) shown element by
  * element as `glass asn1parse` shows it (asn1/annotate.c): offset, header
  * bytes, field name, tag, length and value.  Text: an indented tree, one

@@ -303,7 +303,7 @@ void server_on_enroll(server *s, conn *c, const glass_event *ev)
     /* A server asks for its whole subject ("/C=../CN=HOST"), a client for
      * a name; the code is bound to the name, a server's CN. */
     if (name[0] == '/') {
-        if (enroll_subject_canonical(name, subject, cn) != GLASS_OK) {
+        if (ca_enroll_subject_canonical(name, subject, cn) != GLASS_OK) {
             enroll_refuse(s, c, "(bad subject)", "the subject asked for is malformed, or its "
                           "CN is not 1 to 64 of A-Z a-z 0-9 . _ -");
             return;

@@ -256,7 +256,7 @@ static int self_check(const server_enroll_opts *o, char *subject, char *cn, char
                         "(see glass server --help)");
     if (net_parse_hostport(o->connect, host, host_cap, port) != GLASS_OK)
         return io_error(SELF_CMD, "--connect: '%s' is not HOST:PORT", o->connect);
-    glass_err err = enroll_subject_canonical(o->subj, subject, cn);
+    glass_err err = ca_enroll_subject_canonical(o->subj, subject, cn);
     if (err == GLASS_ERR_SUBJECT_SYNTAX)
         return io_error(SELF_CMD, "--subj '%s': %s", o->subj, glass_strerror(err));
     if (err != GLASS_OK)
