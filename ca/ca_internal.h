@@ -208,6 +208,15 @@ glass_err ca_recover_locked(const char *dir);
 /* ca_log.c: ca_log_verify for a caller that holds the lock. */
 glass_err ca_log_verify_locked(glass_ca *ca, void *file, size_t *entries, size_t *problems);
 
+/* conf.c: fills why (when given, at most cap bytes) from the format and
+ * returns GLASS_ERR_ARG — the one way the configuration readers
+ * (conf.c, conf_req.c, x509_ext.c) say what was wrong. */
+glass_err ca_why(char *why, size_t cap, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* enroll_store.c: DIR/enroll.txt, the one-time codes' file, for enroll.c. */
 #define ENROLL_FILE_MAX (16u * 1024u * 1024u)
 #define PATH_MAX_LEN 4096

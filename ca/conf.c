@@ -34,6 +34,7 @@
  * passwords that glass reads: input_password/output_password are ignored).
  */
 #include "ca/ca.h"
+#include "ca/ca_internal.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -67,14 +68,8 @@ struct conf_file {
     size_t refs;                /* $var references, against CONF_REFS_MAX */
 };
 
-static glass_err fail(char *why, size_t cap, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-/* Fills why (when given) and returns GLASS_ERR_ARG. */
-static glass_err fail(char *why, size_t cap, const char *fmt, ...)
+/* See ca_internal.h. */
+glass_err ca_why(char *why, size_t cap, const char *fmt, ...)
 {
     if (why != NULL && cap > 0) {
         va_list ap;
@@ -198,7 +193,7 @@ static glass_err expand_var(conf_file *c, const char *section, const char *v, si
     char sec[128] = "", name[128];
     size_t p = *i + 1;
     if (++c->refs > CONF_REFS_MAX)
-        return fail(why, cap, "%s: more than %d $variables in one file", where, CONF_REFS_MAX);
+        return ca_why(why, cap, "%s: more than %d $variables in one file", where, CONF_REFS_MAX);
     char close = v[p] == '{' ? '}' : v[p] == '(' ? ')' : 0;
     if (close)
         p++;
@@ -207,7 +202,7 @@ static glass_err expand_var(conf_file *c, const char *section, const char *v, si
         p++;
     if (v[p] == ':' && v[p + 1] == ':') {
         if (p - start >= sizeof sec)
-            return fail(why, cap, "%s: section name too long in '$'", where);
+            return ca_why(why, cap, "%s: section name too long in '$'", where);
         memcpy(sec, v + start, p - start);
         sec[p - start] = '\0';
         p += 2;
@@ -216,7 +211,7 @@ static glass_err expand_var(conf_file *c, const char *section, const char *v, si
             p++;
     }
     if (p == start || p - start >= sizeof name || (close && v[p] != close))
-        return fail(why, cap, "%s: a variable is $name, ${name} or ${section::name} "
+        return ca_why(why, cap, "%s: a variable is $name, ${name} or ${section::name} "
                     "(write \\$ for a dollar sign)", where);
     memcpy(name, v + start, p - start);
     name[p - start] = '\0';
@@ -229,12 +224,12 @@ static glass_err expand_var(conf_file *c, const char *section, const char *v, si
     else if ((value = lookup(c, section, name)) == NULL)
         value = lookup(c, "default", name);
     if (value == NULL && strcmp(sec, "ENV") == 0)
-        return fail(why, cap, "%s: $ENV::%s: no such environment variable", where, name);
+        return ca_why(why, cap, "%s: $ENV::%s: no such environment variable", where, name);
     if (value == NULL)
-        return fail(why, cap, "%s: variable %s%s%s has no value (it must be defined above "
+        return ca_why(why, cap, "%s: variable %s%s%s has no value (it must be defined above "
                     "the line that uses it)", where, sec, sec[0] ? "::" : "", name);
     if (put(out, o, value, strlen(value)) != 0)
-        return fail(why, cap, "%s: the value grows past %d bytes", where, CONF_VALUE_MAX);
+        return ca_why(why, cap, "%s: the value grows past %d bytes", where, CONF_VALUE_MAX);
     return GLASS_OK;
 }
 
@@ -257,19 +252,19 @@ static glass_err expand(conf_file *c, const char *section, const char *v, char *
                 end = v + strlen(v);
             size_t stop = (size_t)(end - v);
             if (put(s, &o, v + i + 1, stop - (i + 1)) != 0)
-                err = fail(why, cap, "%s: value too long", where);
+                err = ca_why(why, cap, "%s: value too long", where);
             i = stop + (*end != '\0');
         } else if (ch == '\\' && v[i + 1] != '\0') {
             char e = v[i + 1];
             char lit = e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e == 'b' ? '\b' : e;
             if (put(s, &o, &lit, 1) != 0)
-                err = fail(why, cap, "%s: value too long", where);
+                err = ca_why(why, cap, "%s: value too long", where);
             i += 2;
         } else if (ch == '$') {
             err = expand_var(c, section, v, &i, s, &o, where, why, cap);
         } else {
             if (put(s, &o, &ch, 1) != 0)
-                err = fail(why, cap, "%s: value too long", where);
+                err = ca_why(why, cap, "%s: value too long", where);
             i++;
         }
     }
@@ -313,18 +308,18 @@ static glass_err add_entry(conf_file *c, const char *section, char *t, size_t nu
 {
     char *eq = strchr(t, '=');
     if (eq == NULL)
-        return fail(why, cap, "%s: '%.60s' is not 'name = value', '[ section ]' or a comment",
+        return ca_why(why, cap, "%s: '%.60s' is not 'name = value', '[ section ]' or a comment",
                     where, t);
     *eq = '\0';
     char *key = trim(t), *raw = trim(eq + 1);
     if (key[0] == '\0')
-        return fail(why, cap, "%s: nothing before the '='", where);
+        return ca_why(why, cap, "%s: nothing before the '='", where);
     for (const char *p = key; *p != '\0'; p++)
         if (!is_name_char((unsigned char)*p))
-            return fail(why, cap, "%s: '%.60s' is not a name (letters, digits, _ . -)", where,
+            return ca_why(why, cap, "%s: '%.60s' is not a name (letters, digits, _ . -)", where,
                         key);
     if (c->n == CONF_ENTRIES_MAX)
-        return fail(why, cap, "%s: more than %d lines of name = value", where, CONF_ENTRIES_MAX);
+        return ca_why(why, cap, "%s: more than %d lines of name = value", where, CONF_ENTRIES_MAX);
     if (c->n == c->cap) {
         size_t want = c->cap ? c->cap * 2 : 32;
         struct conf_entry *grown = realloc(c->e, want * sizeof *grown);
@@ -340,7 +335,7 @@ static glass_err add_entry(conf_file *c, const char *section, char *t, size_t nu
     c->total += strlen(e->value) + 1;
     if (c->total > CONF_TOTAL_MAX) {
         free(e->value);
-        return fail(why, cap, "%s: the values, once expanded, grow past %u MiB", where,
+        return ca_why(why, cap, "%s: the values, once expanded, grow past %u MiB", where,
                     CONF_TOTAL_MAX >> 20);
     }
     e->section = dup_text(section, strlen(section));
@@ -367,14 +362,14 @@ static glass_err parse_line(conf_file *c, char *section, size_t section_cap, cha
     if (t[0] == '[') {
         size_t n = strlen(t);
         if (t[n - 1] != ']')
-            return fail(why, cap, "%s: a section header is '[ name ]' (no closing ']')", where);
+            return ca_why(why, cap, "%s: a section header is '[ name ]' (no closing ']')", where);
         t[n - 1] = '\0';
         char *name = trim(t + 1);
         if (name[0] == '\0' || strlen(name) >= section_cap)
-            return fail(why, cap, "%s: empty or overlong section name", where);
+            return ca_why(why, cap, "%s: empty or overlong section name", where);
         for (const char *p = name; *p != '\0'; p++)
             if (!is_name_char((unsigned char)*p))
-                return fail(why, cap, "%s: '%.60s' is not a section name (letters, digits, "
+                return ca_why(why, cap, "%s: '%.60s' is not a section name (letters, digits, "
                             "_ . -)", where, name);
         strcpy(section, name);
         return add_section(c, section);
@@ -404,7 +399,7 @@ glass_err conf_parse(const char *name, const char *text, size_t len, conf_file *
         return GLASS_ERR_NOMEM;
     }
     if (memchr(text, '\0', len) != NULL)
-        err = fail(why, cap, "%s: not a text file (it holds a NUL byte)", name);
+        err = ca_why(why, cap, "%s: not a text file (it holds a NUL byte)", name);
     while (err == GLASS_OK) {
         char *line = NULL;
         size_t first = lines + 1;
@@ -412,7 +407,7 @@ glass_err conf_parse(const char *name, const char *text, size_t len, conf_file *
         if (r == 0)
             break;
         if (r < 0) {
-            err = r == -2 ? fail(why, cap, "%s:%zu: line too long (at most %d bytes)", name,
+            err = r == -2 ? ca_why(why, cap, "%s:%zu: line too long (at most %d bytes)", name,
                                  first, CONF_VALUE_MAX)
                           : GLASS_ERR_NOMEM;
             break;

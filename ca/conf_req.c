@@ -29,28 +29,13 @@
  * CT: — nothing secret.
  */
 #include "ca/ca.h"
+#include "ca/ca_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static glass_err fail(char *why, size_t cap, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static glass_err fail(char *why, size_t cap, const char *fmt, ...)
-{
-    if (why != NULL && cap > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, cap, fmt, ap);
-        va_end(ap);
-    }
-    return GLASS_ERR_ARG;
-}
 
 /* The line of name in section, for messages (0 if not there). */
 static size_t line_of(const conf_file *c, const char *section, const char *name)
@@ -94,18 +79,18 @@ static glass_err dn_subject(const conf_file *c, const char *section, char *out, 
     for (size_t pos = 0; conf_next(c, section, &pos, &name, &value, &line);) {
         const char *sn = short_name(name);
         if (sn == NULL)
-            return fail(why, why_cap, "%s:%zu: '%s' is not a name field glass knows (C, ST, "
+            return ca_why(why, why_cap, "%s:%zu: '%s' is not a name field glass knows (C, ST, "
                         "L, O, OU, CN, emailAddress, or their long names)",
                         conf_name(c), line, name);
         if (value[0] == '\0')
             continue;   /* OpenSSL leaves an empty field out */
         if (o + strlen(sn) + 2 >= cap)
-            return fail(why, why_cap, "%s: [%s]: the subject is too long", conf_name(c),
+            return ca_why(why, why_cap, "%s: [%s]: the subject is too long", conf_name(c),
                         section);
         o += (size_t)snprintf(out + o, cap - o, "/%s=", sn);
         for (const char *p = value; *p != '\0'; p++) {
             if (o + 3 >= cap)
-                return fail(why, why_cap, "%s: [%s]: the subject is too long", conf_name(c),
+                return ca_why(why, why_cap, "%s: [%s]: the subject is too long", conf_name(c),
                             section);
             if (*p == '/' || *p == '\\')
                 out[o++] = '\\';
@@ -114,7 +99,7 @@ static glass_err dn_subject(const conf_file *c, const char *section, char *out, 
         out[o] = '\0';
     }
     if (o == 0)
-        return fail(why, why_cap, "%s: [%s] gives no subject field (prompt = no needs at "
+        return ca_why(why, why_cap, "%s: [%s] gives no subject field (prompt = no needs at "
                     "least CN = ...)", conf_name(c), section);
     return GLASS_OK;
 }
@@ -134,7 +119,7 @@ static glass_err need_section(const conf_file *c, const char *key, const char *s
 {
     if (section == NULL || conf_has_section(c, section))
         return GLASS_OK;
-    return fail(why, cap, "%s:%zu: %s = %s, but there is no section [%s]", conf_name(c),
+    return ca_why(why, cap, "%s:%zu: %s = %s, but there is no section [%s]", conf_name(c),
                 line_of(c, "req", key), key, section, section);
 }
 
@@ -163,7 +148,7 @@ glass_err conf_req_read(const conf_file *c, conf_req *out, char *why, size_t why
     out->prompt = 1;
     out->encrypt_key = -1;
     if (!conf_has_section(c, "req"))
-        return fail(why, why_cap, "%s: there is no [ req ] section", conf_name(c));
+        return ca_why(why, why_cap, "%s: there is no [ req ] section", conf_name(c));
     for (size_t pos = 0; conf_next(c, "req", &pos, &name, &value, &line);) {
         size_t k;
         for (k = 0; k < sizeof used / sizeof used[0] && strcmp(name, used[k]) != 0; k++)
@@ -176,11 +161,11 @@ glass_err conf_req_read(const conf_file *c, conf_req *out, char *why, size_t why
     }
     const char *prompt = conf_get(c, "req", "prompt");
     if (prompt != NULL && (out->prompt = yes_no(prompt)) < 0)
-        return fail(why, why_cap, "%s:%zu: prompt = %s: give yes or no", conf_name(c),
+        return ca_why(why, why_cap, "%s:%zu: prompt = %s: give yes or no", conf_name(c),
                     line_of(c, "req", "prompt"), prompt);
     const char *enc = conf_get(c, "req", "encrypt_key");
     if (enc != NULL && (out->encrypt_key = yes_no(enc)) < 0)
-        return fail(why, why_cap, "%s:%zu: encrypt_key = %s: give yes or no", conf_name(c),
+        return ca_why(why, why_cap, "%s:%zu: encrypt_key = %s: give yes or no", conf_name(c),
                     line_of(c, "req", "encrypt_key"), enc);
     const char *bits = conf_get(c, "req", "default_bits");
     if (bits != NULL) {
@@ -188,7 +173,7 @@ glass_err conf_req_read(const conf_file *c, conf_req *out, char *why, size_t why
         out->default_bits = strtoul(bits, &end, 10);
         if (bits[0] < '0' || bits[0] > '9' || *end != '\0' || out->default_bits < RSA_MIN_BITS ||
             out->default_bits > RSA_MAX_BITS)
-            return fail(why, why_cap, "%s:%zu: default_bits = %s: give a number of bits from "
+            return ca_why(why, why_cap, "%s:%zu: default_bits = %s: give a number of bits from "
                         "%d to %d", conf_name(c), line_of(c, "req", "default_bits"), bits,
                         RSA_MIN_BITS, RSA_MAX_BITS);
     }
@@ -209,7 +194,7 @@ glass_err conf_req_read(const conf_file *c, conf_req *out, char *why, size_t why
     if ((err = need_section(c, "distinguished_name", dn, why, why_cap)) != GLASS_OK)
         return err;
     if (out->prompt == 0 && dn == NULL)
-        return fail(why, why_cap, "%s: prompt = no needs distinguished_name = SECTION in [req]",
+        return ca_why(why, why_cap, "%s: prompt = no needs distinguished_name = SECTION in [req]",
                     conf_name(c));
     if (out->prompt == 0)
         return dn_subject(c, dn, out->subject, sizeof out->subject, why, why_cap);

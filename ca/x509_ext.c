@@ -29,6 +29,7 @@
  * CT: — nothing secret; only text is parsed.
  */
 #include "ca/ca.h"
+#include "ca/ca_internal.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -38,23 +39,6 @@
 
 #define LINE_MAX_LEN 2048
 
-static glass_err say(char *why, size_t cap, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-/* Fills why (when given) and returns GLASS_ERR_ARG. */
-static glass_err say(char *why, size_t cap, const char *fmt, ...)
-{
-    if (why != NULL && cap > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, cap, fmt, ap);
-        va_end(ap);
-    }
-    return GLASS_ERR_ARG;
-}
 
 /* See ca.h. */
 void x509_ext_init(x509_ext_set *s)
@@ -119,10 +103,10 @@ static int item_flag(const char *item, int eku, unsigned *flags)
 static glass_err san_append(x509_ext_set *s, const char *item, char *why, size_t cap)
 {
     if (strncmp(item, "DNS:", 4) != 0 && strncmp(item, "IP:", 3) != 0)
-        return say(why, cap, "subjectAltName '%s': only DNS: and IP: names are supported", item);
+        return ca_why(why, cap, "subjectAltName '%s': only DNS: and IP: names are supported", item);
     size_t have = strlen(s->san), add = strlen(item);
     if (have + add + 2 > sizeof s->san)
-        return say(why, cap, "subjectAltName is too long");
+        return ca_why(why, cap, "subjectAltName is too long");
     if (have > 0)
         s->san[have++] = ',';
     memcpy(s->san + have, item, add + 1);
@@ -152,7 +136,7 @@ static glass_err add_value(x509_ext_set *s, enum x509_ext_kind kind, char *value
             char *end;
             path_len = strtol(item + 8, &end, 10);
             if (item[8] == '\0' || *end != '\0' || path_len < 0 || path_len > 255)
-                return say(why, cap, "basicConstraints '%s': pathlen must be 0..255", item);
+                return ca_why(why, cap, "basicConstraints '%s': pathlen must be 0..255", item);
         } else if ((kind == X509_EXT_KU || kind == X509_EXT_EKU) &&
                    item_flag(item, kind == X509_EXT_EKU, &flags) == 0) {
             continue;
@@ -166,18 +150,18 @@ static glass_err add_value(x509_ext_set *s, enum x509_ext_kind kind, char *value
                                             strcmp(item, "issuer") == 0 || strcmp(item, "issuer:always") == 0)) {
             continue;
         } else {
-            return say(why, cap, "'%s' is not understood here", item);
+            return ca_why(why, cap, "'%s' is not understood here", item);
         }
     }
     if ((kind == X509_EXT_KU || kind == X509_EXT_EKU) && flags == 0)
-        return say(why, cap, "%s needs at least one purpose",
+        return ca_why(why, cap, "%s needs at least one purpose",
                    kind == X509_EXT_KU ? "keyUsage" : "extendedKeyUsage");
     if (kind == X509_EXT_SAN && s->san[0] == '\0')
-        return say(why, cap, "subjectAltName needs at least one name");
+        return ca_why(why, cap, "subjectAltName needs at least one name");
     if (kind == X509_EXT_BC) {
         /* §4.2.1.9: pathLenConstraint only "if the cA boolean is asserted". */
         if (path_len >= 0 && !ca)
-            return say(why, cap, "basicConstraints: pathlen needs CA:TRUE");
+            return ca_why(why, cap, "basicConstraints: pathlen needs CA:TRUE");
         s->ca = ca;
         s->path_len = (int)path_len;
     }
@@ -203,7 +187,7 @@ static int split_line(char *line, char **value, char *why, size_t cap)
 {
     char *eq = strchr(line, '=');
     if (eq == NULL) {
-        say(why, cap, "'%s' is not of the form name = value", trim(line));
+        ca_why(why, cap, "'%s' is not of the form name = value", trim(line));
         return -1;
     }
     *eq = '\0';
@@ -212,7 +196,7 @@ static int split_line(char *line, char **value, char *why, size_t cap)
     for (size_t i = 0; i < sizeof ext_names / sizeof ext_names[0]; i++)
         if (strcmp(name, ext_names[i].name) == 0)
             return (int)ext_names[i].kind;
-    say(why, cap, "unknown extension '%s' (known: basicConstraints, keyUsage, "
+    ca_why(why, cap, "unknown extension '%s' (known: basicConstraints, keyUsage, "
         "extendedKeyUsage, subjectAltName, subjectKeyIdentifier, authorityKeyIdentifier)", name);
     return -1;
 }
@@ -225,13 +209,13 @@ glass_err x509_ext_add(x509_ext_set *s, const char *line, char *why, size_t why_
     if (s == NULL || line == NULL)
         return GLASS_ERR_ARG;
     if (strlen(line) >= sizeof buf)
-        return say(why, why_cap, "extension line too long");
+        return ca_why(why, why_cap, "extension line too long");
     strcpy(buf, line);
     int kind = split_line(buf, &value, why, why_cap);
     if (kind < 0)
         return GLASS_ERR_ARG;
     if (value[0] == '@')
-        return say(why, why_cap, "'%s': a @section needs a configuration file (-extfile)", value);
+        return ca_why(why, why_cap, "'%s': a @section needs a configuration file (-extfile)", value);
     return add_value(s, (enum x509_ext_kind)kind, value, why, why_cap);
 }
 
@@ -246,21 +230,21 @@ static glass_err conf_names(const conf_file *c, const char *section, char *out, 
     size_t line;
     out[0] = '\0';
     if (!conf_has_section(c, section))
-        return say(why, why_cap, "%s: there is no section [%s] in %s", where, section,
+        return ca_why(why, why_cap, "%s: there is no section [%s] in %s", where, section,
                    conf_name(c));
     for (size_t pos = 0; conf_next(c, section, &pos, &name, &value, &line);) {
         size_t kind = strcspn(name, ".");
         if (!((kind == 3 && strncmp(name, "DNS", 3) == 0) ||
               (kind == 2 && strncmp(name, "IP", 2) == 0)))
-            return say(why, why_cap, "%s:%zu: '%s': only DNS.n and IP.n names are supported",
+            return ca_why(why, why_cap, "%s:%zu: '%s': only DNS.n and IP.n names are supported",
                        conf_name(c), line, name);
         int w = snprintf(out + o, cap - o, "%s%.*s:%s", o ? "," : "", (int)kind, name, value);
         if (w < 0 || (size_t)w >= cap - o)
-            return say(why, why_cap, "%s: section [%s]: too many names", where, section);
+            return ca_why(why, why_cap, "%s: section [%s]: too many names", where, section);
         o += (size_t)w;
     }
     if (o == 0)
-        return say(why, why_cap, "%s: section [%s] is empty", where, section);
+        return ca_why(why, why_cap, "%s: section [%s] is empty", where, section);
     return GLASS_OK;
 }
 
@@ -271,15 +255,15 @@ static glass_err conf_one(x509_ext_set *s, const conf_file *c, const char *name,
     char buf[LINE_MAX_LEN], inner[300], *v;
     int w = snprintf(buf, sizeof buf, "%s = %s", name, value);
     if (w < 0 || (size_t)w >= sizeof buf)
-        return say(why, cap, "%s: extension line too long", where);
+        return ca_why(why, cap, "%s: extension line too long", where);
     int kind = split_line(buf, &v, inner, sizeof inner);
     if (kind < 0)
-        return say(why, cap, "%s: %s", where, inner);
+        return ca_why(why, cap, "%s: %s", where, inner);
     glass_err err;
     if (v[0] == '@') {
         char list[X509_EXT_SAN_MAX];
         if (kind != X509_EXT_SAN)
-            return say(why, cap, "%s: '%s': @section only for subjectAltName", where, v);
+            return ca_why(why, cap, "%s: '%s': @section only for subjectAltName", where, v);
         if ((err = conf_names(c, v + 1, list, sizeof list, where, why, cap)) != GLASS_OK)
             return err;
         v = list;
@@ -288,7 +272,7 @@ static glass_err conf_one(x509_ext_set *s, const conf_file *c, const char *name,
         err = add_value(s, (enum x509_ext_kind)kind, v, inner, sizeof inner);
     }
     if (err != GLASS_OK)
-        return say(why, cap, "%s: %s", where, inner);
+        return ca_why(why, cap, "%s: %s", where, inner);
     return GLASS_OK;
 }
 
@@ -306,7 +290,7 @@ glass_err x509_ext_from_conf(x509_ext_set *s, const conf_file *c, const char *se
     if (section == NULL)
         section = opening ? "default" : conf_get(c, "default", "extensions");
     if (!conf_has_section(c, section))
-        return say(why, why_cap, "%s: there is no section [%s]", conf_name(c), section);
+        return ca_why(why, why_cap, "%s: there is no section [%s]", conf_name(c), section);
     for (size_t pos = 0; conf_next(c, section, &pos, &name, &value, &line);) {
         char where[300];
         if (strcmp(section, "default") == 0 && strcmp(name, "extensions") == 0)
@@ -318,11 +302,11 @@ glass_err x509_ext_from_conf(x509_ext_set *s, const conf_file *c, const char *se
         found++;
     }
     if (found == 0 && opening)
-        return say(why, why_cap, "%s: no extensions before the first [section] and no "
+        return ca_why(why, why_cap, "%s: no extensions before the first [section] and no "
                    "\"extensions = SECTION\" line there: name the section with -extensions",
                    conf_name(c));
     if (found == 0)
-        return say(why, why_cap, "%s: section [%s] holds no extensions", conf_name(c), section);
+        return ca_why(why, why_cap, "%s: section [%s] holds no extensions", conf_name(c), section);
     return GLASS_OK;
 }
 

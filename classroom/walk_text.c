@@ -18,24 +18,15 @@
 #include "classroom/walk_text.h"
 
 #include "classroom/walk_render.h"
+#include "io/io.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Columns of b[0..n): bytes that start a UTF-8 character. */
-static size_t cols_n(const char *b, size_t n)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)b[i] & 0xC0) != 0x80)
-            c++;
-    return c;
-}
-
 /* See walk_text.h. */
 size_t wk_cols(const char *s)
 {
-    return cols_n(s, strlen(s));
+    return io_text_cols(s, strlen(s));
 }
 
 /* See walk_text.h. */
@@ -68,7 +59,7 @@ char *wk_wrap(const char *text, size_t first, size_t width)
         const char *q = p;
         while (*q != '\0' && *q != ' ' && *q != '\n')
             q++;
-        size_t wl = cols_n(p, (size_t)(q - p));
+        size_t wl = io_text_cols(p, (size_t)(q - p));
         if (!line_empty && col + 1 + wl > limit) {
             out[o++] = '\n';
             col = 0;
@@ -194,7 +185,7 @@ void wk_text_command(FILE *f, const char *line)
     size_t k = command_pieces(line, v, n + 1);
     fputs(first, f);
     for (size_t i = 0; i < k; i++) {
-        size_t w = cols_n(v[i].p, v[i].n);
+        size_t w = io_text_cols(v[i].p, v[i].n);
         /* Room for " \" after it unless it ends the command. */
         size_t tail = i + 1 < k ? 2 : 0;
         if (i > 0 && (v[i].hard || col + 1 + w + tail > WK_TEXT_WIDTH)) {

@@ -169,3 +169,13 @@ int io_write_output(const char *cmd, const char *path, const void *data, size_t 
         return io_error(cmd, "%s: %s", path, glass_strerror(err));
     return 0;
 }
+
+/* See io.h. */
+size_t io_text_cols(const char *s, size_t n)
+{
+    size_t cols = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)   /* not a continuation byte */
+            cols++;
+    return cols;
+}

@@ -47,6 +47,11 @@
 
 /* ---- messages and arguments --------------------------------------------- */
 
+/* Columns a UTF-8 text of n bytes takes on a terminal: one per character
+ * (our texts hold "§" and "—", never wide characters).  The walkthrough and
+ * the -trace output count with it to stay within 100 columns. */
+size_t io_text_cols(const char *s, size_t n);
+
 /* Prints "glass CMD: message" and a newline to stderr; returns 1 so a
  * command can `return io_error(...)`. */
 int io_error(const char *cmd, const char *fmt, ...)

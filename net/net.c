@@ -17,6 +17,7 @@
  * CT: not applicable — no secret-dependent computation here.
  */
 #include "net/net.h"
+#include "io/io.h"
 #include "dh/dh.h"
 
 #include <errno.h>
@@ -312,21 +313,10 @@ void net_install_signals(void)
  * long hex runs NET_HEX_PER_LINE bytes a line. */
 #define NET_HEX_PER_LINE 32
 
-/* Columns a UTF-8 string takes: one per code point (the texts here hold
- * "§" and "—", never wide characters). */
-static size_t text_cols(const char *s, size_t n)
-{
-    size_t cols = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            cols++;
-    return cols;
-}
-
 /* Starts a continuation line: prefix, then spaces up to column cont. */
 static void continue_line(FILE *f, const char *prefix, size_t cont)
 {
-    size_t used = text_cols(prefix, strlen(prefix));
+    size_t used = io_text_cols(prefix, strlen(prefix));
     fprintf(f, "\n%s%*s", prefix, (int)(cont > used ? cont - used : 0), "");
 }
 
@@ -344,7 +334,7 @@ void net_print_wrapped(FILE *f, const char *prefix, size_t col, size_t cont, con
             w++;
         if (w == p)
             break;
-        size_t wc = text_cols(p, (size_t)(w - p));
+        size_t wc = io_text_cols(p, (size_t)(w - p));
         if (at + (fresh ? 0 : 1) + wc > NET_TEXT_WIDTH && at > cont) {
             continue_line(f, prefix, cont);
             at = cont;
@@ -386,7 +376,7 @@ void net_print_line(FILE *f, const char *prefix, size_t cont, const char *fmt, .
     size_t lead = strspn(line, " ");    /* the indentation is kept as it is */
     fputs(prefix, f);
     fwrite(line, 1, lead, f);
-    net_print_wrapped(f, prefix, text_cols(prefix, strlen(prefix)) + lead, cont, line + lead);
+    net_print_wrapped(f, prefix, io_text_cols(prefix, strlen(prefix)) + lead, cont, line + lead);
     fputc('\n', f);
 }
 
@@ -399,8 +389,8 @@ void net_trace_field(void *arg, size_t offset, size_t len, const char *field,
     if (offset > d->len || len > d->len - offset)
         return;
     int w = snprintf(head, sizeof head, "%s    +%04zx %5zu  %-34s ", d->prefix, offset, len, field);
-    size_t col = text_cols(head, w > 0 ? strlen(head) : 0);
-    size_t indent = text_cols(d->prefix, strlen(d->prefix));
+    size_t col = io_text_cols(head, w > 0 ? strlen(head) : 0);
+    size_t indent = io_text_cols(d->prefix, strlen(d->prefix));
     fputs(head, d->f);
     /* The meaning stays in its column while it fits; after a long field
      * name it continues under the hex instead. */
@@ -426,7 +416,7 @@ void net_trace_event(void *arg, const char *name, const char *explain, const uin
     FILE *f = t->out != NULL ? t->out : stdout;
     const char *ex = explain != NULL ? explain : "";
     net_fields d = {f, t->prefix, bytes, len, TRACE_FIELD_SHOW};
-    size_t ind = text_cols(t->prefix, strlen(t->prefix));
+    size_t ind = io_text_cols(t->prefix, strlen(t->prefix));
     if (strcmp(name, "send record") == 0 || strcmp(name, "recv record") == 0)
         return;
     if (strcmp(name, "state") == 0) {
