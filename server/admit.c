@@ -71,8 +71,8 @@
  *      so its lower half (below --signatures tokens of the 2 x
  *      --signatures it holds) is kept for quiet addresses: those that
  *      have used at most one second's worth of their own rate lately
- *      (their bucket holds at least burst - rate).  A flooder soon is not
- *      quiet; a student connecting for the first time in a while always
+ *      (their bucket holds at least burst - rate; a ClientHello refused
+ *      for the budget costs a token too).  A flooder soon is not quiet; a student connecting for the first time in a while always
  *      is, and finds half a budget waiting.  A bucket is kept while it
  *      refills (server_addr_slot does not give its slot to another
  *      address until it is full again), so closing connections does not
@@ -175,8 +175,14 @@ int server_admit_may_sign(server *s, conn *c)
     const char *why = NULL;
     if (a->hello_credit < 1000)
         why = "this address is over --hello-rate (new handshakes a second)";
-    else if (s->sig_credit < 1000 || (s->sig_credit < (int64_t)sig_rate(s) * 1000 && !quiet))
+    else if (s->sig_credit < 1000 || (s->sig_credit < (int64_t)sig_rate(s) * 1000 && !quiet)) {
         why = "over --signatures (the server's handshakes a second)";
+        /* A ClientHello refused for the server's budget still costs its
+         * address a token: otherwise a flooder refused here keeps a full
+         * bucket, looks quiet for ever and drains the half kept for quiet
+         * addresses. */
+        a->hello_credit -= 1000;
+    }
     if (why == NULL)
         return 0;
     s->hello_refused++;

@@ -169,7 +169,13 @@ static void on_readable(server *s, conn *c)
     if (r < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return;
-        server_log(s, c, "close: %s", strerror(errno));
+        /* A reset is the peer's own way of hanging up (a flood's
+         * connections end so by the thousand): a line only with --verbose,
+         * like any hang-up, so the log cannot be filled from outside. */
+        if (errno == ECONNRESET)
+            server_logv(s, c, "close: %s", strerror(errno));
+        else
+            server_log(s, c, "close: %s", strerror(errno));
         c->dead = 1;
         return;
     }
@@ -291,7 +297,7 @@ int server_serve(server *s)
             if (re & (POLLIN | POLLHUP | POLLERR))
                 on_readable(s, c);
             if (!c->dead && server_conn_flush(c) != 0) {
-                server_log(s, c, "close: write failed");
+                server_logv(s, c, "close: write failed (the peer has gone)");
                 c->dead = 1;
             }
             /* A page being sent: its next pieces, as the socket drains. */
