@@ -208,6 +208,17 @@ glass_err ca_recover_locked(const char *dir);
 /* ca_log.c: ca_log_verify for a caller that holds the lock. */
 glass_err ca_log_verify_locked(glass_ca *ca, void *file, size_t *entries, size_t *problems);
 
+/* x509.c: the extension values certificates and requests share (RFC 5280
+ * §4.2.1.9, §4.2.1.3, §4.2.1.2), read the same way for both (csr.c).
+ * basicConstraints: *path_len -1 when absent.  keyUsage: bit i of *bits is
+ * KeyUsage bit i.  A key identifier: at most X509_KEYID_MAX bytes. */
+glass_err x509_read_basic_constraints(const uint8_t *v, size_t len, int *ca, long *path_len);
+glass_err x509_read_key_usage(const uint8_t *v, size_t len, unsigned *bits);
+glass_err x509_read_key_id(const uint8_t *v, size_t len, uint8_t out[X509_KEYID_MAX], size_t *n);
+
+/* conf.c: spaces off both ends of p, in place (the configuration readers). */
+char *ca_trim(char *p);
+
 /* conf.c: fills why (when given, at most cap bytes) from the format and
  * returns GLASS_ERR_ARG — the one way the configuration readers
  * (conf.c, conf_req.c, x509_ext.c) say what was wrong. */

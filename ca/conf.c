@@ -154,8 +154,8 @@ static int read_line(const char *text, size_t len, size_t *at, size_t *lines, ch
     return 1;
 }
 
-/* Trims spaces at both ends, in place. */
-static char *trim(char *p)
+/* See ca_internal.h. */
+char *ca_trim(char *p)
 {
     while (isspace((unsigned char)*p))
         p++;
@@ -311,7 +311,7 @@ static glass_err add_entry(conf_file *c, const char *section, char *t, size_t nu
         return ca_why(why, cap, "%s: '%.60s' is not 'name = value', '[ section ]' or a comment",
                     where, t);
     *eq = '\0';
-    char *key = trim(t), *raw = trim(eq + 1);
+    char *key = ca_trim(t), *raw = ca_trim(eq + 1);
     if (key[0] == '\0')
         return ca_why(why, cap, "%s: nothing before the '='", where);
     for (const char *p = key; *p != '\0'; p++)
@@ -364,7 +364,7 @@ static glass_err parse_line(conf_file *c, char *section, size_t section_cap, cha
         if (t[n - 1] != ']')
             return ca_why(why, cap, "%s: a section header is '[ name ]' (no closing ']')", where);
         t[n - 1] = '\0';
-        char *name = trim(t + 1);
+        char *name = ca_trim(t + 1);
         if (name[0] == '\0' || strlen(name) >= section_cap)
             return ca_why(why, cap, "%s: empty or overlong section name", where);
         for (const char *p = name; *p != '\0'; p++)
@@ -412,7 +412,7 @@ glass_err conf_parse(const char *name, const char *text, size_t len, conf_file *
                           : GLASS_ERR_NOMEM;
             break;
         }
-        err = parse_line(c, section, sizeof section, trim(line), first, why, cap);
+        err = parse_line(c, section, sizeof section, ca_trim(line), first, why, cap);
         free(line);
     }
     if (err != GLASS_OK) {

@@ -125,42 +125,26 @@ glass_err csr_check_exponent(const csr_info *info)
 
 /* ---- reading the extensionRequest back ------------------------------------- */
 
-/* basicConstraints (RFC 5280 §4.2.1.9): SEQUENCE { cA BOOLEAN DEFAULT FALSE,
- * pathLenConstraint INTEGER OPTIONAL }. */
+/* basicConstraints (RFC 5280 §4.2.1.9), read as a certificate's is
+ * (x509.c); a request may not ask for a path length past 255. */
 static glass_err dec_bc(csr_info *out, const uint8_t *v, size_t len)
 {
-    der_elem seq;
-    long pl = -1;
-    glass_err err = der_parse_one(v, len, DER_SEQUENCE, &seq);
+    long pl;
+    glass_err err = x509_read_basic_constraints(v, len, &out->ext.ca, &pl);
     if (err != GLASS_OK)
         return err;
-    der_reader r = der_enter(&seq);
-    out->ext.ca = 0;
-    if (der_peek_tag(&r) == DER_BOOLEAN && (err = der_read_bool(&r, &out->ext.ca)) != GLASS_OK)
-        return err;
-    if (der_peek_tag(&r) == DER_INTEGER && (err = der_read_long(&r, &pl)) != GLASS_OK)
-        return err;
-    if (pl < -1 || pl > 255)
+    if (pl > 255)
         return GLASS_ERR_DER_VALUE;
     out->ext.path_len = (int)pl;
-    return der_finish(&r);
+    return GLASS_OK;
 }
 
-/* keyUsage (§4.2.1.3): a named BIT STRING, bit 0 the high bit of byte 0. */
+/* keyUsage (§4.2.1.3): at least one bit set. */
 static glass_err dec_ku(csr_info *out, const uint8_t *v, size_t len)
 {
-    der_reader r;
-    const uint8_t *bits;
-    size_t n;
-    unsigned unused;
-    der_reader_init(&r, v, len);
-    glass_err err = der_read_bit_string(&r, &bits, &n, &unused);
-    if (err != GLASS_OK || (err = der_finish(&r)) != GLASS_OK)
+    glass_err err = x509_read_key_usage(v, len, &out->ext.key_usage);
+    if (err != GLASS_OK)
         return err;
-    out->ext.key_usage = 0;
-    for (size_t i = 0; i < n * 8 && i < 9; i++)
-        if (bits[i / 8] & (0x80u >> (i % 8)))
-            out->ext.key_usage |= 1u << i;
     return out->ext.key_usage != 0 ? GLASS_OK : GLASS_ERR_DER_VALUE;
 }
 
@@ -233,21 +217,13 @@ static glass_err dec_san(csr_info *out, const uint8_t *v, size_t len)
     return GLASS_OK;
 }
 
-/* subjectKeyIdentifier (§4.2.1.2): OCTET STRING. */
+/* subjectKeyIdentifier (§4.2.1.2): a non-empty OCTET STRING. */
 static glass_err dec_ski(csr_info *out, const uint8_t *v, size_t len)
 {
-    der_reader r;
-    const uint8_t *id;
-    size_t n;
-    der_reader_init(&r, v, len);
-    glass_err err = der_read_octets(&r, &id, &n);
-    if (err != GLASS_OK || (err = der_finish(&r)) != GLASS_OK)
-        return err;
-    if (n == 0 || n > X509_KEYID_MAX)
-        return GLASS_ERR_DER_VALUE;
-    memcpy(out->ski, id, n);
-    out->ski_len = n;
-    return GLASS_OK;
+    glass_err err = x509_read_key_id(v, len, out->ski, &out->ski_len);
+    if (err == GLASS_OK && out->ski_len == 0)
+        err = GLASS_ERR_DER_VALUE;
+    return err;
 }
 
 /* authorityKeyIdentifier in a request: only noted (the CA names itself). */

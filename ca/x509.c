@@ -124,34 +124,40 @@ glass_err ca_key_identifier(const rsa_public_key *pub, uint8_t out[20])
 
 /* ---- parsing --------------------------------------------------------------- */
 
-/* basicConstraints (§4.2.1.9):
+/* See ca_internal.h.  basicConstraints (§4.2.1.9):
  *   SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL } */
-static glass_err ext_basic_constraints(x509_cert *c, const uint8_t *v, size_t len)
+glass_err x509_read_basic_constraints(const uint8_t *v, size_t len, int *ca, long *path_len)
 {
     der_elem seq;
     glass_err err = der_parse_one(v, len, DER_SEQUENCE, &seq);
     if (err != GLASS_OK)
         return err;
     der_reader r = der_enter(&seq);
-    c->has_basic_constraints = 1;
-    c->is_ca = 0;
-    c->path_len = -1;
-    if (der_peek_tag(&r) == DER_BOOLEAN && (err = der_read_bool(&r, &c->is_ca)) != GLASS_OK)
+    *ca = 0;
+    *path_len = -1;
+    if (der_peek_tag(&r) == DER_BOOLEAN && (err = der_read_bool(&r, ca)) != GLASS_OK)
         return err;
-    if (der_peek_tag(&r) == DER_INTEGER) {
-        long pl;
-        if ((err = der_read_long(&r, &pl)) != GLASS_OK)
-            return err;
-        if (pl > 1000)
-            pl = 1000;
-        c->path_len = (int)pl;
-    }
+    if (der_peek_tag(&r) == DER_INTEGER && (err = der_read_long(&r, path_len)) != GLASS_OK)
+        return err;
+    if (*path_len < -1)
+        return GLASS_ERR_DER_VALUE;
     return der_finish(&r);
 }
 
-/* keyUsage (§4.2.1.3): a BIT STRING, bit 0 = digitalSignature being the
- * high bit of the first byte. */
-static glass_err ext_key_usage(x509_cert *c, const uint8_t *v, size_t len)
+static glass_err ext_basic_constraints(x509_cert *c, const uint8_t *v, size_t len)
+{
+    long pl;
+    glass_err err = x509_read_basic_constraints(v, len, &c->is_ca, &pl);
+    if (err != GLASS_OK)
+        return err;
+    c->has_basic_constraints = 1;
+    c->path_len = (int)(pl > 1000 ? 1000 : pl);
+    return GLASS_OK;
+}
+
+/* See ca_internal.h.  keyUsage (§4.2.1.3): a BIT STRING, bit 0 =
+ * digitalSignature being the high bit of the first byte. */
+glass_err x509_read_key_usage(const uint8_t *v, size_t len, unsigned *bits_out)
 {
     der_reader r;
     const uint8_t *bits;
@@ -159,16 +165,21 @@ static glass_err ext_key_usage(x509_cert *c, const uint8_t *v, size_t len)
     unsigned unused;
     der_reader_init(&r, v, len);
     glass_err err = der_read_bit_string(&r, &bits, &n, &unused);
-    if (err != GLASS_OK)
+    if (err != GLASS_OK || (err = der_finish(&r)) != GLASS_OK)
         return err;
-    if ((err = der_finish(&r)) != GLASS_OK)
-        return err;
-    c->has_key_usage = 1;
-    c->key_usage = 0;
+    *bits_out = 0;
     for (size_t i = 0; i < n * 8 && i < 9; i++)
         if (bits[i / 8] & (0x80u >> (i % 8)))
-            c->key_usage |= 1u << i;
+            *bits_out |= 1u << i;
     return GLASS_OK;
+}
+
+static glass_err ext_key_usage(x509_cert *c, const uint8_t *v, size_t len)
+{
+    glass_err err = x509_read_key_usage(v, len, &c->key_usage);
+    if (err == GLASS_OK)
+        c->has_key_usage = 1;
+    return err;
 }
 
 /* extendedKeyUsage (§4.2.1.12): SEQUENCE SIZE (1..MAX) OF KeyPurposeId. */
@@ -235,23 +246,26 @@ static glass_err ext_san(x509_cert *c, const uint8_t *v, size_t len)
     return GLASS_OK;
 }
 
-/* subjectKeyIdentifier (§4.2.1.2): OCTET STRING. */
-static glass_err ext_ski(x509_cert *c, const uint8_t *v, size_t len)
+/* See ca_internal.h.  subjectKeyIdentifier (§4.2.1.2): OCTET STRING. */
+glass_err x509_read_key_id(const uint8_t *v, size_t len, uint8_t out[X509_KEYID_MAX], size_t *n_out)
 {
     der_reader r;
     const uint8_t *id;
     size_t n;
     der_reader_init(&r, v, len);
     glass_err err = der_read_octets(&r, &id, &n);
-    if (err != GLASS_OK)
-        return err;
-    if ((err = der_finish(&r)) != GLASS_OK)
+    if (err != GLASS_OK || (err = der_finish(&r)) != GLASS_OK)
         return err;
     if (n > X509_KEYID_MAX)
         return GLASS_ERR_DER_VALUE;
-    memcpy(c->ski, id, n);
-    c->ski_len = n;
+    memcpy(out, id, n);
+    *n_out = n;
     return GLASS_OK;
+}
+
+static glass_err ext_ski(x509_cert *c, const uint8_t *v, size_t len)
+{
+    return x509_read_key_id(v, len, c->ski, &c->ski_len);
 }
 
 /* authorityKeyIdentifier (§4.2.1.1):

@@ -47,17 +47,6 @@ void x509_ext_init(x509_ext_set *s)
     s->path_len = -1;
 }
 
-/* Trims spaces at both ends, in place. */
-static char *trim(char *p)
-{
-    while (isspace((unsigned char)*p))
-        p++;
-    size_t n = strlen(p);
-    while (n > 0 && isspace((unsigned char)p[n - 1]))
-        p[--n] = '\0';
-    return p;
-}
-
 /* Marks kind present (keeping its first position) and its criticality. */
 static void mark(x509_ext_set *s, enum x509_ext_kind kind, int critical)
 {
@@ -125,7 +114,7 @@ static glass_err add_value(x509_ext_set *s, enum x509_ext_kind kind, char *value
     char *save = NULL;
     for (char *item = strtok_r(value, ",", &save); item != NULL;
          item = strtok_r(NULL, ",", &save)) {
-        item = trim(item);
+        item = ca_trim(item);
         if (strcmp(item, "critical") == 0) {
             critical = 1;
         } else if (kind == X509_EXT_BC && (strcmp(item, "CA:TRUE") == 0 || strcmp(item, "CA:true") == 0)) {
@@ -187,12 +176,12 @@ static int split_line(char *line, char **value, char *why, size_t cap)
 {
     char *eq = strchr(line, '=');
     if (eq == NULL) {
-        ca_why(why, cap, "'%s' is not of the form name = value", trim(line));
+        ca_why(why, cap, "'%s' is not of the form name = value", ca_trim(line));
         return -1;
     }
     *eq = '\0';
-    char *name = trim(line);
-    *value = trim(eq + 1);
+    char *name = ca_trim(line);
+    *value = ca_trim(eq + 1);
     for (size_t i = 0; i < sizeof ext_names / sizeof ext_names[0]; i++)
         if (strcmp(name, ext_names[i].name) == 0)
             return (int)ext_names[i].kind;
