@@ -9,7 +9,11 @@
 # Needs gdb, the debug build and the lab build (made here when missing).
 set -eu
 command -v gdb >/dev/null 2>&1 || { echo "gdb is missing: run sh scripts/deps.sh as root (apt-get install gdb)"; exit 1; }
-make -C "$ROOT" -s all debug labs >/dev/null 2>&1 || { echo "FAIL: make all debug labs"; exit 1; }
+# The guides name build/glass, so that is what is built, even when this runs
+# under `make asan` (whose BUILD=build/asan would reach this make through
+# MAKEFLAGS and the environment).
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u OPT make -C "$ROOT" -s all debug labs >/dev/null 2>&1 ||
+    { echo "FAIL: make all debug labs"; exit 1; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 mkdir "$T/top"
