@@ -24,8 +24,8 @@
  *     AddRoundKey on a 4x4 state, exactly as FIPS 197 §5 writes them, the
  *     only one that traces; aes_fast.c, the T-table cipher (four 1 KiB
  *     tables combining SubBytes, ShiftRows and MixColumns); aes_bitslice.c,
- *     the constant-time default on CPUs without AES-NI: four blocks in eight
- *     64-bit words, the S-box a Boolean circuit; aes_ct.c, the S-box
+ *     the constant-time default on CPUs without AES-NI: eight blocks in
+ *     eight 128-bit words, the S-box a Boolean circuit; aes_ct.c, the S-box
  *     computed as the affine map of a^254 in GF(2^8), one block at a time;
  *     aes_hw.c, the AES-NI instructions (one AESENC per round), chosen by
  *     default when CPUID reports them.  aes_impl.c holds the tables.
@@ -131,7 +131,7 @@ typedef struct aes256_ctx {
      name    | file            | CT  | what it is
      ref     | aes_ref.c       | no  | FIPS 197 step by step; traces
      table   | aes_fast.c      | no  | four T-tables (also: "fast")
-     ct      | aes_bitslice.c  | yes | bitsliced, four blocks at once
+     ct      | aes_bitslice.c  | yes | bitsliced, eight blocks at once
      ct-gf   | aes_ct.c        | yes | S-box computed as a^254 in GF(2^8)
      hw      | aes_hw.c        | yes | AES-NI (when the CPU has it)
 

@@ -85,7 +85,7 @@ static const aes_impl impl_table = {
 };
 
 static const aes_impl impl_ct = {
-    "ct", "bitsliced, 4 blocks in 64-bit words, Boyar-Peralta S-box circuit; CT: yes", 1, "ct",
+    "ct", "bitsliced, 8 blocks in 128-bit words, Boyar-Peralta S-box circuit; CT: yes", 1, "ct",
     NULL, bitslice_setup, aes256_bitslice_encrypt, aes256_bitslice_decrypt, NULL, NULL,
 };
 

@@ -35,7 +35,7 @@ void aes256_ref_expand_key(aes256_ctx *ctx, const uint8_t key[AES256_KEY_LEN]);
 void aes256_ct_expand_key(aes256_ctx *ctx, const uint8_t key[AES256_KEY_LEN]);
 
 /* aes_bitslice.c: the sliced round keys from ctx->w, and ECB over any
- * number of blocks, four at a time.  CT: yes. */
+ * number of blocks, eight at a time.  CT: yes. */
 void aes256_bitslice_setup(aes256_ctx *ctx);
 void aes256_bitslice_encrypt(const aes256_ctx *ctx, const uint8_t *in, uint8_t *out,
                              size_t nblocks);

@@ -503,9 +503,12 @@ glass_err glass_engine_send_app(glass_engine *e, const uint8_t *bytes, size_t le
  * at most GLASS_MAX_PLAINTEXT bytes, each as glass_engine_send_app would
  * queue it; the peer gets one GLASS_EV_APP_MESSAGE per record, so it is for
  * TLS 1.2's byte stream, not for glass's one-message-per-record.  Without a
- * tracer, four records at a time have their CBC chains encrypted side by
- * side, which is what makes bulk sending fast with the bitsliced AES. */
+ * tracer, GLASS_SEAL_LANES records at a time have their CBC chains
+ * encrypted side by side, which is what makes bulk sending fast with the
+ * bitsliced AES (eight blocks a pass); a caller that hands over that many
+ * records' worth of bytes at once gets the whole benefit. */
 glass_err glass_engine_send_app_many(glass_engine *e, const uint8_t *bytes, size_t len);
+#define GLASS_SEAL_LANES 8
 
 /* Client in GLASS_STATE_C_ENROLL_READY: queues EnrollRequest(name, csr, code).
  * name 1..255 bytes, code 1..255 bytes, csr 1..65535 bytes. */

@@ -318,14 +318,11 @@ glass_err glass_record_seal(glass_direction *d, uint8_t type, const uint8_t *pt,
                             glass_random_fn rnd, void *rnd_arg, const glass_tracer *trace,
                             glass_buf *out);
 
-/* How many records glass_record_seal_many encrypts side by side. */
-#define GLASS_SEAL_LANES 4
-
 /* pt[0..len) (len >= 1) as records of at most GLASS_MAX_PLAINTEXT bytes,
  * each exactly as glass_record_seal makes it, but with the CBC chains of
  * up to GLASS_SEAL_LANES protected records encrypted side by side, one
  * cipher call per block position (record.c, seal_encrypt_lanes): the
- * bitsliced AES does four blocks for the price of one.  With a tracer, or
+ * bitsliced AES does eight blocks for the price of one.  With a tracer, or
  * before the keys are on, one record at a time.  On a failure no record of
  * the failing group is left in out. */
 glass_err glass_record_seal_many(glass_direction *d, uint8_t type, const uint8_t *pt, size_t len,

@@ -37,7 +37,7 @@
  * seal_finish), then glass_record_open.  glass_record_seal_many seals a
  * stream as several records with the same steps, their CBC chains
  * encrypted side by side (seal_encrypt_lanes: the bitsliced AES works on
- * four blocks at once, and CBC within one record gives it only one).  The order of the checks
+ * eight blocks at once, and CBC within one record gives it only one).  The order of the checks
  * in open is the point of encrypt-then-MAC: the MAC is checked over the
  * ciphertext, in constant time, before a single block is decrypted, so a
  * forged record never reaches the padding check (no padding oracle).
@@ -292,7 +292,7 @@ glass_err glass_record_seal(glass_direction *d, uint8_t type, const uint8_t *pt,
 
 /* CBC encryption of several records side by side.  Within one record CBC
  * is serial (C_j needs C_{j-1}, SP 800-38A §6.2), which leaves a cipher
- * that works on several blocks at once (the bitsliced one does four, AES-NI
+ * that works on several blocks at once (the bitsliced one does eight, AES-NI
  * pipelines several) doing one at a time.  Records are independent — each
  * has its own random IV — so block j of up to GLASS_SEAL_LANES records
  * goes through the cipher in one ECB call: P_j xor C_{j-1} of each record,

@@ -158,7 +158,7 @@ static void run_modes(const aes256_ctx *c, const uint8_t *msg, size_t len, const
 }
 
 /* Every entry (with every GHASH) against the reference, in every mode, at
- * lengths on both sides of the bitsliced (4 blocks), hardware (8) and mode
+ * lengths on both sides of the bitsliced (8 blocks), hardware (8) and mode
  * (16) batch sizes. */
 static void test_every_impl_matches_ref(void)
 {

@@ -3,7 +3,8 @@
  * run without a socket: -rev's line reversal, the key log line the summary
  * reads its master secret from, the -www request reader, and the suite
  * names; the events the back-to-back pump (net/pump.c) hands over; and
- * records sealed four at a time, byte for byte those sealed one by one.
+ * records sealed GLASS_SEAL_LANES at a time, byte for byte those sealed
+ * one by one.
  * (The TLS 1.2 dissector is the engine's: test_dissect.c.)
  */
 #include "proto_pair.h"
@@ -166,15 +167,16 @@ static void test_tlstool_seal_many_fails_whole(void)
 
 /* glass_record_seal_many makes the bytes glass_record_seal makes record by
  * record — both protections, the bitsliced and the table cipher, a stream
- * of 3.5 records and one of 5 records (two groups) — and each opens. */
+ * of one byte, one of 3.5 records (part of a group) and one of
+ * GLASS_SEAL_LANES + 1 records (two groups) — and each opens. */
 static void test_tlstool_seal_many(void)
 {
-    static uint8_t pt[5 * GLASS_MAX_PLAINTEXT];
+    static uint8_t pt[(GLASS_SEAL_LANES + 1) * GLASS_MAX_PLAINTEXT];
     static uint8_t got[GLASS_MAX_FRAGMENT];
     const uint8_t mk[32] = {1, 2, 3}, ek[32] = {4, 5, 6};
     for (size_t i = 0; i < sizeof pt; i++)
         pt[i] = (uint8_t)(i * 7 + (i >> 9));
-    const size_t lens[] = {1, 7 * GLASS_MAX_PLAINTEXT / 2, 5 * GLASS_MAX_PLAINTEXT};
+    const size_t lens[] = {1, 7 * GLASS_MAX_PLAINTEXT / 2, sizeof pt};
     const char *const impls[] = {"ct", "table"};
     for (int etm = 0; etm < 2; etm++)
         for (size_t m = 0; m < 2; m++)

@@ -192,6 +192,32 @@ static void hang_up(tclient *c)
     c->fd = -1;
 }
 
+/* Reads what standard input has ready, up to len bytes: one read (poll has
+ * said it will not block), then more for as long as more is there without
+ * waiting — a pipe hands over at most its buffer (64 KiB on Linux) a read,
+ * and a batch of records is larger.  Returns the bytes read; *eof is set
+ * once the input has ended or failed (after those bytes). */
+static size_t read_stdin_batch(uint8_t *buf, size_t len, int *eof)
+{
+    size_t got = 0;
+    for (int reads = 0; got < len && reads < 64; reads++) {
+        if (reads > 0) {
+            struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+            if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP)))
+                break;
+        }
+        ssize_t n = read(STDIN_FILENO, buf + got, len - got);
+        if (n > 0) {
+            got += (size_t)n;
+            continue;
+        }
+        if (n == 0 || (errno != EINTR && errno != EAGAIN))
+            *eof = 1;
+        break;
+    }
+    return got;
+}
+
 /* stdin to the server, the server to stdout, until one side is done. */
 static int converse(tclient *c)
 {
@@ -217,13 +243,14 @@ static int converse(tclient *c)
                 drain_until = net_now_ms() + TC_DRAIN_MS;
         }
         if (r > 0 && (p[1].revents & (POLLIN | POLLHUP))) {
-            /* Up to GLASS_SEAL_LANES records a read: the record layer
+            /* Up to GLASS_SEAL_LANES records at once: the record layer
              * encrypts their CBC chains side by side. */
-            static uint8_t buf[4 * GLASS_MAX_PLAINTEXT];
-            ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-            if (n > 0 && glass_engine_send_app_many(c->eng, buf, (size_t)n) != GLASS_OK)
+            static uint8_t buf[GLASS_SEAL_LANES * GLASS_MAX_PLAINTEXT];
+            int eof = 0;
+            size_t n = read_stdin_batch(buf, sizeof buf, &eof);
+            if (n > 0 && glass_engine_send_app_many(c->eng, buf, n) != GLASS_OK)
                 break;
-            if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+            if (eof) {
                 stdin_open = 0;
                 drain_until = net_now_ms() + TC_DRAIN_MS;
             }
