@@ -311,9 +311,10 @@ HW_VAES static size_t hw_ctr_vaes(const aes256_ctx *ctx, uint8_t counter[16], in
     return run;
 }
 
-/* CPUID leaf 7: EBX bit 5 AVX2, ECX bit 9 VAES; leaf 1
- * ECX bit 27 OSXSAVE, and XCR0 bits 1-2: the OS saves the YMM registers. */
-static int cpu_has_vaes(void)
+/* CPUID leaf 7: EBX bit 5 AVX2, and ECX bit `bit` (9 VAES, 10 VPCLMULQDQ);
+ * leaf 1 ECX bit 27 OSXSAVE, and XCR0 bits 1-2: the OS saves the YMM
+ * registers. */
+static int cpu_has_ymm_feature(int bit)
 {
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (!aes_cpu_has_aesni() || !__get_cpuid(1, &a, &b, &c, &d) || !(c >> 27 & 1))
@@ -324,7 +325,30 @@ static int cpu_has_vaes(void)
         return 0;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
         return 0;
-    return (b >> 5 & 1) && (c >> 9 & 1);
+    return (b >> 5 & 1) && (c >> bit & 1);
+}
+
+static int ymm_allowed = 1;             /* aes_hw_use_ymm: tests turn it off */
+
+/* See aes_internal.h. */
+void aes_hw_use_ymm(int on)
+{
+    __atomic_store_n(&ymm_allowed, on != 0, __ATOMIC_RELAXED);
+}
+
+/* 2 when the CPU has the leaf-7 feature `bit` (with AVX2 and YMM saved)
+ * and the 256-bit paths are allowed, else 1; CPUID asked once and the
+ * answer kept in *cache. */
+static int ymm_feature_cached(int *cache, int bit)
+{
+    if (!__atomic_load_n(&ymm_allowed, __ATOMIC_RELAXED))
+        return 1;
+    int has = __atomic_load_n(cache, __ATOMIC_RELAXED);
+    if (has == 0) {
+        has = cpu_has_ymm_feature(bit) ? 2 : 1;
+        __atomic_store_n(cache, has, __ATOMIC_RELAXED);
+    }
+    return has;
 }
 
 /* O_j = CIPH_K(T_j), C_j = P_j XOR O_j over whole blocks, eight at a time.
@@ -338,13 +362,8 @@ HW_AES static void hw_ctr(const aes256_ctx *ctx, uint8_t counter[16], int inc32,
     const __m128i rev = _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m128i one = _mm_set_epi32(0, 0, 0, 1);
     __m128i k[AES256_ROUNDS + 1], s[8];
-    static int vaes;                    /* 0 unknown, 1 no, 2 yes (as above) */
-    int has_vaes = __atomic_load_n(&vaes, __ATOMIC_RELAXED);
-    if (has_vaes == 0) {
-        has_vaes = cpu_has_vaes() ? 2 : 1;
-        __atomic_store_n(&vaes, has_vaes, __ATOMIC_RELAXED);
-    }
-    if (has_vaes == 2 && n >= 16) {
+    static int vaes;                    /* 0 unknown, 1 no, 2 yes */
+    if (n >= 16 && ymm_feature_cached(&vaes, 9) == 2) {
         size_t done = hw_ctr_vaes(ctx, counter, inc32, in, out, n);
         in += 16 * done;
         out += 16 * done;
@@ -430,10 +449,13 @@ HW_AES static void hw_cbc_encrypt(const aes256_ctx *ctx, uint8_t iv[16], const u
  * V + V>>1 + V>>2 + V>>7 (x^128 = x^7 + x^2 + x + 1), V being L plus the
  * bits of L.x, L.x^2, L.x^7 that fell off the end.
  *
- * Four blocks are absorbed per reduction ("aggregated reduction"):
- *   Y' = (Y + X1).H^4 + X2.H^3 + X3.H^2 + X4.H
- * is the same as four Horner steps, and the four 256-bit products are added
- * before the one reduction.  The key holds H, H^2, H^3, H^4. */
+ * Eight blocks are absorbed per reduction ("aggregated reduction"):
+ *   Y' = (Y + X1).H^8 + X2.H^7 + ... + X7.H^2 + X8.H
+ * is the same as eight Horner steps, and the eight 256-bit products are
+ * added before the one reduction.  The key holds H, H^2, ..., H^8.  Where
+ * the CPU has VPCLMULQDQ (the same instruction on a 256-bit register: two
+ * products at once, one in each 128-bit half), the eight products take
+ * four instructions of each kind instead of eight. */
 
 /* The 256-bit carry-less product a . b as (hi, lo), Karatsuba: three
  * PCLMULQDQ instead of four. */
@@ -489,10 +511,58 @@ HW_CLMUL static void hw_ghash_init(ghash_key *k, const uint8_t H[16])
     const __m128i rev = _mm_loadu_si128((const __m128i *)rev_bytes);
     __m128i h = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)H), rev);
     __m128i p = h;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 8; i++) {
         _mm_storeu_si128((__m128i *)k->Hpow[i], p);      /* H^(i+1) */
         p = gmul(p, h);
     }
+}
+
+/* hi:lo += x . hp, the 256-bit carry-less product added in. */
+HW_CLMUL static inline void clmul_acc(__m128i x, const uint8_t hp[16], __m128i *hi, __m128i *lo)
+{
+    __m128i h, l;
+    clmul256(x, _mm_loadu_si128((const __m128i *)hp), &h, &l);
+    *hi = _mm_xor_si128(*hi, h);
+    *lo = _mm_xor_si128(*lo, l);
+}
+
+#define HW_VCLMUL __attribute__((target("vpclmulqdq,avx2,pclmul,sse4.1,ssse3")))
+
+/* hi:lo += a . b in each 128-bit half (clmul256 on two pairs at once). */
+HW_VCLMUL static inline void vclmul_acc(__m256i a, __m256i b, __m256i *hi, __m256i *lo)
+{
+    __m256i l = _mm256_clmulepi64_epi128(a, b, 0x00);
+    __m256i h = _mm256_clmulepi64_epi128(a, b, 0x11);
+    __m256i am = _mm256_xor_si256(a, _mm256_unpackhi_epi64(a, a));
+    __m256i bm = _mm256_xor_si256(b, _mm256_unpackhi_epi64(b, b));
+    __m256i m = _mm256_xor_si256(_mm256_clmulepi64_epi128(am, bm, 0x00), _mm256_xor_si256(l, h));
+    *lo = _mm256_xor_si256(*lo, _mm256_xor_si256(l, _mm256_bslli_epi128(m, 8)));
+    *hi = _mm256_xor_si256(*hi, _mm256_xor_si256(h, _mm256_bsrli_epi128(m, 8)));
+}
+
+/* The eight-block loop with VPCLMULQDQ over the whole groups of eight in
+ * X[0..n) (n a multiple of 8); y in and out in the byte-reversed form.
+ * Register j holds blocks 2j+1 and 2j+2, and hp[j] their powers H^(8-2j)
+ * and H^(7-2j); the two halves of the sums are added before the reduction. */
+HW_VCLMUL static __m128i ghash_vclmul(const ghash_key *k, __m128i y, const uint8_t *X, size_t n)
+{
+    const __m256i rev = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)rev_bytes));
+    __m256i hp[4];
+    for (int j = 0; j < 4; j++)
+        hp[j] = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)k->Hpow[7 - 2 * j])),
+            _mm_loadu_si128((const __m128i *)k->Hpow[6 - 2 * j]), 1);
+    for (; n >= 8; n -= 8, X += 128) {
+        __m256i hi = _mm256_setzero_si256(), lo = _mm256_setzero_si256();
+        __m256i yy = _mm256_inserti128_si256(_mm256_setzero_si256(), y, 0);
+        for (int j = 0; j < 4; j++) {
+            __m256i x = _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(X + 32 * j)), rev);
+            vclmul_acc(j == 0 ? _mm256_xor_si256(x, yy) : x, hp[j], &hi, &lo);
+        }
+        y = reduce256(_mm_xor_si128(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1)),
+                      _mm_xor_si128(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1)));
+    }
+    return y;
 }
 
 HW_CLMUL static void hw_ghash_blocks(const ghash_key *k, uint8_t Y[16], const uint8_t *X,
@@ -501,25 +571,22 @@ HW_CLMUL static void hw_ghash_blocks(const ghash_key *k, uint8_t Y[16], const ui
     const __m128i rev = _mm_loadu_si128((const __m128i *)rev_bytes);
     __m128i y = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)Y), rev);
     __m128i h1 = _mm_loadu_si128((const __m128i *)k->Hpow[0]);
-    __m128i h2 = _mm_loadu_si128((const __m128i *)k->Hpow[1]);
-    __m128i h3 = _mm_loadu_si128((const __m128i *)k->Hpow[2]);
-    __m128i h4 = _mm_loadu_si128((const __m128i *)k->Hpow[3]);
-    for (; n >= 4; n -= 4, X += 64) {
+    static int vpclmul;                 /* 0 unknown, 1 no, 2 yes */
+    if (n >= 8 && ymm_feature_cached(&vpclmul, 10) == 2) {
+        size_t whole = n - n % 8;
+        y = ghash_vclmul(k, y, X, whole);
+        X += 16 * whole;
+        n -= whole;
+    }
+    /* Eight blocks a reduction: Y' = (Y + X1).H^8 + X2.H^7 + ... + X8.H. */
+    for (; n >= 8; n -= 8, X += 128) {
+        __m128i hi, lo;
         __m128i x1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)X), rev);
-        __m128i x2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(X + 16)), rev);
-        __m128i x3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(X + 32)), rev);
-        __m128i x4 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(X + 48)), rev);
-        __m128i hi, lo, h, l;
-        clmul256(_mm_xor_si128(y, x1), h4, &hi, &lo);
-        clmul256(x2, h3, &h, &l);
-        hi = _mm_xor_si128(hi, h);
-        lo = _mm_xor_si128(lo, l);
-        clmul256(x3, h2, &h, &l);
-        hi = _mm_xor_si128(hi, h);
-        lo = _mm_xor_si128(lo, l);
-        clmul256(x4, h1, &h, &l);
-        hi = _mm_xor_si128(hi, h);
-        lo = _mm_xor_si128(lo, l);
+        clmul256(_mm_xor_si128(y, x1), _mm_loadu_si128((const __m128i *)k->Hpow[7]), &hi, &lo);
+        for (int j = 1; j < 8; j++) {
+            __m128i x = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(X + 16 * j)), rev);
+            clmul_acc(x, k->Hpow[7 - j], &hi, &lo);
+        }
         y = reduce256(hi, lo);
     }
     for (; n > 0; n--, X += 16) {
@@ -545,6 +612,11 @@ static int hw_available(void)
 #else /* not x86-64: the entries exist and say they are not available */
 
 /* See aes_internal.h. */
+void aes_hw_use_ymm(int on)
+{
+    (void)on;
+}
+
 int aes_cpu_has_aesni(void)
 {
     return 0;

@@ -50,6 +50,10 @@ extern const aes_impl aes_impl_hw;
 extern const ghash_impl ghash_impl_hw;
 /* 1 when the CPU has AES-NI, PCLMULQDQ and SSSE3 / SHA-NI (CPUID). */
 int aes_cpu_has_aesni(void);
+/* 0: the hw entries keep off their 256-bit paths (VAES CTR, VPCLMULQDQ
+ * GHASH) even where the CPU has them, so that tests run the 128-bit paths
+ * too; 1 (the default): use them where the CPU has them. */
+void aes_hw_use_ymm(int on);
 
 /* modes.c: CTR keystream over any len (the last block may be partial) with
  * the counter advanced by the last 32 bits (inc32 = 1, GCM) or by all 128
