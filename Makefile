@@ -38,7 +38,7 @@ CFLAGS_ALL = $(WARN) $(OPT) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 # protocol (librooms.a: docs/ARCHITECTURE.md), then the command (apps/).
 # A new room is one more word in ROOMS; a new subcommand is one more
 # apps/cmd_NAME.c (the command table is generated from the file names).
-LAYERS   := common sha hmac aes rsa dh asn1 ca protocol
+LAYERS   := common bn sha hmac aes rsa dh asn1 ca protocol
 ROOMS    := io net server client classroom nist
 LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 ROOM_SRC := $(foreach d,$(ROOMS),$(wildcard $(d)/*.c))

@@ -13,7 +13,9 @@
  * constant-time exponentiation, which dh_compute_shared calls) with the same
  * modulus and exponent size, and nothing else — so "glass at 0.95 of the
  * floor" says how much our own steps (the peer check, the copies, the
- * export) cost.
+ * export) cost.  The floor stays GMP's even where glass runs its own AVX2
+ * exponentiation (bn/bn.h); the line after it names the path glass took
+ * (GLASS_BN_IMPL=gmp forces GMP's).
  *
  * Time is the process's CPU time, as `openssl speed` counts it (user CPU
  * time unless given -elapsed), so a busy machine moves neither figure much.
@@ -23,6 +25,7 @@
  *                        op     op/s
  *     2048 bits ffdh   0.0003s   3728.0
  */
+#include "bn/bn.h"
 #include "dh/dh.h"
 #include "speed.h"
 
@@ -123,6 +126,8 @@ static int run(const char *name, double seconds)
     if (floor > 0)
         printf("    floor %u bits: one mpn_sec_powm %.1f op/s; glass at %.2f of the floor\n",
                (unsigned)(b.G->p_len * 8), floor, ops / floor);
+    printf("    glass's exponentiation path (bn_sec_powm): %s\n",
+           bn_sec_powm_path((mp_size_t)((b.G->p_len + sizeof(mp_limb_t) - 1) / sizeof(mp_limb_t))));
     fflush(stdout);
     status = 0;
 

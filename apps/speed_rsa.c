@@ -13,7 +13,9 @@
  * (GMP's constant-time exponentiation, which the private operation runs on
  * the CRT halves) with the key's p, q, dP, dQ and nothing else, so "glass at
  * 0.95 of the floor" says what our own steps cost (blinding, reductions,
- * Garner's recombination, the fault check, the padding).
+ * Garner's recombination, the fault check, the padding).  The floor stays
+ * GMP's even where glass runs its own AVX2 exponentiation (bn/bn.h); the
+ * line after it names the path glass took (GLASS_BN_IMPL=gmp forces GMP's).
  *
  * Key generation time varies a lot from key to key (it depends on how far
  * the first prime lies from a random start), so it is reported as the median
@@ -29,6 +31,7 @@
  * median, to set beside separate `openssl genpkey` processes.
  */
 #include "apps.h"
+#include "bn/bn.h"
 #include "rsa/rsa.h"
 #include "speed.h"
 
@@ -198,6 +201,9 @@ static int run_sign_verify(unsigned bits, double seconds)
     if (floor > 0)
         printf("    floor rsa %u bits: two mpn_sec_powm %.1f sign/s; glass at %.2f of the floor\n",
                bits, floor, sign / floor);
+    mp_size_t np = (mp_size_t)mpz_size(key.p);
+    printf("    glass's exponentiation path (bn_sec_powm, %u-bit halves): %s\n",
+           (unsigned)(np * GMP_NUMB_BITS), bn_sec_powm_path(np));
 cleanup:
     rsa_private_clear(&key);
     rsa_public_clear(&pub);

@@ -16,13 +16,14 @@
  *   dh_generate  CT: mostly — the exponentiation with the secret x is
  *       mpz_powm_sec (a fixed sequence of operations for the exponent's
  *       size, which is x's own bit length).
- *   dh_compute_shared  CT: yes — mpn_sec_powm on fixed-size limb arrays
+ *   dh_compute_shared  CT: yes — bn_sec_powm on fixed-size limb arrays
  *       with x read as |q| bits, the Z = 1 test and the export of Z over
  *       every limb; all scratch memory is ours and wiped (make ctgrind).
  *   dh_check_public(_fast)  CT: no — works on public values only.
  *   dh_strip_leading_zeros  CT: no — by design of RFC 5246 (see below).
  */
 #include "dh/dh.h"
+#include "bn/bn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -295,7 +296,8 @@ static int dh_private_in_range(const mpz_t x, const mpz_t q)
     return ok;
 }
 
-/* r[0..n) = b^e mod m, n = mpz_size(m), by GMP's mpn_sec_powm: the same
+/* r[0..n) = b^e mod m, n = mpz_size(m), by bn_sec_powm (bn/bn.h: GMP's
+ * mpn_sec_powm, or our AVX2 Montgomery code with its contract): the same
  * sequence of operations and memory accesses for every exponent of enb bits
  * (e is copied into an array of exactly that many bits, zero-extended, so
  * its own length does not show).  b is public (reduced mod m here); e is
@@ -309,7 +311,7 @@ static glass_err dh_powm_sec(mp_limb_t *r, const mpz_t b, const mpz_t e, mp_bitc
     mp_size_t e_used = (mp_size_t)mpz_size(e);
     if (e_used > en)
         e_used = en;                    /* the limbs above enb bits are zero */
-    mp_size_t itch = mpn_sec_powm_itch(n, enb, n);
+    mp_size_t itch = bn_sec_powm_itch(n, enb, n);
     mp_limb_t *bp = calloc((size_t)(n + en + itch), sizeof(mp_limb_t));
     if (bp == NULL)
         return GLASS_ERR_NOMEM;
@@ -324,7 +326,7 @@ static glass_err dh_powm_sec(mp_limb_t *r, const mpz_t b, const mpz_t e, mp_bitc
     const mp_limb_t *xs = mpz_limbs_read(e);
     for (mp_size_t i = 0; i < e_used; i++)
         ep[i] = xs[i];
-    mpn_sec_powm(r, bp, n, ep, enb, mpz_limbs_read(m), n, tp);
+    bn_sec_powm(r, bp, n, ep, enb, mpz_limbs_read(m), n, tp);
     glass_wipe(bp, (size_t)(n + en + itch) * sizeof(mp_limb_t));
     free(bp);
     return GLASS_OK;

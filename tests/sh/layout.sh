@@ -34,7 +34,7 @@ for room in io net server client classroom; do
 done
 grep -ln '#include "server/' client/*.[ch] 2>/dev/null | grep -q . && bad "client/ includes server/"
 grep -ln '#include "client/' server/*.[ch] 2>/dev/null | grep -q . && bad "server/ includes client/"
-for low in common sha hmac aes rsa dh asn1 ca protocol; do
+for low in common bn sha hmac aes rsa dh asn1 ca protocol; do
     hits=$(grep -ln '#include "\(io\|net\|server\|client\|classroom\|apps\)/' "$low"/*.[ch] 2>/dev/null)
     [ -z "$hits" ] || bad "$low/ includes a room above it: $hits"
 done
