@@ -49,10 +49,12 @@
  *     | function                     | CT     | what leaks
  *     | dh_generate                  | mostly | mpz_powm_sec on x (a fixed
  *     |                              |        | sequence for x's size)
- *     | dh_compute_shared            | yes    | mpn_sec_powm on fixed-size
- *     |                              |        | limbs (x read as |q| bits),
- *     |                              |        | fixed-length export; make
- *     |                              |        | ctgrind, case dh-derive
+ *     | dh_compute_shared            | yes    | bn_sec_powm (bn/: AVX2 or
+ *     |                              |        | GMP's mpn_sec_powm) on
+ *     |                              |        | fixed-size limbs (x read as
+ *     |                              |        | |q| bits), fixed-length
+ *     |                              |        | export; make ctgrind, cases
+ *     |                              |        | dh-derive, bn-avx2, bn-gmp
  *     | dh_check_public, _fast       | no     | nothing secret: y is public
  *     | dh_strip_leading_zeros       | no     | Z's leading zero bytes, by
  *     |                              |        | RFC 5246's design (Raccoon)

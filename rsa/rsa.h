@@ -77,8 +77,10 @@
  *     | rsa.c + rsa_crt.c     | yes     | nothing of ours: the CRT halves,
  *     |   private op          |         | reductions, Garner, unblinding and
  *     |                       |         | the fault check on fixed-size limbs
- *     |                       |         | with GMP's mpn_sec_* (make ctgrind,
- *     |                       |         | case rsa-private); GMP's sec code
+ *     |                       |         | with GMP's mpn_sec_* and bn/'s
+ *     |                       |         | bn_sec_powm (make ctgrind, cases
+ *     |                       |         | rsa-private, bn-avx2, bn-gmp);
+ *     |                       |         | on the gmp path GMP's sec code
  *     |                       |         | reads a few bits of p and q as
  *     |                       |         | moduli (its caveat)
  *     | rsa.c public op       | no      | mpz_powm; everything in it is public
