@@ -5,6 +5,7 @@
  *     mp_limb_t *tp = malloc(bn_sec_powm_itch(bn, enb, n) * sizeof *tp);
  *     bn_sec_powm(rp, bp, bn, ep, enb, mp, n, tp);      rp = bp^ep mod mp
  *     bn_sec_powm_path(n)                               "avx2" or "gmp"
+ *     bn_powm_public(r, b, e, m)       r = b^e mod m, e and m public (mpz_t)
  *
  * DESCRIPTION
  *     bn_sec_powm keeps the contract of GMP's mpn_sec_powm (GMP manual,
@@ -43,5 +44,12 @@ void bn_sec_powm(mp_limb_t *rp, const mp_limb_t *bp, mp_size_t bn, const mp_limb
 
 /* "avx2" or "gmp": the path bn_sec_powm takes for an n-limb modulus now. */
 const char *bn_sec_powm_path(mp_size_t n);
+
+/* r = b^e mod m for a PUBLIC e and m (the RSA public operation), m odd and
+ * > 1, e >= 0, 0 <= b < m: the avx2 path's square-and-multiply where
+ * bn_sec_powm_path says avx2, else mpz_powm.  NOT constant time in e or m
+ * (both public by definition); in b only as much as the path is.
+ * 0, or -1 when its scratch cannot be allocated. */
+int bn_powm_public(mpz_t r, const mpz_t b, const mpz_t e, const mpz_t m);
 
 #endif

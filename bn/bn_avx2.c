@@ -58,9 +58,11 @@
  * M by mask when the result is not below M.
  *
  * Read in this order: the numbers (digits, buffers), the product blocks,
- * REDC, the table, the exponentiation, CPUID.
+ * REDC, the table, the exponentiation (and bn_avx2_powm_public, the plain
+ * square-and-multiply for RSA's public exponent, which branches on the
+ * exponent's bits and is used only where they are public), CPUID.
  *
- * CT: yes.  Every loop bound and branch depends on n and enb only; every
+ * CT: yes (bn_avx2_powm; bn_avx2_powm_public is not, by design).  Every loop bound and branch depends on n and enb only; every
  * address on n, enb and loop counters; the exponent's bits reach only the
  * table read's masks; the modulus's digits only arithmetic (-M^-1 mod 2^28
  * by Newton's iteration, R^2 mod M by GMP's mpn_sec_div_r).  make ctgrind,
@@ -419,24 +421,51 @@ static void subtract_by_mask(const struct mont *c, uint64_t *y, uint64_t *d)
         y[j] = (y[j] & keep_y) | (d[j] & ~keep_y);
 }
 
-void bn_avx2_powm(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep, mp_bitcnt_t enb,
-                  const mp_limb_t *mp, mp_size_t n, mp_limb_t *tp)
+/* What both exponentiations start from: the scratch laid out for w-bit
+ * windows, M's digits and constants, R^2 mod M, the number 1, B's digits. */
+struct work {
+    struct layout L;
+    struct mont c;
+    size_t nvec;                        /* vectors a padded number takes */
+    uint64_t *x, *y, *one, *r2, *b;
+    __m256i *T;                         /* the table: 2^w numbers */
+};
+
+static void work_init(struct work *k, const mp_limb_t *bp, const mp_limb_t *mp, mp_size_t n,
+                      mp_bitcnt_t enb, mp_limb_t *tp)
 {
     struct layout L = layout_for(n, enb);
     __m256i *v = (__m256i *)(void *)(((uintptr_t)tp + 31) & ~(uintptr_t)31);
     memset(v, 0, L.vectors * sizeof *v);
     size_t nvec = num_vectors(L.nv);
-    struct mont c = {L.n, L.nv, L.nb, L.na, 0, num_at(v + L.na + 4 * (size_t)L.nv),
-                     v + L.na, v};
     __m256i *nums = v + L.na + 4 * (size_t)L.nv;
-    uint64_t *x = num_at(nums + nvec), *y = num_at(nums + 2 * nvec), *one = num_at(nums + 3 * nvec),
-             *r2 = num_at(nums + 4 * nvec), *b = num_at(nums + 5 * nvec);
-    __m256i *T = nums + 6 * nvec;
-    int entries = 1 << L.w;
+    struct mont c = {L.n, L.nv, L.nb, L.na, 0, num_at(nums), v + L.na, v};
+    k->L = L;
+    k->nvec = nvec;
+    k->x = num_at(nums + nvec);
+    k->y = num_at(nums + 2 * nvec);
+    k->one = num_at(nums + 3 * nvec);
+    k->r2 = num_at(nums + 4 * nvec);
+    k->b = num_at(nums + 5 * nvec);
+    k->T = nums + 6 * nvec;
     mont_setup(&c, mp, n);
-    r_squared(&L, r2, mp, n, (mp_limb_t *)(v + L.vectors));
-    one[0] = 1;
-    digits_from_limbs(b, L.n, bp, n);
+    k->c = c;
+    r_squared(&L, k->r2, mp, n, (mp_limb_t *)(v + L.vectors));
+    k->one[0] = 1;
+    digits_from_limbs(k->b, L.n, bp, n);
+}
+
+void bn_avx2_powm(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep, mp_bitcnt_t enb,
+                  const mp_limb_t *mp, mp_size_t n, mp_limb_t *tp)
+{
+    struct work wk;
+    work_init(&wk, bp, mp, n, enb, tp);
+    const struct layout L = wk.L;
+    const struct mont c = wk.c;
+    size_t nvec = wk.nvec;
+    uint64_t *x = wk.x, *y = wk.y, *one = wk.one, *r2 = wk.r2, *b = wk.b;
+    __m256i *T = wk.T;
+    int entries = 1 << L.w;
     mont_mul(&c, num_at(T), r2, one);                  /* B^0 R = R mod M */
     mont_mul(&c, num_at(T + nvec), b, r2);             /* B R */
     for (int j = 2; j < entries; j++)
@@ -457,6 +486,33 @@ void bn_avx2_powm(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep, mp_bi
     mont_mul(&c, y, x, one);                           /* out of Montgomery form: y <= M */
     subtract_by_mask(&c, y, x);
     limbs_from_digits(rp, n, y, L.n);
+}
+
+/* The exponentiation for a public exponent (the RSA public operation):
+ * left to right, one squaring per bit and one multiplication per set bit —
+ * a branch on each bit of E, which is acceptable only because E is public
+ * (RSA's e, usually 65537: 16 squarings and one multiplication, where the
+ * fixed windows above would first spend more building their table). */
+void bn_avx2_powm_public(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep,
+                         mp_bitcnt_t enb, const mp_limb_t *mp, mp_size_t n, mp_limb_t *tp)
+{
+    struct work wk;
+    work_init(&wk, bp, mp, n, 1, tp);
+    const struct mont c = wk.c;
+    const int nd = wk.L.n;
+    uint64_t *x = wk.x, *y = wk.y, *bm = num_at(wk.T);  /* bm: B R mod M, in the table's slot */
+    mont_mul(&c, bm, wk.b, wk.r2);
+    memcpy(x, bm, (size_t)nd * sizeof *x);            /* the top bit of E */
+    for (mp_bitcnt_t i = enb - 1; i-- > 0;) {
+        mont_mul(&c, y, x, NULL);
+        if (ep[i / 64] >> (i % 64) & 1)
+            mont_mul(&c, x, y, bm);
+        else
+            memcpy(x, y, (size_t)nd * sizeof *x);
+    }
+    mont_mul(&c, y, x, wk.one);                        /* out of Montgomery form: y <= M */
+    subtract_by_mask(&c, y, x);
+    limbs_from_digits(rp, n, y, nd);
 }
 
 /* ---- 6. CPUID -------------------------------------------------------------------- */
@@ -512,6 +568,12 @@ void bn_avx2_powm(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep, mp_bi
     (void)mp;
     (void)tp;
     memset(rp, 0, (size_t)n * sizeof *rp);
+}
+
+void bn_avx2_powm_public(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep,
+                         mp_bitcnt_t enb, const mp_limb_t *mp, mp_size_t n, mp_limb_t *tp)
+{
+    bn_avx2_powm(rp, bp, ep, enb, mp, n, tp);
 }
 
 #endif

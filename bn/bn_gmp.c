@@ -11,10 +11,14 @@
  * Before the avx2 path the base is reduced modulo M by mpn_sec_div_r (GMP's
  * mpn_sec_powm accepts any base length; so does bn_sec_powm).
  *
+ * bn_powm_public, for the RSA public operation, makes the same choice of
+ * path and falls back to mpz_powm for what the avx2 path does not take.
+ *
  * Read bn.h first, then this file, then bn_avx2.c.
  *
  * CT: yes — mpn_sec_powm and mpn_sec_div_r are GMP's side-channel-silent
- * functions; the choice reads no secret.
+ * functions; the choice reads no secret.  bn_powm_public: no, and it need
+ * not be: its exponent and modulus are public.
  */
 #include "bn/bn.h"
 #include "bn/bn_internal.h"
@@ -63,6 +67,28 @@ mp_size_t bn_sec_powm_itch(mp_size_t bn, mp_bitcnt_t enb, mp_size_t n)
     mp_size_t un = max_size(bn, n);
     mp_size_t avx2 = un + max_size(mpn_sec_div_r_itch(un, n), bn_avx2_itch(n, enb));
     return max_size(gmp, avx2);
+}
+
+/* See bn.h.  Returns 0, or -1 when the scratch cannot be had. */
+int bn_powm_public(mpz_t r, const mpz_t b, const mpz_t e, const mpz_t m)
+{
+    mp_size_t n = (mp_size_t)mpz_size(m);
+    if (!use_avx2(n) || mpz_sgn(e) <= 0 || mpz_even_p(m) || mpz_sgn(b) < 0 ||
+        mpz_cmp(b, m) >= 0) {
+        mpz_powm(r, b, e, m);
+        return 0;
+    }
+    mp_size_t itch = bn_avx2_itch(n, 1);
+    mp_limb_t *t = calloc((size_t)(2 * n + itch), sizeof *t);
+    if (t == NULL)
+        return -1;
+    mp_limb_t *bl = t, *rl = t + n;
+    mpz_export(bl, NULL, -1, sizeof *bl, 0, 0, b);
+    bn_avx2_powm_public(rl, bl, mpz_limbs_read(e), (mp_bitcnt_t)mpz_sizeinbase(e, 2),
+                        mpz_limbs_read(m), n, rl + n);
+    mpz_import(r, (size_t)n, -1, sizeof *rl, 0, 0, rl);
+    free(t);
+    return 0;
 }
 
 /* See bn.h. */

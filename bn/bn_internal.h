@@ -27,4 +27,10 @@ mp_size_t bn_avx2_itch(mp_size_t n, mp_bitcnt_t enb);
 void bn_avx2_powm(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep, mp_bitcnt_t enb,
                   const mp_limb_t *mp, mp_size_t n, mp_limb_t *tp);
 
+/* The same for a public exponent whose top bit (bit enb - 1) is set, by
+ * plain square-and-multiply (variable time in E); scratch of
+ * bn_avx2_itch(n, 1) limbs. */
+void bn_avx2_powm_public(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep,
+                         mp_bitcnt_t enb, const mp_limb_t *mp, mp_size_t n, mp_limb_t *tp);
+
 #endif

@@ -58,10 +58,13 @@
  * fixed-size limb arrays with GMP's mpn_sec_* functions — CT: yes, checked
  * by make ctgrind with every private value marked secret.  The blinding
  * arithmetic (steps 1-2) uses ordinary GMP calls on public or random values.
- * The public operation uses mpz_powm (CT: no; everything in it is public).
+ * The public operation uses bn_powm_public (bn/: square-and-multiply over
+ * the AVX2 Montgomery multiplication, or mpz_powm; CT: no, everything in
+ * it is public).
  */
 #include "rsa/rsa.h"
 #include "rsa/rsa_internal.h"
+#include "bn/bn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -307,9 +310,9 @@ glass_err rsa_public_op(const mpz_t n, const mpz_t e, const mpz_t m, mpz_t c)
     /* 1. If the representative is not between 0 and n - 1, stop. */
     if (mpz_sgn(m) < 0 || mpz_cmp(m, n) >= 0)
         return GLASS_ERR_RSA_REPRESENTATIVE;
-    /* 2. c = m^e mod n.  Public values only: the fast, variable-time powm. */
-    mpz_powm(c, m, e, n);
-    return GLASS_OK;
+    /* 2. c = m^e mod n.  Public values only: the fast, variable-time
+     *    square-and-multiply (bn_powm_public). */
+    return bn_powm_public(c, m, e, n) == 0 ? GLASS_OK : GLASS_ERR_NOMEM;
 }
 
 /* ---- 5. the private primitive --------------------------------------------- */

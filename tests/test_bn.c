@@ -11,7 +11,8 @@
  * with the path forced to gmp, then to avx2 (which falls back to gmp on a
  * CPU without AVX2 or for a size it does not handle: the path test says
  * which ran).  The random inputs come from GMP's generator with a fixed
- * seed, printed with any failure.
+ * seed, printed with any failure.  bn_powm_public, the public-exponent
+ * entry, the same way.
  */
 #include <stdio.h>   /* before gmp.h, which declares gmp_fprintf only then */
 
@@ -177,6 +178,66 @@ static void test_bn_random_many(void)
     gmp_randclear(rs);
 }
 
+/* bn_powm_public against mpz_powm on both paths: moduli of 512..4096 bits
+ * (the avx2 path for 1024..3520, mpz_powm around it) and the extremes
+ * 2^k - 1; exponents 1, 3, 65537, a random 64-bit one and one as long as
+ * the modulus; bases 0, 1, M - 1 and random.  And an even modulus, a base
+ * not below M and e = 0, which go to mpz_powm. */
+static void test_bn_powm_public(void)
+{
+    gmp_randstate_t rs;
+    gmp_randinit_default(rs);
+    gmp_randseed_ui(rs, SEED + 3);
+    mpz_t m, b, e, want, got;
+    mpz_inits(m, b, e, want, got, NULL);
+    static const unsigned sizes[] = {512, 1024, 1536, 2048, 3072, 3520, 4096};
+    int bad = 0, cases = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (int mk = 0; mk < 2; mk++) {
+            if (mk == 0) {
+                random_modulus(m, sizes[i], rs);
+            } else {
+                mpz_set_ui(m, 0);
+                mpz_setbit(m, sizes[i]);
+                mpz_sub_ui(m, m, 1);
+            }
+            for (int ek = 0; ek < 5; ek++)
+                for (int bk = BASE_ZERO; bk <= BASE_RANDOM; bk++)
+                    for (int impl = BN_IMPL_GMP; impl <= BN_IMPL_AVX2; impl++) {
+                        static const unsigned long small[] = {1, 3, 65537};
+                        if (ek < 3)
+                            mpz_set_ui(e, small[ek]);
+                        else
+                            mpz_urandomb(e, rs, ek == 3 ? 64 : sizes[i]);
+                        mpz_setbit(e, 0);
+                        make_base(b, (enum base_kind)bk, m, rs);
+                        bn_impl_force((enum bn_impl)impl);
+                        CU_ASSERT_EQUAL(bn_powm_public(got, b, e, m), 0);
+                        bn_impl_force(BN_IMPL_AUTO);
+                        mpz_powm(want, b, e, m);
+                        bad += mpz_cmp(want, got) != 0;
+                        cases++;
+                    }
+        }
+    /* What the avx2 path leaves to mpz_powm. */
+    random_modulus(m, 2048, rs);
+    mpz_set_ui(e, 0);
+    mpz_set_ui(b, 5);
+    CU_ASSERT(bn_powm_public(got, b, e, m) == 0 && mpz_cmp_ui(got, 1) == 0);
+    mpz_add_ui(b, m, 7);
+    mpz_set_ui(e, 65537);
+    mpz_powm(want, b, e, m);
+    CU_ASSERT(bn_powm_public(got, b, e, m) == 0 && mpz_cmp(got, want) == 0);
+    mpz_sub_ui(m, m, 1);
+    mpz_set_ui(b, 12345);
+    mpz_powm(want, b, e, m);
+    CU_ASSERT(bn_powm_public(got, b, e, m) == 0 && mpz_cmp(got, want) == 0);
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(cases, 7 * 2 * 5 * 4 * 2);
+    mpz_clears(m, b, e, want, got, NULL);
+    gmp_randclear(rs);
+}
+
 /* Which path runs: avx2 only where the CPU has it and the size is one it
  * handles (16..55 limbs); gmp when forced, by the switch or GLASS_BN_IMPL. */
 static void test_bn_path(void)
@@ -214,4 +275,5 @@ void suite_bn(void)
     TU_ADD(s, test_bn_sizes);
     TU_ADD(s, test_bn_extreme_moduli);
     TU_ADD(s, test_bn_random_many);
+    TU_ADD(s, test_bn_powm_public);
 }
