@@ -22,6 +22,7 @@
  */
 #include "bn/bn.h"
 #include "bn/bn_internal.h"
+#include "common/common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,9 @@ int bn_powm_public(mpz_t r, const mpz_t b, const mpz_t e, const mpz_t m)
     bn_avx2_powm_public(rl, bl, mpz_limbs_read(e), (mp_bitcnt_t)mpz_sizeinbase(e, 2),
                         mpz_limbs_read(m), n, rl + n);
     mpz_import(r, (size_t)n, -1, sizeof *rl, 0, 0, rl);
+    /* The base may be secret (RSAEP's message representative, RFC 8017
+     * §5.1.1): the scratch held it and every power of it. */
+    glass_wipe(t, (size_t)(2 * n + itch) * sizeof *t);
     free(t);
     return 0;
 }
