@@ -94,11 +94,14 @@ stop_server
 
 # ---- 3. an alert over the limits, never a bare EOF ---------------------------
 over() {   # over WHAT LOG: a third session while two are connected must see an alert
-    printf '' >"$T/hold"
+    holders=""
     for j in 1 2; do
-        (sleep 6 | timeout 20 "$GLASS" client chat --server "127.0.0.1:$PORT" --id "$T/alice" \
-            -pass "$PW" >"$T/hold$j.out" 2>&1) &
+        # Each holder stays connected until its input is released below.
+        hold_input "$T/hold$j.in"
+        timeout 60 "$GLASS" client chat --server "127.0.0.1:$PORT" --id "$T/alice" \
+            -pass "$PW" <"$T/hold$j.in" >"$T/hold$j.out" 2>&1 &
         NET_PIDS="$NET_PIDS $!"
+        holders="$holders $HOLD_PID:$!"
     done
     wait_for "$T/hold1.out" "^connected to" 20 && wait_for "$T/hold2.out" "^connected to" 20 ||
         fail "$1: the first two sessions did not connect"
@@ -107,7 +110,10 @@ over() {   # over WHAT LOG: a third session while two are connected must see an 
     grep -q "internal_error\|alert" "$T/over.err" ||
         { cat "$T/over.err"; fail "$1: no alert (a bare EOF?)"; }
     grep -q "refused: .*$2" "$3" || { tail -3 "$3"; fail "$1: no log line"; }
-    for p in $NET_PIDS; do case $p in "$SERVER_PID") ;; *) kill "$p" 2>/dev/null ;; esac; done
+    for h in $holders; do
+        release_input "${h%%:*}"
+        wait "${h#*:}" 2>/dev/null
+    done
 }
 start_server "$T/ca" "$T/server2.log" --max-clients 2
 over "--max-clients 2" "max-clients" "$T/server2.log"

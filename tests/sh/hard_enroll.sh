@@ -35,8 +35,10 @@ try_enroll alice "$code" "$T/alice2" && fail "a second alice was enrolled while 
 grep -q "name is taken" "$T/try.err" || { cat "$T/try.err"; fail "no clear message for a taken name"; }
 grep -q "^U" "$T/ca/enroll.txt" || fail "the refused enrollment used up the code"
 # the first alice keeps a session open while she is replaced
-(sleep 8 | timeout 30 "$GLASS" client chat --server "127.0.0.1:$PORT" --id "$T/alice" -pass "$PW" \
-    >"$T/old.out" 2>"$T/old.err") &
+hold_input "$T/old.in"          # she stays until the server ends her session
+OLD_IN=$HOLD_PID
+timeout 60 "$GLASS" client chat --server "127.0.0.1:$PORT" --id "$T/alice" -pass "$PW" \
+    <"$T/old.in" >"$T/old.out" 2>"$T/old.err" &
 OLD=$!
 NET_PIDS="$NET_PIDS $OLD"
 wait_for "$T/old.out" "^connected to" 30 || fail "the old alice did not connect"
@@ -45,6 +47,7 @@ try_enroll alice "$rcode" "$T/alice3" || { cat "$T/try.err"; fail "--replace did
 "$GLASS" ca list --dir "$T/ca" >"$T/list.out" 2>&1
 grep "$serial1" "$T/list.out" | grep -q "^R\|revoked" || { cat "$T/list.out"; fail "--replace left the old certificate valid"; }
 wait $OLD
+release_input "$OLD_IN"
 grep -q "revoked" "$T/old.err" || { cat "$T/old.err"; fail "the old alice's session was not ended as revoked"; }
 timeout 20 "$GLASS" client chat --server "127.0.0.1:$PORT" --id "$T/alice3" -pass "$PW" \
     --batch --wait 1 >"$T/kv.out" 2>&1 <<EOF2

@@ -67,8 +67,10 @@ READER=$!
 exec 3<&-
 NET_PIDS="$NET_PIDS $READER"
 kill -STOP $READER                            # the reader stops reading
-(sleep 30 | timeout 60 "$GLASS" client chat --server "127.0.0.1:$PORT" --id "$T/bob" \
-    -pass "$PW" >"$T/bob.out" 2>&1) &
+hold_input "$T/bob.in"          # bob stays until every message is in
+BOB_IN=$HOLD_PID
+timeout 90 "$GLASS" client chat --server "127.0.0.1:$PORT" --id "$T/bob" \
+    -pass "$PW" <"$T/bob.in" >"$T/bob.out" 2>&1 &
 BOB=$!
 NET_PIDS="$NET_PIDS $BOB"
 wait_for "$T/bob.out" "^connected to" 30 || fail "bob did not connect"
@@ -79,6 +81,7 @@ while [ $i -lt 3000 ]; do echo "/to bob message number $i padded to make the log
 n=$(grep -c "message number" "$T/bob.out")
 [ "$n" -eq 3000 ] || fail "with the log's reader stopped, $n of 3000 messages delivered"
 kill -CONT $READER
+release_input "$BOB_IN"
 kill "$BOB" 2>/dev/null
 kill -TERM $SERVER_PID
 wait $SERVER_PID || fail "the server did not stop cleanly after its log was blocked"

@@ -35,6 +35,26 @@ fail() {
     exit 1
 }
 
+# hold_input FIFO: makes FIFO and keeps it open for writing until
+# release_input, so a client reading it (`glass client chat <FIFO`) stays
+# connected for as long as the test needs it, not for a fixed sleep that a
+# slow, loaded machine can outlast.  Sets HOLD_PID (also in NET_PIDS).
+hold_input() {
+    rm -f "$1"
+    mkfifo "$1" || fail "mkfifo $1"
+    sleep 300 >"$1" &
+    HOLD_PID=$!
+    NET_PIDS="$NET_PIDS $HOLD_PID"
+}
+
+# release_input PID: the writer PID (a HOLD_PID) goes, its reader sees the end
+# of its input and leaves cleanly.
+release_input() {
+    kill "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    return 0
+}
+
 # wait_for FILE PATTERN [SECONDS]: until grep finds PATTERN in FILE.
 wait_for() {
     i=0
