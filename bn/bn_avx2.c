@@ -57,6 +57,11 @@
  * step multiplies by 1 (out of Montgomery form, result <= M) and subtracts
  * M by mask when the result is not below M.
  *
+ * For a 37-digit (1024-bit) modulus, the one RSA-2048 signing uses,
+ * mont_mul hands over to bn_avx2_37.c, the same arithmetic with the sums
+ * in registers; its results' digits may be a little over 2^28 (its essay
+ * says why that is safe), so the final comparison carries them first.
+ *
  * Read in this order: the numbers (digits, buffers), the product blocks,
  * REDC, the table, the exponentiation (and bn_avx2_powm_public, the plain
  * square-and-multiply for RSA's public exponent, which branches on the
@@ -71,12 +76,11 @@
  */
 #include "bn/bn.h"
 #include "bn/bn_internal.h"
+#include "bn/bn_avx2.h"
 
 #include <stdint.h>
 #include <string.h>
 
-#define BN_K 28
-#define BN_DMASK ((UINT64_C(1) << BN_K) - 1)
 #define BN_MAX_LIMBS 55
 #define BN_MIN_LIMBS 16
 
@@ -86,9 +90,14 @@ static int digits_for(mp_size_t n)
     return (int)((64 * n + 2 + BN_K - 1) / BN_K);
 }
 
-/* Window bits for an enb-bit exponent (enb is public). */
-static int window_for(mp_bitcnt_t enb)
+/* Window bits for an enb-bit exponent (enb and n public).  Each window
+ * costs a multiplication and a read of the whole table (2^w entries); with
+ * bn_avx2_37.c's faster multiplication at 37 digits the read weighs more,
+ * and 4 bits measured 3% faster there than 5. */
+static int window_for(mp_bitcnt_t enb, int n)
 {
+    if (n == BN_N37 && enb > 128)
+        return 4;
     return enb > 512 ? 5 : enb > 128 ? 4 : enb > 32 ? 3 : enb > 8 ? 2 : 1;
 }
 
@@ -100,23 +109,9 @@ int bn_avx2_handles(mp_size_t n)
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
 #include <cpuid.h>
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2")))
-#define AVX2_INLINE __attribute__((target("avx2"), always_inline)) static inline
 
 /* ---- 1. numbers ------------------------------------------------------------- */
 
-struct mont {
-    int n;           /* digits */
-    int nv;          /* vectors one step touches: ceil((n + 3) / 4) */
-    int nb;          /* blocks of four digits: ceil(n / 4) */
-    int na;          /* accumulator vectors */
-    uint64_t minv;   /* -M^-1 mod 2^28 */
-    uint64_t *m;     /* M's digits (a padded number) */
-    __m256i *ms;     /* M shifted by s = 0..3 digits, nv vectors each */
-    __m256i *acc;    /* the 2n lazy positions */
-};
 
 /* Vectors per padded number: four zero words, the digits, zeros. */
 static size_t num_vectors(int nv)
@@ -246,12 +241,6 @@ AVX2_INLINE void product_block(const struct mont *c, const uint64_t *a, const ui
 
 /* ---- 3. REDC -------------------------------------------------------------------- */
 
-AVX2_INLINE uint64_t lane_of(__m256i h, int s)
-{
-    __m128i x = (s & 2) ? _mm256_extracti128_si256(h, 1) : _mm256_castsi256_si128(h);
-    return (s & 1) ? (uint64_t)_mm_extract_epi64(x, 1) : (uint64_t)_mm_cvtsi128_si64(x);
-}
-
 /* The head of REDC: the vectors holding positions 4v..4v+7 kept in
  * registers, and x, the exact value of the next position. */
 struct head {
@@ -275,11 +264,24 @@ AVX2_INLINE __m256i redc_step(const struct mont *c, struct head *H, int s)
     return qv;
 }
 
+/* 0 after bn_avx2_use_n37(0): 37-digit moduli take the general code below
+ * too (tests compare the two). */
+static int n37_kernel = 1;
+
+void bn_avx2_use_n37(int on)
+{
+    __atomic_store_n(&n37_kernel, on != 0, __ATOMIC_RELAXED);
+}
+
 /* r = a * b / R mod M (b NULL: a^2 / R), r < 2M, for a, b < 2M.  The
  * product runs two blocks ahead of REDC, which needs positions up to
  * 4v + 8 complete at block v; their work fills the wait of the q chain. */
 AVX2 static void mont_mul(const struct mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
+    if (c->n == BN_N37 && __atomic_load_n(&n37_kernel, __ATOMIC_RELAXED)) {    /* 1024-bit moduli: bn_avx2_37.c */
+        bn_avx2_mul37(c, r, a, b ? b : a);
+        return;
+    }
     int n = c->n, nv = c->nv;
     __m256i *acc = c->acc;
     memset(acc, 0, (size_t)c->na * sizeof *acc);
@@ -368,7 +370,9 @@ static struct layout layout_for(mp_size_t n, mp_bitcnt_t enb)
     L.nv = (L.n + 3 + 3) / 4;
     L.nb = (L.n + 3) / 4;
     L.na = (2 * L.n + 3) / 4 + L.nv + 1;
-    L.w = window_for(enb);
+    if (L.na < 40)          /* bn_avx2_37.c keeps b's three shifted copies there */
+        L.na = 40;
+    L.w = window_for(enb, L.n);
     L.vectors = (size_t)L.na + 4 * (size_t)L.nv + (6 + ((size_t)1 << L.w)) * num_vectors(L.nv);
     L.rl = (mp_size_t)(2 * BN_K * L.n / 64 + 1);
     return L;
@@ -407,9 +411,22 @@ static void r_squared(const struct layout *L, uint64_t *r2, const mp_limb_t *mp,
     digits_from_limbs(r2, L->n, t, nl);
 }
 
+/* y's digits carried into exact digits < 2^28 (the 1024-bit kernel leaves
+ * them a little over, k1_carry_round). */
+static void carry_exact(const struct mont *c, uint64_t *y)
+{
+    uint64_t carry = 0;
+    for (int j = 0; j < c->n; j++) {
+        uint64_t x = y[j] + carry;
+        y[j] = x & BN_DMASK;
+        carry = x >> BN_K;
+    }
+}
+
 /* r = y - M when y >= M, else y, chosen by mask from the final borrow. */
 static void subtract_by_mask(const struct mont *c, uint64_t *y, uint64_t *d)
 {
+    carry_exact(c, y);
     uint64_t borrow = 0;
     for (int j = 0; j < c->n; j++) {
         uint64_t t = y[j] - c->m[j] - borrow;
@@ -546,6 +563,11 @@ int bn_avx2_available(void)
 }
 
 #else /* not x86-64 with GCC or Clang: the path is never chosen */
+
+void bn_avx2_use_n37(int on)
+{
+    (void)on;
+}
 
 int bn_avx2_available(void)
 {

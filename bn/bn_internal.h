@@ -19,6 +19,10 @@ int bn_avx2_available(void);
 /* 1 when the avx2 path is written for an n-limb modulus. */
 int bn_avx2_handles(mp_size_t n);
 
+/* 0: 1024-bit moduli take bn_avx2.c's general multiplication instead of
+ * bn_avx2_37.c's (tests run both); 1, the default: bn_avx2_37.c's. */
+void bn_avx2_use_n37(int on);
+
 /* Scratch limbs of bn_avx2_powm for an n-limb modulus and enb-bit exponent. */
 mp_size_t bn_avx2_itch(mp_size_t n, mp_bitcnt_t enb);
 

@@ -12,7 +12,8 @@
  * CPU without AVX2 or for a size it does not handle: the path test says
  * which ran).  The random inputs come from GMP's generator with a fixed
  * seed, printed with any failure.  bn_powm_public, the public-exponent
- * entry, the same way.
+ * entry, the same way.  1024-bit moduli with bn_avx2_37.c's kernel and
+ * without it.
  */
 #include <stdio.h>   /* before gmp.h, which declares gmp_fprintf only then */
 
@@ -178,6 +179,58 @@ static void test_bn_random_many(void)
     gmp_randclear(rs);
 }
 
+/* 1024-bit moduli have their own multiplication (bn/bn_avx2_37.c, sums in
+ * registers, results' digits left a little over 2^28): each case runs with
+ * it and with the general one (bn_avx2_use_n37), against mpz_powm.  Moduli
+ * random, 2^1024 - 1 (every digit full) and 2^1023 + 1; bases M - 1 and
+ * random; exponents of 1024 bits (RSA-2048's halves), 17 bits (the fault
+ * check) and all ones; then bn_powm_public with e = 65537. */
+static void test_bn_n37_kernel(void)
+{
+    gmp_randstate_t rs;
+    gmp_randinit_default(rs);
+    gmp_randseed_ui(rs, SEED + 4);
+    mpz_t m, b, e, want, got;
+    mpz_inits(m, b, e, want, got, NULL);
+    int bad = 0, cases = 0;
+    for (int i = 0; i < 24; i++) {
+        if (i % 8 == 0) {
+            mpz_set_ui(m, 0);
+            mpz_setbit(m, 1024);
+            mpz_sub_ui(m, m, 1);
+        } else if (i % 8 == 1) {
+            mpz_set_ui(m, 0);
+            mpz_setbit(m, 1023);
+            mpz_add_ui(m, m, 1);
+        } else {
+            random_modulus(m, 1024, rs);
+        }
+        if (i % 3 == 0)
+            mpz_sub_ui(b, m, 1);
+        else
+            mpz_urandomm(b, rs, m);
+        mp_bitcnt_t enb = i % 4 == 3 ? 17 : 1024;
+        make_exponent(e, i % 5 == 4 ? EXP_ONES : EXP_RANDOM, enb, rs);
+        for (int on = 0; on <= 1; on++) {
+            bn_avx2_use_n37(on);
+            bad += !check_one(b, e, enb, m, BN_IMPL_AVX2);
+            mpz_set_ui(e, 65537);
+            bn_impl_force(BN_IMPL_AVX2);
+            CU_ASSERT_EQUAL(bn_powm_public(got, b, e, m), 0);
+            bn_impl_force(BN_IMPL_AUTO);
+            mpz_powm(want, b, e, m);
+            bad += mpz_cmp(want, got) != 0;
+            make_exponent(e, i % 5 == 4 ? EXP_ONES : EXP_RANDOM, enb, rs);
+            cases += 2;
+        }
+    }
+    bn_avx2_use_n37(1);
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(cases, 96);
+    mpz_clears(m, b, e, want, got, NULL);
+    gmp_randclear(rs);
+}
+
 /* bn_powm_public against mpz_powm on both paths: moduli of 512..4096 bits
  * (the avx2 path for 1024..3520, mpz_powm around it) and the extremes
  * 2^k - 1; exponents 1, 3, 65537, a random 64-bit one and one as long as
@@ -275,5 +328,6 @@ void suite_bn(void)
     TU_ADD(s, test_bn_sizes);
     TU_ADD(s, test_bn_extreme_moduli);
     TU_ADD(s, test_bn_random_many);
+    TU_ADD(s, test_bn_n37_kernel);
     TU_ADD(s, test_bn_powm_public);
 }
