@@ -31,6 +31,7 @@ struct mont {
     int nb;          /* blocks of four digits: ceil(n / 4) */
     int na;          /* accumulator vectors (at least 40: bn_avx2_37.c's copies) */
     uint64_t minv;   /* -M^-1 mod 2^28 */
+    uint64_t minv2;  /* -M^-1 mod 2^56: two digits of q at once (bn_avx2_37.c) */
     uint64_t *m;     /* M's digits (a padded number) */
     __m256i *ms;     /* M shifted by s = 0..3 digits, nv vectors each */
     __m256i *acc;    /* the 2n lazy positions */

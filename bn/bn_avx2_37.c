@@ -10,13 +10,15 @@
  * changing, positions 4v..4v+39 while REDC works on block v, fit in ten of
  * the sixteen AVX2 registers (the window, w0..w9), and b's shifted copies
  * are made once, aligned.  Per block v:
- *   1. the window += a_{4v..4v+3} * b (for the square: 2 a_i a_j, j > i,
- *      and a_i^2 at 2i, from vector v + s/2 on: about half the products);
+ *   1. the window += a_{4v..4v+3} * b (for the square: a_i * 2a_j, j > i,
+ *      from vector v + s/2 on, and the four a_i^2 at 2i by one vector
+ *      multiplication: about half the products);
  *   2. REDC's four q from the exact values of positions 4v..4v+3, which
  *      are w0's lanes plus what scalar code adds (the carry coming in, and
- *      the terms q_j m_k with j + k <= 3 that fall inside the block);
- *   3. the window += q_s * (M shifted by s), vectors 1..9 (vector 0 was
- *      accounted for in step 2);
+ *      the terms q_j m_k with j + k <= 3 that fall inside the block), two
+ *      digits of q per step (n37_q says why that is the same q);
+ *   3. the window += q_s * (M shifted by s), vectors 1..9, vector 1 first
+ *      (vector 0 was accounted for in step 2);
  *   4. w0 is done (its carry is in the scalar `carry`): the window moves
  *      down one vector.
  * After ten blocks (the last has one digit, q_36), positions 37..73 are
@@ -39,9 +41,11 @@
  * an empty asm that names that sum (N37_KEEP): integer addition being
  * associative, gcc otherwise regroups a block's additions into trees that
  * keep dozens of products alive, and the registers overflow onto the stack.
- * The asm emits no instruction.  Measured on one machine: the square 205 ->
- * 150 ns and the multiplication 250 -> 190 ns at 1024 bits; README's
- * speed table has the effect on RSA-2048 signing.
+ * The asm emits no instruction.  Measured on one machine (AMD EPYC, the
+ * best of many runs): the square 205 -> 139 ns and the multiplication 250
+ * -> 175 ns at 1024 bits against bn_avx2.c's code; README's speed table
+ * has the effect on RSA-2048 signing.  What it waits on now is mostly the
+ * q chain (n37_q); what was measured and did not help is in README.
  *
  * CT: yes.  Every branch and address depends on the block and lane numbers
  * only (constants once inlined); a's digits, q and M only reach arithmetic.
@@ -51,8 +55,12 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
+_Static_assert(BN_N37 % 4 == 1, "the last block holds one digit");
+
 /* b shifted by s places: b itself (aligned) for s = 0, else its copy in S. */
 #define N37_ROW(S, b, s) ((s) == 0 ? (const __m256i *)(const void *)(b) : (S) + (s) * N37_NV)
+/* The same for the square, whose copies are all in S, of 2b. */
+#define N37_ROW2(S, s) ((S) + (s) * N37_NV)
 #define N37_NV 10           /* vectors of the window: positions 4v .. 4v + 39 */
 
 /* S[s * N37_NV + t]: vector t of b shifted up by s places (lane l holds
@@ -62,14 +70,20 @@
  * upper half of v_{t-1} and the lower of v_t (VPERM2I128); by one and by
  * three, VPALIGNR of that with v_t or v_{t-1}.  Reading b in whole aligned
  * vectors, as they were stored, also lets the processor forward them from
- * the stores just made instead of waiting for those to reach the cache. */
-__attribute__((noinline)) AVX2 static void n37_shifted(__m256i *S, const uint64_t *b)
+ * the stores just made instead of waiting for those to reach the cache.
+ * For the square the copies are of 2b, row 0 included (S[0..9]): the
+ * products 2 a_i a_j then take a_i straight from memory. */
+AVX2_INLINE void n37_shifted(__m256i *S, const uint64_t *b, int twice)
 {
     const __m256i *B = (const __m256i *)(const void *)b;
     __m256i prev = _mm256_setzero_si256();
     UNROLL_ALL
     for (int t = 0; t < N37_NV; t++) {
         __m256i cur = _mm256_load_si256(B + t);
+        if (twice) {
+            cur = _mm256_add_epi64(cur, cur);
+            S[t] = cur;
+        }
         __m256i by2 = _mm256_permute2x128_si256(prev, cur, 0x21);
         S[N37_NV + t] = _mm256_alignr_epi8(cur, by2, 8);
         S[2 * N37_NV + t] = by2;
@@ -78,27 +92,63 @@ __attribute__((noinline)) AVX2 static void n37_shifted(__m256i *S, const uint64_
     }
 }
 
-/* Block v's four q (digits 4v..4v+3 of REDC) from the exact lanes of T0:
- * the terms q_j m_k that land inside the block are added here in scalar
- * code, the rest (vectors 1..9) by the caller. */
+/* Out of line, so that the compiler reads S back from memory in the blocks
+ * instead of keeping forty vectors aside (and spilling them). */
+__attribute__((noinline)) AVX2 static void n37_shifted_b(__m256i *S, const uint64_t *b)
+{
+    n37_shifted(S, b, 0);
+}
+
+__attribute__((noinline)) AVX2 static void n37_shifted_2b(__m256i *S, const uint64_t *b)
+{
+    n37_shifted(S, b, 1);
+}
+
+/* Block v's q (digits 4v..4v+nq-1 of REDC) from T0's lanes, the values of
+ * the block's positions but for the carry coming in and the block's own
+ * q m terms: those that land inside the block are added here, in scalar
+ * code; the rest (vectors 1..9) by the caller.
+ *
+ * Two digits at a time.  q_s = -x_s M^-1 mod 2^28, digit by digit, is a
+ * chain of four multiply-and-carry steps, and this chain, between one
+ * block's lanes and the next block's, is what the multiplication waits on
+ * (with it cut, a square takes about half the time).  The same two digits
+ * come out of one step mod 2^56: q0 + q1 2^28 = -X M^-1 mod 2^56, X the
+ * value of the two positions (mod 2^64 is enough; minv2 = -M^-1 mod 2^56),
+ * because REDC only asks that q M cancel the low bits, whatever the size
+ * of a step. */
 AVX2_INLINE void n37_q(const struct mont *c, __m256i T0, uint64_t *carry, uint64_t q[4], int nq)
 {
     const uint64_t *m = c->m, minv = c->minv;
     uint64_t x[4] = {lane_of(T0, 0), lane_of(T0, 1), lane_of(T0, 2), lane_of(T0, 3)};
     uint64_t cy = *carry;
-    UNROLL_ALL
-    for (int s = 0; s < 4; s++)
-        q[s] = 0;
-    UNROLL_ALL
-    for (int s = 0; s < nq; s++) {
-        uint64_t xs = x[s] + cy;
-        UNROLL_ALL
-        for (int j = 0; j < s; j++)
-            xs += q[j] * m[s - j];
-        q[s] = (xs * minv) & BN_DMASK;
-        cy = (xs + q[s] * m[0]) >> BN_K;
+    if (nq == 4) {
+        const uint64_t m56 = (UINT64_C(1) << (2 * BN_K)) - 1, minv2 = c->minv2;
+        uint64_t q01 = ((x[0] + cy + (x[1] << BN_K)) * minv2) & m56;
+        q[0] = q01 & BN_DMASK;
+        q[1] = q01 >> BN_K;
+        /* Positions 0 and 1 with their q m terms: t0 is a multiple of 2^28
+         * and t0 + t1 2^28 one of 2^56, so what goes on is exactly this
+         * (each sum is one of the essay's lane sums: no overflow). */
+        uint64_t t0 = x[0] + cy + q[0] * m[0];
+        uint64_t t1 = x[1] + q[0] * m[1] + q[1] * m[0];
+        cy = ((t0 >> BN_K) + t1) >> BN_K;
+        /* Digits 2 and 3 the same way, with q0's and q1's terms there. */
+        uint64_t y2 = x[2] + q[0] * m[2] + q[1] * m[1];
+        uint64_t y3 = x[3] + q[0] * m[3] + q[1] * m[2];
+        uint64_t q23 = ((y2 + cy + (y3 << BN_K)) * minv2) & m56;
+        q[2] = q23 & BN_DMASK;
+        q[3] = q23 >> BN_K;
+        t0 = y2 + cy + q[2] * m[0];
+        t1 = y3 + q[2] * m[1] + q[3] * m[0];
+        *carry = ((t0 >> BN_K) + t1) >> BN_K;
+        return;
     }
-    *carry = cy;
+    /* The last block holds one digit, q_36 (37 = 4 * 9 + 1). */
+    uint64_t x0 = x[0] + cy;
+    q[0] = (x0 * minv) & BN_DMASK;
+    q[1] = q[2] = q[3] = 0;
+    *carry = (x0 + q[0] * m[0]) >> BN_K;
 }
 
 /* The window: ten named vectors, w0 for positions 4v..4v+3 up to w9 for
@@ -109,11 +159,7 @@ struct n37_win {
     __m256i w0, w1, w2, w3, w4, w5, w6, w7, w8, w9;
 };
 #define N37_EACH(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9)
-#define N37_EACH_BUT_0(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9)
 
-/* W += x * V for V's vectors from `first` on (V at V[0..9]); in vector
- * `first` only V's lanes in `keep`, plus `diag`.  first is a constant
- * where it is inlined, so the ifs fold away. */
 /* An empty asm that "changes" one sum: the compiler must finish each
  * addition into it in the order written.  Without it gcc reassociates a
  * whole block's additions (integer addition being associative) into trees
@@ -122,20 +168,49 @@ struct n37_win {
  * ten sums side by side. */
 #define N37_KEEP(t) __asm__("" : "+x"(W->w##t));
 
+/* W += x * V for V's vectors from `first` on (V at V[0..9]); in vector
+ * `first` only V's lanes in `keep`.  first is a constant
+ * where it is inlined, so the ifs fold away. */
 #define N37_MADD(t)                                                                              \
     if (t > first) {                                                                            \
         W->w##t = _mm256_add_epi64(W->w##t, _mm256_mul_epu32(x, V[t]));                         \
         N37_KEEP(t)                                                                              \
     } else if (t == first) {                                                                    \
-        W->w##t = _mm256_add_epi64(W->w##t, _mm256_add_epi64(diag, _mm256_mul_epu32(x,          \
-                                                                _mm256_and_si256(V[t], keep))));\
+        W->w##t = _mm256_add_epi64(W->w##t, _mm256_mul_epu32(x, _mm256_and_si256(V[t], keep))); \
         N37_KEEP(t)                                                                              \
     }
 
-AVX2_INLINE void n37_madd(struct n37_win *W, __m256i x, const __m256i *V, int first, __m256i keep,
-                         __m256i diag)
+AVX2_INLINE void n37_madd(struct n37_win *W, __m256i x, const __m256i *V, int first, __m256i keep)
 {
     N37_EACH(N37_MADD)
+}
+
+/* W's vector `at` += x (at a constant where it is inlined). */
+#define N37_ADD_AT(t)                                                                            \
+    if (t == at) {                                                                              \
+        W->w##t = _mm256_add_epi64(W->w##t, x);                                                 \
+        N37_KEEP(t)                                                                              \
+    }
+
+AVX2_INLINE void n37_add_at(struct n37_win *W, int at, __m256i x)
+{
+    N37_EACH(N37_ADD_AT)
+}
+
+/* The window += a_i * b for digit i = 4v + s of a.  For the square,
+ * a_i * 2a_j for j > i only, from position 2i = 4v + 2s of the window on
+ * (vector v + s/2, lanes above 2(s mod 2)); the a_i^2 come in n37_block. */
+AVX2_INLINE void n37_digit(struct n37_win *W, const __m256i *S, const uint64_t *b, uint64_t ai,
+                           int v, int s, int sqr)
+{
+    const __m256i x = _mm256_set1_epi64x((long long)ai);
+    if (!sqr) {
+        n37_madd(W, x, N37_ROW(S, b, s), 0, _mm256_set1_epi64x(-1));
+        return;
+    }
+    const __m256i at = _mm256_set_epi64x(3, 2, 1, 0);
+    __m256i keep = _mm256_cmpgt_epi64(at, _mm256_set1_epi64x(2 * (s & 1)));
+    n37_madd(W, x, N37_ROW2(S, s), v + (s >> 1), keep);
 }
 
 /* One block v of the 37-digit Montgomery multiplication: the window
@@ -147,32 +222,42 @@ AVX2_INLINE void n37_block(const struct mont *c, struct n37_win *W, const __m256
     /* b's shifted copies and M's are read again in each block, not kept
      * aside by the compiler (a "memory" barrier; it costs no instruction). */
     __asm__ volatile("" ::: "memory");
-    const __m256i ones = _mm256_set1_epi64x(-1), zero = _mm256_setzero_si256();
+    const __m256i ones = _mm256_set1_epi64x(-1);
     int nq = BN_N37 - 4 * v < 4 ? BN_N37 - 4 * v : 4;
     UNROLL_ALL
-    for (int s = 0; s < nq; s++) {
-        uint64_t ai = a[4 * v + s];
-        if (!sqr) {
-            n37_madd(W, _mm256_set1_epi64x((long long)ai), N37_ROW(S, b, s), 0, ones, zero);
-            continue;
-        }
-        /* a^2: 2 a_i a_j for j > i, from position 2i = 4v + 2s of the window
-         * on (vector v + s/2, lanes above 2(s mod 2)), and a_i^2 at 2i. */
-        const __m256i at = _mm256_set_epi64x(3, 2, 1, 0);
-        __m256i lane = _mm256_set1_epi64x(2 * (s & 1));
-        __m256i keep = _mm256_cmpgt_epi64(at, lane);
-        __m256i diag = _mm256_and_si256(_mm256_set1_epi64x((long long)(ai * ai)),
-                                        _mm256_cmpeq_epi64(at, lane));
-        n37_madd(W, _mm256_set1_epi64x((long long)(2 * ai)), N37_ROW(S, b, s), v + (s >> 1), keep,
-                diag);
+    for (int s = 0; s < 4; s++)     /* written out: s < nq is known once inlined */
+        if (s < nq)
+            n37_digit(W, S, b, a[4 * v + s], v, s, sqr);
+    if (sqr) {
+        /* The block's four a_i^2 at once, at positions 2i: lanes 0 and 2 of
+         * vectors v (i = 4v, 4v + 1) and v + 1 (4v + 2, 4v + 3). */
+        const __m256i even = _mm256_set_epi64x(0, -1, 0, -1);
+        __m256i av = _mm256_load_si256((const __m256i *)(const void *)(a + 4 * v));
+        __m256i sq = _mm256_mul_epu32(av, av);
+        n37_add_at(W, v, _mm256_and_si256(_mm256_permute4x64_epi64(sq, 0x50), even));
+        if (nq > 2)
+            n37_add_at(W, v + 1, _mm256_and_si256(_mm256_permute4x64_epi64(sq, 0xFA), even));
     }
     uint64_t q[4];
     n37_q(c, W->w0, carry, q, nq);
     const __m256i *M = c->ms;
-    UNROLL_ALL
-    for (int s = 0; s < nq; s++)
-        n37_madd(W, _mm256_set1_epi64x((long long)q[s]), M + s * N37_NV, nq < 4 ? 0 : 1, ones, zero);
-    if (nq == 4) {
+    if (nq < 4) {   /* the last block, q_36 alone; its vector 0's lanes 1..3 are the result's */
+        n37_madd(W, _mm256_set1_epi64x((long long)q[0]), M, 0, ones);
+        return;
+    }
+    /* Vector 1 first: it is the next block's vector 0, whose lanes the next
+     * q wait for; the processor starts the oldest work first. */
+    const __m256i q0 = _mm256_set1_epi64x((long long)q[0]), q1 = _mm256_set1_epi64x((long long)q[1]);
+    const __m256i q2 = _mm256_set1_epi64x((long long)q[2]), q3 = _mm256_set1_epi64x((long long)q[3]);
+    n37_add_at(W, 1, _mm256_mul_epu32(q0, M[1]));
+    n37_add_at(W, 1, _mm256_mul_epu32(q1, M[N37_NV + 1]));
+    n37_add_at(W, 1, _mm256_mul_epu32(q2, M[2 * N37_NV + 1]));
+    n37_add_at(W, 1, _mm256_mul_epu32(q3, M[3 * N37_NV + 1]));
+    n37_madd(W, q0, M, 2, ones);
+    n37_madd(W, q1, M + N37_NV, 2, ones);
+    n37_madd(W, q2, M + 2 * N37_NV, 2, ones);
+    n37_madd(W, q3, M + 3 * N37_NV, 2, ones);
+    {
         W->w0 = W->w1;
         W->w1 = W->w2;
         W->w2 = W->w3;
@@ -186,8 +271,6 @@ AVX2_INLINE void n37_block(const struct mont *c, struct n37_win *W, const __m256
     }
 }
 
-/* r = a * b / R mod M for the 37-digit case, the window of 40 positions
- * kept in ten registers and moved down one vector per block. */
 /* One carry pass over the window, all lanes at once: each keeps its low
  * 28 bits and adds the bits above 28 of the lane below it.  Two passes take
  * lanes < 2^64 to digits < 2^28 + 2^8: not exact digits, but the essay's
@@ -209,10 +292,16 @@ AVX2_INLINE void n37_carry_round(struct n37_win *W)
     N37_EACH(N37_CARRY)
 }
 
+/* r = a * b / R mod M (sqr: a = b, the square) for the 37-digit case, the
+ * window of 40 positions kept in ten registers and moved down one vector
+ * per block. */
 AVX2_INLINE void n37_run(const struct mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b, int sqr)
 {
     __m256i *S = c->acc;
-    n37_shifted(S, b);
+    if (sqr)
+        n37_shifted_2b(S, b);
+    else
+        n37_shifted_b(S, b);
     struct n37_win W;
 #define N37_ZERO(t) W.w##t = _mm256_setzero_si256();
     N37_EACH(N37_ZERO)
