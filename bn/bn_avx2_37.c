@@ -16,11 +16,20 @@
  *   2. REDC's four q from the exact values of positions 4v..4v+3, which
  *      are w0's lanes plus what scalar code adds (the carry coming in, and
  *      the terms q_j m_k with j + k <= 3 that fall inside the block), two
- *      digits of q per step (n37_q says why that is the same q);
- *   3. the window += q_s * (M shifted by s), vectors 1..9, vector 1 first
- *      (vector 0 was accounted for in step 2);
+ *      digits of q per step (n37_q01 says why that is the same q);
+ *   3. the window += q_s * (M shifted by s), vectors 1..9 (vector 0 was
+ *      accounted for in step 2), vector 1 first: it is the next block's
+ *      vector 0, and positions 0 and 1 of the next block are read from it
+ *      after q0's and q1's terms, q2's and q3's being added in scalar code;
  *   4. w0 is done (its carry is in the scalar `carry`): the window moves
  *      down one vector.
+ * The order matters because of one chain: each block's q need the lanes
+ * that the block before's q made.  With the sums in registers that chain,
+ * not the arithmetic, is what a multiplication waits on (cut it, and a
+ * square takes about half the time), so steps 2 and 3 shorten it: two
+ * digits of q per step instead of one, and from one block to the next
+ * through general registers only, not through a broadcast, a vector
+ * multiplication and a lane extraction.
  * After ten blocks (the last has one digit, q_36), positions 37..73 are
  * the result.  The same bound as bn_avx2.c's holds: position p collects the
  * same terms either way, now in a register instead of memory.
@@ -42,10 +51,10 @@
  * associative, gcc otherwise regroups a block's additions into trees that
  * keep dozens of products alive, and the registers overflow onto the stack.
  * The asm emits no instruction.  Measured on one machine (AMD EPYC, the
- * best of many runs): the square 205 -> 139 ns and the multiplication 250
- * -> 175 ns at 1024 bits against bn_avx2.c's code; README's speed table
- * has the effect on RSA-2048 signing.  What it waits on now is mostly the
- * q chain (n37_q); what was measured and did not help is in README.
+ * best of many runs, each multiplication waiting for the one before): the
+ * square 205 -> 140 ns and the multiplication 250 -> 155 ns at 1024 bits,
+ * against bn_avx2.c's code; README's speed table has the effect on
+ * RSA-2048 signing, and what was measured and did not help.
  *
  * CT: yes.  Every branch and address depends on the block and lane numbers
  * only (constants once inlined); a's digits, q and M only reach arithmetic.
@@ -104,51 +113,56 @@ __attribute__((noinline)) AVX2 static void n37_shifted_2b(__m256i *S, const uint
     n37_shifted(S, b, 1);
 }
 
-/* Block v's q (digits 4v..4v+nq-1 of REDC) from T0's lanes, the values of
- * the block's positions but for the carry coming in and the block's own
- * q m terms: those that land inside the block are added here, in scalar
- * code; the rest (vectors 1..9) by the caller.
+/* q0 and q1 of a block (digits 4v, 4v + 1 of REDC) from x0 and x1, the
+ * values of the block's first two positions but for the carry coming in
+ * and the block's own q m terms: those that land inside the block are
+ * added here, in scalar code; the rest (vectors 1..9) by the caller.
  *
  * Two digits at a time.  q_s = -x_s M^-1 mod 2^28, digit by digit, is a
- * chain of four multiply-and-carry steps, and this chain, between one
- * block's lanes and the next block's, is what the multiplication waits on
- * (with it cut, a square takes about half the time).  The same two digits
+ * chain of four multiply-and-carry steps per block, on the path the
+ * multiplication waits on (the essay's "one chain").  The same two digits
  * come out of one step mod 2^56: q0 + q1 2^28 = -X M^-1 mod 2^56, X the
  * value of the two positions (mod 2^64 is enough; minv2 = -M^-1 mod 2^56),
  * because REDC only asks that q M cancel the low bits, whatever the size
  * of a step. */
-AVX2_INLINE void n37_q(const struct mont *c, __m256i T0, uint64_t *carry, uint64_t q[4], int nq)
+AVX2_INLINE void n37_q01(const struct mont *c, uint64_t x0, uint64_t x1, uint64_t *carry,
+                         uint64_t q[4])
 {
-    const uint64_t *m = c->m, minv = c->minv;
-    uint64_t x[4] = {lane_of(T0, 0), lane_of(T0, 1), lane_of(T0, 2), lane_of(T0, 3)};
+    const uint64_t *m = c->m, m56 = (UINT64_C(1) << (2 * BN_K)) - 1;
     uint64_t cy = *carry;
-    if (nq == 4) {
-        const uint64_t m56 = (UINT64_C(1) << (2 * BN_K)) - 1, minv2 = c->minv2;
-        uint64_t q01 = ((x[0] + cy + (x[1] << BN_K)) * minv2) & m56;
-        q[0] = q01 & BN_DMASK;
-        q[1] = q01 >> BN_K;
-        /* Positions 0 and 1 with their q m terms: t0 is a multiple of 2^28
-         * and t0 + t1 2^28 one of 2^56, so what goes on is exactly this
-         * (each sum is one of the essay's lane sums: no overflow). */
-        uint64_t t0 = x[0] + cy + q[0] * m[0];
-        uint64_t t1 = x[1] + q[0] * m[1] + q[1] * m[0];
-        cy = ((t0 >> BN_K) + t1) >> BN_K;
-        /* Digits 2 and 3 the same way, with q0's and q1's terms there. */
-        uint64_t y2 = x[2] + q[0] * m[2] + q[1] * m[1];
-        uint64_t y3 = x[3] + q[0] * m[3] + q[1] * m[2];
-        uint64_t q23 = ((y2 + cy + (y3 << BN_K)) * minv2) & m56;
-        q[2] = q23 & BN_DMASK;
-        q[3] = q23 >> BN_K;
-        t0 = y2 + cy + q[2] * m[0];
-        t1 = y3 + q[2] * m[1] + q[3] * m[0];
-        *carry = ((t0 >> BN_K) + t1) >> BN_K;
-        return;
-    }
-    /* The last block holds one digit, q_36 (37 = 4 * 9 + 1). */
-    uint64_t x0 = x[0] + cy;
-    q[0] = (x0 * minv) & BN_DMASK;
-    q[1] = q[2] = q[3] = 0;
-    *carry = (x0 + q[0] * m[0]) >> BN_K;
+    uint64_t q01 = ((x0 + cy + (x1 << BN_K)) * c->minv2) & m56;
+    q[0] = q01 & BN_DMASK;
+    q[1] = q01 >> BN_K;
+    /* Positions 0 and 1 with their q m terms: t0 is a multiple of 2^28 and
+     * t0 + t1 2^28 one of 2^56, so what goes on is exactly this (each sum
+     * is one of the essay's lane sums: no overflow). */
+    uint64_t t0 = x0 + cy + q[0] * m[0];
+    uint64_t t1 = x1 + q[0] * m[1] + q[1] * m[0];
+    *carry = ((t0 >> BN_K) + t1) >> BN_K;
+}
+
+/* Digits 2 and 3 the same way, with q0's and q1's terms there. */
+AVX2_INLINE void n37_q23(const struct mont *c, uint64_t x2, uint64_t x3, uint64_t *carry,
+                         uint64_t q[4])
+{
+    const uint64_t *m = c->m, m56 = (UINT64_C(1) << (2 * BN_K)) - 1;
+    uint64_t cy = *carry;
+    uint64_t y2 = x2 + q[0] * m[2] + q[1] * m[1];
+    uint64_t y3 = x3 + q[0] * m[3] + q[1] * m[2];
+    uint64_t q23 = ((y2 + cy + (y3 << BN_K)) * c->minv2) & m56;
+    q[2] = q23 & BN_DMASK;
+    q[3] = q23 >> BN_K;
+    uint64_t t0 = y2 + cy + q[2] * m[0];
+    uint64_t t1 = y3 + q[2] * m[1] + q[3] * m[0];
+    *carry = ((t0 >> BN_K) + t1) >> BN_K;
+}
+
+/* The last block holds one digit, q_36 (37 = 4 * 9 + 1). */
+AVX2_INLINE uint64_t n37_q_last(const struct mont *c, uint64_t x0, uint64_t *carry)
+{
+    uint64_t x = x0 + *carry, q = (x * c->minv) & BN_DMASK;
+    *carry = (x + q * c->m[0]) >> BN_K;
+    return q;
 }
 
 /* The window: ten named vectors, w0 for positions 4v..4v+3 up to w9 for
@@ -204,8 +218,8 @@ AVX2_INLINE void n37_digit(struct n37_win *W, const __m256i *S, const uint64_t *
                            int v, int s, int sqr)
 {
     const __m256i x = _mm256_set1_epi64x((long long)ai);
-    if (!sqr) {
-        n37_madd(W, x, N37_ROW(S, b, s), 0, _mm256_set1_epi64x(-1));
+    if (!sqr) {     /* vector 0 came with the block before, but in block 0 */
+        n37_madd(W, x, N37_ROW(S, b, s), v == 0 ? 0 : 1, _mm256_set1_epi64x(-1));
         return;
     }
     const __m256i at = _mm256_set_epi64x(3, 2, 1, 0);
@@ -217,12 +231,14 @@ AVX2_INLINE void n37_digit(struct n37_win *W, const __m256i *S, const uint64_t *
  * (positions 4v..4v+39) += a_{4v..4v+3} * b, then REDC's four steps, then
  * the window moves down one vector.  v is a constant where it is called. */
 AVX2_INLINE void n37_block(const struct mont *c, struct n37_win *W, const __m256i *S,
-                          const uint64_t *b, const uint64_t *a, uint64_t *carry, int v, int sqr)
+                          const uint64_t *b, const uint64_t *a, uint64_t *carry, uint64_t x01[2],
+                          int v, int sqr)
 {
     /* b's shifted copies and M's are read again in each block, not kept
      * aside by the compiler (a "memory" barrier; it costs no instruction). */
     __asm__ volatile("" ::: "memory");
     const __m256i ones = _mm256_set1_epi64x(-1);
+    const __m256i *M = c->ms;
     int nq = BN_N37 - 4 * v < 4 ? BN_N37 - 4 * v : 4;
     UNROLL_ALL
     for (int s = 0; s < 4; s++)     /* written out: s < nq is known once inlined */
@@ -238,37 +254,55 @@ AVX2_INLINE void n37_block(const struct mont *c, struct n37_win *W, const __m256
         if (nq > 2)
             n37_add_at(W, v + 1, _mm256_and_si256(_mm256_permute4x64_epi64(sq, 0xFA), even));
     }
-    uint64_t q[4];
-    n37_q(c, W->w0, carry, q, nq);
-    const __m256i *M = c->ms;
+    if (v == 0) {
+        x01[0] = lane_of(W->w0, 0);
+        x01[1] = lane_of(W->w0, 1);
+    }
     if (nq < 4) {   /* the last block, q_36 alone; its vector 0's lanes 1..3 are the result's */
-        n37_madd(W, _mm256_set1_epi64x((long long)q[0]), M, 0, ones);
+        uint64_t q = n37_q_last(c, x01[0], carry);
+        n37_madd(W, _mm256_set1_epi64x((long long)q), M, 0, ones);
         return;
     }
-    /* Vector 1 first: it is the next block's vector 0, whose lanes the next
-     * q wait for; the processor starts the oldest work first. */
+    /* The next block's vector 0 is this one's vector 1: its share of a * b
+     * (the multiplication's; the square has none there) goes in now. */
+    if (!sqr) {
+        int nq_next = BN_N37 - 4 * (v + 1) < 4 ? BN_N37 - 4 * (v + 1) : 4;
+        UNROLL_ALL
+        for (int s = 0; s < 4; s++)
+            if (s < nq_next)
+                n37_add_at(W, 1, _mm256_mul_epu32(_mm256_set1_epi64x((long long)a[4 * v + 4 + s]),
+                                                  N37_ROW(S, b, s)[0]));
+    }
+    uint64_t q[4];
+    n37_q01(c, x01[0], x01[1], carry, q);
     const __m256i q0 = _mm256_set1_epi64x((long long)q[0]), q1 = _mm256_set1_epi64x((long long)q[1]);
-    const __m256i q2 = _mm256_set1_epi64x((long long)q[2]), q3 = _mm256_set1_epi64x((long long)q[3]);
     n37_add_at(W, 1, _mm256_mul_epu32(q0, M[1]));
     n37_add_at(W, 1, _mm256_mul_epu32(q1, M[N37_NV + 1]));
+    /* The next block's positions 0 and 1 but for q2's and q3's terms, which
+     * scalar code adds: the q chain then goes from one block to the next
+     * without a trip through the vector registers. */
+    uint64_t z0 = lane_of(W->w1, 0), z1 = lane_of(W->w1, 1);
+    n37_q23(c, lane_of(W->w0, 2), lane_of(W->w0, 3), carry, q);
+    const uint64_t *m = c->m;
+    x01[0] = z0 + q[2] * m[2] + q[3] * m[1];
+    x01[1] = z1 + q[2] * m[3] + q[3] * m[2];
+    const __m256i q2 = _mm256_set1_epi64x((long long)q[2]), q3 = _mm256_set1_epi64x((long long)q[3]);
     n37_add_at(W, 1, _mm256_mul_epu32(q2, M[2 * N37_NV + 1]));
     n37_add_at(W, 1, _mm256_mul_epu32(q3, M[3 * N37_NV + 1]));
     n37_madd(W, q0, M, 2, ones);
     n37_madd(W, q1, M + N37_NV, 2, ones);
     n37_madd(W, q2, M + 2 * N37_NV, 2, ones);
     n37_madd(W, q3, M + 3 * N37_NV, 2, ones);
-    {
-        W->w0 = W->w1;
-        W->w1 = W->w2;
-        W->w2 = W->w3;
-        W->w3 = W->w4;
-        W->w4 = W->w5;
-        W->w5 = W->w6;
-        W->w6 = W->w7;
-        W->w7 = W->w8;
-        W->w8 = W->w9;
-        W->w9 = _mm256_setzero_si256();
-    }
+    W->w0 = W->w1;
+    W->w1 = W->w2;
+    W->w2 = W->w3;
+    W->w3 = W->w4;
+    W->w4 = W->w5;
+    W->w5 = W->w6;
+    W->w6 = W->w7;
+    W->w7 = W->w8;
+    W->w8 = W->w9;
+    W->w9 = _mm256_setzero_si256();
 }
 
 /* One carry pass over the window, all lanes at once: each keeps its low
@@ -305,17 +339,17 @@ AVX2_INLINE void n37_run(const struct mont *c, uint64_t *r, const uint64_t *a, c
     struct n37_win W;
 #define N37_ZERO(t) W.w##t = _mm256_setzero_si256();
     N37_EACH(N37_ZERO)
-    uint64_t carry = 0;
-    n37_block(c, &W, S, b, a, &carry, 0, sqr);
-    n37_block(c, &W, S, b, a, &carry, 1, sqr);
-    n37_block(c, &W, S, b, a, &carry, 2, sqr);
-    n37_block(c, &W, S, b, a, &carry, 3, sqr);
-    n37_block(c, &W, S, b, a, &carry, 4, sqr);
-    n37_block(c, &W, S, b, a, &carry, 5, sqr);
-    n37_block(c, &W, S, b, a, &carry, 6, sqr);
-    n37_block(c, &W, S, b, a, &carry, 7, sqr);
-    n37_block(c, &W, S, b, a, &carry, 8, sqr);
-    n37_block(c, &W, S, b, a, &carry, 9, sqr);
+    uint64_t carry = 0, x01[2];
+    n37_block(c, &W, S, b, a, &carry, x01, 0, sqr);
+    n37_block(c, &W, S, b, a, &carry, x01, 1, sqr);
+    n37_block(c, &W, S, b, a, &carry, x01, 2, sqr);
+    n37_block(c, &W, S, b, a, &carry, x01, 3, sqr);
+    n37_block(c, &W, S, b, a, &carry, x01, 4, sqr);
+    n37_block(c, &W, S, b, a, &carry, x01, 5, sqr);
+    n37_block(c, &W, S, b, a, &carry, x01, 6, sqr);
+    n37_block(c, &W, S, b, a, &carry, x01, 7, sqr);
+    n37_block(c, &W, S, b, a, &carry, x01, 8, sqr);
+    n37_block(c, &W, S, b, a, &carry, x01, 9, sqr);
     /* The result is positions 37..73: lanes 1.. of the window.  Position
      * 36 (lane 0) is a multiple of 2^28 whose carry is in `carry`. */
     W.w0 = _mm256_add_epi64(_mm256_blend_epi32(W.w0, _mm256_setzero_si256(), 0x03),
