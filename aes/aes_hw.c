@@ -76,17 +76,11 @@ static int ask_cpuid_aesni(void)
     return (c >> 25 & 1) && (c >> 1 & 1) && (c >> 9 & 1) && (c >> 19 & 1);
 }
 
-/* CPUID answers once per process: the answer is kept (0 unknown, 1 no,
- * 2 yes) with atomic loads and stores, so threads may race to fill it in. */
+/* CPUID answers once per process (glass_once). */
 int aes_cpu_has_aesni(void)
 {
     static int known;
-    int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (v == 0) {
-        v = ask_cpuid_aesni() ? 2 : 1;
-        __atomic_store_n(&known, v, __ATOMIC_RELAXED);
-    }
-    return v == 2;
+    return glass_once(&known, ask_cpuid_aesni);
 }
 
 /* ---- 2. the key ------------------------------------------------------------- */

@@ -75,6 +75,7 @@
  * secret.
  */
 #include "bn/bn.h"
+#include "common/common.h"
 #include "bn/bn_internal.h"
 #include "bn/bn_avx2.h"
 
@@ -541,7 +542,7 @@ void bn_avx2_powm_public(mp_limb_t *rp, const mp_limb_t *bp, const mp_limb_t *ep
 
 /* CPUID leaf 1 ECX bit 27 OSXSAVE and XCR0 bits 1-2 (the OS saves the YMM
  * registers), then leaf 7 EBX bit 5: AVX2.  Asked once; threads may race
- * to fill in the same answer. */
+ * to fill in the same answer (glass_once). */
 static int ask_cpuid_avx2(void)
 {
     unsigned a = 0, b = 0, c = 0, d = 0;
@@ -559,12 +560,7 @@ static int ask_cpuid_avx2(void)
 int bn_avx2_available(void)
 {
     static int known;
-    int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (v == 0) {
-        v = ask_cpuid_avx2() ? 2 : 1;
-        __atomic_store_n(&known, v, __ATOMIC_RELAXED);
-    }
-    return v == 2;
+    return glass_once(&known, ask_cpuid_avx2);
 }
 
 #else /* not x86-64 with GCC or Clang: the path is never chosen */

@@ -23,7 +23,8 @@
  *         tests;
  *       - trace events: (name, explanation, bytes) triples that primitives
  *         and the protocol emit, and that an application renders, or ignores;
- *       - small file helpers: read a whole file, write a file atomically.
+ *       - small file helpers: read a whole file, write a file atomically;
+ *       - glass_once(), an answer (what the CPU has) asked once and kept.
  *
  * STANDARDS
  *     None of its own.  Hex is the Base16 alphabet of RFC 4648 §8 (either
@@ -136,6 +137,10 @@ void glass_ct_declassify(const void *p, size_t len);
 /* Overwrites len bytes with zeros in a way the compiler may not remove
  * (a plain memset before free() is often optimised away). */
 void glass_wipe(void *p, size_t len);
+
+/* ask()'s answer (non-zero: yes), asked on the first call only and kept in
+ * *known, a static int that starts at 0 (once.c); for CPUID questions. */
+int glass_once(int *known, int (*ask)(void));
 
 /* GMP integers that held secrets (mpz.c).  GMP has no wiping free of its
  * own, and a value that shrank (a reduction mod p, a subtraction) leaves
