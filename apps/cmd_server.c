@@ -106,7 +106,8 @@ static int run(int argc, char **argv)
                     "... of which this many at once (default 256)", &o.hello_burst, 1, 1000000),
         OPTION_UINT("--signatures", "N",
                     "handshakes (RSA signatures) a second in all (default\n"
-                    "128, bursts of twice that)", &o.signatures, 1, 1000000),
+                    "128, bursts of three times that, a third of it\n"
+                    "kept for addresses that have been quiet)", &o.signatures, 1, 1000000),
         OPTION_FLAG("--require-client-cert", NULL,
                     "no server-only access: a client without a certificate\n"
                     "may only enroll (default: it may fetch pages)",

@@ -136,6 +136,15 @@ int client_conn_report(const char *sub, const client_conn *c, const char *during
         return io_error(CLIENT_CMD, "%s: %s failed: the server sent alert %s: it requires a "
                         "client certificate (no server-only access): run glass client enroll, "
                         "then use --id DIR", sub, during, glass_alert_name(c->alert_received));
+    /* A glass server sends internal_error (RFC 5246 §7.2.2: a failure
+     * "unrelated to the peer") when it is at one of its limits
+     * (server/admit.c) as well as when something of its own failed: say
+     * both, and that the first passes. */
+    if (c->got_alert_received && c->alert_received == GLASS_ALERT_INTERNAL_ERROR)
+        return io_error(CLIENT_CMD, "%s: %s failed: the server sent alert %s: it is busy (at a "
+                        "connection or handshake-rate limit) or failed itself, its log says "
+                        "which; if busy, try again in a moment", sub, during,
+                        glass_alert_name(c->alert_received));
     if (c->got_alert_received)
         return io_error(CLIENT_CMD, "%s: %s failed: the server sent alert %s", sub, during,
                          glass_alert_name(c->alert_received));

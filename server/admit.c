@@ -46,34 +46,40 @@
  *      3 can refuse anything.  So bytes that could complete a ClientHello
  *      are fed to the engine only if two token buckets each hold a token:
  *      the address's (--hello-rate a second, up to --hello-burst) and the
- *      server's (--signatures a second, up to twice that); one of each is
- *      taken when the signature is made.  Otherwise the peer gets a fatal
- *      alert (server busy) and the close, logged as every refusal is
- *      (summarised per address, log.c).  A read holds at most one
- *      ClientHello, so signatures made never exceed the tokens earned:
- *      in T seconds at most 2 x --signatures + T x --signatures in all,
- *      and --hello-burst + T x --hello-rate from one address.
+ *      server's (--signatures a second, up to three times that); one of
+ *      each is taken when the signature is made.  Otherwise the peer gets
+ *      a fatal alert (server busy: internal_error, RFC 5246 §7.2.2's alert
+ *      for a failure "unrelated to the peer", which the client explains)
+ *      and the close, logged as every refusal is (summarised per address,
+ *      log.c).  A read holds at most one ClientHello, so signatures made
+ *      never exceed the tokens earned: in T seconds at most
+ *      3 x --signatures + T x --signatures in all, and --hello-burst +
+ *      T x --hello-rate from one address.
  *
- *      The numbers.  On this project's 2-core test machine, busy, one
- *      RSA-2048 signature (CRT, blinded, mpz_powm_sec) costs 1.1 ms (`glass
- *      speed rsa2048`: 907 a second) and the server's DH key for
- *      ffdhe2048 0.4 ms (`glass speed ffdh2048`): 1.5 ms a ClientHello.
- *      128 signatures a second then cost at most about 190 ms of the
- *      loop's second (a fifth: the relay keeps four fifths even when the
- *      whole budget is spent), and one address at 32 a second about 50 ms
- *      (a twentieth), so it takes four flooding addresses to use up the
- *      budget.  The burst of 256 lets a class of 200 behind one NAT, or
- *      everyone after a server restart, connect at once.
+ *      The numbers.  On this project's 2-core test machine one RSA-2048
+ *      signature (CRT, blinded, bn_sec_powm) costs 0.5 ms (`glass speed
+ *      rsa2048`: about 1950 a second) and the server's DH key for
+ *      ffdhe2048 0.25 ms (`glass speed ffdh2048`): about 0.75 ms a
+ *      ClientHello.  128 signatures a second then cost at most about
+ *      100 ms of the loop's second (a tenth: the relay keeps nine tenths
+ *      even when the whole budget is spent), and one address at 32 a
+ *      second about 25 ms (a fortieth), so it takes four flooding
+ *      addresses to use up the budget; a full burst of 384 costs the loop
+ *      about 0.3 s once.  The address's burst of 256 and the 256 of the
+ *      server's budget that are not kept back (below) let a class of 200
+ *      behind one NAT, or everyone after a server restart, connect at
+ *      once (tests/sh/net_many.sh: 200 at once, default rates).
  *
  *      Sharing.  The per-address rate shares the budget first: one
  *      address cannot take more than a quarter of it, however fast it
  *      sends.  Several flooding addresses together could still drain it,
- *      so its lower half (below --signatures tokens of the 2 x
+ *      so its lowest third (below --signatures tokens of the 3 x
  *      --signatures it holds) is kept for quiet addresses: those that
  *      have used at most one second's worth of their own rate lately
  *      (their bucket holds at least burst - rate; a ClientHello refused
- *      for the budget costs a token too).  A flooder soon is not quiet; a student connecting for the first time in a while always
- *      is, and finds half a budget waiting.  A bucket is kept while it
+ *      for the budget costs a token too).  A flooder soon is not quiet;
+ *      a student connecting for the first time in a while always is, and
+ *      finds at least a third of the budget waiting.  A bucket is kept while it
  *      refills (server_addr_slot does not give its slot to another
  *      address until it is full again), so closing connections does not
  *      earn a fresh burst.
@@ -166,7 +172,7 @@ int server_admit_may_sign(server *s, conn *c)
     int64_t now = net_now_ms();
     rate_window(s, now);
     refill(&a->hello_credit, &a->hello_at, hello_rate(s), hello_burst(s), now);
-    refill(&s->sig_credit, &s->sig_at, sig_rate(s), 2 * sig_rate(s), now);
+    refill(&s->sig_credit, &s->sig_at, sig_rate(s), SERVER_SIG_BUCKET * sig_rate(s), now);
     /* Quiet: the address has used at most a second's worth of its rate
      * lately.  The lower half of the budget is kept for quiet addresses. */
     unsigned long burst = hello_burst(s), rate = hello_rate(s);
@@ -196,7 +202,7 @@ static void signature_made(server *s, addr_slot *a)
 {
     int64_t now = net_now_ms();
     refill(&a->hello_credit, &a->hello_at, hello_rate(s), hello_burst(s), now);
-    refill(&s->sig_credit, &s->sig_at, sig_rate(s), 2 * sig_rate(s), now);
+    refill(&s->sig_credit, &s->sig_at, sig_rate(s), SERVER_SIG_BUCKET * sig_rate(s), now);
     a->hello_credit -= 1000;
     s->sig_credit -= 1000;
     s->signatures++;

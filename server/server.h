@@ -69,7 +69,8 @@
 #define SERVER_DEFAULT_MAX_UNAUTH    128u    /* handshakes in progress in all */
 #define SERVER_DEFAULT_HELLO_RATE    32u     /* new handshakes a second from one address ... */
 #define SERVER_DEFAULT_HELLO_BURST   256u    /* ... after a burst of this many (admit.c) */
-#define SERVER_DEFAULT_SIGNATURES    128u    /* ServerKeyExchange signatures a second in all */
+#define SERVER_DEFAULT_SIGNATURES    128u    /* ServerKeyExchange signatures a second in all, */
+#define SERVER_SIG_BUCKET            3       /* ... up to this many seconds' worth at once */
 
 /* What `glass server` was asked to do. */
 typedef struct server_opts {

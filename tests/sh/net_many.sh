@@ -8,8 +8,11 @@ N=200
 
 make_ca "$T/ca" "/CN=Load Test CA"
 # 200 handshakes at once from one address is a flood by the server's default
-# admission limits (64 per address, a quarter of --max-clients in all): this
-# test raises them, and hard_admission.sh tests the defaults.
+# limits on handshakes in progress (64 per address, 128 in all): this test
+# raises them, and hard_admission.sh tests the defaults.  The rate limits
+# (--hello-rate, --hello-burst, --signatures) keep their defaults: they are
+# meant to let a class of 200 behind one NAT connect at once (server/admit.c,
+# limit 5), and this is that class.
 start_server "$T/ca" "$T/server.log" --handshake-timeout 240 --max-clients 400 \
     --max-handshakes-per-address 400 --max-unauthenticated 400
 enroll "$T/ca" alice "$PORT" "$T/alice"
@@ -30,7 +33,12 @@ done
 NET_PIDS="$NET_PIDS $PIDS"
 bad=0
 for p in $PIDS; do wait "$p" || bad=$((bad + 1)); done
-[ $bad -eq 0 ] || { cat "$T"/c*.err | sort | uniq -c | head; fail "$bad of $N clients failed"; }
+if [ $bad -ne 0 ]; then
+    cat "$T"/c*.err | sort | uniq -c | head
+    echo "the server's refusals and alerts:"
+    grep "refused\|alert sent\|timeout" "$T/server.log" | head -20
+    fail "$bad of $N clients failed"
+fi
 ok=$(cat "$T"/c*.out | grep -c "^connected to 127.0.0.1:$PORT as ")
 [ "$ok" -eq $N ] || fail "$ok of $N clients connected"
 who=$(cat "$T"/c*.out | grep -c "^\* connected:")
