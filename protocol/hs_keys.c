@@ -110,6 +110,13 @@ glass_err glass_eng_check_peer_chain(glass_engine *e, const glass_certificate_ms
     if (verdict == GLASS_OK && purpose == X509_PURPOSE_SERVER && !skip &&
         e->cfg.server_name != NULL)
         verdict = x509_check_host(&chain[0], e->cfg.server_name);
+    /* The application's newer word on revocation (RFC 5280 §6.3 leaves to
+     * the relying party where revocation status comes from): asked here,
+     * before the server's Finished, so a refused client never sees its
+     * handshake complete. */
+    if (verdict == GLASS_OK && !skip && e->cfg.revocation_check != NULL)
+        verdict = e->cfg.revocation_check(e->cfg.revocation_arg, chain[0].serial,
+                                          chain[0].serial_len);
     e->verify_result = verdict;
     /* A TLS 1.2 client told to report (as openssl s_client does) goes on. */
     int report_only = purpose == X509_PURPOSE_SERVER &&

@@ -387,6 +387,20 @@ typedef struct glass_config {
                                    client may do.  Client (no chain): go to
                                    application data after the handshake
                                    instead of enrolling. */
+
+    /* ---- added for revocation newer than the CRL ---- */
+    glass_err (*revocation_check)(void *arg, const uint8_t *serial, size_t serial_len);
+    void *revocation_arg;       /* server, optional: called with the client
+                                   leaf's serial once its chain has verified
+                                   (CRL included), while the handshake is
+                                   still open: before the server's Finished.
+                                   GLASS_OK accepts the certificate; any
+                                   other error refuses it with that error's
+                                   alert (GLASS_ERR_X509_REVOKED:
+                                   certificate_revoked).  glass server asks
+                                   its CA's index, which a revocation reaches
+                                   before a new CRL is signed.  NULL: the
+                                   CRL alone decides. */
 } glass_config;
 
 /* ---- the engine ------------------------------------------------------------- */

@@ -35,15 +35,15 @@ static void on_handshake_done(server *s, conn *c, const glass_event *ev)
     }
     memcpy(c->serial, peer.serial, peer.serial_len);
     c->serial_len = peer.serial_len;
-    /* The CRL the engine checked was built when the connection arrived;
-     * the index is the latest word on revocation.  If it cannot be read,
-     * the answer is "unknown", and unknown is not "not revoked": the
-     * connection is refused (fail closed), with an alert and a line
-     * saying why. */
+    /* Revocation was checked in the handshake (the CRL, then the index:
+     * server_revocation_check, revoke.c).  Once more now: a revocation
+     * that came between that check and the client's Finished is not seen
+     * by the scan of open sessions (it looks only at sessions already
+     * READY).  If the index cannot be read, fail closed. */
     int revoked = server_index_says_revoked(s, c->serial, c->serial_len);
     if (revoked != 0) {
         if (revoked > 0) {
-            server_revoke_session(s, c, "at the handshake");
+            server_revoke_session(s, c, "at the end of the handshake");
         } else {
             server_log(s, c, "refused %s: the CA's index cannot be read, so revocation cannot "
                        "be checked", c->name);

@@ -71,6 +71,7 @@ static void accept_one(server *s, int fd, const struct sockaddr_storage *ss)
         return;
     }
     *c = tmp;
+    c->srv = s;
     c->fd = fd;
     c->phase = PHASE_HANDSHAKE;
     int64_t now = net_now_ms();
@@ -95,6 +96,9 @@ static void accept_one(server *s, int fd, const struct sockaddr_storage *ss)
     cfg.n_anchors = 1;
     cfg.crl.der = c->crl->der;
     cfg.crl.len = c->crl->len;
+    /* ... and the index, newer than any CRL, during the handshake (revoke.c). */
+    cfg.revocation_check = server_revocation_check;
+    cfg.revocation_arg = c;
     cfg.chain = &s->chain;
     cfg.n_chain = 1;
     cfg.key = &s->key;

@@ -213,3 +213,27 @@ int server_index_says_revoked(server *s, const uint8_t *serial, size_t serial_le
     free(e);
     return revoked;
 }
+
+/* glass_config.revocation_check, asked by the engine once the client's
+ * chain has verified and before the server's Finished.  The CRL the engine
+ * checked was built when the connection arrived (a new one is signed in
+ * the worker, which takes a while); the index is the latest word on
+ * revocation, so a certificate revoked a moment ago is refused in the
+ * handshake and its holder never sees the handshake complete.  If the
+ * index cannot be read, the answer is "unknown", and unknown is not "not
+ * revoked": the handshake is refused (fail closed), with a line saying
+ * why. */
+glass_err server_revocation_check(void *conn_arg, const uint8_t *serial, size_t serial_len)
+{
+    conn *c = conn_arg;
+    server *s = c->srv;
+    int revoked = server_index_says_revoked(s, serial, serial_len);
+    if (revoked == 0)
+        return GLASS_OK;
+    if (revoked > 0) {
+        server_log(s, c, "refused: certificate revoked (at the handshake)");
+        return GLASS_ERR_X509_REVOKED;
+    }
+    server_log(s, c, "refused: the CA's index cannot be read, so revocation cannot be checked");
+    return GLASS_ERR_REVOCATION_UNKNOWN;
+}

@@ -70,6 +70,7 @@ enum conn_phase {
 
 /* One client connection: its socket, its engine, where it stands. */
 typedef struct conn {
+    struct server *srv;         /* the server it belongs to (for engine callbacks) */
     int fd;
     unsigned long id;
     glass_engine *eng;
@@ -293,5 +294,6 @@ void server_revoke_session(server *s, conn *c, const char *when);
 void server_check_revocations(server *s, int64_t now);
 void server_end_revoked_sessions(server *s);
 int server_index_says_revoked(server *s, const uint8_t *serial, size_t serial_len);
+glass_err server_revocation_check(void *conn_arg, const uint8_t *serial, size_t serial_len);
 
 #endif

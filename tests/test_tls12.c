@@ -572,6 +572,57 @@ static void test_tls12_reject_peers(void)
     }
 }
 
+/* glass_config.revocation_check, the application's newer word on
+ * revocation: asked with the client leaf's serial once its chain has
+ * verified, and a refusal stops the handshake before the server's Finished
+ * (the client never reaches application data), in both profiles. */
+struct revocation_answer {
+    glass_err verdict;
+    int asked;
+    size_t serial_len;
+};
+
+static glass_err answer_revocation(void *arg, const uint8_t *serial, size_t serial_len)
+{
+    struct revocation_answer *a = arg;
+    a->asked++;
+    a->serial_len = serial != NULL ? serial_len : 0;
+    return a->verdict;
+}
+
+static void test_revocation_check(void)
+{
+    static const struct { glass_err verdict; int alert; } cases[] = {
+        {GLASS_OK, -1},
+        {GLASS_ERR_X509_REVOKED, GLASS_ALERT_CERTIFICATE_REVOKED},
+        {GLASS_ERR_REVOCATION_UNKNOWN, GLASS_ALERT_INTERNAL_ERROR},
+    };
+    for (int tls = 0; tls <= 1; tls++)
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            pair p;
+            struct revocation_answer a = {cases[i].verdict, 0, 0};
+            if (!(tls ? tls_setup(&p) : pair_setup(&p)))
+                return;
+            if (tls)
+                p.scfg.client_auth = GLASS_CLIENT_AUTH_REQUIRE;
+            p.scfg.revocation_check = answer_revocation;
+            p.scfg.revocation_arg = &a;
+            CU_ASSERT_FATAL(pair_start(&p));
+            pair_pump(&p);
+            CU_ASSERT_EQUAL(a.asked, 1);
+            CU_ASSERT(a.serial_len > 0);
+            if (cases[i].alert < 0) {
+                CU_ASSERT_EQUAL(glass_engine_state(p.c), GLASS_STATE_APPLICATION);
+                CU_ASSERT_EQUAL(glass_engine_state(p.s), GLASS_STATE_APPLICATION);
+            } else {
+                pair_assert_rejected(&p, 1, cases[i].alert);
+                CU_ASSERT_EQUAL(p.cl.handshake_done, 0);
+                TU_ASSERT_ERR(glass_engine_error(p.s), cases[i].verdict);
+            }
+            pair_free(&p);
+        }
+}
+
 /* Renegotiation is refused with a warning and the connection goes on
  * (RFC 5246 §7.4.1.1, §7.2.2): a HelloRequest to the client, a second
  * ClientHello to the server, both protected as the session's records are
@@ -619,4 +670,5 @@ void suite_tls12(void)
     TU_ADD(s, test_tls12_reject_tampering);
     TU_ADD(s, test_tls12_reject_peers);
     TU_ADD(s, test_tls12_no_renegotiation);
+    TU_ADD(s, test_revocation_check);
 }
