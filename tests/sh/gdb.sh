@@ -1,4 +1,5 @@
 #!/bin/sh
+# run-tests: alone=build
 # tools/handshake.gdb in batch mode on the debug build: every breakpoint is
 # hit, in the order the two engines run the handshake, each with the engine
 # state it must be in, and the values gdb prints (through the pretty-printers

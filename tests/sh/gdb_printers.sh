@@ -1,4 +1,5 @@
 #!/bin/sh
+# run-tests: alone=build
 # The gdb pretty-printers of tools/glass_gdb.py, on the debug build:
 #   - aes256_ctx prints as the round keys of FIPS 197 Appendix C.3, and the
 #     AES state uint8_t[4][4] as its rows and the appendix's column string;

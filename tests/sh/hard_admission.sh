@@ -1,4 +1,5 @@
 #!/bin/sh
+# run-tests: alone=load
 # hard_admission.sh — nobody without credentials locks the others out
 # (server/admit.c), with the server's default limits:
 #   1. 1000 idle connections from 127.0.0.1: a legitimate client from the

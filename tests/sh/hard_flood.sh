@@ -1,4 +1,5 @@
 #!/bin/sh
+# run-tests: alone=load
 # hard_flood.sh — a flood of complete ClientHellos cannot make the server
 # sign without bound (server/admit.c, limit 5: --hello-rate, --hello-burst,
 # --signatures), with the server's defaults:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# run-tests: alone=load
 # hard_load.sh — the server under load: 500 clients (26 names, 19 or 20
 # sessions each) chatting through one `glass server` for LOAD_SECONDS (20; `make
 # stress` runs 60), every client sending a message a second to the next

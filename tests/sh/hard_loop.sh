@@ -1,4 +1,5 @@
 #!/bin/sh
+# run-tests: alone=load
 # hard_loop.sh — nothing slow in the server's loop, and a log that cannot
 # fill a disk or block it:
 #   1. another process holds the CA's lock for 6 s: meanwhile an enrollment

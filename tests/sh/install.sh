@@ -1,4 +1,5 @@
 #!/bin/sh
+# run-tests: alone=build
 # make install PREFIX=...: the program, the library, the headers, the man
 # pages and the vectors land under PREFIX, and the installed glass finds its
 # vectors there with no argument (from a directory with no vectors/ in it).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# run-tests: alone=build
 # glass lab check refuses wrong answers, one or more per lab, each with a
 # hint and exit status 1; an answer that was right for one target is wrong
 # for the next (every target is freshly keyed); a program that runs too long

@@ -1,4 +1,5 @@
 #!/bin/sh
+# run-tests: alone=load
 # net_many.sh — 200 clients handshake at once with one single-threaded
 # server: every one of them completes a mutually authenticated handshake,
 # the server logs 200 "handshake ok", and it still answers afterwards.
