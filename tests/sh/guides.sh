@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-tests: alone=build
+# run-tests: alone=build,load
 # Every guide is a test: the command blocks of README.md and docs/gdb.md run
 # as written (tests/sh/guides_run.py: sh blocks in sh, gdb blocks in gdb
 # batch mode, each `<!-- expect: -->` compared), from a directory that is

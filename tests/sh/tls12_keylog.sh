@@ -1,4 +1,5 @@
 #!/bin/sh
+# run-tests: alone=load
 # tls12_keylog.sh — the NSS key log, checked against OpenSSL and used by
 # tshark:
 #   1. glass s_client against openssl s_server, both writing key logs: the

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-tests: alone=build
+# run-tests: alone=build,load
 # wireshark.sh — the glass dissector for Wireshark (tools/wireshark/glass.lua)
 # on a capture of real glass sessions: a glass server on 127.0.0.1, tcpdump
 # on the loopback interface (only the server's port), an enrollment and a
