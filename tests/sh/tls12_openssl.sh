@@ -43,12 +43,13 @@ openssl x509 -inform der -in "$F/alice.der" -out "$T/alice.pem" || fail "fixture
 openssl pkey -in "$F/server.key" -out "$T/server.key.pem" 2>/dev/null || fail "fixture"
 openssl pkey -in "$F/alice.key" -out "$T/alice.key.pem" 2>/dev/null || fail "fixture"
 
-# A port nobody listens on: random in 20000..59999, checked with ss when
-# present.  Every log a wait reads is emptied before its process starts, so
-# an old line cannot satisfy the wait.
+# A port nobody listens on: random in 20000..31999 (below the local ports of
+# outgoing connections, 32768..), checked with ss when present.  Every log a
+# wait reads is emptied before its process starts, so an old line cannot
+# satisfy the wait.
 next_port() {
     while :; do
-        PORT=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
+        PORT=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000 ))
         command -v ss >/dev/null 2>&1 && ss -ltn 2>/dev/null | grep -q ":$PORT " && continue
         break
     done
