@@ -18,12 +18,18 @@ PW=pass:netpw
 # processes decrypts its key, and the count is not what is being tested here.
 ITER=1000
 
+# Each PID gets SIGTERM and up to 5 s to go, then SIGKILL.  A PID started
+# as `timeout N cmd &` is timeout(1), which runs cmd in a process group of
+# its own (timeout's PID): SIGKILL goes to that whole group, so a cmd that
+# did not go with its timeout (a sanitizer build wedged in its exit-time
+# leak check, say) is not left behind.
 net_cleanup() {
     for p in $NET_PIDS; do kill "$p" 2>/dev/null; done
     for p in $NET_PIDS; do
         i=0
         while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
         kill -9 "$p" 2>/dev/null
+        kill -9 -- "-$p" 2>/dev/null
     done
     rm -rf "$T"
 }
