@@ -44,22 +44,22 @@ static void test_ca_directory(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
     char cadir[64];
     snprintf(cadir, sizeof cadir, "%s/ca", dir);
-    TU_ASSERT_ERR(ca_init(cadir, "/C=BR/CN=Test Root", "pw", NOW), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_init(cadir, "/C=BR/CN=Test Root", "pw", NOW), GLASS_OK);
     TU_ASSERT_ERR(ca_init(cadir, "/C=BR/CN=Test Root", "pw", NOW), GLASS_ERR_CA_EXISTS);
     glass_ca *ca = NULL;
     TU_ASSERT_ERR(ca_open(&ca, cadir, "wrong"), GLASS_ERR_KEY_PASSWORD);
     TU_ASSERT_ERR(ca_open(&ca, dir, "pw"), GLASS_ERR_CA_DIR);
-    TU_ASSERT_ERR(ca_open(&ca, cadir, "pw"), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_open(&ca, cadir, "pw"), GLASS_OK);
     const x509_cert *root = ca_certificate(ca);
     CU_ASSERT_STRING_EQUAL(root->subject, "/C=BR/CN=Test Root");
 
     uint8_t *csr = NULL, *cert = NULL;
     size_t csr_len = 0, cert_len = 0;
-    TU_ASSERT_ERR(csr_create(&leaf_key, "/CN=localhost", &csr, &csr_len), GLASS_OK);
-    TU_ASSERT_ERR(ca_sign_request(ca, csr, csr_len, CA_PROFILE_SERVER, 10, NULL, NOW, &cert,
-                                  &cert_len), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(csr_create(&leaf_key, "/CN=localhost", &csr, &csr_len), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_sign_request(ca, csr, csr_len, CA_PROFILE_SERVER, 10, NULL, NOW, &cert,
+                                        &cert_len), GLASS_OK);
     x509_cert c;
-    TU_ASSERT_ERR(x509_parse(&c, cert, cert_len), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(x509_parse(&c, cert, cert_len), GLASS_OK);
     /* no --san: a server gets DNS:<CN> */
     TU_ASSERT_ERR(x509_check_host(&c, "localhost"), GLASS_OK);
     size_t failed;
@@ -73,7 +73,7 @@ static void test_ca_directory(void)
                                   &cert2_len), GLASS_ERR_CSR_SIGNATURE);
     ca_entry *entries = NULL;
     size_t n = 0;
-    TU_ASSERT_ERR(ca_list(ca, &entries, &n), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_list(ca, &entries, &n), GLASS_OK);
     CU_ASSERT_EQUAL(n, 1);
     free(entries);
 
@@ -85,7 +85,7 @@ static void test_ca_directory(void)
     /* revoking again is refused (as `openssl ca -revoke` does) and keeps
      * the first date, which the CRL carries */
     TU_ASSERT_ERR(ca_revoke(ca, c.serial, c.serial_len, NOW + 50), GLASS_ERR_CA_ALREADY_REVOKED);
-    TU_ASSERT_ERR(ca_list(ca, &entries, &n), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_list(ca, &entries, &n), GLASS_OK);
     CU_ASSERT_EQUAL(n, 1);
     if (n == 1) {
         CU_ASSERT_EQUAL(entries[0].status, 'R');
@@ -95,8 +95,8 @@ static void test_ca_directory(void)
     uint8_t *crl_der = NULL;
     size_t crl_len = 0;
     x509_crl crl;
-    TU_ASSERT_ERR(ca_crl_current(ca, NOW + 2, &crl_der, &crl_len), GLASS_OK);
-    TU_ASSERT_ERR(x509_crl_parse(&crl, crl_der, crl_len), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_crl_current(ca, NOW + 2, &crl_der, &crl_len), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(x509_crl_parse(&crl, crl_der, crl_len), GLASS_OK);
     TU_ASSERT_ERR(x509_verify_chain(&c, 1, root, 1, &crl, X509_PURPOSE_SERVER, NOW + 3, &failed),
                   GLASS_ERR_X509_REVOKED);
     x509_crl_free(&crl);
@@ -113,7 +113,7 @@ static void test_ca_directory(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     fputs("V\t2701", f);
     fclose(f);
-    TU_ASSERT_ERR(ca_open(&ca, cadir, NULL), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_open(&ca, cadir, NULL), GLASS_OK);
     TU_ASSERT_ERR(ca_list(ca, &entries, &n), GLASS_ERR_CA_DB);
     ca_close(ca);
 
@@ -169,9 +169,9 @@ static void test_ca_crl_number(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
     char cadir[64];
     snprintf(cadir, sizeof cadir, "%s/ca", dir);
-    TU_ASSERT_ERR(ca_init(cadir, "/CN=CRL Number Root", "pw", NOW), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_init(cadir, "/CN=CRL Number Root", "pw", NOW), GLASS_OK);
     glass_ca *ca = NULL;
-    TU_ASSERT_ERR(ca_open(&ca, cadir, "pw"), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_open(&ca, cadir, "pw"), GLASS_OK);
     uint8_t *der = NULL;
     size_t len = 0;
     static const char *const corrupt[] = {"zzzz\n", "0\n", "\n", "", "-1\n", " 5\n", "5 \n",
@@ -189,7 +189,7 @@ static void test_ca_crl_number(void)
     }
     /* the last usable number is used, and then nothing more */
     put_file(cadir, "crlnumber", "18446744073709551614\n");
-    TU_ASSERT_ERR(ca_crl_current(ca, NOW, &der, &len), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_crl_current(ca, NOW, &der, &len), GLASS_OK);
     free(der);
     der = NULL;
     CU_ASSERT(file_is(cadir, "crlnumber", "18446744073709551615\n"));
@@ -203,7 +203,7 @@ static void test_ca_crl_number(void)
     CU_ASSERT_PTR_NOT_NULL(ca_error_file(ca));
     /* an ordinary number counts up (without a final newline too) */
     put_file(cadir, "crlnumber", "41");
-    TU_ASSERT_ERR(ca_crl_current(ca, NOW, &der, &len), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_crl_current(ca, NOW, &der, &len), GLASS_OK);
     free(der);
     CU_ASSERT(file_is(cadir, "crlnumber", "42\n"));
     CU_ASSERT_PTR_NULL(ca_error_file(ca));
@@ -247,7 +247,7 @@ static void test_ca_init_failure_leaves_nothing(void)
     CU_ASSERT(stat(blocker, &st) == 0 && S_ISDIR(st.st_mode));
     /* once the obstacle is gone, the same call succeeds */
     CU_ASSERT_EQUAL(rmdir(blocker), 0);
-    TU_ASSERT_ERR(ca_init_ex(cadir, "/CN=x", "pw", 2048, 10, NOW), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_init_ex(cadir, "/CN=x", "pw", 2048, 10, NOW), GLASS_OK);
     TU_ASSERT_ERR(ca_init_ex(cadir, "/CN=x", "pw", 2048, 10, NOW), GLASS_ERR_CA_EXISTS);
     rm_rf(dir);
 }
@@ -262,7 +262,7 @@ static void test_ca_init_key(void)
     snprintf(cadir, sizeof cadir, "%s/ca", dir);
     TU_ASSERT_ERR(ca_init_key(cadir, "/CN=Key Root", "pw", &leaf_key, 0, 10, NOW), GLASS_OK);
     glass_ca *ca = NULL;
-    TU_ASSERT_ERR(ca_open(&ca, cadir, "pw"), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_open(&ca, cadir, "pw"), GLASS_OK);
     /* the root is the given key's */
     CU_ASSERT_EQUAL(mpz_cmp(ca_certificate(ca)->pub.n, leaf_key.n), 0);
     CU_ASSERT_TRUE(ca_certificate(ca)->is_ca);
@@ -375,7 +375,7 @@ static void test_ca_issue_transaction(void)
     ca_issue_abort(t);
     ca_entry *e = NULL;
     size_t n = 0;
-    TU_ASSERT_ERR(ca_list(ca, &e, &n), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_list(ca, &e, &n), GLASS_OK);
     CU_ASSERT_EQUAL(n, 1);
     free(e);
 
@@ -408,7 +408,7 @@ static void test_ca_issue_transaction(void)
     /* A crash after the index (the commit point): recovery keeps it. */
     TU_ASSERT_ERR(ca_issue_begin(ca, csr, csr_len, CA_PROFILE_CLIENT, 5, NULL, NOW, &t), GLASS_OK);
     TU_ASSERT_ERR(ca_issue_commit(t), GLASS_OK);
-    TU_ASSERT_ERR(ca_list(ca, &e, &n), GLASS_OK);
+    TU_ASSERT_ERR_FATAL(ca_list(ca, &e, &n), GLASS_OK);
     CU_ASSERT_EQUAL(n, 2);
     ca_hex_upper(e[1].serial, e[1].serial_len, hex);
     free(e);

@@ -29,6 +29,18 @@ uint8_t *tu_hex(const char *hex, size_t *len);
         CU_ASSERT_EQUAL(tu_got_, (expected));                                             \
     } while (0)
 
+/* The same, ending the test on a mismatch: for a step whose result the
+ * rest of the test uses (a handle, a parsed certificate), so that a broken
+ * step is reported as a failure instead of crashing the run. */
+#define TU_ASSERT_ERR_FATAL(expr, expected)                                               \
+    do {                                                                                  \
+        glass_err tu_got_ = (expr);                                                       \
+        if (tu_got_ != (expected))                                                        \
+            fprintf(stderr, "\n  %s:%d: expected %s, got %s\n", __FILE__, __LINE__,       \
+                    glass_err_name(expected), glass_err_name(tu_got_));                    \
+        CU_ASSERT_EQUAL_FATAL(tu_got_, (expected));                                       \
+    } while (0)
+
 /* Adds a suite or aborts the run. */
 CU_pSuite tu_suite(const char *name);
 #define TU_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
