@@ -19,27 +19,21 @@
  * caller frees it.  *len may be NULL. */
 uint8_t *tu_hex(const char *hex, size_t *len);
 
-/* Asserts that a function returned the named glass_err, showing both names. */
-#define TU_ASSERT_ERR(expr, expected)                                                     \
+/* Asserts that a function returned the named glass_err, showing both names
+ * when it did not.  TU_ASSERT_ERR goes on after a mismatch; _FATAL ends the
+ * test, for a step whose result the rest of the test uses (a handle, a
+ * parsed certificate), so that a broken step is reported as a failure
+ * instead of crashing the run. */
+#define TU_CHECK_ERR_(expr, expected, assert_equal)                                       \
     do {                                                                                  \
         glass_err tu_got_ = (expr);                                                       \
         if (tu_got_ != (expected))                                                        \
             fprintf(stderr, "\n  %s:%d: expected %s, got %s\n", __FILE__, __LINE__,       \
                     glass_err_name(expected), glass_err_name(tu_got_));                    \
-        CU_ASSERT_EQUAL(tu_got_, (expected));                                             \
+        assert_equal(tu_got_, (expected));                                                \
     } while (0)
-
-/* The same, ending the test on a mismatch: for a step whose result the
- * rest of the test uses (a handle, a parsed certificate), so that a broken
- * step is reported as a failure instead of crashing the run. */
-#define TU_ASSERT_ERR_FATAL(expr, expected)                                               \
-    do {                                                                                  \
-        glass_err tu_got_ = (expr);                                                       \
-        if (tu_got_ != (expected))                                                        \
-            fprintf(stderr, "\n  %s:%d: expected %s, got %s\n", __FILE__, __LINE__,       \
-                    glass_err_name(expected), glass_err_name(tu_got_));                    \
-        CU_ASSERT_EQUAL_FATAL(tu_got_, (expected));                                       \
-    } while (0)
+#define TU_ASSERT_ERR(expr, expected) TU_CHECK_ERR_(expr, expected, CU_ASSERT_EQUAL)
+#define TU_ASSERT_ERR_FATAL(expr, expected) TU_CHECK_ERR_(expr, expected, CU_ASSERT_EQUAL_FATAL)
 
 /* Adds a suite or aborts the run. */
 CU_pSuite tu_suite(const char *name);
